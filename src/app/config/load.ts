@@ -1,0 +1,149 @@
+// Finds, parses and validates the config file; every error names file:line:column and the key path.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { z } from 'zod';
+import { closest, distance } from 'fastest-levenshtein';
+import { configSchema, type RawConfig } from './schema.js';
+import { resolveConfig, type OpsConfig } from './resolve.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly keyPath: string,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}:${column}: ${keyPath ? `${keyPath}: ` : ''}${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigLocation {
+  file: string | null;
+  /** Where the file came from, for `opsdeck check`. */
+  origin: 'flag' | 'env' | 'xdg' | 'default';
+}
+
+export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, exists = fileExists): ConfigLocation {
+  if (flag) return { file: flag, origin: 'flag' };
+  if (env.OPSDECK_CONFIG) return { file: env.OPSDECK_CONFIG, origin: 'env' };
+  const xdg = join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'opsdeck', 'config.yaml');
+  if (exists(xdg)) return { file: xdg, origin: 'xdg' };
+  return { file: null, origin: 'default' };
+}
+
+function fileExists(path: string): boolean {
+  try {
+    readFileSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadConfig(location: ConfigLocation): OpsConfig {
+  if (location.file === null) return resolveConfig({}, null);
+  let text: string;
+  try {
+    text = readFileSync(location.file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(location.file, 1, 1, '', reason);
+  }
+  return parseConfigText(text, location.file);
+}
+
+export function parseConfigText(text: string, file: string): OpsConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const pos = lines.linePos(syntax.pos[0]);
+    throw new ConfigError(file, pos.line, pos.col, '', `invalid YAML: ${syntax.message.split('\n')[0]}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw toConfigError(parsed.error.issues[0]!, doc, lines, file);
+  return resolveConfig(parsed.data as RawConfig, file);
+}
+
+function toConfigError(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigError {
+  const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const keyPath = formatPath([...path, key]);
+    const known = knownKeysAt(path);
+    const near = known.length > 0 ? closest(key, known) : undefined;
+    const hint = near !== undefined && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${near}"?` : '';
+    const pos = positionOfKey(doc, lines, path, key);
+    return new ConfigError(file, pos.line, pos.col, keyPath, `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
+  }
+  const pos = positionOfPath(doc, lines, path);
+  return new ConfigError(file, pos.line, pos.col, formatPath(path), describeIssue(issue));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `missing; expected ${issue.expected}` : `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+    case 'too_small':
+    case 'too_big':
+      return `${issue.message.replace(/^Too (small|big): expected (number|string|array) to (have|be) /, 'must be ')}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** The keys the schema allows in the mapping at this path, for "did you mean" on a typo. */
+function knownKeysAt(path: readonly (string | number)[]): string[] {
+  let schema: z.ZodType = configSchema;
+  for (const step of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(step)] ?? schema;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
+  return current;
+}
+
+function positionOfPath(doc: Document, lines: LineCounter, path: readonly (string | number)[]): { line: number; col: number } {
+  // Walk up until a node exists: a missing key is reported where its parent mapping is.
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : (doc.getIn(path.slice(0, depth), true) as YamlNode | undefined);
+    if (node && typeof node === 'object' && 'range' in node && node.range) return lines.linePos(node.range[0]);
+  }
+  return { line: 1, col: 1 };
+}
+
+function positionOfKey(doc: Document, lines: LineCounter, path: readonly (string | number)[], key: string): { line: number; col: number } {
+  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (isMap(map)) {
+    for (const item of map.items) {
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === key && item.key.range) return lines.linePos(item.key.range[0]);
+    }
+  }
+  return positionOfPath(doc, lines, path);
+}

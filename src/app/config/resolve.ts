@@ -1,0 +1,85 @@
+// Turns a validated config file into the settings opsdeck runs with: defaults filled in, thresholds
+// merged global -> host, durations in milliseconds.
+import { parseDuration } from '../../services/duration.js';
+import type { HostConfig, LogSourceConfig, Thresholds } from '../../services/model.js';
+
+export type { HostConfig, LogSourceConfig };
+import type { RawConfig, RawDatabase } from './schema.js';
+
+/** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  cpu: { warn: 70, crit: 85 },
+  memory: { warn: 80, crit: 90 },
+  disk: { warn: 80, crit: 90 },
+};
+
+export const DEFAULT_REFRESH_MS = 2000;
+/** Below this a poll costs more than it shows; `-` stops here. */
+export const MIN_REFRESH_MS = 500;
+export const MAX_REFRESH_MS = 60_000;
+export const DEFAULT_HOLD_TICKS = 2;
+export const DEFAULT_LOG_BUFFER = 10_000;
+
+
+export interface OpsConfig {
+  file: string | null;
+  refreshMs: number;
+  holdTicks: number;
+  logBuffer: number;
+  maxLineLength: number;
+  hosts: HostConfig[];
+  databases: Record<string, RawDatabase>;
+  checks: NonNullable<RawConfig['checks']>;
+  actions: NonNullable<RawConfig['actions']>;
+  keys: Record<string, Record<string, string | string[]>>;
+}
+
+function clampRefresh(ms: number): number {
+  return Math.min(MAX_REFRESH_MS, Math.max(MIN_REFRESH_MS, ms));
+}
+
+export function refreshFrom(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_REFRESH_MS;
+  const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
+  return clampRefresh(ms ?? DEFAULT_REFRESH_MS);
+}
+
+function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresholds {
+  const merged: Thresholds = { ...DEFAULT_THRESHOLDS };
+  for (const layer of layers) if (layer) Object.assign(merged, Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)));
+  return merged;
+}
+
+export function resolveConfig(raw: RawConfig, file: string | null): OpsConfig {
+  const rawHosts = raw.hosts ?? { local: { local: true as const } };
+  const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
+    name,
+    local: host.local === true,
+    ssh: host.ssh,
+    group: host.group,
+    color: host.color,
+    services: host.services ?? 'auto',
+    systemctl: host.systemctl ?? 'systemctl',
+    sudo: host.sudo ?? false,
+    logs:
+      host.logs?.map((l): LogSourceConfig =>
+        l.file !== undefined
+          ? { kind: 'file', path: l.file, label: l.label ?? l.file }
+          : { kind: 'journal', unit: l.journal ?? '', label: l.label ?? (l.journal ? `journal:${l.journal}` : 'journal') },
+      ) ?? 'auto',
+    maintenance: host.maintenance,
+    thresholds: mergeThresholds(raw.thresholds, host.thresholds),
+  }));
+  return {
+    file,
+    refreshMs: refreshFrom(raw.refresh),
+    holdTicks: raw.hold ?? DEFAULT_HOLD_TICKS,
+    logBuffer: raw.logs?.buffer ?? DEFAULT_LOG_BUFFER,
+    maxLineLength: raw.logs?.maxLineLength ?? 2000,
+    hosts,
+    databases: raw.databases ?? {},
+    checks: raw.checks ?? {},
+    actions: raw.actions ?? {},
+    keys: raw.keys ?? {},
+  };
+}

@@ -1,0 +1,106 @@
+// The one schema of opsdeck's config file. Every key is documented in docs/config.md.
+import { z } from 'zod';
+import { parseDuration } from '../../services/duration.js';
+import { isValidUnitName } from '../../services/systemd/units.js';
+
+const duration = z
+  .union([z.string(), z.number().positive()])
+  .refine((v) => (typeof v === 'number' ? true : parseDuration(v) !== undefined), {
+    message: 'expected a duration such as 500ms, 2s or 1m',
+  });
+
+const percent = z.number().min(0).max(100);
+
+const thresholdPair = z
+  .strictObject({ warn: percent, crit: percent })
+  .refine((p) => p.warn <= p.crit, { message: 'warn must not be above crit' });
+
+export const thresholdsSchema = z.strictObject({
+  cpu: thresholdPair.optional(),
+  memory: thresholdPair.optional(),
+  disk: thresholdPair.optional(),
+});
+
+const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'expected an absolute path without newlines');
+
+const logSource = z
+  .strictObject({
+    file: absolutePath.optional(),
+    journal: z.string().optional(),
+    label: z.string().min(1).optional(),
+  })
+  .refine((l) => (l.file === undefined) !== (l.journal === undefined), {
+    message: 'a log source has exactly one of file: PATH or journal: UNIT ("" for the whole journal)',
+  })
+  .refine((l) => l.journal === undefined || l.journal === '' || isValidUnitName(l.journal), {
+    message: 'journal: expects a systemd unit name such as nginx.service',
+  });
+
+const unitName = z.string().refine(isValidUnitName, {
+  message: 'expected a systemd unit name (letters, digits, ":-_.\\@", no spaces or glob characters)',
+});
+
+export const HOST_COLORS = ['red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray'] as const;
+
+const hostSchema = z
+  .strictObject({
+    local: z.literal(true).optional(),
+    ssh: z.string().min(1).optional(),
+    group: z.string().min(1).optional(),
+    color: z.enum(HOST_COLORS).optional(),
+    services: z.array(unitName).optional(),
+    systemctl: z.string().min(1).optional(),
+    sudo: z.boolean().optional(),
+    logs: z.array(logSource).optional(),
+    maintenance: absolutePath.optional(),
+    thresholds: thresholdsSchema.optional(),
+  })
+  .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
+    message: 'a host is either local: true or ssh: user@host:port (or an ~/.ssh/config alias)',
+  });
+
+const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'host names use letters, digits, ".", "_" and "-"');
+
+const databaseSchema = z
+  .strictObject({
+    postgres: z.string().min(1).optional(),
+    mysql: z.string().min(1).optional(),
+    redis: z.string().min(1).optional(),
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    via: hostName.optional(),
+    backup: z.strictObject({ dir: absolutePath, keep: z.number().int().min(1) }).optional(),
+  })
+  .refine((d) => [d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length === 1, {
+    message: 'a database has exactly one of postgres:, mysql: or redis: with its URL',
+  });
+
+const checkSchema = z.strictObject({
+  http: z.url(),
+  expect: z.string().optional(),
+  timeout: duration.optional(),
+});
+
+const actionSchema = z.strictObject({
+  key: z.string().min(1),
+  hosts: z.array(hostName).optional(),
+  run: z.string().min(1),
+  confirm: z.enum(['yes', 'typed']).optional(),
+});
+
+const keyList = z.union([z.string().min(1), z.array(z.string().min(1))]);
+
+export const configSchema = z.strictObject({
+  refresh: duration.optional(),
+  hold: z.number().int().min(1).max(60).optional(),
+  thresholds: thresholdsSchema.optional(),
+  logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).optional() }).optional(),
+  hosts: z.record(hostName, hostSchema).optional(),
+  databases: z.record(hostName, databaseSchema).optional(),
+  checks: z.record(hostName, checkSchema).optional(),
+  actions: z.record(hostName, actionSchema).optional(),
+  keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawHost = z.infer<typeof hostSchema>;
+export type RawDatabase = z.infer<typeof databaseSchema>;

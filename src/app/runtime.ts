@@ -1,0 +1,168 @@
+// Wires the config's hosts to collectors and the store: results are folded into a draft and
+// committed once per flush, so many sources finishing together cost one frame.
+import { applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from './apply.js';
+import type { OpsConfig } from './config/resolve.js';
+import type { HostAdapter } from '../services/host-adapter.js';
+import { LocalHostAdapter } from '../services/local/adapter.js';
+import { LogBuffer } from '../services/logs/buffer.js';
+import type { LogStream } from '../services/logs/stream.js';
+import type { HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../services/model.js';
+import { collectWithDeadline, Scheduler, type PollSource } from '../services/scheduler.js';
+import { SelfMeter } from '../services/self-meter.js';
+import { ThresholdTracker } from '../services/thresholds.js';
+import type { DataState, OpsStore } from './store.js';
+
+export const FLUSH_MS = 250;
+const SELF_SAMPLE_MS = 2000;
+
+export class Runtime {
+  private readonly hostsByName: Map<string, HostConfig>;
+  private readonly tracker: ThresholdTracker;
+  private readonly buffers = new Map<string, LogBuffer>();
+  private readonly streams: LogStream[] = [];
+  private pollSources: PollSource[] = [];
+  private scheduler: Scheduler | undefined;
+  private draft: DataState | null = null;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private selfTimer: NodeJS.Timeout | undefined;
+  private readonly selfMeter = new SelfMeter();
+
+  constructor(
+    private readonly config: OpsConfig,
+    private readonly store: OpsStore,
+    private readonly adapters: { local: HostAdapter; remote?: HostAdapter } = { local: new LocalHostAdapter() },
+  ) {
+    this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
+    this.tracker = new ThresholdTracker(config.holdTicks);
+  }
+
+  /** Sets up every host's sources; the store shows them as pending until their first result. */
+  async prepare(): Promise<void> {
+    const now = Date.now();
+    const timeoutMs = Math.max(1000, Math.min(10_000, this.config.refreshMs * 2));
+    this.mutate((d) => ({
+      ...d,
+      hostOrder: this.config.hosts.map((h) => h.name),
+      hosts: Object.fromEntries(this.config.hosts.map((h) => [h.name, hostView(h)])),
+    }));
+    const watches = await Promise.all(
+      this.config.hosts.map(async (host) => {
+        const adapter = host.local ? this.adapters.local : this.adapters.remote;
+        if (!adapter) throw new Error(`host ${host.name}: no adapter for ssh hosts`);
+        return { host, watch: await adapter.watch(host, { timeoutMs }) };
+      }),
+    );
+    const notes: string[] = [];
+    for (const { watch } of watches) {
+      this.pollSources.push(...watch.pollSources);
+      this.streams.push(...watch.logStreams);
+      if (watch.logNote) notes.push(watch.logNote);
+    }
+    this.mutate((d) => {
+      const sources = { ...d.sources };
+      for (const s of [...this.pollSources, ...this.streams.map((l) => ({ ...l, kind: 'logs' as const, label: `log ${l.label}` }))]) sources[s.id] = pendingSource(s, now);
+      const logs = Object.fromEntries(this.streams.map((s) => [s.id, { id: s.id, host: s.host, label: s.label, lines: [] }]));
+      return { ...d, sources, logs, notes: notes.length > 0 ? { ...d.notes, logs: notes.join('\n') } : d.notes };
+    });
+    this.flush();
+  }
+
+  start(): void {
+    this.scheduler = new Scheduler(this.pollSources, { ok: (s, v, at) => this.onResult(s, v, at), fail: (s, e, at) => this.onFailure(s, e, at) }, this.config.refreshMs);
+    this.scheduler.start();
+    for (const stream of this.streams) this.startStream(stream);
+    this.flushTimer = setInterval(() => this.flush(), FLUSH_MS);
+    this.selfTimer = setInterval(() => this.sampleSelf(), SELF_SAMPLE_MS);
+  }
+
+  stop(): void {
+    this.scheduler?.stop();
+    for (const stream of this.streams) stream.stop();
+    clearInterval(this.flushTimer);
+    clearInterval(this.selfTimer);
+    this.adapters.local.close();
+    this.adapters.remote?.close();
+  }
+
+  setRefresh(ms: number): void {
+    this.scheduler?.setRefresh(ms);
+  }
+
+  /** For `snapshot`: every poll source once, log followers given a moment to read their backlog. */
+  async collectOnce(logGraceMs: number): Promise<void> {
+    for (const stream of this.streams) this.startStream(stream);
+    await Promise.all(
+      this.pollSources.map((source) =>
+        collectWithDeadline(source).then(
+          (value) => this.onResult(source, value, Date.now()),
+          (error: Error) => this.onFailure(source, error, Date.now()),
+        ),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, logGraceMs));
+    for (const stream of this.streams) stream.stop();
+    this.flush();
+  }
+
+  private startStream(stream: LogStream): void {
+    const buffer = new LogBuffer(this.config.logBuffer, this.config.maxLineLength);
+    this.buffers.set(stream.id, buffer);
+    stream.start({
+      line: (text) => buffer.append(text),
+      mark: (text) => buffer.mark(text),
+      state: (status, error, hint) =>
+        this.mutate((d) => (status === 'ok' ? applySourceOk(d, stream.id, Date.now()) : applySourceError(d, stream.id, error ?? 'failed', Date.now(), hint))),
+    });
+  }
+
+  private onResult(source: PollSource, value: unknown, at: number): void {
+    const host = this.hostsByName.get(source.host);
+    if (!host) return;
+    this.mutate((d) => {
+      const next = applySourceOk(d, source.id, at);
+      switch (source.kind) {
+        case 'resources':
+          return applyResources(next, host, value as ResourceSample, this.tracker);
+        case 'processes':
+          return applyProcesses(next, host.name, value as ProcessSample);
+        case 'services':
+          return applyServices(next, host.name, value as ServicesSample);
+        case 'check':
+          return applyMaintenance(next, host.name, value as boolean, at);
+        default:
+          return next;
+      }
+    });
+  }
+
+  private onFailure(source: PollSource, error: Error, at: number): void {
+    this.mutate((d) => applySourceError(d, source.id, error.message, at));
+  }
+
+  private mutate(change: (data: DataState) => DataState): void {
+    this.draft = change(this.draft ?? this.store.getState().data);
+  }
+
+  private flush(): void {
+    for (const [id, buffer] of this.buffers) {
+      const lines = buffer.takeSnapshot();
+      if (!lines) continue;
+      this.mutate((d) => {
+        const view = d.logs[id];
+        return view ? { ...d, logs: { ...d.logs, [id]: { ...view, lines } } } : d;
+      });
+    }
+    const draft = this.draft;
+    if (!draft) return;
+    this.draft = null;
+    this.store.setState((s) => ({ ...s, data: draft }));
+  }
+
+  private sampleSelf(): void {
+    const self = this.selfMeter.sample();
+    const current = (this.draft ?? this.store.getState().data).self;
+    // Redraw the status bar only when a shown digit changes.
+    if (Math.round(self.cpuPercent * 10) === Math.round(current.cpuPercent * 10) && Math.round(self.rssBytes / 1048576) === Math.round(current.rssBytes / 1048576)) return;
+    this.mutate((d) => ({ ...d, self }));
+  }
+}

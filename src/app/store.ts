@@ -1,0 +1,133 @@
+// The one store: services' results land here (data), keys change the view (ui); panes only read it.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
+
+export const PANES = ['hosts', 'resources', 'services', 'logs', 'events'] as const;
+export type PaneId = (typeof PANES)[number];
+
+export const PANE_TITLES: Record<PaneId, string> = {
+  hosts: 'Hosts',
+  resources: 'Resources',
+  services: 'Services',
+  logs: 'Logs',
+  events: 'Events',
+};
+
+export interface HostView {
+  name: string;
+  local: boolean;
+  address: string;
+  group?: string;
+  color?: string;
+  maintenancePath?: string;
+  maintenanceOn?: boolean;
+  resources?: ResourceSample;
+  processes?: ProcessSample;
+  services?: ServicesSample;
+  levels: Record<Metric, Level>;
+}
+
+export interface HostHistory {
+  cpu: readonly number[];
+  memory: readonly number[];
+  rx: readonly number[];
+  tx: readonly number[];
+}
+
+export interface LogView {
+  id: string;
+  host: string;
+  label: string;
+  lines: readonly LogLine[];
+}
+
+export interface DataState {
+  hostOrder: readonly string[];
+  hosts: Record<string, HostView>;
+  history: Record<string, HostHistory>;
+  sources: Record<string, SourceState>;
+  logs: Record<string, LogView>;
+  /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
+  notes: Partial<Record<PaneId, string>>;
+  events: readonly OpsEvent[];
+  self: { cpuPercent: number; rssBytes: number };
+}
+
+export interface LogViewState {
+  follow: boolean;
+  /** Lines above the newest one when not following. */
+  scroll: number;
+  wrap: boolean;
+  timestamps: boolean;
+  /** Index into the host's log sources; -1 for all of them merged. */
+  source: number;
+}
+
+export interface Message {
+  text: string;
+  level: 'info' | 'error';
+  at: number;
+}
+
+export interface UiState {
+  focus: PaneId;
+  zoomed: boolean;
+  /** The host Resources, Services and Logs show (Enter on a Hosts row). */
+  host: string;
+  cursor: Record<PaneId, number>;
+  overlay: 'none' | 'help' | 'command' | 'filter';
+  input: string;
+  completions: readonly string[];
+  history: readonly string[];
+  historyIndex: number;
+  filters: Record<PaneId, string>;
+  refreshMs: number;
+  paused: boolean;
+  /** The data as it was when the screen was paused; collection goes on underneath. */
+  frozen: DataState | null;
+  logs: LogViewState;
+  readOnly: boolean;
+  message: Message | null;
+}
+
+export interface OpsState {
+  data: DataState;
+  ui: UiState;
+}
+
+export type OpsStore = StoreApi<OpsState>;
+
+export function emptyData(): DataState {
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
+}
+
+export function initialUi(overrides: Partial<UiState> = {}): UiState {
+  return {
+    focus: 'hosts',
+    zoomed: false,
+    host: '',
+    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0 },
+    overlay: 'none',
+    input: '',
+    completions: [],
+    history: [],
+    historyIndex: -1,
+    filters: { hosts: '', resources: '', services: '', logs: '', events: '' },
+    refreshMs: 2000,
+    paused: false,
+    frozen: null,
+    logs: { follow: true, scroll: 0, wrap: false, timestamps: false, source: -1 },
+    readOnly: false,
+    message: null,
+    ...overrides,
+  };
+}
+
+export function createOpsStore(data: DataState = emptyData(), ui: Partial<UiState> = {}): OpsStore {
+  return createStore<OpsState>()(() => ({ data, ui: initialUi(ui) }));
+}
+
+/** What panes draw: the live data, or the frozen copy while paused. */
+export function visibleData(state: OpsState): DataState {
+  return state.ui.frozen ?? state.data;
+}

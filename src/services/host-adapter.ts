@@ -1,0 +1,16 @@
+// One interface per kind of host (local now, SSH next): what it polls and which logs it follows.
+import type { HostConfig } from './model.js';
+import type { LogStream } from './logs/stream.js';
+import type { PollSource } from './scheduler.js';
+
+export interface HostWatch {
+  pollSources: PollSource[];
+  logStreams: LogStream[];
+  /** Why the host has no log source, with what to add to the config. */
+  logNote?: string;
+}
+
+export interface HostAdapter {
+  watch(host: HostConfig, options: { timeoutMs: number }): Promise<HostWatch>;
+  close(): void;
+}

@@ -1,0 +1,79 @@
+// The machine opsdeck runs on: resources, processes, units, maintenance flag and logs, without SSH.
+import { access } from 'node:fs/promises';
+import { runLocal } from '../exec.js';
+import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import { LocalLogFollower } from '../logs/local-follower.js';
+import type { HostConfig, LogSourceConfig } from '../model.js';
+import type { PollSource } from '../scheduler.js';
+import { collectLocalProcesses, collectLocalResources } from './resources.js';
+import { collectLocalServices } from './services.js';
+
+const SYSTEM_LOG_FILES = ['/var/log/syslog', '/var/log/messages'];
+
+/** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
+export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceConfig | undefined> {
+  try {
+    const probe = await runLocal('journalctl', ['-n', '1', '-q', '--no-pager'], signal);
+    if (probe.code === 0 && probe.stdout.trim() !== '') return { kind: 'journal', unit: '', label: 'journal' };
+  } catch {
+    // No journalctl here: fall through to files.
+  }
+  for (const path of SYSTEM_LOG_FILES) {
+    try {
+      await access(path);
+      return { kind: 'file', path, label: path };
+    } catch {
+      // Try the next one.
+    }
+  }
+  return undefined;
+}
+
+export function maintenanceSource(host: HostConfig, path: string, timeoutMs: number): PollSource<boolean> {
+  return {
+    id: `${host.name}:maintenance`,
+    host: host.name,
+    kind: 'check',
+    label: 'maintenance flag',
+    timeoutMs,
+    collect: () =>
+      access(path).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return false;
+          throw error;
+        },
+      ),
+  };
+}
+
+export class LocalHostAdapter implements HostAdapter {
+  async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
+    const pollSources: PollSource[] = [
+      { id: `${host.name}:resources`, host: host.name, kind: 'resources', label: 'resources', timeoutMs, collect: () => collectLocalResources() },
+      { id: `${host.name}:processes`, host: host.name, kind: 'processes', label: 'processes', refreshFactor: 2, timeoutMs, collect: () => collectLocalProcesses() },
+      {
+        id: `${host.name}:services`,
+        host: host.name,
+        kind: 'services',
+        label: 'services',
+        timeoutMs,
+        collect: (signal) => collectLocalServices(host.systemctl, host.services, signal),
+      },
+    ];
+    if (host.maintenance) pollSources.push(maintenanceSource(host, host.maintenance, timeoutMs));
+
+    let logs = host.logs === 'auto' ? [] : host.logs;
+    let logNote: string | undefined;
+    if (host.logs === 'auto') {
+      const detected = await detectSystemLog(AbortSignal.timeout(timeoutMs));
+      if (detected) logs = [detected];
+      else
+        logNote = `No system log found on ${host.name} (no journal entries, no ${SYSTEM_LOG_FILES.join(' or ')}). Add one to the config: hosts: {${host.name}: {local: true, logs: [{file: /var/log/app.log}]}}`;
+    }
+    const logStreams = logs.map((source, index) => new LocalLogFollower(`${host.name}:log:${index}`, host.name, source));
+    return { pollSources, logStreams, logNote };
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,27 @@
+// Unit states on the local machine through its systemctl, with a plain reason when there is none.
+import { ExecError, runLocal } from '../exec.js';
+import type { ServicesSample } from '../model.js';
+import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+
+export class ServicesUnavailable extends ExecError {}
+
+export async function collectLocalServices(systemctl: string, units: readonly string[] | 'auto', signal: AbortSignal): Promise<ServicesSample> {
+  let names: readonly string[];
+  if (units === 'auto') {
+    const listed = await runLocal(systemctl, LIST_SERVICES_ARGS, signal);
+    if (listed.code !== 0) throw unavailable(systemctl, listed.stderr);
+    names = parseListUnits(listed.stdout);
+  } else {
+    names = units;
+  }
+  if (names.length === 0) return { at: Date.now(), units: [] };
+  const shown = await runLocal(systemctl, showArgs(names), signal);
+  // show exits 0 even for unknown units (LoadState=not-found); anything else means no systemd to ask.
+  if (shown.stdout.trim() === '') throw unavailable(systemctl, shown.stderr);
+  return { at: Date.now(), units: parseShow(shown.stdout, names) };
+}
+
+function unavailable(systemctl: string, stderr: string): ServicesUnavailable {
+  const reason = stderr.trim().split('\n')[0] || 'no output';
+  return new ServicesUnavailable(`${systemctl}: ${reason}`);
+}

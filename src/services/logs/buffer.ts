@@ -1,0 +1,54 @@
+// A bounded log buffer per source: classifies, sanitizes and collapses identical repeated lines.
+import type { LogLevel, LogLine } from '../model.js';
+import { RingBuffer } from '../ring.js';
+import { sanitizeLine } from '../sanitize.js';
+
+const ERROR_WORDS = /\b(error|err|fatal|crit(ical)?|emerg(ency)?|alert|panic|exception|traceback)\b|\s5\d\d\s/i;
+const WARN_WORDS = /\b(warn(ing)?|deprecated)\b/i;
+
+export function classify(text: string): LogLevel {
+  if (ERROR_WORDS.test(text)) return 'error';
+  if (WARN_WORDS.test(text)) return 'warn';
+  return 'info';
+}
+
+export class LogBuffer {
+  private readonly ring: RingBuffer<LogLine>;
+  private seq = 0;
+  private dirty = false;
+
+  constructor(
+    capacity: number,
+    private readonly maxLineLength: number,
+  ) {
+    this.ring = new RingBuffer(capacity);
+  }
+
+  append(raw: string, at = Date.now()): void {
+    const text = sanitizeLine(raw, this.maxLineLength);
+    const last = this.ring.last();
+    this.dirty = true;
+    if (last && last.text === text && last.level !== 'marker') {
+      this.ring.replaceLast({ ...last, at, count: last.count + 1 });
+      return;
+    }
+    this.ring.push({ seq: ++this.seq, at, text, level: classify(text), count: 1 });
+  }
+
+  /** A line opsdeck itself writes into the stream: rotation, truncation, a gap after a reconnect. */
+  mark(text: string, at = Date.now()): void {
+    this.dirty = true;
+    this.ring.push({ seq: ++this.seq, at, text: sanitizeLine(text, this.maxLineLength), level: 'marker', count: 1 });
+  }
+
+  /** The lines, if any arrived since the last call; undefined when nothing changed (no re-render). */
+  takeSnapshot(): LogLine[] | undefined {
+    if (!this.dirty) return undefined;
+    this.dirty = false;
+    return this.ring.toArray();
+  }
+
+  get size(): number {
+    return this.ring.size;
+  }
+}

@@ -1,0 +1,139 @@
+// The domain shapes every collector produces and every pane reads, whatever the host or source kind.
+
+export type Level = 'ok' | 'warn' | 'crit';
+export type SourceStatus = 'pending' | 'ok' | 'stale' | 'error';
+export type SourceKind = 'resources' | 'processes' | 'services' | 'logs' | 'database' | 'check';
+
+export interface SourceState {
+  id: string;
+  host: string;
+  kind: SourceKind;
+  label: string;
+  status: SourceStatus;
+  /** When the current status began (epoch ms). */
+  since: number;
+  lastOkAt?: number;
+  error?: string;
+  /** What the operator can do about it, shown under the error. */
+  hint?: string;
+}
+
+export interface CpuStat {
+  totalPercent: number;
+  perCorePercent: number[];
+}
+
+export interface MemoryStat {
+  totalBytes: number;
+  usedBytes: number;
+  usedPercent: number;
+  swapTotalBytes: number;
+  swapUsedBytes: number;
+}
+
+export interface DiskStat {
+  mount: string;
+  fs: string;
+  type: string;
+  sizeBytes: number;
+  usedBytes: number;
+  usedPercent: number;
+}
+
+export interface NetStat {
+  rxBytesPerSec: number;
+  txBytesPerSec: number;
+}
+
+export interface ResourceSample {
+  at: number;
+  cpu: CpuStat;
+  memory: MemoryStat;
+  disks: DiskStat[];
+  load: [number, number, number];
+  net: NetStat;
+  uptimeSec: number;
+}
+
+export interface ProcessStat {
+  pid: number;
+  name: string;
+  user: string;
+  cpuPercent: number;
+  memBytes: number;
+}
+
+export interface ProcessSample {
+  at: number;
+  byCpu: ProcessStat[];
+  byMemory: ProcessStat[];
+}
+
+export interface UnitState {
+  name: string;
+  description: string;
+  load: string;
+  active: string;
+  sub: string;
+  /** When the unit entered its current active state (epoch ms), if systemd says. */
+  since?: number;
+  restarts?: number;
+  mainPid?: number;
+}
+
+export interface ServicesSample {
+  at: number;
+  units: UnitState[];
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'marker';
+
+export interface LogLine {
+  seq: number;
+  at: number;
+  text: string;
+  level: LogLevel;
+  /** How many identical lines in a row this one stands for. */
+  count: number;
+}
+
+export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log';
+
+export interface OpsEvent {
+  at: number;
+  host: string;
+  kind: EventKind;
+  level: Level | 'info';
+  message: string;
+}
+
+export type Metric = 'cpu' | 'memory' | 'disk';
+export const METRICS: readonly Metric[] = ['cpu', 'memory', 'disk'];
+
+export interface ThresholdPair {
+  warn: number;
+  crit: number;
+}
+
+export type Thresholds = Record<Metric, ThresholdPair>;
+
+export type LogSourceConfig =
+  | { kind: 'file'; path: string; label: string }
+  | { kind: 'journal'; unit: string; label: string };
+
+/** What to watch on one host, as resolved from the config. */
+export interface HostConfig {
+  name: string;
+  local: boolean;
+  ssh?: string;
+  group?: string;
+  color?: string;
+  /** `auto`: every loaded service unit the host's systemctl lists. */
+  services: string[] | 'auto';
+  systemctl: string;
+  sudo: boolean;
+  /** `auto`: the system journal, else /var/log/syslog or /var/log/messages. */
+  logs: LogSourceConfig[] | 'auto';
+  maintenance?: string;
+  thresholds: Thresholds;
+}

@@ -1,0 +1,81 @@
+// systemd unit names and `systemctl show` output: validated and parsed here, never passed raw to a shell.
+import type { UnitState } from '../model.js';
+
+// systemd's unit name alphabet; no glob characters, so a name never matches more than itself.
+const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]{1,255}$/;
+
+export function isValidUnitName(name: string): boolean {
+  return UNIT_NAME.test(name) && name !== '.' && name !== '..';
+}
+
+/** The properties opsdeck reads; asked for by name so output stays small on hosts with many units. */
+export const SHOW_PROPERTIES = [
+  'Id',
+  'Description',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'ActiveEnterTimestamp',
+  'StateChangeTimestamp',
+  'NRestarts',
+  'MainPID',
+] as const;
+
+/** `systemctl show` arguments for the given units; `--` so a unit such as `-.mount` is not an option. */
+export function showArgs(units: readonly string[]): string[] {
+  for (const unit of units) if (!isValidUnitName(unit)) throw new Error(`invalid unit name: ${JSON.stringify(unit)}`);
+  return ['show', '--no-pager', '--', ...units];
+}
+
+export const LIST_SERVICES_ARGS = ['list-units', '--type=service', '--all', '--no-legend', '--no-pager', '--plain'];
+
+/** Names from `systemctl list-units --plain --no-legend`, first column; anything not a unit name is dropped. */
+export function parseListUnits(output: string): string[] {
+  const names: string[] = [];
+  for (const line of output.split('\n')) {
+    const name = line.trim().replace(/^●\s*/, '').split(/\s+/)[0];
+    if (name && isValidUnitName(name) && name.endsWith('.service')) names.push(name);
+  }
+  return names;
+}
+
+function parseTimestamp(value: string | undefined): number | undefined {
+  if (!value || value === 'n/a' || value === '0') return undefined;
+  // "Mon 2026-11-23 11:49:31 UTC": Date understands it once the weekday is removed.
+  const parsed = Date.parse(value.replace(/^[A-Za-z]{3}\s+/, '').replace(/ ([A-Z]{2,5})$/, (_m, zone: string) => (zone === 'UTC' ? 'Z' : ` ${zone}`)));
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+function parseCount(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * Parses `systemctl show` for one or more units: blocks of KEY=VALUE separated by blank lines, in
+ * the order the units were asked for. Units systemd does not know come back with LoadState=not-found.
+ */
+export function parseShow(output: string, requested: readonly string[]): UnitState[] {
+  const blocks = output.split(/\n\s*\n/).map((b) => b.trim()).filter((b) => b.length > 0);
+  const units: UnitState[] = [];
+  blocks.forEach((block, index) => {
+    const props = new Map<string, string>();
+    for (const line of block.split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) props.set(line.slice(0, eq), line.slice(eq + 1));
+    }
+    const name = props.get('Id') || requested[index];
+    if (!name) return;
+    units.push({
+      name,
+      description: props.get('Description') ?? '',
+      load: props.get('LoadState') ?? 'unknown',
+      active: props.get('ActiveState') ?? 'unknown',
+      sub: props.get('SubState') ?? 'unknown',
+      since: parseTimestamp(props.get('ActiveEnterTimestamp')) ?? parseTimestamp(props.get('StateChangeTimestamp')),
+      restarts: parseCount(props.get('NRestarts')),
+      mainPid: parseCount(props.get('MainPID')) || undefined,
+    });
+  });
+  return units;
+}
