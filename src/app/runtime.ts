@@ -127,7 +127,7 @@ export class Runtime {
           return applyProcesses(next, host.name, value as ProcessSample);
         case 'services':
           return applyServices(next, host.name, value as ServicesSample);
-        case 'check':
+        case 'maintenance':
           return applyMaintenance(next, host.name, value as boolean, at);
         default:
           return next;

@@ -1,5 +1,5 @@
 // One interface per kind of host (local now, SSH next): what it polls and which logs it follows.
-import type { HostConfig } from './model.js';
+import type { ConnectionState, HostConfig } from './model.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
 
@@ -8,9 +8,13 @@ export interface HostWatch {
   logStreams: LogStream[];
   /** Why the host has no log source, with what to add to the config. */
   logNote?: string;
+  /** Remote hosts only: connection state changes (connecting, ok, unreachable since, auth failed...). */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
 }
 
 export interface HostAdapter {
   watch(host: HostConfig, options: { timeoutMs: number }): Promise<HostWatch>;
+  /** Remote hosts only: the operator accepted the offered host key in the trust dialog. */
+  trustHostKey?(hostName: string): Promise<void>;
   close(): void;
 }

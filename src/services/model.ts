@@ -2,7 +2,7 @@
 
 export type Level = 'ok' | 'warn' | 'crit';
 export type SourceStatus = 'pending' | 'ok' | 'stale' | 'error';
-export type SourceKind = 'resources' | 'processes' | 'services' | 'logs' | 'database' | 'check';
+export type SourceKind = 'resources' | 'processes' | 'services' | 'maintenance' | 'logs' | 'database' | 'check';
 
 export interface SourceState {
   id: string;
@@ -136,4 +136,16 @@ export interface HostConfig {
   logs: LogSourceConfig[] | 'auto';
   maintenance?: string;
   thresholds: Thresholds;
+}
+
+export type ConnectionStatus = 'connecting' | 'ok' | 'unreachable' | 'auth-failed' | 'hostkey-refused';
+
+/** A remote host's SSH connection as the Hosts pane shows it. */
+export interface ConnectionState {
+  status: ConnectionStatus;
+  since: number;
+  error?: string;
+  /** For hostkey-refused: the key the server offered, and the one known_hosts has (on a change). */
+  fingerprint?: { offered: string; known?: string };
+  hint?: string;
 }

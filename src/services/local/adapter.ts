@@ -33,7 +33,7 @@ export function maintenanceSource(host: HostConfig, path: string, timeoutMs: num
   return {
     id: `${host.name}:maintenance`,
     host: host.name,
-    kind: 'check',
+    kind: 'maintenance',
     label: 'maintenance flag',
     timeoutMs,
     collect: () =>
