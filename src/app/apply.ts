@@ -139,6 +139,9 @@ export function applySourceError(data: DataState, id: string, error: string, at:
   if (state.status === status && state.error === error && state.hint === hint) return data;
   const wentDown = state.status !== 'stale' && state.status !== 'error';
   const next: SourceState = { ...state, status, since: wentDown ? at : state.since, error, hint };
-  const events: OpsEvent[] = wentDown ? [{ at, host: state.host, kind: 'source', level: 'crit', message: `${state.label} down: ${error}` }] : [];
+  // A source that never worked is news once (warn); one that worked and stopped is an outage (crit).
+  const events: OpsEvent[] = wentDown
+    ? [{ at, host: state.host, kind: 'source', level: state.status === 'pending' ? 'warn' : 'crit', message: `${state.label} ${state.status === 'pending' ? 'unavailable' : 'down'}: ${error}` }]
+    : [];
   return withEvents({ ...data, sources: { ...data.sources, [id]: next } }, events);
 }

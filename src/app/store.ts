@@ -1,6 +1,6 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
+import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events'] as const;
 export type PaneId = (typeof PANES)[number];
@@ -25,6 +25,8 @@ export interface HostView {
   processes?: ProcessSample;
   services?: ServicesSample;
   levels: Record<Metric, Level>;
+  /** Remote hosts: the SSH connection's state; absent for the local machine. */
+  connection?: ConnectionState;
 }
 
 export interface HostHistory {
@@ -54,9 +56,8 @@ export interface DataState {
 }
 
 export interface LogViewState {
-  follow: boolean;
-  /** Lines above the newest one when not following. */
-  scroll: number;
+  /** The seq of the line shown at the bottom while the tail is paused; null while following. */
+  anchor: number | null;
   wrap: boolean;
   timestamps: boolean;
   /** Index into the host's log sources; -1 for all of them merged. */
@@ -74,6 +75,8 @@ export interface UiState {
   zoomed: boolean;
   /** The host Resources, Services and Logs show (Enter on a Hosts row). */
   host: string;
+  /** When set, Resources, Services and Logs show every host of this group at once. */
+  group: string;
   cursor: Record<PaneId, number>;
   overlay: 'none' | 'help' | 'command' | 'filter';
   input: string;
@@ -106,6 +109,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     focus: 'hosts',
     zoomed: false,
     host: '',
+    group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0 },
     overlay: 'none',
     input: '',
@@ -116,7 +120,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     refreshMs: 2000,
     paused: false,
     frozen: null,
-    logs: { follow: true, scroll: 0, wrap: false, timestamps: false, source: -1 },
+    logs: { anchor: null, wrap: false, timestamps: false, source: -1 },
     readOnly: false,
     message: null,
     ...overrides,

@@ -45,7 +45,7 @@ function fileExists(path: string): boolean {
 }
 
 export function loadConfig(location: ConfigLocation): OpsConfig {
-  if (location.file === null) return resolveConfig({}, null);
+  if (location.file === null) return resolveConfig({}, null).config;
   let text: string;
   try {
     text = readFileSync(location.file, 'utf8');
@@ -67,7 +67,13 @@ export function parseConfigText(text: string, file: string): OpsConfig {
   const raw: unknown = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw toConfigError(parsed.error.issues[0]!, doc, lines, file);
-  return resolveConfig(parsed.data as RawConfig, file);
+  const { config, problems } = resolveConfig(parsed.data as RawConfig, file);
+  const problem = problems[0];
+  if (problem) {
+    const pos = positionOfPath(doc, lines, problem.path);
+    throw new ConfigError(file, pos.line, pos.col, formatPath(problem.path), problem.message);
+  }
+  return config;
 }
 
 function toConfigError(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigError {

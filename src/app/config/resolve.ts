@@ -4,6 +4,7 @@ import { parseDuration } from '../../services/duration.js';
 import type { HostConfig, LogSourceConfig, Thresholds } from '../../services/model.js';
 
 export type { HostConfig, LogSourceConfig };
+import { buildKeymap, loadDefaultBindings, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import type { RawConfig, RawDatabase } from './schema.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
@@ -31,7 +32,9 @@ export interface OpsConfig {
   databases: Record<string, RawDatabase>;
   checks: NonNullable<RawConfig['checks']>;
   actions: NonNullable<RawConfig['actions']>;
-  keys: Record<string, Record<string, string | string[]>>;
+  keymap: Keymap;
+  /** The effective bindings, for the help overlay. */
+  bindings: KeyBindings;
 }
 
 function clampRefresh(ms: number): number {
@@ -50,7 +53,8 @@ function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresh
   return merged;
 }
 
-export function resolveConfig(raw: RawConfig, file: string | null): OpsConfig {
+/** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
+export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings = loadDefaultBindings()): { config: OpsConfig; problems: KeymapProblem[] } {
   const rawHosts = raw.hosts ?? { local: { local: true as const } };
   const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
     name,
@@ -70,7 +74,8 @@ export function resolveConfig(raw: RawConfig, file: string | null): OpsConfig {
     maintenance: host.maintenance,
     thresholds: mergeThresholds(raw.thresholds, host.thresholds),
   }));
-  return {
+  const { keymap, bindings, problems } = buildKeymap(defaultBindings, raw.keys ?? {});
+  const config: OpsConfig = {
     file,
     refreshMs: refreshFrom(raw.refresh),
     holdTicks: raw.hold ?? DEFAULT_HOLD_TICKS,
@@ -80,6 +85,8 @@ export function resolveConfig(raw: RawConfig, file: string | null): OpsConfig {
     databases: raw.databases ?? {},
     checks: raw.checks ?? {},
     actions: raw.actions ?? {},
-    keys: raw.keys ?? {},
+    keymap,
+    bindings,
   };
+  return { config, problems };
 }

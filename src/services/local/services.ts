@@ -23,5 +23,8 @@ export async function collectLocalServices(systemctl: string, units: readonly st
 
 function unavailable(systemctl: string, stderr: string): ServicesUnavailable {
   const reason = stderr.trim().split('\n')[0] || 'no output';
+  if (/not been booted with systemd|Failed to connect to bus/i.test(reason)) {
+    return new ServicesUnavailable(`systemd is not running on this machine (${systemctl}: "${reason}")`);
+  }
   return new ServicesUnavailable(`${systemctl}: ${reason}`);
 }

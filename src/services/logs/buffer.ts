@@ -12,9 +12,11 @@ export function classify(text: string): LogLevel {
   return 'info';
 }
 
+// One sequence across all buffers: merged views order lines by arrival and keep a stable anchor.
+let nextSeq = 0;
+
 export class LogBuffer {
   private readonly ring: RingBuffer<LogLine>;
-  private seq = 0;
   private dirty = false;
 
   constructor(
@@ -32,13 +34,13 @@ export class LogBuffer {
       this.ring.replaceLast({ ...last, at, count: last.count + 1 });
       return;
     }
-    this.ring.push({ seq: ++this.seq, at, text, level: classify(text), count: 1 });
+    this.ring.push({ seq: ++nextSeq, at, text, level: classify(text), count: 1 });
   }
 
   /** A line opsdeck itself writes into the stream: rotation, truncation, a gap after a reconnect. */
   mark(text: string, at = Date.now()): void {
     this.dirty = true;
-    this.ring.push({ seq: ++this.seq, at, text: sanitizeLine(text, this.maxLineLength), level: 'marker', count: 1 });
+    this.ring.push({ seq: ++nextSeq, at, text: sanitizeLine(text, this.maxLineLength), level: 'marker', count: 1 });
   }
 
   /** The lines, if any arrived since the last call; undefined when nothing changed (no re-render). */

@@ -18,11 +18,14 @@ export interface LogStream {
 
 export const INITIAL_LINES = 200;
 
-/** argv of the follower for one log source: `tail -F` (rotation and truncation) or `journalctl -f`. */
-export function followCommand(source: LogSourceConfig): [string, string[]] {
-  if (source.kind === 'file') return ['tail', ['-F', '-n', String(INITIAL_LINES), '--', source.path]];
+/**
+ * argv of the follower for one log source: `tail -F` (rotation and truncation) or `journalctl -f`.
+ * `initialLines` is 0 when resuming after a gap, so lines already shown are not repeated.
+ */
+export function followCommand(source: LogSourceConfig, initialLines = INITIAL_LINES): [string, string[]] {
+  if (source.kind === 'file') return ['tail', ['-F', '-n', String(initialLines), '--', source.path]];
   const unit = source.unit ? ['-u', source.unit] : [];
-  return ['journalctl', ['-f', '-n', String(INITIAL_LINES), '-o', 'short-iso', '--no-pager', ...unit]];
+  return ['journalctl', ['-f', '-n', String(initialLines), '-o', 'short-iso', '--no-pager', ...unit]];
 }
 
 /** Reads GNU tail's stderr notes: which mean the file is gone, which that it is being followed again. */

@@ -1,0 +1,186 @@
+// The screen: tab bar, panes laid out for the terminal size, status or prompt line; keys go to dispatch.
+import { memo, useMemo, useRef } from 'react';
+import { Box, useInput } from 'ink';
+import { useOps, useOpsStore, useTerminalSize } from '../hooks/store.js';
+import { EventsPane } from '../panes/EventsPane.js';
+import { HostsPane } from '../panes/HostsPane.js';
+import { LogsPane } from '../panes/LogsPane.js';
+import { ResourcesPane } from '../panes/ResourcesPane.js';
+import { ServicesPane } from '../panes/ServicesPane.js';
+import { HelpOverlay } from '../panes/HelpOverlay.js';
+import { Prompt, StatusBar, TabBar } from '../panes/Chrome.js';
+import type { OpsConfig } from './config/resolve.js';
+import { handleKey, type Controls, type Viewport } from './dispatch.js';
+import { keyName } from './keymap.js';
+import { computeLayout, innerRows, type PaneBox } from './layout.js';
+import { bottomIndex, displayLines } from './logview.js';
+import { eventRows, hostRows, serviceRows } from './rows.js';
+import { scopeHosts, scopeLabel, selectedHost } from './scope.js';
+import { visibleData, type OpsState } from './store.js';
+
+const selectData = (s: OpsState) => visibleData(s);
+const selectUi = (s: OpsState) => s.ui;
+
+function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const rows = useMemo(() => hostRows(data, ui), [data.hostOrder, data.hosts, data.sources, ui.filters.hosts]);
+  return (
+    <HostsPane
+      rows={rows}
+      total={data.hostOrder.length}
+      width={box.width}
+      height={box.height}
+      focused={focused}
+      cursor={Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))}
+      selected={ui.group ? '' : selectedHost(data, ui)}
+      filter={ui.filters.hosts}
+      now={Date.now()}
+    />
+  );
+}
+
+function ResourcesContainer({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const thresholds = useMemo(() => new Map(config.hosts.map((h) => [h.name, h.thresholds])), [config]);
+  const entries = useMemo(
+    () =>
+      scopeHosts(data, ui).flatMap((name) => {
+        const host = data.hosts[name];
+        const limits = thresholds.get(name);
+        return host && limits ? [{ host, history: data.history[name], source: data.sources[`${name}:resources`], thresholds: limits }] : [];
+      }),
+    [data.hosts, data.history, data.sources, ui.host, ui.group, thresholds],
+  );
+  return <ResourcesPane entries={entries} title={scopeLabel(data, ui)} width={box.width} height={box.height} focused={focused} now={Date.now()} />;
+}
+
+function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const rows = useMemo(() => serviceRows(data, ui), [data.hosts, ui.host, ui.group, ui.filters.services]);
+  const sources = useMemo(() => scopeHosts(data, ui).flatMap((h) => data.sources[`${h}:services`] ?? []), [data.sources, ui.host, ui.group]);
+  return (
+    <ServicesPane
+      rows={rows}
+      sources={sources}
+      showHost={ui.group !== ''}
+      title={scopeLabel(data, ui)}
+      width={box.width}
+      height={box.height}
+      focused={focused}
+      cursor={Math.min(ui.cursor.services, Math.max(0, rows.length - 1))}
+      filter={ui.filters.services}
+      now={Date.now()}
+    />
+  );
+}
+
+function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const view = useMemo(() => displayLines(data, ui), [data.logs, data.hosts, ui.host, ui.group, ui.logs.source, ui.filters.logs]);
+  const states = useMemo(() => view.shown.flatMap((l) => data.sources[l.id] ?? []), [view.shown, data.sources]);
+  const one = ui.logs.source >= 0 ? view.sources[ui.logs.source] : undefined;
+  const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
+  return (
+    <LogsPane
+      lines={view.lines}
+      bottom={bottomIndex(view.lines, ui.logs.anchor)}
+      following={ui.logs.anchor === null}
+      sources={states}
+      sourceLabel={one ? one.label : view.sources.length > 1 ? `all ${view.sources.length}` : (view.sources[0]?.label ?? '')}
+      showHost={multiHost}
+      highlight={view.filter.highlight}
+      filter={ui.filters.logs}
+      filterError={view.filter.error}
+      wrap={ui.logs.wrap}
+      timestamps={ui.logs.timestamps}
+      note={view.sources.length === 0 ? data.notes.logs : undefined}
+      width={box.width}
+      height={box.height}
+      focused={focused}
+    />
+  );
+}
+
+function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const rows = useMemo(() => eventRows(data, ui), [data.events, ui.filters.events]);
+  return <EventsPane rows={rows} width={box.width} height={box.height} focused={focused} cursor={Math.min(ui.cursor.events, Math.max(0, rows.length - 1))} filter={ui.filters.events} />;
+}
+
+const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
+  switch (box.pane) {
+    case 'hosts':
+      return <HostsContainer box={box} focused={focused} />;
+    case 'resources':
+      return <ResourcesContainer box={box} focused={focused} config={config} />;
+    case 'services':
+      return <ServicesContainer box={box} focused={focused} />;
+    case 'logs':
+      return <LogsContainer box={box} focused={focused} />;
+    case 'events':
+      return <EventsContainer box={box} focused={focused} />;
+  }
+});
+
+function TopBar({ width }: { width: number }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const alerts = useMemo(() => {
+    let crit = 0;
+    let warn = 0;
+    let down = 0;
+    for (const row of hostRows(data, { ...ui, filters: { ...ui.filters, hosts: '' } })) {
+      if (row.health === 'error' || row.health === 'stale') down++;
+      else if (row.level === 'crit') crit++;
+      else if (row.level === 'warn') warn++;
+    }
+    return { crit, warn, down };
+  }, [data.hostOrder, data.hosts, data.sources]);
+  return <TabBar focus={ui.focus} scope={scopeLabel(data, ui)} width={width} alerts={alerts} />;
+}
+
+function BottomBar({ width }: { width: number }) {
+  const ui = useOps(selectUi);
+  const self = useOps((s) => s.data.self);
+  if (ui.overlay === 'command' || ui.overlay === 'filter') return <Prompt kind={ui.overlay} input={ui.input} completions={ui.completions} width={width} pane={ui.focus} />;
+  return <StatusBar width={width} refreshMs={ui.refreshMs} paused={ui.paused} readOnly={ui.readOnly} self={self} message={ui.message} clock={Date.now()} />;
+}
+
+export function App({ config, controls }: { config: OpsConfig; controls: Controls }) {
+  const store = useOpsStore();
+  const { columns, rows } = useTerminalSize();
+  const focus = useOps((s) => s.ui.focus);
+  const zoomed = useOps((s) => s.ui.zoomed);
+  const overlay = useOps((s) => s.ui.overlay);
+  const hostCount = useOps((s) => s.data.hostOrder.length);
+  const layout = computeLayout(columns, rows, focus, zoomed, hostCount);
+  const viewport = useRef<Viewport>({});
+  for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
+
+  useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
+
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <TopBar width={columns} />
+      {overlay === 'help' ? (
+        <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2} />
+      ) : (
+        <Box flexDirection="row" height={rows - 2}>
+          {layout.columns.map((column, i) => (
+            <Box key={i} flexDirection="column">
+              {column.map((box) => (
+                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} config={config} />
+              ))}
+            </Box>
+          ))}
+        </Box>
+      )}
+      <BottomBar width={columns} />
+    </Box>
+  );
+}

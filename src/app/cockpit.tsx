@@ -1,0 +1,47 @@
+// Starts the full-screen cockpit: alternate screen, one quit path that restores the terminal and
+// stops every collector, on q, Ctrl-C, SIGTERM/SIGHUP and on a crash.
+import { render, type Instance } from 'ink';
+import { OpsProvider } from '../hooks/store.js';
+import { App } from './App.js';
+import type { OpsConfig } from './config/resolve.js';
+import { Runtime } from './runtime.js';
+import { createOpsStore, emptyData } from './store.js';
+
+// Leave the alternate screen, show the cursor, reset attributes and mouse modes.
+const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?1002l\u001b[?1006l';
+
+export async function runCockpit(config: OpsConfig, options: { readOnly: boolean }): Promise<number> {
+  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, readOnly: options.readOnly });
+  const runtime = new Runtime(config, store);
+  await runtime.prepare();
+  runtime.start();
+
+  let instance: Instance | undefined;
+  const quit = () => instance?.unmount();
+  const crash = (error: unknown) => {
+    runtime.stop();
+    try {
+      instance?.unmount();
+    } finally {
+      process.stdout.write(RESTORE_TERMINAL);
+      process.stderr.write(`opsdeck crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(70);
+    }
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, quit);
+
+  instance = render(
+    <OpsProvider store={store}>
+      <App config={config} controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms) }} />
+    </OpsProvider>,
+    { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    runtime.stop();
+  }
+  return 0;
+}

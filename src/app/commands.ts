@@ -1,0 +1,116 @@
+// The `:` command line: what each command does, and Tab completion over commands and their arguments.
+import { formatDuration, parseDuration } from '../services/duration.js';
+import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
+import { groups } from './scope.js';
+import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
+
+export interface CommandControls {
+  quit(): void;
+  setRefresh(ms: number): void;
+}
+
+export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };
+
+interface CommandSpec {
+  usage: string;
+  summary: string;
+  args(data: DataState): string[];
+  run(arg: string, state: OpsState, controls: CommandControls): CommandResult;
+}
+
+const NO_ARGS = (): string[] => [];
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  host: {
+    usage: 'host NAME',
+    summary: 'show one host in Resources, Services and Logs',
+    args: (data) => [...data.hostOrder],
+    run: (arg, { data }) =>
+      data.hosts[arg] ? { state: { host: arg, group: '', focus: 'resources' }, message: `host ${arg}` } : { error: `no host "${arg}" (hosts: ${data.hostOrder.join(', ')})` },
+  },
+  group: {
+    usage: 'group NAME | group -',
+    summary: 'show every host of a group at once (- for one host again)',
+    args: (data) => [...groups(data), '-'],
+    run: (arg, { data }) => {
+      if (arg === '-' || arg === '') return { state: { group: '' }, message: 'group view off' };
+      return groups(data).includes(arg) ? { state: { group: arg }, message: `group ${arg}` } : { error: `no group "${arg}" (groups: ${groups(data).join(', ') || 'none configured'})` };
+    },
+  },
+  pane: {
+    usage: 'pane NAME',
+    summary: 'focus a pane',
+    args: () => [...PANES],
+    run: (arg) => ((PANES as readonly string[]).includes(arg) ? { state: { focus: arg as PaneId } } : { error: `no pane "${arg}" (panes: ${PANES.join(', ')})` }),
+  },
+  refresh: {
+    usage: 'refresh DURATION',
+    summary: `set the refresh interval (${formatDuration(MIN_REFRESH_MS)} to ${formatDuration(MAX_REFRESH_MS)})`,
+    args: () => ['1s', '2s', '5s', '10s'],
+    run: (arg, _state, controls) => {
+      const ms = parseDuration(arg);
+      if (ms === undefined) return { error: `"${arg}" is not a duration (e.g. 500ms, 2s, 1m)` };
+      const clamped = Math.min(MAX_REFRESH_MS, Math.max(MIN_REFRESH_MS, ms));
+      controls.setRefresh(clamped);
+      return { state: { refreshMs: clamped }, message: `refresh ${formatDuration(clamped)}${clamped !== ms ? ' (limit)' : ''}` };
+    },
+  },
+  filter: {
+    usage: 'filter TEXT',
+    summary: 'filter the focused pane (empty to clear)',
+    args: NO_ARGS,
+    run: (arg, { ui }) => ({ state: { filters: { ...ui.filters, [ui.focus]: arg } } }),
+  },
+  pause: { usage: 'pause', summary: 'freeze the screen', args: NO_ARGS, run: (_a, { data }) => ({ state: { paused: true, frozen: data } }) },
+  resume: { usage: 'resume', summary: 'live screen again', args: NO_ARGS, run: () => ({ state: { paused: false, frozen: null } }) },
+  help: { usage: 'help', summary: 'key and command help', args: NO_ARGS, run: () => ({ state: { overlay: 'help' } }) },
+  quit: {
+    usage: 'quit',
+    summary: 'quit opsdeck',
+    args: NO_ARGS,
+    run: (_a, _s, controls) => {
+      controls.quit();
+      return {};
+    },
+  },
+};
+
+const ALIASES: Record<string, string> = { h: 'host', g: 'group', q: 'quit', r: 'refresh', f: 'filter' };
+
+export function runCommand(line: string, state: OpsState, controls: CommandControls): CommandResult {
+  const trimmed = line.trim();
+  if (trimmed === '') return {};
+  const space = trimmed.indexOf(' ');
+  const word = space < 0 ? trimmed : trimmed.slice(0, space);
+  const arg = space < 0 ? '' : trimmed.slice(space + 1).trim();
+  // `:logs` is `:pane logs`, as in k9s.
+  if ((PANES as readonly string[]).includes(word) && arg === '') return COMMANDS.pane!.run(word, state, controls);
+  const name = ALIASES[word] ?? word;
+  const command = COMMANDS[name];
+  if (!command) return { error: `unknown command "${word}" (commands: ${Object.keys(COMMANDS).join(', ')})` };
+  if (arg === '' && command.args(state.data).length > 0 && name !== 'group') return { error: `usage: ${command.usage}` };
+  return command.run(arg, state, controls);
+}
+
+function commonPrefix(words: readonly string[]): string {
+  if (words.length === 0) return '';
+  let prefix = words[0]!;
+  for (const w of words) while (!w.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+/** Candidates for what is typed, and the input completed as far as they agree. */
+export function complete(input: string, data: DataState): { input: string; candidates: string[] } {
+  const space = input.indexOf(' ');
+  if (space < 0) {
+    const candidates = [...Object.keys(COMMANDS), ...PANES].filter((c) => c.startsWith(input));
+    const prefix = commonPrefix(candidates);
+    return { input: candidates.length === 1 ? `${prefix} ` : prefix.length > input.length ? prefix : input, candidates };
+  }
+  const word = input.slice(0, space);
+  const command = COMMANDS[ALIASES[word] ?? word];
+  const partial = input.slice(space + 1);
+  const candidates = (command?.args(data) ?? []).filter((a) => a.startsWith(partial));
+  const prefix = commonPrefix(candidates);
+  return { input: prefix.length > partial.length ? `${word} ${prefix}` : input, candidates };
+}

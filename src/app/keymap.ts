@@ -1,0 +1,138 @@
+// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module loads them,
+// reports conflicts and unknown names, and turns an ink keypress into a binding name.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { closest } from 'fastest-levenshtein';
+import type { Key } from 'ink';
+
+export const KEY_CONTEXTS = ['global', 'list', 'logs'] as const;
+export type KeyContext = (typeof KEY_CONTEXTS)[number];
+
+/** Every action a key can trigger, with the line the help overlay shows for it. */
+export const ACTIONS: Record<KeyContext, Record<string, string>> = {
+  global: {
+    quit: 'quit opsdeck',
+    help: 'this help',
+    'focus-next': 'focus the next pane',
+    'focus-prev': 'focus the previous pane',
+    zoom: 'zoom the focused pane (again to unzoom)',
+    command: 'command line (host, pane, refresh, filter, group…)',
+    filter: "filter the focused pane (regex in Logs; start with ! to invert)",
+    back: 'close overlay, clear filter, unzoom',
+    'refresh-slower': 'refresh less often (longer interval)',
+    'refresh-faster': 'refresh more often (shorter interval)',
+    pause: 'freeze the screen (collection goes on)',
+    'pane-hosts': 'go to Hosts',
+    'pane-resources': 'go to Resources',
+    'pane-services': 'go to Services',
+    'pane-logs': 'go to Logs',
+    'pane-events': 'go to Events',
+  },
+  list: {
+    up: 'move up',
+    down: 'move down',
+    'page-up': 'page up',
+    'page-down': 'page down',
+    top: 'first row',
+    bottom: 'last row (Logs: follow again)',
+    select: 'open the selected host',
+  },
+  logs: {
+    follow: 'follow / pause the tail',
+    'next-error': 'next error',
+    'prev-error': 'previous error',
+    'next-warning': 'next warning',
+    'prev-warning': 'previous warning',
+    timestamps: 'show arrival times',
+    wrap: 'wrap long lines',
+    'next-source': 'cycle log source (all merged, then each)',
+  },
+};
+
+export type Keymap = Record<KeyContext, Map<string, string>>;
+export type KeyBindings = Record<KeyContext, Record<string, string[]>>;
+
+export interface KeymapProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+const NAMED_KEYS = new Set(['enter', 'escape', 'tab', 'shift+tab', 'space', 'backspace', 'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end']);
+
+export function isKeyName(name: string): boolean {
+  return NAMED_KEYS.has(name) || /^ctrl\+[a-z]$/.test(name) || [...name].length === 1;
+}
+
+export function defaultKeymapPath(): string {
+  return fileURLToPath(new URL('../../keymaps/default.yaml', import.meta.url));
+}
+
+export function loadDefaultBindings(path = defaultKeymapPath()): KeyBindings {
+  const raw = parse(readFileSync(path, 'utf8')) as Record<string, Record<string, string[]>>;
+  return Object.fromEntries(KEY_CONTEXTS.map((c) => [c, raw[c] ?? {}])) as KeyBindings;
+}
+
+/** Merges user overrides onto the defaults; problems carry the config key path they came from. */
+export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Record<string, string | string[]>>): { keymap: Keymap; bindings: KeyBindings; problems: KeymapProblem[] } {
+  const problems: KeymapProblem[] = [];
+  const bindings = Object.fromEntries(KEY_CONTEXTS.map((c) => [c, { ...defaults[c] }])) as KeyBindings;
+  for (const [context, actions] of Object.entries(overrides)) {
+    if (!(KEY_CONTEXTS as readonly string[]).includes(context)) {
+      problems.push({ path: ['keys', context], message: `unknown key context "${context}"; did you mean "${closest(context, [...KEY_CONTEXTS])}"? (contexts: ${KEY_CONTEXTS.join(', ')})` });
+      continue;
+    }
+    const ctx = context as KeyContext;
+    for (const [action, keys] of Object.entries(actions)) {
+      if (!(action in ACTIONS[ctx])) {
+        problems.push({ path: ['keys', ctx, action], message: `unknown action "${action}"; did you mean "${closest(action, Object.keys(ACTIONS[ctx]))}"?` });
+        continue;
+      }
+      const list = Array.isArray(keys) ? keys : [keys];
+      list.forEach((key, i) => {
+        if (!isKeyName(key)) problems.push({ path: ['keys', ctx, action, ...(Array.isArray(keys) ? [i] : [])], message: `"${key}" is not a key name (one character, enter, escape, tab, shift+tab, space, up, down, pageup, home, ctrl+x…)` });
+      });
+      bindings[ctx][action] = list;
+    }
+  }
+  const keymap = Object.fromEntries(KEY_CONTEXTS.map((c) => [c, new Map<string, string>()])) as Keymap;
+  for (const ctx of KEY_CONTEXTS) {
+    for (const [action, keys] of Object.entries(bindings[ctx])) {
+      for (const key of keys) {
+        const taken = keymap[ctx].get(key);
+        if (taken && taken !== action) problems.push({ path: ['keys', ctx, action], message: `key "${key}" is bound to both ${ctx}.${taken} and ${ctx}.${action}` });
+        keymap[ctx].set(key, action);
+      }
+    }
+  }
+  // Contexts stack (Logs reads logs, then list, then global), so a binding that hides another one is a conflict too.
+  KEY_CONTEXTS.forEach((outer, i) => {
+    for (const inner of KEY_CONTEXTS.slice(i + 1)) {
+      for (const [key, action] of keymap[inner]) {
+        const hidden = keymap[outer].get(key);
+        if (hidden) problems.push({ path: ['keys', inner, action], message: `key "${key}" is bound to both ${outer}.${hidden} and ${inner}.${action}` });
+      }
+    }
+  });
+  return { keymap, bindings, problems };
+}
+
+/** The binding name of an ink keypress ("q", "E", "shift+tab", "ctrl+c", "pageup"), or undefined. */
+export function keyName(input: string, key: Key): string | undefined {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  if ([...input].length === 1) return input;
+  return undefined;
+}

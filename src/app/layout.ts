@@ -1,0 +1,63 @@
+// Where each pane goes for a terminal size: a grid when there is room, else the focused pane alone
+// (with a tab bar to reach the others). Every pane gets an exact size, so a frame never outgrows the screen.
+import type { PaneId } from './store.js';
+
+export interface PaneBox {
+  pane: PaneId;
+  width: number;
+  height: number;
+}
+
+export interface Layout {
+  mode: 'grid' | 'single';
+  /** Columns of stacked panes, left to right. */
+  columns: PaneBox[][];
+}
+
+/** Tab bar above, status bar below. */
+export const CHROME_ROWS = 2;
+export const GRID_MIN_COLUMNS = 120;
+export const GRID_MIN_ROWS = 30;
+
+export function computeLayout(columns: number, rows: number, focus: PaneId, zoomed: boolean, hostCount: number): Layout {
+  const body = Math.max(3, rows - CHROME_ROWS);
+  if (zoomed || columns < GRID_MIN_COLUMNS || rows < GRID_MIN_ROWS) {
+    // A short host list leaves room for the selected host's resources below it.
+    const hostsHeight = hostCount + 4;
+    if (!zoomed && focus === 'hosts' && body - hostsHeight >= 10) {
+      return { mode: 'single', columns: [[{ pane: 'hosts', width: columns, height: hostsHeight }, { pane: 'resources', width: columns, height: body - hostsHeight }]] };
+    }
+    return { mode: 'single', columns: [[{ pane: focus, width: columns, height: body }]] };
+  }
+  const leftWidth = Math.floor(columns * 0.42);
+  const rightWidth = columns - leftWidth;
+  const hostsHeight = Math.min(Math.max(hostCount + 3, 6), Math.floor(body * 0.35));
+  const servicesHeight = Math.floor((body - hostsHeight) * 0.55);
+  const eventsHeight = body - hostsHeight - servicesHeight;
+  const resourcesHeight = Math.min(Math.max(14, Math.floor(body * 0.42)), body - 8);
+  return {
+    mode: 'grid',
+    columns: [
+      [
+        { pane: 'hosts', width: leftWidth, height: hostsHeight },
+        { pane: 'services', width: leftWidth, height: servicesHeight },
+        { pane: 'events', width: leftWidth, height: eventsHeight },
+      ],
+      [
+        { pane: 'resources', width: rightWidth, height: resourcesHeight },
+        { pane: 'logs', width: rightWidth, height: body - resourcesHeight },
+      ],
+    ],
+  };
+}
+
+/** Rows inside a framed pane: the frame takes the top and bottom lines. */
+export function innerRows(box: { height: number }): number {
+  return Math.max(0, box.height - 2);
+}
+
+/** The first row to show: the window scrolls under a centred cursor, so the cursor never jumps. */
+export function scrollTop(cursor: number, total: number, rows: number): number {
+  if (total <= rows) return 0;
+  return Math.max(0, Math.min(cursor - Math.floor(rows / 2), total - rows));
+}

@@ -1,0 +1,72 @@
+// What the Logs pane shows: the scope's sources merged in arrival order, filtered, and where the
+// bottom of the window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
+import type { LogLevel, LogLine } from '../services/model.js';
+import { scopeHosts } from './scope.js';
+import type { DataState, LogView, UiState } from './store.js';
+
+export interface DisplayLine extends LogLine {
+  host: string;
+  source: string;
+}
+
+export interface LogFilter {
+  test(text: string): boolean;
+  /** The pattern used for highlighting matches; absent when inverted or empty. */
+  highlight?: RegExp;
+  error?: string;
+}
+
+/** `/pattern` filters by regex (case-insensitive); `/!pattern` keeps the lines that do not match. */
+export function compileLogFilter(text: string): LogFilter {
+  const invert = text.startsWith('!');
+  const source = invert ? text.slice(1) : text;
+  if (source === '') return { test: () => true };
+  let pattern: RegExp;
+  let error: string | undefined;
+  try {
+    pattern = new RegExp(source, 'i');
+  } catch (e) {
+    // Half-typed regexes are normal while typing: match the text literally meanwhile.
+    error = (e as Error).message;
+    pattern = new RegExp(source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  }
+  return {
+    test: (line) => pattern.test(line) !== invert,
+    highlight: invert ? undefined : new RegExp(pattern.source, 'gi'),
+    error,
+  };
+}
+
+export function logSourcesInScope(data: DataState, ui: UiState): LogView[] {
+  const hosts = new Set(scopeHosts(data, ui));
+  return Object.values(data.logs).filter((view) => hosts.has(view.host));
+}
+
+export function displayLines(data: DataState, ui: UiState): { lines: DisplayLine[]; sources: LogView[]; shown: LogView[]; filter: LogFilter } {
+  const sources = logSourcesInScope(data, ui);
+  const shown = ui.logs.source >= 0 && ui.logs.source < sources.length ? [sources[ui.logs.source]!] : sources;
+  const filter = compileLogFilter(ui.filters.logs);
+  const merged: DisplayLine[] = [];
+  for (const view of shown) {
+    for (const line of view.lines) if (filter.test(line.text)) merged.push({ ...line, host: view.host, source: view.label });
+  }
+  if (shown.length > 1) merged.sort((a, b) => a.seq - b.seq);
+  return { lines: merged, sources, shown, filter };
+}
+
+/** Index of the line at the bottom of the window. */
+export function bottomIndex(lines: readonly DisplayLine[], anchor: number | null): number {
+  if (anchor === null) return lines.length - 1;
+  let index = -1;
+  for (let i = 0; i < lines.length && lines[i]!.seq <= anchor; i++) index = i;
+  return index < 0 ? Math.min(0, lines.length - 1) : index;
+}
+
+/** The seq of the next line of `level` after (or before) the bottom line; undefined when there is none. */
+export function jumpTo(lines: readonly DisplayLine[], anchor: number | null, level: LogLevel, direction: 1 | -1): number | undefined {
+  const from = bottomIndex(lines, anchor);
+  for (let i = from + direction; i >= 0 && i < lines.length; i += direction) {
+    if (lines[i]!.level === level) return lines[i]!.seq;
+  }
+  return undefined;
+}

@@ -1,0 +1,103 @@
+// The rows of the list panes, filtered: one derivation shared by the panes (what is drawn) and the
+// key handlers (how far the cursor may go, what Enter selects).
+import { worstLevel } from '../services/thresholds.js';
+import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../services/model.js';
+import { scopeHosts } from './scope.js';
+import type { DataState, HostView, PaneId, UiState } from './store.js';
+
+export type HostHealth = 'pending' | 'ok' | 'stale' | 'error';
+
+export interface HostRow {
+  host: HostView;
+  health: HostHealth;
+  /** Worst threshold level of the host's resources. */
+  level: Level;
+  /** The failure shown in the row ("unreachable since 12:03:11: connection refused"). */
+  problem?: SourceState | ConnectionState;
+  /** Other sources of the host that are failing (services, logs, maintenance flag). */
+  issues: SourceState[];
+  connection?: ConnectionState;
+  failedUnits: number;
+}
+
+function textFilter(filter: string): (text: string) => boolean {
+  const invert = filter.startsWith('!');
+  const needle = (invert ? filter.slice(1) : filter).toLowerCase();
+  return (text) => needle === '' || text.toLowerCase().includes(needle) !== invert;
+}
+
+export function hostSources(data: DataState, host: string): SourceState[] {
+  return Object.values(data.sources).filter((s) => s.host === host);
+}
+
+/**
+ * A host's health is its connection and its resources probe: if those work the host is up. Other
+ * sources failing (no systemd, a missing log file) are issues shown beside it, not a host down.
+ */
+export function hostHealth(data: DataState, host: HostView): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
+  const issues = hostSources(data, host.name).filter((s) => s.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
+  const connection = host.connection;
+  if (connection && connection.status !== 'ok') {
+    return { health: connection.status === 'connecting' ? 'pending' : 'error', problem: connection, issues };
+  }
+  const resources = data.sources[`${host.name}:resources`];
+  if (!resources) return { health: 'pending', issues };
+  const failing = resources.status === 'stale' || resources.status === 'error';
+  return { health: resources.status, problem: failing ? resources : undefined, issues };
+}
+
+export function hostRows(data: DataState, ui: UiState): HostRow[] {
+  const keep = textFilter(ui.filters.hosts);
+  return data.hostOrder.flatMap((name) => {
+    const host = data.hosts[name];
+    if (!host || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
+    const { health, problem, issues } = hostHealth(data, host);
+    return [
+      {
+        host,
+        health,
+        problem,
+        issues,
+        connection: host.connection,
+        level: worstLevel(Object.values(host.levels)),
+        failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
+      },
+    ];
+  });
+}
+
+export interface ServiceRow {
+  host: string;
+  unit: UnitState;
+}
+
+export function serviceRows(data: DataState, ui: UiState): ServiceRow[] {
+  const keep = textFilter(ui.filters.services);
+  return scopeHosts(data, ui).flatMap((host) =>
+    (data.hosts[host]?.services?.units ?? []).filter((u) => keep(`${host} ${u.name} ${u.active} ${u.sub} ${u.description}`)).map((unit) => ({ host, unit })),
+  );
+}
+
+/** Newest first, like an incident timeline read from the top. */
+export function eventRows(data: DataState, ui: UiState): OpsEvent[] {
+  const keep = textFilter(ui.filters.events);
+  const rows: OpsEvent[] = [];
+  for (let i = data.events.length - 1; i >= 0; i--) {
+    const event = data.events[i]!;
+    if (keep(`${event.host} ${event.kind} ${event.level} ${event.message}`)) rows.push(event);
+  }
+  return rows;
+}
+
+export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
+  switch (pane) {
+    case 'hosts':
+      return hostRows(data, ui).length;
+    case 'services':
+      return serviceRows(data, ui).length;
+    case 'events':
+      return eventRows(data, ui).length;
+    default:
+      return 0;
+  }
+}

@@ -1,0 +1,95 @@
+// The tab bar above the panes and the status/command line below them.
+import { memo } from 'react';
+import { Box, Text } from 'ink';
+import { formatClock, formatDuration } from '../services/duration.js';
+import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
+import { fit, formatBytes } from './format.js';
+
+export interface TabBarProps {
+  focus: PaneId;
+  scope: string;
+  width: number;
+  alerts: { crit: number; warn: number; down: number };
+}
+
+function TabBarView({ focus, scope, width, alerts }: TabBarProps) {
+  const badge = [alerts.crit > 0 ? `${alerts.crit} crit` : '', alerts.warn > 0 ? `${alerts.warn} warn` : '', alerts.down > 0 ? `${alerts.down} down` : ''].filter(Boolean).join(' ');
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate">
+        <Text bold color="cyan">
+          opsdeck{' '}
+        </Text>
+        {PANES.map((pane, i) => (
+          <Text key={pane} inverse={pane === focus} bold={pane === focus} color={pane === focus ? 'cyan' : undefined}>
+            {` ${i + 1} ${PANE_TITLES[pane]} `}
+          </Text>
+        ))}
+        <Text color="gray"> │ </Text>
+        <Text bold>{scope}</Text>
+        {badge ? <Text color={alerts.crit > 0 || alerts.down > 0 ? 'red' : 'yellow'}> │ {badge}</Text> : <Text color="green"> │ all ok</Text>}
+      </Text>
+    </Box>
+  );
+}
+
+export const TabBar = memo(TabBarView);
+
+export interface StatusBarProps {
+  width: number;
+  refreshMs: number;
+  paused: boolean;
+  readOnly: boolean;
+  self: { cpuPercent: number; rssBytes: number };
+  message: Message | null;
+  clock: number;
+}
+
+function StatusBarView({ width, refreshMs, paused, readOnly, self, message, clock }: StatusBarProps) {
+  const right = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate">
+        {paused ? (
+          <Text inverse color="yellow">
+            {' '}PAUSED{' '}
+          </Text>
+        ) : null}
+        {readOnly ? (
+          <Text inverse color="magenta">
+            {' '}READ-ONLY{' '}
+          </Text>
+        ) : null}
+        <Text color="gray"> refresh {formatDuration(refreshMs)} </Text>
+        {message ? <Text color={message.level === 'error' ? 'red' : 'green'}>{fit(message.text, Math.max(0, width - right.length - 30))}</Text> : null}
+        <Text color="gray">{right}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+export const StatusBar = memo(StatusBarView);
+
+export interface PromptProps {
+  kind: 'command' | 'filter';
+  input: string;
+  completions: readonly string[];
+  width: number;
+  pane: PaneId;
+}
+
+export function Prompt({ kind, input, completions, width, pane }: PromptProps) {
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate">
+        <Text bold color="cyan">
+          {kind === 'command' ? ':' : '/'}
+        </Text>
+        {input}
+        <Text inverse> </Text>
+        {completions.length > 0 ? <Text color="gray">   {completions.join('  ')}</Text> : null}
+        {kind === 'filter' ? <Text color="gray">   {pane === 'logs' ? 'regex, ! to invert' : 'text, ! to invert'} · Enter keep · Esc clear</Text> : <Text color="gray">   Tab complete · ↑↓ history · Esc cancel</Text>}
+      </Text>
+    </Box>
+  );
+}

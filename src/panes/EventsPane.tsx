@@ -1,0 +1,37 @@
+// What changed and when: thresholds crossed and cleared, units failing, sources down and back.
+import { memo } from 'react';
+import { Text } from 'ink';
+import { formatClock } from '../services/duration.js';
+import type { OpsEvent } from '../services/model.js';
+import { scrollTop } from '../app/layout.js';
+import { Frame, Note } from './Frame.js';
+import { fit, LEVEL_COLOR } from './format.js';
+
+export interface EventsPaneProps {
+  rows: readonly OpsEvent[];
+  width: number;
+  height: number;
+  focused: boolean;
+  cursor: number;
+  filter: string;
+}
+
+function EventsPaneView({ rows, width, height, focused, cursor, filter }: EventsPaneProps) {
+  const visible = Math.max(0, height - 2);
+  const top = scrollTop(cursor, rows.length, visible);
+  return (
+    <Frame title="Events" info={`${filter ? `/${filter} ` : ''}${rows.length}`} focused={focused} width={width} height={height}>
+      {rows.length === 0 ? <Note>{filter ? `no event matches "${filter}"` : 'nothing has changed yet'}</Note> : null}
+      {rows.slice(top, top + visible).map((event, i) => (
+        <Text key={`${event.at}-${top + i}`} inverse={focused && top + i === cursor} wrap="truncate">
+          <Text color="gray">{formatClock(event.at)} </Text>
+          <Text color={event.level === 'info' ? 'blue' : LEVEL_COLOR[event.level]}>{fit(event.level.toUpperCase(), 5)}</Text>
+          <Text bold>{fit(event.host, 12)}</Text>
+          {event.message}
+        </Text>
+      ))}
+    </Frame>
+  );
+}
+
+export const EventsPane = memo(EventsPaneView);

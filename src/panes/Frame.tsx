@@ -1,0 +1,41 @@
+// A pane's border with its title in the top line; the focused pane's border is bright.
+import type { ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
+
+export interface FrameProps {
+  title: string;
+  /** Right side of the title line: counts, filter, mode flags. */
+  info?: string;
+  focused: boolean;
+  width: number;
+  height: number;
+  children: ReactNode;
+}
+
+export function Frame({ title, info, focused, width, height, children }: FrameProps) {
+  const color = focused ? 'cyan' : 'gray';
+  const left = `╭─ ${title} `;
+  const right = info ? ` ${info} ─╮` : '╮';
+  const fill = Math.max(0, width - stringWidth(left) - stringWidth(right));
+  const line = fill > 0 ? left + '─'.repeat(fill) + right : `${left}${'─'.repeat(Math.max(0, width - stringWidth(left) - 1))}╮`.slice(0, width);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text color={color} bold={focused} wrap="truncate">
+        {line}
+      </Text>
+      <Box borderStyle="round" borderTop={false} borderColor={color} flexDirection="column" width={width} height={height - 1} overflow="hidden">
+        {children}
+      </Box>
+    </Box>
+  );
+}
+
+/** A dim line inside a pane that says why it is empty and what to do. */
+export function Note({ children, color = 'gray' }: { children: ReactNode; color?: string }) {
+  return (
+    <Text color={color} wrap="wrap">
+      {children}
+    </Text>
+  );
+}

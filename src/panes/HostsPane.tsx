@@ -1,0 +1,87 @@
+// One row per host: health, worst threshold, key figures and flags; Enter opens the host.
+import { memo } from 'react';
+import { Box, Text } from 'ink';
+import { formatClock, formatDuration } from '../services/duration.js';
+import type { Level } from '../services/model.js';
+import type { HostRow } from '../app/rows.js';
+import { scrollTop } from '../app/layout.js';
+import { Frame, Note } from './Frame.js';
+import { fit, fitRight, LEVEL_COLOR } from './format.js';
+
+export interface HostsPaneProps {
+  rows: readonly HostRow[];
+  total: number;
+  width: number;
+  height: number;
+  focused: boolean;
+  cursor: number;
+  selected: string;
+  filter: string;
+  now: number;
+}
+
+const HEALTH_COLOR = { ok: 'green', pending: 'gray', stale: 'yellow', error: 'red' } as const;
+
+function percentCell(value: number | undefined, level: Level, width: number) {
+  return <Text color={value === undefined ? 'gray' : LEVEL_COLOR[level]}>{fitRight(value === undefined ? '–' : `${value.toFixed(0)}%`, width)}</Text>;
+}
+
+function statusText(row: HostRow, now: number): string {
+  const problem = row.problem;
+  if (row.connection && row.connection.status !== 'ok') {
+    const c = row.connection;
+    const label = { connecting: 'connecting', unreachable: 'unreachable', 'auth-failed': 'auth failed', 'hostkey-refused': 'host key refused', ok: 'ok' }[c.status];
+    return c.status === 'connecting' ? label : `${label} since ${formatClock(c.since)}${c.error ? `: ${c.error}` : ''}`;
+  }
+  if (row.health === 'pending') return 'collecting…';
+  if (problem && 'label' in problem) {
+    return `${problem.label} ${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
+  }
+  return ['ok', ...row.issues.map((s) => `${s.label}: ${s.error ?? s.status}`)].join(' · ');
+}
+
+function HostsPaneView({ rows, total, width, height, focused, cursor, selected, filter, now }: HostsPaneProps) {
+  const inner = width - 2;
+  const visible = Math.max(0, height - 3);
+  const top = scrollTop(cursor, rows.length, visible);
+  const nameWidth = Math.min(18, Math.max(8, ...rows.map((r) => r.host.name.length + 2)));
+  const figures = inner >= 60;
+  const statusWidth = Math.max(6, inner - nameWidth - 2 - (figures ? 6 * 3 + 7 : 0) - 6);
+  const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
+  return (
+    <Frame title="Hosts" info={info} focused={focused} width={width} height={height}>
+      <Text bold color="gray">
+        {fit('  HOST', nameWidth + 2)}
+        {figures ? `${fitRight('CPU', 6)}${fitRight('MEM', 6)}${fitRight('DISK', 6)}${fitRight('LOAD', 7)}` : ''} {fit('FLAGS', 5)} STATUS
+      </Text>
+      {rows.length === 0 ? <Note>{filter ? `no host matches "${filter}" (Esc clears)` : 'no hosts configured'}</Note> : null}
+      {rows.slice(top, top + visible).map((row, i) => {
+        const index = top + i;
+        const r = row.host.resources;
+        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}`;
+        const mark = row.health === 'ok' ? '●' : row.health === 'pending' ? '○' : '✖';
+        const markColor = row.health === 'ok' ? LEVEL_COLOR[row.level] : HEALTH_COLOR[row.health];
+        return (
+          <Text key={row.host.name} inverse={focused && index === cursor} wrap="truncate">
+            <Text color={markColor}>{mark} </Text>
+            <Text color={row.host.color ?? 'white'} bold>
+              {fit(row.host.name, nameWidth)}
+            </Text>
+            {figures ? (
+              <>
+                {percentCell(r?.cpu.totalPercent, row.host.levels.cpu, 6)}
+                {percentCell(r?.memory.usedPercent, row.host.levels.memory, 6)}
+                {percentCell(r ? Math.max(0, ...r.disks.map((d) => d.usedPercent)) : undefined, row.host.levels.disk, 6)}
+                <Text>{fitRight(r ? r.load[0].toFixed(2) : '–', 7)}</Text>
+              </>
+            ) : null}
+            <Text color={row.host.maintenanceOn ? 'yellow' : row.failedUnits > 0 ? 'red' : 'gray'}> {fit(flags, 5)} </Text>
+            <Text color={row.health === 'ok' && row.issues.length > 0 ? 'yellow' : HEALTH_COLOR[row.health]}>{fit(statusText(row, now), statusWidth)}</Text>
+          </Text>
+        );
+      })}
+    </Frame>
+  );
+}
+
+export const HostsPane = memo(HostsPaneView);

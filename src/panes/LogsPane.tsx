@@ -1,0 +1,135 @@
+// The tail: level colours, filter matches highlighted, repeats collapsed, long lines cut or wrapped.
+import { memo, type ReactNode } from 'react';
+import { Text } from 'ink';
+import stringWidth from 'string-width';
+import { formatClock } from '../services/duration.js';
+import type { SourceState } from '../services/model.js';
+import type { DisplayLine } from '../app/logview.js';
+import { Frame, Note } from './Frame.js';
+import { cut } from './format.js';
+
+export interface LogsPaneProps {
+  lines: readonly DisplayLine[];
+  bottom: number;
+  following: boolean;
+  sources: readonly SourceState[];
+  /** "all" or the one source shown. */
+  sourceLabel: string;
+  showHost: boolean;
+  highlight?: RegExp;
+  filter: string;
+  filterError?: string;
+  wrap: boolean;
+  timestamps: boolean;
+  note?: string;
+  width: number;
+  height: number;
+  focused: boolean;
+}
+
+const LEVEL_STYLE: Record<DisplayLine['level'], { color?: string; bold?: boolean; italic?: boolean }> = {
+  error: { color: 'red' },
+  warn: { color: 'yellow' },
+  info: {},
+  marker: { color: 'cyan', italic: true },
+};
+
+function prefix(line: DisplayLine, timestamps: boolean, showHost: boolean): string {
+  return `${timestamps ? `${formatClock(line.at)} ` : ''}${showHost ? `${line.host} ` : ''}`;
+}
+
+function body(line: DisplayLine): string {
+  return line.count > 1 ? `${line.text} (×${line.count})` : line.text;
+}
+
+function wrapText(text: string, width: number): string[] {
+  if (width <= 0) return [''];
+  const rows: string[] = [];
+  let row = '';
+  for (const char of text) {
+    if (stringWidth(row + char) > width) {
+      rows.push(row);
+      row = '';
+    }
+    row += char;
+  }
+  rows.push(row);
+  return rows;
+}
+
+function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
+  if (!pattern || text === '') return text;
+  const parts: ReactNode[] = [];
+  let last = 0;
+  pattern.lastIndex = 0;
+  for (const match of text.matchAll(pattern)) {
+    if (match[0] === '') break;
+    const start = match.index;
+    if (start > last) parts.push(text.slice(last, start));
+    parts.push(
+      <Text key={start} inverse>
+        {match[0]}
+      </Text>,
+    );
+    last = start + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+function LogsPaneView(props: LogsPaneProps) {
+  const { lines, bottom, following, sources, sourceLabel, showHost, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const inner = width - 2;
+  const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
+  const rows = Math.max(0, height - 2 - problems.length - (note ? 2 : 0));
+  const newer = lines.length - 1 - bottom;
+  const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
+  const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
+
+  // Walk up from the bottom line until the window is full: with wrap on a line can take several rows.
+  const shown: ReactNode[] = [];
+  let used = 0;
+  for (let i = bottom; i >= 0 && used < rows; i--) {
+    const line = lines[i]!;
+    const style = LEVEL_STYLE[line.level];
+    const head = prefix(line, timestamps, showHost);
+    const text = body(line);
+    const isAnchor = !following && i === bottom;
+    if (wrap) {
+      const pieces = wrapText(head + text, inner);
+      const take = pieces.slice(Math.max(0, pieces.length - (rows - used)));
+      take.reverse().forEach((piece, k) =>
+        shown.push(
+          <Text key={`${line.seq}-${k}`} {...style} inverse={isAnchor} wrap="truncate">
+            {highlighted(piece, highlight)}
+          </Text>,
+        ),
+      );
+      used += take.length;
+    } else {
+      shown.push(
+        <Text key={line.seq} {...style} inverse={isAnchor} wrap="truncate">
+          <Text color="gray">{head}</Text>
+          {highlighted(cut(text, Math.max(1, inner - stringWidth(head))), highlight)}
+        </Text>,
+      );
+      used++;
+    }
+  }
+  shown.reverse();
+  return (
+    <Frame title="Logs" info={info} focused={focused} width={width} height={height}>
+      {note ? <Note color="yellow">{note}</Note> : null}
+      {problems.map((s) => (
+        <Text key={s.id} color={s.status === 'stale' ? 'yellow' : 'red'} wrap="truncate">
+          ✖ {s.host} {s.label}: {s.error}
+          {s.hint ? ` (${s.hint})` : ''}
+        </Text>
+      ))}
+      {lines.length === 0 && !note ? <Note>{filter ? `no line matches "${filter}" (Esc clears)` : sources.length === 0 ? 'no log source for this host' : 'waiting for lines…'}</Note> : null}
+      {shown}
+    </Frame>
+  );
+}
+
+export const LogsPane = memo(LogsPaneView);

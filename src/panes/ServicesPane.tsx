@@ -1,0 +1,75 @@
+// systemd units: active/sub state coloured by meaning, since when, restarts.
+import { memo } from 'react';
+import { Text } from 'ink';
+import { formatDuration } from '../services/duration.js';
+import type { SourceState } from '../services/model.js';
+import type { ServiceRow } from '../app/rows.js';
+import { scrollTop } from '../app/layout.js';
+import { Frame, Note } from './Frame.js';
+import { fit, fitRight } from './format.js';
+
+export interface ServicesPaneProps {
+  rows: readonly ServiceRow[];
+  /** The services sources of the hosts in view: their errors explain an empty or stale list. */
+  sources: readonly SourceState[];
+  showHost: boolean;
+  title: string;
+  width: number;
+  height: number;
+  focused: boolean;
+  cursor: number;
+  filter: string;
+  now: number;
+}
+
+export function activeColor(active: string): string {
+  if (active === 'active') return 'green';
+  if (active === 'failed') return 'red';
+  if (active === 'inactive' || active === 'unknown') return 'gray';
+  return 'yellow';
+}
+
+function ServicesPaneView({ rows, sources, showHost, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
+  const inner = width - 2;
+  const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
+  const visible = Math.max(0, height - 3 - problems.length * 2);
+  const top = scrollTop(cursor, rows.length, visible);
+  const hostWidth = showHost ? 12 : 0;
+  const unitWidth = Math.max(12, Math.min(40, inner - hostWidth - 38));
+  const info = `${title}${filter ? ` /${filter}` : ''} ${rows.length}`;
+  return (
+    <Frame title="Services" info={info} focused={focused} width={width} height={height}>
+      {problems.map((s) => (
+        <Note key={s.id} color={s.status === 'stale' ? 'yellow' : 'red'}>
+          {s.status === 'stale' ? `⚠ ${s.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `✖ ${s.host}: `}
+          {s.error}
+          {s.hint ? ` — ${s.hint}` : ''}
+        </Note>
+      ))}
+      <Text bold color="gray" wrap="truncate">
+        {showHost ? fit('HOST', hostWidth) : ''}
+        {fit('UNIT', unitWidth)} {fit('ACTIVE', 10)}
+        {fit('SUB', 10)}
+        {fitRight('SINCE', 8)} {fitRight('RST', 4)}
+      </Text>
+      {rows.length === 0 && problems.length === 0 ? (
+        <Note>{filter ? `no unit matches "${filter}" (Esc clears)` : sources.length === 0 ? 'no services source' : sources.some((s) => s.status === 'pending') ? 'collecting…' : 'no units watched: list them under hosts.<name>.services in the config'}</Note>
+      ) : null}
+      {rows.slice(top, top + visible).map((row, i) => {
+        const u = row.unit;
+        const index = top + i;
+        return (
+          <Text key={`${row.host}/${u.name}`} inverse={focused && index === cursor} wrap="truncate">
+            {showHost ? fit(row.host, hostWidth) : ''}
+            <Text bold={u.active === 'failed'}>{fit(u.name, unitWidth)}</Text> <Text color={activeColor(u.active)}>{fit(u.active, 10)}</Text>
+            <Text color={activeColor(u.active)}>{fit(u.sub, 10)}</Text>
+            {fitRight(u.since ? formatDuration(now - u.since) : '–', 8)} <Text color={(u.restarts ?? 0) > 0 ? 'yellow' : undefined}>{fitRight(u.restarts === undefined ? '–' : String(u.restarts), 4)}</Text>
+            <Text color="gray"> {u.description}</Text>
+          </Text>
+        );
+      })}
+    </Frame>
+  );
+}
+
+export const ServicesPane = memo(ServicesPaneView);
