@@ -1,0 +1,84 @@
+// Database thresholds: connections %, replication lag, cache hit ratio and Redis memory %, as pure
+// functions of a sample, so the pane, the Hosts row, Events and the snapshot agree.
+import { parseDuration } from '../duration.js';
+import type { Level, ThresholdPair } from '../model.js';
+import { levelOf, worstLevel } from '../thresholds.js';
+import type { DatabaseCheck, DatabaseMetric, DatabaseSample, DatabaseThresholds, DatabaseThresholdsSpec } from './types.js';
+
+export const DEFAULT_DATABASE_THRESHOLDS: DatabaseThresholds = {
+  connections: { warn: 80, crit: 90 },
+  replicationLagSec: { warn: 10, crit: 60 },
+  cacheHit: { warn: 95, crit: 90 },
+  memory: { warn: 80, crit: 90 },
+};
+
+function seconds(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new Error(`expected a duration such as 10s or 1m, got "${value}"`);
+  return ms / 1000;
+}
+
+/** The entry's thresholds over the defaults. */
+export function resolveThresholds(spec: DatabaseThresholdsSpec | undefined, defaults: DatabaseThresholds = DEFAULT_DATABASE_THRESHOLDS): DatabaseThresholds {
+  if (!spec) return defaults;
+  return {
+    connections: spec.connections ?? defaults.connections,
+    replicationLagSec: spec.replicationLag ? { warn: seconds(spec.replicationLag.warn), crit: seconds(spec.replicationLag.crit) } : defaults.replicationLagSec,
+    cacheHit: spec.cacheHit ?? defaults.cacheHit,
+    memory: spec.memory ?? defaults.memory,
+  };
+}
+
+/** For measures where lower is worse (hit ratios): below crit is crit, below warn is warn. */
+export function levelBelow(value: number, pair: ThresholdPair): Level {
+  if (value <= pair.crit) return 'crit';
+  if (value <= pair.warn) return 'warn';
+  return 'ok';
+}
+
+function connectionsPercent(sample: DatabaseSample): number | undefined {
+  if (sample.kind === 'postgres') return sample.connections.max > 0 ? (sample.connections.total / sample.connections.max) * 100 : undefined;
+  if (sample.kind === 'mysql') return sample.threads.max > 0 ? (sample.threads.connected / sample.threads.max) * 100 : undefined;
+  return undefined;
+}
+
+function hitRatio(sample: DatabaseSample): number | undefined {
+  if (sample.kind === 'postgres') return sample.cacheHitPercent;
+  if (sample.kind === 'mysql') return sample.bufferPoolHitPercent;
+  return sample.hitPercent;
+}
+
+const pct = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}%`;
+
+/** Every threshold a sample can be judged on (a metric the sample lacks is left out). */
+export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThresholds = DEFAULT_DATABASE_THRESHOLDS): DatabaseCheck[] {
+  const checks: DatabaseCheck[] = [];
+  const above = (metric: DatabaseMetric, value: number, pair: ThresholdPair, show: (v: number) => string) => {
+    const level = levelOf(value, pair);
+    const bound = level === 'crit' ? `crit ${show(pair.crit)}` : `warn ${show(pair.warn)}`;
+    checks.push({ metric, value, level, observe: { value, pair }, text: `${metric} ${show(value)} (${bound})` });
+  };
+  const connections = connectionsPercent(sample);
+  if (connections !== undefined) above('connections', connections, thresholds.connections, pct);
+  if (sample.replicationLagSec !== undefined) above('replicationLag', sample.replicationLagSec, thresholds.replicationLagSec, (v) => `${v.toFixed(0)}s`);
+  const hit = hitRatio(sample);
+  // Redis hit ratio depends on the workload (a cache of misses is legitimate): shown, never judged.
+  if (hit !== undefined && sample.kind !== 'redis') {
+    const pair = thresholds.cacheHit;
+    const level = levelBelow(hit, pair);
+    const bound = level === 'crit' ? `crit ${pct(pair.crit)}` : `warn ${pct(pair.warn)}`;
+    checks.push({ metric: 'cacheHit', value: hit, level, observe: { value: 100 - hit, pair: { warn: 100 - pair.warn, crit: 100 - pair.crit } }, text: `cache hit ${pct(hit)} (${bound})` });
+  }
+  if (sample.kind === 'redis' && sample.memory.usedPercent !== undefined) above('memory', sample.memory.usedPercent, thresholds.memory, pct);
+  return checks;
+}
+
+export type DatabaseLevels = Partial<Record<DatabaseMetric, Level>> & { overall: Level };
+
+export function databaseLevels(sample: DatabaseSample, thresholds: DatabaseThresholds = DEFAULT_DATABASE_THRESHOLDS): DatabaseLevels {
+  const checks = databaseChecks(sample, thresholds);
+  const levels: DatabaseLevels = { overall: worstLevel(checks.map((c) => c.level)) };
+  for (const check of checks) levels[check.metric] = check.level;
+  return levels;
+}

@@ -1,0 +1,265 @@
+// What a database poll produces (one sample per tick, per kind) and what the Databases pane draws.
+import type { Duplex } from 'node:stream';
+import type { Level, SourceStatus, ThresholdPair } from '../model.js';
+
+export type DatabaseKind = 'postgres' | 'mysql' | 'redis';
+export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql', 'redis'];
+
+/** TLS settings of a database entry; `true` means TLS with the system's CAs and full verification. */
+export interface DatabaseTls {
+  /** PEM file of the CA that signed the server's certificate. */
+  ca?: string;
+  /** Client certificate and key (PEM files) for servers that ask for one. */
+  cert?: string;
+  key?: string;
+  /** Name expected in the server's certificate, when it differs from the host connected to. */
+  servername?: string;
+  /** false accepts any certificate (encryption without authentication); default true. */
+  verify?: boolean;
+}
+
+/** Database thresholds as the config gives them; lag is a duration, the rest percentages. */
+export interface DatabaseThresholdsSpec {
+  connections?: ThresholdPair;
+  replicationLag?: { warn: string | number; crit: string | number };
+  /** Lower is worse: warn when the hit ratio falls below `warn`, crit below `crit`. */
+  cacheHit?: ThresholdPair;
+  memory?: ThresholdPair;
+}
+
+/** One `databases:` entry of the config (src/app/config/schema.ts), as the app resolved it. */
+export interface DatabaseSpec {
+  postgres?: string;
+  mysql?: string;
+  redis?: string;
+  passwordEnv?: string;
+  via?: string;
+  user?: string;
+  port?: number;
+  database?: string | number;
+  tls?: boolean | DatabaseTls;
+  thresholds?: DatabaseThresholdsSpec;
+  backup?: { dir: string; keep: number };
+}
+
+/**
+ * The seam for `via: HOST`: opens a byte stream to host:port as seen from the SSH host (an ssh2
+ * `forwardOut` channel). The database client speaks its protocol (and TLS) over it.
+ */
+export type TunnelFactory = (target: { host: string; port: number }, signal: AbortSignal) => Promise<Duplex>;
+
+// ---- PostgreSQL ----
+
+export interface PgBackend {
+  pid: number;
+  user: string;
+  database: string;
+  application: string;
+  client: string;
+  /** active, idle in transaction, idle in transaction (aborted), fastpath function call, disabled. */
+  state: string;
+  waitEventType?: string;
+  waitEvent?: string;
+  /** What the Duration column shows: the running query's age, or the open transaction's when idle in one. */
+  durationSec: number;
+  /** Age of the open transaction, if any. */
+  xactSec?: number;
+  query: string;
+  /** Backends this one waits for (pg_blocking_pids), empty when it waits for nothing. */
+  blockedBy: number[];
+}
+
+export interface PgBlocking {
+  blocker: PgBackend;
+  blocked: PgBackend;
+}
+
+export interface PgReplica {
+  name: string;
+  client: string;
+  state: string;
+  syncState: string;
+  /** WAL bytes the replica has not replayed yet. */
+  lagBytes?: number;
+  replayLagSec?: number;
+}
+
+export interface PostgresSample {
+  kind: 'postgres';
+  at: number;
+  /** Seconds since the previous sample; rates are absent on the first one. */
+  intervalSec?: number;
+  version: string;
+  connections: { total: number; max: number; byState: Record<string, number> };
+  /** Cumulative server counters (pg_stat_database, all databases), kept for the next tick's rates. */
+  counters: { commits: number; rollbacks: number; blksHit: number; blksRead: number; deadlocks: number; tempFiles: number; tempBytes: number };
+  /** Commits + rollbacks per second, opsdeck's own transaction excluded. */
+  tps?: number;
+  /** Buffer hits over all block reads, over the last interval when it read any, else since the stats reset. */
+  cacheHitPercent?: number;
+  deadlocksSinceLast?: number;
+  tempFilesSinceLast?: number;
+  tempBytesSinceLast?: number;
+  /** Non-idle client backends, longest-running first (opsdeck's own excluded). */
+  queries: PgBackend[];
+  blocking: PgBlocking[];
+  idleInTransaction: { count: number; longestSec: number };
+  databases: { name: string; sizeBytes: number }[];
+  replication:
+    | { role: 'primary'; replicas: PgReplica[] }
+    | { role: 'standby'; replayDelaySec?: number; receiveLagBytes?: number; receiving: boolean };
+  /** The figure the lag threshold reads: worst replica replay lag (primary) or replay delay (standby). */
+  replicationLagSec?: number;
+}
+
+// ---- MySQL / MariaDB ----
+
+export interface MysqlProcess {
+  id: number;
+  user: string;
+  host: string;
+  db: string;
+  command: string;
+  timeSec: number;
+  state: string;
+  query: string;
+  /** Threads holding the lock this one waits for. */
+  blockedBy: number[];
+}
+
+export interface MysqlLockWait {
+  blockedId: number;
+  blockingId: number;
+  waitSec: number;
+  blockedQuery: string;
+  blockingQuery: string;
+  lock: string;
+}
+
+export interface MysqlReplica {
+  source: string;
+  ioRunning: string;
+  sqlRunning: string;
+  /** null while the SQL thread is stopped or the I/O thread is disconnected. */
+  secondsBehind: number | null;
+  lastError: string;
+}
+
+export interface MysqlSample {
+  kind: 'mysql';
+  at: number;
+  intervalSec?: number;
+  flavor: 'mariadb' | 'mysql';
+  version: string;
+  readOnly: boolean;
+  threads: { connected: number; running: number; max: number; maxUsed: number };
+  counters: { questions: number; slowQueries: number; bpReadRequests: number; bpReads: number };
+  /** Statements per second from `Questions`, opsdeck's own excluded. */
+  qps?: number;
+  slowSinceLast?: number;
+  bufferPoolHitPercent?: number;
+  /** Busy threads (not Sleep, not opsdeck's), longest first. */
+  processes: MysqlProcess[];
+  lockWaits: MysqlLockWait[];
+  /** undefined when the server is no replica. */
+  replica?: MysqlReplica;
+  /** Why the replica status could not be read (privilege), shown instead of it. */
+  replicaNote?: string;
+  replicationLagSec?: number;
+}
+
+// ---- Redis ----
+
+export interface RedisReplica {
+  address: string;
+  state: string;
+  offset: number;
+  lagBytes: number;
+  lagSec: number;
+}
+
+export interface RedisSample {
+  kind: 'redis';
+  at: number;
+  intervalSec?: number;
+  version: string;
+  mode: string;
+  uptimeSec: number;
+  pingMs: number;
+  memory: { used: number; max: number; usedPercent?: number; rss: number; peak: number; fragmentation: number; policy: string };
+  clients: { connected: number; blocked: number };
+  counters: { commands: number; hits: number; misses: number; evicted: number; expired: number };
+  /** Commands per second from total_commands_processed, opsdeck's own excluded. */
+  opsPerSec?: number;
+  /** Redis's own estimate (instantaneous_ops_per_sec). */
+  instantaneousOps: number;
+  hitPercent?: number;
+  evictedPerSec?: number;
+  expiredPerSec?: number;
+  keyspace: { db: number; keys: number; expires: number; avgTtlMs: number }[];
+  replication:
+    | { role: 'master'; offset: number; replicas: RedisReplica[] }
+    | { role: 'replica'; offset: number; master: string; linkStatus: string; lastIoSecAgo: number; syncing: boolean };
+  persistence: { lastSaveOk: boolean; lastSaveAt: number; changesSinceSave: number; saving: boolean; aofEnabled: boolean; aofLastWriteOk: boolean };
+  replicationLagSec?: number;
+}
+
+export type DatabaseSample = PostgresSample | MysqlSample | RedisSample;
+
+// ---- Levels ----
+
+export type DatabaseMetric = 'connections' | 'replicationLag' | 'cacheHit' | 'memory';
+
+export interface DatabaseThresholds {
+  /** Percent of max_connections in use. */
+  connections: ThresholdPair;
+  /** Seconds behind. */
+  replicationLagSec: ThresholdPair;
+  /** Percent; lower is worse (warn >= crit). */
+  cacheHit: ThresholdPair;
+  /** Redis used_memory as a percent of maxmemory. */
+  memory: ThresholdPair;
+}
+
+export interface DatabaseCheck {
+  metric: DatabaseMetric;
+  value: number;
+  level: Level;
+  /** The value and pair turned "higher is worse", ready for ThresholdTracker.observe. */
+  observe: { value: number; pair: ThresholdPair };
+  /** For events: "connections 92% (crit 90%)". */
+  text: string;
+}
+
+// ---- What the pane draws ----
+
+export interface DatabaseView {
+  name: string;
+  kind: DatabaseKind;
+  /** Where it points, without secrets: "postgres://app@db1:5432/app via bastion". */
+  target: string;
+  sample?: DatabaseSample;
+  status: SourceStatus;
+  /** When the status began (epoch ms). */
+  since: number;
+  error?: string;
+  hint?: string;
+  /** Thresholds to colour by; the defaults when absent. */
+  thresholds?: DatabaseThresholds;
+}
+
+// ---- Discovery ----
+
+export interface DiscoveredDatabase {
+  /** A name for the config: postgres, mysql, redis. */
+  name: string;
+  kind: DatabaseKind;
+  /** A spec createDatabaseSource accepts as is. */
+  spec: DatabaseSpec;
+  target: string;
+  /** ok: it answered and opsdeck can read its statistics; needs-config: it answered but refused us. */
+  status: 'ok' | 'needs-config';
+  version?: string;
+  /** For needs-config: what it said and what to put in the config. */
+  note?: string;
+}

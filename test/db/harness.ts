@@ -1,0 +1,161 @@
+// Shared by the database integration tests: the real local servers, plain driver sessions to act on
+// them, and a TCP proxy the test can cut, restore or freeze to play a failing network or server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { collectWithDeadline } from '../../src/services/scheduler.js';
+import type { DatabaseSample } from '../../src/services/db/index.js';
+import type { DatabaseSource } from '../../src/services/db/index.js';
+
+export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+export const MY = { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' };
+export const RD = { host: '127.0.0.1', port: 6379 };
+
+export const pgUrl = (port = PG.port) => `postgres://${PG.user}@127.0.0.1:${port}/${PG.database}`;
+export const myUrl = (port = MY.port) => `mysql://${MY.user}@127.0.0.1:${port}/${MY.database}`;
+export const redisUrl = (port = RD.port) => `redis://127.0.0.1:${port}`;
+
+/** A plain PostgreSQL session the test drives (not opsdeck's). */
+export async function pgSession(applicationName = 'opsdeck-test'): Promise<pg.Client> {
+  const client = new pg.Client({ ...PG, application_name: applicationName });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+export async function mySession(): Promise<mysql.Connection> {
+  const connection = await mysql.createConnection({ ...MY });
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+export async function redisSession(port = RD.port): Promise<Redis> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+export async function tick<S extends DatabaseSample>(source: DatabaseSource): Promise<S> {
+  return (await collectWithDeadline(source)) as S;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export function tempDir(prefix = 'opsdeck-db-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+  /** Bytes the client sent toward the server. */
+  sent: number;
+}
+
+/**
+ * 127.0.0.1:port → target. `cut()` closes the port and drops every connection (a server that went
+ * away); `restore()` listens again on the same port; `freeze()` keeps connections open but passes no
+ * byte either way and accepts new ones without answering (a hung server or a silent network cut).
+ */
+export class TcpProxy {
+  port = 0;
+  private server: net.Server | undefined;
+  private readonly pairs = new Set<Pair>();
+  private frozen = false;
+
+  constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
+
+  async start(port = 0): Promise<this> {
+    const server = net.createServer((client) => this.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  private accept(client: net.Socket): void {
+    const upstream = net.connect(this.targetPort, this.targetHost);
+    const pair: Pair = { client, upstream, sent: 0 };
+    this.pairs.add(pair);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    client.on('data', (data) => {
+      pair.sent += data.length;
+      if (!this.frozen) upstream.write(data);
+    });
+    upstream.on('data', (data) => {
+      if (!this.frozen) client.write(data);
+    });
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  }
+
+  /** Bytes sent toward the server on each open connection. */
+  get connections(): number[] {
+    return [...this.pairs].map((p) => p.sent);
+  }
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  thaw(): void {
+    this.frozen = false;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const pair of this.pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+    this.pairs.clear();
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+
+  async restore(): Promise<void> {
+    this.frozen = false;
+    await this.start(this.port);
+  }
+
+  async stop(): Promise<void> {
+    await this.cut();
+  }
+}
