@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration tests start real servers and processes: two workers match this machine's two cores.
     maxWorkers: 2,
     reporters: ['default'],
+    // Colour is meaning in opsdeck: UI tests assert it, so chalk must emit it even without a TTY.
+    env: { FORCE_COLOR: '1' },
   },
 });

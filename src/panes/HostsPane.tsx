@@ -35,7 +35,9 @@ function statusText(row: HostRow, now: number): string {
   }
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {
-    return `${problem.label} ${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
+    // The resources probe is the host's pulse: its failure is the host's, so it needs no label.
+    const what = problem.kind === 'resources' ? '' : `${problem.label} `;
+    return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
   return ['ok', ...row.issues.map((s) => `${s.label}: ${s.error ?? s.status}`)].join(' · ');
 }
@@ -46,7 +48,7 @@ function HostsPaneView({ rows, total, width, height, focused, cursor, selected, 
   const top = scrollTop(cursor, rows.length, visible);
   const nameWidth = Math.min(18, Math.max(8, ...rows.map((r) => r.host.name.length + 2)));
   const figures = inner >= 60;
-  const statusWidth = Math.max(6, inner - nameWidth - 2 - (figures ? 6 * 3 + 7 : 0) - 6);
+  const statusWidth = Math.max(6, inner - nameWidth - 2 - (figures ? 6 * 3 + 7 : 0) - 7);
   const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
   return (
     <Frame title="Hosts" info={info} focused={focused} width={width} height={height}>

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogSourceConfig } from '../model.js';
 import { LineSplitter } from './lines.js';
-import { followCommand, interpretFollowerNote, type LogStream, type LogStreamHandlers } from './stream.js';
+import { followCommand, INITIAL_LINES, interpretFollowerNote, type LogStream, type LogStreamHandlers } from './stream.js';
 
 const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
 
@@ -22,9 +22,9 @@ export class LocalLogFollower implements LogStream {
     return this.source.label;
   }
 
-  start(handlers: LogStreamHandlers): void {
+  start(handlers: LogStreamHandlers, initialLines = INITIAL_LINES): void {
     this.stopped = false;
-    const [command, args] = followCommand(this.source);
+    const [command, args] = followCommand(this.source, initialLines);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     this.child = child;
     let healthy = true;
@@ -64,7 +64,8 @@ export class LocalLogFollower implements LogStream {
       handlers.state('error', `${command} ended (${why})`, `restarting in ${delay / 1000}s`);
       this.restartTimer = setTimeout(() => {
         handlers.mark(`— ${command} restarted; lines written meanwhile may be missing —`);
-        this.start(handlers);
+        // The backlog was shown before the restart: resume with new lines only.
+        this.start(handlers, 0);
       }, delay);
     });
   }

@@ -1,0 +1,79 @@
+// Store contents for UI tests: built through the same apply functions the runtime uses.
+import { applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from '../../src/app/apply.js';
+import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
+import { emptyData, type DataState } from '../../src/app/store.js';
+import type { LogLine, ResourceSample } from '../../src/services/model.js';
+import { ThresholdTracker } from '../../src/services/thresholds.js';
+
+export const NOW = Date.parse('2026-11-23T12:03:11Z');
+
+export function sample(cpu: number, memory: number, disk: number, at = NOW): ResourceSample {
+  return {
+    at,
+    cpu: { totalPercent: cpu, perCorePercent: [cpu, cpu] },
+    memory: { totalBytes: 8 * 1024 ** 3, usedBytes: (memory / 100) * 8 * 1024 ** 3, usedPercent: memory, swapTotalBytes: 0, swapUsedBytes: 0 },
+    disks: [{ mount: '/', fs: '/dev/vda1', type: 'ext4', sizeBytes: 100 * 1024 ** 3, usedBytes: disk * 1024 ** 3, usedPercent: disk }],
+    load: [0.5, 0.4, 0.3],
+    net: { rxBytesPerSec: 1024, txBytesPerSec: 2048 },
+    uptimeSec: 3600,
+  };
+}
+
+export function fleetConfig(): OpsConfig {
+  return resolveConfig(
+    {
+      hold: 1,
+      hosts: {
+        'web-1': { ssh: 'deploy@10.0.0.5', group: 'web', color: 'red', services: ['garden-backend.service', 'nginx.service'] },
+        'db-1': { ssh: 'deploy@10.0.0.6', group: 'db' },
+        edge: { ssh: 'deploy@10.0.0.7', group: 'web' },
+        local: { local: true },
+      },
+    },
+    '/etc/opsdeck/config.yaml',
+  ).config;
+}
+
+function line(seq: number, text: string, level: LogLine['level']): LogLine {
+  return { seq, at: NOW + seq, text, level, count: 1 };
+}
+
+/** web-1 at cpu warn with a failed unit, db-1 at disk crit, edge unreachable, local ok with logs. */
+export function fleetData(config = fleetConfig()): DataState {
+  const tracker = new ThresholdTracker(1);
+  let data: DataState = { ...emptyData(), hostOrder: config.hosts.map((h) => h.name), hosts: Object.fromEntries(config.hosts.map((h) => [h.name, hostView(h)])) };
+  for (const h of config.hosts) {
+    const source = { id: `${h.name}:resources`, host: h.name, kind: 'resources' as const, label: 'resources' };
+    data = { ...data, sources: { ...data.sources, [source.id]: pendingSource(source, NOW - 5000) } };
+  }
+  const byName = new Map(config.hosts.map((h) => [h.name, h]));
+  const feed = (name: string, s: ResourceSample) => {
+    data = applySourceOk(data, `${name}:resources`, s.at);
+    data = applyResources(data, byName.get(name)!, s, tracker);
+  };
+  feed('web-1', sample(76, 40, 30));
+  feed('db-1', sample(20, 50, 93));
+  feed('local', sample(5, 10, 22));
+  data = applySourceError(data, 'edge:resources', 'connection refused', NOW);
+  data = {
+    ...data,
+    sources: { ...data.sources, 'web-1:services': { ...pendingSource({ id: 'web-1:services', host: 'web-1', kind: 'services', label: 'services' }, NOW), status: 'ok' } },
+  };
+  data = applyServices(data, 'web-1', {
+    at: NOW,
+    units: [
+      { name: 'garden-backend.service', description: 'Garden DX backend', load: 'loaded', active: 'failed', sub: 'failed', restarts: 3 },
+      { name: 'nginx.service', description: 'nginx', load: 'loaded', active: 'active', sub: 'running', since: NOW - 3_600_000, restarts: 0 },
+    ],
+  });
+  const lines = [
+    line(1, 'GET /health 200', 'info'),
+    line(2, 'WARN slow query 1200ms', 'warn'),
+    line(3, 'ERROR upstream timed out', 'error'),
+    line(4, 'GET /api/plans 200', 'info'),
+    line(5, 'GET /api/plans 502', 'error'),
+    line(6, 'GET /health 200', 'info'),
+  ];
+  data = { ...data, logs: { 'local:log:0': { id: 'local:log:0', host: 'local', label: '/var/log/app.log', lines } } };
+  return data;
+}

@@ -1,0 +1,169 @@
+// The cockpit as a user sees it: focus, zoom, filter, help, and what ok/warn/crit/error look like.
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fleetConfig, fleetData } from '../helpers/fixtures.js';
+import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
+
+const RED = '\u001b[31m';
+const YELLOW = '\u001b[33m';
+const GREEN = '\u001b[32m';
+
+let app: AppHarness | undefined;
+afterEach(() => app?.unmount());
+
+const text = () => stripVTControlCharacters(app!.frame());
+const lineWith = (needle: string) => app!.frame().split('\n').find((l) => stripVTControlCharacters(l).includes(needle)) ?? '';
+const plainLine = (needle: string) => stripVTControlCharacters(lineWith(needle));
+/** The colour code that opens right before `value` on the line that contains `needle`. */
+function colourBefore(needle: string, value: string): string | undefined {
+  const line = lineWith(needle);
+  const at = line.indexOf(value);
+  if (at < 0) return undefined;
+  const codes = [...line.slice(0, at).matchAll(/\u001b\[(\d+)m/g)].map((m) => m[0]);
+  return codes.at(-1);
+}
+
+describe('cockpit at 200x50', () => {
+  it('shows every pane at once with the hosts, their figures and states', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    const screen = text();
+    for (const title of ['Hosts', 'Resources', 'Services', 'Logs', 'Events']) expect(screen).toContain(`╭─ ${title}`);
+    expect(screen).toMatch(/web-1\s+76%\s+40%\s+30%/);
+    expect(screen).toMatch(/db-1\s+20%\s+50%\s+93%/);
+    expect(plainLine('✖ edge')).toMatch(/down since \d\d:\d\d:\d\d: connection refused/);
+    expect(screen.split('\n').length).toBeLessThanOrEqual(50);
+  });
+
+  it('colours values by level: green ok, yellow warn, red crit and red for an unreachable host', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    expect(colourBefore('● web-1', '76%')).toBe(YELLOW);
+    expect(colourBefore('● db-1', '93%')).toBe(RED);
+    expect(colourBefore('● local', '5%')).toBe(GREEN);
+    expect(colourBefore('✖ edge', 'down since')).toBe(RED);
+    expect(text()).toContain('1 crit 1 warn 1 down');
+  });
+
+  it('moves focus with Tab and Shift-Tab and says which pane has it', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    expect(app.store.getState().ui.focus).toBe('hosts');
+    await app.press(KEYS.tab);
+    expect(app.store.getState().ui.focus).toBe('resources');
+    expect(lineWith('╭─ Resources')).toContain('\u001b[36m');
+    await app.press(KEYS.shiftTab, KEYS.shiftTab);
+    expect(app.store.getState().ui.focus).toBe('events');
+  });
+
+  it('opens a host with Enter: Resources and Services show that host', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('j', 'j', 'j', KEYS.enter);
+    expect(app.store.getState().ui.host).toBe('local');
+    await app.press('1', 'k', 'k', 'k', KEYS.enter);
+    expect(text()).toMatch(/Services ─+ web-1/);
+    expect(text()).toMatch(/garden-backend\.service\s+failed/);
+    expect(colourBefore('garden-backend.service', 'failed')).toBe(RED);
+  });
+
+  it('zooms the focused pane to the whole screen and back', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('5', 'z');
+    expect(text()).toContain('╭─ Events');
+    expect(text()).not.toContain('╭─ Hosts');
+    expect(lineWith('╭─ Events').length).toBeGreaterThan(0);
+    await app.press('z');
+    expect(text()).toContain('╭─ Hosts');
+  });
+
+  it('filters the hosts list with / and clears it with Esc', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('/', 'd', 'b', KEYS.enter);
+    expect(text()).toMatch(/Hosts ─+ \/db 1\/4/);
+    expect(text()).toContain('db-1');
+    expect(text()).not.toMatch(/● web-1/);
+    await app.press(KEYS.escape);
+    expect(text()).toMatch(/web-1/);
+    expect(app.store.getState().ui.filters.hosts).toBe('');
+  });
+
+  it('filters logs by regex, highlights matches, inverts with !', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { ui: { host: 'local' } });
+    await app.press('4', '/', ...'plans', KEYS.enter);
+    expect(text()).toContain('GET /api/plans 200');
+    expect(text()).not.toContain('GET /health 200');
+    expect(lineWith('/api/plans 200')).toContain('\u001b[7mplans');
+    await app.press('/', KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, ...'!GET', KEYS.enter);
+    expect(text()).toContain('ERROR upstream timed out');
+    expect(text()).not.toContain('GET /api/plans');
+  });
+
+  it('jumps between errors with E and e and pauses the tail there', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { ui: { host: 'local' } });
+    await app.press('4', 'E');
+    expect(plainLine('╭─ Logs')).toContain('PAUSED');
+    expect(app.store.getState().ui.logs.anchor).toBe(5);
+    await app.press('E');
+    expect(app.store.getState().ui.logs.anchor).toBe(3);
+    await app.press('e');
+    expect(app.store.getState().ui.logs.anchor).toBe(5);
+    await app.press('G');
+    expect(plainLine('╭─ Logs')).toContain('FOLLOW');
+  });
+
+  it('shows help built from the live keymap and closes it with Esc', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('?');
+    expect(text()).toContain('opsdeck help');
+    expect(text()).toMatch(/q ctrl\+c\s+quit opsdeck/);
+    expect(text()).toMatch(/e\s+next error/);
+    await app.press(KEYS.escape);
+    expect(text()).not.toContain('opsdeck help');
+  });
+
+  it('runs : commands with completion and keeps a history', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press(':', ...'host d', KEYS.tab, KEYS.enter);
+    expect(app.store.getState().ui.host).toBe('db-1');
+    expect(app.store.getState().ui.focus).toBe('resources');
+    await app.press(':', ...'refresh 5s', KEYS.enter);
+    expect(app.refreshes).toEqual([5000]);
+    expect(text()).toContain('refresh 5s');
+    await app.press(':', KEYS.up);
+    expect(text()).toContain(':refresh 5s');
+    await app.press(KEYS.escape, ':', ...'nosuch', KEYS.enter);
+    expect(text()).toContain('unknown command "nosuch"');
+  });
+
+  it('changes the refresh with + and -, and quits with q', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('+');
+    await app.press('-', '-');
+    expect(app.refreshes).toEqual([5000, 2000, 1000]);
+    await app.press('q');
+    expect(app.quits).toBe(1);
+  });
+
+  it('pause freezes what is shown while data keeps arriving', async () => {
+    const data = fleetData();
+    app = await renderApp(fleetConfig(), data);
+    await app.press('p');
+    const web = data.hosts['web-1']!;
+    app.store.setState((s) => ({ ...s, data: { ...s.data, hosts: { ...s.data.hosts, 'web-1': { ...web, resources: { ...web.resources!, cpu: { totalPercent: 12, perCorePercent: [12] } } } } } }));
+    await app.press('j', 'k');
+    expect(text()).toMatch(/web-1\s+76%/);
+    expect(text()).toContain('PAUSED');
+    await app.press('p');
+    expect(text()).toMatch(/web-1\s+12%/);
+  });
+});
+
+describe('cockpit at 80x24', () => {
+  it('shows one pane at a time with a tab bar, never taller than the terminal', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
+    expect(text().split('\n').length).toBeLessThanOrEqual(24);
+    expect(text()).toContain('1 Hosts');
+    expect(text()).toContain('╭─ Hosts');
+    await app.press('4');
+    expect(text()).toContain('╭─ Logs');
+    expect(text()).not.toContain('╭─ Hosts');
+    for (const l of text().split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+  });
+});
