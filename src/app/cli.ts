@@ -49,6 +49,8 @@ export function buildCli(run: { cockpit(config: OpsConfig, options: { readOnly: 
     .option('--read-only', 'never run an action (wall displays)', false)
     .option('-r, --refresh <duration>', 'refresh interval, e.g. 1s, 2s, 500ms (default 2s)', refreshOption)
     .showHelpAfterError('(run opsdeck --help for usage)')
+    // Usage errors exit 2 like config errors; set before the subcommands, which copy it.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
     .addHelpText(
       'after',
       `
@@ -88,8 +90,5 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored).`,
       process.stdout.write(output);
     });
 
-  program.exitOverride((error) => {
-    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
-  });
   return program;
 }

@@ -65,7 +65,7 @@ export function parseConfigText(text: string, file: string): OpsConfig {
     throw new ConfigError(file, pos.line, pos.col, '', `invalid YAML: ${syntax.message.split('\n')[0]}`);
   }
   const raw: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw toConfigError(parsed.error.issues[0]!, doc, lines, file);
   const { config, problems } = resolveConfig(parsed.data as RawConfig, file);
   const problem = problems[0];

@@ -1,0 +1,125 @@
+// The command line as scripts and operators use it: check, snapshot, config errors, exit codes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'opsdeck-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function configFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('opsdeck check', () => {
+  it('with no config describes the built-in default: the local machine', () => {
+    const { code, stdout } = runCli(['check']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('built-in default');
+    expect(stdout).toContain('host local: local');
+    expect(stdout).toContain('cpu 70/85%, memory 80/90%, disk 80/90%');
+  });
+
+  it('finds the config through $OPSDECK_CONFIG', () => {
+    const path = configFile('env.yaml', 'hosts:\n  box: {local: true, group: ops}\n');
+    const { code, stdout } = runCli(['check'], { OPSDECK_CONFIG: path });
+    expect(code).toBe(0);
+    expect(stdout).toContain(`config: ${path}`);
+    expect(stdout).toContain('host box: local, group ops');
+  });
+
+  it('rejects bad YAML with file:line:column and nothing on stdout', () => {
+    const path = configFile('bad.yaml', 'refresh: 2s\nhosts:\n  web-1: {ssh: deploy@10.0.0.5\n');
+    const { code, stdout, stderr } = runCli(['check', '--config', path]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(new RegExp(`${path}:\\d+:\\d+: invalid YAML`));
+  });
+
+  it('rejects a wrong type naming the key path and position', () => {
+    const path = configFile('type.yaml', 'thresholds:\n  cpu: {warn: high, crit: 85}\n');
+    const { code, stderr } = runCli(['check', '--config', path]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${path}:2:15: thresholds.cpu.warn: expected number, got string "high"`);
+  });
+
+  it('rejects a misspelt key and suggests the right one', () => {
+    const path = configFile('typo.yaml', 'hosts:\n  web-1:\n    ssh: deploy@10.0.0.5\n    servces: [nginx]\n');
+    const { code, stdout, stderr } = runCli(['snapshot', '--config', path]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${path}:4:5: hosts.web-1.servces: unknown key "servces"; did you mean "services"?`);
+  });
+
+  it('reports a missing config file given with --config', () => {
+    const { code, stderr } = runCli(['check', '--config', join(dir, 'nope.yaml')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('nope.yaml:1:1: file not found');
+  });
+});
+
+describe('opsdeck snapshot', () => {
+  it('prints JSON with the local host\'s cpu, memory, disks, load and every source\'s state', () => {
+    const { code, stdout } = runCli(['snapshot', '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const local = report.hosts.local;
+    expect(local.resources.cpu.totalPercent).toBeGreaterThanOrEqual(0);
+    expect(local.resources.cpu.perCorePercent.length).toBeGreaterThan(0);
+    expect(local.resources.memory.totalBytes).toBeGreaterThan(0);
+    expect(local.resources.disks.some((d: { mount: string }) => d.mount === '/')).toBe(true);
+    expect(local.resources.load).toHaveLength(3);
+    expect(Object.keys(report.sources)).toEqual(expect.arrayContaining(['local:resources', 'local:processes', 'local:services']));
+    for (const source of Object.values(report.sources) as { status: string; since: string }[]) {
+      expect(['ok', 'stale', 'error']).toContain(source.status);
+      expect(Date.parse(source.since)).not.toBeNaN();
+    }
+  });
+
+  it('prints a Markdown report for an incident channel', () => {
+    const { code, stdout } = runCli(['snapshot', '--format', 'markdown']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^# opsdeck snapshot — \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(stdout).toMatch(/\| local \| (ok|\*\*)/);
+    expect(stdout).toContain('| mount | used | size |');
+  });
+
+  it('includes recent log lines of a configured log file', () => {
+    const log = join(dir, 'app.log');
+    writeFileSync(log, 'INFO started\nERROR database connection lost\n');
+    const path = configFile('logs.yaml', `hosts:\n  local:\n    local: true\n    logs: [{file: ${log}}]\n`);
+    const { code, stdout } = runCli(['snapshot', '--format', 'json', '--config', path]);
+    expect(code).toBe(0);
+    const recent = JSON.parse(stdout).hosts.local.logs[0].recent;
+    expect(recent).toContainEqual({ level: 'error', text: 'ERROR database connection lost', count: 1 });
+  });
+
+  it('refuses an unknown format', () => {
+    const { code, stderr } = runCli(['snapshot', '--format', 'xml']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Allowed choices are text, json, markdown/);
+  });
+});
+
+describe('opsdeck (cockpit)', () => {
+  it('refuses to start without a terminal and points to snapshot', () => {
+    const { code, stderr } = runCli([]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('opsdeck snapshot --format json');
+  });
+
+  it('rejects a refresh that is not a duration', () => {
+    const { code, stderr } = runCli(['--refresh', 'often']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('expected a duration');
+  });
+
+  it('documents its commands and flags in --help', () => {
+    const { code, stdout } = runCli(['--help']);
+    expect(code).toBe(0);
+    for (const word of ['check', 'snapshot', '--config', '--read-only', '--refresh']) expect(stdout).toContain(word);
+  });
+});

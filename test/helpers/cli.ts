@@ -1,0 +1,16 @@
+// Runs the built CLI (dist/) as a user would, with the project's pinned Node.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../dist/app/main.js', import.meta.url));
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): { code: number | null; stdout: string; stderr: string } {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the tests through \`npm test\`, which builds first`);
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, OPSDECK_CONFIG: '', XDG_CONFIG_HOME: '/nonexistent', ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}

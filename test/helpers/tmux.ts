@@ -1,0 +1,63 @@
+// Drives a real terminal: opsdeck runs in a tmux pane, keys go in with send-keys, the screen comes
+// back with capture-pane, exactly what an operator would see.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { waitFor } from './wait.js';
+
+export class TmuxTerminal {
+  readonly session = `opsdeck-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(
+    command: string,
+    readonly columns: number,
+    readonly rows: number,
+    private readonly exitFile: string,
+  ) {
+    // The pane stays after the program ends so the restored screen can be read; the exit code goes to a file.
+    execFileSync('tmux', ['new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), `${command}; echo $? > ${exitFile}; sleep 60`]);
+  }
+
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
+  }
+
+  keys(...keys: string[]): void {
+    for (const key of keys) execFileSync('tmux', ['send-keys', '-t', this.session, key]);
+  }
+
+  resize(columns: number, rows: number): void {
+    execFileSync('tmux', ['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
+  }
+
+  async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    let last = '';
+    try {
+      return await waitFor(() => {
+        last = this.screen();
+        return predicate(last) ? last : undefined;
+      }, what, timeoutMs, 100);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+    }
+  }
+
+  async exitCode(timeoutMs = 10_000): Promise<number> {
+    const text = await waitFor(() => {
+      try {
+        const t = readFileSync(this.exitFile, 'utf8').trim();
+        return t === '' ? undefined : t;
+      } catch {
+        return undefined;
+      }
+    }, 'the program to exit', timeoutMs);
+    return Number(text);
+  }
+
+  kill(): void {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', this.session], { stdio: 'ignore' });
+    } catch {
+      // Already gone.
+    }
+  }
+}
