@@ -1,0 +1,171 @@
+// Remote hosts over SSH, agentless: each host's resources, processes, units, maintenance flag and
+// logs, all through one shared connection per host.
+import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import type { ConnectionState, HostConfig } from '../model.js';
+import type { PollSource } from '../scheduler.js';
+import { shJoin } from '../shell-quote.js';
+import { SshConnection, type ConnectionSettings } from './connection.js';
+import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
+import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
+import { collectRemoteServices, type RemoteRun } from './services.js';
+import { resolveTarget, type ResolveOptions } from './target.js';
+import { isSafeRemotePath } from './validate.js';
+
+export interface SshAdapterOptions {
+  /** Accept and file the key of a host never seen before (StrictHostKeyChecking=accept-new); a changed key is still refused. */
+  acceptNew?: boolean;
+  /** known_hosts files to check besides OpenSSH's own (UserKnownHostsFile, GlobalKnownHostsFile). */
+  knownHosts?: string[];
+  /** An ssh config file to read instead of OpenSSH's defaults. */
+  sshConfig?: string;
+  /** The ssh binary used for `ssh -G`; null parses the config with the `ssh-config` package. Default: `ssh` when on PATH. */
+  ssh?: string | null;
+  /** Where `~` points. Default: the user's home. */
+  home?: string;
+  /** Private keys offered before the ones the ssh config names. */
+  identityFiles?: string[];
+  /** ssh-agent socket; false for none. Default: IdentityAgent from the ssh config, else $SSH_AUTH_SOCK. */
+  agent?: string | false;
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** Channels at once per connection, below the server's MaxSessions (default 10). */
+  maxChannels?: number;
+  /** Of which log followers may hold at most this many. */
+  followerChannels?: number;
+  execTimeoutMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  authRetryMs?: number;
+}
+
+export const SSH_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  keepaliveIntervalMs: 5000,
+  keepaliveCountMax: 3,
+  maxChannels: 8,
+  followerChannels: 6,
+  execTimeoutMs: 30_000,
+  backoff: { initialMs: 1000, maxMs: 30_000 },
+  authRetryMs: 5 * 60_000,
+} as const;
+
+function onPath(command: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return join(dir, command);
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return null;
+}
+
+function maintenanceSource(host: HostConfig, path: string, run: RemoteRun, timeoutMs: number): PollSource<boolean> {
+  return {
+    id: `${host.name}:maintenance`,
+    host: host.name,
+    kind: 'maintenance',
+    label: 'maintenance flag',
+    timeoutMs,
+    collect: async (signal) => {
+      if (!isSafeRemotePath(path)) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
+      const result = await run(`test -e ${shJoin([path])}`, signal);
+      if (result.code === 0) return true;
+      if (result.code === 1) return false;
+      throw new Error(`test -e ${path} on ${host.name}: exit code ${result.code} ${result.stderr.trim()}`);
+    },
+  };
+}
+
+export class SshHostAdapter implements HostAdapter {
+  private readonly connections = new Map<string, SshConnection>();
+  private readonly settings: ConnectionSettings;
+  private readonly resolveOptions: ResolveOptions;
+
+  constructor(options: SshAdapterOptions = {}) {
+    const home = options.home ?? homedir();
+    this.resolveOptions = { ssh: options.ssh === undefined ? onPath('ssh') : options.ssh, configFile: options.sshConfig, home, agent: options.agent };
+    this.settings = {
+      connectTimeoutMs: options.connectTimeoutMs ?? SSH_DEFAULTS.connectTimeoutMs,
+      keepaliveIntervalMs: options.keepaliveIntervalMs ?? SSH_DEFAULTS.keepaliveIntervalMs,
+      keepaliveCountMax: options.keepaliveCountMax ?? SSH_DEFAULTS.keepaliveCountMax,
+      maxChannels: options.maxChannels ?? SSH_DEFAULTS.maxChannels,
+      followerChannels: options.followerChannels ?? Math.min(SSH_DEFAULTS.followerChannels, (options.maxChannels ?? SSH_DEFAULTS.maxChannels) - 2),
+      execTimeoutMs: options.execTimeoutMs ?? SSH_DEFAULTS.execTimeoutMs,
+      backoff: options.backoff ?? SSH_DEFAULTS.backoff,
+      authRetryMs: options.authRetryMs ?? SSH_DEFAULTS.authRetryMs,
+      extraKnownHosts: options.knownHosts ?? [],
+      identityFiles: options.identityFiles ?? [],
+      acceptNew: options.acceptNew ?? false,
+    };
+  }
+
+  async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
+    if (!host.ssh) throw new Error(`host ${host.name}: no ssh: address`);
+    this.connections.get(host.name)?.close();
+    const connection = new SshConnection(host.name, host.ssh, (spec) => resolveTarget(spec, this.resolveOptions), this.settings);
+    this.connections.set(host.name, connection);
+    connection.start();
+
+    const run: RemoteRun = (script, signal) => connection.exec(script, signal);
+    const rates = new ResourceRates();
+    const pollSources: PollSource[] = [
+      {
+        id: `${host.name}:resources`,
+        host: host.name,
+        kind: 'resources',
+        label: 'resources',
+        timeoutMs,
+        collect: async (signal) => {
+          const result = await run(RESOURCE_PROBE, signal);
+          if (!result.stdout.includes('@end')) throw new ProbeError(`resource probe failed on ${host.name}: ${result.stderr.trim() || `exit code ${result.code}`}`);
+          return rates.next(parseResourceProbe(result.stdout));
+        },
+      },
+      {
+        id: `${host.name}:processes`,
+        host: host.name,
+        kind: 'processes',
+        label: 'processes',
+        refreshFactor: 2,
+        timeoutMs,
+        collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout),
+      },
+      { id: `${host.name}:services`, host: host.name, kind: 'services', label: 'services', timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
+    ];
+    if (host.maintenance) pollSources.push(maintenanceSource(host, host.maintenance, run, timeoutMs));
+
+    const logStreams =
+      host.logs === 'auto'
+        ? [new SshLogFollower(`${host.name}:log:0`, host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
+        : host.logs.map((source, index) => new SshLogFollower(`${host.name}:log:${index}`, host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)));
+
+    return { pollSources, logStreams, onConnection: (listener) => connection.onState(listener) };
+  }
+
+  /** The operator accepted the host key shown with the refusal: file it in known_hosts and reconnect. */
+  async trustHostKey(hostName: string): Promise<void> {
+    const connection = this.connections.get(hostName);
+    if (!connection) throw new Error(`${hostName}: not an SSH host being watched`);
+    connection.trustOfferedKey();
+  }
+
+  /** Connect again now, without waiting for the backoff (after fixing a key or the ssh config). */
+  reconnect(hostName: string): void {
+    this.connections.get(hostName)?.reconnect();
+  }
+
+  connectionState(hostName: string): ConnectionState | undefined {
+    return this.connections.get(hostName)?.state;
+  }
+
+  close(): void {
+    for (const connection of this.connections.values()) connection.close();
+    this.connections.clear();
+  }
+}

@@ -1,0 +1,351 @@
+// One SSH connection per host, shared by every probe and log follower on it: connects (through jump
+// hosts if configured), verifies the host key, keeps the connection alive, queues channels below
+// MaxSessions and reconnects with capped exponential backoff and jitter.
+import type { Duplex } from 'node:stream';
+import { NodeSSH } from 'node-ssh';
+import type { Client, ClientChannel } from 'ssh2';
+import type { ExecResult } from '../exec.js';
+import type { ConnectionState } from '../model.js';
+import { authHandler, planAuth } from './auth.js';
+import { ChannelSlots } from './channels.js';
+import { authFailed, describeFailure, hostKeyRefused, type ConnectionFailure } from './errors.js';
+import { openChannel, runOnChannel, MAX_STDOUT } from './exec.js';
+import { hostVerifier, type HostKeyDecision, type HostKeyPolicy } from './host-key.js';
+import { addKnownHost, algorithmsForKeyType, entriesFor, knownHostsName } from './known-hosts.js';
+import type { SshTarget } from './target.js';
+
+export interface ConnectionSettings {
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  /** Channels open at once on the connection, below the server's MaxSessions (10 by default). */
+  maxChannels: number;
+  /** Of which log followers may hold at most this many. */
+  followerChannels: number;
+  /** Deadline of one remote command when the caller's is longer or absent. */
+  execTimeoutMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  /** Retry after "auth failed" this rarely, below what fail2ban counts as an attack. */
+  authRetryMs: number;
+  /** known_hosts files checked besides OpenSSH's own. */
+  extraKnownHosts: string[];
+  /** Offered before the identity files the ssh config names. */
+  identityFiles: string[];
+  acceptNew: boolean;
+}
+
+/** Delay before retry number `failures` (1-based): doubling up to the cap, in [half, full] of it. */
+export function backoffDelay(failures: number, backoff: ConnectionSettings['backoff'], random: () => number = Math.random): number {
+  const full = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, failures - 1));
+  return full / 2 + (random() * full) / 2;
+}
+
+/** A host that is not connected: what a probe or follower reports instead of running. */
+export class ConnectionDown extends Error {
+  override name = 'ConnectionDown';
+  constructor(readonly state: ConnectionState) {
+    super(state.error ?? state.status);
+  }
+}
+
+class ConnectFailure extends Error {
+  constructor(
+    readonly failure: ConnectionFailure,
+    readonly refusal?: { decision: Extract<HostKeyDecision, { accepted: false }>; policy: HostKeyPolicy },
+  ) {
+    super(failure.error);
+  }
+}
+
+interface Live {
+  client: Client;
+  hops: Client[];
+  slots: ChannelSlots;
+  generation: number;
+}
+
+export type ResolveTarget = (spec: string) => Promise<SshTarget>;
+
+const SERVER_HOST_KEY_DEFAULTS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+function policyFor(target: SshTarget, settings: ConnectionSettings): HostKeyPolicy {
+  const files = [...target.knownHostsFiles, ...settings.extraKnownHosts];
+  return {
+    name: target.hostKeyAlias ?? knownHostsName(target.host, target.port),
+    files,
+    trustFile: target.knownHostsFiles[0] ?? settings.extraKnownHosts[0] ?? '',
+    acceptNew: settings.acceptNew || target.acceptNew,
+    hashNewEntries: target.hashKnownHosts,
+  };
+}
+
+/** Known key types first, so a host with several keys offers the one on file (as OpenSSH does). */
+function hostKeyAlgorithms(policy: HostKeyPolicy): string[] {
+  let known: string[] = [];
+  try {
+    known = entriesFor(policy.files, policy.name).flatMap((e) => algorithmsForKeyType(e.type));
+  } catch {
+    // Unreadable files: the verifier reports it.
+  }
+  return [...new Set([...known.filter((a) => SERVER_HOST_KEY_DEFAULTS.includes(a)), ...SERVER_HOST_KEY_DEFAULTS])];
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      const error = new Error('Timed out while waiting for handshake') as Error & { level: string };
+      error.level = 'client-timeout';
+      reject(error);
+    }, ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+function forwardOut(client: Client, host: string, port: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => (error ? reject(new Error(`jump host could not reach ${host}:${port}: ${error.message}`)) : resolve(stream)));
+  });
+}
+
+export class SshConnection {
+  private current: ConnectionState = { status: 'connecting', since: Date.now() };
+  private live: Live | undefined;
+  private generation = 0;
+  private failures = 0;
+  private attempting = false;
+  private started = false;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private refusal: ConnectFailure['refusal'];
+  private readonly listeners = new Set<(state: ConnectionState) => void>();
+
+  constructor(
+    readonly hostName: string,
+    private readonly spec: string,
+    private readonly resolve: ResolveTarget,
+    private readonly settings: ConnectionSettings,
+  ) {}
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Changes of state from now on; the listener is called at once with the current one. */
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.current);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    void this.attempt();
+  }
+
+  /** Connect again now (after the operator fixed keys or config), whatever the backoff says. */
+  reconnect(): void {
+    if (this.closed || this.live) return;
+    clearTimeout(this.retryTimer);
+    this.setState({ status: 'connecting' });
+    this.started = true;
+    void this.attempt();
+  }
+
+  /** Files the key the host offered when it was refused, then reconnects. */
+  trustOfferedKey(): void {
+    const refusal = this.refusal;
+    if (!refusal) throw new Error(`${this.hostName}: no refused host key to trust`);
+    if (!refusal.policy.trustFile) throw new Error(`${this.hostName}: no known_hosts file to write`);
+    addKnownHost(refusal.policy.trustFile, refusal.policy.name, refusal.decision.blob, { hash: refusal.policy.hashNewEntries });
+    this.refusal = undefined;
+    this.reconnect();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    // Wakes anything waiting in ready(), which then sees the connection is closed.
+    this.setState({ status: 'unreachable', error: 'connection closed' });
+    const live = this.live;
+    this.live = undefined;
+    if (live) {
+      live.slots.close(new Error(`${this.hostName}: connection closed`));
+      for (const hop of [...live.hops].reverse()) hop.end();
+    }
+    this.listeners.clear();
+  }
+
+  /** The open connection; waits while a first connect is under way, fails at once when the host is down. */
+  async ready(signal?: AbortSignal): Promise<Live> {
+    for (;;) {
+      signal?.throwIfAborted();
+      if (this.closed) throw new ConnectionDown({ status: 'unreachable', since: Date.now(), error: 'connection closed' });
+      if (this.live) return this.live;
+      if (this.current.status !== 'connecting') throw new ConnectionDown(this.current);
+      await new Promise<void>((resolve, reject) => {
+        const off = this.onChange(() => {
+          off();
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+        const onAbort = (): void => {
+          off();
+          reject(signal?.reason as Error);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+  }
+
+  /** Runs a script on its own channel, within the caller's deadline and the connection's own. */
+  async exec(script: string, signal: AbortSignal, maxStdout = MAX_STDOUT): Promise<ExecResult> {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.settings.execTimeoutMs)]);
+    const live = await this.ready(deadline);
+    const release = await live.slots.acquire('exec', deadline);
+    return runOnChannel(live.client, script, deadline, maxStdout, release);
+  }
+
+  /** A channel for a long-running command (a log follower); its slot is held until the channel closes. */
+  async openFollower(script: string, signal?: AbortSignal): Promise<{ channel: ClientChannel; generation: number }> {
+    const live = await this.ready(signal);
+    const release = await live.slots.acquire('follow', signal);
+    let channel: ClientChannel;
+    try {
+      channel = await openChannel(live.client, script);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    channel.once('close', release);
+    return { channel, generation: live.generation };
+  }
+
+  private onChange(listener: () => void): () => void {
+    const wrapped = (): void => listener();
+    this.listeners.add(wrapped);
+    return () => this.listeners.delete(wrapped);
+  }
+
+  private setState(next: Omit<ConnectionState, 'since'>): void {
+    const previous = this.current;
+    if (previous.status === next.status && previous.error === next.error && previous.fingerprint?.offered === next.fingerprint?.offered) return;
+    // "unreachable since" counts from the first failure, not from the latest retry.
+    const since = previous.status === next.status ? previous.since : Date.now();
+    this.current = { ...next, since };
+    for (const listener of [...this.listeners]) listener(this.current);
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.closed || this.attempting || this.live) return;
+    this.attempting = true;
+    let target: SshTarget | undefined;
+    const hops: Client[] = [];
+    try {
+      target = await this.resolve(this.spec);
+      const jumps = await Promise.all(target.proxyJump.map((spec) => this.resolve(spec)));
+      const chain = [...jumps, target];
+      let sock: Duplex | undefined;
+      for (const [index, hop] of chain.entries()) {
+        hops.push(await this.handshake(hop, sock));
+        const next = chain[index + 1];
+        if (next) sock = await withDeadline(forwardOut(hops[index]!, next.host, next.port), this.settings.connectTimeoutMs, () => hops[index]!.end());
+      }
+      if (this.closed) {
+        for (const hop of hops.reverse()) hop.end();
+        return;
+      }
+      this.connected(hops);
+    } catch (error) {
+      for (const hop of hops.reverse()) hop.end();
+      this.failed(error, target);
+    } finally {
+      this.attempting = false;
+    }
+  }
+
+  private async handshake(target: SshTarget, sock: Duplex | undefined): Promise<Client> {
+    const timeoutMs = target.connectTimeoutMs ?? this.settings.connectTimeoutMs;
+    const policy = policyFor(target, this.settings);
+    const plan = await planAuth({ ...target, identityFiles: [...this.settings.identityFiles, ...target.identityFiles] });
+    const tried: string[] = [];
+    let decision: HostKeyDecision | undefined;
+    let lastError: Error | undefined;
+    const ssh = new NodeSSH();
+    const connecting = ssh.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      sock: sock as never,
+      readyTimeout: timeoutMs,
+      keepaliveInterval: this.settings.keepaliveIntervalMs,
+      keepaliveCountMax: this.settings.keepaliveCountMax,
+      hostVerifier: hostVerifier(policy, (d) => (decision = d)),
+      authHandler: authHandler(plan, tried),
+      algorithms: { serverHostKey: hostKeyAlgorithms(policy) as never },
+      tryKeyboard: false,
+    });
+    // node-ssh stops listening for errors once connected; an unheard 'error' would crash opsdeck.
+    const client = ssh.connection!;
+    client.on('error', (error) => (lastError = error));
+    try {
+      await withDeadline(connecting, timeoutMs + 1000, () => client.end());
+    } catch (error) {
+      client.end();
+      if (decision && !decision.accepted) throw new ConnectFailure(hostKeyRefused(decision, policy.name, target), { decision, policy });
+      const level = (error as { level?: string }).level ?? (lastError as { level?: string } | undefined)?.level;
+      if (level === 'client-authentication') throw new ConnectFailure(authFailed(target, tried, plan.skipped));
+      throw new ConnectFailure(describeFailure(lastError ?? error, target, timeoutMs));
+    }
+    return client;
+  }
+
+  private connected(hops: Client[]): void {
+    const client = hops[hops.length - 1]!;
+    const generation = ++this.generation;
+    const live: Live = { client, hops, generation, slots: new ChannelSlots(this.settings.maxChannels, this.settings.followerChannels) };
+    let lastError: Error | undefined;
+    client.on('error', (error) => (lastError = error));
+    const lost = (): void => this.lost(generation, lastError);
+    client.once('close', lost);
+    for (const hop of hops.slice(0, -1)) hop.once('close', () => client.end());
+    this.live = live;
+    this.failures = 0;
+    this.refusal = undefined;
+    this.setState({ status: 'ok' });
+  }
+
+  private lost(generation: number, error: Error | undefined): void {
+    const live = this.live;
+    if (!live || live.generation !== generation) return;
+    this.live = undefined;
+    for (const hop of live.hops) hop.end();
+    const failure = describeFailure(error ?? new Error('connection lost'), undefined, this.settings.connectTimeoutMs);
+    live.slots.close(new ConnectionDown({ ...failure, since: Date.now() }));
+    if (this.closed) return;
+    this.setState(failure);
+    this.schedule(backoffDelay(1, this.settings.backoff));
+  }
+
+  private failed(error: unknown, target: SshTarget | undefined): void {
+    if (this.closed) return;
+    const failure = error instanceof ConnectFailure ? error.failure : describeFailure(error, target, this.settings.connectTimeoutMs);
+    this.refusal = error instanceof ConnectFailure ? error.refusal : undefined;
+    this.setState(failure);
+    if (failure.status === 'hostkey-refused') return;
+    if (failure.status === 'auth-failed') {
+      this.schedule(this.settings.authRetryMs);
+      return;
+    }
+    this.failures++;
+    this.schedule(backoffDelay(this.failures, this.settings.backoff));
+  }
+
+  private schedule(delay: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+  }
+}

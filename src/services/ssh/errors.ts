@@ -1,0 +1,81 @@
+// Why a host cannot be reached, in the words the Hosts pane shows and with what the operator can do.
+import type { ConnectionState } from '../model.js';
+import type { HostKeyDecision } from './host-key.js';
+import type { SshTarget } from './target.js';
+
+export type ConnectionFailure = Omit<ConnectionState, 'since'>;
+
+type Refusal = Extract<HostKeyDecision, { accepted: false }>;
+
+export function hostKeyRefused(refusal: Refusal, name: string, target: SshTarget): ConnectionFailure {
+  const fingerprint = { offered: refusal.fingerprint, known: refusal.known?.join(', ') };
+  const where = target.knownHostsFiles[0] ?? '~/.ssh/known_hosts';
+  switch (refusal.reason) {
+    case 'changed':
+      return {
+        status: 'hostkey-refused',
+        error: `host key refused: ${name} now offers ${refusal.type} ${refusal.fingerprint}, known_hosts has ${fingerprint.known}`,
+        fingerprint,
+        hint: `The host key CHANGED: a reinstalled host, or someone in the middle. Check the new fingerprint with the host's owner (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host); trust it only then (trust dialog, or ssh-keygen -R '${name}' and connect once with ssh).`,
+      };
+    case 'revoked':
+      return {
+        status: 'hostkey-refused',
+        error: `host key refused: ${name} offers ${refusal.type} ${refusal.fingerprint}, which known_hosts marks @revoked`,
+        fingerprint,
+        hint: 'This key was revoked on purpose: the host must get a new key before opsdeck connects to it.',
+      };
+    case 'unreadable':
+      return {
+        status: 'hostkey-refused',
+        error: `host key refused: cannot check ${name} (${refusal.detail ?? 'known_hosts unreadable'})`,
+        fingerprint,
+        hint: `Make ${where} readable (and writable to trust new hosts).`,
+      };
+    default:
+      return {
+        status: 'hostkey-refused',
+        error: `host key refused: ${name} is not in known_hosts (${refusal.type} ${refusal.fingerprint})`,
+        fingerprint,
+        hint: `Unknown host. Compare the fingerprint with the host's (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then trust it (trust dialog, which writes ${where}), connect once with ssh, or opt in to StrictHostKeyChecking accept-new.`,
+      };
+  }
+}
+
+function codeOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function levelOf(error: unknown): string | undefined {
+  return (error as { level?: string } | undefined)?.level;
+}
+
+export function authFailed(target: SshTarget, tried: string[], skipped: string[]): ConnectionFailure {
+  const offered = tried.length > 0 ? tried.join(', ') : 'nothing: no ssh-agent and no readable identity file';
+  return {
+    status: 'auth-failed',
+    error: `auth failed: ${target.user}@${target.host} accepted no key (offered ${offered})`,
+    hint: [
+      `Add your key to ssh-agent (ssh-add) or name one with IdentityFile in ~/.ssh/config, and make sure the host's ~${target.user}/.ssh/authorized_keys has it. opsdeck never asks for a password.`,
+      ...skipped,
+    ].join(' '),
+  };
+}
+
+/** A failure to connect or a lost connection, as a state for the Hosts pane. */
+export function describeFailure(error: unknown, target: SshTarget | undefined, connectTimeoutMs: number): ConnectionFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = codeOf(error);
+  const level = levelOf(error);
+  const where = target ? `${target.host}:${target.port}` : 'the host';
+  if (code === 'ECONNREFUSED') return { status: 'unreachable', error: `connection refused by ${where}`, hint: 'Is sshd running there, on this port?' };
+  if (/keepalive/i.test(message)) return { status: 'unreachable', error: 'timed out: the host stopped answering keepalives', hint: 'Network cut, or the host is hung; opsdeck keeps retrying.' };
+  if (level === 'client-timeout' || code === 'ETIMEDOUT' || /timed out/i.test(message)) {
+    return { status: 'unreachable', error: `timed out: no SSH handshake with ${where} within ${Math.round(connectTimeoutMs / 1000)} s`, hint: 'Something listens there but does not speak SSH, or the network drops packets.' };
+  }
+  if (level === 'client-dns' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { status: 'unreachable', error: `host not found: ${target?.host ?? message}`, hint: 'Check the name, or HostName in ~/.ssh/config.' };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { status: 'unreachable', error: `no route to ${where}` };
+  if (code === 'ECONNRESET' || code === 'EPIPE') return { status: 'unreachable', error: `connection reset by ${where}` };
+  if (error instanceof Error && error.name === 'TargetError') return { status: 'unreachable', error: message, hint: 'Fix the host\'s ssh: value or ~/.ssh/config.' };
+  return { status: 'unreachable', error: message || 'connection lost' };
+}

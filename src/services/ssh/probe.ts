@@ -1,0 +1,220 @@
+// A host's resources and top processes from one batched shell command each, read from /proc, df and
+// ps and parsed here, into the shapes the local collector produces. No agent on the host.
+import type { DiskStat, ProcessSample, ProcessStat, ResourceSample } from '../model.js';
+import { usefulDisks } from '../local/resources.js';
+
+/**
+ * One command per tick for everything the resources pane shows. df runs under timeout(1) where there
+ * is one: a dead NFS mount would otherwise hang the whole probe.
+ */
+export const RESOURCE_PROBE = [
+  'LC_ALL=C; export LC_ALL',
+  'echo @stat; grep "^cpu" /proc/stat',
+  'echo @meminfo; cat /proc/meminfo',
+  'echo @loadavg; cat /proc/loadavg',
+  'echo @netdev; cat /proc/net/dev',
+  'echo @uptime; cat /proc/uptime',
+  'echo @df; if command -v timeout >/dev/null 2>&1; then timeout 3 df -P -k -T; else df -P -k -T; fi 2>/dev/null',
+  'echo @end',
+].join('\n');
+
+export interface CpuTimes {
+  busy: number;
+  total: number;
+}
+
+/** What one probe read: counters, not yet rates. */
+export interface ResourceReading {
+  /** Index 0 is the whole machine, then one per core. */
+  cpu: CpuTimes[];
+  memory: ResourceSample['memory'];
+  load: [number, number, number];
+  /** Cumulative bytes per interface, loopback left out. */
+  net: Map<string, { rx: number; tx: number }>;
+  uptimeSec: number;
+  disks: DiskStat[];
+}
+
+export class ProbeError extends Error {
+  override name = 'ProbeError';
+}
+
+/** Splits `@name` sections; a missing `@end` means the output was cut short. */
+export function sections(output: string, required: readonly string[]): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of output.split('\n')) {
+    const marker = /^@([a-z]+)(?:\s|$)/.exec(line);
+    if (marker) {
+      current = [];
+      found.set(marker[1]!, current);
+      if (line.length > marker[0].length) current.push(line.slice(marker[0].length).trim());
+      continue;
+    }
+    current?.push(line);
+  }
+  if (!found.has('end')) throw new ProbeError('probe output cut short');
+  for (const name of required) if (!found.has(name)) throw new ProbeError(`probe output has no ${name} section`);
+  return found;
+}
+
+function parseCpu(lines: readonly string[]): CpuTimes[] {
+  const cpus: CpuTimes[] = [];
+  for (const line of lines) {
+    const match = /^cpu(\d*)\s+(.*)$/.exec(line.trim());
+    if (!match) continue;
+    // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = match[2]!.split(/\s+/).map(Number);
+    const total = user + nice + system + idle + iowait + irq + softirq + steal;
+    const index = match[1] === '' ? 0 : Number(match[1]) + 1;
+    cpus[index] = { busy: total - idle - iowait, total };
+  }
+  if (!cpus[0]) throw new ProbeError('no cpu line in /proc/stat');
+  return cpus;
+}
+
+function parseMeminfo(lines: readonly string[]): ResourceSample['memory'] {
+  const kb = new Map<string, number>();
+  for (const line of lines) {
+    const match = /^(\w+(?:\(\w+\))?):\s+(\d+)/.exec(line);
+    if (match) kb.set(match[1]!, Number(match[2]) * 1024);
+  }
+  const total = kb.get('MemTotal');
+  if (!total) throw new ProbeError('no MemTotal in /proc/meminfo');
+  // MemAvailable exists since Linux 3.14; before it, free + buffers + page cache is the usual estimate.
+  const available = kb.get('MemAvailable') ?? (kb.get('MemFree') ?? 0) + (kb.get('Buffers') ?? 0) + (kb.get('Cached') ?? 0);
+  const usedBytes = Math.max(0, total - available);
+  const swapTotal = kb.get('SwapTotal') ?? 0;
+  return {
+    totalBytes: total,
+    usedBytes,
+    usedPercent: (usedBytes / total) * 100,
+    swapTotalBytes: swapTotal,
+    swapUsedBytes: Math.max(0, swapTotal - (kb.get('SwapFree') ?? 0)),
+  };
+}
+
+function parseLoad(lines: readonly string[]): [number, number, number] {
+  const [a, b, c] = (lines[0] ?? '').trim().split(/\s+/).map(Number);
+  if (![a, b, c].every((n) => Number.isFinite(n))) throw new ProbeError('unreadable /proc/loadavg');
+  return [a!, b!, c!];
+}
+
+function parseNetDev(lines: readonly string[]): Map<string, { rx: number; tx: number }> {
+  const net = new Map<string, { rx: number; tx: number }>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const iface = line.slice(0, colon).trim();
+    const fields = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    if (iface === 'lo' || iface === '' || fields.length < 9) continue;
+    net.set(iface, { rx: fields[0]!, tx: fields[8]! });
+  }
+  return net;
+}
+
+// df -P -T: "Filesystem Type 1024-blocks Used Available Capacity Mounted on"; the device name may
+// hold spaces, the mount point too, so both ends are anchored on the numeric columns.
+const DF_LINE = /^(.+?)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)%\s+(\/.*)$/;
+
+function parseDf(lines: readonly string[]): DiskStat[] {
+  const disks: DiskStat[] = [];
+  for (const line of lines) {
+    const match = DF_LINE.exec(line);
+    if (!match) continue;
+    const size = Number(match[3]) * 1024;
+    disks.push({ fs: match[1]!, type: match[2]!, sizeBytes: size, usedBytes: Number(match[4]) * 1024, usedPercent: Number(match[6]), mount: match[7]! });
+  }
+  return usefulDisks(disks);
+}
+
+export function parseResourceProbe(output: string): ResourceReading {
+  const found = sections(output, ['stat', 'meminfo', 'loadavg', 'netdev', 'uptime', 'df']);
+  const uptime = Number((found.get('uptime')![0] ?? '').trim().split(/\s+/)[0]);
+  if (!Number.isFinite(uptime)) throw new ProbeError('unreadable /proc/uptime');
+  return {
+    cpu: parseCpu(found.get('stat')!),
+    memory: parseMeminfo(found.get('meminfo')!),
+    load: parseLoad(found.get('loadavg')!),
+    net: parseNetDev(found.get('netdev')!),
+    uptimeSec: uptime,
+    disks: parseDf(found.get('df')!),
+  };
+}
+
+function cpuPercent(now: CpuTimes | undefined, before: CpuTimes | undefined): number {
+  if (!now) return 0;
+  const busy = now.busy - (before?.busy ?? 0);
+  const total = now.total - (before?.total ?? 0);
+  return total > 0 ? Math.min(100, Math.max(0, (busy / total) * 100)) : 0;
+}
+
+/**
+ * CPU percentages and network rates are differences between two readings: this keeps one host's
+ * previous reading. The first sample shows CPU since boot and no network rate. Time is the host's
+ * own /proc/uptime, so network latency does not bend the rates.
+ */
+export class ResourceRates {
+  private previous: ResourceReading | undefined;
+
+  next(reading: ResourceReading, at = Date.now()): ResourceSample {
+    const before = this.previous && reading.uptimeSec > this.previous.uptimeSec ? this.previous : undefined;
+    this.previous = reading;
+    const seconds = before ? reading.uptimeSec - before.uptimeSec : 0;
+    let rx = 0;
+    let tx = 0;
+    if (before && seconds > 0) {
+      for (const [iface, counters] of reading.net) {
+        const old = before.net.get(iface);
+        if (!old) continue;
+        // A counter that went down was reset (interface recreated): that interval counts as nothing.
+        rx += Math.max(0, counters.rx - old.rx);
+        tx += Math.max(0, counters.tx - old.tx);
+      }
+    }
+    return {
+      at,
+      cpu: {
+        totalPercent: cpuPercent(reading.cpu[0], before?.cpu[0]),
+        perCorePercent: reading.cpu.slice(1).map((core, i) => cpuPercent(core, before?.cpu[i + 1])),
+      },
+      memory: reading.memory,
+      disks: reading.disks,
+      load: reading.load,
+      net: { rxBytesPerSec: seconds > 0 ? rx / seconds : 0, txBytesPerSec: seconds > 0 ? tx / seconds : 0 },
+      uptimeSec: reading.uptimeSec,
+    };
+  }
+}
+
+export const TOP_PROCESSES = 15;
+
+const PS = 'ps -eo pid=,ppid=,user:32=,pcpu=,rss=,comm=';
+
+/** Top processes by CPU and by memory; the probe's own shell and its children are left out. */
+export const PROCESS_PROBE = [
+  'LC_ALL=C; export LC_ALL',
+  'echo "@self $$"',
+  `echo @cpu; ${PS} --sort=-pcpu | head -n ${TOP_PROCESSES + 5}`,
+  `echo @mem; ${PS} --sort=-rss | head -n ${TOP_PROCESSES + 5}`,
+  'echo @end',
+].join('\n');
+
+function parsePs(lines: readonly string[], self: number): ProcessStat[] {
+  const rows: ProcessStat[] = [];
+  for (const line of lines) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+([\d.]+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === self || Number(match[2]) === self) continue;
+    rows.push({ pid, user: match[3]!, cpuPercent: Number(match[4]), memBytes: Number(match[5]) * 1024, name: match[6]! });
+  }
+  return rows.slice(0, TOP_PROCESSES);
+}
+
+export function parseProcessProbe(output: string, at = Date.now()): ProcessSample {
+  const found = sections(output, ['self', 'cpu', 'mem']);
+  const self = Number(found.get('self')![0]);
+  if (found.get('cpu')!.every((l) => l.trim() === '')) throw new ProbeError('ps printed nothing (is procps installed?)');
+  return { at, byCpu: parsePs(found.get('cpu')!, self), byMemory: parsePs(found.get('mem')!, self) };
+}

@@ -1,0 +1,43 @@
+// Unit states on a remote host: one `systemctl show` per tick for every watched unit, through the
+// host's configured systemctl and optionally `sudo -n` (never a password prompt).
+import type { ExecResult } from '../exec.js';
+import type { HostConfig, ServicesSample } from '../model.js';
+import { shJoin } from '../shell-quote.js';
+import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { isSafeCommandPath } from './validate.js';
+
+export type RemoteRun = (script: string, signal: AbortSignal) => Promise<ExecResult>;
+
+/** The script that runs systemctl with these arguments, through `sudo -n` when the host says so. */
+export function systemctlScript(host: Pick<HostConfig, 'systemctl' | 'sudo'>, args: readonly string[]): string {
+  if (!isSafeCommandPath(host.systemctl)) throw new Error(`systemctl: ${JSON.stringify(host.systemctl)} is not a command name or path`);
+  const argv = [...(host.sudo ? ['sudo', '-n'] : []), host.systemctl, ...args];
+  return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER\nexec ${shJoin(argv)}`;
+}
+
+function unavailable(host: HostConfig, result: ExecResult): Error {
+  const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.code}, no output`;
+  if (result.code === 127) return new Error(`${host.systemctl}: not found on ${host.name} (set systemctl: to its path)`);
+  if (host.sudo && /password is required|a terminal is required|not allowed/i.test(reason)) {
+    return new Error(`sudo -n refused on ${host.name}: ${reason} (allow ${host.systemctl} without a password in sudoers, or set sudo: false)`);
+  }
+  return new Error(`${host.systemctl} on ${host.name}: ${reason}`);
+}
+
+export async function collectRemoteServices(run: RemoteRun, host: HostConfig, signal: AbortSignal): Promise<ServicesSample> {
+  let names: readonly string[];
+  if (host.services === 'auto') {
+    const listed = await run(systemctlScript(host, LIST_SERVICES_ARGS), signal);
+    if (listed.code !== 0 && listed.stdout.trim() === '') throw unavailable(host, listed);
+    // Names come from the host's output: parseListUnits keeps only valid unit names.
+    names = parseListUnits(listed.stdout);
+  } else {
+    names = host.services;
+  }
+  if (names.length === 0) return { at: Date.now(), units: [] };
+  // showArgs refuses an invalid unit name before anything is sent.
+  const script = systemctlScript(host, showArgs(names));
+  const shown = await run(script, signal);
+  if (shown.stdout.trim() === '') throw unavailable(host, shown);
+  return { at: Date.now(), units: parseShow(shown.stdout, names) };
+}

@@ -1,0 +1,27 @@
+// HostConfig values and waiting helpers shared by the SSH integration tests.
+import type { HostConfig } from '../../src/services/model.js';
+
+export function sshHost(name: string, ssh: string, overrides: Partial<HostConfig> = {}): HostConfig {
+  return {
+    name,
+    local: false,
+    ssh,
+    services: [],
+    systemctl: 'systemctl',
+    sudo: false,
+    logs: [],
+    thresholds: { cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } },
+    ...overrides,
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails naming what it waited for. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,77 @@
+// A daemonless systemctl for tests: Debian's `systemctl` package (a Python reimplementation) unpacked,
+// never installed (installing it removes systemd packages), run with --root=DIR on real unit files.
+import { execFile, spawn } from 'node:child_process';
+import { access, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CACHE = resolve(import.meta.dirname, '../../.tmp/systemctl');
+const SCRIPT = join(CACHE, 'root/usr/bin/systemctl');
+
+let unpacking: Promise<string> | undefined;
+
+async function download(): Promise<void> {
+  try {
+    await run('apt-get', ['download', 'systemctl'], { cwd: CACHE });
+  } catch {
+    // No package lists yet on a fresh machine.
+    await run('apt-get', ['update', '-qq']);
+    await run('apt-get', ['download', 'systemctl'], { cwd: CACHE });
+  }
+}
+
+/** The unpacked systemctl script, downloaded once into .tmp/ and reused. */
+export function daemonlessSystemctl(): Promise<string> {
+  unpacking ??= (async () => {
+    try {
+      await access(SCRIPT);
+      return SCRIPT;
+    } catch {
+      // Not unpacked yet.
+    }
+    await mkdir(CACHE, { recursive: true });
+    await download();
+    const { stdout } = await run('sh', ['-c', 'ls systemctl_*.deb | head -n 1'], { cwd: CACHE });
+    await run('dpkg', ['-x', stdout.trim(), join(CACHE, 'root')]);
+    return SCRIPT;
+  })();
+  return unpacking;
+}
+
+export interface SystemdRoot {
+  dir: string;
+  /** A wrapper to use as HostConfig.systemctl: the unpacked systemctl with --root=dir. */
+  systemctl: string;
+  /** Runs the wrapper here, as the root's owner (output not kept: a started unit inherits it). */
+  ctl(...args: string[]): Promise<number>;
+}
+
+/**
+ * A systemd root with real unit files under DIR/etc/systemd/system, owned by `owner` (so a non-root
+ * login can run its units), and a wrapper script beside it.
+ */
+export async function makeSystemdRoot(dir: string, units: Record<string, string>, owner?: { uid: number; gid: number }): Promise<SystemdRoot> {
+  const script = await daemonlessSystemctl();
+  const unitDir = join(dir, 'root/etc/systemd/system');
+  await mkdir(unitDir, { recursive: true });
+  for (const [name, content] of Object.entries(units)) await writeFile(join(unitDir, name), content);
+  // A private copy: the test user may not be able to read the repository's .tmp/.
+  const copy = join(dir, 'systemctl.py');
+  await copyFile(script, copy);
+  const wrapper = join(dir, 'systemctl');
+  await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/python3 ${copy} --root=${join(dir, 'root')} "$@"\n`);
+  await chmod(wrapper, 0o755);
+  await chmod(copy, 0o644);
+  if (owner) await run('chown', ['-R', `${owner.uid}:${owner.gid}`, dir]);
+  const ctl = (...args: string[]): Promise<number> =>
+    new Promise((resolveRun) => {
+      const child = spawn(wrapper, args, { uid: owner?.uid, gid: owner?.gid, stdio: 'ignore' });
+      child.on('exit', (code) => resolveRun(code ?? -1));
+    });
+  return { dir, systemctl: wrapper, ctl };
+}
+
+export function unitFile(description: string, exec = '/bin/sleep infinity'): string {
+  return `[Unit]\nDescription=${description}\n[Service]\nExecStart=${exec}\n[Install]\nWantedBy=multi-user.target\n`;
+}
