@@ -1,8 +1,10 @@
 // PostgreSQL against the real server on 127.0.0.1:5432: what the operator reads in the pane.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type pg from 'pg';
-import { createDatabaseSource, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
-import { eventually, pgSession, pgUrl, sleep, tick } from './harness.js';
+import { cancelQuery, createDatabaseSource, terminateQuery, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
+import { eventually, pgSession, pgUrl, sleep, tempDir, tick } from './harness.js';
 
 async function serverTransactions(client: pg.Client): Promise<number> {
   // A fresh snapshot each time: stats are cached per transaction otherwise.
@@ -68,5 +70,116 @@ describe('PostgreSQL source', () => {
     expect(seen).toBeGreaterThanOrEqual(load);
     expect(seen).toBeLessThanOrEqual(after - before);
     expect(after - before - seen).toBeLessThan(15);
+  });
+});
+
+describe('PostgreSQL blocking, cancel and terminate', () => {
+  let source: DatabaseSource;
+  let holder: pg.Client;
+  let waiter: pg.Client;
+  const audit = tempDir();
+  const auditLog = join(audit.path, 'audit.jsonl');
+
+  beforeAll(async () => {
+    source = createDatabaseSource('main', { postgres: pgUrl() });
+    holder = await pgSession('opsdeck-holder');
+    waiter = await pgSession('opsdeck-waiter');
+    await holder.query('CREATE TABLE IF NOT EXISTS opsdeck_lock (id int PRIMARY KEY, v int)');
+    await holder.query('INSERT INTO opsdeck_lock VALUES (1, 0) ON CONFLICT DO NOTHING');
+  });
+
+  afterAll(async () => {
+    await holder?.query('ROLLBACK').catch(() => undefined);
+    await holder?.query('DROP TABLE IF EXISTS opsdeck_lock').catch(() => undefined);
+    await holder?.end().catch(() => undefined);
+    await waiter?.end().catch(() => undefined);
+    await source?.close();
+    audit.remove();
+  });
+
+  it('shows who blocks whom with durations, and cancelling the blocked query ends it', async () => {
+    const holderPid = (holder as unknown as { processID: number }).processID;
+    const waiterPid = (waiter as unknown as { processID: number }).processID;
+    await holder.query('BEGIN');
+    await holder.query('UPDATE opsdeck_lock SET v = v + 1 WHERE id = 1');
+    const blocked = waiter.query('UPDATE opsdeck_lock SET v = v + 10 WHERE id = 1').then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
+    const first = await eventually(async () => {
+      const s = await tick<PostgresSample>(source);
+      return s.blocking.some((b) => b.blocked.pid === waiterPid) ? s : undefined;
+    });
+    await sleep(1100);
+    const second = await tick<PostgresSample>(source);
+
+    const pair = second.blocking.find((b) => b.blocked.pid === waiterPid);
+    expect(pair?.blocker.pid).toBe(holderPid);
+    expect(pair?.blocker.state).toBe('idle in transaction');
+    expect(pair?.blocked.state).toBe('active');
+    expect(pair?.blocked.waitEventType).toBe('Lock');
+    expect(pair?.blocked.query).toContain('SET v = v + 10');
+    expect(pair?.blocked.blockedBy).toEqual([holderPid]);
+    const firstPair = first.blocking.find((b) => b.blocked.pid === waiterPid);
+    expect(pair!.blocked.durationSec).toBeGreaterThan(firstPair!.blocked.durationSec);
+    expect(pair!.blocker.durationSec).toBeGreaterThanOrEqual(pair!.blocked.durationSec);
+    expect(second.idleInTransaction.count).toBeGreaterThanOrEqual(1);
+    expect(second.idleInTransaction.longestSec).toBeGreaterThanOrEqual(pair!.blocker.durationSec - 0.001);
+
+    // In read-only mode the action is refused, audited, and the query keeps waiting.
+    const refused = await cancelQuery(source, waiterPid, { readOnly: true, auditLog });
+    expect(refused.outcome).toBe('refused');
+    expect((await tick<PostgresSample>(source)).blocking.some((b) => b.blocked.pid === waiterPid)).toBe(true);
+
+    const result = await cancelQuery(source, waiterPid, { readOnly: false, auditLog });
+    expect(result.outcome).toBe('ok');
+    expect(await blocked).toMatch(/canceling statement due to user request/);
+    const after = await tick<PostgresSample>(source);
+    expect(after.blocking.some((b) => b.blocked.pid === waiterPid)).toBe(false);
+    // The waiter's session survives a cancel.
+    expect((await waiter.query('SELECT 1 AS one')).rows[0]).toEqual({ one: 1 });
+    await holder.query('ROLLBACK');
+
+    const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => [r.action, r.outcome])).toEqual([
+      ['db.cancel', 'refused'],
+      ['db.cancel', 'ok'],
+    ]);
+    expect(records[1].target).toBe(`db:main pid ${waiterPid}`);
+    expect(records[1].detail.query).toContain('SET v = v + 10');
+  });
+
+  it('shows a 30 s pg_sleep with a growing duration; terminating it ends the session and is audited', async () => {
+    const sleeper = await pgSession('opsdeck-sleeper');
+    const pid = (sleeper as unknown as { processID: number }).processID;
+    const running = sleeper.query("SELECT pg_sleep(30), 'secret-literal'").then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
+    const find = (s: PostgresSample) => s.queries.find((q) => q.pid === pid);
+    const first = await eventually(async () => find(await tick<PostgresSample>(source)));
+    await sleep(1200);
+    const second = find(await tick<PostgresSample>(source));
+    expect(first.query).toContain('pg_sleep(30)');
+    expect(first.state).toBe('active');
+    expect(first.waitEvent).toBe('PgSleep');
+    expect(first.user).toBe('postgres');
+    expect(first.database).toBe('test');
+    expect(second!.durationSec).toBeGreaterThan(first.durationSec + 1);
+
+    const result = await terminateQuery(source, pid, { readOnly: false, auditLog, user: 'oncall' });
+    expect(result.outcome).toBe('ok');
+    expect(await running).toMatch(/terminating connection due to administrator command/);
+    await eventually(async () => (find(await tick<PostgresSample>(source)) ? undefined : true));
+
+    const last = JSON.parse(readFileSync(auditLog, 'utf8').trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ action: 'db.terminate', target: `db:main pid ${pid}`, outcome: 'ok', user: 'oncall' });
+    expect(last.detail).toMatchObject({ pid, user: 'postgres', database: 'test', state: 'active', kind: 'postgres' });
+    // String literals never reach the audit log.
+    expect(JSON.stringify(last)).not.toContain('secret-literal');
+    await sleeper.end().catch(() => undefined);
+
+    const gone = await terminateQuery(source, pid, { readOnly: false, auditLog });
+    expect(gone.outcome).toBe('not-found');
   });
 });

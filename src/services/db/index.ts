@@ -1,21 +1,10 @@
 // Database statistics for the Databases pane: one poll source per configured database, discovery of
 // local servers when none is configured, and the audited cancel/terminate actions.
-import { PostgresSource } from './postgres.js';
-import type { DatabaseSource, DatabaseSourceOptions } from './source.js';
-import { resolveTarget } from './target.js';
-import type { DatabaseSpec } from './types.js';
-
+export { createDatabaseSource } from './create.js';
 export type { DatabaseSource, DatabaseSourceOptions, TickStats } from './source.js';
 export { DatabaseError } from './errors.js';
+export { cancelQuery, terminateQuery, redactLiterals, type AdminOptions, type AdminResult } from './admin.js';
+export { discoverLocalDatabases, DEFAULT_CANDIDATES, type DiscoverOptions } from './discover.js';
+export { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from './levels.js';
+export { describeTarget, resolveTarget } from './target.js';
 export * from './types.js';
-
-/** A poll source (id `db:NAME`, host = via or 'local') for one `databases:` entry. Throws on a malformed entry. */
-export function createDatabaseSource(name: string, spec: DatabaseSpec, options: DatabaseSourceOptions = {}): DatabaseSource {
-  const target = resolveTarget(spec);
-  switch (target.kind) {
-    case 'postgres':
-      return new PostgresSource(name, spec, target, options);
-    default:
-      throw new Error('not yet');
-  }
-}

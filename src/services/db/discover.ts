@@ -1,0 +1,90 @@
+// With no `databases:` in the config: look for servers on this machine's default sockets and ports,
+// and list each that answers, either ready to watch or with what it wants in the config.
+import { access } from 'node:fs/promises';
+import { collectWithDeadline } from '../scheduler.js';
+import { DatabaseError } from './errors.js';
+import { createDatabaseSource } from './create.js';
+import type { DatabaseSourceOptions } from './source.js';
+import type { DatabaseKind, DatabaseSpec, DiscoveredDatabase } from './types.js';
+
+export interface DiscoverOptions {
+  /** Per probe; default 1500 ms. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  /** Overrides of where to look (tests); defaults are the Debian/RHEL/upstream paths and ports. */
+  candidates?: Partial<Record<DatabaseKind, DatabaseSpec[]>>;
+}
+
+
+export const DEFAULT_CANDIDATES: Record<DatabaseKind, DatabaseSpec[]> = {
+  // The socket first: peer authentication there often lets the OS user in without a password.
+  postgres: [
+    { postgres: 'postgres:///postgres?host=/var/run/postgresql' },
+    { postgres: 'postgres:///postgres?host=/tmp' },
+    { postgres: 'postgres://127.0.0.1:5432/postgres' },
+  ],
+  mysql: [
+    { mysql: '/run/mysqld/mysqld.sock' },
+    { mysql: '/var/run/mysqld/mysqld.sock' },
+    { mysql: '/var/lib/mysql/mysql.sock' },
+    { mysql: '/tmp/mysql.sock' },
+    { mysql: 'mysql://127.0.0.1:3306' },
+  ],
+  redis: [{ redis: 'redis://127.0.0.1:6379' }, { redis: '/run/redis/redis-server.sock' }, { redis: '/var/run/redis/redis.sock' }],
+};
+
+/** A socket path a spec points at, to skip probing files that are not there. */
+function socketOf(spec: DatabaseSpec): string | undefined {
+  const value = spec.postgres ?? spec.mysql ?? spec.redis ?? '';
+  if (value.startsWith('/')) return value;
+  const host = /[?&]host=([^&]+)/.exec(value)?.[1];
+  if (host && spec.postgres) return `${decodeURIComponent(host)}/.s.PGSQL.5432`;
+  return undefined;
+}
+
+const ABSENT = new Set(['ECONNREFUSED', 'ENOENT', 'ETIMEDOUT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const HOW: Record<DatabaseKind, string> = {
+  postgres: 'add databases: {NAME: {postgres: "postgres://USER@HOST:5432/DB", passwordEnv: VAR}} to the config, or a line in ~/.pgpass',
+  mysql: 'add databases: {NAME: {mysql: "mysql://USER@HOST:3306", passwordEnv: VAR}} to the config, or user= and password= under [client] in ~/.my.cnf',
+  redis: 'add databases: {NAME: {redis: "redis://HOST:6379", passwordEnv: VAR}} to the config',
+};
+
+async function probe(kind: DatabaseKind, spec: DatabaseSpec, options: DatabaseSourceOptions): Promise<DiscoveredDatabase | undefined> {
+  const socket = socketOf(spec);
+  if (socket) {
+    try {
+      await access(socket);
+    } catch {
+      return undefined;
+    }
+  }
+  const source = createDatabaseSource(kind, spec, options);
+  try {
+    const sample = await collectWithDeadline(source);
+    return { name: kind, kind, spec, target: source.target, status: 'ok', version: sample.version };
+  } catch (error) {
+    const code = error instanceof DatabaseError ? error.code : undefined;
+    if (code === undefined || ABSENT.has(code) || /timed out/.test(String((error as Error).message))) return undefined;
+    const hint = error instanceof DatabaseError && error.hint ? ` (${error.hint})` : '';
+    return { name: kind, kind, spec, target: source.target, status: 'needs-config', note: `${(error as Error).message}${hint} — ${HOW[kind]}` };
+  } finally {
+    await source.close();
+  }
+}
+
+/** The local servers that answer, one per kind: the first that lets opsdeck in, else the first that refused it. */
+export async function discoverLocalDatabases(options: DiscoverOptions = {}): Promise<DiscoveredDatabase[]> {
+  const timeoutMs = options.timeoutMs ?? 1500;
+  const sourceOptions: DatabaseSourceOptions = { timeoutMs, connectTimeoutMs: timeoutMs, statementTimeoutMs: timeoutMs, env: options.env, home: options.home };
+  const kinds: DatabaseKind[] = ['postgres', 'mysql', 'redis'];
+  const found = await Promise.all(
+    kinds.map(async (kind) => {
+      const results = await Promise.all((options.candidates?.[kind] ?? DEFAULT_CANDIDATES[kind]).map((spec) => probe(kind, spec, sourceOptions)));
+      return results.find((r) => r?.status === 'ok') ?? results.find((r) => r !== undefined);
+    }),
+  );
+  return found.filter((d): d is DiscoveredDatabase => d !== undefined);
+}
+
