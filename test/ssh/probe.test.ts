@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseProcessProbe, parseResourceProbe, ProbeError, ResourceRates } from '../../src/services/ssh/probe.js';
+
+// Output of RESOURCE_PROBE and PROCESS_PROBE captured on a Debian 12 machine (2 cores), a second apart with load between.
+const fixture = (name: string): string => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
+const first = fixture('resources-1.txt');
+const second = fixture('resources-2.txt');
+
+function withNet(output: string, eth0: [number, number]): string {
+  return output.replace(/^\s*eth0:.*$/m, `  eth0: ${eth0[0]} 10 0 0 0 0 0 0 ${eth0[1]} 10 0 0 0 0 0 0`);
+}
+
+describe('resource probe parser', () => {
+  test('reads memory, load, uptime and the disks an operator can fill, from real output', () => {
+    const reading = parseResourceProbe(first);
+    expect(reading.cpu).toHaveLength(3);
+    expect(reading.memory.totalBytes).toBe(24684084 * 1024);
+    expect(reading.memory.usedBytes).toBeGreaterThan(0);
+    expect(reading.memory.usedPercent).toBeLessThan(100);
+    expect(reading.load.every((n) => Number.isFinite(n))).toBe(true);
+    expect(reading.uptimeSec).toBeGreaterThan(0);
+    // tmpfs and devtmpfs left out, as the local collector does.
+    expect(reading.disks.map((d) => d.mount)).toEqual(['/']);
+    expect(reading.disks[0]).toMatchObject({ fs: '/dev/vda', type: 'ext4', usedPercent: 23 });
+    expect(reading.net.has('lo')).toBe(false);
+  });
+
+  test('CPU percent and net rates come from the difference between two readings over the host\'s own clock', () => {
+    const rates = new ResourceRates();
+    const before = parseResourceProbe(withNet(first, [1000, 5000]));
+    const after = parseResourceProbe(withNet(second, [1000 + 2_000_000, 5000 + 100_000]));
+    rates.next(before);
+    const sample = rates.next(after);
+    const seconds = after.uptimeSec - before.uptimeSec;
+    expect(sample.net.rxBytesPerSec).toBeCloseTo(2_000_000 / seconds, 3);
+    expect(sample.net.txBytesPerSec).toBeCloseTo(100_000 / seconds, 3);
+    const busy = after.cpu[0]!.busy - before.cpu[0]!.busy;
+    const total = after.cpu[0]!.total - before.cpu[0]!.total;
+    expect(sample.cpu.totalPercent).toBeCloseTo((busy / total) * 100, 6);
+    expect(sample.cpu.perCorePercent).toHaveLength(2);
+    expect(sample.cpu.totalPercent).toBeGreaterThan(0);
+  });
+
+  test('first reading: CPU since boot, no network rate; a counter reset counts as nothing, not negative', () => {
+    const rates = new ResourceRates();
+    const firstSample = rates.next(parseResourceProbe(withNet(first, [9_000_000, 9_000_000])));
+    expect(firstSample.net).toEqual({ rxBytesPerSec: 0, txBytesPerSec: 0 });
+    expect(firstSample.cpu.totalPercent).toBeGreaterThanOrEqual(0);
+    const reset = rates.next(parseResourceProbe(withNet(second, [100, 100])));
+    expect(reset.net).toEqual({ rxBytesPerSec: 0, txBytesPerSec: 0 });
+  });
+
+  test('a host that rebooted between readings starts over instead of showing garbage', () => {
+    const rates = new ResourceRates();
+    rates.next(parseResourceProbe(second));
+    const rebooted = rates.next(parseResourceProbe(first));
+    expect(rebooted.net).toEqual({ rxBytesPerSec: 0, txBytesPerSec: 0 });
+  });
+
+  test('mount points with spaces, old kernels without MemAvailable', () => {
+    const output = first
+      .replace(/^MemAvailable:.*\n/m, '')
+      .replace(/^\/dev\/vda .*$/m, '/dev/vda ext4 1000 250 750 25% /\n/dev/sdb1 xfs 2000 1000 1000 50% /mnt/my data');
+    const reading = parseResourceProbe(output);
+    expect(reading.disks.map((d) => d.mount)).toEqual(['/', '/mnt/my data']);
+    expect(reading.memory.usedBytes).toBeGreaterThan(0);
+  });
+
+  test('output cut short, or a section missing, is an error rather than zeros', () => {
+    expect(() => parseResourceProbe(first.slice(0, first.indexOf('@df')))).toThrow(ProbeError);
+    expect(() => parseResourceProbe(first.replace(/@meminfo[\s\S]*?@loadavg/, '@loadavg'))).toThrow(/meminfo/);
+    expect(() => parseResourceProbe('@end\n')).toThrow(ProbeError);
+  });
+});
+
+describe('process probe parser', () => {
+  test('top processes by CPU and memory, without the probe itself', () => {
+    const output = fixture('processes.txt');
+    const self = Number(/^@self (\d+)/m.exec(output)![1]);
+    const sample = parseProcessProbe(output);
+    expect(sample.byCpu.length).toBeGreaterThan(3);
+    expect(sample.byCpu.length).toBeLessThanOrEqual(15);
+    expect(sample.byCpu.some((p) => p.pid === self)).toBe(false);
+    expect(sample.byMemory[0]!.memBytes).toBeGreaterThanOrEqual(sample.byMemory[1]!.memBytes);
+    expect(sample.byCpu[0]).toMatchObject({ user: 'root' });
+    expect(sample.byCpu[0]!.cpuPercent).toBeGreaterThanOrEqual(sample.byCpu[1]!.cpuPercent);
+  });
+
+  test('command names with spaces are kept whole; an empty ps is an error', () => {
+    const sample = parseProcessProbe('@self 1\n@cpu\n  42   7 www-data  12.5  2048 Web Content\n@mem\n@end\n');
+    expect(sample.byCpu).toEqual([{ pid: 42, user: 'www-data', cpuPercent: 12.5, memBytes: 2048 * 1024, name: 'Web Content' }]);
+    expect(() => parseProcessProbe('@self 1\n@cpu\n@mem\n@end\n')).toThrow(/procps/);
+  });
+});
