@@ -34,7 +34,8 @@ export async function mySession(): Promise<mysql.Connection> {
 }
 
 export async function redisSession(port = RD.port): Promise<Redis> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true });
+  // No reconnection: a client the test kills must stay dead, not resend its command elsewhere.
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, disableClientInfo: true, retryStrategy: () => null });
   client.on('error', () => undefined);
   await client.connect();
   return client;
@@ -158,4 +159,38 @@ export class TcpProxy {
   async stop(): Promise<void> {
     await this.cut();
   }
+}
+
+export interface PrivateRedis {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of the test's own on a free port (for settings the shared one must not get). */
+export async function startRedis(...args: string[]): Promise<PrivateRedis> {
+  const { spawn } = await import('node:child_process');
+  const port = await freePort();
+  const dir = tempDir('opsdeck-redis-');
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path, ...args], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await eventually(async () => {
+    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, disableClientInfo: true });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      return (await probe.ping()) === 'PONG' ? true : undefined;
+    } finally {
+      probe.disconnect();
+    }
+  }, 10_000);
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      dir.remove();
+    },
+  };
 }
