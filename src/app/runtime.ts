@@ -1,5 +1,5 @@
 // Wires the config's hosts to collectors and the store: results are folded into a draft and
-// committed once per flush, so many sources finishing together cost one frame.
+// committed by one delayed flush, so the sources of one tick (and a burst of log lines) cost one frame.
 import { applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
 import type { HostAdapter } from '../services/host-adapter.js';
@@ -12,7 +12,10 @@ import { SelfMeter } from '../services/self-meter.js';
 import { ThresholdTracker } from '../services/thresholds.js';
 import type { DataState, OpsStore } from './store.js';
 
-export const FLUSH_MS = 250;
+/** How long a poll result waits for the rest of its tick before the screen is redrawn. */
+const RESULT_COALESCE_MS = 150;
+/** Log lines are shown at most this late; a burst of thousands still costs one frame. */
+const LOG_FLUSH_MS = 250;
 const SELF_SAMPLE_MS = 2000;
 
 export class Runtime {
@@ -24,8 +27,9 @@ export class Runtime {
   private scheduler: Scheduler | undefined;
   private draft: DataState | null = null;
   private flushTimer: NodeJS.Timeout | undefined;
-  private selfTimer: NodeJS.Timeout | undefined;
+  private running = false;
   private readonly selfMeter = new SelfMeter();
+  private selfSampledAt = 0;
 
   constructor(
     private readonly config: OpsConfig,
@@ -70,16 +74,16 @@ export class Runtime {
   start(): void {
     this.scheduler = new Scheduler(this.pollSources, { ok: (s, v, at) => this.onResult(s, v, at), fail: (s, e, at) => this.onFailure(s, e, at) }, this.config.refreshMs);
     this.scheduler.start();
+    this.running = true;
     for (const stream of this.streams) this.startStream(stream);
-    this.flushTimer = setInterval(() => this.flush(), FLUSH_MS);
-    this.selfTimer = setInterval(() => this.sampleSelf(), SELF_SAMPLE_MS);
   }
 
   stop(): void {
     this.scheduler?.stop();
     for (const stream of this.streams) stream.stop();
-    clearInterval(this.flushTimer);
-    clearInterval(this.selfTimer);
+    this.running = false;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.adapters.local.close();
     this.adapters.remote?.close();
   }
@@ -108,8 +112,14 @@ export class Runtime {
     const buffer = new LogBuffer(this.config.logBuffer, this.config.maxLineLength);
     this.buffers.set(stream.id, buffer);
     stream.start({
-      line: (text) => buffer.append(text),
-      mark: (text) => buffer.mark(text),
+      line: (text) => {
+        buffer.append(text);
+        this.scheduleFlush(LOG_FLUSH_MS);
+      },
+      mark: (text) => {
+        buffer.mark(text);
+        this.scheduleFlush(LOG_FLUSH_MS);
+      },
       state: (status, error, hint) =>
         this.mutate((d) => (status === 'ok' ? applySourceOk(d, stream.id, Date.now()) : applySourceError(d, stream.id, error ?? 'failed', Date.now(), hint))),
     });
@@ -141,28 +151,39 @@ export class Runtime {
 
   private mutate(change: (data: DataState) => DataState): void {
     this.draft = change(this.draft ?? this.store.getState().data);
+    this.scheduleFlush(RESULT_COALESCE_MS);
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (!this.running || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, delayMs);
   }
 
   private flush(): void {
+    let draft = this.draft;
     for (const [id, buffer] of this.buffers) {
       const lines = buffer.takeSnapshot();
       if (!lines) continue;
-      this.mutate((d) => {
-        const view = d.logs[id];
-        return view ? { ...d, logs: { ...d.logs, [id]: { ...view, lines } } } : d;
-      });
+      const base = draft ?? this.store.getState().data;
+      const view = base.logs[id];
+      if (view) draft = { ...base, logs: { ...base.logs, [id]: { ...view, lines } } };
     }
-    const draft = this.draft;
     if (!draft) return;
+    if (Date.now() - this.selfSampledAt >= SELF_SAMPLE_MS) draft = this.withSelf(draft);
     this.draft = null;
-    this.store.setState((s) => ({ ...s, data: draft }));
+    const next = draft;
+    this.store.setState((s) => ({ ...s, data: next }));
   }
 
-  private sampleSelf(): void {
+  /** Measured during a flush that draws anyway, so watching opsdeck never costs a frame of its own. */
+  private withSelf(data: DataState): DataState {
+    this.selfSampledAt = Date.now();
     const self = this.selfMeter.sample();
-    const current = (this.draft ?? this.store.getState().data).self;
-    // Redraw the status bar only when a shown digit changes.
-    if (Math.round(self.cpuPercent * 10) === Math.round(current.cpuPercent * 10) && Math.round(self.rssBytes / 1048576) === Math.round(current.rssBytes / 1048576)) return;
-    this.mutate((d) => ({ ...d, self }));
+    // Keep the old object when the shown digits are the same, so the status bar does not redraw.
+    const same = Math.round(self.cpuPercent * 10) === Math.round(data.self.cpuPercent * 10) && Math.round(self.rssBytes / 1048576) === Math.round(data.self.rssBytes / 1048576);
+    return same ? data : { ...data, self };
   }
 }

@@ -18,6 +18,16 @@ export interface PollSink {
   fail(source: PollSource, error: Error, at: number): void;
 }
 
+/** A failure that will not change soon (no systemd on this machine): retried at this slower pace. */
+export interface SlowRetry {
+  retryAfterMs: number;
+}
+
+function retryAfter(error: unknown): number {
+  const value = (error as Partial<SlowRetry> | undefined)?.retryAfterMs;
+  return typeof value === 'number' ? value : 0;
+}
+
 export class TimeoutError extends Error {
   constructor(ms: number) {
     super(`timed out after ${ms} ms`);
@@ -91,15 +101,17 @@ export class Scheduler {
     if (this.stopped || this.running.has(source.id)) return;
     this.running.add(source.id);
     const started = Date.now();
+    let pause = 0;
     try {
       const value = await collectWithDeadline(source);
       if (!this.stopped) this.sink.ok(source, value, Date.now());
     } catch (error) {
+      pause = retryAfter(error);
       if (!this.stopped) this.sink.fail(source, error instanceof Error ? error : new Error(String(error)), Date.now());
     } finally {
       this.running.delete(source.id);
       // Fixed-rate from the start of the run, so a slow collection does not stretch the period.
-      if (!this.stopped) this.arm(source, this.periodOf(source) - (Date.now() - started));
+      if (!this.stopped) this.arm(source, Math.max(this.periodOf(source), pause) - (Date.now() - started));
     }
   }
 }

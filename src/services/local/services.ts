@@ -3,7 +3,10 @@ import { ExecError, runLocal } from '../exec.js';
 import type { ServicesSample } from '../model.js';
 import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 
-export class ServicesUnavailable extends ExecError {}
+/** systemd is missing or not running: asked again once a minute rather than every tick. */
+export class ServicesUnavailable extends ExecError {
+  readonly retryAfterMs = 60_000;
+}
 
 export async function collectLocalServices(systemctl: string, units: readonly string[] | 'auto', signal: AbortSignal): Promise<ServicesSample> {
   let names: readonly string[];
