@@ -1,0 +1,315 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, locateConfig, parseConfigText } from '../../src/app/config/load.js';
+
+const FILE = '/etc/opsdeck/config.yaml';
+
+/** Parses `text` expecting a ConfigError, and returns it. */
+function configError(text: string): ConfigError {
+  try {
+    parseConfigText(text, FILE);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, the config was accepted');
+}
+
+function where(error: ConfigError): string {
+  return `${error.line}:${error.column} ${error.keyPath}`;
+}
+
+describe('parseConfigText: YAML syntax errors', () => {
+  it('an unclosed flow sequence is reported where the parser finds it unterminated, naming the missing ]', () => {
+    const text = [
+      'hosts:', //                                 1
+      '  web-1:', //                               2
+      '    ssh: deploy@10.0.0.5', //               3
+      '    services: [nginx, garden-backend', //   4  (no "]")
+      '    group: web', //                         5
+    ].join('\n');
+    const error = configError(text);
+    expect(error.file).toBe(FILE);
+    expect([error.line, error.column]).toEqual([5, 5]);
+    expect(error.keyPath).toBe('');
+    expect(error.message).toMatch(/invalid YAML/);
+    expect(error.message).toContain(']');
+    expect(error.message.startsWith(`${FILE}:5:5: `)).toBe(true);
+  });
+
+  it('an unclosed flow mapping names the missing }', () => {
+    const text = ['refresh: 2s', 'thresholds: {cpu: {warn: 70, crit: 85}', 'hosts:', '  local: {local: true}'].join('\n');
+    const error = configError(text);
+    expect([error.line, error.column]).toEqual([3, 1]);
+    expect(error.message).toContain('}');
+  });
+
+  it('tab indentation is reported at the tab', () => {
+    const text = ['hosts:', '  web-1:', '\tssh: deploy@10.0.0.5'].join('\n');
+    const error = configError(text);
+    expect([error.line, error.column]).toEqual([3, 1]);
+    expect(error.message).toMatch(/tab/i);
+  });
+
+  it('a key written twice is an error, not a silent override', () => {
+    const error = configError(['refresh: 2s', 'hold: 2', 'refresh: 5s'].join('\n'));
+    expect(error.line).toBe(3);
+  });
+});
+
+describe('parseConfigText: wrong types', () => {
+  it('refresh: [1] points at the list and says a duration was expected', () => {
+    const error = configError('refresh: [1]\n');
+    expect(where(error)).toBe('1:10 refresh');
+    expect(error.problem).toMatch(/duration/);
+  });
+
+  it('thresholds.cpu.warn: "high" points at the value and says a number was expected', () => {
+    const text = ['refresh: 2s', 'thresholds:', '  cpu:', '    warn: "high"', '    crit: 90'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('4:11 thresholds.cpu.warn');
+    expect(error.problem).toMatch(/expected number/);
+    expect(error.problem).toContain('"high"');
+  });
+
+  it('a refresh that is not a duration is refused', () => {
+    const error = configError('refresh: soon\n');
+    expect(where(error)).toBe('1:10 refresh');
+    expect(error.problem).toMatch(/duration/);
+  });
+
+  it('a percentage above 100 is refused', () => {
+    const error = configError(['thresholds:', '  memory: {warn: 80, crit: 120}'].join('\n'));
+    expect(error.keyPath).toBe('thresholds.memory.crit');
+    expect(error.line).toBe(2);
+  });
+});
+
+describe('parseConfigText: misspelt keys', () => {
+  it('at the top level, with the nearest known key suggested', () => {
+    const error = configError(['hold: 2', 'refersh: 2s'].join('\n'));
+    expect(where(error)).toBe('2:1 refersh');
+    expect(error.problem).toContain('did you mean "refresh"');
+  });
+
+  it('inside a host, with "services" suggested for "servces"', () => {
+    const text = ['hosts:', '  web-1:', '    ssh: deploy@10.0.0.5', '    servces: [nginx]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('4:5 hosts.web-1.servces');
+    expect(error.problem).toContain('did you mean "services"');
+  });
+
+  it('does not suggest a key that is nothing like the typo', () => {
+    const error = configError('zzzzzzzz: 1\n');
+    expect(error.problem).not.toContain('did you mean');
+    expect(error.problem).toContain('refresh');
+  });
+});
+
+describe('parseConfigText: rules across keys', () => {
+  it('a host with both local: true and ssh: points at the host', () => {
+    const text = ['hosts:', '  web-1:', '    local: true', '    ssh: deploy@10.0.0.5'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('3:5 hosts.web-1');
+    expect(error.problem).toMatch(/either local: true or ssh:/);
+  });
+
+  it('a host with neither local nor ssh is refused too', () => {
+    const error = configError(['hosts:', '  web-1:', '    group: web'].join('\n'));
+    expect(error.keyPath).toBe('hosts.web-1');
+  });
+
+  it('warn above crit points at the pair', () => {
+    const text = ['thresholds:', '  disk:', '    warn: 95', '    crit: 90'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('3:5 thresholds.disk');
+    expect(error.problem).toMatch(/warn must not be above crit/);
+  });
+
+  it('an invalid unit name in services points at that list item', () => {
+    const text = ['hosts:', '  web-1:', '    ssh: deploy@10.0.0.5', '    services:', '      - nginx', '      - "x; rm -rf /"'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('6:9 hosts.web-1.services[1]');
+    expect(error.problem).toMatch(/unit name/);
+  });
+});
+
+describe('parseConfigText: keys:', () => {
+  it('an unknown context is reported at the context key, with a suggestion', () => {
+    const text = ['keys:', '  lgos:', '    follow: [f]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('2:3 keys.lgos');
+    expect(error.problem).toContain('did you mean "logs"');
+  });
+
+  it('an unknown action is reported at the action key, with a suggestion', () => {
+    const text = ['keys:', '  logs:', '    folow: [f]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('3:5 keys.logs.folow');
+    expect(error.problem).toContain('did you mean "follow"');
+  });
+
+  it('an unknown key name is reported at that list item', () => {
+    const text = ['keys:', '  logs:', '    follow: [F1]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('3:14 keys.logs.follow[0]');
+    expect(error.problem).toContain('"F1" is not a key name');
+  });
+
+  it('one key bound to two actions in the same context: reported at the second binding', () => {
+    const text = ['keys:', '  logs:', '    follow: [f]', '    wrap: [f]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('4:11 keys.logs.wrap');
+    expect(error.problem).toMatch(/"f" is bound to both logs.follow and logs.wrap/);
+  });
+
+  it('a pane binding that hides a global one is a conflict at the pane binding', () => {
+    const text = ['keys:', '  logs:', '    follow: [q]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('3:13 keys.logs.follow');
+    expect(error.problem).toMatch(/global.quit/);
+  });
+
+  it('taking a key a default binding already uses is reported at the line the user wrote', () => {
+    // "e" is next-error by default; the user's line is line 4.
+    const text = ['keys:', '  logs:', '    wrap: [r]', '    follow: [e]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('4:13 keys.logs.follow');
+    expect(error.problem).toMatch(/"e" is bound to both/);
+  });
+
+  it('a global binding that a pane default hides is reported at the global binding the user wrote', () => {
+    // "j" is list.down by default, so global zoom on "j" would never fire in a list.
+    const text = ['keys:', '  global:', '    help: ["?"]', '    zoom: [j]'].join('\n');
+    const error = configError(text);
+    expect(where(error)).toBe('4:11 keys.global.zoom');
+    expect(error.problem).toMatch(/"j" is bound to both global.zoom and list.down/);
+  });
+});
+
+describe('parseConfigText: a valid full config (Garden DX, issue 2)', () => {
+  const text = `
+refresh: 5s
+hold: 3
+thresholds: {cpu: {warn: 60, crit: 80}, memory: {warn: 85, crit: 95}}
+hosts:
+  local: {local: true, services: [cron], logs: [{file: /var/log/syslog}]}
+  web-1:
+    ssh: deploy@10.0.0.5:22        # or an alias from ~/.ssh/config
+    group: web
+    color: red
+    services: [garden-backend, garden-frontend, nginx]
+    logs: [{journal: garden-backend}, {file: /var/log/nginx/error.log}]
+    maintenance: /opt/garden-dx/maintenance.flag
+    thresholds: {cpu: {warn: 75, crit: 95}}
+databases:
+  main: {postgres: "postgres://monitor@db-1:5432/garden_dx", via: web-1, backup: {dir: /opt/garden-dx/backups, keep: 7}}
+  cache: {redis: "redis://127.0.0.1:6379"}
+checks:
+  api: {http: "http://127.0.0.1:8000/health", expect: healthy}
+actions:
+  flush-cache: {key: F, hosts: [web-1], run: "redis-cli FLUSHDB", confirm: typed}
+`;
+  const config = parseConfigText(text, FILE);
+  const host = (name: string) => {
+    const found = config.hosts.find((h) => h.name === name);
+    if (!found) throw new Error(`no host ${name}`);
+    return found;
+  };
+
+  it('resolves the settings', () => {
+    expect(config.file).toBe(FILE);
+    expect(config.refreshMs).toBe(5000);
+    expect(config.holdTicks).toBe(3);
+    expect(config.hosts.map((h) => h.name)).toEqual(['local', 'web-1']);
+  });
+
+  it('resolves the hosts, their units and log sources', () => {
+    expect(host('local')).toMatchObject({ local: true, services: ['cron'], logs: [{ kind: 'file', path: '/var/log/syslog' }] });
+    expect(host('web-1')).toMatchObject({
+      local: false,
+      ssh: 'deploy@10.0.0.5:22',
+      group: 'web',
+      color: 'red',
+      services: ['garden-backend', 'garden-frontend', 'nginx'],
+      maintenance: '/opt/garden-dx/maintenance.flag',
+    });
+    expect(host('web-1').logs).toEqual([
+      expect.objectContaining({ kind: 'journal', unit: 'garden-backend' }),
+      expect.objectContaining({ kind: 'file', path: '/var/log/nginx/error.log' }),
+    ]);
+  });
+
+  it('merges thresholds: per-host beats global beats the defaults (70/85, 80/90, 80/90)', () => {
+    expect(host('web-1').thresholds).toEqual({ cpu: { warn: 75, crit: 95 }, memory: { warn: 85, crit: 95 }, disk: { warn: 80, crit: 90 } });
+    expect(host('local').thresholds).toEqual({ cpu: { warn: 60, crit: 80 }, memory: { warn: 85, crit: 95 }, disk: { warn: 80, crit: 90 } });
+  });
+
+  it('keeps databases, checks and actions', () => {
+    expect(Object.keys(config.databases)).toEqual(['main', 'cache']);
+    expect(config.databases.main).toMatchObject({ postgres: 'postgres://monitor@db-1:5432/garden_dx', via: 'web-1' });
+    expect(config.checks.api).toMatchObject({ http: 'http://127.0.0.1:8000/health', expect: 'healthy' });
+    expect(config.actions['flush-cache']).toMatchObject({ key: 'F', confirm: 'typed' });
+  });
+
+  it('with no thresholds anywhere, every host gets the runbook defaults', () => {
+    const plain = parseConfigText('hosts:\n  local: {local: true}\n', FILE);
+    expect(plain.hosts[0]!.thresholds).toEqual({ cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } });
+  });
+
+  it('an empty file is the default config: the local machine', () => {
+    const empty = parseConfigText('', FILE);
+    expect(empty.hosts.map((h) => [h.name, h.local])).toEqual([['local', true]]);
+    expect(empty.refreshMs).toBe(2000);
+  });
+});
+
+describe('locateConfig', () => {
+  let dir: string;
+  let xdgFile: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'opsdeck-locate-'));
+    xdgFile = join(dir, 'xdg', 'opsdeck', 'config.yaml');
+    mkdirSync(join(dir, 'xdg', 'opsdeck'), { recursive: true });
+    writeFileSync(xdgFile, 'refresh: 2s\n');
+    mkdirSync(join(dir, 'home', '.config', 'opsdeck'), { recursive: true });
+    writeFileSync(join(dir, 'home', '.config', 'opsdeck', 'config.yaml'), 'refresh: 2s\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--config beats $OPSDECK_CONFIG and XDG', () => {
+    expect(locateConfig('/srv/flag.yaml', { OPSDECK_CONFIG: '/srv/env.yaml', XDG_CONFIG_HOME: join(dir, 'xdg') })).toEqual({ file: '/srv/flag.yaml', origin: 'flag' });
+  });
+
+  it('$OPSDECK_CONFIG beats XDG', () => {
+    expect(locateConfig(undefined, { OPSDECK_CONFIG: '/srv/env.yaml', XDG_CONFIG_HOME: join(dir, 'xdg') })).toEqual({ file: '/srv/env.yaml', origin: 'env' });
+  });
+
+  it('$XDG_CONFIG_HOME/opsdeck/config.yaml when it exists', () => {
+    expect(locateConfig(undefined, { XDG_CONFIG_HOME: join(dir, 'xdg') })).toEqual({ file: xdgFile, origin: 'xdg' });
+  });
+
+  it('~/.config/opsdeck/config.yaml when XDG_CONFIG_HOME is not set', () => {
+    expect(locateConfig(undefined, { HOME: join(dir, 'home') })).toEqual({ file: join(dir, 'home', '.config', 'opsdeck', 'config.yaml'), origin: 'xdg' });
+  });
+
+  it('the built-in default when no file is there', () => {
+    expect(locateConfig(undefined, { XDG_CONFIG_HOME: join(dir, 'nothing-here'), HOME: join(dir, 'nothing-here') })).toEqual({ file: null, origin: 'default' });
+  });
+});
+
+describe('loadConfig', () => {
+  it('a --config file that does not exist is a ConfigError naming the file', () => {
+    const missing = join(tmpdir(), 'opsdeck-no-such-dir', 'config.yaml');
+    expect(() => loadConfig({ file: missing, origin: 'flag' })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: missing, origin: 'flag' })).toThrow(`${missing}:1:1: file not found`);
+  });
+
+  it('no file means the default config', () => {
+    const config = loadConfig({ file: null, origin: 'default' });
+    expect(config.file).toBeNull();
+    expect(config.hosts.map((h) => h.name)).toEqual(['local']);
+  });
+});
