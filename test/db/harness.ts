@@ -77,6 +77,7 @@ export async function freePort(): Promise<number> {
 }
 
 interface Pair {
+  id: number;
   client: net.Socket;
   upstream: net.Socket;
   /** Bytes the client sent toward the server. */
@@ -93,6 +94,7 @@ export class TcpProxy {
   private server: net.Server | undefined;
   private readonly pairs = new Set<Pair>();
   private frozen = false;
+  private accepted = 0;
 
   constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
 
@@ -109,7 +111,7 @@ export class TcpProxy {
 
   private accept(client: net.Socket): void {
     const upstream = net.connect(this.targetPort, this.targetHost);
-    const pair: Pair = { client, upstream, sent: 0 };
+    const pair: Pair = { id: ++this.accepted, client, upstream, sent: 0 };
     this.pairs.add(pair);
     const drop = () => {
       client.destroy();
@@ -127,9 +129,9 @@ export class TcpProxy {
     upstream.on('error', drop).on('close', drop);
   }
 
-  /** Bytes sent toward the server on each open connection. */
-  get connections(): number[] {
-    return [...this.pairs].map((p) => p.sent);
+  /** Bytes sent toward the server on each open connection, by connection number (1, 2... in accept order). */
+  get connections(): Map<number, number> {
+    return new Map([...this.pairs].map((p) => [p.id, p.sent]));
   }
 
   freeze(): void {

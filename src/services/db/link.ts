@@ -58,8 +58,10 @@ export class Link<C extends Connection> {
     if (this.closed) throw new DatabaseError('closed');
     while (this.inFlight) {
       const age = Date.now() - this.inFlightSince;
-      if (age > this.options.stuckMs && this.connection) {
-        this.connection.destroy();
+      if (age > this.options.stuckMs) {
+        // Some drivers never settle a query whose connection was destroyed: abandon it rather than wait.
+        this.inFlight = undefined;
+        this.connection?.destroy();
         this.connection = undefined;
         throw new DatabaseError(`no answer for ${(age / 1000).toFixed(1)}s: connection dropped, reconnecting on the next tick`, 'the server or the network is hung', 'ETIMEDOUT');
       }
@@ -74,12 +76,13 @@ export class Link<C extends Connection> {
         signal,
       );
     }
-    const run = (async () => {
+    const run: Promise<T> = (async () => {
       if (!this.connection?.alive) {
         this.connection?.destroy();
         this.connection = undefined;
         const opened = await this.options.open(signal);
-        if (this.closed) {
+        if (this.closed || this.inFlight !== run) {
+          // Closed, or abandoned as stuck while connecting: nobody will use this one.
           opened.destroy();
           throw new DatabaseError('closed');
         }

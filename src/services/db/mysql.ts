@@ -107,7 +107,8 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
   private async run(connection: MysqlConnection, sql: string, values?: unknown[]): Promise<Row[]> {
     this.sent();
     this.ownStatements++;
-    const [rows] = await connection.session.query({ sql, values, timeout: this.statementTimeoutMs + 1000 });
+    // No client-side timeout: mysql2 leaves a timed-out query queued on the connection; the link drops it instead.
+    const [rows] = await connection.session.query({ sql, values });
     return Array.isArray(rows) ? (rows as Row[]) : [];
   }
 

@@ -1,0 +1,101 @@
+// A database that goes away (port closed), or hangs (no byte answered), through a TCP proxy the test
+// controls: the source says so clearly, never stacks queries, does not hold up other sources, and
+// comes back on its own when the server does.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDatabaseSource, type DatabaseKind, type DatabaseSource } from '../../src/services/db/index.js';
+import { Scheduler, type PollSource } from '../../src/services/scheduler.js';
+import { eventually, MY, myUrl, PG, pgUrl, RD, redisUrl, sleep, TcpProxy, tick } from './harness.js';
+
+const KINDS: { kind: DatabaseKind; port: number; url: (port: number) => string }[] = [
+  { kind: 'postgres', port: PG.port, url: pgUrl },
+  { kind: 'mysql', port: MY.port, url: myUrl },
+  { kind: 'redis', port: RD.port, url: redisUrl },
+];
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function throughProxy(kind: DatabaseKind, port: number, url: (port: number) => string, timeoutMs = 1500) {
+  const proxy = await new TcpProxy(port).start();
+  const source = createDatabaseSource(`${kind}-proxied`, { [kind]: url(proxy.port) }, { timeoutMs, statementTimeoutMs: 800, connectTimeoutMs: 800 });
+  cleanups.push(async () => {
+    await source.close();
+    await proxy.stop();
+  });
+  return { proxy, source };
+}
+
+describe.each(KINDS)('$kind through a proxy', ({ kind, port, url }) => {
+  it('reports "connection refused" while the port is closed, and recovers by itself when it opens', async () => {
+    const { proxy, source } = await throughProxy(kind, port, url);
+    expect((await tick(source)).kind).toBe(kind);
+    await proxy.cut();
+    const failure = await eventually(async () => {
+      try {
+        await tick(source);
+        return undefined;
+      } catch (error) {
+        return /connection refused/.test((error as Error).message) ? (error as Error & { hint?: string }) : undefined;
+      }
+    }, 5000);
+    expect(failure.message).toBe(`connection refused (127.0.0.1:${proxy.port})`);
+    expect(failure.hint).toMatch(/server running/);
+    await proxy.restore();
+    const back = await eventually(async () => tick(source), 5000);
+    expect(back.kind).toBe(kind);
+    expect(source.stats.connects).toBe(2);
+  });
+
+  it('gives a hung server one query, never a second on top, then drops the connection and recovers', async () => {
+    const { proxy, source } = await throughProxy(kind, port, url);
+    await tick(source);
+    proxy.freeze();
+    await expect(tick(source)).rejects.toThrow(/timed out|no answer/);
+    const hung = [...proxy.connections];
+    expect(hung).toHaveLength(1);
+    const [id, sent] = hung[0]!;
+    // The next tick comes while the first query is unanswered: nothing more goes down that connection
+    // (Redis, past commandTimeout, drops it and tries a new one).
+    await expect(tick(source)).rejects.toThrow(/previous query still running|no answer|timed out/);
+    expect(proxy.connections.get(id) ?? sent).toBe(sent);
+    proxy.thaw();
+    const back = await eventually(async () => tick(source), 10_000, 300);
+    expect(back.kind).toBe(kind);
+  });
+});
+
+describe('a database going down among other sources', () => {
+  it('shows its error with the time it began while the others keep updating, then recovers', async () => {
+    const { proxy, source: down } = await throughProxy('postgres', PG.port, pgUrl);
+    const healthy = createDatabaseSource('cache', { redis: redisUrl() }, { timeoutMs: 1500 });
+    cleanups.push(() => healthy.close());
+    const oks: { id: string; at: number }[] = [];
+    const fails: { id: string; at: number; message: string }[] = [];
+    const scheduler = new Scheduler(
+      [down, healthy] as PollSource[],
+      { ok: (s, _v, at) => oks.push({ id: s.id, at }), fail: (s, e, at) => fails.push({ id: s.id, at, message: e.message }) },
+      200,
+    );
+    scheduler.start();
+    cleanups.push(async () => scheduler.stop());
+    await eventually(async () => (oks.some((o) => o.id === down.id) ? true : undefined));
+
+    const cutAt = Date.now();
+    await proxy.cut();
+    const firstFailure = await eventually(async () => fails.find((f) => f.id === down.id));
+    expect(firstFailure.at).toBeGreaterThanOrEqual(cutAt);
+    await sleep(1000);
+    const healthyDuringOutage = oks.filter((o) => o.id === healthy.id && o.at > firstFailure.at).length;
+    // 200 ms refresh: the healthy source kept its pace while the other failed.
+    expect(healthyDuringOutage).toBeGreaterThanOrEqual(3);
+    expect(oks.some((o) => o.id === down.id && o.at > firstFailure.at)).toBe(false);
+    expect(fails.filter((f) => f.id === down.id).every((f) => /connection (refused|lost)/.test(f.message))).toBe(true);
+
+    const restoredAt = Date.now();
+    await proxy.restore();
+    const recovered = await eventually(async () => oks.find((o) => o.id === down.id && o.at >= restoredAt), 5000);
+    expect(recovered.at - restoredAt).toBeLessThan(2000);
+  });
+});
