@@ -123,3 +123,16 @@ describe('opsdeck (cockpit)', () => {
     for (const word of ['check', 'snapshot', '--config', '--read-only', '--refresh']) expect(stdout).toContain(word);
   });
 });
+
+describe('docs/config.md', () => {
+  it('its full example is a valid config', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const { code, stdout, stderr } = runCli(['check', '--config', configFile('docs-example.yaml', example)]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('host web-1: ssh deploy@10.0.0.5:22, group web');
+    expect(stdout).toContain('disk 85/95%');
+  });
+});
