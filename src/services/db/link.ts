@@ -42,6 +42,8 @@ export class Link<C extends Connection> {
   private connection: C | undefined;
   private inFlight: Promise<unknown> | undefined;
   private inFlightSince = 0;
+  /** The current run's; an abandoned run that finishes connecting finds it changed. */
+  private runToken: symbol | undefined;
   private closed = false;
 
   constructor(private readonly options: LinkOptions<C>) {}
@@ -61,6 +63,7 @@ export class Link<C extends Connection> {
       if (age > this.options.stuckMs) {
         // Some drivers never settle a query whose connection was destroyed: abandon it rather than wait.
         this.inFlight = undefined;
+        this.runToken = undefined;
         this.connection?.destroy();
         this.connection = undefined;
         throw new DatabaseError(`no answer for ${(age / 1000).toFixed(1)}s: connection dropped, reconnecting on the next tick`, 'the server or the network is hung', 'ETIMEDOUT');
@@ -76,12 +79,14 @@ export class Link<C extends Connection> {
         signal,
       );
     }
+    const token = Symbol('run');
+    this.runToken = token;
     const run: Promise<T> = (async () => {
       if (!this.connection?.alive) {
         this.connection?.destroy();
         this.connection = undefined;
         const opened = await this.options.open(signal);
-        if (this.closed || this.inFlight !== run) {
+        if (this.closed || this.runToken !== token) {
           // Closed, or abandoned as stuck while connecting: nobody will use this one.
           opened.destroy();
           throw new DatabaseError('closed');
