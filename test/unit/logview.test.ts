@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { bottomIndex, compileLogFilter, displayLines, jumpTo, type DisplayLine } from '../../src/app/logview.js';
+import { emptyData, initialUi, type DataState, type HostView, type LogView, type UiState } from '../../src/app/store.js';
+import type { LogLevel, LogLine } from '../../src/services/model.js';
+
+function line(seq: number, text: string, level: LogLevel = 'info'): LogLine {
+  return { seq, at: 1_000 * seq, text, level, count: 1 };
+}
+
+function host(name: string, group?: string): HostView {
+  return { name, local: false, address: name, group, levels: { cpu: 'ok', memory: 'ok', disk: 'ok' } };
+}
+
+function data(): DataState {
+  const logs: Record<string, LogView> = {
+    'web-1:nginx': { id: 'web-1:nginx', host: 'web-1', label: 'nginx', lines: [line(1, 'GET /health 200'), line(4, '[error] upstream timed out', 'error'), line(6, 'GET /api 200')] },
+    'web-1:backend': { id: 'web-1:backend', host: 'web-1', label: 'garden-backend', lines: [line(2, 'startup complete'), line(3, 'WARN pool 90%', 'warn'), line(7, 'Traceback (most recent call last):', 'error')] },
+    'web-2:nginx': { id: 'web-2:nginx', host: 'web-2', label: 'nginx', lines: [line(5, 'GET /health 200 from web-2')] },
+  };
+  return {
+    ...emptyData(),
+    hostOrder: ['web-1', 'web-2', 'db-1'],
+    hosts: { 'web-1': host('web-1', 'web'), 'web-2': host('web-2', 'web'), 'db-1': host('db-1', 'db') },
+    logs,
+  };
+}
+
+function ui(overrides: Partial<UiState> = {}, logs: Partial<UiState['logs']> = {}, filter = ''): UiState {
+  const base = initialUi(overrides);
+  return { ...base, logs: { ...base.logs, ...logs }, filters: { ...base.filters, logs: filter } };
+}
+
+describe('compileLogFilter', () => {
+  it('is a case-insensitive regex', () => {
+    const filter = compileLogFilter('upstream (timed out|refused)');
+    expect(filter.test('[error] Upstream TIMED OUT')).toBe(true);
+    expect(filter.test('upstream refused')).toBe(true);
+    expect(filter.test('upstream ok')).toBe(false);
+    expect(filter.error).toBeUndefined();
+  });
+
+  it('gives the same answer when asked twice about the same line', () => {
+    const filter = compileLogFilter('error');
+    expect([filter.test('error one'), filter.test('error one'), filter.test('error one')]).toEqual([true, true, true]);
+  });
+
+  it('a leading ! keeps the lines that do not match', () => {
+    const filter = compileLogFilter('!health');
+    expect(filter.test('GET /health 200')).toBe(false);
+    expect(filter.test('GET /api 502')).toBe(true);
+    expect(filter.highlight).toBeUndefined();
+  });
+
+  it('highlights every match of the pattern', () => {
+    const filter = compileLogFilter('ab');
+    expect('xAByabz'.match(filter.highlight!)).toEqual(['AB', 'ab']);
+  });
+
+  it('an invalid regex (half typed) matches literally and reports why', () => {
+    const filter = compileLogFilter('connect(');
+    expect(filter.error).toBeTruthy();
+    expect(filter.test('connect() failed')).toBe(true);
+    expect(filter.test('connection refused')).toBe(false);
+    expect('a connect( b'.match(filter.highlight!)).toEqual(['connect(']);
+  });
+
+  it('an invalid regex after ! is inverted literally', () => {
+    const filter = compileLogFilter('![error');
+    expect(filter.error).toBeTruthy();
+    expect(filter.test('[error] x')).toBe(false);
+    expect(filter.test('error x')).toBe(true);
+  });
+
+  it('empty, or ! alone, keeps every line', () => {
+    for (const text of ['', '!']) {
+      const filter = compileLogFilter(text);
+      expect(filter.test('anything')).toBe(true);
+      expect(filter.test('')).toBe(true);
+      expect(filter.error).toBeUndefined();
+    }
+  });
+});
+
+describe('displayLines', () => {
+  it("merges the selected host's sources in arrival (seq) order, naming each line's source", () => {
+    const { lines, sources, shown } = displayLines(data(), ui({ host: 'web-1' }));
+    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 6, 7]);
+    expect(lines.map((l) => l.source)).toEqual(['nginx', 'garden-backend', 'garden-backend', 'nginx', 'nginx', 'garden-backend']);
+    expect(lines.every((l) => l.host === 'web-1')).toBe(true);
+    expect(sources).toHaveLength(2);
+    expect(shown).toHaveLength(2);
+  });
+
+  it('shows one source when one is chosen', () => {
+    const { lines, shown } = displayLines(data(), ui({ host: 'web-1' }, { source: 1 }));
+    expect(shown).toHaveLength(1);
+    expect(new Set(lines.map((l) => l.source)).size).toBe(1);
+  });
+
+  it('falls back to every source when the chosen index is out of range', () => {
+    expect(displayLines(data(), ui({ host: 'web-1' }, { source: 9 })).lines).toHaveLength(6);
+  });
+
+  it('a group view merges every host of the group', () => {
+    const { lines } = displayLines(data(), ui({ group: 'web' }));
+    expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(lines.find((l) => l.seq === 5)?.host).toBe('web-2');
+  });
+
+  it('applies the Logs filter', () => {
+    const { lines } = displayLines(data(), ui({ host: 'web-1' }, {}, 'get /'));
+    expect(lines.map((l) => l.seq)).toEqual([1, 6]);
+    expect(displayLines(data(), ui({ host: 'web-1' }, {}, '!get /')).lines.map((l) => l.seq)).toEqual([2, 3, 4, 7]);
+  });
+
+  it('a host without log sources shows nothing', () => {
+    expect(displayLines(data(), ui({ host: 'db-1' })).lines).toEqual([]);
+  });
+});
+
+function shown(levels: LogLevel[]): DisplayLine[] {
+  // seqs 10, 20, 30...: gaps, as after a filter.
+  return levels.map((level, i) => ({ ...line((i + 1) * 10, `line ${i}`, level), host: 'web-1', source: 'app' }));
+}
+
+describe('bottomIndex', () => {
+  const lines = shown(['info', 'info', 'info', 'info']);
+
+  it('following: the last line', () => {
+    expect(bottomIndex(lines, null)).toBe(3);
+  });
+
+  it('paused: the anchored line', () => {
+    expect(bottomIndex(lines, 20)).toBe(1);
+  });
+
+  it('paused on a line that the filter now hides: the last line before it', () => {
+    expect(bottomIndex(lines, 25)).toBe(1);
+  });
+
+  it('an anchor before every line: the first line', () => {
+    expect(bottomIndex(lines, 5)).toBe(0);
+  });
+
+  it('no lines: -1 either way', () => {
+    expect(bottomIndex([], null)).toBe(-1);
+    expect(bottomIndex([], 5)).toBe(-1);
+  });
+});
+
+describe('jumpTo', () => {
+  //                        10      20       30      40       50      60       70
+  const lines = shown(['info', 'error', 'warn', 'info', 'error', 'warn', 'info']);
+
+  it('while following, the previous error is the last one on screen', () => {
+    expect(jumpTo(lines, null, 'error', -1)).toBe(50);
+    expect(jumpTo(lines, null, 'warn', -1)).toBe(60);
+  });
+
+  it('while following there is no next error', () => {
+    expect(jumpTo(lines, null, 'error', 1)).toBeUndefined();
+  });
+
+  it('from a paused position: next and previous error and warning', () => {
+    expect(jumpTo(lines, 30, 'error', 1)).toBe(50);
+    expect(jumpTo(lines, 30, 'error', -1)).toBe(20);
+    expect(jumpTo(lines, 30, 'warn', 1)).toBe(60);
+    expect(jumpTo(lines, 40, 'warn', -1)).toBe(30);
+  });
+
+  it('does not stay on the line it is already on', () => {
+    expect(jumpTo(lines, 20, 'error', 1)).toBe(50);
+    expect(jumpTo(lines, 50, 'error', -1)).toBe(20);
+  });
+
+  it('repeated jumps walk through every error and then stop', () => {
+    const visited: number[] = [];
+    let anchor: number | null = 10;
+    for (;;) {
+      const next = jumpTo(lines, anchor, 'error', 1);
+      if (next === undefined) break;
+      visited.push(next);
+      anchor = next;
+    }
+    expect(visited).toEqual([20, 50]);
+  });
+
+  it('no line of that level: undefined', () => {
+    expect(jumpTo(shown(['info', 'info']), null, 'error', -1)).toBeUndefined();
+  });
+});
