@@ -1,7 +1,7 @@
 // A daemonless systemctl for tests: Debian's `systemctl` package (a Python reimplementation) unpacked,
 // never installed (installing it removes systemd packages), run with --root=DIR on real unit files.
 import { execFile, spawn } from 'node:child_process';
-import { access, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -11,17 +11,20 @@ const SCRIPT = join(CACHE, 'root/usr/bin/systemctl');
 
 let unpacking: Promise<string> | undefined;
 
-async function download(): Promise<void> {
+async function download(dir: string): Promise<void> {
   try {
-    await run('apt-get', ['download', 'systemctl'], { cwd: CACHE });
+    await run('apt-get', ['download', 'systemctl'], { cwd: dir });
   } catch {
     // No package lists yet on a fresh machine.
     await run('apt-get', ['update', '-qq']);
-    await run('apt-get', ['download', 'systemctl'], { cwd: CACHE });
+    await run('apt-get', ['download', 'systemctl'], { cwd: dir });
   }
 }
 
-/** The unpacked systemctl script, downloaded once into .tmp/ and reused. */
+/**
+ * The unpacked systemctl script, downloaded once into .tmp/ and reused. Test files run in parallel
+ * workers: each unpacks into its own folder and renames it into place, so none sees half a tree.
+ */
 export function daemonlessSystemctl(): Promise<string> {
   unpacking ??= (async () => {
     try {
@@ -30,10 +33,20 @@ export function daemonlessSystemctl(): Promise<string> {
     } catch {
       // Not unpacked yet.
     }
-    await mkdir(CACHE, { recursive: true });
-    await download();
-    const { stdout } = await run('sh', ['-c', 'ls systemctl_*.deb | head -n 1'], { cwd: CACHE });
-    await run('dpkg', ['-x', stdout.trim(), join(CACHE, 'root')]);
+    const work = join(CACHE, `unpack-${process.pid}`);
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
+    await download(work);
+    const deb = (await readdir(work)).find((f) => f.startsWith('systemctl_') && f.endsWith('.deb'));
+    if (!deb) throw new Error('apt-get download systemctl gave no .deb');
+    await run('dpkg', ['-x', join(work, deb), join(work, 'root')]);
+    try {
+      await rename(join(work, 'root'), join(CACHE, 'root'));
+    } catch {
+      // Another worker got there first: its tree is as good.
+    }
+    await rm(work, { recursive: true, force: true });
+    await access(SCRIPT);
     return SCRIPT;
   })();
   return unpacking;
