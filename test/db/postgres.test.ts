@@ -62,7 +62,7 @@ describe('PostgreSQL source', () => {
 
     expect(second.intervalSec).toBeGreaterThan(0);
     expect(second.tps).toBeGreaterThan(0);
-    const seen = (second.tps ?? 0) * (second.intervalSec ?? 0);
+    const seen = Math.round((second.tps ?? 0) * (second.intervalSec ?? 0) * 1e6) / 1e6;
     const counted = second.counters.commits + second.counters.rollbacks - (first.counters.commits + first.counters.rollbacks);
     // The rate is the counters' own increase over the interval, less opsdeck's one transaction a tick.
     expect(seen).toBeCloseTo(counted - 1, 6);

@@ -4,7 +4,7 @@ import mysql from 'mysql2/promise';
 import type { Connection } from './link.js';
 import { hitPercent, increase, num, optionalNum, perSecond } from './rates.js';
 import { DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
-import { configuredPassword, readMyCnf, tlsOptions, type ConnectionTarget } from './target.js';
+import { configuredPassword, osUser, readMyCnf, tlsOptions, type ConnectionTarget } from './target.js';
 import type { DatabaseSpec, MysqlLockWait, MysqlProcess, MysqlReplica, MysqlSample } from './types.js';
 
 const STATUS = `SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', 'Threads_running', 'Questions', 'Slow_queries',
@@ -119,7 +119,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
     const password = configuredPassword(this.conn, this.env) ?? cnf?.password;
     const session = await mysql.createConnection({
       ...(this.conn.socket ? { socketPath: this.conn.socket } : { host: this.conn.host, port: this.conn.port }),
-      user: this.conn.user ?? cnf?.user ?? (this.env.USER || 'root'),
+      user: this.conn.user ?? cnf?.user ?? osUser(),
       password,
       database: this.conn.database,
       ssl: (await tlsOptions(this.conn.tls, this.conn.host)) as mysql.SslOptions | undefined,

@@ -1,7 +1,7 @@
 // Turns a `databases:` entry (URL, or host plus user/port/database keys) into where and how to
 // connect, and finds its password: the env var, the URL, ~/.my.cnf; pg reads ~/.pgpass itself.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { DatabaseError } from './errors.js';
@@ -105,15 +105,25 @@ export function resolveTarget(spec: DatabaseSpec): ConnectionTarget {
   if (kind === 'redis' && target.database !== undefined && !/^\d+$/.test(target.database)) {
     throw new DatabaseError(`redis: database must be a number, got "${target.database}"`);
   }
+  // Like psql: $PGUSER, else the OS user (pg itself would send none when $USER is unset).
+  if (target.user === undefined && kind === 'postgres') target.user = process.env.PGUSER || osUser();
   if (target.via && target.socket) throw new DatabaseError(`${kind}: a unix socket cannot be reached through via: ${target.via}`, 'give the host and port as the SSH host sees them');
   return target;
+}
+
+export function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER || process.env.LOGNAME || 'root';
+  }
 }
 
 /** The target as shown on screen and in the snapshot: never a password. */
 export function describeTarget(target: ConnectionTarget): string {
   const scheme = target.kind === 'redis' && target.tls ? 'rediss' : target.kind;
   const user = target.user ? `${target.user}@` : '';
-  const where = target.socket ? target.socket : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+  const where = target.socket ? `unix(${target.socket})` : `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
   const db = target.database !== undefined ? `/${target.database}` : '';
   return `${scheme}://${user}${where}${db}${target.via ? ` via ${target.via}` : ''}`;
 }
