@@ -6,7 +6,7 @@ import { AbstractConnector, Redis, type RedisOptions } from 'ioredis';
 import { DatabaseError } from './errors.js';
 import type { Connection } from './link.js';
 import { parseRedisInfo, redisSampleFromInfo, type RedisPrevious } from './redis-info.js';
-import { DatabaseSourceBase, type DatabaseSourceOptions } from './source.js';
+import { connectedStream, DatabaseSourceBase, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, tlsOptions, type ConnectionTarget } from './target.js';
 import type { DatabaseSpec, RedisSample } from './types.js';
 
@@ -23,7 +23,8 @@ function tunnelConnector(stream: Duplex): RedisOptions['Connector'] {
 
     connect(): Promise<NetStream> {
       this.connecting = true;
-      this.stream = stream as NetStream;
+      // ioredis calls socket methods (setNoDelay, setKeepAlive) an SSH channel lacks.
+      this.stream = connectedStream(stream) as NetStream;
       return Promise.resolve(this.stream);
     }
   };
