@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi, type Mock } from 'vitest';
 import { complete, runCommand, type CommandControls } from '../../src/app/commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from '../../src/app/config/resolve.js';
 import { emptyData, initialUi, type DataState, type HostView, type OpsState } from '../../src/app/store.js';
@@ -16,8 +16,8 @@ function state(ui: Partial<OpsState['ui']> = {}): OpsState {
   return { data: fleet(), ui: initialUi(ui) };
 }
 
-function controls(): CommandControls & { quit: ReturnType<typeof vi.fn>; setRefresh: ReturnType<typeof vi.fn> } {
-  return { quit: vi.fn(), setRefresh: vi.fn() };
+function controls(): CommandControls & { quit: Mock<() => void>; setRefresh: Mock<(ms: number) => void> } {
+  return { quit: vi.fn<() => void>(), setRefresh: vi.fn<(ms: number) => void>() };
 }
 
 describe('runCommand', () => {

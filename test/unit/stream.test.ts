@@ -58,14 +58,15 @@ describe('followCommand', () => {
     });
 
     it('tail reads a file whose name is an option and a shell command, and nothing else happens', async () => {
-      dir = mkdtempSync(join(tmpdir(), 'opsdeck-follow-'));
-      const canary = join(dir, 'canary');
+      const tmp = mkdtempSync(join(tmpdir(), 'opsdeck-follow-'));
+      dir = tmp;
+      const canary = join(tmp, 'canary');
       writeFileSync(canary, 'alive');
       // No "/" in a file name; the commands would act on the cwd, which is the temp dir.
       const name = '-n1; rm -f canary; $(touch pwned) `touch pwned`';
-      writeFileSync(join(dir, name), 'line one\nline two\n');
+      writeFileSync(join(tmp, name), 'line one\nline two\n');
       const [cmd, args] = followCommand({ kind: 'file', path: name, label: 'hostile' }, 5);
-      const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(cmd, args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -86,7 +87,7 @@ describe('followCommand', () => {
       }
       expect(out).toBe('line one\nline two\n');
       expect(readFileSync(canary, 'utf8')).toBe('alive');
-      expect(() => readFileSync(join(dir, 'pwned'))).toThrow();
+      expect(() => readFileSync(join(tmp, 'pwned'))).toThrow();
     });
   });
 });
