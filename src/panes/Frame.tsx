@@ -1,7 +1,7 @@
 // A pane's border with its title in the top line; the focused pane's border is bright.
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import stringWidth from 'string-width';
+import { widthOf } from './format.js';
 
 export interface FrameProps {
   title: string;
@@ -17,8 +17,8 @@ export function Frame({ title, info, focused, width, height, children }: FramePr
   const color = focused ? 'cyan' : 'gray';
   const left = `╭─ ${title} `;
   const right = info ? ` ${info} ─╮` : '╮';
-  const fill = Math.max(0, width - stringWidth(left) - stringWidth(right));
-  const line = fill > 0 ? left + '─'.repeat(fill) + right : `${left}${'─'.repeat(Math.max(0, width - stringWidth(left) - 1))}╮`.slice(0, width);
+  const fill = Math.max(0, width - widthOf(left) - widthOf(right));
+  const line = fill > 0 ? left + '─'.repeat(fill) + right : `${left}${'─'.repeat(Math.max(0, width - widthOf(left) - 1))}╮`.slice(0, width);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text color={color} bold={focused} wrap="truncate">

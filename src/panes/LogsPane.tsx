@@ -1,12 +1,11 @@
 // The tail: level colours, filter matches highlighted, repeats collapsed, long lines cut or wrapped.
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
-import stringWidth from 'string-width';
 import { formatClock } from '../services/duration.js';
 import type { SourceState } from '../services/model.js';
 import type { DisplayLine } from '../app/logview.js';
 import { Frame, Note } from './Frame.js';
-import { cut } from './format.js';
+import { cut, sliceToWidth, widthOf } from './format.js';
 
 export interface LogsPaneProps {
   lines: readonly DisplayLine[];
@@ -45,15 +44,14 @@ function body(line: DisplayLine): string {
 function wrapText(text: string, width: number): string[] {
   if (width <= 0) return [''];
   const rows: string[] = [];
-  let row = '';
-  for (const char of text) {
-    if (stringWidth(row + char) > width) {
-      rows.push(row);
-      row = '';
-    }
-    row += char;
+  let rest = text;
+  while (widthOf(rest) > width) {
+    const head = sliceToWidth(rest, width);
+    if (head.text === '') break;
+    rows.push(head.text);
+    rest = rest.slice(head.text.length);
   }
-  rows.push(row);
+  rows.push(rest);
   return rows;
 }
 
@@ -110,7 +108,7 @@ function LogsPaneView(props: LogsPaneProps) {
       shown.push(
         <Text key={line.seq} {...style} inverse={isAnchor} wrap="truncate">
           <Text color="gray">{head}</Text>
-          {highlighted(cut(text, Math.max(1, inner - stringWidth(head))), highlight)}
+          {highlighted(cut(text, Math.max(1, inner - widthOf(head))), highlight)}
         </Text>,
       );
       used++;

@@ -4,24 +4,43 @@ import type { Level } from '../services/model.js';
 
 export const LEVEL_COLOR: Record<Level, string> = { ok: 'green', warn: 'yellow', crit: 'red' };
 
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+/** Display width; printable ASCII (most log lines) skips string-width's Unicode tables. */
+export function widthOf(text: string): number {
+  return PLAIN_ASCII.test(text) ? text.length : stringWidth(text);
+}
+
+/** Cuts `text` to at most `width` columns, walking characters once. */
+export function sliceToWidth(text: string, width: number): { text: string; width: number } {
+  if (PLAIN_ASCII.test(text)) return text.length <= width ? { text, width: text.length } : { text: text.slice(0, width), width };
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const w = stringWidth(char);
+    if (used + w > width) break;
+    out += char;
+    used += w;
+  }
+  return { text: out, width: used };
+}
+
+/** Pads or cuts to exactly `width` columns; a cut ends in "…". */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  if (stringWidth(text) <= width) return text + ' '.repeat(width - stringWidth(text));
-  let out = '';
-  for (const char of text) {
-    if (stringWidth(out + char) > width - 1) break;
-    out += char;
-  }
-  return out + '…' + ' '.repeat(Math.max(0, width - 1 - stringWidth(out)));
+  const full = widthOf(text);
+  if (full <= width) return text + ' '.repeat(width - full);
+  const head = sliceToWidth(text, width - 1);
+  return `${head.text}…${' '.repeat(Math.max(0, width - 1 - head.width))}`;
 }
 
 export function fitRight(text: string, width: number): string {
-  const w = stringWidth(text);
+  const w = widthOf(text);
   return w >= width ? fit(text, width) : ' '.repeat(width - w) + text;
 }
 
 export function cut(text: string, width: number): string {
-  return stringWidth(text) <= width ? text : fit(text, width);
+  return widthOf(text) <= width ? text : fit(text, width);
 }
 
 const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];

@@ -9,6 +9,8 @@ export interface PollSource<T = unknown> {
   label: string;
   /** Multiple of the global refresh this source runs at (processes are costlier than /proc reads). */
   refreshFactor?: number;
+  /** Never more often than this, whatever the refresh (a `ps` per second costs more than it shows). */
+  minPeriodMs?: number;
   timeoutMs: number;
   collect(signal: AbortSignal): Promise<T>;
 }
@@ -90,7 +92,7 @@ export class Scheduler {
   }
 
   private periodOf(source: PollSource): number {
-    return this.refreshMs * (source.refreshFactor ?? 1);
+    return Math.max(this.refreshMs * (source.refreshFactor ?? 1), source.minPeriodMs ?? 0);
   }
 
   private arm(source: PollSource, delay: number): void {

@@ -5,6 +5,7 @@ import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import type { HostConfig, LogSourceConfig } from '../model.js';
 import type { PollSource } from '../scheduler.js';
+import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 
@@ -49,9 +50,11 @@ export function maintenanceSource(host: HostConfig, path: string, timeoutMs: num
 
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
+    // /proc where there is one (no process spawned per tick); systeminformation elsewhere (macOS).
+    const proc = (await hasProcfs()) ? new ProcResources() : undefined;
     const pollSources: PollSource[] = [
-      { id: `${host.name}:resources`, host: host.name, kind: 'resources', label: 'resources', timeoutMs, collect: () => collectLocalResources() },
-      { id: `${host.name}:processes`, host: host.name, kind: 'processes', label: 'processes', refreshFactor: 2, timeoutMs, collect: () => collectLocalProcesses() },
+      { id: `${host.name}:resources`, host: host.name, kind: 'resources', label: 'resources', timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
+      { id: `${host.name}:processes`, host: host.name, kind: 'processes', label: 'processes', refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
       {
         id: `${host.name}:services`,
         host: host.name,

@@ -1,0 +1,79 @@
+// Linux resources read straight from /proc and statfs(2): no child process per tick. The files are
+// parsed by the same code as an SSH host's probe output, so local and remote numbers mean the same.
+import { readFile, statfs } from 'node:fs/promises';
+import type { DiskStat, ResourceSample } from '../model.js';
+import { parseResourceProbe, ResourceRates } from '../ssh/probe.js';
+import { usefulDisks } from './resources.js';
+
+const PROC_FILES = [
+  ['stat', '/proc/stat'],
+  ['meminfo', '/proc/meminfo'],
+  ['loadavg', '/proc/loadavg'],
+  ['netdev', '/proc/net/dev'],
+  ['uptime', '/proc/uptime'],
+] as const;
+
+/** Mount points in /proc/self/mounts escape space, tab, newline and backslash as octal. */
+function unescapeMount(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+export function parseMounts(text: string): { fs: string; mount: string; type: string }[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => f.length >= 3)
+    .map(([fs, mount, type]) => ({ fs: unescapeMount(fs!), mount: unescapeMount(mount!), type: type! }));
+}
+
+async function localDisks(): Promise<DiskStat[]> {
+  const mounts = parseMounts(await readFile('/proc/self/mounts', 'utf8'));
+  const disks = await Promise.all(
+    mounts.map(async (m): Promise<DiskStat | undefined> => {
+      try {
+        const s = await statfs(m.mount);
+        const used = (s.blocks - s.bfree) * s.bsize;
+        const available = s.bavail * s.bsize;
+        // As df: used against what a normal user can have (root's reserve left out).
+        const usedPercent = used + available > 0 ? Math.ceil((used / (used + available)) * 100) : 0;
+        return { ...m, sizeBytes: s.blocks * s.bsize, usedBytes: used, usedPercent };
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return usefulDisks(disks.filter((d): d is DiskStat => d !== undefined));
+}
+
+/** CPU is a difference of two readings; the first tick reads twice so it never shows an average since boot. */
+const FIRST_INTERVAL_MS = 250;
+
+export class ProcResources {
+  private readonly rates = new ResourceRates();
+  private primed = false;
+
+  async collect(): Promise<ResourceSample> {
+    if (!this.primed) {
+      this.primed = true;
+      this.rates.next(parseResourceProbe(await readProbe()));
+      await new Promise((resolve) => setTimeout(resolve, FIRST_INTERVAL_MS));
+    }
+    const [output, disks] = await Promise.all([readProbe(), localDisks()]);
+    return { ...this.rates.next(parseResourceProbe(output)), disks };
+  }
+}
+
+/** The /proc files in the sectioned form the SSH probe prints, for its parser. */
+async function readProbe(): Promise<string> {
+  const texts = await Promise.all(PROC_FILES.map(([, path]) => readFile(path, 'utf8')));
+  return [...PROC_FILES.map(([name], i) => `@${name}\n${texts[i]}`), '@df', '@end'].join('\n');
+}
+
+export async function hasProcfs(): Promise<boolean> {
+  try {
+    await readFile('/proc/stat', 'utf8');
+    return true;
+  } catch {
+    return false;
+  }
+}
