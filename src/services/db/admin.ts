@@ -22,11 +22,37 @@ export interface AdminResult {
   record: AuditRecord;
 }
 
-/** Query text for the audit log: string literals (where passwords hide) become '?'. */
+/** Query text for the audit log: string literals (where passwords hide) become '?', even one cut short. */
 export function redactLiterals(query: string, kind: DatabaseSample['kind']): string {
-  let text = query.replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, "'?'").replace(/'(?:[^'\\]|''|\\.)*'/g, "'?'");
-  if (kind === 'mysql') text = text.replace(/"(?:[^"\\]|""|\\.)*"/g, '"?"');
-  return text.replace(/'[^']*$/, "'?").slice(0, 500);
+  const quotes = kind === 'mysql' ? `'"` : "'";
+  let out = '';
+  let i = 0;
+  while (i < query.length) {
+    const ch = query[i] ?? '';
+    const dollar = kind === 'postgres' && ch === '$' ? /^\$([A-Za-z_]\w*)?\$/.exec(query.slice(i)) : null;
+    if (dollar) {
+      const close = query.indexOf(dollar[0], i + dollar[0].length);
+      out += "'?'";
+      i = close < 0 ? query.length : close + dollar[0].length;
+      continue;
+    }
+    if (!quotes.includes(ch)) {
+      out += ch;
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (; j < query.length; j++) {
+      if (query[j] === '\\') j++;
+      else if (query[j] === ch) {
+        if (query[j + 1] === ch) j++;
+        else break;
+      }
+    }
+    out += j < query.length ? `${ch}?${ch}` : `${ch}?`;
+    i = j + 1;
+  }
+  return out.slice(0, 500);
 }
 
 /** What the operator saw of that backend in the last sample. */
