@@ -1,0 +1,86 @@
+// The runtime with a scripted host adapter: a hung or failing source never holds up the others,
+// keeps its last values as stale, and comes back by itself.
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/app/config/resolve.js';
+import { Runtime } from '../../src/app/runtime.js';
+import { createOpsStore } from '../../src/app/store.js';
+import type { HostAdapter } from '../../src/services/host-adapter.js';
+import type { PollSource } from '../../src/services/scheduler.js';
+import { sample } from '../helpers/fixtures.js';
+import { waitFor } from '../helpers/wait.js';
+
+const runtimes: Runtime[] = [];
+afterEach(() => runtimes.splice(0).forEach((r) => r.stop()));
+
+function setup(behaviour: Record<string, () => Promise<unknown>>) {
+  const config = resolveConfig({ refresh: '500ms', hosts: { a: { local: true }, b: { local: true } } }, null).config;
+  const adapter: HostAdapter = {
+    watch: async (host) => ({
+      pollSources: [
+        { id: `${host.name}:resources`, host: host.name, kind: 'resources', label: 'resources', timeoutMs: 300, collect: behaviour[host.name]! } satisfies PollSource,
+      ],
+      logStreams: [],
+    }),
+    close: () => {},
+  };
+  const store = createOpsStore();
+  const runtime = new Runtime(config, store, { local: adapter });
+  runtimes.push(runtime);
+  return { store, runtime };
+}
+
+describe('Runtime', () => {
+  it('keeps updating a healthy host on time while another host\'s probe hangs', async () => {
+    let ticks = 0;
+    const { store, runtime } = setup({
+      a: () => new Promise(() => {}),
+      b: async () => sample(10 + (ticks++ % 5), 20, 30, Date.now()),
+    });
+    await runtime.prepare();
+    runtime.start();
+    await waitFor(() => store.getState().data.sources['a:resources']?.status === 'error', 'the hung source to time out', 3000);
+    expect(store.getState().data.sources['a:resources']!.error).toBe('timed out after 300 ms');
+    const before = ticks;
+    await new Promise((r) => setTimeout(r, 1600));
+    // 500 ms refresh: three ticks in 1.6 s, hung neighbour or not.
+    expect(ticks - before).toBeGreaterThanOrEqual(2);
+    expect(store.getState().data.sources['b:resources']!.status).toBe('ok');
+  });
+
+  it('marks a failing source stale with its last values kept, then recovers with an event', async () => {
+    let failing = false;
+    const { store, runtime } = setup({
+      a: async () => {
+        if (failing) throw new Error('connection refused');
+        return sample(42, 20, 30, Date.now());
+      },
+      b: async () => sample(1, 1, 1, Date.now()),
+    });
+    await runtime.prepare();
+    runtime.start();
+    await waitFor(() => store.getState().data.hosts.a?.resources, 'the first sample');
+    failing = true;
+    const stale = await waitFor(() => {
+      const s = store.getState().data.sources['a:resources'];
+      return s?.status === 'stale' ? s : undefined;
+    }, 'the source to go stale', 3000);
+    expect(stale.error).toBe('connection refused');
+    expect(store.getState().data.hosts.a!.resources!.cpu.totalPercent).toBe(42);
+    expect(store.getState().data.events.some((e) => e.host === 'a' && e.level === 'crit' && e.message === 'resources down: connection refused')).toBe(true);
+    failing = false;
+    await waitFor(() => store.getState().data.sources['a:resources']?.status === 'ok', 'recovery', 3000);
+    expect(store.getState().data.events.some((e) => e.host === 'a' && /resources back after/.test(e.message))).toBe(true);
+  });
+
+  it('applies a new refresh at once', async () => {
+    const at: number[] = [];
+    const { runtime } = setup({ a: async () => (at.push(Date.now()), sample(1, 1, 1)), b: async () => sample(1, 1, 1) });
+    await runtime.prepare();
+    runtime.start();
+    await waitFor(() => at.length >= 2, 'two ticks at 500 ms', 3000);
+    runtime.setRefresh(5000);
+    const count = at.length;
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(at.length).toBe(count);
+  });
+});
