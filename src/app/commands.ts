@@ -26,7 +26,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'show one host in Resources, Services and Logs',
     args: (data) => [...data.hostOrder],
     run: (arg, { data }) =>
-      data.hosts[arg] ? { state: { host: arg, group: '', focus: 'resources' }, message: `host ${arg}` } : { error: `no host "${arg}" (hosts: ${data.hostOrder.join(', ')})` },
+      Object.hasOwn(data.hosts, arg) ? { state: { host: arg, group: '', focus: 'resources' }, message: `host ${arg}` } : { error: `no host "${arg}" (hosts: ${data.hostOrder.join(', ')})` },
   },
   group: {
     usage: 'group NAME | group -',

@@ -56,6 +56,8 @@ export type KeyBindings = Record<KeyContext, Record<string, string[]>>;
 export interface KeymapProblem {
   path: (string | number)[];
   message: string;
+  /** Point at the key itself (a misspelt name) rather than at its value. */
+  at?: 'key';
 }
 
 const NAMED_KEYS = new Set(['enter', 'escape', 'tab', 'shift+tab', 'space', 'backspace', 'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end']);
@@ -76,16 +78,22 @@ export function loadDefaultBindings(path = defaultKeymapPath()): KeyBindings {
 /** Merges user overrides onto the defaults; problems carry the config key path they came from. */
 export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Record<string, string | string[]>>): { keymap: Keymap; bindings: KeyBindings; problems: KeymapProblem[] } {
   const problems: KeymapProblem[] = [];
+  // A conflict is reported on the line the user wrote, not on the default it collides with.
+  const overridden = new Set<string>();
+  const blame = (a: [KeyContext, string], b: [KeyContext, string]): (string | number)[] => {
+    const [ctx, action] = overridden.has(b.join('.')) || !overridden.has(a.join('.')) ? b : a;
+    return ['keys', ctx, action];
+  };
   const bindings = Object.fromEntries(KEY_CONTEXTS.map((c) => [c, { ...defaults[c] }])) as KeyBindings;
   for (const [context, actions] of Object.entries(overrides)) {
     if (!(KEY_CONTEXTS as readonly string[]).includes(context)) {
-      problems.push({ path: ['keys', context], message: `unknown key context "${context}"; did you mean "${closest(context, [...KEY_CONTEXTS])}"? (contexts: ${KEY_CONTEXTS.join(', ')})` });
+      problems.push({ path: ['keys', context], at: 'key', message: `unknown key context "${context}"; did you mean "${closest(context, [...KEY_CONTEXTS])}"? (contexts: ${KEY_CONTEXTS.join(', ')})` });
       continue;
     }
     const ctx = context as KeyContext;
     for (const [action, keys] of Object.entries(actions)) {
       if (!(action in ACTIONS[ctx])) {
-        problems.push({ path: ['keys', ctx, action], message: `unknown action "${action}"; did you mean "${closest(action, Object.keys(ACTIONS[ctx]))}"?` });
+        problems.push({ path: ['keys', ctx, action], at: 'key', message: `unknown action "${action}"; did you mean "${closest(action, Object.keys(ACTIONS[ctx]))}"?` });
         continue;
       }
       const list = Array.isArray(keys) ? keys : [keys];
@@ -93,6 +101,7 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
         if (!isKeyName(key)) problems.push({ path: ['keys', ctx, action, ...(Array.isArray(keys) ? [i] : [])], message: `"${key}" is not a key name (one character, enter, escape, tab, shift+tab, space, up, down, pageup, home, ctrl+x…)` });
       });
       bindings[ctx][action] = list;
+      overridden.add(`${ctx}.${action}`);
     }
   }
   const keymap = Object.fromEntries(KEY_CONTEXTS.map((c) => [c, new Map<string, string>()])) as Keymap;
@@ -100,7 +109,7 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
     for (const [action, keys] of Object.entries(bindings[ctx])) {
       for (const key of keys) {
         const taken = keymap[ctx].get(key);
-        if (taken && taken !== action) problems.push({ path: ['keys', ctx, action], message: `key "${key}" is bound to both ${ctx}.${taken} and ${ctx}.${action}` });
+        if (taken && taken !== action) problems.push({ path: blame([ctx, taken], [ctx, action]), message: `key "${key}" is bound to both ${ctx}.${taken} and ${ctx}.${action}` });
         keymap[ctx].set(key, action);
       }
     }
@@ -110,7 +119,7 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
     for (const inner of KEY_CONTEXTS.slice(i + 1)) {
       for (const [key, action] of keymap[inner]) {
         const hidden = keymap[outer].get(key);
-        if (hidden) problems.push({ path: ['keys', inner, action], message: `key "${key}" is bound to both ${outer}.${hidden} and ${inner}.${action}` });
+        if (hidden) problems.push({ path: blame([outer, hidden], [inner, action]), message: `key "${key}" is bound to both ${outer}.${hidden} and ${inner}.${action}` });
       }
     }
   });

@@ -2,7 +2,7 @@
 import type { DataState, UiState } from './store.js';
 
 export function selectedHost(data: DataState, ui: UiState): string {
-  return ui.host && data.hosts[ui.host] ? ui.host : (data.hostOrder[0] ?? '');
+  return ui.host && Object.hasOwn(data.hosts, ui.host) ? ui.host : (data.hostOrder[0] ?? '');
 }
 
 export function scopeHosts(data: DataState, ui: UiState): string[] {

@@ -11,7 +11,7 @@ export function parseDuration(text: string): number | undefined {
 export function formatDuration(milliseconds: number): string {
   if (milliseconds < 1000) return `${Math.round(milliseconds)}ms`;
   const seconds = milliseconds / 1000;
-  if (seconds < 60) return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
+  if (seconds < 59.95) return Number.isInteger(seconds) ? `${seconds}s` : `${seconds.toFixed(1)}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
   const hours = Math.floor(minutes / 60);

@@ -11,8 +11,9 @@ export const DEFAULT_MAX_LINE = 2000;
 export function sanitizeLine(raw: string, maxLength = DEFAULT_MAX_LINE): string {
   let text = raw.replace(ESCAPE_SEQUENCE, '').replace(/\t/g, '    ').replace(CONTROL, '');
   if (text.length > maxLength) {
-    const cut = text.length - maxLength;
-    text = `${text.slice(0, maxLength)}…[+${cut} chars]`;
+    // Never cut between the two halves of a surrogate pair (emoji, rare CJK).
+    const end = /[\ud800-\udbff]/.test(text[maxLength - 1] ?? '') ? maxLength - 1 : maxLength;
+    text = `${text.slice(0, end)}…[+${text.length - end} chars]`;
   }
   return text;
 }

@@ -23,8 +23,10 @@ export interface LevelChange {
 
 interface Track {
   level: Level;
-  candidate: Level;
+  /** Samples in a row on the same side of the stable level (all above it, or all below). */
   heldFor: number;
+  /** The level to move to if the run holds: the least extreme level the run has seen. */
+  target: Level;
 }
 
 export class ThresholdTracker {
@@ -38,19 +40,26 @@ export class ThresholdTracker {
     const track = this.tracks.get(key);
     if (!track) {
       // The first sample has no history to flap against; a crossing on start-up is news.
-      this.tracks.set(key, { level: observed, candidate: observed, heldFor: 0 });
+      this.tracks.set(key, { level: observed, heldFor: 0, target: observed });
       return observed === 'ok' ? undefined : { from: 'ok', to: observed };
     }
-    if (observed === track.level) {
-      track.candidate = observed;
+    const direction = Math.sign(SEVERITY[observed] - SEVERITY[track.level]);
+    if (direction === 0) {
       track.heldFor = 0;
       return undefined;
     }
-    track.heldFor = observed === track.candidate ? track.heldFor + 1 : 1;
-    track.candidate = observed;
+    // 84, 86, 84, 86 over warn 70 / crit 85 is a run above ok: it moves to warn, the level it held.
+    const previousDirection = track.heldFor === 0 ? 0 : Math.sign(SEVERITY[track.target] - SEVERITY[track.level]);
+    if (previousDirection === direction) {
+      track.heldFor++;
+      if ((SEVERITY[observed] - SEVERITY[track.target]) * direction < 0) track.target = observed;
+    } else {
+      track.heldFor = 1;
+      track.target = observed;
+    }
     if (track.heldFor < this.holdTicks) return undefined;
-    const change = { from: track.level, to: observed };
-    track.level = observed;
+    const change = { from: track.level, to: track.target };
+    track.level = track.target;
     track.heldFor = 0;
     return change;
   }

@@ -70,7 +70,8 @@ export function parseConfigText(text: string, file: string): OpsConfig {
   const { config, problems } = resolveConfig(parsed.data as RawConfig, file);
   const problem = problems[0];
   if (problem) {
-    const pos = positionOfPath(doc, lines, problem.path);
+    const pos =
+      problem.at === 'key' ? positionOfKey(doc, lines, problem.path.slice(0, -1), String(problem.path.at(-1))) : positionOfPath(doc, lines, problem.path);
     throw new ConfigError(file, pos.line, pos.col, formatPath(problem.path), problem.message);
   }
   return config;

@@ -5,7 +5,7 @@ import { isValidUnitName } from '../../services/systemd/units.js';
 import { resolveTarget } from '../../services/db/target.js';
 
 const duration = z
-  .union([z.string(), z.number().positive()])
+  .union([z.string(), z.number().positive()], { error: 'expected a duration such as 500ms, 2s or 1m' })
   .refine((v) => (typeof v === 'number' ? true : parseDuration(v) !== undefined), {
     message: 'expected a duration such as 500ms, 2s or 1m',
   });

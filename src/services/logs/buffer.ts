@@ -3,7 +3,9 @@ import type { LogLevel, LogLine } from '../model.js';
 import { RingBuffer } from '../ring.js';
 import { sanitizeLine } from '../sanitize.js';
 
-const ERROR_WORDS = /\b(error|err|fatal|crit(ical)?|emerg(ency)?|alert|panic|exception|traceback)\b|\s5\d\d\s/i;
+// "ValueError", "OperationalError" count as errors; a 5xx counts where it is a status (after the
+// quoted request of an access log, or status=503), not where it is a body size.
+const ERROR_WORDS = /(?:\b|[a-z])(?:error|exception)\b|\b(?:err|fatal|crit(?:ical)?|emerg(?:ency)?|alert|panic|traceback)\b|"\s5\d\d\s|\bstatus[=: ]+5\d\d\b/i;
 const WARN_WORDS = /\b(warn(ing)?|deprecated)\b/i;
 
 export function classify(text: string): LogLevel {

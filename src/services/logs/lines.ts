@@ -25,7 +25,7 @@ export class LineSplitter {
     }
     if (this.partial.length > this.maxPending) {
       // Emit what fits; the rest of this line is dropped up to its newline.
-      if (!this.discarding) this.onLine(this.partial);
+      if (!this.discarding) this.onLine(this.partial.slice(0, this.maxPending));
       this.partial = '';
       this.discarding = true;
     }
