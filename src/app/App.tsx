@@ -14,7 +14,7 @@ import { handleKey, type Controls, type Viewport } from './dispatch.js';
 import { keyName } from './keymap.js';
 import { computeLayout, innerRows, type PaneBox } from './layout.js';
 import { bottomIndex, displayLines } from './logview.js';
-import { eventRows, hostRows, serviceRows } from './rows.js';
+import { checkRows, eventRows, hostRows, serviceRows } from './rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from './scope.js';
 import { visibleData, type OpsState } from './store.js';
 
@@ -25,9 +25,11 @@ function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const rows = useMemo(() => hostRows(data, ui), [data.hostOrder, data.hosts, data.sources, ui.filters.hosts]);
+  const checks = useMemo(() => checkRows(data), [data.checks, data.sources]);
   return (
     <HostsPane
       rows={rows}
+      checks={checks}
       total={data.hostOrder.length}
       width={box.width}
       height={box.height}
@@ -157,7 +159,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const focus = useOps((s) => s.ui.focus);
   const zoomed = useOps((s) => s.ui.zoomed);
   const overlay = useOps((s) => s.ui.overlay);
-  const hostCount = useOps((s) => s.data.hostOrder.length);
+  // Checks are listed under the hosts, so they count towards the Hosts pane's height.
+  const hostCount = useOps((s) => s.data.hostOrder.length + Object.keys(s.data.checks).length);
   const layout = computeLayout(columns, rows, focus, zoomed, hostCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);

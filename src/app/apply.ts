@@ -1,5 +1,6 @@
 // How each collected value changes the data: thresholds, history and events are decided here, once,
 // so the screen, the snapshot and (later) alerts all see the same thing.
+import type { CheckResult } from '../services/checks/http.js';
 import { formatDuration } from '../services/duration.js';
 import type { HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../services/model.js';
 import type { PollSource } from '../services/scheduler.js';
@@ -144,4 +145,9 @@ export function applySourceError(data: DataState, id: string, error: string, at:
     ? [{ at, host: state.host, kind: 'source', level: state.status === 'pending' ? 'warn' : 'crit', message: `${state.label} ${state.status === 'pending' ? 'unavailable' : 'down'}: ${error}` }]
     : [];
   return withEvents({ ...data, sources: { ...data.sources, [id]: next } }, events);
+}
+
+export function applyCheck(data: DataState, name: string, result: CheckResult): DataState {
+  const check = data.checks[name];
+  return check ? { ...data, checks: { ...data.checks, [name]: { ...check, result } } } : data;
 }

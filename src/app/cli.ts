@@ -37,7 +37,7 @@ function describeConfig(config: OpsConfig): string {
     lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
   }
   for (const [name, db] of Object.entries(config.databases)) lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
-  for (const [name, check] of Object.entries(config.checks)) lines.push(`check ${name}: ${check.http}`);
+  for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
   for (const [name, action] of Object.entries(config.actions)) lines.push(`action ${name}: key ${action.key}`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
 import { worstLevel } from '../services/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../services/model.js';
 import { scopeHosts } from './scope.js';
-import type { DataState, HostView, PaneId, UiState } from './store.js';
+import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
 export type HostHealth = 'pending' | 'ok' | 'stale' | 'error';
 
@@ -64,6 +64,15 @@ export function hostRows(data: DataState, ui: UiState): HostRow[] {
       },
     ];
   });
+}
+
+export interface CheckRow {
+  check: CheckView;
+  source?: SourceState;
+}
+
+export function checkRows(data: DataState): CheckRow[] {
+  return Object.values(data.checks).map((check) => ({ check, source: data.sources[`check:${check.name}`] }));
 }
 
 export interface ServiceRow {

@@ -1,7 +1,8 @@
 // Wires the config's hosts to collectors and the store: results are folded into a draft and
 // committed by one delayed flush, so the sources of one tick (and a burst of log lines) cost one frame.
-import { applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from './apply.js';
+import { applyCheck, applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
+import { httpCheckSource, type CheckResult } from '../services/checks/http.js';
 import type { HostAdapter } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { LogBuffer } from '../services/logs/buffer.js';
@@ -57,6 +58,7 @@ export class Runtime {
       }),
     );
     const notes: string[] = [];
+    this.pollSources.push(...this.config.checks.map(httpCheckSource));
     for (const { watch } of watches) {
       this.pollSources.push(...watch.pollSources);
       this.streams.push(...watch.logStreams);
@@ -66,7 +68,8 @@ export class Runtime {
       const sources = { ...d.sources };
       for (const s of [...this.pollSources, ...this.streams.map((l) => ({ ...l, kind: 'logs' as const, label: `log ${l.label}` }))]) sources[s.id] = pendingSource(s, now);
       const logs = Object.fromEntries(this.streams.map((s) => [s.id, { id: s.id, host: s.host, label: s.label, lines: [] }]));
-      return { ...d, sources, logs, notes: notes.length > 0 ? { ...d.notes, logs: notes.join('\n') } : d.notes };
+      const checks = Object.fromEntries(this.config.checks.map((c) => [c.name, { name: c.name, url: c.url, host: c.host }]));
+      return { ...d, sources, logs, checks, notes: notes.length > 0 ? { ...d.notes, logs: notes.join('\n') } : d.notes };
     });
     this.flush();
   }
@@ -126,6 +129,10 @@ export class Runtime {
   }
 
   private onResult(source: PollSource, value: unknown, at: number): void {
+    if (source.kind === 'check') {
+      this.mutate((d) => applyCheck(applySourceOk(d, source.id, at), source.id.slice('check:'.length), value as CheckResult));
+      return;
+    }
     const host = this.hostsByName.get(source.host);
     if (!host) return;
     this.mutate((d) => {

@@ -3,7 +3,7 @@
 import { formatDuration } from '../services/duration.js';
 import type { ResourceSample, SourceState } from '../services/model.js';
 import type { OpsConfig } from './config/resolve.js';
-import { hostRows } from './rows.js';
+import { checkRows, hostRows } from './rows.js';
 import { Runtime } from './runtime.js';
 import { createOpsStore, initialUi, type DataState, type HostView } from './store.js';
 
@@ -64,6 +64,9 @@ export function snapshotJson(data: DataState, config: OpsConfig): unknown {
         ];
       }),
     ),
+    checks: Object.fromEntries(
+      checkRows(data).map(({ check, source }) => [check.name, { url: check.url, host: check.host ?? null, status: source?.status ?? 'pending', httpStatus: check.result?.status ?? null, latencyMs: check.result ? Math.round(check.result.latencyMs) : null, error: source?.error ?? null }]),
+    ),
     sources: Object.fromEntries(Object.entries(data.sources).map(([id, s]) => [id, sourceJson(s)])),
     events: data.events.map((e) => ({ ...e, at: iso(e.at) })),
   };
@@ -104,6 +107,14 @@ export function snapshotMarkdown(data: DataState, config: OpsConfig): string {
       .flatMap((l) => l.lines.filter((line) => line.level === 'error').map((line) => `${l.label}: ${line.text}`))
       .slice(-10);
     if (errors.length > 0) out.push('', 'Recent error lines:', '', '```', ...errors, '```');
+  }
+  const checks = checkRows(data);
+  if (checks.length > 0) {
+    out.push('', '## Checks', '', '| check | state | url |', '|---|---|---|');
+    for (const { check, source } of checks) {
+      const state = source?.status === 'ok' ? `ok, HTTP ${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms` : `**${source?.status ?? 'pending'}**${source?.error ? `: ${source.error}` : ''}`;
+      out.push(`| ${check.name} | ${state} | ${check.url} |`);
+    }
   }
   const troubled = Object.values(data.sources).filter((s) => s.status !== 'ok');
   if (troubled.length > 0) {

@@ -1,5 +1,6 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CheckResult } from '../services/checks/http.js';
 import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events'] as const;
@@ -36,6 +37,13 @@ export interface HostHistory {
   tx: readonly number[];
 }
 
+export interface CheckView {
+  name: string;
+  url: string;
+  host?: string;
+  result?: CheckResult;
+}
+
 export interface LogView {
   id: string;
   host: string;
@@ -49,6 +57,7 @@ export interface DataState {
   history: Record<string, HostHistory>;
   sources: Record<string, SourceState>;
   logs: Record<string, LogView>;
+  checks: Record<string, CheckView>;
   /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
   notes: Partial<Record<PaneId, string>>;
   events: readonly OpsEvent[];
@@ -101,7 +110,7 @@ export interface OpsState {
 export type OpsStore = StoreApi<OpsState>;
 
 export function emptyData(): DataState {
-  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
 }
 
 export function initialUi(overrides: Partial<UiState> = {}): UiState {

@@ -3,13 +3,14 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../services/duration.js';
 import type { Level } from '../services/model.js';
-import type { HostRow } from '../app/rows.js';
+import type { CheckRow, HostRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
-import { fit, fitRight, LEVEL_COLOR } from './format.js';
+import { cut, fit, fitRight, LEVEL_COLOR } from './format.js';
 
 export interface HostsPaneProps {
   rows: readonly HostRow[];
+  checks: readonly CheckRow[];
   total: number;
   width: number;
   height: number;
@@ -42,9 +43,24 @@ function statusText(row: HostRow, now: number): string {
   return ['ok', ...row.issues.map((s) => `${s.label}: ${s.error ?? s.status}`)].join(' · ');
 }
 
-function HostsPaneView({ rows, total, width, height, focused, cursor, selected, filter, now }: HostsPaneProps) {
+function CheckLine({ row, width }: { row: CheckRow; width: number }) {
+  const { check, source } = row;
+  const down = source?.status === 'error' || source?.status === 'stale';
+  const state = !source || source.status === 'pending' ? 'checking…' : down ? `down since ${formatClock(source.since)}: ${source.error}` : `${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms`;
+  return (
+    <Text wrap="truncate">
+      <Text color={down ? 'red' : source?.status === 'ok' ? 'green' : 'gray'}>{down ? '✖' : source?.status === 'ok' ? '✔' : '○'} </Text>
+      <Text bold>{fit(check.name, 12)}</Text>
+      <Text color={down ? 'red' : undefined}>{fit(state, Math.max(10, width - 14 - Math.min(40, check.url.length + 1)))}</Text>
+      <Text color="gray"> {cut(check.url, 40)}</Text>
+    </Text>
+  );
+}
+
+function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now }: HostsPaneProps) {
   const inner = width - 2;
-  const visible = Math.max(0, height - 3);
+  const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, height - 6)) : 0;
+  const visible = Math.max(0, height - 3 - checkLines);
   const top = scrollTop(cursor, rows.length, visible);
   const nameWidth = Math.min(18, Math.max(8, ...rows.map((r) => r.host.name.length + 2)));
   const figures = inner >= 60;
@@ -82,6 +98,16 @@ function HostsPaneView({ rows, total, width, height, focused, cursor, selected, 
           </Text>
         );
       })}
+      {checkLines > 0 ? (
+        <>
+          <Text bold color="gray">
+            {'  CHECK'}
+          </Text>
+          {checks.slice(0, checkLines - 1).map((row) => (
+            <CheckLine key={row.check.name} row={row} width={inner} />
+          ))}
+        </>
+      ) : null}
     </Frame>
   );
 }

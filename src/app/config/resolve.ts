@@ -5,6 +5,7 @@ import type { HostConfig, LogSourceConfig, Thresholds } from '../../services/mod
 
 export type { HostConfig, LogSourceConfig };
 import { buildKeymap, loadDefaultBindings, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
+import type { HttpCheckSpec } from '../../services/checks/http.js';
 import type { RawConfig, RawDatabase } from './schema.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
@@ -20,6 +21,7 @@ export const MIN_REFRESH_MS = 500;
 export const MAX_REFRESH_MS = 60_000;
 export const DEFAULT_HOLD_TICKS = 2;
 export const DEFAULT_LOG_BUFFER = 10_000;
+const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 
 
 export interface OpsConfig {
@@ -30,7 +32,7 @@ export interface OpsConfig {
   maxLineLength: number;
   hosts: HostConfig[];
   databases: Record<string, RawDatabase>;
-  checks: NonNullable<RawConfig['checks']>;
+  checks: HttpCheckSpec[];
   actions: NonNullable<RawConfig['actions']>;
   keymap: Keymap;
   /** The effective bindings, for the help overlay. */
@@ -83,7 +85,13 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     maxLineLength: raw.logs?.maxLineLength ?? 2000,
     hosts,
     databases: raw.databases ?? {},
-    checks: raw.checks ?? {},
+    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => ({
+      name,
+      url: c.http,
+      expect: c.expect,
+      host: c.host,
+      timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : refreshFrom(c.timeout),
+    })),
     actions: raw.actions ?? {},
     keymap,
     bindings,

@@ -112,9 +112,10 @@ const databaseSchema = z
   });
 
 const checkSchema = z.strictObject({
-  http: z.url(),
+  http: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
   expect: z.string().optional(),
   timeout: duration.optional(),
+  host: z.string().optional(),
 });
 
 const actionSchema = z.strictObject({
@@ -126,7 +127,7 @@ const actionSchema = z.strictObject({
 
 const keyList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 
-export const configSchema = z.strictObject({
+const baseConfigSchema = z.strictObject({
   refresh: duration.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   thresholds: thresholdsSchema.optional(),
@@ -136,6 +137,23 @@ export const configSchema = z.strictObject({
   checks: z.record(hostName, checkSchema).optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
+});
+
+/** Names that refer to a host must name one in `hosts:` (the default config has only `local`). */
+export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
+  const hosts = Object.keys(config.hosts ?? { local: true });
+  const known = `known hosts: ${hosts.join(', ')}`;
+  for (const [name, check] of Object.entries(config.checks ?? {})) {
+    if (check.host !== undefined && !hosts.includes(check.host)) ctx.addIssue({ code: 'custom', path: ['checks', name, 'host'], message: `no host "${check.host}" (${known})` });
+  }
+  for (const [name, db] of Object.entries(config.databases ?? {})) {
+    if (db.via !== undefined && !hosts.includes(db.via)) ctx.addIssue({ code: 'custom', path: ['databases', name, 'via'], message: `no host "${db.via}" (${known})` });
+  }
+  for (const [name, action] of Object.entries(config.actions ?? {})) {
+    (action.hosts ?? []).forEach((host, i) => {
+      if (!hosts.includes(host)) ctx.addIssue({ code: 'custom', path: ['actions', name, 'hosts', i], message: `no host "${host}" (${known})` });
+    });
+  }
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,54 @@
+// HTTP health checks (`curl /health` in every runbook): status, latency and an expected word in the body.
+import type { PollSource } from '../scheduler.js';
+
+export interface HttpCheckSpec {
+  name: string;
+  url: string;
+  /** Text the body must contain (e.g. "healthy"). */
+  expect?: string;
+  host?: string;
+  timeoutMs: number;
+}
+
+export interface CheckResult {
+  at: number;
+  status: number;
+  latencyMs: number;
+}
+
+const MAX_BODY = 64 * 1024;
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+  if (cause?.code === 'ENOTFOUND') return 'host not found';
+  if (cause?.code) return cause.code.toLowerCase().replace(/^e/, '');
+  return (error as Error).message;
+}
+
+export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Promise<CheckResult> {
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(spec.url, { signal, redirect: 'follow', headers: { 'user-agent': 'opsdeck' } });
+  } catch (error) {
+    if (signal.aborted) throw new Error(`no answer within ${spec.timeoutMs} ms`);
+    throw new Error(describeFetchError(error));
+  }
+  const body = (await response.text()).slice(0, MAX_BODY);
+  const latencyMs = performance.now() - started;
+  if (!response.ok) throw new Error(`HTTP ${response.status} in ${latencyMs.toFixed(0)} ms`);
+  if (spec.expect !== undefined && !body.includes(spec.expect)) throw new Error(`HTTP ${response.status} but the body lacks "${spec.expect}"`);
+  return { at: Date.now(), status: response.status, latencyMs };
+}
+
+export function httpCheckSource(spec: HttpCheckSpec): PollSource<CheckResult> {
+  return {
+    id: `check:${spec.name}`,
+    host: spec.host ?? '',
+    kind: 'check',
+    label: `check ${spec.name}`,
+    timeoutMs: spec.timeoutMs,
+    collect: (signal) => runHttpCheck(spec, signal),
+  };
+}
