@@ -44,6 +44,9 @@ export async function ensureTestUser(name = TEST_USER): Promise<{ uid: number; g
 }
 
 export async function keygen(path: string, type: 'ed25519' | 'rsa' | 'ecdsa' = 'ed25519'): Promise<string> {
+  // ssh-keygen asks before overwriting, and would wait for an answer forever.
+  await rm(path, { force: true });
+  await rm(`${path}.pub`, { force: true });
   await run('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'opsdeck-test', '-f', path]);
   return (await readFile(`${path}.pub`, 'utf8')).trim();
 }
@@ -137,16 +140,18 @@ export class Workspace {
   }
 
   /** The client's ssh config: one alias per host, then defaults that keep the real ~/.ssh out. */
-  async writeSshConfig(hosts: { alias: string; port: number; user: string; extra?: string[] }[]): Promise<void> {
+  async writeSshConfig(hosts: { alias: string; port: number; user: string; extra?: string[] }[], options: { identityFile?: boolean } = {}): Promise<void> {
     const lines: string[] = [];
     for (const host of hosts) lines.push(`Host ${host.alias}`, '  HostName 127.0.0.1', `  Port ${host.port}`, `  User ${host.user}`, ...(host.extra ?? []).map((l) => `  ${l}`));
-    lines.push('Host *', `  UserKnownHostsFile ${this.knownHosts}`, '  GlobalKnownHostsFile /dev/null', `  IdentityFile ${this.clientKey}`, '  IdentityAgent none', '  HashKnownHosts no');
+    lines.push('Host *', `  UserKnownHostsFile ${this.knownHosts}`, '  GlobalKnownHostsFile /dev/null', '  IdentityAgent none', '  HashKnownHosts no');
+    if (options.identityFile ?? true) lines.push(`  IdentityFile ${this.clientKey}`);
+    else lines.push(`  IdentityFile ${join(this.dir, 'no-such-key')}`);
     await writeFile(this.sshConfig, `${lines.join('\n')}\n`);
   }
 
   /** Files the host's current key under [127.0.0.1]:port, as a previous `ssh` would have. */
-  async trust(host: SshdHost): Promise<void> {
-    await appendFile(this.knownHosts, `[127.0.0.1]:${host.port} ${host.hostPub}\n`);
+  async trust(host: SshdHost, pub = host.hostPub): Promise<void> {
+    await appendFile(this.knownHosts, `[127.0.0.1]:${host.port} ${pub}\n`);
   }
 
   async cleanup(): Promise<void> {
@@ -154,13 +159,20 @@ export class Workspace {
   }
 }
 
+type KeyType = 'ed25519' | 'rsa' | 'ecdsa';
+
 export interface SshdOptions {
-  /** Lines added to sshd_config. */
+  /** Lines added to sshd_config (after the harness's own: sshd keeps the first value of a keyword). */
   extra?: string[];
-  keyType?: 'ed25519' | 'rsa' | 'ecdsa';
+  /** Host key types the server has; the first is `hostPub`. Default: ed25519 only. */
+  keyTypes?: KeyType[];
+  /** authorized_keys content instead of the workspace's client key. */
+  authorizedKeys?: string;
 }
 
 export class SshdHost {
+  /** `type base64` of each host key, by type; `hostPub` is the first. */
+  hostPubs: Partial<Record<KeyType, string>> = {};
   hostPub = '';
   private process: ChildProcess | undefined;
   private log = '';
@@ -177,7 +189,7 @@ export class SshdHost {
     await mkdir(dir, { recursive: true });
     await chmod(dir, 0o755);
     await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-    await writeFile(join(dir, 'authorized_keys'), `${workspace.clientPub}\n`, { mode: 0o644 });
+    await writeFile(join(dir, 'authorized_keys'), options.authorizedKeys ?? `${workspace.clientPub}\n`, { mode: 0o644 });
     for (let attempt = 0; ; attempt++) {
       const host = new SshdHost(dir, await freePort(), options);
       await host.newHostKey();
@@ -190,8 +202,30 @@ export class SshdHost {
     }
   }
 
+  /** The public key file of the current first host key, for ssh-keygen -l. */
   get hostKeyPub(): string {
-    return join(this.dir, `ssh_host_key_${this.keyGeneration}.pub`);
+    return `${this.keyPath(this.keyTypes[0]!)}.pub`;
+  }
+
+  private get keyTypes(): KeyType[] {
+    return this.options.keyTypes ?? ['ed25519'];
+  }
+
+  private keyPath(type: KeyType): string {
+    return join(this.dir, `ssh_host_${type}_key_${this.keyGeneration}`);
+  }
+
+  /** Stops (SIGSTOP) or resumes (SIGCONT) the server and its sessions: a hung host, a silent network. */
+  async signalAll(signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+    const pid = this.process?.pid;
+    if (!pid) return;
+    for (const target of [pid, ...(await descendants(pid))]) {
+      try {
+        process.kill(target, signal);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   }
 
   get pid(): number | undefined {
@@ -237,15 +271,16 @@ export class SshdHost {
 
   private async newHostKey(): Promise<void> {
     this.keyGeneration++;
-    const path = join(this.dir, `ssh_host_key_${this.keyGeneration}`);
-    this.hostPub = (await keygen(path, this.options.keyType ?? 'ed25519')).split(' ').slice(0, 2).join(' ');
+    this.hostPubs = {};
+    for (const type of this.keyTypes) this.hostPubs[type] = (await keygen(this.keyPath(type), type)).split(' ').slice(0, 2).join(' ');
+    this.hostPub = this.hostPubs[this.keyTypes[0]!]!;
   }
 
   private async launch(): Promise<void> {
     const config = [
       `Port ${this.port}`,
       'ListenAddress 127.0.0.1',
-      `HostKey ${join(this.dir, `ssh_host_key_${this.keyGeneration}`)}`,
+      ...this.keyTypes.map((type) => `HostKey ${this.keyPath(type)}`),
       'PidFile none',
       `AuthorizedKeysFile ${join(this.dir, 'authorized_keys')}`,
       'StrictModes no',
@@ -262,6 +297,7 @@ export class SshdHost {
     await writeFile(file, `${config.join('\n')}\n`);
     const child = spawn(SSHD, ['-D', '-e', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.process = child;
+    this.log = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       this.log = (this.log + chunk.toString()).slice(-64 * 1024);
     });
