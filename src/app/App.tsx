@@ -160,7 +160,10 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const zoomed = useOps((s) => s.ui.zoomed);
   const overlay = useOps((s) => s.ui.overlay);
   // Checks are listed under the hosts, so they count towards the Hosts pane's height.
-  const hostCount = useOps((s) => s.data.hostOrder.length + Object.keys(s.data.checks).length);
+  const hostCount = useOps((s) => {
+    const checks = Object.keys(s.data.checks).length;
+    return s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
+  });
   const layout = computeLayout(columns, rows, focus, zoomed, hostCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);

@@ -47,23 +47,27 @@ function CheckLine({ row, width }: { row: CheckRow; width: number }) {
   const { check, source } = row;
   const down = source?.status === 'error' || source?.status === 'stale';
   const state = !source || source.status === 'pending' ? 'checking…' : down ? `down since ${formatClock(source.since)}: ${source.error}` : `${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms`;
+  // The state matters more than the URL: the URL only gets the room left on a wide pane.
+  const urlWidth = width >= 90 ? Math.min(40, check.url.length) : 0;
   return (
     <Text wrap="truncate">
       <Text color={down ? 'red' : source?.status === 'ok' ? 'green' : 'gray'}>{down ? '✖' : source?.status === 'ok' ? '✔' : '○'} </Text>
       <Text bold>{fit(check.name, 12)}</Text>
-      <Text color={down ? 'red' : undefined}>{fit(state, Math.max(10, width - 14 - Math.min(40, check.url.length + 1)))}</Text>
-      <Text color="gray"> {cut(check.url, 40)}</Text>
+      <Text color={down ? 'red' : undefined}>{fit(state, Math.max(10, width - 14 - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
+      {urlWidth > 0 ? <Text color="gray"> {cut(check.url, urlWidth)}</Text> : null}
     </Text>
   );
 }
 
 function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now }: HostsPaneProps) {
   const inner = width - 2;
-  const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, height - 6)) : 0;
-  const visible = Math.max(0, height - 3 - checkLines);
+  // Checks get their rows after at least one host row; a header line introduces them.
+  const body = Math.max(0, height - 3);
+  const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
+  const visible = Math.max(0, body - checkLines);
   const top = scrollTop(cursor, rows.length, visible);
   const nameWidth = Math.min(18, Math.max(8, ...rows.map((r) => r.host.name.length + 2)));
-  const figures = inner >= 60;
+  const figures = inner >= 50;
   const statusWidth = Math.max(6, inner - nameWidth - 2 - (figures ? 6 * 3 + 7 : 0) - 7);
   const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
   return (

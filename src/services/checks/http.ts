@@ -18,12 +18,15 @@ export interface CheckResult {
 
 const MAX_BODY = 64 * 1024;
 
+/** fetch says only "fetch failed"; the reason an operator needs is in its cause. */
 function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
-  if (cause?.code === 'ENOTFOUND') return 'host not found';
-  if (cause?.code) return cause.code.toLowerCase().replace(/^e/, '');
-  return (error as Error).message;
+  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'host not found';
+  if (code === 'ECONNRESET') return 'connection reset';
+  if (code) return code;
+  return cause?.message ?? (error as Error).message;
 }
 
 export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Promise<CheckResult> {
