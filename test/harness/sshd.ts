@@ -168,6 +168,8 @@ export interface SshdOptions {
   keyTypes?: KeyType[];
   /** authorized_keys content instead of the workspace's client key. */
   authorizedKeys?: string;
+  /** A given port (a host that comes up where opsdeck already looks) instead of a free one. */
+  port?: number;
 }
 
 export class SshdHost {
@@ -191,13 +193,14 @@ export class SshdHost {
     await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
     await writeFile(join(dir, 'authorized_keys'), options.authorizedKeys ?? `${workspace.clientPub}\n`, { mode: 0o644 });
     for (let attempt = 0; ; attempt++) {
-      const host = new SshdHost(dir, await freePort(), options);
+      const host = new SshdHost(dir, options.port ?? (await freePort()), options);
       await host.newHostKey();
       try {
         await host.launch();
         return host;
       } catch (error) {
-        if (attempt >= 3) throw error;
+        // A free port can be taken between the check and sshd's bind: try another.
+        if (attempt >= 3 || options.port) throw error;
       }
     }
   }
