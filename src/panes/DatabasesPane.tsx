@@ -1,0 +1,394 @@
+// Databases, dense like pg_activity: per database a header of key figures coloured by level, who
+// blocks whom, then its busiest queries (the cursor row is the one cancel/terminate act on).
+import { memo, type ReactNode } from 'react';
+import { Text } from 'ink';
+import stringWidth from 'string-width';
+import { formatClock, formatDuration } from '../services/duration.js';
+import type { Level } from '../services/model.js';
+import { databaseLevels, type DatabaseLevels } from '../services/db/levels.js';
+import type { DatabaseView, MysqlSample, PostgresSample, RedisSample } from '../services/db/types.js';
+import { Frame } from './Frame.js';
+import { cut as cutText, fit, fitRight, formatBytes, LEVEL_COLOR } from './format.js';
+
+export interface DatabasesPaneProps {
+  databases: DatabaseView[];
+  width: number;
+  height: number;
+  focused: boolean;
+  /** Index into databaseRows(databases, filter). */
+  cursor: number;
+  filter: string;
+  /** For "since" and ages; default Date.now(). */
+  now?: number;
+}
+
+/** A selectable row: one backend of one database, what cancel and terminate act on. */
+export interface DatabaseRow {
+  database: string;
+  kind: DatabaseView['kind'];
+  pid: number;
+  user: string;
+  db: string;
+  durationSec: number;
+  state: string;
+  wait: string;
+  query: string;
+  blockedBy: number[];
+}
+
+function textFilter(filter: string): (text: string) => boolean {
+  const invert = filter.startsWith('!');
+  const needle = (invert ? filter.slice(1) : filter).toLowerCase();
+  return (text) => needle === '' || text.toLowerCase().includes(needle) !== invert;
+}
+
+function rowsOf(view: DatabaseView): DatabaseRow[] {
+  const sample = view.status === 'ok' ? view.sample : undefined;
+  if (sample?.kind === 'postgres') {
+    return sample.queries.map((q) => ({
+      database: view.name,
+      kind: view.kind,
+      pid: q.pid,
+      user: q.user,
+      db: q.database,
+      durationSec: q.durationSec,
+      state: q.state,
+      wait: q.waitEvent ? `${q.waitEventType}:${q.waitEvent}` : '',
+      query: q.query,
+      blockedBy: q.blockedBy,
+    }));
+  }
+  if (sample?.kind === 'mysql') {
+    return sample.processes.map((p) => ({
+      database: view.name,
+      kind: view.kind,
+      pid: p.id,
+      user: p.user,
+      db: p.db,
+      durationSec: p.timeSec,
+      state: p.command === 'Query' ? 'query' : p.command.toLowerCase(),
+      wait: p.state,
+      query: p.query,
+      blockedBy: p.blockedBy,
+    }));
+  }
+  return [];
+}
+
+function nameMatches(view: DatabaseView, match: (text: string) => boolean): boolean {
+  return match(`${view.name} ${view.kind} ${view.target}`);
+}
+
+/** The selectable rows in drawing order, filtered: the app maps the cursor to a pid with it. */
+export function databaseRows(databases: readonly DatabaseView[], filter: string): DatabaseRow[] {
+  const match = textFilter(filter);
+  return databases.flatMap((view) => {
+    const rows = rowsOf(view);
+    return filter === '' || nameMatches(view, match) ? rows : rows.filter((r) => match(`${r.user} ${r.db} ${r.state} ${r.wait} ${r.query} ${r.pid}`));
+  });
+}
+
+interface Segment {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+}
+
+interface Line {
+  key: string;
+  segments: Segment[];
+  /** Index into databaseRows when the line is a selectable row. */
+  row?: number;
+}
+
+const compact = (n: number | undefined, digits = 0): string => {
+  if (n === undefined || !Number.isFinite(n)) return '–';
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
+  if (Math.abs(n) >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(Number.isInteger(n) ? 0 : n < 10 ? Math.max(digits, 1) : digits);
+};
+const pct = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(1)}%`);
+const secs = (n: number | undefined) => (n === undefined ? '–' : formatDuration(n * 1000));
+const levelColor = (level: Level | undefined) => (level ? LEVEL_COLOR[level] : undefined);
+const countColor = (n: number | undefined, bad: Level = 'warn') => (n !== undefined && n > 0 ? LEVEL_COLOR[bad] : undefined);
+
+function figure(label: string, value: string, color?: string): Segment[] {
+  return [{ text: `  ${label} `, dim: true }, { text: value, color }];
+}
+
+function postgresFigures(s: PostgresSample, levels: DatabaseLevels): Segment[] {
+  const size = s.databases.reduce((sum, d) => sum + d.sizeBytes, 0);
+  const lag =
+    s.replication.role === 'standby'
+      ? figure('standby lag', secs(s.replicationLagSec), levelColor(levels.replicationLag))
+      : s.replication.replicas.length > 0
+        ? figure(`${s.replication.replicas.length} replica lag`, secs(s.replicationLagSec), levelColor(levels.replicationLag))
+        : [];
+  return [
+    ...figure('conn', `${s.connections.total}/${s.connections.max}`, levelColor(levels.connections)),
+    ...figure('tps', compact(s.tps)),
+    ...figure('hit', pct(s.cacheHitPercent), levelColor(levels.cacheHit)),
+    ...figure('idle-tx', s.idleInTransaction.count > 0 ? `${s.idleInTransaction.count} (${secs(s.idleInTransaction.longestSec)})` : '0', countColor(s.idleInTransaction.count)),
+    ...(s.blocking.length > 0 ? figure('blocked', String(new Set(s.blocking.map((b) => b.blocked.pid)).size), LEVEL_COLOR.crit) : []),
+    ...lag,
+    ...figure('deadlocks', `+${compact(s.deadlocksSinceLast)}`, countColor(s.deadlocksSinceLast, 'crit')),
+    ...figure('tmp', `+${compact(s.tempFilesSinceLast)}`, countColor(s.tempFilesSinceLast)),
+    ...(size > 0 ? figure('size', formatBytes(size)) : []),
+  ];
+}
+
+function mysqlFigures(s: MysqlSample, levels: DatabaseLevels): Segment[] {
+  const r = s.replica;
+  const replica = r
+    ? r.ioRunning !== 'Yes' || r.sqlRunning !== 'Yes'
+      ? figure('replica', `io ${r.ioRunning} sql ${r.sqlRunning}${r.lastError ? `: ${r.lastError}` : ''}`, LEVEL_COLOR.crit)
+      : figure('replica lag', secs(s.replicationLagSec), levelColor(levels.replicationLag))
+    : [];
+  return [
+    ...figure('thr', `${s.threads.connected}/${s.threads.max}`, levelColor(levels.connections)),
+    ...figure('run', String(s.threads.running)),
+    ...figure('qps', compact(s.qps)),
+    ...figure('slow', `+${compact(s.slowSinceLast)}`, countColor(s.slowSinceLast)),
+    ...figure('bp hit', pct(s.bufferPoolHitPercent), levelColor(levels.cacheHit)),
+    ...(s.lockWaits.length > 0 ? figure('lock waits', String(s.lockWaits.length), LEVEL_COLOR.crit) : []),
+    ...replica,
+    ...(s.readOnly ? [{ text: '  read-only', color: 'yellow' }] : []),
+  ];
+}
+
+function redisFigures(s: RedisSample, levels: DatabaseLevels, now: number): Segment[] {
+  const m = s.memory;
+  const memory = m.max > 0 ? `${formatBytes(m.used)}/${formatBytes(m.max)} ${pct(m.usedPercent)}` : formatBytes(m.used);
+  const rep = s.replication;
+  const role =
+    rep.role === 'master'
+      ? rep.replicas.length > 0
+        ? figure(`master, ${rep.replicas.length} replica lag`, `${secs(s.replicationLagSec)} ${formatBytes(Math.max(...rep.replicas.map((x) => x.lagBytes)))}`, levelColor(levels.replicationLag))
+        : []
+      : figure(`replica of ${rep.master}`, rep.linkStatus === 'up' ? `up, ${secs(s.replicationLagSec)}` : `link ${rep.linkStatus}`, rep.linkStatus === 'up' ? levelColor(levels.replicationLag) : LEVEL_COLOR.crit);
+  const saveAge = s.persistence.lastSaveAt > 0 ? formatDuration(Math.max(0, now - s.persistence.lastSaveAt)) : '–';
+  return [
+    ...figure('ping', `${s.pingMs.toFixed(s.pingMs < 10 ? 1 : 0)}ms`),
+    ...figure('mem', memory, levelColor(levels.memory)),
+    ...figure('frag', m.fragmentation.toFixed(2), m.fragmentation > 1.5 ? LEVEL_COLOR.warn : undefined),
+    ...figure('ops', `${compact(s.opsPerSec)}/s`),
+    ...figure('cli', String(s.clients.connected)),
+    ...figure('blk', String(s.clients.blocked), countColor(s.clients.blocked)),
+    ...figure('hit', pct(s.hitPercent)),
+    ...figure('evict', `${compact(s.evictedPerSec)}/s`, countColor(s.evictedPerSec)),
+    ...figure('exp', `${compact(s.expiredPerSec)}/s`),
+    ...role,
+    ...figure('save', `${s.persistence.lastSaveOk ? 'ok' : 'FAILED'} ${saveAge}`, s.persistence.lastSaveOk ? undefined : LEVEL_COLOR.crit),
+  ];
+}
+
+const MAX_HEADER_LINES = 3;
+
+/**
+ * The header's figures packed onto as few lines as the width allows (at most three; a narrow pane
+ * cuts the rest). A figure is a label segment followed by its value, and is never split.
+ */
+function packFigures(key: string, head: Segment[], figures: Segment[], width: number): Line[] {
+  const groups: Segment[][] = [];
+  for (let i = 0; i < figures.length; i += 2) groups.push(figures.slice(i, i + 2));
+  const lines: Segment[][] = [[...head]];
+  const widthOf = (segments: Segment[]) => segments.reduce((sum, seg) => sum + stringWidth(seg.text), 0);
+  for (const group of groups) {
+    const current = lines[lines.length - 1]!;
+    if (widthOf(current) + widthOf(group) <= width || lines.length >= MAX_HEADER_LINES || current.length === 0) {
+      current.push(...group);
+    } else {
+      lines.push([{ text: '  ' }, ...group]);
+    }
+  }
+  return lines.map((segments, i) => ({ key: i === 0 ? key : `${key}${i}`, segments }));
+}
+
+const KIND_LABEL = { postgres: 'pg', mysql: 'my', redis: 'redis' } as const;
+
+function headerLines(view: DatabaseView, now: number, width: number): Line[] {
+  const name: Segment = { text: view.name, bold: true };
+  if (view.status === 'pending') return [{ key: `${view.name}:h`, segments: [{ text: '… ', dim: true }, name, { text: `  ${view.target}  collecting…`, dim: true }] }];
+  if (view.status !== 'ok' || !view.sample) {
+    const stale = view.status === 'stale';
+    const color = stale ? LEVEL_COLOR.warn : LEVEL_COLOR.crit;
+    const lines: Line[] = [
+      {
+        key: `${view.name}:h`,
+        segments: [
+          { text: stale ? '⚠ ' : '✖ ', color },
+          name,
+          { text: `  ${view.target}  `, dim: true },
+          { text: `${stale ? 'stale' : 'down'} since ${formatClock(view.since)} (${formatDuration(Math.max(0, now - view.since))})${view.error ? `: ${view.error}` : ''}`, color },
+        ],
+      },
+    ];
+    if (view.hint) lines.push({ key: `${view.name}:hint`, segments: [{ text: `  ${view.hint}`, dim: true }] });
+    return lines;
+  }
+  const sample = view.sample;
+  const levels = databaseLevels(sample, view.thresholds);
+  const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
+  const figures = sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now);
+  const lines = packFigures(`${view.name}:h`, [{ text: '● ', color: LEVEL_COLOR[levels.overall] }, name, { text: ` ${version}`, dim: true }], figures, width);
+  if (sample.kind === 'redis' && sample.keyspace.length > 0) {
+    lines.push({
+      key: `${view.name}:keys`,
+      segments: [{ text: '  keyspace ', dim: true }, { text: sample.keyspace.map((k) => `db${k.db} ${compact(k.keys)} keys${k.expires > 0 ? ` (${compact(k.expires)} exp)` : ''}`).join('  ') }],
+    });
+  }
+  if (sample.kind === 'mysql' && sample.replicaNote) lines.push({ key: `${view.name}:note`, segments: [{ text: `  ${sample.replicaNote}`, dim: true }] });
+  return lines;
+}
+
+/** One line per blocker: what it is doing and whom it holds up (with how long they have waited). */
+function chainLines(view: DatabaseView): Line[] {
+  const sample = view.status === 'ok' ? view.sample : undefined;
+  const pairs: { blocker: number; blockerText: string; blocked: number; waitSec: number }[] = [];
+  if (sample?.kind === 'postgres') {
+    for (const b of sample.blocking) {
+      pairs.push({ blocker: b.blocker.pid, blockerText: `${b.blocker.user} ${b.blocker.state} ${secs(b.blocker.durationSec)}`, blocked: b.blocked.pid, waitSec: b.blocked.durationSec });
+    }
+  } else if (sample?.kind === 'mysql') {
+    const byId = new Map(sample.processes.map((p) => [p.id, p]));
+    for (const w of sample.lockWaits) {
+      const p = byId.get(w.blockingId);
+      pairs.push({ blocker: w.blockingId, blockerText: p ? `${p.user} ${p.command.toLowerCase()} ${secs(p.timeSec)}` : w.blockingQuery ? 'running' : 'idle in transaction', blocked: w.blockedId, waitSec: w.waitSec });
+    }
+  }
+  const blockers = [...new Set(pairs.map((p) => p.blocker))];
+  return blockers.map((pid) => {
+    const mine = pairs.filter((p) => p.blocker === pid);
+    return {
+      key: `${view.name}:chain:${pid}`,
+      segments: [
+        { text: '  ⛓ ', color: LEVEL_COLOR.crit },
+        { text: String(pid), bold: true, color: LEVEL_COLOR.crit },
+        { text: ` (${mine[0]?.blockerText ?? ''}) blocks `, color: LEVEL_COLOR.crit },
+        { text: mine.map((p) => `${p.blocked} (${secs(p.waitSec)})`).join(', '), color: LEVEL_COLOR.crit },
+      ],
+    };
+  });
+}
+
+interface Columns {
+  pid: number;
+  user: number;
+  db: number;
+  duration: number;
+  state: number;
+  wait: number;
+}
+
+function columnsFor(inner: number): Columns {
+  const wide = inner >= 110;
+  return { pid: 8, user: wide ? 12 : 9, db: wide ? 12 : 9, duration: 8, state: wide ? 13 : 10, wait: wide ? 20 : 14 };
+}
+
+/** A column's text and the space after it. */
+const cell = (text: string, width: number) => `${fit(text, width - 1)} `;
+
+function durationColor(seconds: number): string | undefined {
+  if (seconds >= 60) return LEVEL_COLOR.crit;
+  if (seconds >= 5) return LEVEL_COLOR.warn;
+  return undefined;
+}
+
+function rowLine(row: DatabaseRow, index: number, c: Columns): Line {
+  const blocked = row.blockedBy.length > 0;
+  const idleTx = row.state.startsWith('idle in transaction');
+  return {
+    key: `${row.database}:${row.pid}`,
+    row: index,
+    segments: [
+      { text: fitRight(String(row.pid), c.pid - 1) + ' ' },
+      { text: cell(row.user, c.user) },
+      { text: cell(row.db, c.db), dim: true },
+      { text: fitRight(secs(row.durationSec), c.duration - 1) + ' ', color: durationColor(row.durationSec) },
+      { text: cell(row.state.replace('idle in transaction', 'idle in tx'), c.state), color: idleTx ? LEVEL_COLOR.warn : undefined },
+      blocked ? { text: cell(`⧗ by ${row.blockedBy.join(',')}`, c.wait), color: LEVEL_COLOR.crit } : { text: cell(row.wait, c.wait), dim: true },
+      { text: row.query },
+    ],
+  };
+}
+
+function buildLines(databases: readonly DatabaseView[], filter: string, now: number, c: Columns, width: number): Line[] {
+  const match = textFilter(filter);
+  const lines: Line[] = [];
+  let index = 0;
+  for (const view of databases) {
+    const all = rowsOf(view);
+    const rows = filter === '' || nameMatches(view, match) ? all : all.filter((r) => match(`${r.user} ${r.db} ${r.state} ${r.wait} ${r.query} ${r.pid}`));
+    if (filter !== '' && rows.length === 0 && !nameMatches(view, match)) continue;
+    lines.push(...headerLines(view, now, width), ...chainLines(view));
+    for (const row of rows) lines.push(rowLine(row, index++, c));
+  }
+  return lines;
+}
+
+/** Segments cut to `width` columns, the last visible one ending in '…' when something was cut. */
+function cutSegments(segments: Segment[], width: number): Segment[] {
+  const out: Segment[] = [];
+  let used = 0;
+  for (const segment of segments) {
+    const w = stringWidth(segment.text);
+    if (used + w <= width) {
+      out.push(segment);
+      used += w;
+      continue;
+    }
+    let text = '';
+    for (const char of segment.text) {
+      if (used + stringWidth(text + char) > width - 1) break;
+      text += char;
+    }
+    out.push({ ...segment, text: `${text}…` });
+    break;
+  }
+  return out;
+}
+
+function renderLine(line: Line, width: number, inverse: boolean): ReactNode {
+  return (
+    <Text key={line.key} wrap="truncate" inverse={inverse}>
+      {cutSegments(line.segments, width).map((s, i) => (
+        <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim}>
+          {s.text}
+        </Text>
+      ))}
+    </Text>
+  );
+}
+
+function DatabasesPaneView({ databases, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
+  const inner = Math.max(0, width - 2);
+  const rows = Math.max(0, height - 2);
+  const columns = columnsFor(inner);
+  const lines = buildLines(databases, filter, now, columns, inner);
+  const selectable = lines.filter((l) => l.row !== undefined).length;
+  const info = `${filter ? `/${filter} ` : ''}${databases.length} db${selectable > 0 ? ` · ${selectable} busy` : ''}`;
+  const hasRows = selectable > 0;
+  const body = Math.max(0, rows - (hasRows ? 1 : 0));
+  const cursorLine = lines.findIndex((l) => l.row === cursor);
+  // Keep the cursor row in view, and as much of what is above it (its database's header) as fits.
+  const top = lines.length <= body || cursorLine < 0 ? 0 : Math.max(0, Math.min(cursorLine - Math.floor(body / 2), lines.length - body));
+  return (
+    <Frame title="Databases" info={info} focused={focused} width={width} height={height}>
+      {hasRows && rows > 0 ? (
+        <Text bold color="gray" wrap="truncate">
+          {fit(
+            `${fitRight('PID', columns.pid - 1)} ${cell('USER', columns.user)}${cell('DB', columns.db)}${fitRight('TIME', columns.duration - 1)} ${cell('STATE', columns.state)}${cell('WAIT', columns.wait)}QUERY`,
+            inner,
+          )}
+        </Text>
+      ) : null}
+      {databases.length === 0 && rows > 0 ? <Text color="gray" wrap="truncate">{cutText('no database configured or found on this machine: add databases: to the config', inner)}</Text> : null}
+      {databases.length > 0 && lines.length === 0 && rows > 0 ? <Text color="gray" wrap="truncate">{cutText(`nothing matches "${filter}" (Esc clears)`, inner)}</Text> : null}
+      {lines.slice(top, top + body).map((line) => renderLine(line, inner, focused && line.row === cursor))}
+    </Frame>
+  );
+}
+
+export const DatabasesPane = memo(DatabasesPaneView);
