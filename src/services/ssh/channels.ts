@@ -35,8 +35,11 @@ export class ChannelSlots {
     return this.queue.length;
   }
 
-  /** Resolves with a release function once a slot is free; rejects if the signal aborts or the connection goes. */
-  acquire(kind: Kind, signal?: AbortSignal): Promise<() => void> {
+  /**
+   * Resolves with a release function once a slot is free; rejects if the signal aborts or the
+   * connection goes. `onQueued` is called when the slot is not free at once.
+   */
+  acquire(kind: Kind, signal?: AbortSignal, onQueued?: () => void): Promise<() => void> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise((resolve, reject) => {
@@ -59,6 +62,7 @@ export class ChannelSlots {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.dispatch();
+      if (this.queue.includes(waiter)) onQueued?.();
     });
   }
 

@@ -209,10 +209,17 @@ export class SshConnection {
     return runOnChannel(live.client, script, deadline, maxStdout, release);
   }
 
-  /** A channel for a long-running command (a log follower); its slot is held until the channel closes. */
-  async openFollower(script: string, signal?: AbortSignal): Promise<{ channel: ClientChannel; generation: number }> {
-    const live = await this.ready(signal);
-    const release = await live.slots.acquire('follow', signal);
+  get followerLimit(): number {
+    return this.settings.followerChannels;
+  }
+
+  /**
+   * A channel for a long-running command (a log follower); its slot is held until the channel
+   * closes. `onQueued` is told when every follower channel is taken and this one has to wait.
+   */
+  async openFollower(script: string, onQueued?: () => void): Promise<{ channel: ClientChannel; generation: number }> {
+    const live = await this.ready();
+    const release = await live.slots.acquire('follow', undefined, onQueued);
     let channel: ClientChannel;
     try {
       channel = await openChannel(live.client, script);

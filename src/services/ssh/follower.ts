@@ -136,9 +136,11 @@ export class SshLogFollower implements LogStream {
       return;
     }
     this.opening = true;
+    const queued = (): void =>
+      this.handlers?.state('error', `${this.host}: waiting for a channel (at most ${this.connection.followerLimit} log followers per host, below sshd's MaxSessions)`);
     let opened: Awaited<ReturnType<SshConnection['openFollower']>>;
     try {
-      opened = await this.connection.openFollower(script);
+      opened = await this.connection.openFollower(script, queued);
     } catch (error) {
       this.opening = false;
       if (this.stopped) return;

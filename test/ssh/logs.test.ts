@@ -1,0 +1,192 @@
+// Issue 3, acceptance 5 and the follower's life on the host: a 10 MB burst stays bounded, a stopped
+// follower leaves nothing running remotely, followers and probes share one connection within the
+// server's default MaxSessions, and a follower that ends by itself says so and restarts.
+import { appendFile, mkdir, open, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { LogBuffer } from '../../src/services/logs/buffer.js';
+import type { LogStream } from '../../src/services/logs/stream.js';
+import { shJoin } from '../../src/services/shell-quote.js';
+import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
+import { SshConnection } from '../../src/services/ssh/connection.js';
+import { followerScript, SshLogFollower, systemLogScript } from '../../src/services/ssh/follower.js';
+import { resolveTarget } from '../../src/services/ssh/target.js';
+import { sshHost, waitFor } from '../harness/hosts.js';
+import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
+
+let workspace: Workspace;
+let host: SshdHost;
+let user: string;
+let logDir: string;
+let adapter: SshHostAdapter;
+
+beforeAll(async () => {
+  user = (await ensureTestUser()).name;
+  workspace = await Workspace.create();
+  // Default sshd settings: MaxSessions 10.
+  host = await SshdHost.start(workspace, 'logs');
+  await workspace.trust(host);
+  await workspace.writeSshConfig([{ alias: 'logs', port: host.port, user }]);
+  logDir = join(host.dir, 'logs');
+  await mkdir(logDir, { mode: 0o755 });
+  adapter = new SshHostAdapter({ sshConfig: workspace.sshConfig, agent: false, backoff: { initialMs: 100, maxMs: 500 } });
+});
+afterAll(async () => {
+  adapter?.close();
+  await host?.stop();
+  await workspace?.cleanup();
+});
+
+interface Recorded {
+  lines: string[];
+  marks: string[];
+  states: { status: string; error?: string }[];
+}
+
+function record(stream: LogStream): Recorded {
+  const recorded: Recorded = { lines: [], marks: [], states: [] };
+  stream.start({
+    line: (text) => recorded.lines.push(text),
+    mark: (text) => recorded.marks.push(text),
+    state: (status, error) => recorded.states.push({ status, error }),
+  });
+  return recorded;
+}
+
+async function logFile(name: string, content = ''): Promise<string> {
+  const path = join(logDir, name);
+  await writeFile(path, content, { mode: 0o644 });
+  return path;
+}
+
+function connection(): SshConnection {
+  const conn = new SshConnection('logs', 'logs', (spec) => resolveTarget(spec, { ssh: 'ssh', configFile: workspace.sshConfig, home: workspace.dir, agent: false }), {
+    connectTimeoutMs: 5000,
+    keepaliveIntervalMs: 5000,
+    keepaliveCountMax: 3,
+    maxChannels: 8,
+    followerChannels: 6,
+    execTimeoutMs: 10_000,
+    backoff: { initialMs: 100, maxMs: 500 },
+    authRetryMs: 60_000,
+    extraKnownHosts: [],
+    identityFiles: [],
+    acceptNew: false,
+  });
+  conn.start();
+  return conn;
+}
+
+describe('remote log followers', () => {
+  test('a 10 MB burst reaches the buffer whole and leaves memory bounded by the buffer, not the burst', async () => {
+    const path = await logFile('burst.log');
+    const watch = await adapter.watch(sshHost('logs', 'logs', { logs: [{ kind: 'file', path, label: 'burst' }] }), { timeoutMs: 5000 });
+    const buffer = new LogBuffer(10_000, 2000);
+    let last = '';
+    const stream = watch.logStreams[0]!;
+    stream.start({ line: (text) => ((last = text), buffer.append(text)), mark: () => {}, state: () => {} });
+    await waitFor('follower running', async () => (await processesMatching(path)).length > 0);
+
+    const baseline = process.memoryUsage().heapUsed;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
+    const lines = 100_000;
+    const file = await open(path, 'a');
+    const chunk: string[] = [];
+    for (let i = 1; i <= lines; i++) {
+      chunk.push(`2026-11-23T12:00:00 burst line ${String(i).padStart(7, '0')} ${'x'.repeat(66)}`);
+      if (chunk.length === 5000) await file.write(`${chunk.splice(0).join('\n')}\n`);
+    }
+    await file.close();
+    await waitFor('last burst line', () => last.includes(`burst line ${String(lines).padStart(7, '0')}`), 60_000);
+    clearInterval(sampler);
+    stream.stop();
+
+    expect(buffer.size).toBe(10_000);
+    expect(buffer.takeSnapshot()!.at(-1)!.text).toContain(`burst line ${String(lines).padStart(7, '0')}`);
+    // 10 MB went through; the heap never held more than a fraction of it at once.
+    expect(peak - baseline).toBeLessThan(48 * 1024 * 1024);
+  });
+
+  test('a line that never ends is cut, and the lines after it still arrive', async () => {
+    const path = await logFile('long.log');
+    const watch = await adapter.watch(sshHost('logs', 'logs', { logs: [{ kind: 'file', path, label: 'long' }] }), { timeoutMs: 5000 });
+    const recorded = record(watch.logStreams[0]!);
+    await waitFor('follower running', async () => (await processesMatching(path)).length > 0);
+    await appendFile(path, `${'y'.repeat(3 * 1024 * 1024)}\nafter the long one\n`);
+    await waitFor('line after the long one', () => recorded.lines.includes('after the long one'));
+    watch.logStreams[0]!.stop();
+    expect(Math.max(...recorded.lines.map((l) => l.length))).toBeLessThanOrEqual(128 * 1024);
+  });
+
+  test('stopping a follower ends tail on the host; so does closing the adapter', async () => {
+    const path = await logFile('stop.log', 'one\n');
+    const watch = await adapter.watch(sshHost('logs', 'logs', { logs: [{ kind: 'file', path, label: 'stop' }] }), { timeoutMs: 5000 });
+    const recorded = record(watch.logStreams[0]!);
+    await waitFor('first line', () => recorded.lines.includes('one'));
+    expect((await processesMatching(`tail -F -n 200 -- ${path}`)).length).toBe(1);
+    watch.logStreams[0]!.stop();
+    await waitFor('remote tail gone after stop', async () => (await processesMatching(path)).length === 0, 5000);
+
+    const path2 = await logFile('close.log', 'two\n');
+    const other = new SshHostAdapter({ sshConfig: workspace.sshConfig, agent: false });
+    const watch2 = await other.watch(sshHost('logs', 'logs', { logs: [{ kind: 'file', path: path2, label: 'close' }] }), { timeoutMs: 5000 });
+    const recorded2 = record(watch2.logStreams[0]!);
+    await waitFor('first line', () => recorded2.lines.includes('two'));
+    other.close();
+    await waitFor('remote tail gone after close', async () => (await processesMatching(path2)).length === 0, 5000);
+  });
+
+  test('six followers and twenty concurrent probes share one connection under the default MaxSessions', async () => {
+    const paths = await Promise.all(Array.from({ length: 7 }, (_, i) => logFile(`many-${i}.log`, `start ${i}\n`)));
+    const watch = await adapter.watch(sshHost('logs', 'logs', { logs: paths.map((path, i) => ({ kind: 'file' as const, path, label: `many-${i}` })) }), { timeoutMs: 10_000 });
+    const recorded = watch.logStreams.map((s) => record(s));
+    await waitFor('six followers running', () => recorded.filter((r, i) => r.lines.includes(`start ${i}`)).length === 6);
+    // The seventh waits for a channel, and says so, instead of failing with "open failed".
+    await waitFor('seventh waiting', () => recorded[6]!.states.some((s) => /waiting for a channel \(at most 6 log followers/.test(s.error ?? '')));
+    const resources = watch.pollSources.find((s) => s.kind === 'resources')!;
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => resources.collect(AbortSignal.timeout(20_000))));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(host.output).not.toMatch(/open failed|no more sessions/i);
+    // One follower stops: the waiting one gets its channel.
+    watch.logStreams[0]!.stop();
+    await waitFor('seventh follows', () => recorded[6]!.lines.includes('start 6'));
+    for (const stream of watch.logStreams) stream.stop();
+  });
+
+  test('a follower whose command ends says why, and restarts with the gap marked', async () => {
+    const conn = connection();
+    const script = (): string => followerScript(shJoin(['sh', '-c', 'echo started; echo "it broke" >&2; exit 7']));
+    const follower = new SshLogFollower('logs:log:x', 'logs', 'x', conn, script);
+    const recorded = record(follower);
+    await waitFor('ended and reported', () => recorded.states.some((s) => /follower ended \(exit code 7\): it broke/.test(s.error ?? '')));
+    await waitFor('restarted', () => recorded.marks.some((m) => /follower restarted; lines written since \d\d:\d\d:\d\d may be missing/.test(m)), 5000);
+    expect(recorded.lines.filter((l) => l === 'started').length).toBeGreaterThanOrEqual(2);
+    follower.stop();
+    conn.close();
+  });
+
+  test('a missing program is "not found on HOST"', async () => {
+    const conn = connection();
+    const follower = new SshLogFollower('logs:log:y', 'logs', 'y', conn, () => followerScript(shJoin(['no-such-follower-program', '-f'])));
+    const recorded = record(follower);
+    await waitFor('not found', () => recorded.states.some((s) => /follower ended \(not found on logs\)/.test(s.error ?? '')));
+    follower.stop();
+    conn.close();
+  });
+
+  test('logs: auto follows the first system log the host has, or says there is none', async () => {
+    const syslog = await logFile('syslog', 'kernel: hello\n');
+    const conn = connection();
+    // This machine's journal has no entries (no journald running), so the file is chosen.
+    const follower = new SshLogFollower('logs:log:auto', 'logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent'), syslog]));
+    const recorded = record(follower);
+    await waitFor('syslog line', () => recorded.lines.includes('kernel: hello'));
+    follower.stop();
+    const none = new SshLogFollower('logs:log:none', 'logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent')]));
+    const recordedNone = record(none);
+    await waitFor('no system log', () => recordedNone.states.some((s) => /no system log on this host: no journal entries, no .*absent/.test(s.error ?? '')));
+    none.stop();
+    conn.close();
+  });
+});
