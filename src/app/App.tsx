@@ -8,6 +8,7 @@ import { LogsPane } from '../panes/LogsPane.js';
 import { ResourcesPane } from '../panes/ResourcesPane.js';
 import { ServicesPane } from '../panes/ServicesPane.js';
 import { HelpOverlay } from '../panes/HelpOverlay.js';
+import { ConfirmDialog, confirmHeight } from '../panes/ConfirmDialog.js';
 import { Prompt, StatusBar, TabBar } from '../panes/Chrome.js';
 import type { OpsConfig } from './config/resolve.js';
 import { handleKey, type Controls, type Viewport } from './dispatch.js';
@@ -159,12 +160,17 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const focus = useOps((s) => s.ui.focus);
   const zoomed = useOps((s) => s.ui.zoomed);
   const overlay = useOps((s) => s.ui.overlay);
+  const confirm = useOps((s) => s.ui.confirm);
+  const confirmInput = useOps((s) => (s.ui.overlay === 'confirm' ? s.ui.input : ''));
+  const readOnly = useOps((s) => s.ui.readOnly);
   // Checks are listed under the hosts, so they count towards the Hosts pane's height.
   const hostCount = useOps((s) => {
     const checks = Object.keys(s.data.checks).length;
     return s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
   });
-  const layout = computeLayout(columns, rows, focus, zoomed, hostCount);
+  // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
+  const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;
+  const layout = computeLayout(columns, rows - dialogRows, focus, zoomed, hostCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
 
@@ -176,7 +182,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
       {overlay === 'help' ? (
         <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2} />
       ) : (
-        <Box flexDirection="row" height={rows - 2}>
+        <Box flexDirection="row" height={rows - 2 - dialogRows}>
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
@@ -186,6 +192,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           ))}
         </Box>
       )}
+      {dialogRows > 0 && confirm ? <ConfirmDialog action={confirm} input={confirmInput} width={columns} readOnly={readOnly} /> : null}
       <BottomBar width={columns} />
     </Box>
   );

@@ -2,7 +2,7 @@
 // so the screen, the snapshot and (later) alerts all see the same thing.
 import type { CheckResult } from '../services/checks/http.js';
 import { formatDuration } from '../services/duration.js';
-import type { HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../services/model.js';
+import type { ConnectionState, HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../services/model.js';
 import type { PollSource } from '../services/scheduler.js';
 import type { ThresholdTracker } from '../services/thresholds.js';
 import type { DataState, HostHistory, HostView } from './store.js';
@@ -150,4 +150,28 @@ export function applySourceError(data: DataState, id: string, error: string, at:
 export function applyCheck(data: DataState, name: string, result: CheckResult): DataState {
   const check = data.checks[name];
   return check ? { ...data, checks: { ...data.checks, [name]: { ...check, result } } } : data;
+}
+
+const CONNECTION_WORDS: Record<ConnectionState['status'], string> = {
+  connecting: 'connecting',
+  ok: 'connected',
+  unreachable: 'unreachable',
+  'auth-failed': 'auth failed',
+  'hostkey-refused': 'host key refused',
+};
+
+/** A remote host's SSH state; losing it or getting it back is an event. */
+export function applyConnection(data: DataState, hostName: string, state: ConnectionState): DataState {
+  const host = data.hosts[hostName];
+  if (!host) return data;
+  const before = host.connection;
+  const next = { ...data, hosts: { ...data.hosts, [hostName]: { ...host, connection: state } } };
+  if (before?.status === state.status || state.status === 'connecting') return next;
+  const failed = state.status !== 'ok';
+  const wasDown = before !== undefined && before.status !== 'ok' && before.status !== 'connecting';
+  if (!failed && !wasDown) return next;
+  const message = failed
+    ? `${CONNECTION_WORDS[state.status]}${state.error ? `: ${state.error}` : ''}`
+    : `connected again after ${formatDuration(state.since - before!.since)}`;
+  return withEvents(next, [{ at: state.since, host: hostName, kind: 'source', level: failed ? 'crit' : 'info', message }]);
 }

@@ -34,7 +34,7 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
 
   instance = render(
     <OpsProvider store={store}>
-      <App config={config} controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms) }} />
+      <App config={config} controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), record: (event) => runtime.recordEvent(event), trustHostKey: (host) => runtime.trustHostKey(host) }} />
     </OpsProvider>,
     { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false },
   );

@@ -1,5 +1,6 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../services/duration.js';
+import type { OpsEvent } from '../services/model.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
 import { groups } from './scope.js';
 import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
@@ -7,6 +8,10 @@ import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
 export interface CommandControls {
   quit(): void;
   setRefresh(ms: number): void;
+  /** Adds an event to the timeline (an action's result). */
+  record(event: OpsEvent): void;
+  /** Files the key an SSH host offered in known_hosts, then reconnects. */
+  trustHostKey(host: string): Promise<void>;
 }
 
 export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };

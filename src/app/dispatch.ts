@@ -1,5 +1,6 @@
 // keys -> keymap -> action: overlays take keys first, then the focused pane's context, then global.
 import { formatDuration } from '../services/duration.js';
+import { performAction, requestAction } from './actions.js';
 import { complete, runCommand, type CommandControls } from './commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
 import type { KeyContext, Keymap } from './keymap.js';
@@ -16,7 +17,9 @@ const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const HISTORY_LIMIT = 100;
 
 export function contextsFor(pane: PaneId): KeyContext[] {
-  return pane === 'logs' ? ['logs', 'list', 'global'] : ['list', 'global'];
+  if (pane === 'logs') return ['logs', 'list', 'global'];
+  if (pane === 'hosts') return ['hosts', 'list', 'global'];
+  return ['list', 'global'];
 }
 
 export function resolveAction(keymap: Keymap, pane: PaneId, key: string): string | undefined {
@@ -39,6 +42,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       return;
     case 'filter':
       editFilter(store, key, input);
+      return;
+    case 'confirm':
+      answerConfirm(store, key, input, controls);
       return;
     default:
       break;
@@ -111,7 +117,35 @@ export function runAction(store: OpsStore, action: string, controls: Controls, v
     return;
   }
   if (ui.focus === 'logs') logAction(store, action, viewport);
+  else if (action === 'trust-key') trustKey(store, controls);
   else listAction(store, action, viewport);
+}
+
+/** T on a host whose key was refused: show the fingerprint(s), and file the key only on a typed yes. */
+function trustKey(store: OpsStore, controls: Controls): void {
+  const state = store.getState();
+  const data = state.ui.frozen ?? state.data;
+  const row = hostRows(data, state.ui)[state.ui.cursor.hosts];
+  const connection = row?.host.connection;
+  if (!row || connection?.status !== 'hostkey-refused' || !connection.fingerprint) {
+    setMessage(store, row ? `${row.host.name}: no refused host key to trust` : 'no host selected', 'error');
+    return;
+  }
+  const { offered, known } = connection.fingerprint;
+  const name = row.host.name;
+  requestAction(store, {
+    title: `trust the SSH host key of ${name} (${row.host.address})`,
+    lines: known
+      ? [`THE KEY CHANGED. known_hosts has: ${known}`, `the host now offers:   ${offered}`, 'Trust it only if the host was reinstalled and its owner confirmed this fingerprint.']
+      : [`the host offers: ${offered}`, 'Compare it with the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it.'],
+    typed: 'yes',
+    host: name,
+    local: true,
+    run: async () => {
+      await controls.trustHostKey(name);
+      return { ok: true, message: `${name}: host key ${offered} trusted, reconnecting` };
+    },
+  });
 }
 
 function back(store: OpsStore): void {
@@ -263,4 +297,30 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
     default:
       if (isText(key, input)) setUi({ input: ui.input + input, completions: [] });
   }
+}
+
+/** y/Enter confirms (or, for a typed confirmation, Enter once the word is typed); n/Esc cancels. */
+function answerConfirm(store: OpsStore, key: string | undefined, input: string, controls: Controls): void {
+  const { ui } = store.getState();
+  const action = ui.confirm;
+  if (!action) return;
+  const close = (message: string | null) =>
+    store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', confirm: null, input: '', message: message ? { text: message, level: 'info', at: Date.now() } : s.ui.message } }));
+  const go = () => {
+    close(null);
+    void performAction(store, action, (event) => controls.record(event));
+  };
+  if (key === 'escape' || (action.typed === undefined && (key === 'n' || key === 'q'))) {
+    close(`cancelled: ${action.title}`);
+    return;
+  }
+  if (action.typed === undefined) {
+    if (key === 'y' || key === 'enter') go();
+    return;
+  }
+  if (key === 'enter') {
+    if (ui.input === action.typed) go();
+    else store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text: `type "${action.typed}" to confirm, Esc to cancel`, level: 'error', at: Date.now() } } }));
+  } else if (key === 'backspace') store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input.slice(0, -1) } }));
+  else if (isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
 }

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { closest } from 'fastest-levenshtein';
 import type { Key } from 'ink';
 
-export const KEY_CONTEXTS = ['global', 'list', 'logs'] as const;
+export const KEY_CONTEXTS = ['global', 'list', 'hosts', 'logs'] as const;
 export type KeyContext = (typeof KEY_CONTEXTS)[number];
 
 /** Every action a key can trigger, with the line the help overlay shows for it. */
@@ -37,6 +37,9 @@ export const ACTIONS: Record<KeyContext, Record<string, string>> = {
     top: 'first row',
     bottom: 'last row (Logs: follow again)',
     select: 'open the selected host',
+  },
+  hosts: {
+    'trust-key': "trust the selected host's SSH key (shows its fingerprint first)",
   },
   logs: {
     follow: 'follow / pause the tail',

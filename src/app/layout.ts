@@ -23,7 +23,8 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   const body = Math.max(3, rows - CHROME_ROWS);
   if (zoomed || columns < GRID_MIN_COLUMNS || rows < GRID_MIN_ROWS) {
     // A short host list leaves room for the selected host's resources below it.
-    const hostsHeight = hostCount + 4;
+    // Rows, header, frame and two lines for the selected host's problem hint.
+    const hostsHeight = hostCount + 6;
     if (!zoomed && focus === 'hosts' && body - hostsHeight >= 10) {
       return { mode: 'single', columns: [[{ pane: 'hosts', width: columns, height: hostsHeight }, { pane: 'resources', width: columns, height: body - hostsHeight }]] };
     }
@@ -31,7 +32,7 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   }
   const leftWidth = Math.floor(columns * 0.42);
   const rightWidth = columns - leftWidth;
-  const hostsHeight = Math.min(Math.max(hostCount + 3, 6), Math.floor(body * 0.35));
+  const hostsHeight = Math.min(Math.max(hostCount + 5, 6), Math.floor(body * 0.35));
   const servicesHeight = Math.floor((body - hostsHeight) * 0.55);
   const eventsHeight = body - hostsHeight - servicesHeight;
   const resourcesHeight = Math.min(Math.max(14, Math.floor(body * 0.42)), body - 8);

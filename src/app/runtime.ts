@@ -1,13 +1,14 @@
 // Wires the config's hosts to collectors and the store: results are folded into a draft and
 // committed by one delayed flush, so the sources of one tick (and a burst of log lines) cost one frame.
-import { applyCheck, applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from './apply.js';
+import { applyCheck, applyConnection, applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource, withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
 import { httpCheckSource, type CheckResult } from '../services/checks/http.js';
 import type { HostAdapter } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
+import { SshHostAdapter } from '../services/ssh/adapter.js';
 import { LogBuffer } from '../services/logs/buffer.js';
 import type { LogStream } from '../services/logs/stream.js';
-import type { HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../services/model.js';
+import type { HostConfig, OpsEvent, ProcessSample, ResourceSample, ServicesSample } from '../services/model.js';
 import { collectWithDeadline, Scheduler, type PollSource } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
 import { ThresholdTracker } from '../services/thresholds.js';
@@ -32,11 +33,20 @@ export class Runtime {
   private readonly selfMeter = new SelfMeter();
   private selfSampledAt = 0;
 
+  private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
+  private readonly unsubscribers: (() => void)[] = [];
+
   constructor(
     private readonly config: OpsConfig,
     private readonly store: OpsStore,
-    private readonly adapters: { local: HostAdapter; remote?: HostAdapter } = { local: new LocalHostAdapter() },
+    adapters?: { local: HostAdapter; remote?: HostAdapter },
   ) {
+    this.adapters = adapters ?? {
+      local: new LocalHostAdapter(),
+      remote: config.hosts.some((h) => !h.local)
+        ? new SshHostAdapter({ acceptNew: config.ssh.acceptNew, knownHosts: config.ssh.knownHosts, sshConfig: config.ssh.config, connectTimeoutMs: config.ssh.connectTimeoutMs })
+        : undefined,
+    };
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
     this.tracker = new ThresholdTracker(config.holdTicks);
   }
@@ -59,7 +69,8 @@ export class Runtime {
     );
     const notes: string[] = [];
     this.pollSources.push(...this.config.checks.map(httpCheckSource));
-    for (const { watch } of watches) {
+    for (const { host, watch } of watches) {
+      if (watch.onConnection) this.unsubscribers.push(watch.onConnection((state) => this.mutate((d) => applyConnection(d, host.name, state))));
       this.pollSources.push(...watch.pollSources);
       this.streams.push(...watch.logStreams);
       if (watch.logNote) notes.push(watch.logNote);
@@ -84,11 +95,24 @@ export class Runtime {
   stop(): void {
     this.scheduler?.stop();
     for (const stream of this.streams) stream.stop();
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.running = false;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.adapters.local.close();
     this.adapters.remote?.close();
+  }
+
+  /** The operator accepted a host key in the trust dialog. */
+  trustHostKey(hostName: string): Promise<void> {
+    const adapter = this.adapters.remote;
+    if (!adapter?.trustHostKey) return Promise.reject(new Error(`${hostName} is not an SSH host`));
+    return adapter.trustHostKey(hostName);
+  }
+
+  /** An operator action's result joins the timeline. */
+  recordEvent(event: OpsEvent): void {
+    this.mutate((d) => withEvents(d, [event]));
   }
 
   setRefresh(ms: number): void {

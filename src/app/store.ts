@@ -1,6 +1,7 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CheckResult } from '../services/checks/http.js';
+import type { PendingAction } from './actions.js';
 import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events'] as const;
@@ -87,7 +88,9 @@ export interface UiState {
   /** When set, Resources, Services and Logs show every host of this group at once. */
   group: string;
   cursor: Record<PaneId, number>;
-  overlay: 'none' | 'help' | 'command' | 'filter';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
+  /** The action waiting for the operator's yes, while overlay is 'confirm'. */
+  confirm: PendingAction | null;
   input: string;
   completions: readonly string[];
   history: readonly string[];
@@ -121,6 +124,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0 },
     overlay: 'none',
+    confirm: null,
     input: '',
     completions: [],
     history: [],

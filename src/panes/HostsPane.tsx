@@ -62,7 +62,10 @@ function CheckLine({ row, width }: { row: CheckRow; width: number }) {
 function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now }: HostsPaneProps) {
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
-  const body = Math.max(0, height - 3);
+  const selectedRow = rows[cursor];
+  const hint = focused && selectedRow?.problem?.hint ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}` : undefined;
+  const hintLines = hint && height >= 6 ? 2 : 0;
+  const body = Math.max(0, height - 3 - hintLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
   const visible = Math.max(0, body - checkLines);
   const top = scrollTop(cursor, rows.length, visible);
@@ -102,6 +105,13 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
           </Text>
         );
       })}
+      {hintLines > 0 ? (
+        <Box height={hintLines} overflow="hidden">
+          <Text color="yellow" wrap="wrap">
+            {hint}
+          </Text>
+        </Box>
+      ) : null}
       {checkLines > 0 ? (
         <>
           <Text bold color="gray">

@@ -4,6 +4,7 @@ import { App } from '../../src/app/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import { OpsProvider } from '../../src/hooks/store.js';
+import type { OpsEvent } from '../../src/services/model.js';
 
 export interface AppHarness {
   frame(): string;
@@ -11,6 +12,8 @@ export interface AppHarness {
   store: ReturnType<typeof createOpsStore>;
   quits: number;
   refreshes: number[];
+  events: OpsEvent[];
+  trusted: string[];
   unmount(): void;
 }
 
@@ -20,8 +23,8 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState> } = {}): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
-  const harness = { quits: 0, refreshes: [] as number[] };
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms) };
+  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[] };
+  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), record: (event: OpsEvent) => harness.events.push(event), trustHostKey: async (host: string) => void harness.trusted.push(host) };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(
     <OpsProvider store={store} size={size}>

@@ -167,3 +167,48 @@ describe('cockpit at 80x24', () => {
     for (const l of text().split('\n')) expect(l.length).toBeLessThanOrEqual(80);
   });
 });
+
+describe('trusting an SSH host key', () => {
+  function refusedEdge() {
+    const data = fleetData();
+    const edge = data.hosts.edge!;
+    const connection = {
+      status: 'hostkey-refused' as const,
+      since: Date.now(),
+      error: 'host key refused: edge is not in known_hosts (ssh-ed25519 SHA256:abcDEF123)',
+      fingerprint: { offered: 'SHA256:abcDEF123' },
+      hint: 'Unknown host. Compare the fingerprint with the host, then trust it.',
+    };
+    return { ...data, hosts: { ...data.hosts, edge: { ...edge, connection } } };
+  }
+
+  it('shows the fingerprint, and trusts only after "yes" is typed', async () => {
+    app = await renderApp(fleetConfig(), refusedEdge());
+    await app.press('j', 'j');
+    expect(text()).toContain('edge: Unknown host. Compare the fingerprint');
+    await app.press('T');
+    expect(text()).toContain('trust the SSH host key of edge (deploy@10.0.0.7)?');
+    expect(text()).toContain('the host offers: SHA256:abcDEF123');
+    await app.press('y', KEYS.enter);
+    expect(app.trusted).toEqual([]);
+    expect(text()).toContain('type "yes" to confirm');
+    await app.press(KEYS.backspace, ...'yes', KEYS.enter);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(app.trusted).toEqual(['edge']);
+    expect(app.events.at(-1)?.message).toBe('edge: host key SHA256:abcDEF123 trusted, reconnecting');
+    expect(text()).not.toContain('trust the SSH host key of edge');
+  });
+
+  it('Esc leaves the key untrusted', async () => {
+    app = await renderApp(fleetConfig(), refusedEdge());
+    await app.press('j', 'j', 'T', KEYS.escape);
+    expect(text()).toContain('cancelled: trust the SSH host key of edge');
+    expect(app.trusted).toEqual([]);
+  });
+
+  it('says so when the selected host has no refused key', async () => {
+    app = await renderApp(fleetConfig(), refusedEdge());
+    await app.press('T');
+    expect(text()).toContain('web-1: no refused host key to trust');
+  });
+});

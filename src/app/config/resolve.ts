@@ -22,6 +22,12 @@ export const MAX_REFRESH_MS = 60_000;
 export const DEFAULT_HOLD_TICKS = 2;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** A validated duration from the config: a string as "2s", or a number of seconds. */
+function durationMs(value: string | number): number {
+  return typeof value === 'number' ? value * 1000 : (parseDuration(value) ?? 0);
+}
 
 
 export interface OpsConfig {
@@ -33,6 +39,7 @@ export interface OpsConfig {
   hosts: HostConfig[];
   databases: Record<string, RawDatabase>;
   checks: HttpCheckSpec[];
+  ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   actions: NonNullable<RawConfig['actions']>;
   keymap: Keymap;
   /** The effective bindings, for the help overlay. */
@@ -45,8 +52,7 @@ function clampRefresh(ms: number): number {
 
 export function refreshFrom(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_REFRESH_MS;
-  const ms = typeof value === 'number' ? value * 1000 : parseDuration(value);
-  return clampRefresh(ms ?? DEFAULT_REFRESH_MS);
+  return clampRefresh(durationMs(value) || DEFAULT_REFRESH_MS);
 }
 
 function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresholds {
@@ -84,13 +90,19 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     logBuffer: raw.logs?.buffer ?? DEFAULT_LOG_BUFFER,
     maxLineLength: raw.logs?.maxLineLength ?? 2000,
     hosts,
+    ssh: {
+      acceptNew: raw.ssh?.acceptNew ?? false,
+      knownHosts: raw.ssh?.knownHosts ?? [],
+      config: raw.ssh?.config,
+      connectTimeoutMs: raw.ssh?.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(raw.ssh.connectTimeout),
+    },
     databases: raw.databases ?? {},
     checks: Object.entries(raw.checks ?? {}).map(([name, c]) => ({
       name,
       url: c.http,
       expect: c.expect,
       host: c.host,
-      timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : refreshFrom(c.timeout),
+      timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
     })),
     actions: raw.actions ?? {},
     keymap,

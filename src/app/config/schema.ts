@@ -127,8 +127,16 @@ const actionSchema = z.strictObject({
 
 const keyList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 
+const sshSchema = z.strictObject({
+  acceptNew: z.boolean().optional(),
+  knownHosts: z.array(absolutePath).optional(),
+  config: absolutePath.optional(),
+  connectTimeout: duration.optional(),
+});
+
 const baseConfigSchema = z.strictObject({
   refresh: duration.optional(),
+  ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   thresholds: thresholdsSchema.optional(),
   logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).optional() }).optional(),
