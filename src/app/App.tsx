@@ -20,6 +20,13 @@ import { scopeHosts, scopeLabel, selectedHost } from './scope.js';
 import { visibleData, type OpsState } from './store.js';
 
 const selectData = (s: OpsState) => visibleData(s);
+
+function useHostColors(): Record<string, string | undefined> {
+  const hosts = useOps((s) => s.data.hostOrder);
+  const all = useOps((s) => s.data.hosts);
+  // Colours come from the config and never change; recompute only when the host list does.
+  return useMemo(() => Object.fromEntries(hosts.map((h) => [h, all[h]?.color])), [hosts]);
+}
 const selectUi = (s: OpsState) => s.ui;
 
 function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
@@ -60,6 +67,7 @@ function ResourcesContainer({ box, focused, config }: { box: PaneBox; focused: b
 }
 
 function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const hostColors = useHostColors();
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const rows = useMemo(() => serviceRows(data, ui), [data.hosts, ui.host, ui.group, ui.filters.services]);
@@ -69,6 +77,7 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
       rows={rows}
       sources={sources}
       showHost={ui.group !== ''}
+      hostColors={hostColors}
       title={scopeLabel(data, ui)}
       width={box.width}
       height={box.height}
@@ -81,6 +90,7 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
 }
 
 function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const hostColors = useHostColors();
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const view = useMemo(() => displayLines(data, ui), [data.logs, data.hosts, ui.host, ui.group, ui.logs.source, ui.filters.logs]);
@@ -95,6 +105,7 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
       sources={states}
       sourceLabel={one ? one.label : view.sources.length > 1 ? `all ${view.sources.length}` : (view.sources[0]?.label ?? '')}
       showHost={multiHost}
+      hostColors={hostColors}
       highlight={view.filter.highlight}
       filter={ui.filters.logs}
       filterError={view.filter.error}
@@ -109,10 +120,11 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
 }
 
 function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const hostColors = useHostColors();
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const rows = useMemo(() => eventRows(data, ui), [data.events, ui.filters.events]);
-  return <EventsPane rows={rows} width={box.width} height={box.height} focused={focused} cursor={Math.min(ui.cursor.events, Math.max(0, rows.length - 1))} filter={ui.filters.events} />;
+  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={Math.min(ui.cursor.events, Math.max(0, rows.length - 1))} filter={ui.filters.events} />;
 }
 
 const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {

@@ -14,9 +14,10 @@ export interface EventsPaneProps {
   focused: boolean;
   cursor: number;
   filter: string;
+  hostColors: Readonly<Record<string, string | undefined>>;
 }
 
-function EventsPaneView({ rows, width, height, focused, cursor, filter }: EventsPaneProps) {
+function EventsPaneView({ rows, width, height, focused, cursor, filter, hostColors }: EventsPaneProps) {
   const visible = Math.max(0, height - 2);
   const top = scrollTop(cursor, rows.length, visible);
   return (
@@ -26,7 +27,9 @@ function EventsPaneView({ rows, width, height, focused, cursor, filter }: Events
         <Text key={`${event.at}-${top + i}`} inverse={focused && top + i === cursor} wrap="truncate">
           <Text color="gray">{formatClock(event.at)} </Text>
           <Text color={event.level === 'info' ? 'blue' : LEVEL_COLOR[event.level]}>{fit(event.level.toUpperCase(), 5)}</Text>
-          <Text bold>{fit(event.host, 12)}</Text>
+          <Text bold color={hostColors[event.host]}>
+            {fit(event.host, 12)}
+          </Text>
           {event.message}
         </Text>
       ))}

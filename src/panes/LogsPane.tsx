@@ -15,6 +15,7 @@ export interface LogsPaneProps {
   /** "all" or the one source shown. */
   sourceLabel: string;
   showHost: boolean;
+  hostColors: Readonly<Record<string, string | undefined>>;
   highlight?: RegExp;
   filter: string;
   filterError?: string;
@@ -33,8 +34,8 @@ const LEVEL_STYLE: Record<DisplayLine['level'], { color?: string; bold?: boolean
   marker: { color: 'cyan', italic: true },
 };
 
-function prefix(line: DisplayLine, timestamps: boolean, showHost: boolean): string {
-  return `${timestamps ? `${formatClock(line.at)} ` : ''}${showHost ? `${line.host} ` : ''}`;
+function prefix(line: DisplayLine, timestamps: boolean): string {
+  return timestamps ? `${formatClock(line.at)} ` : '';
 }
 
 function body(line: DisplayLine): string {
@@ -76,7 +77,7 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 }
 
 function LogsPaneView(props: LogsPaneProps) {
-  const { lines, bottom, following, sources, sourceLabel, showHost, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const { lines, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
   const rows = Math.max(0, height - 2 - problems.length - (note ? 2 : 0));
@@ -90,7 +91,9 @@ function LogsPaneView(props: LogsPaneProps) {
   for (let i = bottom; i >= 0 && used < rows; i--) {
     const line = lines[i]!;
     const style = LEVEL_STYLE[line.level];
-    const head = prefix(line, timestamps, showHost);
+    const stamp = prefix(line, timestamps);
+    const hostTag = showHost ? `${line.host} ` : '';
+    const head = stamp + hostTag;
     const text = body(line);
     const isAnchor = !following && i === bottom;
     if (wrap) {
@@ -107,7 +110,8 @@ function LogsPaneView(props: LogsPaneProps) {
     } else {
       shown.push(
         <Text key={line.seq} {...style} inverse={isAnchor} wrap="truncate">
-          <Text color="gray">{head}</Text>
+          <Text color="gray">{stamp}</Text>
+          {hostTag ? <Text color={hostColors[line.host] ?? 'white'}>{hostTag}</Text> : null}
           {highlighted(cut(text, Math.max(1, inner - widthOf(head))), highlight)}
         </Text>,
       );

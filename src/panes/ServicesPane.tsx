@@ -13,6 +13,8 @@ export interface ServicesPaneProps {
   /** The services sources of the hosts in view: their errors explain an empty or stale list. */
   sources: readonly SourceState[];
   showHost: boolean;
+  /** Each host's colour identity (production in red), wherever its name is shown. */
+  hostColors: Readonly<Record<string, string | undefined>>;
   title: string;
   width: number;
   height: number;
@@ -29,7 +31,7 @@ export function activeColor(active: string): string {
   return 'yellow';
 }
 
-function ServicesPaneView({ rows, sources, showHost, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
+function ServicesPaneView({ rows, sources, showHost, hostColors, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
   const visible = Math.max(0, height - 3 - problems.length * 2);
@@ -60,7 +62,7 @@ function ServicesPaneView({ rows, sources, showHost, title, width, height, focus
         const index = top + i;
         return (
           <Text key={`${row.host}/${u.name}`} inverse={focused && index === cursor} wrap="truncate">
-            {showHost ? fit(row.host, hostWidth) : ''}
+            {showHost ? <Text color={hostColors[row.host]}>{fit(row.host, hostWidth)}</Text> : ''}
             <Text bold={u.active === 'failed'}>{fit(u.name, unitWidth)}</Text> <Text color={activeColor(u.active)}>{fit(u.active, 10)}</Text>
             <Text color={activeColor(u.active)}>{fit(u.sub, 10)}</Text>
             {fitRight(u.since ? formatDuration(now - u.since) : '–', 8)} <Text color={(u.restarts ?? 0) > 0 ? 'yellow' : undefined}>{fitRight(u.restarts === undefined ? '–' : String(u.restarts), 4)}</Text>

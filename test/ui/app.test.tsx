@@ -212,3 +212,17 @@ describe('trusting an SSH host key', () => {
     expect(text()).toContain('web-1: no refused host key to trust');
   });
 });
+
+describe('fleet view', () => {
+  it(':group shows every host of the group, each name in its colour', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press(':', ...'group web', KEYS.enter);
+    expect(text()).toMatch(/Services ─+ group web \(2 hosts\)/);
+    expect(plainLine('garden-backend.service')).toMatch(/^│web-1\s+garden-backend\.service\s+failed/);
+    expect(colourBefore('garden-backend.service', 'web-1')).toBe(RED);
+    expect(text()).toMatch(/Resources ─+ group web/);
+    expect(plainLine('edge ')).toContain('connection refused');
+    await app.press(KEYS.escape);
+    expect(app.store.getState().ui.group).toBe('');
+  });
+});
