@@ -66,8 +66,9 @@ describe('PostgreSQL source', () => {
     const counted = second.counters.commits + second.counters.rollbacks - (first.counters.commits + first.counters.rollbacks);
     // The rate is the counters' own increase over the interval, less opsdeck's one transaction a tick.
     expect(seen).toBeCloseTo(counted - 1, 6);
-    // ...and the server counted at least the load, and at most the load plus the test's own reads.
-    expect(seen).toBeGreaterThanOrEqual(load);
+    // ...and the server counted the load (give or take opsdeck's own transaction, which a backend
+    // flushes to the shared counters up to a second late), and at most the load plus the test's reads.
+    expect(seen).toBeGreaterThanOrEqual(load - 1);
     expect(seen).toBeLessThanOrEqual(after - before);
     expect(after - before - seen).toBeLessThan(15);
   });

@@ -38,7 +38,6 @@ LEFT JOIN performance_schema.data_locks l ON l.ENGINE_LOCK_ID = w.REQUESTING_ENG
 type Flavor = 'mariadb' | 'mysql';
 type Row = Record<string, unknown>;
 
-export const MYSQL_TICK = { statements: 4, slowStatements: 1 };
 
 class MysqlConnection implements Connection {
   alive = true;

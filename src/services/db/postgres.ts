@@ -47,7 +47,6 @@ FROM pg_stat_replication`;
 const SIZES = `SELECT datname AS name, pg_database_size(oid)::float8 AS size FROM pg_database
 WHERE datallowconn AND has_database_privilege(oid, 'CONNECT') ORDER BY 2 DESC`;
 
-export const POSTGRES_TICK = { statements: 4, slowStatements: 1 };
 
 class PgConnection implements Connection {
   alive = true;

@@ -10,7 +10,6 @@ import { connectedStream, DatabaseSourceBase, type DatabaseSourceOptions } from 
 import { configuredPassword, tlsOptions, type ConnectionTarget } from './target.js';
 import type { DatabaseSpec, RedisSample } from './types.js';
 
-export const REDIS_TICK = { statements: 2 };
 
 type NetStream = Awaited<ReturnType<AbstractConnector['connect']>>;
 
