@@ -81,6 +81,8 @@ async function postgres(busyClients) {
     return await measure(source, probe);
   } finally {
     await source.close();
+    // A sleeping backend does not notice its client leaving: end the sleeps, then the sessions.
+    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'opsdeck-bench-load'");
     for (const c of extra) await c.end().catch(() => undefined);
     await admin.end();
   }
@@ -112,6 +114,7 @@ async function mariadb(busyClients) {
     return await measure(source, probe);
   } finally {
     await source.close();
+    for (const c of extra) await admin.query('KILL ?', [c.threadId]).catch(() => undefined);
     for (const c of extra) c.destroy();
     await admin.end();
   }

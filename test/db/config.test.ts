@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/app/config/schema.js';
 
-const parse = (databases: unknown) => configSchema.safeParse({ databases });
+const parse = (databases: unknown) => configSchema.safeParse({ hosts: { local: { local: true }, 'web-1': { ssh: 'deploy@10.0.0.5' } }, databases });
 const messages = (databases: unknown) => {
   const result = parse(databases);
   return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
