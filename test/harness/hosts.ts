@@ -1,5 +1,8 @@
-// HostConfig values and waiting helpers shared by the SSH integration tests.
+// HostConfig values, direct connections and waiting helpers shared by the SSH integration tests.
 import type { HostConfig } from '../../src/services/model.js';
+import { SSH_DEFAULTS } from '../../src/services/ssh/adapter.js';
+import { SshConnection } from '../../src/services/ssh/connection.js';
+import { resolveTarget } from '../../src/services/ssh/target.js';
 
 export function sshHost(name: string, ssh: string, overrides: Partial<HostConfig> = {}): HostConfig {
   return {
@@ -24,4 +27,17 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** One connection to `alias` in a workspace's ssh config, as the adapter makes them, for tests that exec directly. */
+export function testConnection(sshConfig: string, home: string, alias: string): SshConnection {
+  const connection = new SshConnection(alias, alias, (spec) => resolveTarget(spec, { ssh: 'ssh', configFile: sshConfig, home, agent: false }), {
+    ...SSH_DEFAULTS,
+    backoff: { initialMs: 100, maxMs: 500 },
+    extraKnownHosts: [],
+    identityFiles: [],
+    acceptNew: false,
+  });
+  connection.start();
+  return connection;
 }

@@ -8,10 +8,9 @@ import { LogBuffer } from '../../src/services/logs/buffer.js';
 import type { LogStream } from '../../src/services/logs/stream.js';
 import { shJoin } from '../../src/services/shell-quote.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
-import { SshConnection } from '../../src/services/ssh/connection.js';
+import type { SshConnection } from '../../src/services/ssh/connection.js';
 import { followerScript, SshLogFollower, systemLogScript } from '../../src/services/ssh/follower.js';
-import { resolveTarget } from '../../src/services/ssh/target.js';
-import { sshHost, waitFor } from '../harness/hosts.js';
+import { sshHost, testConnection, waitFor } from '../harness/hosts.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;
@@ -59,23 +58,7 @@ async function logFile(name: string, content = ''): Promise<string> {
   return path;
 }
 
-function connection(): SshConnection {
-  const conn = new SshConnection('logs', 'logs', (spec) => resolveTarget(spec, { ssh: 'ssh', configFile: workspace.sshConfig, home: workspace.dir, agent: false }), {
-    connectTimeoutMs: 5000,
-    keepaliveIntervalMs: 5000,
-    keepaliveCountMax: 3,
-    maxChannels: 8,
-    followerChannels: 6,
-    execTimeoutMs: 10_000,
-    backoff: { initialMs: 100, maxMs: 500 },
-    authRetryMs: 60_000,
-    extraKnownHosts: [],
-    identityFiles: [],
-    acceptNew: false,
-  });
-  conn.start();
-  return conn;
-}
+const connection = (): SshConnection => testConnection(workspace.sshConfig, workspace.dir, 'logs');
 
 describe('remote log followers', () => {
   test('a 10 MB burst reaches the buffer whole and leaves memory bounded by the buffer, not the burst', async () => {
@@ -161,7 +144,7 @@ describe('remote log followers', () => {
     const recorded = record(follower);
     await waitFor('ended and reported', () => recorded.states.some((s) => /follower ended \(exit code 7\): it broke/.test(s.error ?? '')));
     await waitFor('restarted', () => recorded.marks.some((m) => /follower restarted; lines written since \d\d:\d\d:\d\d may be missing/.test(m)), 5000);
-    expect(recorded.lines.filter((l) => l === 'started').length).toBeGreaterThanOrEqual(2);
+    await waitFor('second run', () => recorded.lines.filter((l) => l === 'started').length >= 2);
     follower.stop();
     conn.close();
   });
