@@ -199,3 +199,65 @@ export async function startRedis(...args: string[]): Promise<PrivateRedis> {
     },
   };
 }
+
+export interface PrivatePostgres {
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+/** Runs a PostgreSQL tool as the postgres user (the server refuses to run as root). */
+async function asPostgres(tool: string, args: string[]): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const asRoot = process.getuid?.() === 0;
+  const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', `${PG_BIN}/${tool}`, ...args]] : [`${PG_BIN}/${tool}`, args];
+  await promisify(execFile)(file, argv, { timeout: 60_000 });
+}
+
+async function pgDir(): Promise<string> {
+  const { chownSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const dir = tempDir('opsdeck-pg-');
+  if (process.getuid?.() === 0) {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir.path, id('-u'), id('-g'));
+  }
+  return dir.path;
+}
+
+async function startCluster(dir: string, port: number, extraConf: string[]): Promise<PrivatePostgres> {
+  const { appendFileSync } = await import('node:fs');
+  const data = join(dir, 'data');
+  appendFileSync(
+    join(data, 'postgresql.conf'),
+    [`port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', ...extraConf, ''].join('\n'),
+  );
+  await asPostgres('pg_ctl', ['start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log')]);
+  return {
+    port,
+    dataDir: data,
+    async stop() {
+      await asPostgres('pg_ctl', ['stop', '-m', 'immediate', '-D', data]).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A primary of the test's own (initdb on a free port) that accepts replication from 127.0.0.1. */
+export async function startPostgresPrimary(): Promise<PrivatePostgres> {
+  const { appendFileSync } = await import('node:fs');
+  const dir = await pgDir();
+  await asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  appendFileSync(join(dir, 'data', 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
+  return startCluster(dir, await freePort(), ['wal_level = replica', 'max_wal_senders = 5']);
+}
+
+/** A streaming standby of `primary`, from pg_basebackup. */
+export async function startPostgresStandby(primary: PrivatePostgres): Promise<PrivatePostgres> {
+  const dir = await pgDir();
+  await asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', join(dir, 'data'), '-R', '-X', 'stream', '--no-sync']);
+  return startCluster(dir, await freePort(), ['hot_standby = on']);
+}
