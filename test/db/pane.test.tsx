@@ -11,6 +11,7 @@ import { DatabasesPane, databaseRows } from '../../src/panes/DatabasesPane.js';
 import { formatClock } from '../../src/services/duration.js';
 import {
   createDatabaseSource,
+  databaseView,
   type DatabaseSource,
   type DatabaseView,
   type MysqlSample,
@@ -167,6 +168,16 @@ describe('DatabasesPane', () => {
     expect(plain.some((l) => l.includes('UPDATE stock'))).toBe(false);
     expect(plain.some((l) => l.includes('main pg'))).toBe(false);
     expect(draw({ filter: 'nothing-like-this' }).plain.some((l) => l.includes('nothing matches "nothing-like-this"'))).toBe(true);
+  });
+
+  it('draws a source from its poll state: an error with since when, before any sample', async () => {
+    const source = createDatabaseSource('billing', { postgres: 'postgres://monitor@db-7:5432/billing' });
+    const view = databaseView(source, { id: source.id, host: source.host, kind: 'database', label: source.label, status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' }, undefined);
+    expect(view).toMatchObject({ name: 'billing', kind: 'postgres', target: 'postgres://monitor@db-7:5432/billing', status: 'error', since: NOW - 5000 });
+    const { plain } = draw({ databases: [view] });
+    expect(plain[1]).toContain(`✖ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5.0s): connection refused (db-7:5432)`);
+    expect(plain[2]).toContain('is the server running and listening there?');
+    await source.close();
   });
 
   it('says how to add a database when there is none', () => {

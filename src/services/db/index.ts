@@ -7,4 +7,5 @@ export { cancelQuery, terminateQuery, redactLiterals, type AdminOptions, type Ad
 export { discoverLocalDatabases, DEFAULT_CANDIDATES, type DiscoverOptions } from './discover.js';
 export { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from './levels.js';
 export { describeTarget, resolveTarget } from './target.js';
+export { databaseView } from './view.js';
 export * from './types.js';
