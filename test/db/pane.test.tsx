@@ -174,8 +174,8 @@ describe('DatabasesPane', () => {
     const source = createDatabaseSource('billing', { postgres: 'postgres://monitor@db-7:5432/billing' });
     const view = databaseView(source, { id: source.id, host: source.host, kind: 'database', label: source.label, status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' }, undefined);
     expect(view).toMatchObject({ name: 'billing', kind: 'postgres', target: 'postgres://monitor@db-7:5432/billing', status: 'error', since: NOW - 5000 });
-    const { plain } = draw({ databases: [view] });
-    expect(plain[1]).toContain(`✖ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5.0s): connection refused (db-7:5432)`);
+    const { plain } = draw({ databases: [view], width: 120 });
+    expect(plain[1]).toContain(`✖ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5s): connection refused (db-7:5432)`);
     expect(plain[2]).toContain('is the server running and listening there?');
     await source.close();
   });
