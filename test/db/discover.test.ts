@@ -7,7 +7,7 @@ describe('discoverLocalDatabases', () => {
   let locked: PrivateRedis;
 
   beforeAll(async () => {
-    locked = await startRedis('--requirepass', 'opsdeck-secret');
+    locked = await startRedis(['--requirepass', 'opsdeck-secret']);
   });
 
   afterAll(async () => {

@@ -169,11 +169,14 @@ export interface PrivateRedis {
 }
 
 /** A redis-server of the test's own on a free port (for settings the shared one must not get). */
-export async function startRedis(...args: string[]): Promise<PrivateRedis> {
+export async function startRedis(args: string[] = [], options: { tls?: Certificates } = {}): Promise<PrivateRedis> {
   const { spawn } = await import('node:child_process');
   const port = await freePort();
   const dir = tempDir('opsdeck-redis-');
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path, ...args], {
+  const listen = options.tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key, '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path, ...args], {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -260,4 +263,26 @@ export async function startPostgresStandby(primary: PrivatePostgres): Promise<Pr
   const dir = await pgDir();
   await asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', join(dir, 'data'), '-R', '-X', 'stream', '--no-sync']);
   return startCluster(dir, await freePort(), ['hot_standby = on']);
+}
+
+export interface Certificates {
+  dir: string;
+  /** The test CA (PEM); the server certificate is for localhost and 127.0.0.1. */
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** A throwaway CA and a server certificate signed by it, made with openssl. */
+export async function makeCertificates(): Promise<Certificates & { remove(): void }> {
+  const { execFileSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const dir = tempDir('opsdeck-tls-');
+  const at = (name: string) => join(dir.path, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'), '-days', '2', '-subj', '/CN=opsdeck test CA');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', '/CN=localhost');
+  writeFileSync(at('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at('server.pem'), '-days', '2', '-extfile', at('ext.cnf'));
+  return { dir: dir.path, ca: at('ca.pem'), cert: at('server.pem'), key: at('server.key'), remove: dir.remove };
 }

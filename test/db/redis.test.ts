@@ -119,7 +119,7 @@ describe('Redis with maxmemory and eviction (private server)', () => {
   let source: DatabaseSource;
 
   beforeAll(async () => {
-    server = await startRedis('--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru');
+    server = await startRedis(['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru']);
     source = createDatabaseSource('small', { redis: redisUrl(server.port), thresholds: { memory: { warn: 50, crit: 75 } } });
   });
 
@@ -152,8 +152,8 @@ describe('Redis replication (private master and replica)', () => {
   let onReplica: DatabaseSource;
 
   beforeAll(async () => {
-    master = await startRedis('--repl-diskless-sync-delay', '0');
-    replica = await startRedis('--replicaof', '127.0.0.1', String(master.port));
+    master = await startRedis(['--repl-diskless-sync-delay', '0']);
+    replica = await startRedis(['--replicaof', '127.0.0.1', String(master.port)]);
     onMaster = createDatabaseSource('primary', { redis: redisUrl(master.port) });
     onReplica = createDatabaseSource('replica', { redis: redisUrl(replica.port) });
   });
