@@ -249,13 +249,32 @@ async function startCluster(dir: string, port: number, extraConf: string[]): Pro
   };
 }
 
-/** A primary of the test's own (initdb on a free port) that accepts replication from 127.0.0.1. */
-export async function startPostgresPrimary(): Promise<PrivatePostgres> {
-  const { appendFileSync } = await import('node:fs');
+/**
+ * A primary of the test's own (initdb on a free port) that accepts replication from 127.0.0.1.
+ * `hba` lines go first (they win over initdb's trust lines); `tls` turns on ssl with those files.
+ */
+export async function startPostgresPrimary(options: { hba?: string[]; tls?: Certificates } = {}): Promise<PrivatePostgres> {
+  const { copyFileSync, chmodSync, chownSync, readFileSync: read, statSync, writeFileSync } = await import('node:fs');
   const dir = await pgDir();
-  await asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  appendFileSync(join(dir, 'data', 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
-  return startCluster(dir, await freePort(), ['wal_level = replica', 'max_wal_senders = 5']);
+  const data = join(dir, 'data');
+  await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const hba = join(data, 'pg_hba.conf');
+  writeFileSync(hba, [...(options.hba ?? []), read(hba, 'utf8'), 'host replication all 127.0.0.1/32 trust', ''].join('\n'));
+  const conf = ['wal_level = replica', 'max_wal_senders = 5', "password_encryption = 'scram-sha-256'"];
+  if (options.tls) {
+    // The server wants its key private and its own.
+    const owner = statSync(dir);
+    for (const [from, name] of [
+      [options.tls.cert, 'server.crt'],
+      [options.tls.key, 'server.key'],
+    ] as const) {
+      copyFileSync(from, join(data, name));
+      chmodSync(join(data, name), 0o600);
+      chownSync(join(data, name), owner.uid, owner.gid);
+    }
+    conf.push('ssl = on', "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'");
+  }
+  return startCluster(dir, await freePort(), conf);
 }
 
 /** A streaming standby of `primary`, from pg_basebackup. */
