@@ -106,7 +106,7 @@ export function explainError(kind: DatabaseKind, error: unknown, where: string, 
   if (/The server does not support SSL|server does not support secure|HANDSHAKE_NO_SSL_SUPPORT/i.test(`${e.message ?? ''} ${code ?? ''}`)) {
     return new DatabaseError(`the server does not offer TLS (${where})`, 'remove tls: from the entry, or enable TLS on the server', 'NOTLS');
   }
-  if (code && /CERT|SELF_SIGNED|TLS|SSL/.test(code)) {
+  if (code && /CERT|SELF_SIGNED|TLS|SSL|VERIFY|ISSUER|HOSTNAME/.test(code)) {
     return new DatabaseError(`TLS: ${e.message} (${where})`, 'set tls.ca to the CA file, tls.servername, or tls.verify: false', code);
   }
   const specific = kind === 'postgres' ? pgError(e, where, user) : kind === 'mysql' ? mysqlError(e, where) : redisError(e, where);
