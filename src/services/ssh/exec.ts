@@ -10,17 +10,45 @@ const MAX_STDERR = 64 * 1024;
 
 /**
  * The command string for a POSIX script: sshd hands it to the user's login shell, which may be
- * fish or csh, so the script itself always runs under `sh`.
+ * fish or csh, so the script itself always runs under `sh`; `exec` replaces the login shell, one
+ * process less per command and the script's own exit status or signal reported as is.
  */
 export function remoteCommand(script: string): string {
-  return `sh -c ${shQuote(script)}`;
+  return `exec sh -c ${shQuote(script)}`;
 }
 
-/** Opens a session channel for `script`; the caller owns the channel. */
-export function openChannel(client: Client, script: string): Promise<ClientChannel> {
+/** How a channel's command ended, filled in as soon as the host says. */
+export interface ChannelExit {
+  code?: number;
+  signal?: string;
+}
+
+export interface OpenedChannel {
+  channel: ClientChannel;
+  exit: ChannelExit;
+}
+
+/**
+ * Opens a session channel for `script`; the caller owns the channel. The exit status is caught in
+ * the open callback itself: a fast command's output, exit status and close can arrive in the same
+ * read as the open confirmation, and ssh2 emits 'exit' once, before any later listener exists.
+ * (Output is buffered by the stream until read; only the event would be lost.)
+ */
+export function openChannel(client: Client, script: string): Promise<OpenedChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(remoteCommand(script), (error, channel) => (error ? reject(new ExecError(`channel: ${error.message}`)) : resolve(channel)));
+      client.exec(remoteCommand(script), (error, channel) => {
+        if (error) {
+          reject(new ExecError(`channel: ${error.message}`));
+          return;
+        }
+        const exit: ChannelExit = {};
+        channel.on('exit', (code: number | null, signal?: string) => {
+          if (typeof code === 'number') exit.code = code;
+          else exit.signal = signal ?? 'unknown signal';
+        });
+        resolve({ channel, exit });
+      });
     } catch (error) {
       reject(new ExecError(`channel: ${(error as Error).message}`));
     }
@@ -34,22 +62,21 @@ export function openChannel(client: Client, script: string): Promise<ClientChann
  * channel is closed on both sides, when the server has really given its session back.
  */
 export async function runOnChannel(client: Client, script: string, signal: AbortSignal, maxStdout = MAX_STDOUT, release: () => void = () => {}): Promise<ExecResult> {
-  let channel: ClientChannel;
+  let opened: OpenedChannel;
   try {
     signal.throwIfAborted();
-    channel = await openChannel(client, script);
+    opened = await openChannel(client, script);
   } catch (error) {
     release();
     throw error;
   }
+  const { channel, exit } = opened;
   channel.once('close', release);
   return new Promise<ExecResult>((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let stdoutBytes = 0;
     let stderrBytes = 0;
-    let code: number | undefined;
-    let killedBy: string | undefined;
     let settled = false;
 
     const finish = (error: Error | undefined, result?: ExecResult): void => {
@@ -75,16 +102,12 @@ export async function runOnChannel(client: Client, script: string, signal: Abort
       if (stderrBytes < MAX_STDERR) stderr.push(chunk);
       stderrBytes += chunk.length;
     });
-    channel.on('exit', (exitCode: number | null, signalName?: string) => {
-      if (typeof exitCode === 'number') code = exitCode;
-      else killedBy = signalName ?? 'unknown signal';
-    });
     channel.on('close', () => {
       const out = Buffer.concat(stdout).toString('utf8');
       const err = Buffer.concat(stderr).toString('utf8').slice(0, MAX_STDERR);
-      if (killedBy !== undefined) finish(new ExecError(`remote command killed by ${killedBy}`, { stdout: out, stderr: err, code: -1 }));
-      else if (code === undefined) finish(new ExecError('no exit status from the host (connection lost?)', { stdout: out, stderr: err, code: -1 }));
-      else finish(undefined, { stdout: out, stderr: err, code });
+      if (exit.signal !== undefined) finish(new ExecError(`remote command killed by ${exit.signal}`, { stdout: out, stderr: err, code: -1 }));
+      else if (exit.code === undefined) finish(new ExecError('no exit status from the host (connection lost?)', { stdout: out, stderr: err, code: -1 }));
+      else finish(undefined, { stdout: out, stderr: err, code: exit.code });
     });
     // The scripts read nothing: EOF on stdin at once, so a command that does read cannot wait for us.
     channel.end();

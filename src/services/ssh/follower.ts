@@ -8,6 +8,7 @@ import type { ConnectionState, LogSourceConfig } from '../model.js';
 import { shJoin } from '../shell-quote.js';
 import { isValidUnitName } from '../systemd/units.js';
 import { ConnectionDown, type SshConnection } from './connection.js';
+import type { ChannelExit } from './exec.js';
 import { isSafeRemotePath } from './validate.js';
 
 const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
@@ -163,10 +164,10 @@ export class SshLogFollower implements LogStream {
     }
     this.everOpened = true;
     this.generation = opened.generation;
-    this.follow(opened.channel);
+    this.follow(opened.channel, opened.exit);
   }
 
-  private follow(channel: ClientChannel): void {
+  private follow(channel: ClientChannel, exited: ChannelExit): void {
     const handlers = this.handlers!;
     this.channel = channel;
     let healthy = true;
@@ -192,12 +193,8 @@ export class SshLogFollower implements LogStream {
       }
       handlers.mark(text);
     });
-    let exit: string | undefined;
     channel.on('data', (chunk: Buffer) => out.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    channel.on('exit', (code: number | null, signal?: string) => {
-      exit = code === 127 ? `not found on ${this.host}` : code !== null ? `exit code ${code}` : `signal ${signal ?? 'unknown'}`;
-    });
     channel.on('close', () => {
       out.end();
       err.end();
@@ -206,10 +203,11 @@ export class SshLogFollower implements LogStream {
       if (this.stopped) return;
       this.gapSince = Date.now();
       // Without an exit status the connection went: onConnection takes over when it comes back.
-      if (exit === undefined) {
+      if (exited.code === undefined && exited.signal === undefined) {
         this.scheduleRestart();
         return;
       }
+      const exit = exited.code === 127 ? `not found on ${this.host}` : exited.code !== undefined ? `exit code ${exited.code}` : `signal ${exited.signal}`;
       const delay = this.scheduleRestart();
       handlers.state('error', `${this.host}: follower ended (${exit})${lastNote ? `: ${lastNote}` : ''}`, `restarting in ${Math.round(delay / 1000)}s`);
     });
