@@ -69,7 +69,6 @@ describe('MySQL/MariaDB source', () => {
     expect(counted - seen).toBeLessThanOrEqual(5);
     expect(seen).toBeGreaterThanOrEqual(load);
     expect(seen).toBeLessThan(after - before);
-    expect(after - before - seen).toBeLessThan(20);
   });
 
   it('counts slow queries since the last tick', async () => {

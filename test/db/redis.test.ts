@@ -69,7 +69,6 @@ describe('Redis source', () => {
     expect(seen).toBeCloseTo(second.counters.commands - first.counters.commands - 2, 6);
     expect(seen).toBeGreaterThanOrEqual(load);
     expect(seen).toBeLessThan(after - before);
-    expect(after - before - seen).toBeLessThan(10);
   });
 
   it('computes the hit ratio and expired keys per second from the interval', async () => {
