@@ -17,7 +17,7 @@ const { values } = parseArgs({
   },
 });
 const [columns, rows] = values.size.split('x');
-const cli = fileURLToPath(new URL('../dist/app/main.js', import.meta.url));
+const launcher = fileURLToPath(new URL('../bin/opsdeck', import.meta.url));
 const session = `opsdeck-bench-${process.pid}`;
 const ticks = Number(readFileSync('/proc/self/stat', 'utf8') && execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
@@ -33,7 +33,7 @@ function rssKiB(pid) {
 }
 
 const config = values.config ? `--config ${values.config}` : '';
-execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', columns, '-y', rows, `exec ${process.execPath} ${cli} --refresh ${values.refresh} ${config}`]);
+execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', columns, '-y', rows, `exec ${launcher} --refresh ${values.refresh} ${config}`]);
 try {
   await sleep(2);
   const pid = Number(execFileSync('tmux', ['display-message', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).trim());

@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { CLI, LAUNCHER } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
 
 const terminals: TmuxTerminal[] = [];
@@ -19,7 +19,8 @@ function start(configText: string | null, columns: number, rows: number, args = 
   const config = configText === null ? '' : `--config ${join(dir, 'config.yaml')}`;
   if (configText !== null) writeFileSync(join(dir, 'config.yaml'), configText.replaceAll('$DIR', dir));
   // XDG_CONFIG_HOME points nowhere so a developer's own config does not leak into the test.
-  const command = `printf 'shell before opsdeck\\n'; XDG_CONFIG_HOME=${dir}/xdg OPSDECK_CONFIG= ${process.execPath} ${nodeOptions} ${CLI} ${config} ${args}`;
+  const program = nodeOptions ? `${process.execPath} ${nodeOptions} ${CLI}` : LAUNCHER;
+  const command = `printf 'shell before opsdeck\\n'; XDG_CONFIG_HOME=${dir}/xdg OPSDECK_CONFIG= ${program} ${config} ${args}`;
   const term = new TmuxTerminal(command, columns, rows, join(dir, 'exit-code'));
   terminals.push(term);
   return { term, dir };

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/app/main.js', import.meta.url));
+/** The launcher users run (pinned Node, memory flags). */
+export const LAUNCHER = fileURLToPath(new URL('../../bin/opsdeck', import.meta.url));
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): { code: number | null; stdout: string; stderr: string } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the tests through \`npm test\`, which builds first`);
