@@ -305,3 +305,44 @@ export async function makeCertificates(): Promise<Certificates & { remove(): voi
   openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-out', at('server.pem'), '-days', '2', '-extfile', at('ext.cnf'));
   return { dir: dir.path, ca: at('ca.pem'), cert: at('server.pem'), key: at('server.key'), remove: dir.remove };
 }
+
+export interface PrivateMariadb {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A MariaDB of the test's own (mariadb-install-db on a free port), root without a password on 127.0.0.1. */
+export async function startMariadb(serverId: number, extra: string[] = []): Promise<PrivateMariadb> {
+  const { execFile, execFileSync, spawn } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { chownSync } = await import('node:fs');
+  const dir = tempDir('opsdeck-maria-');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'mysql'], { encoding: 'utf8' }).trim());
+    chownSync(dir.path, id('-u'), id('-g'));
+  }
+  const data = join(dir.path, 'data');
+  const user = asRoot ? ['--user=mysql'] : [];
+  await promisify(execFile)('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 60_000 });
+  const port = await freePort();
+  const child = spawn(
+    'mariadbd',
+    ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir.path, 'sock')}`, ...user, `--server-id=${serverId}`, '--innodb-buffer-pool-size=16M', `--log-error=${join(dir.path, 'error.log')}`, ...extra],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await eventually(async () => {
+    const probe = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
+    await probe.end();
+    return true;
+  }, 30_000, 200);
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      dir.remove();
+    },
+  };
+}

@@ -32,7 +32,7 @@ describe('database levels', () => {
   });
 
   it('judges Redis memory against maxmemory only when a maxmemory is set', () => {
-    const base = { kind: 'redis', memory: { used: 900, max: 1000, usedPercent: 90, rss: 0, peak: 0, fragmentation: 1, policy: '' }, hitPercent: 10 } as unknown as RedisSample;
+    const base = { kind: 'redis', memory: { used: 900, max: 1000, usedPercent: 90, rss: 0, peak: 0, fragmentation: 1, policy: '' }, hitPercent: 10, replication: { role: 'master', offset: 0, replicas: [] } } as unknown as RedisSample;
     expect(databaseLevels(base)).toEqual({ overall: 'crit', memory: 'crit' });
     expect(databaseLevels({ ...base, memory: { ...base.memory, max: 0, usedPercent: undefined } })).toEqual({ overall: 'ok' });
   });

@@ -49,6 +49,16 @@ function hitRatio(sample: DatabaseSample): number | undefined {
   return sample.hitPercent;
 }
 
+/** Why replication is not running at all, when it is not: judged crit whatever the lag says. */
+export function replicationBroken(sample: DatabaseSample): string | undefined {
+  if (sample.kind === 'mysql' && sample.replica && (sample.replica.ioRunning !== 'Yes' || sample.replica.sqlRunning !== 'Yes')) {
+    return `replica stopped (io ${sample.replica.ioRunning}, sql ${sample.replica.sqlRunning})${sample.replica.lastError ? `: ${sample.replica.lastError}` : ''}`;
+  }
+  if (sample.kind === 'redis' && sample.replication.role === 'replica' && sample.replication.linkStatus !== 'up') return `link to master ${sample.replication.master} ${sample.replication.linkStatus}`;
+  if (sample.kind === 'postgres' && sample.replication.role === 'standby' && !sample.replication.receiving) return 'standby not streaming from its primary';
+  return undefined;
+}
+
 const pct = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)}%`;
 
 /** Every threshold a sample can be judged on (a metric the sample lacks is left out). */
@@ -61,7 +71,13 @@ export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThres
   };
   const connections = connectionsPercent(sample);
   if (connections !== undefined) above('connections', connections, thresholds.connections, pct);
-  if (sample.replicationLagSec !== undefined) above('replicationLag', sample.replicationLagSec, thresholds.replicationLagSec, (v) => `${v.toFixed(0)}s`);
+  const broken = replicationBroken(sample);
+  if (broken) {
+    const pair = thresholds.replicationLagSec;
+    checks.push({ metric: 'replicationLag', value: pair.crit, level: 'crit', observe: { value: pair.crit, pair }, text: broken });
+  } else if (sample.replicationLagSec !== undefined) {
+    above('replicationLag', sample.replicationLagSec, thresholds.replicationLagSec, (v) => `${v.toFixed(0)}s`);
+  }
   const hit = hitRatio(sample);
   // Redis hit ratio depends on the workload (a cache of misses is legitimate): shown, never judged.
   if (hit !== undefined && sample.kind !== 'redis') {
