@@ -38,6 +38,22 @@ describe('PostgreSQL replication (private primary and standby)', () => {
     await primary?.stop();
   });
 
+  it('gives up on a catalog lock after lock_timeout instead of queueing behind it', async () => {
+    // Connected first: a new connection itself reads pg_database while starting.
+    await tick(onPrimary);
+    const holder = await session(primary.port);
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE pg_database IN ACCESS EXCLUSIVE MODE');
+    try {
+      const started = Date.now();
+      await expect(tick(onPrimary)).rejects.toThrow(`a statistics query waited too long for a lock on the server (127.0.0.1:${primary.port})`);
+      expect(Date.now() - started).toBeLessThan(onPrimary.timeoutMs);
+    } finally {
+      await holder.query('ROLLBACK');
+    }
+    expect((await tick<PostgresSample>(onPrimary)).kind).toBe('postgres');
+  });
+
   it('shows the standby on the primary, streaming and caught up', async () => {
     const sample = await eventually(async () => {
       const s = await tick<PostgresSample>(onPrimary);

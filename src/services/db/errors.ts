@@ -48,6 +48,8 @@ function pgError(e: DriverError, where: string, user: string): DatabaseError | u
       return new DatabaseError(message, 'set database: to an existing database', '3D000');
     case '57014':
       return new DatabaseError(`statement timed out on the server (${where})`, 'the server is slow to answer statistics queries; the next tick tries again', '57014');
+    case '55P03':
+      return new DatabaseError(`a statistics query waited too long for a lock on the server (${where})`, 'something holds an exclusive lock on a catalog table; lock_timeout let opsdeck give up rather than queue behind it', '55P03');
     case '53300':
       return new DatabaseError(`too many connections (${where}): ${message}`, 'opsdeck needs one connection; raise max_connections or free a slot', '53300');
     case '57P01':
