@@ -35,7 +35,7 @@ const NETWORK: Record<string, (where: string) => [string, string?]> = {
   ENETUNREACH: (w) => [`network unreachable (${w})`],
 };
 
-const CONNECTION_LOST = /Connection terminated|connection is closed|Connection lost|The server closed the connection|Connection is closed|closed the connection unexpectedly|socket hang up|read ECONNRESET/i;
+const CONNECTION_LOST = /Connection terminated|connection is closed|Connection lost|The server closed the connection|Connection is closed|closed the connection unexpectedly|socket hang up|read ECONNRESET|not queryable|in closed state/i;
 
 function pgError(e: DriverError, where: string, user: string): DatabaseError | undefined {
   const message = e.message ?? '';

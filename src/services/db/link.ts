@@ -48,10 +48,6 @@ export class Link<C extends Connection> {
 
   constructor(private readonly options: LinkOptions<C>) {}
 
-  get connected(): boolean {
-    return this.connection?.alive === true;
-  }
-
   /**
    * Runs `work` on the connection (opening it first if needed). With `wait`, queues behind a query in
    * flight (admin actions); without, refuses at once (poll ticks: the next tick will try again).
@@ -108,12 +104,6 @@ export class Link<C extends Connection> {
     };
     run.then(clear, clear);
     return abortable(run, signal);
-  }
-
-  /** Drops the connection; a later use opens a new one. */
-  reset(): void {
-    this.connection?.destroy();
-    this.connection = undefined;
   }
 
   async close(): Promise<void> {
