@@ -13,11 +13,9 @@ const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?
 export async function runCockpit(config: OpsConfig, options: { readOnly: boolean }): Promise<number> {
   const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, readOnly: options.readOnly });
   const runtime = new Runtime(config, store);
-  await runtime.prepare();
-  runtime.start();
-
   let instance: Instance | undefined;
   const quit = () => instance?.unmount();
+  // Installed before anything starts, so a crash while connecting also leaves a usable terminal.
   const crash = (error: unknown) => {
     runtime.stop();
     try {
@@ -32,9 +30,14 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
   process.on('unhandledRejection', crash);
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, quit);
 
+  await runtime.prepare();
+  runtime.start();
   instance = render(
     <OpsProvider store={store}>
-      <App config={config} controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), record: (event) => runtime.recordEvent(event), trustHostKey: (host) => runtime.trustHostKey(host) }} />
+      <App
+        config={config}
+        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), record: (event) => runtime.recordEvent(event), trustHostKey: (host) => runtime.trustHostKey(host) }}
+      />
     </OpsProvider>,
     { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false },
   );

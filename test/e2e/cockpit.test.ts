@@ -1,4 +1,5 @@
 // End to end: the built CLI in a real pseudo-terminal (tmux), reading the screen like an operator.
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,10 +68,12 @@ describe('opsdeck in a real terminal', () => {
   });
 
   it('restores the terminal and reports the error when it crashes', async () => {
-    // An exception thrown from a timer inside the running process, as a bug in a collector would.
-    const crash = `--import 'data:text/javascript,setTimeout(() => { throw new Error("collector bug") }, 1500)'`;
+    // An exception thrown from a handler inside the running process, as a bug in a collector would.
+    const crash = `--import 'data:text/javascript,process.on("SIGUSR2", () => setTimeout(() => { throw new Error("collector bug") }))'`;
     const { term } = start(null, 100, 30, '', crash);
     await term.waitForScreen((s) => s.includes('╭─ Hosts'), 'the cockpit before the crash');
+    // Only the node process: its command line starts with the node binary (the shell around it must live on).
+    execFileSync('pkill', ['-USR2', '-f', '^[^ ]*/node --import .*collector bug']);
     expect(await term.exitCode()).toBe(70);
     const after = await term.waitForScreen((s) => s.includes('opsdeck crashed: Error: collector bug'), 'the crash report on the restored screen');
     expect(after).toContain('shell before opsdeck');
