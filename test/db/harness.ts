@@ -332,11 +332,23 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await eventually(async () => {
-    const probe = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
-    await probe.end();
-    return true;
-  }, 30_000, 200);
+  try {
+    await eventually(async () => {
+      const probe = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
+      await probe.end();
+      return true;
+    }, 30_000, 200);
+  } catch (error) {
+    const { readFileSync } = await import('node:fs');
+    let log = '';
+    try {
+      log = readFileSync(join(dir.path, 'error.log'), 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      log = '(no error log)';
+    }
+    child.kill('SIGKILL');
+    throw new Error(`mariadbd on port ${port} did not come up: ${String(error)}\n${log}`);
+  }
   return {
     port,
     async stop() {

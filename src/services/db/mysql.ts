@@ -132,10 +132,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
     });
     const connection = new MysqlConnection(session);
     try {
-      const [rows] = await session.query('SELECT @@version AS version');
-      this.ownStatements++;
-      this.sent();
-      const version = String((rows as Row[])[0]?.version ?? '');
+      const version = String((await this.run(connection, 'SELECT @@version AS version'))[0]?.version ?? '');
       this.flavor = /mariadb/i.test(version) ? 'mariadb' : 'mysql';
       const limit =
         this.flavor === 'mariadb'
