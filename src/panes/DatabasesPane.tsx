@@ -79,13 +79,16 @@ function nameMatches(view: DatabaseView, match: (text: string) => boolean): bool
   return match(`${view.name} ${view.kind} ${view.target}`);
 }
 
+/** A database's rows the filter keeps: all of them when its name matches. */
+function visibleRows(view: DatabaseView, filter: string, match: (text: string) => boolean): DatabaseRow[] {
+  const rows = rowsOf(view);
+  return filter === '' || nameMatches(view, match) ? rows : rows.filter((r) => match(`${r.user} ${r.db} ${r.state} ${r.wait} ${r.query} ${r.pid}`));
+}
+
 /** The selectable rows in drawing order, filtered: the app maps the cursor to a pid with it. */
 export function databaseRows(databases: readonly DatabaseView[], filter: string): DatabaseRow[] {
   const match = textFilter(filter);
-  return databases.flatMap((view) => {
-    const rows = rowsOf(view);
-    return filter === '' || nameMatches(view, match) ? rows : rows.filter((r) => match(`${r.user} ${r.db} ${r.state} ${r.wait} ${r.query} ${r.pid}`));
-  });
+  return databases.flatMap((view) => visibleRows(view, filter, match));
 }
 
 interface Segment {
@@ -319,8 +322,7 @@ function buildLines(databases: readonly DatabaseView[], filter: string, now: num
   const lines: Line[] = [];
   let index = 0;
   for (const view of databases) {
-    const all = rowsOf(view);
-    const rows = filter === '' || nameMatches(view, match) ? all : all.filter((r) => match(`${r.user} ${r.db} ${r.state} ${r.wait} ${r.query} ${r.pid}`));
+    const rows = visibleRows(view, filter, match);
     if (filter !== '' && rows.length === 0 && !nameMatches(view, match)) continue;
     lines.push(...headerLines(view, now, width), ...chainLines(view));
     for (const row of rows) lines.push(rowLine(row, index++, c));
