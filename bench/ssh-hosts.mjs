@@ -16,18 +16,6 @@ import { access, chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-register(
-  `data:text/javascript,${encodeURIComponent(`
-export async function resolve(specifier, context, next) {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
-    throw error;
-  }
-}`)}`,
-);
-
 const ROOT = join(import.meta.dirname, '..');
 const DIST = join(ROOT, '.tmp/bench-dist');
 const REFRESH_MS = 2000;
@@ -45,6 +33,19 @@ async function compile() {
 
 async function parent(sizes) {
   if (sizes.length === 0) sizes = [1, 10, 50];
+  // The harness is TypeScript whose imports say .js: map them to the .ts files (parent only; the
+  // measured child runs compiled code with no loader hooks).
+  register(
+    `data:text/javascript,${encodeURIComponent(`
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (error) {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
+    throw error;
+  }
+}`)}`,
+  );
   await compile();
   const { ensureTestUser, SshdHost, Workspace } = await import('../test/harness/sshd.ts');
   const user = await ensureTestUser();
