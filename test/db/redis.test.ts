@@ -1,7 +1,7 @@
 // Redis against the real server on 127.0.0.1:6379 (and private servers for eviction and
 // replication): the figures must be the ones INFO gives in the same moment.
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import { Redis as RedisClient, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRedisInfo } from '../../src/services/db/redis-info.js';
 import { cancelQuery, createDatabaseSource, databaseLevels, terminateQuery, type DatabaseSource, type RedisSample } from '../../src/services/db/index.js';
@@ -180,5 +180,49 @@ describe('Redis replication (private master and replica)', () => {
     expect(onR.replication).toMatchObject({ role: 'replica', master: `127.0.0.1:${master.port}`, linkStatus: 'up' });
     expect(onR.keyspace.find((k) => k.db === 0)?.keys).toBe(20);
     client.disconnect();
+  });
+});
+
+describe('Redis credentials (private server with requirepass and an ACL user)', () => {
+  let server: PrivateRedis;
+  const sources: DatabaseSource[] = [];
+  const open = (...args: Parameters<typeof createDatabaseSource>) => {
+    const source = createDatabaseSource(...args);
+    sources.push(source);
+    return source;
+  };
+
+  beforeAll(async () => {
+    server = await startRedis(['--requirepass', 'default-secret']);
+    const admin = new RedisClient({ host: '127.0.0.1', port: server.port, password: 'default-secret', lazyConnect: true, disableClientInfo: true });
+    await admin.connect();
+    await admin.call('ACL', 'SETUSER', 'monitor', 'on', '>monitor-secret', '+ping', '+info');
+    await admin.call('ACL', 'SETUSER', 'mute', 'on', '>mute-secret', '+ping');
+    admin.disconnect();
+  });
+
+  afterAll(async () => {
+    for (const s of sources) await s.close();
+    await server?.stop();
+  });
+
+  it('says the server wants a password, and which key gives it', async () => {
+    await expect(tick(open('nopw', { redis: redisUrl(server.port) }))).rejects.toMatchObject({
+      message: `the server wants a password (127.0.0.1:${server.port})`,
+      hint: expect.stringContaining('passwordEnv'),
+    });
+  });
+
+  it('says a password is wrong, and takes the right one from passwordEnv, for the default or an ACL user', async () => {
+    await expect(tick(open('wrong', { redis: redisUrl(server.port), passwordEnv: 'RPW' }, { env: { RPW: 'nope' } }))).rejects.toThrow(`wrong user or password (127.0.0.1:${server.port})`);
+    expect((await tick(open('default', { redis: redisUrl(server.port), passwordEnv: 'RPW' }, { env: { RPW: 'default-secret' } }))).kind).toBe('redis');
+    expect((await tick(open('acl', { redis: redisUrl(server.port), user: 'monitor', passwordEnv: 'RPW' }, { env: { RPW: 'monitor-secret' } }))).kind).toBe('redis');
+  });
+
+  it('names the missing permission for an ACL user that may not run INFO', async () => {
+    await expect(tick(open('mute', { redis: redisUrl(server.port), user: 'mute', passwordEnv: 'RPW' }, { env: { RPW: 'mute-secret' } }))).rejects.toMatchObject({
+      message: expect.stringMatching(/^NOPERM .*info.*\(127\.0\.0\.1:\d+\)$/i),
+      hint: 'the ACL user needs +info +ping',
+    });
   });
 });
