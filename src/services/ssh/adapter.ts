@@ -3,6 +3,7 @@
 import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import type { ConnectionState, HostConfig } from '../model.js';
 import type { PollSource } from '../scheduler.js';
@@ -12,7 +13,7 @@ import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js'
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
 import { collectRemoteServices, type RemoteRun } from './services.js';
 import { resolveTarget, type ResolveOptions } from './target.js';
-import { isSafeRemotePath } from './validate.js';
+import { isForwardTarget, isSafeRemotePath } from './validate.js';
 
 export interface SshAdapterOptions {
   /** Accept and file the key of a host never seen before (StrictHostKeyChecking=accept-new); a changed key is still refused. */
@@ -158,6 +159,19 @@ export class SshHostAdapter implements HostAdapter {
   /** Connect again now, without waiting for the backoff (after fixing a key or the ssh config). */
   reconnect(hostName: string): void {
     this.connections.get(hostName)?.reconnect();
+  }
+
+  /**
+   * Opens streams to host:port as seen from a watched SSH host, over its shared connection (the
+   * `via: HOST` tunnel for databases). The factory looks the host up at each call.
+   */
+  tunnel(hostName: string): (target: { host: string; port: number }, signal: AbortSignal) => Promise<Duplex> {
+    return async ({ host, port }, signal) => {
+      const connection = this.connections.get(hostName);
+      if (!connection) throw new Error(`via ${hostName}: not an SSH host being watched`);
+      if (!isForwardTarget(host) || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`via ${hostName}: ${JSON.stringify(`${host}:${port}`)} is not a host and port`);
+      return connection.forward(host, port, signal);
+    };
   }
 
   connectionState(hostName: string): ConnectionState | undefined {

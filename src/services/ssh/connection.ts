@@ -231,6 +231,25 @@ export class SshConnection {
     return { ...opened, generation: live.generation };
   }
 
+  /**
+   * A TCP stream to host:port as the remote host sees it (a direct-tcpip channel: not a session, so
+   * not counted against MaxSessions), for `via: HOST` database connections.
+   */
+  async forward(host: string, port: number, signal: AbortSignal): Promise<ClientChannel> {
+    const live = await this.ready(signal);
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+      live.client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(new Error(`${this.hostName} could not reach ${host}:${port}: ${error.message}`));
+        else if (signal.aborted) stream.close();
+        else resolve(stream);
+      });
+    });
+    return channel;
+  }
+
   private onChange(listener: () => void): () => void {
     const wrapped = (): void => listener();
     this.listeners.add(wrapped);

@@ -12,3 +12,8 @@ export function isSafeCommandPath(path: string): boolean {
 export function isSafeRemotePath(path: string): boolean {
   return path.startsWith('/') && !/[\0\n\r]/.test(path);
 }
+
+/** A host name or address to forward to from the SSH host: no spaces, no leading "-". */
+export function isForwardTarget(host: string): boolean {
+  return /^[A-Za-z0-9_.:%\[\]][A-Za-z0-9_.:%\[\]-]*$/.test(host) && host.length <= 255;
+}
