@@ -12,12 +12,18 @@ const SCRIPT = join(CACHE, 'root/usr/bin/systemctl');
 let unpacking: Promise<string> | undefined;
 
 async function download(dir: string): Promise<void> {
-  try {
-    await run('apt-get', ['download', 'systemctl'], { cwd: dir });
-  } catch {
-    // No package lists yet on a fresh machine.
-    await run('apt-get', ['update', '-qq']);
-    await run('apt-get', ['download', 'systemctl'], { cwd: dir });
+  // Two test workers may both find no package lists and run apt-get at once: one of them then
+  // waits for apt's lock, so retry a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run('apt-get', ['download', 'systemctl'], { cwd: dir });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw new Error(`apt-get download systemctl failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+      // No package lists yet on a fresh machine.
+      await run('apt-get', ['update', '-qq']).catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+    }
   }
 }
 
