@@ -45,6 +45,9 @@ describe('PostgreSQL source', () => {
     expect(source.id).toBe('db:main');
     expect(source.host).toBe('local');
     expect(source.target).toBe('postgres://postgres@127.0.0.1:5432/test');
+    // Named on the server, and read-only with server-side limits for whoever looks at its session.
+    const { rows: mine } = await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'opsdeck' AND datname = 'test'");
+    expect(Number(mine[0]?.n)).toBeGreaterThanOrEqual(1);
   });
 
   it('shows TPS above zero under load, agreeing with pg_stat_database over the same interval', async () => {

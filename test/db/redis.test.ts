@@ -52,6 +52,8 @@ describe('Redis source', () => {
     expect(Math.abs(sample.uptimeSec - Number(now.server?.uptime_in_seconds))).toBeLessThanOrEqual(1);
     expect(sample.pingMs).toBeGreaterThan(0);
     expect(sample.pingMs).toBeLessThan(1000);
+    // One connection, named for whoever reads CLIENT LIST on the server.
+    expect(String(await client.client('LIST')).match(/ name=opsdeck /g)?.length).toBeGreaterThanOrEqual(1);
   });
 
   it('shows ops/s above zero under load, agreeing with total_commands_processed over the same interval', async () => {

@@ -74,14 +74,17 @@ export class RedisSource extends DatabaseSourceBase<RedisConnection, RedisSample
       });
       stream = secure;
     }
+    const password = configuredPassword(this.conn, this.env);
+    const db = this.conn.database ? Number(this.conn.database) : 0;
+    // RESP2 and no credentials in ioredis's options: AUTH, SELECT and CLIENT SETNAME are sent here,
+    // in that order. ioredis would send HELLO first (refused by servers before 6, and closing the
+    // connection when it carries no password) and print warnings to the console (the cockpit's
+    // screen) for a password the server does not need.
     const client = new Redis({
       ...(this.conn.socket ? { path: this.conn.socket } : { host: this.conn.host, port: this.conn.port }),
-      username: this.conn.user,
-      password: configuredPassword(this.conn, this.env),
-      db: this.conn.database ? Number(this.conn.database) : 0,
       ...(tlsSettings && !stream ? { tls: tlsSettings } : {}),
       ...(stream ? { Connector: tunnelConnector(stream) } : {}),
-      connectionName: 'opsdeck',
+      protocol: 2,
       connectTimeout: this.connectTimeoutMs,
       commandTimeout: this.statementTimeoutMs,
       enableOfflineQueue: false,
@@ -104,6 +107,21 @@ export class RedisSource extends DatabaseSourceBase<RedisConnection, RedisSample
     } catch (error) {
       connection.destroy();
       throw firstError ?? error;
+    }
+    try {
+      if (password !== undefined) {
+        const credentials = this.conn.user ? [this.conn.user, password] : [password];
+        await client.call('AUTH', ...credentials).catch((error: unknown) => {
+          // A password the server does not need is no reason to stop.
+          if (!/without any password configured|no password is set/i.test(String((error as Error)?.message))) throw error;
+        });
+      }
+      if (db !== 0) await client.select(db);
+      // The name is a courtesy to whoever reads CLIENT LIST: an ACL user may lack +client|setname.
+      await client.client('SETNAME', 'opsdeck').catch(() => undefined);
+    } catch (error) {
+      connection.destroy();
+      throw error;
     }
     return connection;
   }
