@@ -45,7 +45,7 @@ describe('PostgreSQL source', () => {
     expect(source.id).toBe('db:main');
     expect(source.host).toBe('local');
     expect(source.target).toBe('postgres://postgres@127.0.0.1:5432/test');
-    // Named on the server, and read-only with server-side limits for whoever looks at its session.
+    // Named on the server for whoever reads pg_stat_activity.
     const { rows: mine } = await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'opsdeck' AND datname = 'test'");
     expect(Number(mine[0]?.n)).toBeGreaterThanOrEqual(1);
   });
