@@ -1,6 +1,7 @@
 // Issue 3, acceptance 3 and 4 (failures): wrong credentials say "auth failed" without a retry storm,
 // a listener that never speaks SSH times out instead of hanging, a closed port is "connection
-// refused", a hung host is found by keepalive; ssh-agent logins work without identity files.
+// refused", a hung host or a partitioned network is found by keepalive, reset connections come back;
+// ssh-agent logins work without identity files.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -10,6 +11,7 @@ import type { ConnectionState } from '../../src/services/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/adapter.js';
 import { sshHost, waitFor } from '../harness/hosts.js';
+import { FlakyProxy } from '../harness/proxy.js';
 import { ensureTestUser, freePort, keygen, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;
@@ -135,4 +137,38 @@ describe('connection failures', () => {
     await host.signalAll('SIGCONT');
     await waitFor('back after SIGCONT', () => state().status === 'ok');
   });
+
+  test('a network partition (traffic silently dropped) is found by keepalive; healed, the host comes back by itself', async () => {
+    const host = await SshdHost.start(workspace, 'partitioned');
+    hosts.push(host);
+    await workspace.trust(host);
+    const proxy = await FlakyProxy.start(host.port);
+    cleanups.push(() => proxy.close());
+    await workspace.writeSshConfig([{ alias: 'partitioned', port: proxy.port, user, extra: [`HostKeyAlias [127.0.0.1]:${host.port}`] }]);
+    const { state, watched } = await watch('partitioned', { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 1500, backoff: { initialMs: 200, maxMs: 1000 } });
+    await waitFor('ok', () => state().status === 'ok');
+    proxy.drop();
+    await expect(collectWithDeadline({ ...watched.pollSources[0]!, timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
+    await waitFor('keepalive gave up', () => state().status === 'unreachable');
+    expect(state().error).toMatch(/timed out/);
+    proxy.heal();
+    await waitFor('back after the partition healed', () => state().status === 'ok', 10_000);
+    await expect(collectWithDeadline(watched.pollSources[0]!)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
+  });
+
+  test('connections reset by the network: "connection reset", then reconnected', async () => {
+    const host = await SshdHost.start(workspace, 'resetting');
+    hosts.push(host);
+    await workspace.trust(host);
+    const proxy = await FlakyProxy.start(host.port);
+    cleanups.push(() => proxy.close());
+    await workspace.writeSshConfig([{ alias: 'resetting', port: proxy.port, user, extra: [`HostKeyAlias [127.0.0.1]:${host.port}`] }]);
+    const { state, states } = await watch('resetting', { backoff: { initialMs: 200, maxMs: 1000 } });
+    await waitFor('ok', () => state().status === 'ok');
+    proxy.reset();
+    await waitFor('unreachable', () => state().status === 'unreachable');
+    expect(state().error).toMatch(/connection (reset|lost)/);
+    await waitFor('reconnected', () => state().status === 'ok' && states.filter((s) => s.status === 'ok').length === 2);
+  });
 });
+
