@@ -7,6 +7,7 @@ import { HostsPane } from '../panes/HostsPane.js';
 import { LogsPane } from '../panes/LogsPane.js';
 import { ResourcesPane } from '../panes/ResourcesPane.js';
 import { ServicesPane } from '../panes/ServicesPane.js';
+import { DatabasesPane } from '../panes/DatabasesPane.js';
 import { HelpOverlay } from '../panes/HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from '../panes/ConfirmDialog.js';
 import { Prompt, StatusBar, TabBar } from '../panes/Chrome.js';
@@ -15,7 +16,7 @@ import { handleKey, type Controls, type Viewport } from './dispatch.js';
 import { keyName } from './keymap.js';
 import { computeLayout, innerRows, type PaneBox } from './layout.js';
 import { bottomIndex, displayLines } from './logview.js';
-import { checkRows, eventRows, hostRows, serviceRows } from './rows.js';
+import { checkRows, databaseViews, eventRows, hostRows, serviceRows } from './rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from './scope.js';
 import { visibleData, type OpsState } from './store.js';
 
@@ -127,6 +128,13 @@ function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={Math.min(ui.cursor.events, Math.max(0, rows.length - 1))} filter={ui.filters.events} />;
 }
 
+function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const data = useOps(selectData);
+  const ui = useOps(selectUi);
+  const views = useMemo(() => databaseViews(data), [data.databases, data.sources]);
+  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={ui.cursor.databases} filter={ui.filters.databases} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
   switch (box.pane) {
     case 'hosts':
@@ -139,6 +147,8 @@ const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox
       return <LogsContainer box={box} focused={focused} />;
     case 'events':
       return <EventsContainer box={box} focused={focused} />;
+    case 'databases':
+      return <DatabasesContainer box={box} focused={focused} />;
   }
 });
 
@@ -182,7 +192,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
   const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;
-  const layout = computeLayout(columns, rows - dialogRows, focus, zoomed, hostCount);
+  const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
+  const layout = computeLayout(columns, rows - dialogRows, focus, zoomed, hostCount, databaseCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
 

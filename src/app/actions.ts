@@ -19,12 +19,15 @@ export interface PendingAction {
   /** Changes nothing outside opsdeck (trusting a host key is still allowed on a read-only wall). */
   local?: boolean;
   run(): Promise<ActionOutcome>;
+  /** Called instead of asking when read-only mode refuses the action (to audit the refusal). */
+  refused?(): void;
 }
 
 /** Opens the confirmation, or refuses at once in read-only mode. */
 export function requestAction(store: OpsStore, action: PendingAction): void {
   const { ui } = store.getState();
   if (ui.readOnly && !action.local) {
+    action.refused?.();
     store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text: `read-only: "${action.title}" refused`, level: 'error', at: Date.now() } } }));
     return;
   }

@@ -4,7 +4,9 @@ import type { CheckResult } from '../services/checks/http.js';
 import { formatDuration } from '../services/duration.js';
 import type { ConnectionState, HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../services/model.js';
 import type { PollSource } from '../services/scheduler.js';
-import type { ThresholdTracker } from '../services/thresholds.js';
+import { worstLevel, type ThresholdTracker } from '../services/thresholds.js';
+import { databaseChecks } from '../services/db/levels.js';
+import type { DatabaseSample } from '../services/db/types.js';
 import type { DataState, HostHistory, HostView } from './store.js';
 
 export const HISTORY_LENGTH = 120;
@@ -174,4 +176,21 @@ export function applyConnection(data: DataState, hostName: string, state: Connec
     ? `${CONNECTION_WORDS[state.status]}${state.error ? `: ${state.error}` : ''}`
     : `connected again after ${formatDuration(state.since - before!.since)}`;
   return withEvents(next, [{ at: state.since, host: hostName, kind: 'source', level: failed ? 'crit' : 'info', message }]);
+}
+
+/** A database sample: its thresholds go through the same hold-tick tracker as a host's. */
+export function applyDatabase(data: DataState, name: string, sample: DatabaseSample, tracker: ThresholdTracker): DataState {
+  const entry = data.databases[name];
+  if (!entry) return data;
+  const events: OpsEvent[] = [];
+  const levels: Level[] = [];
+  for (const check of databaseChecks(sample, entry.thresholds)) {
+    const key = `db:${name}:${check.metric}`;
+    const change = tracker.observe(key, check.observe.value, check.observe.pair);
+    levels.push(tracker.level(key));
+    if (change) {
+      events.push({ at: sample.at, host: entry.host, kind: 'threshold', level: change.to === 'ok' ? 'info' : change.to, message: `${name}: ${check.text}${change.to === 'ok' ? ' (back to normal)' : ''}` });
+    }
+  }
+  return withEvents({ ...data, databases: { ...data.databases, [name]: { ...entry, sample, level: worstLevel(levels) } } }, events);
 }

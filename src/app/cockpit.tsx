@@ -36,7 +36,13 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
     <OpsProvider store={store}>
       <App
         config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), record: (event) => runtime.recordEvent(event), trustHostKey: (host) => runtime.trustHostKey(host) }}
+        controls={{
+          quit,
+          setRefresh: (ms) => runtime.setRefresh(ms),
+          record: (event) => runtime.recordEvent(event),
+          trustHostKey: (host) => runtime.trustHostKey(host),
+          adminDatabase: (database, pid, operation) => runtime.adminDatabase(database, pid, operation, options.readOnly),
+        }}
       />
     </OpsProvider>,
     { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false },

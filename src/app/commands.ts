@@ -12,6 +12,8 @@ export interface CommandControls {
   record(event: OpsEvent): void;
   /** Files the key an SSH host offered in known_hosts, then reconnects. */
   trustHostKey(host: string): Promise<void>;
+  /** Cancels or terminates a database backend; the service audits it (and refuses in read-only mode). */
+  adminDatabase(database: string, pid: number, operation: 'cancel' | 'terminate'): Promise<{ ok: boolean; message: string }>;
 }
 
 export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };

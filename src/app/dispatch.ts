@@ -1,11 +1,12 @@
 // keys -> keymap -> action: overlays take keys first, then the focused pane's context, then global.
 import { formatDuration } from '../services/duration.js';
-import { performAction, requestAction } from './actions.js';
+import { performAction, requestAction, type PendingAction } from './actions.js';
+import { databaseRows } from '../panes/DatabasesPane.js';
 import { complete, runCommand, type CommandControls } from './commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
 import type { KeyContext, Keymap } from './keymap.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
-import { hostRows, listLength } from './rows.js';
+import { databaseViews, hostRows, listLength } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 export type Controls = CommandControls;
@@ -19,6 +20,7 @@ const HISTORY_LIMIT = 100;
 export function contextsFor(pane: PaneId): KeyContext[] {
   if (pane === 'logs') return ['logs', 'list', 'global'];
   if (pane === 'hosts') return ['hosts', 'list', 'global'];
+  if (pane === 'databases') return ['databases', 'list', 'global'];
   return ['list', 'global'];
 }
 
@@ -58,9 +60,11 @@ function setMessage(store: OpsStore, text: string, level: 'info' | 'error' = 'in
   store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text, level, at: Date.now() } } }));
 }
 
-function focusBy(ui: UiState, step: number): PaneId {
-  const index = PANES.indexOf(ui.focus);
-  return PANES[(index + step + PANES.length) % PANES.length]!;
+/** Tab order over the panes that have something to show (Databases only when there are databases). */
+function focusBy(state: OpsState, step: number): PaneId {
+  const panes = PANES.filter((p) => p !== 'databases' || Object.keys(state.data.databases).length > 0 || state.ui.focus === 'databases');
+  const index = panes.indexOf(state.ui.focus);
+  return panes[(index + step + panes.length) % panes.length]!;
 }
 
 function changeRefresh(store: OpsStore, controls: Controls, direction: 1 | -1): void {
@@ -83,10 +87,10 @@ export function runAction(store: OpsStore, action: string, controls: Controls, v
       setUi({ overlay: 'help' });
       return;
     case 'focus-next':
-      setUi({ focus: focusBy(ui, 1) });
+      setUi({ focus: focusBy(state, 1) });
       return;
     case 'focus-prev':
-      setUi({ focus: focusBy(ui, -1) });
+      setUi({ focus: focusBy(state, -1) });
       return;
     case 'zoom':
       setUi({ zoomed: !ui.zoomed });
@@ -118,6 +122,7 @@ export function runAction(store: OpsStore, action: string, controls: Controls, v
   }
   if (ui.focus === 'logs') logAction(store, action, viewport);
   else if (action === 'trust-key') trustKey(store, controls);
+  else if (action === 'cancel-query' || action === 'terminate-query') databaseAction(store, action === 'cancel-query' ? 'cancel' : 'terminate', controls);
   else listAction(store, action, viewport);
 }
 
@@ -323,4 +328,26 @@ function answerConfirm(store: OpsStore, key: string | undefined, input: string, 
     else store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text: `type "${action.typed}" to confirm, Esc to cancel`, level: 'error', at: Date.now() } } }));
   } else if (key === 'backspace') store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input.slice(0, -1) } }));
   else if (isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
+}
+
+/** c / K on a query in the Databases pane: what it is, then a yes (cancel) or its pid typed (terminate). */
+function databaseAction(store: OpsStore, operation: 'cancel' | 'terminate', controls: Controls): void {
+  const state = store.getState();
+  const data = state.ui.frozen ?? state.data;
+  const row = databaseRows(databaseViews(data), state.ui.filters.databases)[state.ui.cursor.databases];
+  if (!row) {
+    setMessage(store, 'no query selected: move onto one in the Databases pane', 'error');
+    return;
+  }
+  const what = row.kind === 'redis' ? 'client' : operation === 'cancel' ? 'query' : 'session';
+  const action: PendingAction = {
+    title: `${operation} ${what} ${row.pid} on ${row.database}`,
+    lines: [`${row.user}@${row.db} · ${row.state || 'active'} · running ${formatDuration(row.durationSec * 1000)}${row.wait ? ` · waiting ${row.wait}` : ''}`, row.query || '(no query text)'],
+    typed: operation === 'terminate' ? String(row.pid) : undefined,
+    host: data.databases[row.database]?.host ?? 'local',
+    run: () => controls.adminDatabase(row.database, row.pid, operation),
+    // A refusal on a read-only screen is still written to the audit log by the service.
+    refused: () => void controls.adminDatabase(row.database, row.pid, operation),
+  };
+  requestAction(store, action);
 }

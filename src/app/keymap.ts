@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { closest } from 'fastest-levenshtein';
 import type { Key } from 'ink';
 
-export const KEY_CONTEXTS = ['global', 'list', 'hosts', 'logs'] as const;
+export const KEY_CONTEXTS = ['global', 'list', 'hosts', 'databases', 'logs'] as const;
 export type KeyContext = (typeof KEY_CONTEXTS)[number];
 
 /** Every action a key can trigger, with the line the help overlay shows for it. */
@@ -28,6 +28,7 @@ export const ACTIONS: Record<KeyContext, Record<string, string>> = {
     'pane-services': 'go to Services',
     'pane-logs': 'go to Logs',
     'pane-events': 'go to Events',
+    'pane-databases': 'go to Databases',
   },
   list: {
     up: 'move up',
@@ -40,6 +41,10 @@ export const ACTIONS: Record<KeyContext, Record<string, string>> = {
   },
   hosts: {
     'trust-key': "trust the selected host's SSH key (shows its fingerprint first)",
+  },
+  databases: {
+    'cancel-query': 'cancel the selected query (pg_cancel_backend / KILL QUERY), after a yes',
+    'terminate-query': 'terminate its session (pg_terminate_backend / KILL / CLIENT KILL), after typing its pid',
   },
   logs: {
     follow: 'follow / pause the tail',

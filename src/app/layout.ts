@@ -19,7 +19,7 @@ export const CHROME_ROWS = 2;
 export const GRID_MIN_COLUMNS = 120;
 export const GRID_MIN_ROWS = 30;
 
-export function computeLayout(columns: number, rows: number, focus: PaneId, zoomed: boolean, hostCount: number): Layout {
+export function computeLayout(columns: number, rows: number, focus: PaneId, zoomed: boolean, hostCount: number, databaseCount = 0): Layout {
   const body = Math.max(3, rows - CHROME_ROWS);
   if (zoomed || columns < GRID_MIN_COLUMNS || rows < GRID_MIN_ROWS) {
     // A short host list leaves room for the selected host's resources below it.
@@ -35,6 +35,26 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   const hostsHeight = Math.min(Math.max(hostCount + 5, 6), Math.floor(body * 0.35));
   const servicesHeight = Math.floor((body - hostsHeight) * 0.55);
   const eventsHeight = body - hostsHeight - servicesHeight;
+  if (databaseCount > 0 || focus === 'databases') {
+    // Resources, then the databases (a header line each and their busiest queries), then the tail.
+    const resources = Math.min(Math.max(12, Math.floor(body * 0.34)), body - 16);
+    const databases = Math.min(Math.max(6, databaseCount * 2 + 6), Math.floor(body * 0.33));
+    return {
+      mode: 'grid',
+      columns: [
+        [
+          { pane: 'hosts', width: leftWidth, height: hostsHeight },
+          { pane: 'services', width: leftWidth, height: servicesHeight },
+          { pane: 'events', width: leftWidth, height: eventsHeight },
+        ],
+        [
+          { pane: 'resources', width: rightWidth, height: resources },
+          { pane: 'databases', width: rightWidth, height: databases },
+          { pane: 'logs', width: rightWidth, height: body - resources - databases },
+        ],
+      ],
+    };
+  }
   const resourcesHeight = Math.min(Math.max(14, Math.floor(body * 0.42)), body - 8);
   return {
     mode: 'grid',

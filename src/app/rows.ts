@@ -2,6 +2,9 @@
 // key handlers (how far the cursor may go, what Enter selects).
 import { worstLevel } from '../services/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../services/model.js';
+import { databaseView } from '../services/db/view.js';
+import type { DatabaseView } from '../services/db/types.js';
+import { databaseRows } from '../panes/DatabasesPane.js';
 import { scopeHosts } from './scope.js';
 import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
@@ -59,11 +62,16 @@ export function hostRows(data: DataState, ui: UiState): HostRow[] {
         problem,
         issues,
         connection: host.connection,
-        level: worstLevel(Object.values(host.levels)),
+        level: worstLevel([...Object.values(host.levels), ...Object.values(data.databases).filter((db) => db.host === name).map((db) => db.level)]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
       },
     ];
   });
+}
+
+/** What the Databases pane draws: each database's entry joined with its poll state. */
+export function databaseViews(data: DataState): DatabaseView[] {
+  return Object.values(data.databases).map((e) => databaseView({ name: e.name, dbKind: e.kind, target: e.target, thresholds: e.thresholds }, data.sources[`db:${e.name}`], e.sample));
 }
 
 export interface CheckRow {
@@ -106,6 +114,8 @@ export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
       return serviceRows(data, ui).length;
     case 'events':
       return eventRows(data, ui).length;
+    case 'databases':
+      return databaseRows(databaseViews(data), ui.filters.databases).length;
     default:
       return 0;
   }

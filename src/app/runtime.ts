@@ -1,11 +1,13 @@
 // Wires the config's hosts to collectors and the store: results are folded into a draft and
 // committed by one delayed flush, so the sources of one tick (and a burst of log lines) cost one frame.
-import { applyCheck, applyConnection, applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource, withEvents } from './apply.js';
+import { applyCheck, applyConnection, applyDatabase, applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource, withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
 import { httpCheckSource, type CheckResult } from '../services/checks/http.js';
 import type { HostAdapter } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
+import { cancelQuery, createDatabaseSource, DEFAULT_DATABASE_THRESHOLDS, discoverLocalDatabases, terminateQuery, type DatabaseSource } from '../services/db/index.js';
+import type { DatabaseSample } from '../services/db/types.js';
 import { LogBuffer } from '../services/logs/buffer.js';
 import type { LogStream } from '../services/logs/stream.js';
 import type { HostConfig, OpsEvent, ProcessSample, ResourceSample, ServicesSample } from '../services/model.js';
@@ -19,6 +21,7 @@ const RESULT_COALESCE_MS = 150;
 /** Log lines are shown at most this late; a burst of thousands still costs one frame. */
 const LOG_FLUSH_MS = 250;
 const SELF_SAMPLE_MS = 2000;
+const DATABASE_RATE_INTERVAL_MS = 1000;
 
 export class Runtime {
   private readonly hostsByName: Map<string, HostConfig>;
@@ -35,6 +38,8 @@ export class Runtime {
 
   private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
   private readonly unsubscribers: (() => void)[] = [];
+  private readonly databases = new Map<string, DatabaseSource>();
+  private timeoutMs = 5000;
 
   constructor(
     private readonly config: OpsConfig,
@@ -55,6 +60,7 @@ export class Runtime {
   async prepare(): Promise<void> {
     const now = Date.now();
     const timeoutMs = Math.max(1000, Math.min(10_000, this.config.refreshMs * 2));
+    this.timeoutMs = timeoutMs;
     this.mutate((d) => ({
       ...d,
       hostOrder: this.config.hosts.map((h) => h.name),
@@ -69,6 +75,12 @@ export class Runtime {
     );
     const notes: string[] = [];
     this.pollSources.push(...this.config.checks.map(httpCheckSource));
+    for (const [name, spec] of Object.entries(this.config.databases ?? {})) {
+      // via: HOST reaches the database through that host's SSH connection (a forwarded channel).
+      const viaLocal = spec.via !== undefined && this.hostsByName.get(spec.via)?.local === true;
+      const tunnel = spec.via && !viaLocal && this.adapters.remote instanceof SshHostAdapter ? this.adapters.remote.tunnel(spec.via) : undefined;
+      this.addDatabase(createDatabaseSource(name, viaLocal ? { ...spec, via: undefined } : spec, { timeoutMs, tunnel }));
+    }
     for (const { host, watch } of watches) {
       if (watch.onConnection) this.unsubscribers.push(watch.onConnection((state) => this.mutate((d) => applyConnection(d, host.name, state))));
       this.pollSources.push(...watch.pollSources);
@@ -90,12 +102,14 @@ export class Runtime {
     this.scheduler.start();
     this.running = true;
     for (const stream of this.streams) this.startStream(stream);
+    if (!this.config.databases) void this.discoverDatabases();
   }
 
   stop(): void {
     this.scheduler?.stop();
     for (const stream of this.streams) stream.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    for (const source of this.databases.values()) void source.close();
     this.running = false;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -122,14 +136,16 @@ export class Runtime {
   /** For `snapshot`: every poll source once, log followers given a moment to read their backlog. */
   async collectOnce(logGraceMs: number): Promise<void> {
     for (const stream of this.streams) this.startStream(stream);
-    await Promise.all(
-      this.pollSources.map((source) =>
-        collectWithDeadline(source).then(
-          (value) => this.onResult(source, value, Date.now()),
-          (error: Error) => this.onFailure(source, error, Date.now()),
-        ),
-      ),
-    );
+    if (!this.config.databases) await this.discoverDatabases();
+    const once = (source: PollSource) =>
+      collectWithDeadline(source).then(
+        (value) => this.onResult(source, value, Date.now()),
+        (error: Error) => this.onFailure(source, error, Date.now()),
+      );
+    // Database rates (TPS, QPS, ops/s) are differences: their sources read twice, a second apart.
+    const databases = this.pollSources.filter((s) => s.kind === 'database');
+    await Promise.all([...this.pollSources.map(once), Promise.all(databases.map(once)).then(() => new Promise((r) => setTimeout(r, DATABASE_RATE_INTERVAL_MS)))]);
+    await Promise.all(databases.map(once));
     await new Promise((resolve) => setTimeout(resolve, logGraceMs));
     for (const stream of this.streams) stream.stop();
     this.flush();
@@ -152,7 +168,58 @@ export class Runtime {
     });
   }
 
+  private addDatabase(source: DatabaseSource): void {
+    this.databases.set(source.name, source);
+    this.pollSources.push(source);
+    this.mutate((d) => ({
+      ...d,
+      databases: { ...d.databases, [source.name]: { name: source.name, kind: source.dbKind, target: source.target, host: source.host, thresholds: source.thresholds, level: 'ok' } },
+      sources: { ...d.sources, [source.id]: pendingSource(source, Date.now()) },
+    }));
+    this.scheduler?.add(source);
+  }
+
+  /** No `databases:` in the config: the local servers that answer are watched; one that refuses us says how to configure it. */
+  private async discoverDatabases(): Promise<void> {
+    const found = await discoverLocalDatabases();
+    if (!this.running && this.scheduler) return;
+    for (const db of found) {
+      if (db.status === 'ok') {
+        this.addDatabase(createDatabaseSource(db.name, db.spec, { timeoutMs: this.timeoutMs }));
+        continue;
+      }
+      const id = `db:${db.name}`;
+      const now = Date.now();
+      this.mutate((d) =>
+        applySourceError(
+          {
+            ...d,
+            databases: { ...d.databases, [db.name]: { name: db.name, kind: db.kind, target: db.target, host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, level: 'ok' } },
+            sources: { ...d.sources, [id]: pendingSource({ id, host: 'local', kind: 'database', label: `database ${db.name}` }, now) },
+          },
+          id,
+          db.note ?? 'refused opsdeck',
+          now,
+          'add it under databases: in the config (docs/config.md)',
+        ),
+      );
+    }
+  }
+
+  /** Cancel or terminate a backend the operator picked in the Databases pane (audited by the service). */
+  async adminDatabase(name: string, pid: number, operation: 'cancel' | 'terminate', readOnly: boolean): Promise<{ ok: boolean; message: string }> {
+    const source = this.databases.get(name);
+    if (!source) return { ok: false, message: `no database "${name}"` };
+    const result = await (operation === 'cancel' ? cancelQuery : terminateQuery)(source, pid, { readOnly });
+    return { ok: result.outcome === 'ok', message: result.message };
+  }
+
   private onResult(source: PollSource, value: unknown, at: number): void {
+    if (source.kind === 'database') {
+      const name = (source as DatabaseSource).name;
+      this.mutate((d) => applyDatabase(applySourceOk(d, source.id, at), name, value as DatabaseSample, this.tracker));
+      return;
+    }
     if (source.kind === 'check') {
       this.mutate((d) => applyCheck(applySourceOk(d, source.id, at), source.id.slice('check:'.length), value as CheckResult));
       return;
@@ -177,7 +244,8 @@ export class Runtime {
   }
 
   private onFailure(source: PollSource, error: Error, at: number): void {
-    this.mutate((d) => applySourceError(d, source.id, error.message, at));
+    const hint = (error as { hint?: unknown }).hint;
+    this.mutate((d) => applySourceError(d, source.id, error.message, at, typeof hint === 'string' ? hint : undefined));
   }
 
   private mutate(change: (data: DataState) => DataState): void {

@@ -2,8 +2,9 @@
 // channel, or plain text for a terminal.
 import { formatDuration } from '../services/duration.js';
 import type { ResourceSample, SourceState } from '../services/model.js';
+import type { DatabaseSample } from '../services/db/types.js';
 import type { OpsConfig } from './config/resolve.js';
-import { checkRows, hostRows } from './rows.js';
+import { checkRows, databaseViews, hostRows } from './rows.js';
 import { Runtime } from './runtime.js';
 import { createOpsStore, initialUi, type DataState, type HostView } from './store.js';
 
@@ -67,6 +68,12 @@ export function snapshotJson(data: DataState, config: OpsConfig): unknown {
     checks: Object.fromEntries(
       checkRows(data).map(({ check, source }) => [check.name, { url: check.url, host: check.host ?? null, status: source?.status ?? 'pending', httpStatus: check.result?.status ?? null, latencyMs: check.result ? Math.round(check.result.latencyMs) : null, error: source?.error ?? null }]),
     ),
+    databases: Object.fromEntries(
+      databaseViews(data).map((view) => [
+        view.name,
+        { kind: view.kind, target: view.target, status: view.status, since: iso(view.since), error: view.error ?? null, hint: view.hint ?? null, level: data.databases[view.name]?.level ?? 'ok', sample: view.sample ?? null },
+      ]),
+    ),
     sources: Object.fromEntries(Object.entries(data.sources).map(([id, s]) => [id, sourceJson(s)])),
     events: data.events.map((e) => ({ ...e, at: iso(e.at) })),
   };
@@ -108,6 +115,14 @@ export function snapshotMarkdown(data: DataState, config: OpsConfig): string {
       .slice(-10);
     if (errors.length > 0) out.push('', 'Recent error lines:', '', '```', ...errors, '```');
   }
+  const databases = databaseViews(data);
+  if (databases.length > 0) {
+    out.push('', '## Databases', '', '| database | state | figures |', '|---|---|---|');
+    for (const view of databases) {
+      const state = view.status === 'ok' ? (data.databases[view.name]?.level === 'ok' ? 'ok' : `**${data.databases[view.name]?.level}**`) : `**${view.status}**${view.error ? `: ${view.error}` : ''}`;
+      out.push(`| ${view.name} (${view.kind}, ${view.target}) | ${state} | ${view.sample ? databaseFigures(view.sample) : ''} |`);
+    }
+  }
   const checks = checkRows(data);
   if (checks.length > 0) {
     out.push('', '## Checks', '', '| check | state | url |', '|---|---|---|');
@@ -139,4 +154,17 @@ export function snapshotText(data: DataState): string {
   }
   for (const s of Object.values(data.sources)) if (s.status !== 'ok') out.push(`source ${s.id}: ${s.status}${s.error ? ` — ${s.error}` : ''}`);
   return `${out.join('\n')}\n`;
+}
+
+/** One line of a database's key figures, as an incident report would quote them. */
+function databaseFigures(sample: DatabaseSample): string {
+  const n = (v: number | undefined, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
+  switch (sample.kind) {
+    case 'postgres':
+      return `${sample.connections.total}/${sample.connections.max} connections, ${n(sample.tps)} TPS, cache hit ${n(sample.cacheHitPercent)}%, ${sample.blocking.length} blocked, ${sample.idleInTransaction.count} idle in transaction`;
+    case 'mysql':
+      return `${sample.threads.connected}/${sample.threads.max} threads (${sample.threads.running} running), ${n(sample.qps)} QPS, ${n(sample.slowSinceLast, 0)} slow, buffer pool hit ${n(sample.bufferPoolHitPercent)}%`;
+    case 'redis':
+      return `${n(sample.opsPerSec, 0)} ops/s, ${sample.clients.connected} clients (${sample.clients.blocked} blocked), memory ${n(sample.memory.used / 1048576)} MiB, hit ${n(sample.hitPercent)}%, ping ${n(sample.pingMs, 2)} ms`;
+  }
 }

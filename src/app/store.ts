@@ -1,10 +1,11 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CheckResult } from '../services/checks/http.js';
+import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../services/db/types.js';
 import type { PendingAction } from './actions.js';
 import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
 
-export const PANES = ['hosts', 'resources', 'services', 'logs', 'events'] as const;
+export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<PaneId, string> = {
@@ -13,6 +14,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
   services: 'Services',
   logs: 'Logs',
   events: 'Events',
+  databases: 'Databases',
 };
 
 export interface HostView {
@@ -38,6 +40,19 @@ export interface HostHistory {
   tx: readonly number[];
 }
 
+/** A database being watched: what it is, its last sample and its worst threshold level. */
+export interface DatabaseEntry {
+  name: string;
+  kind: DatabaseKind;
+  /** Where it points, without secrets. */
+  target: string;
+  /** The host it is reached from ('local' or its via: host): its level feeds that host's row. */
+  host: string;
+  thresholds: DatabaseThresholds;
+  sample?: DatabaseSample;
+  level: Level;
+}
+
 export interface CheckView {
   name: string;
   url: string;
@@ -59,6 +74,7 @@ export interface DataState {
   sources: Record<string, SourceState>;
   logs: Record<string, LogView>;
   checks: Record<string, CheckView>;
+  databases: Record<string, DatabaseEntry>;
   /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
   notes: Partial<Record<PaneId, string>>;
   events: readonly OpsEvent[];
@@ -113,7 +129,7 @@ export interface OpsState {
 export type OpsStore = StoreApi<OpsState>;
 
 export function emptyData(): DataState {
-  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
 }
 
 export function initialUi(overrides: Partial<UiState> = {}): UiState {
@@ -122,14 +138,14 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     zoomed: false,
     host: '',
     group: '',
-    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0 },
+    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
     overlay: 'none',
     confirm: null,
     input: '',
     completions: [],
     history: [],
     historyIndex: -1,
-    filters: { hosts: '', resources: '', services: '', logs: '', events: '' },
+    filters: { hosts: '', resources: '', services: '', logs: '', events: '', databases: '' },
     refreshMs: 2000,
     paused: false,
     frozen: null,

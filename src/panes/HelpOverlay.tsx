@@ -4,7 +4,7 @@ import { COMMANDS } from '../app/commands.js';
 import { ACTIONS, KEY_CONTEXTS, type KeyBindings } from '../app/keymap.js';
 import { fit } from './format.js';
 
-const CONTEXT_TITLES = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Logs)', hosts: 'Hosts', logs: 'Logs' } as const;
+const CONTEXT_TITLES = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', hosts: 'Hosts', databases: 'Databases', logs: 'Logs' } as const;
 
 export function HelpOverlay({ bindings, width, height }: { bindings: KeyBindings; width: number; height: number }) {
   const keyWidth = 18;

@@ -60,7 +60,7 @@ export class Scheduler {
   private stopped = true;
 
   constructor(
-    private readonly sources: readonly PollSource[],
+    private readonly sources: PollSource[],
     private readonly sink: PollSink,
     private refreshMs: number,
   ) {}
@@ -68,6 +68,12 @@ export class Scheduler {
   start(): void {
     this.stopped = false;
     for (const source of this.sources) void this.run(source);
+  }
+
+  /** A source found after start (a database discovered on this machine) joins the schedule at once. */
+  add(source: PollSource): void {
+    this.sources.push(source);
+    if (!this.stopped) void this.run(source);
   }
 
   stop(): void {

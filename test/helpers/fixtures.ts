@@ -4,6 +4,7 @@ import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
 import type { LogLine, ResourceSample } from '../../src/services/model.js';
 import { ThresholdTracker } from '../../src/services/thresholds.js';
+import { DEFAULT_DATABASE_THRESHOLDS, type PgBackend, type PostgresSample } from '../../src/services/db/index.js';
 
 export const NOW = Date.parse('2026-11-23T12:03:11Z');
 
@@ -76,4 +77,27 @@ export function fleetData(config = fleetConfig()): DataState {
   ];
   data = { ...data, logs: { 'local:log:0': { id: 'local:log:0', host: 'local', label: '/var/log/app.log', lines } } };
   return data;
+}
+
+/** The fleet plus one PostgreSQL database with a sleeping query (pid 4242) waiting on a lock held by 4241. */
+export function fleetWithDatabase(): DataState {
+  const data = fleetData();
+  const backend = (pid: number, query: string, over: Partial<PgBackend> = {}): PgBackend => ({
+    pid, user: 'app', database: 'garden_dx', application: 'api', client: '10.0.0.7', state: 'active', durationSec: 42, query, blockedBy: [], ...over,
+  });
+  const holder = backend(4241, 'UPDATE plans SET status = 1 WHERE id = 7', { state: 'idle in transaction', durationSec: 90 });
+  const waiter = backend(4242, 'UPDATE plans SET status = 2 WHERE id = 7', { waitEventType: 'Lock', waitEvent: 'transactionid', blockedBy: [4241] });
+  const sample: PostgresSample = {
+    kind: 'postgres', at: NOW, intervalSec: 2, version: '15.4', connections: { total: 12, max: 100, byState: { active: 2, idle: 9, 'idle in transaction': 1 } },
+    counters: { commits: 0, rollbacks: 0, blksHit: 0, blksRead: 0, deadlocks: 0, tempFiles: 0, tempBytes: 0 },
+    tps: 12.5, cacheHitPercent: 99.5, deadlocksSinceLast: 0, tempFilesSinceLast: 0, tempBytesSinceLast: 0,
+    queries: [holder, waiter], blocking: [{ blocker: holder, blocked: waiter }], idleInTransaction: { count: 1, longestSec: 90 },
+    databases: [{ name: 'garden_dx', sizeBytes: 1024 ** 3 }], replication: { role: 'primary', replicas: [] },
+  };
+  const source = { id: 'db:main', host: 'local', kind: 'database' as const, label: 'database main' };
+  return {
+    ...data,
+    databases: { main: { name: 'main', kind: 'postgres', target: 'postgres://monitor@db-1:5432/garden_dx', host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, sample, level: 'ok' } },
+    sources: { ...data.sources, 'db:main': { ...pendingSource(source, NOW), status: 'ok', lastOkAt: NOW } },
+  };
 }

@@ -1,7 +1,7 @@
 // The cockpit as a user sees it: focus, zoom, filter, help, and what ok/warn/crit/error look like.
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fleetConfig, fleetData } from '../helpers/fixtures.js';
+import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 
 const RED = '\u001b[31m';
@@ -224,5 +224,41 @@ describe('fleet view', () => {
     expect(plainLine('edge ')).toContain('connection refused');
     await app.press(KEYS.escape);
     expect(app.store.getState().ui.group).toBe('');
+  });
+});
+
+describe('Databases pane actions', () => {
+  it('cancels the selected query after a yes, and records the result', async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase());
+    await app.press('6');
+    expect(text()).toContain('╭─ Databases');
+    expect(text()).toMatch(/4242.*UPDATE plans SET status = 2/);
+    await app.press('/', ...'4242', KEYS.enter, 'c');
+    expect(text()).toContain('cancel query 4242 on main?');
+    expect(text()).toContain('UPDATE plans SET status = 2 WHERE id = 7');
+    await app.press('y');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'cancel' }]);
+    expect(text()).toContain('cancelled pid 4242 on main');
+    expect(app.events.at(-1)).toMatchObject({ kind: 'action', message: 'cancelled pid 4242 on main' });
+  });
+
+  it('terminates only once the pid is typed', async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase());
+    await app.press('6', '/', ...'4242', KEYS.enter, 'K');
+    expect(text()).toContain('terminate session 4242 on main?');
+    await app.press('y', KEYS.enter);
+    expect(app.admin).toEqual([]);
+    await app.press(KEYS.backspace, ...'4242', KEYS.enter);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'terminate' }]);
+  });
+
+  it('refuses in read-only mode without asking, and says so', async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase(), { ui: { readOnly: true } });
+    await app.press('6', 'j', 'K');
+    expect(text()).not.toContain('terminate session 4242 on main?');
+    expect(text()).toContain('read-only: "terminate session 4242 on main" refused');
+    expect(text()).toContain('READ-ONLY');
   });
 });

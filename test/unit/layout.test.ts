@@ -44,7 +44,12 @@ describe('computeLayout at 80x24', () => {
 });
 
 describe('computeLayout at 200x50', () => {
-  const layout = computeLayout(200, 50, 'hosts', false, 4);
+  const layout = computeLayout(200, 50, 'hosts', false, 4, 2);
+
+  it('without databases, leaves the Databases pane out until it is focused', () => {
+    expect(panes(computeLayout(200, 50, 'hosts', false, 4, 0))).not.toContain('databases');
+    expect(panes(computeLayout(200, 50, 'databases', false, 4, 0))).toContain('databases');
+  });
 
   it('is a grid that shows every pane once', () => {
     expect(layout.mode).toBe('grid');
@@ -63,7 +68,7 @@ describe('computeLayout at 200x50', () => {
   });
 
   it('the focus does not move panes around', () => {
-    for (const focus of PANES) expect(computeLayout(200, 50, focus, false, 4)).toEqual(layout);
+    for (const focus of PANES) expect(computeLayout(200, 50, focus, false, 4, 2)).toEqual(layout);
   });
 });
 
@@ -81,14 +86,14 @@ describe('computeLayout: any terminal size', () => {
       for (let rows = 8; rows <= 100; rows += 3) {
         for (const hostCount of [0, 1, 5, 12, 40]) {
           for (const focus of PANES) {
-            for (const zoomed of [false, true]) {
-              const layout = computeLayout(columns, rows, focus, zoomed, hostCount);
+            for (const [zoomed, databaseCount] of [[false, 0], [false, 3], [true, 0]] as const) {
+              const layout = computeLayout(columns, rows, focus, zoomed, hostCount, databaseCount);
               const ok =
                 columnHeights(layout).every((h) => h === rows - CHROME_ROWS) &&
                 columnWidths(layout).reduce((a, b) => a + b, 0) === columns &&
                 layout.columns.flat().every((box) => innerRows(box) >= 1) &&
                 panes(layout).includes(focus);
-              if (!ok) failures.push(JSON.stringify({ columns, rows, focus, zoomed, hostCount, layout }));
+              if (!ok) failures.push(JSON.stringify({ columns, rows, focus, zoomed, hostCount, databaseCount, layout }));
             }
           }
         }

@@ -37,7 +37,8 @@ export interface OpsConfig {
   logBuffer: number;
   maxLineLength: number;
   hosts: HostConfig[];
-  databases: Record<string, RawDatabase>;
+  /** Absent when the config has no `databases:`: then the local machine's servers are looked for. */
+  databases?: Record<string, RawDatabase>;
   checks: HttpCheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   actions: NonNullable<RawConfig['actions']>;
@@ -96,7 +97,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       config: raw.ssh?.config,
       connectTimeoutMs: raw.ssh?.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(raw.ssh.connectTimeout),
     },
-    databases: raw.databases ?? {},
+    databases: raw.databases,
     checks: Object.entries(raw.checks ?? {}).map(([name, c]) => ({
       name,
       url: c.http,
