@@ -32,8 +32,22 @@ export function resolveAction(keymap: Keymap, pane: PaneId, key: string): string
   return undefined;
 }
 
+/** The key name of one character of a chunk (a paste, or fast typing that arrived in one read). */
+function charKey(char: string): string {
+  if (char === '\r' || char === '\n') return 'enter';
+  if (char === '\t') return 'tab';
+  if (char === '\u007f' || char === '\b') return 'backspace';
+  if (char === ' ') return 'space';
+  return char;
+}
+
 export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefined, input: string, controls: Controls, viewport: Viewport): void {
   const state = store.getState();
+  // Typing into a prompt: a chunk of several characters is each of them in turn, so "yes⏎" pasted works.
+  if (key === undefined && [...input].length > 1 && state.ui.overlay !== 'none' && state.ui.overlay !== 'help') {
+    for (const char of input) handleKey(store, keymap, charKey(char), char, controls, viewport);
+    return;
+  }
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   switch (state.ui.overlay) {
     case 'help':

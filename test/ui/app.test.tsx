@@ -132,6 +132,12 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('unknown command "nosuch"');
   });
 
+  it('takes a pasted command line with its Enter in one chunk', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press(':', 'host db-1\r');
+    expect(app.store.getState().ui.host).toBe('db-1');
+  });
+
   it('changes the refresh with + and -, and quits with q', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press('+');
