@@ -43,8 +43,9 @@ function charKey(char: string): string {
 
 export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefined, input: string, controls: Controls, viewport: Viewport): void {
   const state = store.getState();
-  // Typing into a prompt: a chunk of several characters is each of them in turn, so "yes⏎" pasted works.
-  if (key === undefined && [...input].length > 1 && state.ui.overlay !== 'none' && state.ui.overlay !== 'help') {
+  // Keys typed fast (or pasted) can arrive in one read: a chunk of several characters is each of them
+  // in turn, so "6/" focuses Databases then opens the filter, and "yes⏎" answers a prompt.
+  if (key === undefined && [...input].length > 1) {
     for (const char of input) handleKey(store, keymap, charKey(char), char, controls, viewport);
     return;
   }

@@ -132,10 +132,13 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('unknown command "nosuch"');
   });
 
-  it('takes a pasted command line with its Enter in one chunk', async () => {
+  it('takes keys that arrive in one chunk one after the other', async () => {
     app = await renderApp(fleetConfig(), fleetData());
-    await app.press(':', 'host db-1\r');
+    await app.press(':host db-1\r');
     expect(app.store.getState().ui.host).toBe('db-1');
+    await app.press('5/');
+    expect(app.store.getState().ui.focus).toBe('events');
+    expect(app.store.getState().ui.overlay).toBe('filter');
   });
 
   it('changes the refresh with + and -, and quits with q', async () => {

@@ -1,0 +1,89 @@
+// The cockpit against the machine's real PostgreSQL: a sleeping query shows up with its duration,
+// the operator terminates it from the keys, and the audit log has the record; read-only refuses.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { LAUNCHER } from '../helpers/cli.js';
+import { TmuxTerminal } from '../helpers/tmux.js';
+import { waitFor } from '../helpers/wait.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'opsdeck-db-e2e-'));
+const auditLog = join(dir, 'audit.jsonl');
+const config = join(dir, 'config.yaml');
+writeFileSync(config, 'refresh: 1s\nhosts: {local: {local: true, logs: []}}\ndatabases:\n  main: {postgres: "postgres://postgres@127.0.0.1:5432/test"}\n');
+
+const terminals: TmuxTerminal[] = [];
+const clients: pg.Client[] = [];
+afterEach(async () => {
+  for (const t of terminals.splice(0)) t.kill();
+  await Promise.all(clients.splice(0).map((c) => c.end().catch(() => undefined)));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function sleeper(): Promise<{ pid: number; query: Promise<unknown> }> {
+  const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', application_name: 'e2e-sleeper' });
+  clients.push(client);
+  client.on('error', () => undefined);
+  await client.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const query = client.query('SELECT pg_sleep(30) /* opsdeck e2e */').then(
+    () => 'finished',
+    (error: Error) => error.message,
+  );
+  return { pid: rows[0]!.pid, query };
+}
+
+function cockpit(args = ''): TmuxTerminal {
+  const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${dir} ${LAUNCHER} --config ${config} ${args}`, 200, 50, join(dir, `exit-${terminals.length}`));
+  terminals.push(term);
+  return term;
+}
+
+function auditRecords(): { action: string; outcome: string; target: string }[] {
+  try {
+    return readFileSync(auditLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    return [];
+  }
+}
+
+describe('Databases pane against the real PostgreSQL', () => {
+  it('shows a sleeping query with a growing duration and terminates it after the pid is typed', { timeout: 90_000 }, async () => {
+    const { pid, query } = await sleeper();
+    const term = cockpit();
+    await term.waitForScreen((s) => s.includes('● main'), 'the database header', 20_000);
+    term.keys('6', '/');
+    term.keys(...String(pid).split(''), 'Enter');
+    const first = await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);
+    const duration = (screen: string) => Number(new RegExp(`${pid} [^\\n]*? (\\d+(?:\\.\\d)?)s `).exec(screen)?.[1] ?? NaN);
+    const before = duration(first);
+    await term.waitForScreen((s) => duration(s) > before, 'its duration to grow', 10_000);
+
+    term.keys('K');
+    await term.waitForScreen((s) => s.includes(`terminate session ${pid} on main?`), 'the confirmation');
+    term.keys(...String(pid).split(''), 'Enter');
+    expect(await query).toMatch(/terminat/i);
+    await term.waitForScreen((s) => s.includes(`pid ${pid}`) && /terminated/i.test(s), 'the result on the status line', 10_000);
+    const record = await waitFor(() => auditRecords().find((r) => r.action === 'db.terminate' && r.target.includes(String(pid))), 'the audit record');
+    expect(record.outcome).toBe('ok');
+    term.keys('q');
+    expect(await term.exitCode()).toBe(0);
+  });
+
+  it('in --read-only refuses to terminate, leaves the query running and audits the refusal', { timeout: 90_000 }, async () => {
+    const { pid, query } = await sleeper();
+    const term = cockpit('--read-only');
+    await term.waitForScreen((s) => s.includes('● main'), 'the database header', 20_000);
+    term.keys('6', '/');
+    term.keys(...String(pid).split(''), 'Enter');
+    await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);
+    term.keys('K');
+    await term.waitForScreen((s) => s.includes(`read-only: "terminate session ${pid} on main" refused`), 'the refusal');
+    const record = await waitFor(() => auditRecords().find((r) => r.action === 'db.terminate' && r.target.includes(String(pid)) && r.outcome === 'refused'), 'the refusal in the audit log');
+    expect(record.outcome).toBe('refused');
+    const still = await Promise.race([query, new Promise((r) => setTimeout(() => r('still running'), 1000))]);
+    expect(still).toBe('still running');
+  });
+});
