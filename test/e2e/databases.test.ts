@@ -57,7 +57,13 @@ describe('Databases pane against the real PostgreSQL', () => {
     term.keys('6', '/');
     term.keys(...String(pid).split(''), 'Enter');
     const first = await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);
-    const duration = (screen: string) => Number(new RegExp(`${pid} [^\\n]*? (\\d+(?:\\.\\d)?)s `).exec(screen)?.[1] ?? NaN);
+    // The TIME column of the row: "700ms", "10.7s" or "1m05s".
+    const duration = (screen: string) => {
+      const token = new RegExp(`^\\W*${pid} +\\S+ +\\S+ +(\\S+)`, 'm').exec(screen.split('\n').map((l) => l.replace(/^.*││/, '')).join('\n'))?.[1] ?? '';
+      const parts = /^(?:(\d+)m)?(\d+(?:\.\d+)?)(ms|s)$/.exec(token);
+      if (!parts) return NaN;
+      return Number(parts[1] ?? 0) * 60 + Number(parts[2]) / (parts[3] === 'ms' ? 1000 : 1);
+    };
     const before = duration(first);
     await term.waitForScreen((s) => duration(s) > before, 'its duration to grow', 10_000);
 
