@@ -375,7 +375,8 @@ function DatabasesPaneView({ databases, width, height, focused, cursor, filter, 
   const body = Math.max(0, rows - (hasRows ? 1 : 0));
   const cursorLine = lines.findIndex((l) => l.row === cursor);
   // Keep the cursor row in view, and as much of what is above it (its database's header) as fits.
-  const top = lines.length <= body || cursorLine < 0 ? 0 : Math.max(0, Math.min(cursorLine - Math.floor(body / 2), lines.length - body));
+  // Scroll only once the cursor row would leave the window: the headers on top stay in view meanwhile.
+  const top = lines.length <= body || cursorLine < body ? 0 : Math.max(0, Math.min(cursorLine - Math.floor(body / 2), lines.length - body));
   return (
     <Frame title="Databases" info={info} focused={focused} width={width} height={height}>
       {hasRows && rows > 0 ? (
