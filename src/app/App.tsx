@@ -17,6 +17,7 @@ import { keyName } from './keymap.js';
 import { computeLayout, innerRows, type PaneBox } from './layout.js';
 import { bottomIndex, displayLines } from './logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, serviceRows } from './rows.js';
+import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from './scope.js';
 import { visibleData, type OpsState } from './store.js';
 
@@ -132,7 +133,8 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const views = useMemo(() => databaseViews(data), [data.databases, data.sources]);
-  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={ui.cursor.databases} filter={ui.filters.databases} />;
+  const { index } = selectedDatabaseRow(databaseRows(views, ui.filters.databases), ui);
+  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={ui.filters.databases} />;
 }
 
 const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {

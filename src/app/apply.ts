@@ -2,6 +2,7 @@
 // so the screen, the snapshot and (later) alerts all see the same thing.
 import type { CheckResult } from '../services/checks/http.js';
 import { formatDuration } from '../services/duration.js';
+import { sanitizeLine } from '../services/sanitize.js';
 import type { ConnectionState, HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../services/model.js';
 import type { PollSource } from '../services/scheduler.js';
 import { worstLevel, type ThresholdTracker } from '../services/thresholds.js';
@@ -10,6 +11,15 @@ import type { DatabaseSample } from '../services/db/types.js';
 import type { DataState, HostHistory, HostView } from './store.js';
 
 export const HISTORY_LENGTH = 120;
+
+/**
+ * Every name that comes from a host (process names, mount points, unit descriptions, remote stderr
+ * in errors) is terminal-safe once it is in the store: any user on a host can name a process after
+ * an escape sequence.
+ */
+const SHORT_TEXT = 300;
+const safe = (text: string): string => sanitizeLine(text, SHORT_TEXT);
+const safeOptional = (text: string | undefined): string | undefined => (text === undefined ? undefined : safe(text));
 export const EVENT_LIMIT = 1000;
 
 export function hostView(host: HostConfig): HostView {
@@ -49,9 +59,10 @@ function worstDisk(sample: ResourceSample): string {
   return disk ? ` (${disk.mount})` : '';
 }
 
-export function applyResources(data: DataState, config: HostConfig, sample: ResourceSample, tracker: ThresholdTracker): DataState {
+export function applyResources(data: DataState, config: HostConfig, raw: ResourceSample, tracker: ThresholdTracker): DataState {
   const host = data.hosts[config.name];
   if (!host) return data;
+  const sample: ResourceSample = { ...raw, disks: raw.disks.map((d) => ({ ...d, mount: safe(d.mount), fs: safe(d.fs), type: safe(d.type) })) };
   const values = metricValues(sample);
   const levels = { ...host.levels };
   const events: OpsEvent[] = [];
@@ -83,8 +94,10 @@ export function applyResources(data: DataState, config: HostConfig, sample: Reso
   return withEvents(next, events);
 }
 
-export function applyProcesses(data: DataState, hostName: string, sample: ProcessSample): DataState {
+export function applyProcesses(data: DataState, hostName: string, raw: ProcessSample): DataState {
   const host = data.hosts[hostName];
+  const clean = (list: ProcessSample['byCpu']) => list.map((p) => ({ ...p, name: safe(p.name), user: safe(p.user) }));
+  const sample: ProcessSample = { ...raw, byCpu: clean(raw.byCpu), byMemory: clean(raw.byMemory) };
   return host ? { ...data, hosts: { ...data.hosts, [hostName]: { ...host, processes: sample } } } : data;
 }
 
@@ -99,9 +112,13 @@ function unitEvent(hostName: string, before: UnitState | undefined, after: UnitS
   return { at, host: hostName, kind: 'unit', level, message: `${after.name} ${before.active} → ${after.active} (${after.sub})` };
 }
 
-export function applyServices(data: DataState, hostName: string, sample: ServicesSample): DataState {
+export function applyServices(data: DataState, hostName: string, raw: ServicesSample): DataState {
   const host = data.hosts[hostName];
   if (!host) return data;
+  const sample: ServicesSample = {
+    ...raw,
+    units: raw.units.map((u) => ({ ...u, name: safe(u.name), description: safe(u.description), load: safe(u.load), active: safe(u.active), sub: safe(u.sub) })),
+  };
   const before = new Map(host.services?.units.map((u) => [u.name, u]));
   const events = sample.units.flatMap((unit) => unitEvent(hostName, before.get(unit.name), unit, sample.at) ?? []);
   return withEvents({ ...data, hosts: { ...data.hosts, [hostName]: { ...host, services: sample } } }, events);
@@ -135,7 +152,9 @@ export function applySourceOk(data: DataState, id: string, at: number): DataStat
 }
 
 /** A failed source keeps its last values (stale) or, never having had any, is in error. */
-export function applySourceError(data: DataState, id: string, error: string, at: number, hint?: string): DataState {
+export function applySourceError(data: DataState, id: string, rawError: string, at: number, rawHint?: string): DataState {
+  const error = safe(rawError);
+  const hint = safeOptional(rawHint);
   const state = data.sources[id];
   if (!state) return data;
   const status = state.lastOkAt !== undefined ? 'stale' : 'error';
@@ -163,7 +182,8 @@ const CONNECTION_WORDS: Record<ConnectionState['status'], string> = {
 };
 
 /** A remote host's SSH state; losing it or getting it back is an event. */
-export function applyConnection(data: DataState, hostName: string, state: ConnectionState): DataState {
+export function applyConnection(data: DataState, hostName: string, raw: ConnectionState): DataState {
+  const state: ConnectionState = { ...raw, error: safeOptional(raw.error), hint: safeOptional(raw.hint) };
   const host = data.hosts[hostName];
   if (!host) return data;
   const before = host.connection;

@@ -14,11 +14,16 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
   const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, readOnly: options.readOnly });
   const runtime = new Runtime(config, store);
   let instance: Instance | undefined;
-  const quit = () => instance?.unmount();
+  let quitting = false;
+  // Ctrl-C while hosts are still being set up must not be lost: it is honoured once they are.
+  const quit = () => {
+    quitting = true;
+    instance?.unmount();
+  };
   // Installed before anything starts, so a crash while connecting also leaves a usable terminal.
   const crash = (error: unknown) => {
-    runtime.stop();
     try {
+      runtime.stop();
       instance?.unmount();
     } finally {
       process.stdout.write(RESTORE_TERMINAL);
@@ -31,6 +36,10 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, quit);
 
   await runtime.prepare();
+  if (quitting) {
+    runtime.stop();
+    return 0;
+  }
   runtime.start();
   instance = render(
     <OpsProvider store={store}>
@@ -41,6 +50,7 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
           setRefresh: (ms) => runtime.setRefresh(ms),
           record: (event) => runtime.recordEvent(event),
           trustHostKey: (host) => runtime.trustHostKey(host),
+          reconnect: (host) => runtime.reconnect(host),
           adminDatabase: (database, pid, operation) => runtime.adminDatabase(database, pid, operation, options.readOnly),
         }}
       />

@@ -10,6 +10,8 @@ export interface CommandControls {
   setRefresh(ms: number): void;
   /** Adds an event to the timeline (an action's result). */
   record(event: OpsEvent): void;
+  /** Connects to an SSH host again now; false when the host has no connection (the local machine). */
+  reconnect(host: string): boolean;
   /** Files the key an SSH host offered in known_hosts, then reconnects. */
   trustHostKey(host: string): Promise<void>;
   /** Cancels or terminates a database backend; the service audits it (and refuses in read-only mode). */
@@ -32,16 +34,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
     usage: 'host NAME',
     summary: 'show one host in Resources, Services and Logs',
     args: (data) => [...data.hostOrder],
-    run: (arg, { data }) =>
-      Object.hasOwn(data.hosts, arg) ? { state: { host: arg, group: '', focus: 'resources' }, message: `host ${arg}` } : { error: `no host "${arg}" (hosts: ${data.hostOrder.join(', ')})` },
+    run: (arg, { data, ui }) =>
+      Object.hasOwn(data.hosts, arg) ? { state: { host: arg, group: '', focus: 'resources', logs: { ...ui.logs, anchor: null, source: -1 } }, message: `host ${arg}` } : { error: `no host "${arg}" (hosts: ${data.hostOrder.join(', ')})` },
   },
   group: {
     usage: 'group NAME | group -',
     summary: 'show every host of a group at once (- for one host again)',
     args: (data) => [...groups(data), '-'],
-    run: (arg, { data }) => {
-      if (arg === '-' || arg === '') return { state: { group: '' }, message: 'group view off' };
-      return groups(data).includes(arg) ? { state: { group: arg }, message: `group ${arg}` } : { error: `no group "${arg}" (groups: ${groups(data).join(', ') || 'none configured'})` };
+    run: (arg, { data, ui }) => {
+      const logs = { ...ui.logs, anchor: null, source: -1 };
+      if (arg === '-' || arg === '') return { state: { group: '', logs }, message: 'group view off' };
+      return groups(data).includes(arg) ? { state: { group: arg, logs }, message: `group ${arg}` } : { error: `no group "${arg}" (groups: ${groups(data).join(', ') || 'none configured'})` };
     },
   },
   pane: {

@@ -1,7 +1,7 @@
 // keys -> keymap -> action: overlays take keys first, then the focused pane's context, then global.
 import { formatDuration } from '../services/duration.js';
 import { performAction, requestAction, type PendingAction } from './actions.js';
-import { databaseRows } from '../panes/DatabasesPane.js';
+import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { complete, runCommand, type CommandControls } from './commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
 import type { KeyContext, Keymap } from './keymap.js';
@@ -137,8 +137,16 @@ export function runAction(store: OpsStore, action: string, controls: Controls, v
   }
   if (ui.focus === 'logs') logAction(store, action, viewport);
   else if (action === 'trust-key') trustKey(store, controls);
+  else if (action === 'reconnect') reconnect(store, controls);
   else if (action === 'cancel-query' || action === 'terminate-query') databaseAction(store, action === 'cancel-query' ? 'cancel' : 'terminate', controls);
   else listAction(store, action, viewport);
+}
+
+function reconnect(store: OpsStore, controls: Controls): void {
+  const state = store.getState();
+  const row = hostRows(state.ui.frozen ?? state.data, state.ui)[state.ui.cursor.hosts];
+  if (!row) return;
+  setMessage(store, controls.reconnect(row.host.name) ? `${row.host.name}: reconnecting now` : `${row.host.name}: not an SSH host`, 'info');
 }
 
 /** T on a host whose key was refused: show the fingerprint(s), and file the key only on a typed yes. */
@@ -185,16 +193,20 @@ function listAction(store: OpsStore, action: string, viewport: Viewport): void {
   const pane = ui.focus;
   const length = listLength(pane, data, ui);
   const page = Math.max(1, (viewport[pane] ?? 10) - 1);
-  const current = Math.min(ui.cursor[pane], Math.max(0, length - 1));
+  const current = pane === 'databases' ? selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui).index : Math.min(ui.cursor[pane], Math.max(0, length - 1));
   const moves: Record<string, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
   if (action in moves) {
     const cursor = Math.max(0, Math.min(length - 1, moves[action]!));
-    store.setState((s) => ({ ...s, ui: { ...s.ui, cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) } } }));
+    const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
+    store.setState((s) => ({
+      ...s,
+      ui: { ...s.ui, cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) }, databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection },
+    }));
     return;
   }
   if (action === 'select' && pane === 'hosts') {
     const row = hostRows(data, ui)[current];
-    if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources' } }));
+    if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
   }
 }
 
@@ -349,7 +361,7 @@ function answerConfirm(store: OpsStore, key: string | undefined, input: string, 
 function databaseAction(store: OpsStore, operation: 'cancel' | 'terminate', controls: Controls): void {
   const state = store.getState();
   const data = state.ui.frozen ?? state.data;
-  const row = databaseRows(databaseViews(data), state.ui.filters.databases)[state.ui.cursor.databases];
+  const { row } = selectedDatabaseRow(databaseRows(databaseViews(data), state.ui.filters.databases), state.ui);
   if (!row) {
     setMessage(store, 'no query selected: move onto one in the Databases pane', 'error');
     return;
@@ -362,7 +374,9 @@ function databaseAction(store: OpsStore, operation: 'cancel' | 'terminate', cont
     host: data.databases[row.database]?.host ?? 'local',
     run: () => controls.adminDatabase(row.database, row.pid, operation),
     // A refusal on a read-only screen is still written to the audit log by the service.
-    refused: () => void controls.adminDatabase(row.database, row.pid, operation),
+    refused: () => {
+      controls.adminDatabase(row.database, row.pid, operation).catch((error: Error) => setMessage(store, `audit log: ${error.message}`, 'error'));
+    },
   };
   requestAction(store, action);
 }

@@ -41,6 +41,7 @@ export const ACTIONS: Record<KeyContext, Record<string, string>> = {
   },
   hosts: {
     'trust-key': "trust the selected host's SSH key (shows its fingerprint first)",
+    reconnect: 'connect to the selected SSH host again now, without waiting for the backoff',
   },
   databases: {
     'cancel-query': 'cancel the selected query (pg_cancel_backend / KILL QUERY), after a yes',
@@ -122,15 +123,15 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
       }
     }
   }
-  // Contexts stack (Logs reads logs, then list, then global), so a binding that hides another one is a conflict too.
-  KEY_CONTEXTS.forEach((outer, i) => {
-    for (const inner of KEY_CONTEXTS.slice(i + 1)) {
-      for (const [key, action] of keymap[inner]) {
-        const hidden = keymap[outer].get(key);
-        if (hidden) problems.push({ path: blame([outer, hidden], [inner, action]), message: `key "${key}" is bound to both ${outer}.${hidden} and ${inner}.${action}` });
-      }
+  // A pane's context is read before list and global (Logs: logs, list, global), so a binding there that
+  // hides one of theirs is a conflict too. Pane contexts are never active together.
+  const stacked: [KeyContext, KeyContext][] = [['global', 'list'], ...(['hosts', 'databases', 'logs'] as const).flatMap((pane): [KeyContext, KeyContext][] => [['global', pane], ['list', pane]])];
+  for (const [outer, inner] of stacked) {
+    for (const [key, action] of keymap[inner]) {
+      const hidden = keymap[outer].get(key);
+      if (hidden) problems.push({ path: blame([outer, hidden], [inner, action]), message: `key "${key}" is bound to both ${outer}.${hidden} and ${inner}.${action}` });
     }
-  });
+  }
   return { keymap, bindings, problems };
 }
 

@@ -4,7 +4,8 @@ import { worstLevel } from '../services/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../services/model.js';
 import { databaseView } from '../services/db/view.js';
 import type { DatabaseView } from '../services/db/types.js';
-import { databaseRows } from '../panes/DatabasesPane.js';
+import { databaseRows } from './database-rows.js';
+import { textFilter } from './text-filter.js';
 import { scopeHosts } from './scope.js';
 import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
@@ -21,12 +22,6 @@ export interface HostRow {
   issues: SourceState[];
   connection?: ConnectionState;
   failedUnits: number;
-}
-
-function textFilter(filter: string): (text: string) => boolean {
-  const invert = filter.startsWith('!');
-  const needle = (invert ? filter.slice(1) : filter).toLowerCase();
-  return (text) => needle === '' || text.toLowerCase().includes(needle) !== invert;
 }
 
 export function hostSources(data: DataState, host: string): SourceState[] {

@@ -102,14 +102,18 @@ export class Runtime {
     this.scheduler.start();
     this.running = true;
     for (const stream of this.streams) this.startStream(stream);
-    if (!this.config.databases) void this.discoverDatabases();
+    if (!this.config.databases) {
+      this.discoverDatabases().catch((error: Error) =>
+        this.recordEvent({ at: Date.now(), host: 'local', kind: 'source', level: 'warn', message: `looking for local databases failed: ${error.message}` }),
+      );
+    }
   }
 
   stop(): void {
     this.scheduler?.stop();
     for (const stream of this.streams) stream.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
-    for (const source of this.databases.values()) void source.close();
+    for (const source of this.databases.values()) source.close().catch(() => undefined);
     this.running = false;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -122,6 +126,13 @@ export class Runtime {
     const adapter = this.adapters.remote;
     if (!adapter?.trustHostKey) return Promise.reject(new Error(`${hostName} is not an SSH host`));
     return adapter.trustHostKey(hostName);
+  }
+
+  /** Reconnect a remote host now; false for a host that has no connection to retry. */
+  reconnect(hostName: string): boolean {
+    if (this.hostsByName.get(hostName)?.local !== false || !this.adapters.remote?.reconnect) return false;
+    this.adapters.remote.reconnect(hostName);
+    return true;
   }
 
   /** An operator action's result joins the timeline. */
@@ -144,7 +155,8 @@ export class Runtime {
       );
     // Database rates (TPS, QPS, ops/s) are differences: their sources read twice, a second apart.
     const databases = this.pollSources.filter((s) => s.kind === 'database');
-    await Promise.all([...this.pollSources.map(once), Promise.all(databases.map(once)).then(() => new Promise((r) => setTimeout(r, DATABASE_RATE_INTERVAL_MS)))]);
+    const others = this.pollSources.filter((s) => s.kind !== 'database');
+    await Promise.all([...others.map(once), Promise.all(databases.map(once)).then(() => new Promise((r) => setTimeout(r, DATABASE_RATE_INTERVAL_MS)))]);
     await Promise.all(databases.map(once));
     await new Promise((resolve) => setTimeout(resolve, logGraceMs));
     for (const stream of this.streams) stream.stop();

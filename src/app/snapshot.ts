@@ -16,9 +16,13 @@ const LOG_GRACE_MS = 700;
 export async function collectSnapshot(config: OpsConfig): Promise<DataState> {
   const store = createOpsStore();
   const runtime = new Runtime(config, store);
-  await runtime.prepare();
-  await runtime.collectOnce(LOG_GRACE_MS);
-  runtime.stop();
+  try {
+    await runtime.prepare();
+    await runtime.collectOnce(LOG_GRACE_MS);
+  } finally {
+    // No SSH connection, follower or database connection outlives the report.
+    runtime.stop();
+  }
   return store.getState().data;
 }
 

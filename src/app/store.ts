@@ -104,6 +104,8 @@ export interface UiState {
   /** When set, Resources, Services and Logs show every host of this group at once. */
   group: string;
   cursor: Record<PaneId, number>;
+  /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
+  databaseSelection: { database: string; pid: number } | null;
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
   /** The action waiting for the operator's yes, while overlay is 'confirm'. */
   confirm: PendingAction | null;
@@ -139,6 +141,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     host: '',
     group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
+    databaseSelection: null,
     overlay: 'none',
     confirm: null,
     input: '',

@@ -7,6 +7,8 @@ import { formatClock, formatDuration } from '../services/duration.js';
 import type { Level } from '../services/model.js';
 import { databaseLevels, type DatabaseLevels } from '../services/db/levels.js';
 import type { DatabaseView, MysqlSample, PostgresSample, RedisSample } from '../services/db/types.js';
+import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
+import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
 import { cut as cutText, fit, fitRight, formatBytes, LEVEL_COLOR } from './format.js';
 
@@ -20,75 +22,6 @@ export interface DatabasesPaneProps {
   filter: string;
   /** For "since" and ages; default Date.now(). */
   now?: number;
-}
-
-/** A selectable row: one backend of one database, what cancel and terminate act on. */
-export interface DatabaseRow {
-  database: string;
-  kind: DatabaseView['kind'];
-  pid: number;
-  user: string;
-  db: string;
-  durationSec: number;
-  state: string;
-  wait: string;
-  query: string;
-  blockedBy: number[];
-}
-
-function textFilter(filter: string): (text: string) => boolean {
-  const invert = filter.startsWith('!');
-  const needle = (invert ? filter.slice(1) : filter).toLowerCase();
-  return (text) => needle === '' || text.toLowerCase().includes(needle) !== invert;
-}
-
-function rowsOf(view: DatabaseView): DatabaseRow[] {
-  const sample = view.status === 'ok' ? view.sample : undefined;
-  if (sample?.kind === 'postgres') {
-    return sample.queries.map((q) => ({
-      database: view.name,
-      kind: view.kind,
-      pid: q.pid,
-      user: q.user,
-      db: q.database,
-      durationSec: q.durationSec,
-      state: q.state,
-      wait: q.waitEvent ? `${q.waitEventType}:${q.waitEvent}` : '',
-      query: q.query,
-      blockedBy: q.blockedBy,
-    }));
-  }
-  if (sample?.kind === 'mysql') {
-    return sample.processes.map((p) => ({
-      database: view.name,
-      kind: view.kind,
-      pid: p.id,
-      user: p.user,
-      db: p.db,
-      durationSec: p.timeSec,
-      state: p.command === 'Query' ? 'query' : p.command.toLowerCase(),
-      wait: p.state,
-      query: p.query,
-      blockedBy: p.blockedBy,
-    }));
-  }
-  return [];
-}
-
-function nameMatches(view: DatabaseView, match: (text: string) => boolean): boolean {
-  return match(`${view.name} ${view.kind} ${view.target}`);
-}
-
-/** A database's rows the filter keeps: all of them when its name matches. */
-function visibleRows(view: DatabaseView, filter: string, match: (text: string) => boolean): DatabaseRow[] {
-  const rows = rowsOf(view);
-  return filter === '' || nameMatches(view, match) ? rows : rows.filter((r) => match(`${r.user} ${r.db} ${r.state} ${r.wait} ${r.query} ${r.pid}`));
-}
-
-/** The selectable rows in drawing order, filtered: the app maps the cursor to a pid with it. */
-export function databaseRows(databases: readonly DatabaseView[], filter: string): DatabaseRow[] {
-  const match = textFilter(filter);
-  return databases.flatMap((view) => visibleRows(view, filter, match));
 }
 
 interface Segment {

@@ -16,5 +16,7 @@ export interface HostAdapter {
   watch(host: HostConfig, options: { timeoutMs: number }): Promise<HostWatch>;
   /** Remote hosts only: the operator accepted the offered host key in the trust dialog. */
   trustHostKey?(hostName: string): Promise<void>;
+  /** Remote hosts only: try the connection again now (after the operator fixed a key or the network). */
+  reconnect?(hostName: string): void;
   close(): void;
 }

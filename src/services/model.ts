@@ -63,6 +63,9 @@ export interface ProcessStat {
   memBytes: number;
 }
 
+/** How many processes a sample keeps, by CPU and by memory, wherever it was collected. */
+export const TOP_PROCESSES = 15;
+
 export interface ProcessSample {
   at: number;
   byCpu: ProcessStat[];
@@ -108,7 +111,6 @@ export interface OpsEvent {
 }
 
 export type Metric = 'cpu' | 'memory' | 'disk';
-export const METRICS: readonly Metric[] = ['cpu', 'memory', 'disk'];
 
 export interface ThresholdPair {
   warn: number;

@@ -36,10 +36,4 @@ export class RingBuffer<T> {
     for (let i = 0; i < this.length; i++) out[i] = this.items[(this.start + i) % this.capacity] as T;
     return out;
   }
-
-  clear(): void {
-    this.items.fill(undefined);
-    this.start = 0;
-    this.length = 0;
-  }
 }

@@ -82,10 +82,6 @@ export class Scheduler {
     this.timers.clear();
   }
 
-  get refresh(): number {
-    return this.refreshMs;
-  }
-
   /** Applies a new refresh at once: every source re-arms on the new period. */
   setRefresh(ms: number): void {
     this.refreshMs = ms;

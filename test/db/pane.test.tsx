@@ -7,7 +7,8 @@ import type { ReactElement } from 'react';
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabasesPane, databaseRows } from '../../src/panes/DatabasesPane.js';
+import { databaseRows } from '../../src/app/database-rows.js';
+import { DatabasesPane } from '../../src/panes/DatabasesPane.js';
 import { formatClock } from '../../src/services/duration.js';
 import {
   createDatabaseSource,

@@ -14,6 +14,7 @@ export interface AppHarness {
   refreshes: number[];
   events: OpsEvent[];
   trusted: string[];
+  reconnects: string[];
   admin: { database: string; pid: number; operation: string }[];
   unmount(): void;
 }
@@ -24,8 +25,9 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState> } = {}): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
-  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], admin: [] as { database: string; pid: number; operation: string }[] };
+  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[] };
   const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), record: (event: OpsEvent) => harness.events.push(event), trustHostKey: async (host: string) => void harness.trusted.push(host),
+    reconnect: (host: string) => (harness.reconnects.push(host), host !== 'local'),
     adminDatabase: async (database: string, pid: number, operation: 'cancel' | 'terminate') => {
       harness.admin.push({ database, pid, operation });
       return { ok: true, message: `${operation === 'cancel' ? 'cancelled' : 'terminated'} pid ${pid} on ${database}` };

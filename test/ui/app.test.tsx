@@ -3,6 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
+import type { PostgresSample } from '../../src/services/db/types.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -215,6 +216,13 @@ describe('trusting an SSH host key', () => {
     expect(app.trusted).toEqual([]);
   });
 
+  it('R reconnects the selected SSH host now', async () => {
+    app = await renderApp(fleetConfig(), refusedEdge());
+    await app.press('j', 'j', 'R');
+    expect(app.reconnects).toEqual(['edge']);
+    expect(text()).toContain('edge: reconnecting now');
+  });
+
   it('says so when the selected host has no refused key', async () => {
     app = await renderApp(fleetConfig(), refusedEdge());
     await app.press('T');
@@ -261,6 +269,18 @@ describe('Databases pane actions', () => {
     await app.press(KEYS.backspace, ...'4242', KEYS.enter);
     await new Promise((r) => setTimeout(r, 20));
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'terminate' }]);
+  });
+
+  it('keeps the selected query when the busy list is re-sorted under the cursor', async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase());
+    await app.press('6', 'j');
+    app.store.setState((s) => {
+      const db = s.data.databases.main!;
+      const sample = db.sample as PostgresSample;
+      return { ...s, data: { ...s.data, databases: { main: { ...db, sample: { ...sample, queries: [...sample.queries].reverse() } } } } };
+    });
+    await app.press('c');
+    expect(text()).toContain('cancel query 4242 on main?');
   });
 
   it('refuses in read-only mode without asking, and says so', async () => {

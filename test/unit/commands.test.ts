@@ -104,8 +104,14 @@ describe('runCommand', () => {
 
   describe('group', () => {
     it('shows every host of a group, and - turns it off', () => {
-      expect(runCommand('group web', state(), controls()).state).toEqual({ group: 'web' });
-      expect(runCommand('group -', state({ group: 'web' }), controls()).state).toEqual({ group: '' });
+      expect(runCommand('group web', state(), controls()).state).toMatchObject({ group: 'web' });
+      expect(runCommand('group -', state({ group: 'web' }), controls()).state).toMatchObject({ group: '' });
+    });
+
+    it('starts the new scope\'s logs following, from all its sources', () => {
+      const paused = state();
+      paused.ui = { ...paused.ui, logs: { ...paused.ui.logs, anchor: 42, source: 1 } };
+      expect(runCommand('group web', paused, controls()).state?.logs).toMatchObject({ anchor: null, source: -1 });
     });
 
     it('an unknown group is an error listing the groups', () => {

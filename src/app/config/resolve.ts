@@ -3,7 +3,6 @@
 import { parseDuration } from '../../services/duration.js';
 import type { HostConfig, LogSourceConfig, Thresholds } from '../../services/model.js';
 
-export type { HostConfig, LogSourceConfig };
 import { buildKeymap, loadDefaultBindings, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import type { HttpCheckSpec } from '../../services/checks/http.js';
 import type { RawConfig, RawDatabase } from './schema.js';

@@ -58,6 +58,10 @@ const hostSchema = z
   })
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
     message: 'a host is either local: true or ssh: user@host:port (or an ~/.ssh/config alias)',
+  })
+  .refine((h) => h.sudo !== true || h.ssh !== undefined, {
+    message: 'sudo: is for ssh hosts (on this machine, run opsdeck as a user that may read what it needs)',
+    path: ['sudo'],
   });
 
 const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'host names use letters, digits, ".", "_" and "-"');
@@ -139,7 +143,7 @@ const baseConfigSchema = z.strictObject({
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   thresholds: thresholdsSchema.optional(),
-  logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).optional() }).optional(),
+  logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).max(65_536).optional() }).optional(),
   hosts: z.record(hostName, hostSchema).optional(),
   databases: z.record(hostName, databaseSchema).optional(),
   checks: z.record(hostName, checkSchema).optional(),
@@ -165,5 +169,4 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
-export type RawHost = z.infer<typeof hostSchema>;
 export type RawDatabase = z.infer<typeof databaseSchema>;

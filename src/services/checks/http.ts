@@ -29,6 +29,22 @@ function describeFetchError(error: unknown): string {
   return cause?.message ?? (error as Error).message;
 }
 
+/** The start of the body, at most `limit` bytes: a health endpoint that streams forever is not read whole. */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
 export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Promise<CheckResult> {
   const started = performance.now();
   let response: Response;
@@ -38,7 +54,7 @@ export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Pr
     if (signal.aborted) throw new Error(`no answer within ${spec.timeoutMs} ms`);
     throw new Error(describeFetchError(error));
   }
-  const body = (await response.text()).slice(0, MAX_BODY);
+  const body = await readCapped(response, MAX_BODY);
   const latencyMs = performance.now() - started;
   if (!response.ok) throw new Error(`HTTP ${response.status} in ${latencyMs.toFixed(0)} ms`);
   if (spec.expect !== undefined && !body.includes(spec.expect)) throw new Error(`HTTP ${response.status} but the body lacks "${spec.expect}"`);

@@ -18,7 +18,6 @@ export interface DatabaseSourceOptions {
   connectTimeoutMs?: number;
   /** Server-side limit on each statement; default: 60 % of timeoutMs. */
   statementTimeoutMs?: number;
-  refreshFactor?: number;
   /** Where passwordEnv is looked up; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Home directory holding ~/.my.cnf; default the user's. */
@@ -86,7 +85,6 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
   readonly host: string;
   readonly label: string;
   readonly timeoutMs: number;
-  readonly refreshFactor: number | undefined;
   readonly target: string;
   readonly thresholds: DatabaseThresholds;
   readonly stats: TickStats = { ticks: 0, connects: 0, roundTrips: 0, statements: 0, lastTickMs: 0 };
@@ -111,7 +109,6 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
     this.host = spec.via ?? 'local';
     this.label = `db ${name}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.refreshFactor = options.refreshFactor;
     this.connectTimeoutMs = options.connectTimeoutMs ?? Math.round(this.timeoutMs * 0.6);
     this.statementTimeoutMs = options.statementTimeoutMs ?? Math.round(this.timeoutMs * 0.6);
     this.topQueries = options.topQueries ?? 50;

@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import type { Level, SourceStatus, ThresholdPair } from '../model.js';
 
 export type DatabaseKind = 'postgres' | 'mysql' | 'redis';
-export const DATABASE_KINDS: readonly DatabaseKind[] = ['postgres', 'mysql', 'redis'];
 
 /** TLS settings of a database entry; `true` means TLS with the system's CAs and full verification. */
 export interface DatabaseTls {

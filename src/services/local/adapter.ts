@@ -3,13 +3,13 @@ import { access } from 'node:fs/promises';
 import { runLocal } from '../exec.js';
 import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
+import { SYSTEM_LOG_FILES } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../model.js';
 import type { PollSource } from '../scheduler.js';
 import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 
-const SYSTEM_LOG_FILES = ['/var/log/syslog', '/var/log/messages'];
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
 export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceConfig | undefined> {

@@ -3,7 +3,7 @@
 import { readFile, statfs } from 'node:fs/promises';
 import type { DiskStat, ResourceSample } from '../model.js';
 import { parseResourceProbe, ResourceRates } from '../ssh/probe.js';
-import { usefulDisks } from './resources.js';
+import { isPseudoFilesystem, usefulDisks } from './resources.js';
 
 const PROC_FILES = [
   ['stat', '/proc/stat'],
@@ -26,12 +26,17 @@ export function parseMounts(text: string): { fs: string; mount: string; type: st
     .map(([fs, mount, type]) => ({ fs: unescapeMount(fs!), mount: unescapeMount(mount!), type: type! }));
 }
 
+// A statfs on a dead NFS mount never returns and holds one of libuv's four threads: such a mount
+// is asked again only once its last call has come back, so it can block one thread at most.
+const statfsInFlight = new Set<string>();
+
 async function localDisks(): Promise<DiskStat[]> {
-  const mounts = parseMounts(await readFile('/proc/self/mounts', 'utf8'));
+  const mounts = parseMounts(await readFile('/proc/self/mounts', 'utf8')).filter((m) => !isPseudoFilesystem(m.type) && !statfsInFlight.has(m.mount));
   const disks = await Promise.all(
     mounts.map(async (m): Promise<DiskStat | undefined> => {
+      statfsInFlight.add(m.mount);
       try {
-        const s = await statfs(m.mount);
+        const s = await statfs(m.mount).finally(() => statfsInFlight.delete(m.mount));
         const used = (s.blocks - s.bfree) * s.bsize;
         const available = s.bavail * s.bsize;
         // As df: used against what a normal user can have (root's reserve left out).

@@ -1,15 +1,19 @@
 // Resources of the machine opsdeck runs on, through systeminformation, in the shape every host uses.
 import { loadavg, uptime } from 'node:os';
 import si from 'systeminformation';
-import type { DiskStat, ProcessSample, ResourceSample } from '../model.js';
+import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ResourceSample } from '../model.js';
 
 // Pseudo and image filesystems say nothing about space an operator can run out of.
 const IGNORED_FS_TYPES = new Set(['tmpfs', 'devtmpfs', 'squashfs', 'overlay', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'nsfs', 'ramfs', 'iso9660']);
 
+export function isPseudoFilesystem(type: string): boolean {
+  return IGNORED_FS_TYPES.has(type);
+}
+
 export function usefulDisks(disks: readonly DiskStat[]): DiskStat[] {
   const seen = new Set<string>();
   return disks.filter((d) => {
-    if (IGNORED_FS_TYPES.has(d.type) || d.sizeBytes <= 0 || seen.has(d.mount)) return false;
+    if (isPseudoFilesystem(d.type) || d.sizeBytes <= 0 || seen.has(d.mount)) return false;
     seen.add(d.mount);
     return true;
   });
@@ -43,7 +47,6 @@ export async function collectLocalResources(): Promise<ResourceSample> {
   };
 }
 
-const TOP_PROCESSES = 15;
 
 export async function collectLocalProcesses(): Promise<ProcessSample> {
   const { list } = await si.processes();

@@ -1,10 +1,8 @@
 // Follows a log on this machine through tail -F or journalctl -f, restarting the follower if it dies.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogSourceConfig } from '../model.js';
-import { LineSplitter } from './lines.js';
-import { followCommand, INITIAL_LINES, interpretFollowerNote, type LogStream, type LogStreamHandlers } from './stream.js';
+import { followCommand, followerOutput, INITIAL_LINES, RESTART_DELAYS_MS, type LogStream, type LogStreamHandlers } from './stream.js';
 
-const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 export class LocalLogFollower implements LogStream {
   private child: ChildProcess | undefined;
@@ -27,41 +25,30 @@ export class LocalLogFollower implements LogStream {
     const [command, args] = followCommand(this.source, initialLines);
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     this.child = child;
-    let healthy = true;
     handlers.state('ok');
-    const out = new LineSplitter((line) => {
-      if (!healthy) {
-        healthy = true;
-        handlers.state('ok');
-      }
-      this.failures = 0;
-      handlers.line(line);
+    const { out, err, lastNote } = followerOutput(handlers, {
+      errorPrefix: '',
+      missingHint: this.source.kind === 'file' ? `waiting for ${this.source.path} to appear` : undefined,
+      onLine: () => {
+        this.failures = 0;
+      },
     });
-    const err = new LineSplitter((note) => {
-      const { kind, text } = interpretFollowerNote(note);
-      if (kind === 'missing') {
-        healthy = false;
-        handlers.state('error', text, this.source.kind === 'file' ? `waiting for ${this.source.path} to appear` : undefined);
-      } else {
-        healthy = true;
-        handlers.state('ok');
-      }
-      handlers.mark(text);
-    });
+    let notInstalled = false;
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'ENOENT' ? `${command}: not found on this machine` : error.message;
-      handlers.state('error', reason);
+      // A follower that is not installed stays an error: restarting it every few seconds changes nothing.
+      notInstalled = error.code === 'ENOENT';
+      handlers.state('error', notInstalled ? `${command}: not found on this machine` : error.message);
     });
     child.on('close', (code, signal) => {
       out.end();
       err.end();
-      if (this.stopped || this.child !== child) return;
+      if (this.stopped || this.child !== child || notInstalled) return;
       const delay = RESTART_DELAYS_MS[Math.min(this.failures, RESTART_DELAYS_MS.length - 1)]!;
       this.failures++;
       const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      handlers.state('error', `${command} ended (${why})`, `restarting in ${delay / 1000}s`);
+      handlers.state('error', `${command} ended (${why})${lastNote() ? `: ${lastNote()}` : ''}`, `restarting in ${delay / 1000}s`);
       this.restartTimer = setTimeout(() => {
         handlers.mark(`— ${command} restarted; lines written meanwhile may be missing —`);
         // The backlog was shown before the restart: resume with new lines only.

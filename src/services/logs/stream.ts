@@ -1,5 +1,6 @@
 // What a log source is, wherever it runs: a follower that pushes lines and reports its health.
 import type { LogSourceConfig } from '../model.js';
+import { LineSplitter } from './lines.js';
 
 export interface LogStreamHandlers {
   line(text: string): void;
@@ -18,6 +19,12 @@ export interface LogStream {
 
 export const INITIAL_LINES = 200;
 
+/** Where a host's system log is when it has no journal, in the order they are tried. */
+export const SYSTEM_LOG_FILES = ['/var/log/syslog', '/var/log/messages'];
+
+/** How long a follower that ended waits before it starts again, by how many times in a row it failed. */
+export const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
+
 /**
  * argv of the follower for one log source: `tail -F` (rotation and truncation) or `journalctl -f`.
  * `initialLines` is 0 when resuming after a gap, so lines already shown are not repeated.
@@ -34,4 +41,34 @@ export function interpretFollowerNote(note: string): { kind: 'missing' | 'resume
   if (/cannot open|no such file|has become inaccessible|permission denied/i.test(text)) return { kind: 'missing', text };
   if (/has appeared|has been replaced|following new file|file truncated/i.test(text)) return { kind: 'resumed', text };
   return { kind: 'other', text };
+}
+
+/**
+ * The output handling every follower shares, local or over SSH: stdout lines go to the buffer,
+ * tail's stderr notes become markers, and only a note that the file is followed again clears an error.
+ */
+export function followerOutput(handlers: LogStreamHandlers, options: { errorPrefix: string; missingHint?: string; onLine(): void }): { out: LineSplitter; err: LineSplitter; lastNote(): string } {
+  let healthy = true;
+  let lastNote = '';
+  const out = new LineSplitter((line) => {
+    if (!healthy) {
+      healthy = true;
+      handlers.state('ok');
+    }
+    options.onLine();
+    handlers.line(line);
+  });
+  const err = new LineSplitter((note) => {
+    const { kind, text } = interpretFollowerNote(note);
+    lastNote = text;
+    if (kind === 'missing') {
+      healthy = false;
+      handlers.state('error', `${options.errorPrefix}${text}`, options.missingHint);
+    } else if (kind === 'resumed') {
+      healthy = true;
+      handlers.state('ok');
+    }
+    handlers.mark(text);
+  });
+  return { out, err, lastNote: () => lastNote };
 }

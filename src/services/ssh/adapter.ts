@@ -134,6 +134,7 @@ export class SshHostAdapter implements HostAdapter {
         kind: 'processes',
         label: 'processes',
         refreshFactor: 2,
+        minPeriodMs: 5000,
         timeoutMs,
         collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout),
       },

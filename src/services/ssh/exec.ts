@@ -92,6 +92,8 @@ export async function runOnChannel(client: Client, script: string, signal: Abort
     };
     const onAbort = (): void => finish(signal.reason instanceof Error ? signal.reason : new ExecError('stopped (deadline)'));
     signal.addEventListener('abort', onAbort, { once: true });
+    // The deadline may have passed while the channel was opening: that listener would never fire.
+    if (signal.aborted) onAbort();
 
     channel.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.length;

@@ -2,8 +2,8 @@
 // inside a wrapper that kills it when the channel's stdin closes (closing a channel without a pty
 // leaves the command running on the host). Resumes after a reconnect and marks the gap.
 import type { ClientChannel } from 'ssh2';
-import { LineSplitter } from '../logs/lines.js';
-import { followCommand, INITIAL_LINES, interpretFollowerNote, type LogStream, type LogStreamHandlers } from '../logs/stream.js';
+import { formatClock } from '../duration.js';
+import { followCommand, followerOutput, INITIAL_LINES, RESTART_DELAYS_MS, SYSTEM_LOG_FILES, type LogStream, type LogStreamHandlers } from '../logs/stream.js';
 import type { ConnectionState, LogSourceConfig } from '../model.js';
 import { shJoin } from '../shell-quote.js';
 import { isValidUnitName } from '../systemd/units.js';
@@ -11,7 +11,6 @@ import { ConnectionDown, type SshConnection } from './connection.js';
 import type { ChannelExit } from './exec.js';
 import { isSafeRemotePath } from './validate.js';
 
-const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 /**
  * Runs `command` (shell text) so that it ends when the channel's stdin reaches EOF, and the script
@@ -48,7 +47,6 @@ export function logSourceScript(source: LogSourceConfig, initialLines: number, s
   return followerScript(shJoin(followArgv(source, initialLines, sudo)));
 }
 
-export const SYSTEM_LOG_FILES = ['/var/log/syslog', '/var/log/messages'];
 
 /**
  * `logs: auto` on a remote host, decided on the host each time the follower starts: the journal
@@ -65,10 +63,6 @@ export function systemLogScript(initialLines: number, sudo: boolean, files: read
   const none = `no system log on this host: no journal entries, no ${files.join(' or ')}`;
   branches.push(`else echo ${shJoin([none])} >&2; exit 3`, 'fi');
   return followerScript('"$@"', branches.join('\n'));
-}
-
-function clock(at: number): string {
-  return new Date(at).toTimeString().slice(0, 8);
 }
 
 export class SshLogFollower implements LogStream {
@@ -159,7 +153,7 @@ export class SshLogFollower implements LogStream {
     }
     if (this.gapSince !== undefined) {
       const how = opened.generation !== this.generation ? `reconnected to ${this.host}` : 'follower restarted';
-      this.handlers?.mark(`— ${how}; lines written since ${clock(this.gapSince)} may be missing —`);
+      this.handlers?.mark(`— ${how}; lines written since ${formatClock(this.gapSince)} may be missing —`);
       this.gapSince = undefined;
     }
     this.everOpened = true;
@@ -170,28 +164,13 @@ export class SshLogFollower implements LogStream {
   private follow(channel: ClientChannel, exited: ChannelExit): void {
     const handlers = this.handlers!;
     this.channel = channel;
-    let healthy = true;
-    let lastNote = '';
     handlers.state('ok');
-    const out = new LineSplitter((line) => {
-      if (!healthy) {
-        healthy = true;
-        handlers.state('ok');
-      }
-      this.failures = 0;
-      handlers.line(line);
-    });
-    const err = new LineSplitter((note) => {
-      const { kind, text } = interpretFollowerNote(note);
-      lastNote = text;
-      if (kind === 'missing') {
-        healthy = false;
-        handlers.state('error', `${this.host}: ${text}`, 'waiting for it to appear');
-      } else if (kind === 'resumed') {
-        healthy = true;
-        handlers.state('ok');
-      }
-      handlers.mark(text);
+    const { out, err, lastNote } = followerOutput(handlers, {
+      errorPrefix: `${this.host}: `,
+      missingHint: 'waiting for it to appear',
+      onLine: () => {
+        this.failures = 0;
+      },
     });
     channel.on('data', (chunk: Buffer) => out.push(chunk));
     channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
@@ -209,7 +188,7 @@ export class SshLogFollower implements LogStream {
       }
       const exit = exited.code === 127 ? `not found on ${this.host}` : exited.code !== undefined ? `exit code ${exited.code}` : `signal ${exited.signal}`;
       const delay = this.scheduleRestart();
-      handlers.state('error', `${this.host}: follower ended (${exit})${lastNote ? `: ${lastNote}` : ''}`, `restarting in ${Math.round(delay / 1000)}s`);
+      handlers.state('error', `${this.host}: follower ended (${exit})${lastNote() ? `: ${lastNote()}` : ''}`, `restarting in ${Math.round(delay / 1000)}s`);
     });
   }
 

@@ -132,9 +132,16 @@ export function addKnownHost(file: string, name: string, blob: Buffer, options: 
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   }
   const type = keyTypeOf(blob);
-  const kept = existing.split('\n').filter((line) => {
+  // Only this name's own entries go: a shared line (web1,web2 …) loses just this name, and a
+  // wildcard line (10.0.0.* …) is left alone, so trusting one host never un-trusts another.
+  const kept = existing.split('\n').flatMap((line): string[] => {
     const [entry] = parseKnownHosts(line);
-    return !(entry && entry.marker === undefined && entry.type === type && hostFieldMatches(entry.hosts, name));
+    if (!entry || entry.marker !== undefined || entry.type !== type) return [line];
+    if (entry.hosts.startsWith('|1|')) return hostFieldMatches(entry.hosts, name) ? [] : [line];
+    const names = entry.hosts.split(',');
+    if (!names.includes(name)) return [line];
+    const others = names.filter((n) => n !== name);
+    return others.length === 0 ? [] : [line.replace(entry.hosts, others.join(','))];
   });
   while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
   kept.push(`${options.hash ? hashedName(name) : name} ${type} ${blob.toString('base64')}`);

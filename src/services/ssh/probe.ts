@@ -1,6 +1,6 @@
 // A host's resources and top processes from one batched shell command each, read from /proc, df and
 // ps and parsed here, into the shapes the local collector produces. No agent on the host.
-import type { DiskStat, ProcessSample, ProcessStat, ResourceSample } from '../model.js';
+import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ProcessStat, type ResourceSample } from '../model.js';
 import { usefulDisks } from '../local/resources.js';
 
 /**
@@ -187,7 +187,6 @@ export class ResourceRates {
   }
 }
 
-export const TOP_PROCESSES = 15;
 
 const PS = 'ps -eo pid=,ppid=,user:32=,pcpu=,rss=,comm=';
 

@@ -8,20 +8,11 @@ export function isValidUnitName(name: string): boolean {
   return UNIT_NAME.test(name) && name !== '.' && name !== '..';
 }
 
-/** The properties opsdeck reads; asked for by name so output stays small on hosts with many units. */
-export const SHOW_PROPERTIES = [
-  'Id',
-  'Description',
-  'LoadState',
-  'ActiveState',
-  'SubState',
-  'ActiveEnterTimestamp',
-  'StateChangeTimestamp',
-  'NRestarts',
-  'MainPID',
-] as const;
-
-/** `systemctl show` arguments for the given units; `--` so a unit such as `-.mount` is not an option. */
+/**
+ * `systemctl show` arguments for the given units; `--` so a unit such as `-.mount` is not an option.
+ * All properties are read: a comma list after -p prints nothing on the daemonless systemctl that
+ * stands in for systemd where it is not PID 1 (containers, the test hosts).
+ */
 export function showArgs(units: readonly string[]): string[] {
   for (const unit of units) if (!isValidUnitName(unit)) throw new Error(`invalid unit name: ${JSON.stringify(unit)}`);
   return ['show', '--no-pager', '--', ...units];
