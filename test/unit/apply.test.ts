@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyResources, applyServices, applySourceError, applySourceOk, EVENT_LIMIT, HISTORY_LENGTH, hostView, pendingSource, withEvents } from '../../src/app/apply.js';
+import { applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, EVENT_LIMIT, HISTORY_LENGTH, hostView, pendingSource, withEvents } from '../../src/app/apply.js';
 import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
 import type { DiskStat, HostConfig, OpsEvent, ResourceSample, ServicesSample, UnitState } from '../../src/services/model.js';
@@ -250,5 +250,41 @@ describe('withEvents', () => {
   it('no events: the same data object', () => {
     const data = withHost();
     expect(withEvents(data, [])).toBe(data);
+  });
+});
+
+describe('text from hosts reaches the store terminal-safe', () => {
+  const ESC = /[\u001b\u0007\u009b]/;
+  const hostile = 'x\u001b]0;pwned\u0007\u001b[2Jy';
+
+  it('process names and users', () => {
+    const p = { pid: 1, name: hostile, user: hostile, cpuPercent: 1, memBytes: 1 };
+    const data = applyProcesses(withHost(), 'web-1', { at: 1, byCpu: [p], byMemory: [p] });
+    const stored = data.hosts['web-1']!.processes!;
+    for (const row of [...stored.byCpu, ...stored.byMemory]) {
+      expect(row.name).toBe('xy');
+      expect(row.user).not.toMatch(ESC);
+    }
+  });
+
+  it('unit names and descriptions', () => {
+    const unit: UnitState = { name: 'a.service', description: hostile, load: 'loaded', active: 'active', sub: hostile };
+    const stored = applyServices(withHost(), 'web-1', { at: 1, units: [unit] }).hosts['web-1']!.services!.units[0]!;
+    expect(stored.description).toBe('xy');
+    expect(stored.sub).toBe('xy');
+  });
+
+  it('mount points', () => {
+    const data = applyResources(withHost(), WEB1, sample(1, 10, 40, [disk(`/mnt/${hostile}`, 10)]), new ThresholdTracker(1));
+    expect(data.hosts['web-1']!.resources!.disks[0]!.mount).toBe('/mnt/xy');
+  });
+
+  it('errors and hints carrying remote stderr', () => {
+    let data = withHost();
+    data = { ...data, sources: { 'web-1:services': pendingSource({ id: 'web-1:services', host: 'web-1', kind: 'services', label: 'services' }, 0) } };
+    data = applySourceError(data, 'web-1:services', `systemctl: ${hostile}`, 1, hostile);
+    expect(data.sources['web-1:services']!.error).toBe('systemctl: xy');
+    expect(data.sources['web-1:services']!.hint).toBe('xy');
+    expect(data.events.at(-1)!.message).not.toMatch(ESC);
   });
 });
