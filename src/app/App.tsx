@@ -23,6 +23,9 @@ import { visibleData, type OpsState } from './store.js';
 
 const selectData = (s: OpsState) => visibleData(s);
 
+/** Ages on screen have a resolution of one second, so a pane redrawn within the same second keeps its props (and its memo). */
+const secondNow = (): number => Math.floor(Date.now() / 1000) * 1000;
+
 function useHostColors(): Record<string, string | undefined> {
   const hosts = useOps((s) => s.data.hostOrder);
   const all = useOps((s) => s.data.hosts);
@@ -47,7 +50,7 @@ function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
       cursor={Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))}
       selected={ui.group ? '' : selectedHost(data, ui)}
       filter={ui.filters.hosts}
-      now={Date.now()}
+      now={secondNow()}
     />
   );
 }
@@ -65,7 +68,7 @@ function ResourcesContainer({ box, focused, config }: { box: PaneBox; focused: b
       }),
     [data.hosts, data.history, data.sources, ui.host, ui.group, thresholds],
   );
-  return <ResourcesPane entries={entries} title={scopeLabel(data, ui)} width={box.width} height={box.height} focused={focused} now={Date.now()} />;
+  return <ResourcesPane entries={entries} title={scopeLabel(data, ui)} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
 }
 
 function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
@@ -86,7 +89,7 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
       focused={focused}
       cursor={Math.min(ui.cursor.services, Math.max(0, rows.length - 1))}
       filter={ui.filters.services}
-      now={Date.now()}
+      now={secondNow()}
     />
   );
 }
