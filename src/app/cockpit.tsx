@@ -55,7 +55,8 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
         }}
       />
     </OpsProvider>,
-    { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false },
+    // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.
+    { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false, interactive: true },
   );
   try {
     await instance.waitUntilExit();
