@@ -98,7 +98,8 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostColors = useHostColors();
   const data = useOps(selectData);
   const ui = useOps(selectUi);
-  const view = useMemo(() => displayLines(data, ui), [data.logs, data.hosts, ui.host, ui.group, ui.logs.source, ui.filters.logs]);
+  // Hosts' groups come from the config, so the host list (not every resources tick) decides the scope.
+  const view = useMemo(() => displayLines(data, ui), [data.logs, data.hostOrder, ui.host, ui.group, ui.logs.source, ui.filters.logs]);
   const states = useMemo(() => view.shown.flatMap((l) => data.sources[l.id] ?? []), [view.shown, data.sources]);
   const one = ui.logs.source >= 0 ? view.sources[ui.logs.source] : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;

@@ -37,6 +37,19 @@ export function compileLogFilter(text: string): LogFilter {
   };
 }
 
+// Log lines are immutable and live in a buffer for a long time: each is decorated with its host and
+// source once, not on every flush (a full buffer is 10,000 lines, redrawn up to four times a second).
+const decorated = new WeakMap<LogLine, DisplayLine>();
+
+function decorate(line: LogLine, view: LogView): DisplayLine {
+  let shown = decorated.get(line);
+  if (!shown) {
+    shown = { ...line, host: view.host, source: view.label };
+    decorated.set(line, shown);
+  }
+  return shown;
+}
+
 export function logSourcesInScope(data: DataState, ui: UiState): LogView[] {
   const hosts = new Set(scopeHosts(data, ui));
   return Object.values(data.logs).filter((view) => hosts.has(view.host));
@@ -48,7 +61,7 @@ export function displayLines(data: DataState, ui: UiState): { lines: DisplayLine
   const filter = compileLogFilter(ui.filters.logs);
   const merged: DisplayLine[] = [];
   for (const view of shown) {
-    for (const line of view.lines) if (filter.test(line.text)) merged.push({ ...line, host: view.host, source: view.label });
+    for (const line of view.lines) if (filter.test(line.text)) merged.push(decorate(line, view));
   }
   if (shown.length > 1) merged.sort((a, b) => a.seq - b.seq);
   return { lines: merged, sources, shown, filter };

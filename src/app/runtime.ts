@@ -19,7 +19,7 @@ import type { DataState, OpsStore } from './store.js';
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
 const RESULT_COALESCE_MS = 150;
 /** Log lines are shown at most this late; a burst of thousands still costs one frame. */
-const LOG_FLUSH_MS = 250;
+const LOG_FLUSH_MS = 500;
 const SELF_SAMPLE_MS = 2000;
 const DATABASE_RATE_INTERVAL_MS = 1000;
 
