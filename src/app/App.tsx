@@ -8,7 +8,7 @@ import { LogsPane } from '../panes/LogsPane.js';
 import { ResourcesPane } from '../panes/ResourcesPane.js';
 import { ServicesPane } from '../panes/ServicesPane.js';
 import { DatabasesPane } from '../panes/DatabasesPane.js';
-import { HelpOverlay } from '../panes/HelpOverlay.js';
+import { helpCapacity, helpLines, HelpOverlay } from '../panes/HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from '../panes/ConfirmDialog.js';
 import { Prompt, StatusBar, TabBar } from '../panes/Chrome.js';
 import type { OpsConfig } from './config/resolve.js';
@@ -191,6 +191,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const confirm = useOps((s) => s.ui.confirm);
   const confirmInput = useOps((s) => (s.ui.overlay === 'confirm' ? s.ui.input : ''));
   const readOnly = useOps((s) => s.ui.readOnly);
+  const helpScroll = useOps((s) => s.ui.helpScroll);
   // Checks are listed under the hosts, so they count towards the Hosts pane's height.
   const hostCount = useOps((s) => {
     const checks = Object.keys(s.data.checks).length;
@@ -202,6 +203,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const layout = computeLayout(columns, rows - dialogRows, focus, zoomed, hostCount, databaseCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
+  viewport.current.help = rows - 5;
+  viewport.current.helpMax = Math.max(0, helpLines(config.bindings).length - helpCapacity(columns, rows - 2));
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
 
@@ -209,7 +212,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
     <Box flexDirection="column" width={columns} height={rows}>
       <TopBar width={columns} />
       {overlay === 'help' ? (
-        <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2} />
+        <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2} scroll={helpScroll} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows}>
           {layout.columns.map((column, i) => (

@@ -12,7 +12,7 @@ import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from '
 export type Controls = CommandControls;
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId, number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const HISTORY_LIMIT = 100;
@@ -51,9 +51,14 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
   }
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   switch (state.ui.overlay) {
-    case 'help':
-      if (key === 'escape' || key === '?' || key === 'q' || key === 'enter') setUi({ overlay: 'none' });
+    case 'help': {
+      const page = Math.max(1, (viewport.help ?? 10) - 1);
+      const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page };
+      if (key !== undefined && key in steps) setUi({ helpScroll: Math.max(0, Math.min(viewport.helpMax ?? 0, state.ui.helpScroll + steps[key]!)) });
+      else if (key === 'g' || key === 'home') setUi({ helpScroll: 0 });
+      else if (key === 'escape' || key === '?' || key === 'q' || key === 'enter') setUi({ overlay: 'none', helpScroll: 0 });
       return;
+    }
     case 'command':
       editCommand(store, key, input, controls);
       return;

@@ -107,6 +107,8 @@ export interface UiState {
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
+  /** First help line shown, where the help does not fit the screen. */
+  helpScroll: number;
   /** The action waiting for the operator's yes, while overlay is 'confirm'. */
   confirm: PendingAction | null;
   input: string;
@@ -143,6 +145,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
     databaseSelection: null,
     overlay: 'none',
+    helpScroll: 0,
     confirm: null,
     input: '',
     completions: [],

@@ -1,46 +1,74 @@
-// `?`: every binding of the live keymap (defaults plus the config's overrides), and the commands.
+// `?`: every binding of the live keymap (defaults plus the config's overrides), and the commands,
+// poured into as many columns as the width allows and scrolled with j/k where it does not fit.
 import { Box, Text } from 'ink';
 import { COMMANDS } from '../app/commands.js';
 import { ACTIONS, KEY_CONTEXTS, type KeyBindings } from '../app/keymap.js';
 import { fit } from './format.js';
 
 const CONTEXT_TITLES = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', hosts: 'Hosts', databases: 'Databases', logs: 'Logs' } as const;
+const KEY_WIDTH = 18;
 
-export function HelpOverlay({ bindings, width, height }: { bindings: KeyBindings; width: number; height: number }) {
-  const keyWidth = 18;
-  const perRow = width >= 180 ? 3 : width >= 110 ? 2 : 1;
-  const columnWidth = Math.floor((width - 4) / perRow);
-  const sections = KEY_CONTEXTS.map((context) => (
-    <Box key={context} flexDirection="column" width={columnWidth} marginBottom={1}>
-      <Text bold color="cyan">
-        {CONTEXT_TITLES[context]}
+type HelpLine = { title: string } | { keys: string; text: string } | { blank: true };
+
+export function helpLines(bindings: KeyBindings): HelpLine[] {
+  const lines: HelpLine[] = [];
+  for (const context of KEY_CONTEXTS) {
+    lines.push({ title: CONTEXT_TITLES[context] });
+    for (const [action, description] of Object.entries(ACTIONS[context])) lines.push({ keys: (bindings[context][action] ?? []).join(' '), text: description });
+    lines.push({ blank: true });
+  }
+  lines.push({ title: 'Commands (:)' });
+  for (const c of Object.values(COMMANDS)) lines.push({ keys: c.usage, text: c.summary });
+  return lines;
+}
+
+/** Rows of help the overlay shows at once, for the scroll limit. */
+export function helpCapacity(width: number, height: number): number {
+  return Math.max(1, height - 3) * (width >= 180 ? 3 : width >= 110 ? 2 : 1);
+}
+
+function HelpRow({ line, width }: { line: HelpLine; width: number }) {
+  if ('blank' in line) return <Text> </Text>;
+  if ('title' in line)
+    return (
+      <Text bold color="cyan" wrap="truncate">
+        {line.title}
       </Text>
-      {Object.entries(ACTIONS[context]).map(([action, description]) => (
-        <Text key={action} wrap="truncate">
-          <Text color="yellow">{fit((bindings[context][action] ?? []).join(' '), keyWidth)}</Text>
-          {description}
-        </Text>
-      ))}
-    </Box>
-  ));
-  const commands = (
-    <Box key="commands" flexDirection="column" width={columnWidth}>
-      <Text bold color="cyan">
-        Commands (:)
-      </Text>
-      {Object.values(COMMANDS).map((c) => (
-        <Text key={c.usage} wrap="truncate">
-          <Text color="yellow">{fit(c.usage, keyWidth + 8)}</Text>
-          {c.summary}
-        </Text>
-      ))}
-    </Box>
+    );
+  const keyWidth = Math.max(KEY_WIDTH, Math.min(28, line.keys.length + 2));
+  return (
+    <Text wrap="truncate">
+      <Text color="yellow">{fit(line.keys, keyWidth)}</Text>
+      {fit(line.text, Math.max(0, width - keyWidth))}
+    </Text>
   );
+}
+
+export function HelpOverlay({ bindings, width, height, scroll }: { bindings: KeyBindings; width: number; height: number; scroll: number }) {
+  const lines = helpLines(bindings);
+  const perRow = width >= 180 ? 3 : width >= 110 ? 2 : 1;
+  const rows = Math.max(1, height - 3);
+  const capacity = rows * perRow;
+  const start = Math.max(0, Math.min(scroll, lines.length - capacity));
+  const shown = lines.slice(start, start + capacity);
+  const columnWidth = Math.floor((width - 4) / perRow);
+  // Balanced columns when everything fits; full ones when it scrolls.
+  const perColumn = Math.min(rows, Math.ceil(shown.length / perRow));
+  const columns = Array.from({ length: perRow }, (_, i) => shown.slice(i * perColumn, (i + 1) * perColumn));
+  const more = lines.length > capacity ? ` · lines ${start + 1}–${start + shown.length} of ${lines.length}, j/k scroll` : '';
   return (
     <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} height={height} paddingX={1} overflow="hidden">
-      <Text bold>opsdeck help — Esc or ? closes · keys come from keymaps/default.yaml and the config's keys:</Text>
-      <Box flexDirection={perRow > 1 ? 'row' : 'column'} flexWrap="wrap">
-        {[...sections, commands]}
+      <Text bold wrap="truncate">
+        opsdeck help — Esc or ? closes{more} · keys from keymaps/default.yaml and the config's keys:
+      </Text>
+      <Box flexDirection="row">
+        {columns.map((column, i) => (
+          <Box key={i} flexDirection="column" width={columnWidth}>
+            {column.map((line, j) => (
+              <HelpRow key={j} line={line} width={columnWidth - 1} />
+            ))}
+          </Box>
+        ))}
       </Box>
     </Box>
   );

@@ -291,3 +291,21 @@ describe('Databases pane actions', () => {
     expect(text()).toContain('READ-ONLY');
   });
 });
+
+describe('help at 80x24', () => {
+  it('scrolls with j/k to every binding and command', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
+    await app.press('?');
+    expect(text()).toMatch(/lines 1–\d+ of \d+, j\/k scroll/);
+    expect(text()).toMatch(/q ctrl\+c\s+quit opsdeck/);
+    expect(text()).not.toContain('Commands (:)');
+    for (let i = 0; i < 60; i++) await app.press('j');
+    expect(text()).toContain('Commands (:)');
+    expect(text()).toMatch(/quit\s+quit opsdeck/);
+    expect(text().split('\n').length).toBeLessThanOrEqual(24);
+    await app.press('k');
+    expect(text()).toContain('opsdeck help');
+    await app.press(KEYS.escape);
+    expect(text()).not.toContain('opsdeck help');
+  });
+});
