@@ -35,6 +35,11 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   const hostsHeight = Math.min(Math.max(hostCount + 5, 6), Math.floor(body * 0.35));
   const servicesHeight = Math.floor((body - hostsHeight) * 0.55);
   const eventsHeight = body - hostsHeight - servicesHeight;
+  const left: PaneBox[] = [
+    { pane: 'hosts', width: leftWidth, height: hostsHeight },
+    { pane: 'services', width: leftWidth, height: servicesHeight },
+    { pane: 'events', width: leftWidth, height: eventsHeight },
+  ];
   if (databaseCount > 0 || focus === 'databases') {
     // Resources, then the databases (a header line each and their busiest queries), then the tail.
     const resources = Math.min(Math.max(12, Math.floor(body * 0.34)), body - 16);
@@ -42,11 +47,7 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
     return {
       mode: 'grid',
       columns: [
-        [
-          { pane: 'hosts', width: leftWidth, height: hostsHeight },
-          { pane: 'services', width: leftWidth, height: servicesHeight },
-          { pane: 'events', width: leftWidth, height: eventsHeight },
-        ],
+        left,
         [
           { pane: 'resources', width: rightWidth, height: resources },
           { pane: 'databases', width: rightWidth, height: databases },
@@ -59,11 +60,7 @@ export function computeLayout(columns: number, rows: number, focus: PaneId, zoom
   return {
     mode: 'grid',
     columns: [
-      [
-        { pane: 'hosts', width: leftWidth, height: hostsHeight },
-        { pane: 'services', width: leftWidth, height: servicesHeight },
-        { pane: 'events', width: leftWidth, height: eventsHeight },
-      ],
+      left,
       [
         { pane: 'resources', width: rightWidth, height: resourcesHeight },
         { pane: 'logs', width: rightWidth, height: body - resourcesHeight },
