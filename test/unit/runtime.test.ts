@@ -40,10 +40,9 @@ describe('Runtime', () => {
     runtime.start();
     await waitFor(() => store.getState().data.sources['a:resources']?.status === 'error', 'the hung source to time out', 3000);
     expect(store.getState().data.sources['a:resources']!.error).toBe('timed out after 300 ms');
+    // The neighbour's probe is still hung (its deadline comes back every tick); this host keeps ticking.
     const before = ticks;
-    await new Promise((r) => setTimeout(r, 1600));
-    // 500 ms refresh: three ticks in 1.6 s, hung neighbour or not.
-    expect(ticks - before).toBeGreaterThanOrEqual(2);
+    await waitFor(() => ticks - before >= 3, 'three more ticks of the healthy host', 5000);
     expect(store.getState().data.sources['b:resources']!.status).toBe('ok');
   });
 
