@@ -324,7 +324,8 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
   }
   const data = join(dir.path, 'data');
   const user = asRoot ? ['--user=mysql'] : [];
-  await promisify(execFile)('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 60_000 });
+  // A private tmpdir: two bootstraps sharing /tmp have failed with "Could not remove temporary table".
+  await promisify(execFile)('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, `--tmpdir=${dir.path}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 60_000 });
   const port = await freePort();
   const child = spawn(
     'mariadbd',

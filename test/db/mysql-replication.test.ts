@@ -20,7 +20,9 @@ describe('MariaDB replication (private primary and replica)', () => {
   }
 
   beforeAll(async () => {
-    [primary, replica] = await Promise.all([startMariadb(1, ['--log-bin=binlog']), startMariadb(2)]);
+    // One after the other: two bootstraps at once have collided on this machine.
+    primary = await startMariadb(1, ['--log-bin=binlog']);
+    replica = await startMariadb(2);
     const onR = await session(replica.port);
     // Three seconds of delay give the replica a lag the test can see.
     await onR.query(`CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = ${primary.port}, MASTER_USER = 'root', MASTER_USE_GTID = no, MASTER_DELAY = 3`);
