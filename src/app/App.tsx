@@ -16,7 +16,7 @@ import { handleKey, type Controls, type Viewport } from './dispatch.js';
 import { keyName } from './keymap.js';
 import { computeLayout, innerRows, type PaneBox } from './layout.js';
 import { bottomIndex, displayLines } from './logview.js';
-import { checkRows, databaseViews, eventRows, hostRows, serviceRows } from './rows.js';
+import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows } from './rows.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from './scope.js';
 import { visibleData, type OpsState } from './store.js';
@@ -130,7 +130,7 @@ function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const rows = useMemo(() => eventRows(data, ui), [data.events, ui.filters.events]);
-  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={Math.min(ui.cursor.events, Math.max(0, rows.length - 1))} filter={ui.filters.events} />;
+  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, ui)} filter={ui.filters.events} />;
 }
 
 function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {

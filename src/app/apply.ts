@@ -36,7 +36,8 @@ export function hostView(host: HostConfig): HostView {
 
 export function withEvents(data: DataState, events: readonly OpsEvent[]): DataState {
   if (events.length === 0) return data;
-  const all = [...data.events, ...events];
+  const last = data.events.at(-1)?.id ?? 0;
+  const all = [...data.events, ...events.map((event, i) => ({ ...event, id: last + i + 1 }))];
   return { ...data, events: all.length > EVENT_LIMIT ? all.slice(all.length - EVENT_LIMIT) : all };
 }
 

@@ -6,7 +6,7 @@ import { complete, runCommand, type CommandControls } from './commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
 import type { KeyContext, Keymap } from './keymap.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
-import { databaseViews, hostRows, listLength } from './rows.js';
+import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 export type Controls = CommandControls;
@@ -198,14 +198,26 @@ function listAction(store: OpsStore, action: string, viewport: Viewport): void {
   const pane = ui.focus;
   const length = listLength(pane, data, ui);
   const page = Math.max(1, (viewport[pane] ?? 10) - 1);
-  const current = pane === 'databases' ? selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui).index : Math.min(ui.cursor[pane], Math.max(0, length - 1));
+  const current =
+    pane === 'databases'
+      ? selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui).index
+      : pane === 'events'
+        ? selectedEventIndex(eventRows(data, ui), ui)
+        : Math.min(ui.cursor[pane], Math.max(0, length - 1));
   const moves: Record<string, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
   if (action in moves) {
     const cursor = Math.max(0, Math.min(length - 1, moves[action]!));
     const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
+    // Back on the newest event the cursor follows new ones again; anywhere else it holds its event.
+    const event = pane === 'events' ? (cursor === 0 ? null : (eventRows(data, ui)[cursor]?.id ?? null)) : ui.eventSelection;
     store.setState((s) => ({
       ...s,
-      ui: { ...s.ui, cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) }, databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection },
+      ui: {
+        ...s.ui,
+        cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) },
+        databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection,
+        eventSelection: event,
+      },
     }));
     return;
   }

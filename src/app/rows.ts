@@ -115,3 +115,10 @@ export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
       return 0;
   }
 }
+
+/** The Events row under the cursor: the selected event wherever new ones pushed it, else the newest. */
+export function selectedEventIndex(rows: readonly OpsEvent[], ui: Pick<UiState, 'eventSelection'>): number {
+  if (ui.eventSelection === null) return 0;
+  const found = rows.findIndex((e) => e.id === ui.eventSelection);
+  return found >= 0 ? found : 0;
+}

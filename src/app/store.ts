@@ -104,6 +104,8 @@ export interface UiState {
   /** When set, Resources, Services and Logs show every host of this group at once. */
   group: string;
   cursor: Record<PaneId, number>;
+  /** The event selected in Events (its id); null follows the newest, which new events push down. */
+  eventSelection: number | null;
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
@@ -144,6 +146,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
     databaseSelection: null,
+    eventSelection: null,
     overlay: 'none',
     helpScroll: 0,
     confirm: null,

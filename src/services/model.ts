@@ -103,6 +103,8 @@ export interface LogLine {
 export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log';
 
 export interface OpsEvent {
+  /** Increasing number given when the event joins the timeline; the Events cursor holds on to it. */
+  id?: number;
   at: number;
   host: string;
   kind: EventKind;

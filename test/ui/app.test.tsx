@@ -2,6 +2,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
+import { withEvents } from '../../src/app/apply.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import type { PostgresSample } from '../../src/services/db/types.js';
 
@@ -307,5 +308,20 @@ describe('help at 80x24', () => {
     expect(text()).toContain('opsdeck help');
     await app.press(KEYS.escape);
     expect(text()).not.toContain('opsdeck help');
+  });
+});
+
+describe('Events selection', () => {
+  it('holds the selected event while new ones arrive above it', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('5', 'j');
+    // The Events rows are the left column's lines that start with a time; the selected one is inverse.
+    const selectedLine = () => app!.frame().split('\n').find((l) => l.includes('\u001b[7m') && /^│\d\d:\d\d:\d\d/.test(stripVTControlCharacters(l))) ?? '';
+    const before = stripVTControlCharacters(selectedLine());
+    expect(before).toMatch(/\d\d:\d\d:\d\d/);
+    app.store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'db-1', kind: 'unit', level: 'crit', message: 'postgresql.service is failed' }]) }));
+    await app.press('j', 'k');
+    expect(stripVTControlCharacters(selectedLine())).toBe(before);
+    expect(text()).toContain('postgresql.service is failed');
   });
 });
