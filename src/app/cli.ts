@@ -45,7 +45,7 @@ function describeConfig(config: OpsConfig): string {
 
 export function buildCli(run: { cockpit(config: OpsConfig, options: { readOnly: boolean }): Promise<number> }): Command {
   const program = new Command('opsdeck')
-    .description('A keyboard-driven terminal cockpit for on-call engineers: hosts, resources, services and logs on one screen.')
+    .description('A keyboard-driven terminal cockpit for on-call engineers: hosts (local and over SSH), resources, services, logs and databases on one screen.')
     .option('-c, --config <file>', 'config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml)')
     .option('--read-only', 'never run an action (wall displays)', false)
     .option('-r, --refresh <duration>', 'refresh interval, e.g. 1s, 2s, 500ms (default 2s)', refreshOption)
@@ -55,8 +55,11 @@ export function buildCli(run: { cockpit(config: OpsConfig, options: { readOnly: 
     .addHelpText(
       'after',
       `
-Keys in the cockpit: ? help, Tab/Shift-Tab focus, j/k move, Enter open host, z zoom, / filter,
-: command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs, q quit.
+Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open host, z zoom, / filter,
+: command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
+T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), q quit.
+
+Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
 Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored).`,
     )
