@@ -46,7 +46,7 @@ function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function levelOf(error: unknown): string | undefined {
+function sshErrorLevel(error: unknown): string | undefined {
   return (error as { level?: string } | undefined)?.level;
 }
 
@@ -66,7 +66,7 @@ export function authFailed(target: SshTarget, tried: string[], skipped: string[]
 export function describeFailure(error: unknown, target: SshTarget | undefined, connectTimeoutMs: number): ConnectionFailure {
   const message = error instanceof Error ? error.message : String(error);
   const code = codeOf(error);
-  const level = levelOf(error);
+  const level = sshErrorLevel(error);
   const where = target ? `${target.host}:${target.port}` : 'the host';
   if (code === 'ECONNREFUSED') return { status: 'unreachable', error: `connection refused by ${where}`, hint: 'Is sshd running there, on this port?' };
   if (/keepalive/i.test(message)) return { status: 'unreachable', error: 'timed out: the host stopped answering keepalives', hint: 'Network cut, or the host is hung; opsdeck keeps retrying.' };
