@@ -40,7 +40,8 @@ function statusText(row: HostRow, now: number): string {
     const what = problem.kind === 'resources' ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
-  return ['ok', ...row.issues.map((s) => `${s.label}: ${s.error ?? s.status}`)].join(' · ');
+  // The row names what is failing; the selected row's hint line says why.
+  return row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
 }
 
 function CheckLine({ row, width }: { row: CheckRow; width: number }) {
@@ -63,7 +64,14 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
   const selectedRow = rows[cursor];
-  const hint = focused && selectedRow?.problem?.hint ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}` : undefined;
+  const issue = selectedRow?.issues[0];
+  const hint = !focused || !selectedRow
+    ? undefined
+    : selectedRow.problem?.hint
+      ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}`
+      : issue
+        ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
+        : undefined;
   const hintLines = hint && height >= 6 ? 2 : 0;
   const body = Math.max(0, height - 3 - hintLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
