@@ -20,3 +20,8 @@ export interface HostAdapter {
   reconnect?(hostName: string): void;
   close(): void;
 }
+
+/** The maintenance flag of a host as a poll source; each host kind says how to test the file. */
+export function maintenanceSource(host: HostConfig, timeoutMs: number, flagExists: (signal: AbortSignal) => Promise<boolean>): PollSource<boolean> {
+  return { id: `${host.name}:maintenance`, host: host.name, kind: 'maintenance', label: 'maintenance flag', timeoutMs, collect: flagExists };
+}

@@ -2,7 +2,7 @@
 // and replica state, read on one read-only session with a server-side statement time limit.
 import mysql from 'mysql2/promise';
 import type { Connection } from './link.js';
-import { hitPercent, increase, num, optionalNum, perSecond } from './rates.js';
+import { hitPercent, increase, num, perSecond } from './rates.js';
 import { DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, osUser, readMyCnf, tlsOptions, type ConnectionTarget } from './target.js';
 import type { DatabaseSpec, MysqlLockWait, MysqlProcess, MysqlReplica, MysqlSample } from './types.js';

@@ -1,7 +1,7 @@
 // The machine opsdeck runs on: resources, processes, units, maintenance flag and logs, without SSH.
 import { access } from 'node:fs/promises';
 import { runLocal } from '../exec.js';
-import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import { maintenanceSource, type HostAdapter, type HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import { SYSTEM_LOG_FILES } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../model.js';
@@ -30,22 +30,15 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
   return undefined;
 }
 
-export function maintenanceSource(host: HostConfig, path: string, timeoutMs: number): PollSource<boolean> {
-  return {
-    id: `${host.name}:maintenance`,
-    host: host.name,
-    kind: 'maintenance',
-    label: 'maintenance flag',
-    timeoutMs,
-    collect: () =>
-      access(path).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return false;
-          throw error;
-        },
-      ),
-  };
+/** true when the flag file exists; a file we may not look at is an error, not "no maintenance". */
+function localFileExists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
 }
 
 export class LocalHostAdapter implements HostAdapter {
@@ -64,7 +57,8 @@ export class LocalHostAdapter implements HostAdapter {
         collect: (signal) => collectLocalServices(host.systemctl, host.services, signal),
       },
     ];
-    if (host.maintenance) pollSources.push(maintenanceSource(host, host.maintenance, timeoutMs));
+    const flag = host.maintenance;
+    if (flag) pollSources.push(maintenanceSource(host, timeoutMs, () => localFileExists(flag)));
 
     let logs = host.logs === 'auto' ? [] : host.logs;
     let logNote: string | undefined;

@@ -4,7 +4,7 @@ import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import { maintenanceSource, type HostAdapter, type HostWatch } from '../host-adapter.js';
 import type { ConnectionState, HostConfig } from '../model.js';
 import type { PollSource } from '../scheduler.js';
 import { shJoin } from '../shell-quote.js';
@@ -66,21 +66,13 @@ function onPath(command: string): string | null {
   return null;
 }
 
-function maintenanceSource(host: HostConfig, path: string, run: RemoteRun, timeoutMs: number): PollSource<boolean> {
-  return {
-    id: `${host.name}:maintenance`,
-    host: host.name,
-    kind: 'maintenance',
-    label: 'maintenance flag',
-    timeoutMs,
-    collect: async (signal) => {
-      if (!isSafeRemotePath(path)) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
-      const result = await run(`test -e ${shJoin([path])}`, signal);
-      if (result.code === 0) return true;
-      if (result.code === 1) return false;
-      throw new Error(`test -e ${path} on ${host.name}: exit code ${result.code} ${result.stderr.trim()}`);
-    },
-  };
+/** `test -e` on the host: 0 is set, 1 is not set, anything else (permission, no shell) is an error. */
+async function remoteFileExists(hostName: string, path: string, run: RemoteRun, signal: AbortSignal): Promise<boolean> {
+  if (!isSafeRemotePath(path)) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
+  const result = await run(`test -e ${shJoin([path])}`, signal);
+  if (result.code === 0) return true;
+  if (result.code === 1) return false;
+  throw new Error(`test -e ${path} on ${hostName}: exit code ${result.code} ${result.stderr.trim()}`);
 }
 
 export class SshHostAdapter implements HostAdapter {
@@ -140,7 +132,8 @@ export class SshHostAdapter implements HostAdapter {
       },
       { id: `${host.name}:services`, host: host.name, kind: 'services', label: 'services', timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
     ];
-    if (host.maintenance) pollSources.push(maintenanceSource(host, host.maintenance, run, timeoutMs));
+    const flag = host.maintenance;
+    if (flag) pollSources.push(maintenanceSource(host, timeoutMs, (signal) => remoteFileExists(host.name, flag, run, signal)));
 
     const logStreams =
       host.logs === 'auto'
