@@ -2,7 +2,7 @@
 // Idle cost of the cockpit: opsdeck runs in a real terminal (tmux, 200x50) at a given refresh,
 // and its own CPU time and RSS are read from /proc over a measured window after a warm-up.
 // Usage: npm run bench -- [--refresh 1s] [--seconds 60] [--warmup 10] [--size 200x50] [--config FILE]
-//        [--node-flags=--max-semi-space-size=16]  (runs dist/app/main.js with these flags instead of bin/opsdeck)
+//        [--node-flags=--max-semi-space-size=16]  (runs dist/main.js with these flags instead of bin/opsdeck)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ const [columns, rows] = values.size.split('x');
 const launcher =
   values['node-flags'] === undefined
     ? fileURLToPath(new URL('../bin/opsdeck', import.meta.url))
-    : `${process.execPath} ${values['node-flags']} ${fileURLToPath(new URL('../dist/app/main.js', import.meta.url))}`;
+    : `${process.execPath} ${values['node-flags']} ${fileURLToPath(new URL('../dist/main.js', import.meta.url))}`;
 const session = `opsdeck-bench-${process.pid}`;
 const ticks = Number(readFileSync('/proc/self/stat', 'utf8') && execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));

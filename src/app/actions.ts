@@ -1,6 +1,6 @@
 // Operator actions: confirm, then run without blocking the screen, then show the result. Read-only
 // mode refuses before anything is asked. Each action's own service writes its audit record.
-import type { OpsEvent } from '../services/model.js';
+import type { OpsEvent } from '../domain/model.js';
 import type { OpsStore } from './store.js';
 
 export interface ActionOutcome {

@@ -1,13 +1,13 @@
 // How each collected value changes the data: thresholds, history and events are decided here, once,
 // so the screen, the snapshot and (later) alerts all see the same thing.
 import type { CheckResult } from '../services/checks/http.js';
-import { formatDuration } from '../services/duration.js';
-import { sanitizeLine } from '../services/sanitize.js';
-import type { ConnectionState, HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../services/model.js';
+import { formatDuration } from '../domain/duration.js';
+import { sanitizeLine } from '../domain/sanitize.js';
+import type { ConnectionState, HostConfig, Level, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, UnitState } from '../domain/model.js';
 import type { PollSource } from '../services/scheduler.js';
-import { worstLevel, type ThresholdTracker } from '../services/thresholds.js';
-import { databaseChecks } from '../services/db/levels.js';
-import type { DatabaseSample } from '../services/db/types.js';
+import { worstLevel, type ThresholdTracker } from '../domain/thresholds.js';
+import { databaseChecks } from '../domain/database-levels.js';
+import type { DatabaseSample } from '../domain/database.js';
 import type { DataState, HostHistory, HostView } from './store.js';
 
 export const HISTORY_LENGTH = 120;

@@ -1,6 +1,6 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
-import { formatDuration, parseDuration } from '../services/duration.js';
-import type { OpsEvent } from '../services/model.js';
+import { formatDuration, parseDuration } from '../domain/duration.js';
+import type { OpsEvent } from '../domain/model.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
 import { groups } from './scope.js';
 import { PANES, type DataState, type OpsState, type PaneId } from './store.js';

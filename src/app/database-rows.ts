@@ -1,6 +1,6 @@
 // The selectable rows of the Databases pane (one per busy backend), filtered: what the pane draws
 // and what cancel / terminate act on come from this one derivation.
-import type { DatabaseView } from '../services/db/types.js';
+import type { DatabaseView } from './database-view.js';
 import type { UiState } from './store.js';
 import { textFilter } from './text-filter.js';
 

@@ -1,5 +1,5 @@
 // keys -> keymap -> action: overlays take keys first, then the focused pane's context, then global.
-import { formatDuration } from '../services/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { performAction, requestAction, type PendingAction } from './actions.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { complete, runCommand, type CommandControls } from './commands.js';

@@ -1,8 +1,5 @@
-// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module loads them,
-// reports conflicts and unknown names, and turns an ink keypress into a binding name.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them,
+// reports conflicts and unknown names, and turns an ink keypress into a binding name. No I/O: panes use it.
 import { closest } from 'fastest-levenshtein';
 import type { Key } from 'ink';
 
@@ -73,15 +70,6 @@ const NAMED_KEYS = new Set(['enter', 'escape', 'tab', 'shift+tab', 'space', 'bac
 
 export function isKeyName(name: string): boolean {
   return NAMED_KEYS.has(name) || /^ctrl\+[a-z]$/.test(name) || [...name].length === 1;
-}
-
-export function defaultKeymapPath(): string {
-  return fileURLToPath(new URL('../../keymaps/default.yaml', import.meta.url));
-}
-
-export function loadDefaultBindings(path = defaultKeymapPath()): KeyBindings {
-  const raw = parse(readFileSync(path, 'utf8')) as Record<string, Record<string, string[]>>;
-  return Object.fromEntries(KEY_CONTEXTS.map((c) => [c, raw[c] ?? {}])) as KeyBindings;
 }
 
 /** Merges user overrides onto the defaults; problems carry the config key path they came from. */

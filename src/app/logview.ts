@@ -1,6 +1,6 @@
 // What the Logs pane shows: the scope's sources merged in arrival order, filtered, and where the
 // bottom of the window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
-import type { LogLevel, LogLine } from '../services/model.js';
+import type { LogLevel, LogLine } from '../domain/model.js';
 import { scopeHosts } from './scope.js';
 import type { DataState, LogView, UiState } from './store.js';
 

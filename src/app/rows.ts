@@ -1,9 +1,8 @@
 // The rows of the list panes, filtered: one derivation shared by the panes (what is drawn) and the
 // key handlers (how far the cursor may go, what Enter selects).
-import { worstLevel } from '../services/thresholds.js';
-import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../services/model.js';
-import { databaseView } from '../services/db/view.js';
-import type { DatabaseView } from '../services/db/types.js';
+import { worstLevel } from '../domain/thresholds.js';
+import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../domain/model.js';
+import { databaseView, type DatabaseView } from './database-view.js';
 import { databaseRows } from './database-rows.js';
 import { textFilter } from './text-filter.js';
 import { scopeHosts } from './scope.js';
@@ -66,7 +65,7 @@ export function hostRows(data: DataState, ui: UiState): HostRow[] {
 
 /** What the Databases pane draws: each database's entry joined with its poll state. */
 export function databaseViews(data: DataState): DatabaseView[] {
-  return Object.values(data.databases).map((e) => databaseView({ name: e.name, dbKind: e.kind, target: e.target, thresholds: e.thresholds }, data.sources[`db:${e.name}`], e.sample));
+  return Object.values(data.databases).map((e) => databaseView(e, data.sources[`db:${e.name}`], e.sample));
 }
 
 export interface CheckRow {

@@ -7,13 +7,13 @@ import type { HostAdapter } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
 import { cancelQuery, createDatabaseSource, DEFAULT_DATABASE_THRESHOLDS, discoverLocalDatabases, terminateQuery, type DatabaseSource } from '../services/db/index.js';
-import type { DatabaseSample } from '../services/db/types.js';
+import type { DatabaseSample } from '../domain/database.js';
 import { LogBuffer } from '../services/logs/buffer.js';
 import type { LogStream } from '../services/logs/stream.js';
-import type { HostConfig, OpsEvent, ProcessSample, ResourceSample, ServicesSample } from '../services/model.js';
+import type { HostConfig, OpsEvent, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import { collectWithDeadline, Scheduler, type PollSource } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
-import { ThresholdTracker } from '../services/thresholds.js';
+import { ThresholdTracker } from '../domain/thresholds.js';
 import type { DataState, OpsStore } from './store.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */

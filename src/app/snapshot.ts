@@ -1,8 +1,8 @@
 // `opsdeck snapshot`: every source collected once, as JSON for scripts, Markdown for an incident
 // channel, or plain text for a terminal.
-import { formatDuration } from '../services/duration.js';
-import type { ResourceSample, SourceState } from '../services/model.js';
-import type { DatabaseSample } from '../services/db/types.js';
+import { formatDuration } from '../domain/duration.js';
+import type { ResourceSample, SourceState } from '../domain/model.js';
+import type { DatabaseSample } from '../domain/database.js';
 import type { OpsConfig } from './config/resolve.js';
 import { checkRows, databaseViews, hostRows } from './rows.js';
 import { Runtime } from './runtime.js';

@@ -1,9 +1,9 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CheckResult } from '../services/checks/http.js';
-import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../services/db/types.js';
+import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
 import type { PendingAction } from './actions.js';
-import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../services/model.js';
+import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../domain/model.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
 export type PaneId = (typeof PANES)[number];

@@ -1,7 +1,7 @@
 // The tab bar above the panes and the status/command line below them.
 import { memo } from 'react';
 import { Box, Text } from 'ink';
-import { formatClock, formatDuration } from '../services/duration.js';
+import { formatClock, formatDuration } from '../domain/duration.js';
 import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
 import { fit, formatBytes } from './format.js';
 

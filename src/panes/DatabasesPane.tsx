@@ -3,10 +3,11 @@
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import stringWidth from 'string-width';
-import { formatClock, formatDuration } from '../services/duration.js';
-import type { Level } from '../services/model.js';
-import { databaseLevels, type DatabaseLevels } from '../services/db/levels.js';
-import type { DatabaseView, MysqlSample, PostgresSample, RedisSample } from '../services/db/types.js';
+import { formatClock, formatDuration } from '../domain/duration.js';
+import type { Level } from '../domain/model.js';
+import { databaseLevels, type DatabaseLevels } from '../domain/database-levels.js';
+import type { MysqlSample, PostgresSample, RedisSample } from '../domain/database.js';
+import type { DatabaseView } from '../app/database-view.js';
 import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
 import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';

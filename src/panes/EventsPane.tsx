@@ -1,8 +1,8 @@
 // What changed and when: thresholds crossed and cleared, units failing, sources down and back.
 import { memo } from 'react';
 import { Text } from 'ink';
-import { formatClock } from '../services/duration.js';
-import type { OpsEvent } from '../services/model.js';
+import { formatClock } from '../domain/duration.js';
+import type { OpsEvent } from '../domain/model.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
 import { fit, LEVEL_COLOR } from './format.js';

@@ -1,8 +1,8 @@
 // One row per host: health, worst threshold, key figures and flags; Enter opens the host.
 import { memo } from 'react';
 import { Box, Text } from 'ink';
-import { formatClock, formatDuration } from '../services/duration.js';
-import type { Level } from '../services/model.js';
+import { formatClock, formatDuration } from '../domain/duration.js';
+import type { Level } from '../domain/model.js';
 import type { CheckRow, HostRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';

@@ -1,8 +1,8 @@
 // The tail: level colours, filter matches highlighted, repeats collapsed, long lines cut or wrapped.
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
-import { formatClock } from '../services/duration.js';
-import type { SourceState } from '../services/model.js';
+import { formatClock } from '../domain/duration.js';
+import type { SourceState } from '../domain/model.js';
 import type { DisplayLine } from '../app/logview.js';
 import { Frame, Note } from './Frame.js';
 import { cut, sliceToWidth, widthOf } from './format.js';

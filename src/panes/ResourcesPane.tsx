@@ -2,9 +2,9 @@
 // host in detail, or one compact row per host in a group view.
 import { memo, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import { formatDuration } from '../services/duration.js';
-import type { SourceState, Thresholds } from '../services/model.js';
-import { levelOf } from '../services/thresholds.js';
+import { formatDuration } from '../domain/duration.js';
+import type { SourceState, Thresholds } from '../domain/model.js';
+import { levelOf } from '../domain/thresholds.js';
 import type { HostHistory, HostView } from '../app/store.js';
 import { Frame, Note } from './Frame.js';
 import { bar, fit, fitRight, formatBytes, formatRate, LEVEL_COLOR, sparkline } from './format.js';

@@ -1,8 +1,8 @@
 // systemd units: active/sub state coloured by meaning, since when, restarts.
 import { memo } from 'react';
 import { Text } from 'ink';
-import { formatDuration } from '../services/duration.js';
-import type { SourceState } from '../services/model.js';
+import { formatDuration } from '../domain/duration.js';
+import type { SourceState } from '../domain/model.js';
 import type { ServiceRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';

@@ -1,6 +1,6 @@
 // Text shaping for fixed-width cells: every string a pane draws is cut or padded to its column.
 import stringWidth from 'string-width';
-import type { Level } from '../services/model.js';
+import type { Level } from '../domain/model.js';
 
 export const LEVEL_COLOR: Record<Level, string> = { ok: 'green', warn: 'yellow', crit: 'red' };
 

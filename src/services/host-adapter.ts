@@ -1,5 +1,5 @@
 // One interface per kind of host (local now, SSH next): what it polls and which logs it follows.
-import type { ConnectionState, HostConfig } from './model.js';
+import type { ConnectionState, HostConfig } from '../domain/model.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
 

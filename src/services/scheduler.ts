@@ -1,6 +1,6 @@
 // Runs each poll source on its own timer with its own deadline, so a slow or dead source never
 // delays another one (or the screen, which only ever reads the store).
-import type { SourceKind } from './model.js';
+import type { SourceKind } from '../domain/model.js';
 
 export interface PollSource<T = unknown> {
   id: string;

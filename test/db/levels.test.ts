@@ -1,7 +1,7 @@
 // Database thresholds as pure functions of a sample.
 import { describe, expect, it } from 'vitest';
 import { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type PostgresSample, type RedisSample } from '../../src/services/db/index.js';
-import { ThresholdTracker } from '../../src/services/thresholds.js';
+import { ThresholdTracker } from '../../src/domain/thresholds.js';
 
 function pgSample(over: Partial<PostgresSample> = {}): PostgresSample {
   return {

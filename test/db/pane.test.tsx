@@ -9,12 +9,11 @@ import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseRows } from '../../src/app/database-rows.js';
 import { DatabasesPane } from '../../src/panes/DatabasesPane.js';
-import { formatClock } from '../../src/services/duration.js';
+import { formatClock } from '../../src/domain/duration.js';
+import { databaseView, type DatabaseView } from '../../src/app/database-view.js';
 import {
   createDatabaseSource,
-  databaseView,
   type DatabaseSource,
-  type DatabaseView,
   type MysqlSample,
   type PgBackend,
   type PostgresSample,
@@ -173,7 +172,7 @@ describe('DatabasesPane', () => {
 
   it('draws a source from its poll state: an error with since when, before any sample', async () => {
     const source = createDatabaseSource('billing', { postgres: 'postgres://monitor@db-7:5432/billing' });
-    const view = databaseView(source, { id: source.id, host: source.host, kind: 'database', label: source.label, status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' }, undefined);
+    const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, thresholds: source.thresholds }, { id: source.id, host: source.host, kind: 'database', label: source.label, status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' }, undefined);
     expect(view).toMatchObject({ name: 'billing', kind: 'postgres', target: 'postgres://monitor@db-7:5432/billing', status: 'error', since: NOW - 5000 });
     const { plain } = draw({ databases: [view], width: 120 });
     expect(plain[1]).toContain(`✖ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5s): connection refused (db-7:5432)`);

@@ -1,5 +1,5 @@
 // HostConfig values, direct connections and waiting helpers shared by the SSH integration tests.
-import type { HostConfig } from '../../src/services/model.js';
+import type { HostConfig } from '../../src/domain/model.js';
 import { SSH_DEFAULTS } from '../../src/services/ssh/adapter.js';
 import { SshConnection } from '../../src/services/ssh/connection.js';
 import { resolveTarget } from '../../src/services/ssh/target.js';

@@ -3,7 +3,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/app/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** The launcher users run (pinned Node, memory flags). */
 export const LAUNCHER = fileURLToPath(new URL('../../bin/opsdeck', import.meta.url));
 

@@ -1,9 +1,10 @@
 // Store contents for UI tests: built through the same apply functions the runtime uses.
 import { applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from '../../src/app/apply.js';
+import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
-import type { LogLine, ResourceSample } from '../../src/services/model.js';
-import { ThresholdTracker } from '../../src/services/thresholds.js';
+import type { LogLine, ResourceSample } from '../../src/domain/model.js';
+import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { DEFAULT_DATABASE_THRESHOLDS, type PgBackend, type PostgresSample } from '../../src/services/db/index.js';
 
 export const NOW = Date.parse('2026-11-23T12:03:11Z');
@@ -32,6 +33,7 @@ export function fleetConfig(): OpsConfig {
       },
     },
     '/etc/opsdeck/config.yaml',
+    loadDefaultBindings(),
   ).config;
 }
 

@@ -1,10 +1,10 @@
 // Renders the whole App with ink-testing-library at a chosen terminal size, with a fresh store.
 import { render } from 'ink-testing-library';
-import { App } from '../../src/app/App.js';
+import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import { OpsProvider } from '../../src/hooks/store.js';
-import type { OpsEvent } from '../../src/services/model.js';
+import type { OpsEvent } from '../../src/domain/model.js';
 
 export interface AppHarness {
   frame(): string;

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { ConnectionState } from '../../src/services/model.js';
+import type { ConnectionState } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/adapter.js';
 import { sshHost, waitFor } from '../harness/hosts.js';

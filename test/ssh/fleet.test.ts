@@ -5,7 +5,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HostWatch } from '../../src/services/host-adapter.js';
-import type { ConnectionState, ResourceSample, ServicesSample } from '../../src/services/model.js';
+import type { ConnectionState, ResourceSample, ServicesSample } from '../../src/domain/model.js';
 import { Scheduler, type PollSource } from '../../src/services/scheduler.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import { sshHost, waitFor } from '../harness/hosts.js';

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { ConnectionState } from '../../src/services/model.js';
+import type { ConnectionState } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/adapter.js';
 import { sshHost, waitFor } from '../harness/hosts.js';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
-import type { PostgresSample } from '../../src/services/db/types.js';
+import type { PostgresSample } from '../../src/domain/database.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';

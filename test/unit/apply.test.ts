@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, EVENT_LIMIT, HISTORY_LENGTH, hostView, pendingSource, withEvents } from '../../src/app/apply.js';
 import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
-import type { DiskStat, HostConfig, OpsEvent, ResourceSample, ServicesSample, UnitState } from '../../src/services/model.js';
-import { ThresholdTracker } from '../../src/services/thresholds.js';
+import type { DiskStat, HostConfig, OpsEvent, ResourceSample, ServicesSample, UnitState } from '../../src/domain/model.js';
+import { ThresholdTracker } from '../../src/domain/thresholds.js';
 
 const WEB1: HostConfig = {
   name: 'web-1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, parseDuration } from '../../src/services/duration.js';
+import { formatClock, formatDuration, parseDuration } from '../../src/domain/duration.js';
 
 describe('parseDuration', () => {
   it.each([

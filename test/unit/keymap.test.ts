@@ -2,7 +2,8 @@ import { createElement } from 'react';
 import { Text, useInput, type Key } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import { ACTIONS, buildKeymap, isKeyName, KEY_CONTEXTS, keyName, loadDefaultBindings, type KeyBindings } from '../../src/app/keymap.js';
+import { ACTIONS, buildKeymap, isKeyName, KEY_CONTEXTS, keyName, type KeyBindings } from '../../src/app/keymap.js';
+import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 
 function bindings(partial: Partial<KeyBindings>): KeyBindings {
   return { global: {}, list: {}, logs: {}, ...partial };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bottomIndex, compileLogFilter, displayLines, jumpTo, type DisplayLine } from '../../src/app/logview.js';
 import { emptyData, initialUi, type DataState, type HostView, type LogView, type UiState } from '../../src/app/store.js';
-import type { LogLevel, LogLine } from '../../src/services/model.js';
+import type { LogLevel, LogLine } from '../../src/domain/model.js';
 
 function line(seq: number, text: string, level: LogLevel = 'info'): LogLine {
   return { seq, at: 1_000 * seq, text, level, count: 1 };

@@ -1,6 +1,7 @@
 // The runtime with a scripted host adapter: a hung or failing source never holds up the others,
 // keeps its last values as stale, and comes back by itself.
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig } from '../../src/app/config/resolve.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore } from '../../src/app/store.js';
@@ -13,7 +14,7 @@ const runtimes: Runtime[] = [];
 afterEach(() => runtimes.splice(0).forEach((r) => r.stop()));
 
 function setup(behaviour: Record<string, () => Promise<unknown>>) {
-  const config = resolveConfig({ refresh: '500ms', hosts: { a: { local: true }, b: { local: true } } }, null).config;
+  const config = resolveConfig({ refresh: '500ms', hosts: { a: { local: true }, b: { local: true } } }, null, loadDefaultBindings()).config;
   const adapter: HostAdapter = {
     watch: async (host) => ({
       pollSources: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_LINE, sanitizeLine } from '../../src/services/sanitize.js';
+import { DEFAULT_MAX_LINE, sanitizeLine } from '../../src/domain/sanitize.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Level, ThresholdPair } from '../../src/services/model.js';
-import { levelOf, ThresholdTracker, worstLevel } from '../../src/services/thresholds.js';
+import type { Level, ThresholdPair } from '../../src/domain/model.js';
+import { levelOf, ThresholdTracker, worstLevel } from '../../src/domain/thresholds.js';
 
 // The runbooks' CPU line: warn at 70 %, crit at 85 %.
 const CPU: ThresholdPair = { warn: 70, crit: 85 };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { closest, distance } from 'fastest-levenshtein';
 import { configSchema, type RawConfig } from './schema.js';
 import { resolveConfig, type OpsConfig } from './resolve.js';
+import { loadDefaultBindings } from './default-keys.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -45,7 +46,7 @@ function fileExists(path: string): boolean {
 }
 
 export function loadConfig(location: ConfigLocation): OpsConfig {
-  if (location.file === null) return resolveConfig({}, null).config;
+  if (location.file === null) return resolveConfig({}, null, loadDefaultBindings()).config;
   let text: string;
   try {
     text = readFileSync(location.file, 'utf8');
@@ -67,7 +68,7 @@ export function parseConfigText(text: string, file: string): OpsConfig {
   const raw: unknown = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw toConfigError(parsed.error.issues[0]!, doc, lines, file);
-  const { config, problems } = resolveConfig(parsed.data as RawConfig, file);
+  const { config, problems } = resolveConfig(parsed.data as RawConfig, file, loadDefaultBindings());
   const problem = problems[0];
   if (problem) {
     const pos =

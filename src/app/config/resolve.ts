@@ -1,9 +1,9 @@
 // Turns a validated config file into the settings opsdeck runs with: defaults filled in, thresholds
 // merged global -> host, durations in milliseconds.
-import { parseDuration } from '../../services/duration.js';
-import type { HostConfig, LogSourceConfig, Thresholds } from '../../services/model.js';
+import { parseDuration } from '../../domain/duration.js';
+import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
 
-import { buildKeymap, loadDefaultBindings, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
+import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import type { HttpCheckSpec } from '../../services/checks/http.js';
 import type { RawConfig, RawDatabase } from './schema.js';
 
@@ -62,7 +62,7 @@ function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresh
 }
 
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
-export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings = loadDefaultBindings()): { config: OpsConfig; problems: KeymapProblem[] } {
+export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings): { config: OpsConfig; problems: KeymapProblem[] } {
   const rawHosts = raw.hosts ?? { local: { local: true as const } };
   const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
     name,

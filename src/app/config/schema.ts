@@ -1,6 +1,6 @@
 // The one schema of opsdeck's config file. Every key is documented in docs/config.md.
 import { z } from 'zod';
-import { parseDuration } from '../../services/duration.js';
+import { parseDuration } from '../../domain/duration.js';
 import { isValidUnitName } from '../../services/systemd/units.js';
 import { resolveTarget } from '../../services/db/target.js';
 

@@ -2,7 +2,7 @@
 // every attempt (done, refused or failed) leaves an audit record.
 import { auditAppend, auditLogPath, type AuditOutcome, type AuditRecord } from '../audit.js';
 import type { DatabaseSource } from './source.js';
-import type { DatabaseSample } from './types.js';
+import type { DatabaseSample } from '../../domain/database.js';
 
 export interface AdminOptions {
   /** opsdeck runs --read-only: refuse (the app refuses first; this is the second lock). */

@@ -4,7 +4,7 @@ import { PostgresSource } from './postgres.js';
 import { RedisSource } from './redis.js';
 import type { DatabaseSource, DatabaseSourceOptions } from './source.js';
 import { resolveTarget } from './target.js';
-import type { DatabaseSpec } from './types.js';
+import type { DatabaseSpec } from '../../domain/database.js';
 
 /** A poll source (id `db:NAME`, host = via or 'local') for one `databases:` entry. Throws DatabaseError on a malformed entry. */
 export function createDatabaseSource(name: string, spec: DatabaseSpec, options: DatabaseSourceOptions = {}): DatabaseSource {

@@ -5,7 +5,7 @@ import { collectWithDeadline } from '../scheduler.js';
 import { DatabaseError } from './errors.js';
 import { createDatabaseSource } from './create.js';
 import type { DatabaseSourceOptions } from './source.js';
-import type { DatabaseKind, DatabaseSpec, DiscoveredDatabase } from './types.js';
+import type { DatabaseKind, DatabaseSpec, DiscoveredDatabase } from '../../domain/database.js';
 
 export interface DiscoverOptions {
   /** Per probe; default 1500 ms. */

@@ -1,5 +1,5 @@
 // Database failures as the operator should read them: what failed, where, and what to change.
-import type { DatabaseKind } from './types.js';
+import type { DatabaseKind } from '../../domain/database.js';
 
 export class DatabaseError extends Error {
   constructor(

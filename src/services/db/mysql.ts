@@ -5,7 +5,7 @@ import type { Connection } from './link.js';
 import { hitPercent, increase, num, perSecond } from './rates.js';
 import { DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, osUser, readMyCnf, tlsOptions, type ConnectionTarget } from './target.js';
-import type { DatabaseSpec, MysqlLockWait, MysqlProcess, MysqlReplica, MysqlSample } from './types.js';
+import type { DatabaseSpec, MysqlLockWait, MysqlProcess, MysqlReplica, MysqlSample } from '../../domain/database.js';
 
 const STATUS = `SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', 'Threads_running', 'Questions', 'Slow_queries',
   'Innodb_buffer_pool_read_requests', 'Innodb_buffer_pool_reads', 'Max_used_connections')`;

@@ -6,7 +6,7 @@ import type { Connection } from './link.js';
 import { hitPercent, increase, num, optionalNum, perSecond } from './rates.js';
 import { connectedStream, DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, tlsOptions, type ConnectionTarget } from './target.js';
-import type { DatabaseSpec, PgBackend, PgBlocking, PgReplica, PostgresSample } from './types.js';
+import type { DatabaseSpec, PgBackend, PgBlocking, PgReplica, PostgresSample } from '../../domain/database.js';
 
 const SUMMARY = `SELECT current_setting('server_version') AS version,
   current_setting('max_connections')::int AS max_connections,

@@ -1,6 +1,6 @@
 // Redis INFO text to figures: a pure parser, unit-tested on output captured from real servers.
 import { hitPercent, num, perSecond } from './rates.js';
-import type { RedisReplica, RedisSample } from './types.js';
+import type { RedisReplica, RedisSample } from '../../domain/database.js';
 
 export type RedisInfo = Record<string, Record<string, string>>;
 

@@ -8,7 +8,7 @@ import type { Connection } from './link.js';
 import { parseRedisInfo, redisSampleFromInfo, type RedisPrevious } from './redis-info.js';
 import { connectedStream, DatabaseSourceBase, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, tlsOptions, type ConnectionTarget } from './target.js';
-import type { DatabaseSpec, RedisSample } from './types.js';
+import type { DatabaseSpec, RedisSample } from '../../domain/database.js';
 
 
 type NetStream = Awaited<ReturnType<AbstractConnector['connect']>>;

@@ -2,12 +2,18 @@
 // failure becomes a readable error, the tunnel seam for `via:`, and the cost figures of its ticks.
 import type { Duplex } from 'node:stream';
 import type { PollSource } from '../scheduler.js';
-import { sanitizeLine } from '../sanitize.js';
+import { sanitizeLine } from '../../domain/sanitize.js';
 import { DatabaseError, explainError } from './errors.js';
-import { resolveThresholds } from './levels.js';
+import { resolveThresholds } from '../../domain/database-levels.js';
 import { Link, type Connection } from './link.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
-import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds, TunnelFactory } from './types.js';
+import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds } from '../../domain/database.js';
+
+/**
+ * The seam for `via: HOST`: opens a byte stream to host:port as seen from the SSH host (an ssh2
+ * `forwardOut` channel). The database client speaks its protocol (and TLS) over it.
+ */
+export type TunnelFactory = (target: { host: string; port: number }, signal: AbortSignal) => Promise<Duplex>;
 
 export interface DatabaseSourceOptions {
   /** Opens the byte stream for `via: HOST` (the SSH host's forwardOut). Required when the entry has via:. */

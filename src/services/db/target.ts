@@ -5,7 +5,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { DatabaseError } from './errors.js';
-import type { DatabaseKind, DatabaseSpec, DatabaseTls } from './types.js';
+import type { DatabaseKind, DatabaseSpec, DatabaseTls } from '../../domain/database.js';
 
 export const DEFAULT_PORTS: Record<DatabaseKind, number> = { postgres: 5432, mysql: 3306, redis: 6379 };
 

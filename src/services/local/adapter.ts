@@ -4,7 +4,7 @@ import { runLocal } from '../exec.js';
 import { maintenanceSource, type HostAdapter, type HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import { SYSTEM_LOG_FILES } from '../logs/stream.js';
-import type { HostConfig, LogSourceConfig } from '../model.js';
+import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
 import type { PollSource } from '../scheduler.js';
 import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';

@@ -1,7 +1,7 @@
 // Linux resources read straight from /proc and statfs(2): no child process per tick. The files are
 // parsed by the same code as an SSH host's probe output, so local and remote numbers mean the same.
 import { readFile, statfs } from 'node:fs/promises';
-import type { DiskStat, ResourceSample } from '../model.js';
+import type { DiskStat, ResourceSample } from '../../domain/model.js';
 import { parseResourceProbe, ResourceRates } from '../ssh/probe.js';
 import { isPseudoFilesystem, usefulDisks } from './resources.js';
 

@@ -1,7 +1,7 @@
 // Resources of the machine opsdeck runs on, through systeminformation, in the shape every host uses.
 import { loadavg, uptime } from 'node:os';
 import si from 'systeminformation';
-import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ResourceSample } from '../model.js';
+import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ResourceSample } from '../../domain/model.js';
 
 // Pseudo and image filesystems say nothing about space an operator can run out of.
 const IGNORED_FS_TYPES = new Set(['tmpfs', 'devtmpfs', 'squashfs', 'overlay', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'nsfs', 'ramfs', 'iso9660']);

@@ -1,6 +1,6 @@
 // Unit states on the local machine through its systemctl, with a plain reason when there is none.
 import { ExecError, runLocal } from '../exec.js';
-import type { ServicesSample } from '../model.js';
+import type { ServicesSample } from '../../domain/model.js';
 import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 
 /** systemd is missing or not running: asked again once a minute rather than every tick. */

@@ -1,7 +1,7 @@
 // A bounded log buffer per source: classifies, sanitizes and collapses identical repeated lines.
-import type { LogLevel, LogLine } from '../model.js';
+import type { LogLevel, LogLine } from '../../domain/model.js';
 import { RingBuffer } from '../ring.js';
-import { sanitizeLine } from '../sanitize.js';
+import { sanitizeLine } from '../../domain/sanitize.js';
 
 // "ValueError", "OperationalError" count as errors; a 5xx counts where it is a status (after the
 // quoted request of an access log, or status=503), not where it is a body size.

@@ -1,6 +1,6 @@
 // Follows a log on this machine through tail -F or journalctl -f, restarting the follower if it dies.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { LogSourceConfig } from '../model.js';
+import type { LogSourceConfig } from '../../domain/model.js';
 import { followCommand, followerOutput, INITIAL_LINES, RESTART_DELAYS_MS, type LogStream, type LogStreamHandlers } from './stream.js';
 
 

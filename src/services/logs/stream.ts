@@ -1,5 +1,5 @@
 // What a log source is, wherever it runs: a follower that pushes lines and reports its health.
-import type { LogSourceConfig } from '../model.js';
+import type { LogSourceConfig } from '../../domain/model.js';
 import { LineSplitter } from './lines.js';
 
 export interface LogStreamHandlers {

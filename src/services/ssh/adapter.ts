@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { maintenanceSource, type HostAdapter, type HostWatch } from '../host-adapter.js';
-import type { ConnectionState, HostConfig } from '../model.js';
+import type { ConnectionState, HostConfig } from '../../domain/model.js';
 import type { PollSource } from '../scheduler.js';
 import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import type { ExecResult } from '../exec.js';
-import type { ConnectionState } from '../model.js';
+import type { ConnectionState } from '../../domain/model.js';
 import { authHandler, planAuth } from './auth.js';
 import { ChannelSlots } from './channels.js';
 import { authFailed, describeFailure, hostKeyRefused, type ConnectionFailure } from './errors.js';

@@ -1,5 +1,5 @@
 // Why a host cannot be reached, in the words the Hosts pane shows and with what the operator can do.
-import type { ConnectionState } from '../model.js';
+import type { ConnectionState } from '../../domain/model.js';
 import type { HostKeyDecision } from './host-key.js';
 import type { SshTarget } from './target.js';
 

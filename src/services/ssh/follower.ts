@@ -2,9 +2,9 @@
 // inside a wrapper that kills it when the channel's stdin closes (closing a channel without a pty
 // leaves the command running on the host). Resumes after a reconnect and marks the gap.
 import type { ClientChannel } from 'ssh2';
-import { formatClock } from '../duration.js';
+import { formatClock } from '../../domain/duration.js';
 import { followCommand, followerOutput, INITIAL_LINES, RESTART_DELAYS_MS, SYSTEM_LOG_FILES, type LogStream, type LogStreamHandlers } from '../logs/stream.js';
-import type { ConnectionState, LogSourceConfig } from '../model.js';
+import type { ConnectionState, LogSourceConfig } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
 import { isValidUnitName } from '../systemd/units.js';
 import { ConnectionDown, type SshConnection } from './connection.js';

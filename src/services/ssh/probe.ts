@@ -1,6 +1,6 @@
 // A host's resources and top processes from one batched shell command each, read from /proc, df and
 // ps and parsed here, into the shapes the local collector produces. No agent on the host.
-import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ProcessStat, type ResourceSample } from '../model.js';
+import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ProcessStat, type ResourceSample } from '../../domain/model.js';
 import { usefulDisks } from '../local/resources.js';
 
 /**

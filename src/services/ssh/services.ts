@@ -1,7 +1,7 @@
 // Unit states on a remote host: one `systemctl show` per tick for every watched unit, through the
 // host's configured systemctl and optionally `sudo -n` (never a password prompt).
 import type { ExecResult } from '../exec.js';
-import type { HostConfig, ServicesSample } from '../model.js';
+import type { HostConfig, ServicesSample } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
 import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 import { isSafeCommandPath } from './validate.js';

@@ -1,5 +1,5 @@
 // systemd unit names and `systemctl show` output: validated and parsed here, never passed raw to a shell.
-import type { UnitState } from '../model.js';
+import type { UnitState } from '../../domain/model.js';
 
 // systemd's unit name alphabet; no glob characters, so a name never matches more than itself.
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]{1,255}$/;

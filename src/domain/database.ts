@@ -1,6 +1,5 @@
-// What a database poll produces (one sample per tick, per kind) and what the Databases pane draws.
-import type { Duplex } from 'node:stream';
-import type { Level, SourceStatus, ThresholdPair } from '../model.js';
+// What a database poll produces (one sample per tick, per kind), its thresholds, and its config entry.
+import type { Level, ThresholdPair } from './model.js';
 
 export type DatabaseKind = 'postgres' | 'mysql' | 'redis';
 
@@ -40,12 +39,6 @@ export interface DatabaseSpec {
   thresholds?: DatabaseThresholdsSpec;
   backup?: { dir: string; keep: number };
 }
-
-/**
- * The seam for `via: HOST`: opens a byte stream to host:port as seen from the SSH host (an ssh2
- * `forwardOut` channel). The database client speaks its protocol (and TLS) over it.
- */
-export type TunnelFactory = (target: { host: string; port: number }, signal: AbortSignal) => Promise<Duplex>;
 
 // ---- PostgreSQL ----
 
@@ -228,23 +221,6 @@ export interface DatabaseCheck {
   observe: { value: number; pair: ThresholdPair };
   /** For events: "connections 92% (crit 90%)". */
   text: string;
-}
-
-// ---- What the pane draws ----
-
-export interface DatabaseView {
-  name: string;
-  kind: DatabaseKind;
-  /** Where it points, without secrets: "postgres://app@db1:5432/app via bastion". */
-  target: string;
-  sample?: DatabaseSample;
-  status: SourceStatus;
-  /** When the status began (epoch ms). */
-  since: number;
-  error?: string;
-  hint?: string;
-  /** Thresholds to colour by; the defaults when absent. */
-  thresholds?: DatabaseThresholds;
 }
 
 // ---- Discovery ----

@@ -1,9 +1,9 @@
 // Database thresholds: connections %, replication lag, cache hit ratio and Redis memory %, as pure
 // functions of a sample, so the pane, the Hosts row, Events and the snapshot agree.
-import { parseDuration } from '../duration.js';
-import type { Level, ThresholdPair } from '../model.js';
-import { levelOf, worstLevel } from '../thresholds.js';
-import type { DatabaseCheck, DatabaseMetric, DatabaseSample, DatabaseThresholds, DatabaseThresholdsSpec } from './types.js';
+import { parseDuration } from './duration.js';
+import type { Level, ThresholdPair } from './model.js';
+import { levelOf, worstLevel } from './thresholds.js';
+import type { DatabaseCheck, DatabaseMetric, DatabaseSample, DatabaseThresholds, DatabaseThresholdsSpec } from './database.js';
 
 export const DEFAULT_DATABASE_THRESHOLDS: DatabaseThresholds = {
   connections: { warn: 80, crit: 90 },

@@ -1,9 +1,9 @@
 // Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot` (commander parses flags).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from '../services/duration.js';
-import { ConfigError, loadConfig, locateConfig } from './config/load.js';
-import { MAX_REFRESH_MS, MIN_REFRESH_MS, type OpsConfig } from './config/resolve.js';
-import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './snapshot.js';
+import { parseDuration } from './domain/duration.js';
+import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
+import { MAX_REFRESH_MS, MIN_REFRESH_MS, type OpsConfig } from './app/config/resolve.js';
+import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
 

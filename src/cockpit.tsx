@@ -1,11 +1,11 @@
 // Starts the full-screen cockpit: alternate screen, one quit path that restores the terminal and
 // stops every collector, on q, Ctrl-C, SIGTERM/SIGHUP and on a crash.
 import { render, type Instance } from 'ink';
-import { OpsProvider } from '../hooks/store.js';
-import { App } from './App.js';
-import type { OpsConfig } from './config/resolve.js';
-import { Runtime } from './runtime.js';
-import { createOpsStore, emptyData } from './store.js';
+import { OpsProvider } from './hooks/store.js';
+import { App } from './panes/App.js';
+import type { OpsConfig } from './app/config/resolve.js';
+import { Runtime } from './app/runtime.js';
+import { createOpsStore, emptyData } from './app/store.js';
 
 // Leave the alternate screen, show the cursor, reset attributes and mouse modes.
 const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?1002l\u001b[?1006l';
