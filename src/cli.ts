@@ -2,7 +2,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
-import { MAX_REFRESH_MS, MIN_REFRESH_MS, type OpsConfig } from './app/config/resolve.js';
+import type { OpsConfig } from './app/config/resolve.js';
+import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
@@ -43,11 +44,11 @@ function describeConfig(config: OpsConfig): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function buildCli(run: { cockpit(config: OpsConfig, options: { readOnly: boolean }): Promise<number> }): Command {
+export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): Command {
   const program = new Command('opsdeck')
     .description('A keyboard-driven terminal cockpit for on-call engineers: hosts (local and over SSH), resources, services, logs and databases on one screen.')
     .option('-c, --config <file>', 'config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml)')
-    .option('--read-only', 'never run an action (wall displays)', false)
+    .option('--read-only', 'refuse every operation that changes anything (wall displays); also readOnly: true in the config', false)
     .option('-r, --refresh <duration>', 'refresh interval, e.g. 1s, 2s, 500ms (default 2s)', refreshOption)
     .showHelpAfterError('(run opsdeck --help for usage)')
     // Usage errors exit 2 like config errors; set before the subcommands, which copy it.
@@ -66,11 +67,12 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored).`,
     .action(async (options: { config?: string; readOnly: boolean; refresh?: number }) => {
       const config = configOrExit(options.config);
       if (options.refresh !== undefined) config.refreshMs = options.refresh;
+      if (options.readOnly) config.readOnly = true;
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         process.stderr.write('opsdeck: the cockpit needs a terminal; for scripts use `opsdeck snapshot --format json`\n');
         process.exit(EXIT_USAGE);
       }
-      process.exitCode = await run.cockpit(config, { readOnly: options.readOnly });
+      process.exitCode = await run.cockpit(config);
     });
 
   program

@@ -4,15 +4,24 @@ import { render, type Instance } from 'ink';
 import { OpsProvider } from './hooks/store.js';
 import { App } from './panes/App.js';
 import type { OpsConfig } from './app/config/resolve.js';
+import { OperationExecutor } from './app/operations/executor.js';
 import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
+import { auditTrail } from './services/audit.js';
 
 // Leave the alternate screen, show the cursor, reset attributes and mouse modes.
 const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?1002l\u001b[?1006l';
 
-export async function runCockpit(config: OpsConfig, options: { readOnly: boolean }): Promise<number> {
-  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, readOnly: options.readOnly });
+export async function runCockpit(config: OpsConfig): Promise<number> {
+  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs });
   const runtime = new Runtime(config, store);
+  const operations = new OperationExecutor(store, {
+    ports: runtime.operationPorts(),
+    audit: auditTrail(),
+    readOnly: config.readOnly,
+    readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
+    record: (event) => runtime.recordEvent(event),
+  });
   let instance: Instance | undefined;
   let quitting = false;
   // Ctrl-C while hosts are still being set up must not be lost: it is honoured once they are.
@@ -45,14 +54,7 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
     <OpsProvider store={store}>
       <App
         config={config}
-        controls={{
-          quit,
-          setRefresh: (ms) => runtime.setRefresh(ms),
-          record: (event) => runtime.recordEvent(event),
-          trustHostKey: (host) => runtime.trustHostKey(host),
-          reconnect: (host) => runtime.reconnect(host),
-          adminDatabase: (database, pid, operation) => runtime.adminDatabase(database, pid, operation, options.readOnly),
-        }}
+        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations }}
       />
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.
@@ -61,6 +63,7 @@ export async function runCockpit(config: OpsConfig, options: { readOnly: boolean
   try {
     await instance.waitUntilExit();
   } finally {
+    operations.abortAll();
     runtime.stop();
   }
   return 0;

@@ -1,21 +1,15 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../domain/duration.js';
-import type { OpsEvent } from '../domain/model.js';
-import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
+import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
+import type { OperationControls } from './operations/executor.js';
 import { groups } from './scope.js';
 import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
 
 export interface CommandControls {
   quit(): void;
   setRefresh(ms: number): void;
-  /** Adds an event to the timeline (an action's result). */
-  record(event: OpsEvent): void;
-  /** Connects to an SSH host again now; false when the host has no connection (the local machine). */
-  reconnect(host: string): boolean;
-  /** Files the key an SSH host offered in known_hosts, then reconnects. */
-  trustHostKey(host: string): Promise<void>;
-  /** Cancels or terminates a database backend; the service audits it (and refuses in read-only mode). */
-  adminDatabase(database: string, pid: number, operation: 'cancel' | 'terminate'): Promise<{ ok: boolean; message: string }>;
+  /** Operations go to the executor; the `:` line and the keys only ask. */
+  operations: OperationControls;
 }
 
 export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };
@@ -60,7 +54,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: (arg, _state, controls) => {
       const ms = parseDuration(arg);
       if (ms === undefined) return { error: `"${arg}" is not a duration (e.g. 500ms, 2s, 1m)` };
-      const clamped = Math.min(MAX_REFRESH_MS, Math.max(MIN_REFRESH_MS, ms));
+      const clamped = clampRefresh(ms);
       controls.setRefresh(clamped);
       return { state: { refreshMs: clamped }, message: `refresh ${formatDuration(clamped)}${clamped !== ms ? ' (limit)' : ''}` };
     },
@@ -73,6 +67,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   pause: { usage: 'pause', summary: 'freeze the screen', args: NO_ARGS, run: (_a, { data }) => ({ state: { paused: true, frozen: data } }) },
   resume: { usage: 'resume', summary: 'live screen again', args: NO_ARGS, run: () => ({ state: { paused: false, frozen: null } }) },
+  abort: {
+    usage: 'abort',
+    summary: 'stop the operations still running',
+    args: NO_ARGS,
+    run: (_a, _s, controls) => {
+      const stopped = controls.operations.abortAll();
+      return stopped > 0 ? { message: `stopping ${stopped} operation${stopped > 1 ? 's' : ''}` } : { error: 'no operation is running' };
+    },
+  },
   help: { usage: 'help', summary: 'key and command help', args: NO_ARGS, run: () => ({ state: { overlay: 'help' } }) },
   quit: {
     usage: 'quit',

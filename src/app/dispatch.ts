@@ -1,15 +1,15 @@
-// keys -> keymap -> action: overlays take keys first, then the focused pane's context, then global.
+// keys -> keymap -> intent: overlays take keys first, then the focused pane's contexts in order. A
+// screen intent changes the view here; an operation intent goes to the executor through the controls.
 import { formatDuration } from '../domain/duration.js';
-import { performAction, requestAction, type PendingAction } from './actions.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { complete, runCommand, type CommandControls } from './commands.js';
-import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './config/resolve.js';
-import type { KeyContext, Keymap } from './keymap.js';
+import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
+import { contextsFor, type Keymap } from './keymap.js';
+import { operationFromSelection, type OperationName } from './operations/registry.js';
+import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
-
-export type Controls = CommandControls;
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
 export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
@@ -17,17 +17,12 @@ export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const HISTORY_LIMIT = 100;
 
-export function contextsFor(pane: PaneId): KeyContext[] {
-  if (pane === 'logs') return ['logs', 'list', 'global'];
-  if (pane === 'hosts') return ['hosts', 'list', 'global'];
-  if (pane === 'databases') return ['databases', 'list', 'global'];
-  return ['list', 'global'];
-}
+export type Controls = CommandControls;
 
-export function resolveAction(keymap: Keymap, pane: PaneId, key: string): string | undefined {
+export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent | undefined {
   for (const context of contextsFor(pane)) {
-    const action = keymap[context].get(key);
-    if (action) return action;
+    const binding = keymap[context].get(key);
+    if (binding) return KEY_TABLE[context][binding]?.intent;
   }
   return undefined;
 }
@@ -72,8 +67,17 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       break;
   }
   if (key === undefined) return;
-  const action = resolveAction(keymap, state.ui.focus, key);
-  if (action) runAction(store, action, controls, viewport);
+  const intent = resolveIntent(keymap, state.ui.focus, key);
+  if (intent?.kind === 'operation') requestOperation(store, intent.name, controls);
+  else if (intent) runScreenIntent(store, intent.name, controls, viewport);
+}
+
+/** An operation key: built from what is selected, then the executor refuses, asks or runs it. */
+function requestOperation(store: OpsStore, name: OperationName, controls: Controls): void {
+  const { data, ui } = store.getState();
+  const built = operationFromSelection(name, ui.frozen ?? data, ui);
+  if ('error' in built) setMessage(store, built.error, 'error');
+  else controls.operations.request(built);
 }
 
 function setMessage(store: OpsStore, text: string, level: 'info' | 'error' = 'info'): void {
@@ -95,11 +99,11 @@ function changeRefresh(store: OpsStore, controls: Controls, direction: 1 | -1): 
   store.setState((s) => ({ ...s, ui: { ...s.ui, refreshMs: next, message: { text: `refresh ${formatDuration(next)}`, level: 'info', at: Date.now() } } }));
 }
 
-export function runAction(store: OpsStore, action: string, controls: Controls, viewport: Viewport): void {
+export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls: Controls, viewport: Viewport): void {
   const state = store.getState();
   const { ui } = state;
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
-  switch (action) {
+  switch (intent) {
     case 'quit':
       controls.quit();
       return;
@@ -133,53 +137,42 @@ export function runAction(store: OpsStore, action: string, controls: Controls, v
     case 'pause':
       setUi(ui.paused ? { paused: false, frozen: null } : { paused: true, frozen: state.data });
       return;
+    case 'pane-hosts':
+    case 'pane-resources':
+    case 'pane-services':
+    case 'pane-logs':
+    case 'pane-events':
+    case 'pane-databases':
+      setUi({ focus: PANE_OF[intent] });
+      return;
+    case 'up':
+    case 'down':
+    case 'page-up':
+    case 'page-down':
+    case 'top':
+    case 'bottom':
+      if (ui.focus === 'logs') logIntent(store, intent, viewport);
+      else listIntent(store, intent, viewport);
+      return;
+    case 'select':
+      selectHost(store);
+      return;
+    case 'follow':
+    case 'next-error':
+    case 'prev-error':
+    case 'next-warning':
+    case 'prev-warning':
+    case 'timestamps':
+    case 'wrap':
+    case 'next-source':
+      logIntent(store, intent, viewport);
+      return;
     default:
-      break;
+      return intent satisfies never;
   }
-  if (action.startsWith('pane-')) {
-    setUi({ focus: action.slice(5) as PaneId });
-    return;
-  }
-  if (ui.focus === 'logs') logAction(store, action, viewport);
-  else if (action === 'trust-key') trustKey(store, controls);
-  else if (action === 'reconnect') reconnect(store, controls);
-  else if (action === 'cancel-query' || action === 'terminate-query') databaseAction(store, action === 'cancel-query' ? 'cancel' : 'terminate', controls);
-  else listAction(store, action, viewport);
 }
 
-function reconnect(store: OpsStore, controls: Controls): void {
-  const state = store.getState();
-  const row = hostRows(state.ui.frozen ?? state.data, state.ui)[state.ui.cursor.hosts];
-  if (!row) return;
-  setMessage(store, controls.reconnect(row.host.name) ? `${row.host.name}: reconnecting now` : `${row.host.name}: not an SSH host`, 'info');
-}
-
-/** T on a host whose key was refused: show the fingerprint(s), and file the key only on a typed yes. */
-function trustKey(store: OpsStore, controls: Controls): void {
-  const state = store.getState();
-  const data = state.ui.frozen ?? state.data;
-  const row = hostRows(data, state.ui)[state.ui.cursor.hosts];
-  const connection = row?.host.connection;
-  if (!row || connection?.status !== 'hostkey-refused' || !connection.fingerprint) {
-    setMessage(store, row ? `${row.host.name}: no refused host key to trust` : 'no host selected', 'error');
-    return;
-  }
-  const { offered, known } = connection.fingerprint;
-  const name = row.host.name;
-  requestAction(store, {
-    title: `trust the SSH host key of ${name} (${row.host.address})`,
-    lines: known
-      ? [`THE KEY CHANGED. known_hosts has: ${known}`, `the host now offers:   ${offered}`, 'Trust it only if the host was reinstalled and its owner confirmed this fingerprint.']
-      : [`the host offers: ${offered}`, 'Compare it with the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it.'],
-    typed: 'yes',
-    host: name,
-    local: true,
-    run: async () => {
-      await controls.trustHostKey(name);
-      return { ok: true, message: `${name}: host key ${offered} trusted, reconnecting` };
-    },
-  });
-}
+const PANE_OF = { 'pane-hosts': 'hosts', 'pane-resources': 'resources', 'pane-services': 'services', 'pane-logs': 'logs', 'pane-events': 'events', 'pane-databases': 'databases' } as const satisfies Record<string, PaneId>;
 
 function back(store: OpsStore): void {
   const { ui } = store.getState();
@@ -191,7 +184,9 @@ function back(store: OpsStore): void {
   else if (ui.focus !== 'hosts') setUi({ focus: 'hosts' });
 }
 
-function listAction(store: OpsStore, action: string, viewport: Viewport): void {
+type MoveIntent = Extract<ScreenIntent, 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom'>;
+
+function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): void {
   const state = store.getState();
   const { ui } = state;
   const data = ui.frozen ?? state.data;
@@ -204,30 +199,36 @@ function listAction(store: OpsStore, action: string, viewport: Viewport): void {
       : pane === 'events'
         ? selectedEventIndex(eventRows(data, ui), ui)
         : Math.min(ui.cursor[pane], Math.max(0, length - 1));
-  const moves: Record<string, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
-  if (action in moves) {
-    const cursor = Math.max(0, Math.min(length - 1, moves[action]!));
-    const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
-    // Back on the newest event the cursor follows new ones again; anywhere else it holds its event.
-    const event = pane === 'events' ? (cursor === 0 ? null : (eventRows(data, ui)[cursor]?.id ?? null)) : ui.eventSelection;
-    store.setState((s) => ({
-      ...s,
-      ui: {
-        ...s.ui,
-        cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) },
-        databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection,
-        eventSelection: event,
-      },
-    }));
-    return;
-  }
-  if (action === 'select' && pane === 'hosts') {
-    const row = hostRows(data, ui)[current];
-    if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
-  }
+  const moves: Record<MoveIntent, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
+  const cursor = Math.max(0, Math.min(length - 1, moves[intent]));
+  const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
+  // Back on the newest event the cursor follows new ones again; anywhere else it holds its event.
+  const event = pane === 'events' ? (cursor === 0 ? null : (eventRows(data, ui)[cursor]?.id ?? null)) : ui.eventSelection;
+  store.setState((s) => ({
+    ...s,
+    ui: {
+      ...s.ui,
+      cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) },
+      databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection,
+      eventSelection: event,
+    },
+  }));
 }
 
-function logAction(store: OpsStore, action: string, viewport: Viewport): void {
+/** Enter on a Hosts row: that host in Resources, Services and Logs. */
+function selectHost(store: OpsStore): void {
+  const state = store.getState();
+  const { ui } = state;
+  if (ui.focus !== 'hosts') return;
+  const data = ui.frozen ?? state.data;
+  const rows = hostRows(data, ui);
+  const row = rows[Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))];
+  if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+}
+
+type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;
+
+function logIntent(store: OpsStore, intent: LogIntent, viewport: Viewport): void {
   const state = store.getState();
   const { ui } = state;
   const data = ui.frozen ?? state.data;
@@ -245,7 +246,7 @@ function logAction(store: OpsStore, action: string, viewport: Viewport): void {
     if (seq === undefined) setMessage(store, `no ${direction > 0 ? 'later' : 'earlier'} ${level === 'error' ? 'error' : 'warning'}${ui.filters.logs ? ' in the filtered lines' : ''}`);
     else setLogs({ anchor: seq });
   };
-  switch (action) {
+  switch (intent) {
     case 'up':
       anchorAt(bottom - 1);
       return;
@@ -292,7 +293,7 @@ function logAction(store: OpsStore, action: string, viewport: Viewport): void {
       return;
     }
     default:
-      return;
+      return intent satisfies never;
   }
 }
 
@@ -351,49 +352,27 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
 /** y/Enter confirms (or, for a typed confirmation, Enter once the word is typed); n/Esc cancels. */
 function answerConfirm(store: OpsStore, key: string | undefined, input: string, controls: Controls): void {
   const { ui } = store.getState();
-  const action = ui.confirm;
-  if (!action) return;
+  const pending = ui.confirm;
+  if (!pending) return;
+  const { title } = pending.description;
   const close = (message: string | null) =>
     store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', confirm: null, input: '', message: message ? { text: message, level: 'info', at: Date.now() } : s.ui.message } }));
   const go = () => {
     close(null);
-    void performAction(store, action, (event) => controls.record(event));
+    void controls.operations.start(pending.operation);
   };
-  if (key === 'escape' || (action.typed === undefined && (key === 'n' || key === 'q'))) {
-    close(`cancelled: ${action.title}`);
+  const typed = pending.confirmation.kind === 'typed' ? pending.confirmation.word : undefined;
+  if (key === 'escape' || (typed === undefined && (key === 'n' || key === 'q'))) {
+    close(`cancelled: ${title}`);
     return;
   }
-  if (action.typed === undefined) {
+  if (typed === undefined) {
     if (key === 'y' || key === 'enter') go();
     return;
   }
   if (key === 'enter') {
-    if (ui.input === action.typed) go();
-    else store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text: `type "${action.typed}" to confirm, Esc to cancel`, level: 'error', at: Date.now() } } }));
+    if (ui.input === typed) go();
+    else setMessage(store, `type "${typed}" to confirm, Esc to cancel`, 'error');
   } else if (key === 'backspace') store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input.slice(0, -1) } }));
   else if (isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
-}
-
-/** c / K on a query in the Databases pane: what it is, then a yes (cancel) or its pid typed (terminate). */
-function databaseAction(store: OpsStore, operation: 'cancel' | 'terminate', controls: Controls): void {
-  const state = store.getState();
-  const data = state.ui.frozen ?? state.data;
-  const { row } = selectedDatabaseRow(databaseRows(databaseViews(data), state.ui.filters.databases), state.ui);
-  if (!row) {
-    setMessage(store, 'no query selected: move onto one in the Databases pane', 'error');
-    return;
-  }
-  const what = row.kind === 'redis' ? 'client' : operation === 'cancel' ? 'query' : 'session';
-  const action: PendingAction = {
-    title: `${operation} ${what} ${row.pid} on ${row.database}`,
-    lines: [`${row.user}@${row.db} · ${row.state || 'active'} · running ${formatDuration(row.durationSec * 1000)}${row.wait ? ` · waiting ${row.wait}` : ''}`, row.query || '(no query text)'],
-    typed: operation === 'terminate' ? String(row.pid) : undefined,
-    host: data.databases[row.database]?.host ?? 'local',
-    run: () => controls.adminDatabase(row.database, row.pid, operation),
-    // A refusal on a read-only screen is still written to the audit log by the service.
-    refused: () => {
-      controls.adminDatabase(row.database, row.pid, operation).catch((error: Error) => setMessage(store, `audit log: ${error.message}`, 'error'));
-    },
-  };
-  requestAction(store, action);
 }

@@ -1,60 +1,19 @@
-// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them,
-// reports conflicts and unknown names, and turns an ink keypress into a binding name. No I/O: panes use it.
+// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them
+// over the key table (src/app/intents.ts) and reports conflicts and unknown names. No I/O: panes use it.
 import { closest } from 'fastest-levenshtein';
-import type { Key } from 'ink';
+import { PANES, type PaneId } from './store.js';
 
-export const KEY_CONTEXTS = ['global', 'list', 'hosts', 'databases', 'logs'] as const;
+/** Where a binding applies: everywhere, in every list, or in one pane. */
+export const KEY_CONTEXTS = ['global', 'list', ...PANES] as const;
 export type KeyContext = (typeof KEY_CONTEXTS)[number];
 
-/** Every action a key can trigger, with the line the help overlay shows for it. */
-export const ACTIONS: Record<KeyContext, Record<string, string>> = {
-  global: {
-    quit: 'quit opsdeck',
-    help: 'this help',
-    'focus-next': 'focus the next pane',
-    'focus-prev': 'focus the previous pane',
-    zoom: 'zoom the focused pane (again to unzoom)',
-    command: 'command line (host, pane, refresh, filter, group…)',
-    filter: "filter the focused pane (regex in Logs; start with ! to invert)",
-    back: 'close overlay, clear filter, unzoom',
-    'refresh-slower': 'refresh less often (longer interval)',
-    'refresh-faster': 'refresh more often (shorter interval)',
-    pause: 'freeze the screen (collection goes on)',
-    'pane-hosts': 'go to Hosts',
-    'pane-resources': 'go to Resources',
-    'pane-services': 'go to Services',
-    'pane-logs': 'go to Logs',
-    'pane-events': 'go to Events',
-    'pane-databases': 'go to Databases',
-  },
-  list: {
-    up: 'move up',
-    down: 'move down',
-    'page-up': 'page up',
-    'page-down': 'page down',
-    top: 'first row',
-    bottom: 'last row (Logs: follow again)',
-    select: 'open the selected host',
-  },
-  hosts: {
-    'trust-key': "trust the selected host's SSH key (shows its fingerprint first)",
-    reconnect: 'connect to the selected SSH host again now, without waiting for the backoff',
-  },
-  databases: {
-    'cancel-query': 'cancel the selected query (pg_cancel_backend / KILL QUERY), after a yes',
-    'terminate-query': 'terminate its session (pg_terminate_backend / KILL / CLIENT KILL), after typing its pid',
-  },
-  logs: {
-    follow: 'follow / pause the tail',
-    'next-error': 'next error',
-    'prev-error': 'previous error',
-    'next-warning': 'next warning',
-    'prev-warning': 'previous warning',
-    timestamps: 'show arrival times',
-    wrap: 'wrap long lines',
-    'next-source': 'cycle log source (all merged, then each)',
-  },
-};
+/** The contexts a key is looked up in with a pane focused, first match wins. The one such list. */
+export function contextsFor(pane: PaneId): readonly KeyContext[] {
+  return [pane, 'list', 'global'];
+}
+
+/** Binding names per context (the help line of each is the key table's business). */
+export type KeyNames = Record<KeyContext, Record<string, unknown>>;
 
 export type Keymap = Record<KeyContext, Map<string, string>>;
 export type KeyBindings = Record<KeyContext, Record<string, string[]>>;
@@ -73,7 +32,7 @@ export function isKeyName(name: string): boolean {
 }
 
 /** Merges user overrides onto the defaults; problems carry the config key path they came from. */
-export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Record<string, string | string[]>>): { keymap: Keymap; bindings: KeyBindings; problems: KeymapProblem[] } {
+export function buildKeymap(table: KeyNames, defaults: KeyBindings, overrides: Record<string, Record<string, string | string[]>>): { keymap: Keymap; bindings: KeyBindings; problems: KeymapProblem[] } {
   const problems: KeymapProblem[] = [];
   // A conflict is reported on the line the user wrote, not on the default it collides with.
   const overridden = new Set<string>();
@@ -89,8 +48,8 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
     }
     const ctx = context as KeyContext;
     for (const [action, keys] of Object.entries(actions)) {
-      if (!(action in ACTIONS[ctx])) {
-        problems.push({ path: ['keys', ctx, action], at: 'key', message: `unknown action "${action}"; did you mean "${closest(action, Object.keys(ACTIONS[ctx]))}"?` });
+      if (!(action in table[ctx])) {
+        problems.push({ path: ['keys', ctx, action], at: 'key', message: `unknown action "${action}"; did you mean "${closest(action, Object.keys(table[ctx]))}"?` });
         continue;
       }
       const list = Array.isArray(keys) ? keys : [keys];
@@ -111,9 +70,14 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
       }
     }
   }
-  // A pane's context is read before list and global (Logs: logs, list, global), so a binding there that
-  // hides one of theirs is a conflict too. Pane contexts are never active together.
-  const stacked: [KeyContext, KeyContext][] = [['global', 'list'], ...(['hosts', 'databases', 'logs'] as const).flatMap((pane): [KeyContext, KeyContext][] => [['global', pane], ['list', pane]])];
+  // A pane's context is read before list and global, so a binding there that hides one of theirs is a
+  // conflict too. Pane contexts are never active together.
+  const stacked: [outer: KeyContext, inner: KeyContext][] = [];
+  for (const chain of PANES.map(contextsFor)) {
+    chain.forEach((inner, i) => {
+      for (const outer of chain.slice(i + 1)) if (!stacked.some(([o, n]) => o === outer && n === inner)) stacked.push([outer, inner]);
+    });
+  }
   for (const [outer, inner] of stacked) {
     for (const [key, action] of keymap[inner]) {
       const hidden = keymap[outer].get(key);
@@ -121,24 +85,4 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
     }
   }
   return { keymap, bindings, problems };
-}
-
-/** The binding name of an ink keypress ("q", "E", "shift+tab", "ctrl+c", "pageup"), or undefined. */
-export function keyName(input: string, key: Key): string | undefined {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.pageUp) return 'pageup';
-  if (key.pageDown) return 'pagedown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.return) return 'enter';
-  if (key.escape) return 'escape';
-  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
-  if (key.backspace || key.delete) return 'backspace';
-  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
-  if (input === ' ') return 'space';
-  if ([...input].length === 1) return input;
-  return undefined;
 }

@@ -6,7 +6,8 @@ import { httpCheckSource, type CheckResult } from '../services/checks/http.js';
 import type { HostAdapter } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
-import { cancelQuery, createDatabaseSource, DEFAULT_DATABASE_THRESHOLDS, discoverLocalDatabases, terminateQuery, type DatabaseSource } from '../services/db/index.js';
+import { createDatabaseSource, DEFAULT_DATABASE_THRESHOLDS, discoverLocalDatabases, type DatabaseSource } from '../services/db/index.js';
+import type { OperationPorts } from './operations/ports.js';
 import type { DatabaseSample } from '../domain/database.js';
 import { LogBuffer } from '../services/logs/buffer.js';
 import type { LogStream } from '../services/logs/stream.js';
@@ -121,21 +122,18 @@ export class Runtime {
     this.adapters.remote?.close();
   }
 
-  /** The operator accepted a host key in the trust dialog. */
-  trustHostKey(hostName: string): Promise<void> {
-    const adapter = this.adapters.remote;
-    if (!adapter?.trustHostKey) return Promise.reject(new Error(`${hostName} is not an SSH host`));
-    return adapter.trustHostKey(hostName);
+  /** The doors operations act through: this runtime's database sources and SSH connections. */
+  operationPorts(): OperationPorts {
+    const remote = this.adapters.remote;
+    const trust = remote?.trustHostKey?.bind(remote);
+    const again = remote?.reconnect?.bind(remote);
+    return {
+      database: (name) => this.databases.get(name),
+      sshHost: (name) => (this.hostsByName.get(name)?.local === false && trust && again ? { trustHostKey: () => trust(name), reconnect: () => again(name) } : undefined),
+    };
   }
 
-  /** Reconnect a remote host now; false for a host that has no connection to retry. */
-  reconnect(hostName: string): boolean {
-    if (this.hostsByName.get(hostName)?.local !== false || !this.adapters.remote?.reconnect) return false;
-    this.adapters.remote.reconnect(hostName);
-    return true;
-  }
-
-  /** An operator action's result joins the timeline. */
+  /** An operation's result joins the timeline. */
   recordEvent(event: OpsEvent): void {
     this.mutate((d) => withEvents(d, [event]));
   }
@@ -216,14 +214,6 @@ export class Runtime {
         ),
       );
     }
-  }
-
-  /** Cancel or terminate a backend the operator picked in the Databases pane (audited by the service). */
-  async adminDatabase(name: string, pid: number, operation: 'cancel' | 'terminate', readOnly: boolean): Promise<{ ok: boolean; message: string }> {
-    const source = this.databases.get(name);
-    if (!source) return { ok: false, message: `no database "${name}"` };
-    const result = await (operation === 'cancel' ? cancelQuery : terminateQuery)(source, pid, { readOnly });
-    return { ok: result.outcome === 'ok', message: result.message };
   }
 
   private onResult(source: PollSource, value: unknown, at: number): void {

@@ -2,7 +2,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CheckResult } from '../services/checks/http.js';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
-import type { PendingAction } from './actions.js';
+import type { Operation } from './operations/registry.js';
+import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../domain/model.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
@@ -90,6 +91,14 @@ export interface LogViewState {
   source: number;
 }
 
+/** An operation waiting for the operator's answer: data only, the executor runs it. */
+export interface PendingOperation {
+  operation: Operation;
+  description: OperationDescription;
+  confirmation: Exclude<Confirmation, { kind: 'none' }>;
+  changesOutside: boolean;
+}
+
 export interface Message {
   text: string;
   level: 'info' | 'error';
@@ -111,8 +120,8 @@ export interface UiState {
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
-  /** The action waiting for the operator's yes, while overlay is 'confirm'. */
-  confirm: PendingAction | null;
+  /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
+  confirm: PendingOperation | null;
   input: string;
   completions: readonly string[];
   history: readonly string[];
@@ -123,7 +132,6 @@ export interface UiState {
   /** The data as it was when the screen was paused; collection goes on underneath. */
   frozen: DataState | null;
   logs: LogViewState;
-  readOnly: boolean;
   message: Message | null;
 }
 
@@ -159,7 +167,6 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     paused: false,
     frozen: null,
     logs: { anchor: null, wrap: false, timestamps: false, source: -1 },
-    readOnly: false,
     message: null,
     ...overrides,
   };

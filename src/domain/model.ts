@@ -140,6 +140,8 @@ export interface HostConfig {
   logs: LogSourceConfig[] | 'auto';
   maintenance?: string;
   thresholds: Thresholds;
+  /** Operations that change this host (or a database reached through it) are refused. */
+  readOnly: boolean;
 }
 
 export type ConnectionStatus = 'connecting' | 'ok' | 'unreachable' | 'auth-failed' | 'hostkey-refused';

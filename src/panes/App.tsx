@@ -13,7 +13,7 @@ import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import type { OpsConfig } from '../app/config/resolve.js';
 import { handleKey, type Controls, type Viewport } from '../app/dispatch.js';
-import { keyName } from '../app/keymap.js';
+import { keyName } from '../hooks/keys.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, displayLines } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows } from '../app/rows.js';
@@ -175,11 +175,11 @@ function TopBar({ width }: { width: number }) {
   return <TabBar focus={ui.focus} scope={scopeLabel(data, ui)} width={width} alerts={alerts} />;
 }
 
-function BottomBar({ width }: { width: number }) {
+function BottomBar({ width, readOnly }: { width: number; readOnly: boolean }) {
   const ui = useOps(selectUi);
   const self = useOps((s) => s.data.self);
   if (ui.overlay === 'command' || ui.overlay === 'filter') return <Prompt kind={ui.overlay} input={ui.input} completions={ui.completions} width={width} pane={ui.focus} />;
-  return <StatusBar width={width} refreshMs={ui.refreshMs} paused={ui.paused} readOnly={ui.readOnly} self={self} message={ui.message} clock={Date.now()} />;
+  return <StatusBar width={width} refreshMs={ui.refreshMs} paused={ui.paused} readOnly={readOnly} self={self} message={ui.message} clock={Date.now()} />;
 }
 
 export function App({ config, controls }: { config: OpsConfig; controls: Controls }) {
@@ -190,7 +190,6 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const overlay = useOps((s) => s.ui.overlay);
   const confirm = useOps((s) => s.ui.confirm);
   const confirmInput = useOps((s) => (s.ui.overlay === 'confirm' ? s.ui.input : ''));
-  const readOnly = useOps((s) => s.ui.readOnly);
   const helpScroll = useOps((s) => s.ui.helpScroll);
   // Checks are listed under the hosts, so they count towards the Hosts pane's height.
   const hostCount = useOps((s) => {
@@ -224,8 +223,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           ))}
         </Box>
       )}
-      {dialogRows > 0 && confirm ? <ConfirmDialog action={confirm} input={confirmInput} width={columns} readOnly={readOnly} /> : null}
-      <BottomBar width={columns} />
+      {dialogRows > 0 && confirm ? <ConfirmDialog pending={confirm} input={confirmInput} width={columns} readOnly={config.readOnly} /> : null}
+      <BottomBar width={columns} readOnly={config.readOnly} />
     </Box>
   );
 }

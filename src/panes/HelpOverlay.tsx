@@ -2,10 +2,12 @@
 // poured into as many columns as the width allows and scrolled with j/k where it does not fit.
 import { Box, Text } from 'ink';
 import { COMMANDS } from '../app/commands.js';
-import { ACTIONS, KEY_CONTEXTS, type KeyBindings } from '../app/keymap.js';
+import { KEY_TABLE } from '../app/intents.js';
+import { KEY_CONTEXTS, type KeyBindings, type KeyContext } from '../app/keymap.js';
+import { PANE_TITLES } from '../app/store.js';
 import { fit } from './format.js';
 
-const CONTEXT_TITLES = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', hosts: 'Hosts', databases: 'Databases', logs: 'Logs' } as const;
+const CONTEXT_TITLES: Record<KeyContext, string> = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', ...PANE_TITLES };
 const KEY_WIDTH = 18;
 
 type HelpLine = { title: string } | { keys: string; text: string } | { blank: true };
@@ -13,8 +15,10 @@ type HelpLine = { title: string } | { keys: string; text: string } | { blank: tr
 export function helpLines(bindings: KeyBindings): HelpLine[] {
   const lines: HelpLine[] = [];
   for (const context of KEY_CONTEXTS) {
+    const entries = Object.entries(KEY_TABLE[context]);
+    if (entries.length === 0) continue;
     lines.push({ title: CONTEXT_TITLES[context] });
-    for (const [action, description] of Object.entries(ACTIONS[context])) lines.push({ keys: (bindings[context][action] ?? []).join(' '), text: description });
+    for (const [binding, { help }] of entries) lines.push({ keys: (bindings[context][binding] ?? []).join(' '), text: help });
     lines.push({ blank: true });
   }
   lines.push({ title: 'Commands (:)' });

@@ -1,27 +1,9 @@
-// The audit trail of operator actions: one JSON line per attempt (done, refused or failed), written
-// and fsync'd before the caller goes on, so a record survives the crash that may follow the action.
+// The audit trail of operator operations: one JSON line per record, written and fsync'd before the
+// caller goes on, so the record of an operation exists before the operation does anything.
 import { mkdir, open } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-
-export type AuditOutcome = 'ok' | 'refused' | 'failed' | 'not-found';
-
-export interface AuditRecord {
-  /** ISO 8601 time of the attempt. */
-  at: string;
-  /** The operator (OS user running opsdeck). */
-  user: string;
-  /** Dotted verb: db.cancel, db.terminate, unit.restart... */
-  action: string;
-  /** What it acted on: "db:main pid 4242", "web1 nginx.service". */
-  target: string;
-  /** What the operator saw when deciding (never a secret). */
-  detail?: Record<string, unknown>;
-  outcome: AuditOutcome;
-  error?: string;
-}
-
-export type AuditInput = Omit<AuditRecord, 'at' | 'user'> & Partial<Pick<AuditRecord, 'at' | 'user'>>;
+import type { AuditEntry, AuditRecord } from '../domain/audit.js';
 
 /** `$OPSDECK_AUDIT_LOG`, else `$XDG_STATE_HOME/opsdeck/audit.jsonl` (~/.local/state when unset). */
 export function auditLogPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -39,15 +21,17 @@ function currentUser(): string {
 }
 
 /** Appends one record and flushes it to disk; returns the full record as written. */
-export async function auditAppend(input: AuditInput, path: string = auditLogPath()): Promise<AuditRecord> {
+export async function auditAppend(entry: AuditEntry & Partial<Pick<AuditRecord, 'at' | 'user'>>, path: string = auditLogPath()): Promise<AuditRecord> {
   const record: AuditRecord = {
-    at: input.at ?? new Date().toISOString(),
-    user: input.user ?? currentUser(),
-    action: input.action,
-    target: input.target,
-    ...(input.detail !== undefined ? { detail: input.detail } : {}),
-    outcome: input.outcome,
-    ...(input.error !== undefined ? { error: input.error } : {}),
+    at: entry.at ?? new Date().toISOString(),
+    user: entry.user ?? currentUser(),
+    id: entry.id,
+    action: entry.action,
+    target: entry.target,
+    host: entry.host,
+    ...(entry.detail !== undefined ? { detail: entry.detail } : {}),
+    outcome: entry.outcome,
+    ...(entry.error !== undefined ? { error: entry.error } : {}),
   };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const file = await open(path, 'a', 0o600);
@@ -58,4 +42,9 @@ export async function auditAppend(input: AuditInput, path: string = auditLogPath
     await file.close();
   }
   return record;
+}
+
+/** The trail the operation executor writes to. */
+export function auditTrail(path: string = auditLogPath()): { append(entry: AuditEntry): Promise<void>; location: string } {
+  return { location: path, append: async (entry) => void (await auditAppend(entry, path)) };
 }

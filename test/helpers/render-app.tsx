@@ -2,7 +2,10 @@
 import { render } from 'ink-testing-library';
 import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
+import { OperationExecutor } from '../../src/app/operations/executor.js';
+import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
 import { OpsProvider } from '../../src/hooks/store.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 
@@ -16,6 +19,8 @@ export interface AppHarness {
   trusted: string[];
   reconnects: string[];
   admin: { database: string; pid: number; operation: string }[];
+  /** Every audit record the operations wrote, in order. */
+  audit: AuditEntry[];
   unmount(): void;
 }
 
@@ -23,20 +28,34 @@ export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u0
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
-export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState> } = {}): Promise<AppHarness> {
+/**
+ * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
+ * hosts) record what they were asked to do, and the audit trail is kept in memory.
+ */
+export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean } = {}): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
-  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[] };
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), record: (event: OpsEvent) => harness.events.push(event), trustHostKey: async (host: string) => void harness.trusted.push(host),
-    reconnect: (host: string) => (harness.reconnects.push(host), host !== 'local'),
-    adminDatabase: async (database: string, pid: number, operation: 'cancel' | 'terminate') => {
-      harness.admin.push({ database, pid, operation });
-      return { ok: true, message: `${operation === 'cancel' ? 'cancelled' : 'terminated'} pid ${pid} on ${database}` };
-    },
+  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
+  const admin = (database: string) => ({
+    cancelBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'cancel' }), true),
+    terminateBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'terminate' }), true),
+  });
+  const ports: OperationPorts = {
+    database: (name) => (name in data.databases ? admin(name) : undefined),
+    sshHost: (host) => (config.hosts.some((h) => h.name === host && !h.local) ? { trustHostKey: async () => void harness.trusted.push(host), reconnect: () => void harness.reconnects.push(host) } : undefined),
   };
+  const operations = new OperationExecutor(store, {
+    ports,
+    audit: { location: 'memory', append: async (entry) => void harness.audit.push(entry) },
+    readOnly: options.readOnly ?? config.readOnly,
+    readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
+    record: (event) => harness.events.push(event),
+  });
+  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations };
+  const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(
     <OpsProvider store={store} size={size}>
-      <App config={config} controls={controls} />
+      <App config={appConfig} controls={controls} />
     </OpsProvider>,
   );
   await tick();

@@ -207,6 +207,11 @@ describe('trusting an SSH host key', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(app.trusted).toEqual(['edge']);
     expect(app.events.at(-1)?.message).toBe('edge: host key SHA256:abcDEF123 trusted, reconnecting');
+    // On the record before the key was filed, and its outcome after, under one id.
+    expect(app.audit).toEqual([
+      expect.objectContaining({ action: 'host.trust-key', target: 'edge host key', host: 'edge', outcome: 'started', detail: expect.objectContaining({ offered: 'SHA256:abcDEF123' }) }),
+      expect.objectContaining({ action: 'host.trust-key', outcome: 'ok', id: app.audit[0]?.id }),
+    ]);
     expect(text()).not.toContain('trust the SSH host key of edge');
   });
 
@@ -257,8 +262,8 @@ describe('Databases pane actions', () => {
     await app.press('y');
     await new Promise((r) => setTimeout(r, 20));
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'cancel' }]);
-    expect(text()).toContain('cancelled pid 4242 on main');
-    expect(app.events.at(-1)).toMatchObject({ kind: 'action', message: 'cancelled pid 4242 on main' });
+    expect(text()).toContain('cancelled the query of pid 4242 on main');
+    expect(app.events.at(-1)).toMatchObject({ kind: 'action', message: 'cancelled the query of pid 4242 on main' });
   });
 
   it('terminates only once the pid is typed', async () => {
@@ -285,11 +290,13 @@ describe('Databases pane actions', () => {
   });
 
   it('refuses in read-only mode without asking, and says so', async () => {
-    app = await renderApp(fleetConfig(), fleetWithDatabase(), { ui: { readOnly: true } });
+    app = await renderApp(fleetConfig(), fleetWithDatabase(), { readOnly: true });
     await app.press('6', 'j', 'K');
     expect(text()).not.toContain('terminate session 4242 on main?');
     expect(text()).toContain('read-only: "terminate session 4242 on main" refused');
     expect(text()).toContain('READ-ONLY');
+    expect(app.admin).toEqual([]);
+    expect(app.audit).toEqual([expect.objectContaining({ action: 'db.terminate', target: 'db:main pid 4242', outcome: 'refused' })]);
   });
 });
 

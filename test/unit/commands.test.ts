@@ -1,6 +1,6 @@
 import { describe, expect, it, vi, type Mock } from 'vitest';
 import { complete, runCommand, type CommandControls } from '../../src/app/commands.js';
-import { MAX_REFRESH_MS, MIN_REFRESH_MS } from '../../src/app/config/resolve.js';
+import { MAX_REFRESH_MS, MIN_REFRESH_MS } from '../../src/app/refresh.js';
 import { emptyData, initialUi, type DataState, type HostView, type OpsState } from '../../src/app/store.js';
 
 function hostView(name: string, group?: string): HostView {

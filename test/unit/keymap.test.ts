@@ -2,23 +2,25 @@ import { createElement } from 'react';
 import { Text, useInput, type Key } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
-import { ACTIONS, buildKeymap, isKeyName, KEY_CONTEXTS, keyName, type KeyBindings } from '../../src/app/keymap.js';
+import { buildKeymap, isKeyName, KEY_CONTEXTS, type KeyBindings } from '../../src/app/keymap.js';
+import { KEY_TABLE } from '../../src/app/intents.js';
+import { keyName } from '../../src/hooks/keys.js';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 
 function bindings(partial: Partial<KeyBindings>): KeyBindings {
-  return { global: {}, list: {}, logs: {}, ...partial };
+  return { ...(Object.fromEntries(KEY_CONTEXTS.map((c) => [c, {}])) as KeyBindings), ...partial };
 }
 
 describe('the shipped default keymap (keymaps/default.yaml)', () => {
   const defaults = loadDefaultBindings();
 
   it('has no conflicts', () => {
-    expect(buildKeymap(defaults, {}).problems).toEqual([]);
+    expect(buildKeymap(KEY_TABLE, defaults, {}).problems).toEqual([]);
   });
 
   it('binds every action at least once, and only actions that exist', () => {
     for (const context of KEY_CONTEXTS) {
-      expect(Object.keys(defaults[context]).sort()).toEqual(Object.keys(ACTIONS[context]).sort());
+      expect(Object.keys(defaults[context]).sort()).toEqual(Object.keys(KEY_TABLE[context]).sort());
       for (const keys of Object.values(defaults[context])) expect(keys.length).toBeGreaterThan(0);
     }
   });
@@ -28,7 +30,7 @@ describe('the shipped default keymap (keymaps/default.yaml)', () => {
   });
 
   it('has the keys the README promises', () => {
-    const { keymap } = buildKeymap(defaults, {});
+    const { keymap } = buildKeymap(KEY_TABLE, defaults, {});
     expect(keymap.global.get('q')).toBe('quit');
     expect(keymap.global.get('?')).toBe('help');
     expect(keymap.global.get('tab')).toBe('focus-next');
@@ -55,7 +57,7 @@ describe('buildKeymap', () => {
   });
 
   it('an override replaces that action\'s keys and leaves the others alone', () => {
-    const { keymap, bindings: effective, problems } = buildKeymap(defaults, { logs: { follow: 'F' } });
+    const { keymap, bindings: effective, problems } = buildKeymap(KEY_TABLE, defaults, { logs: { follow: 'F' } });
     expect(problems).toEqual([]);
     expect(keymap.logs.get('F')).toBe('follow');
     expect(keymap.logs.has('f')).toBe(false);
@@ -64,30 +66,30 @@ describe('buildKeymap', () => {
   });
 
   it('does not change the defaults it was given', () => {
-    buildKeymap(defaults, { logs: { follow: ['x'] } });
+    buildKeymap(KEY_TABLE, defaults, { logs: { follow: ['x'] } });
     expect(defaults.logs.follow).toEqual(['f']);
   });
 
   it('reports the same key bound to two actions in one context', () => {
-    const { problems } = buildKeymap(defaults, { list: { up: ['j'] } });
+    const { problems } = buildKeymap(KEY_TABLE, defaults, { list: { up: ['j'] } });
     expect(problems).toHaveLength(1);
     expect(problems[0]!.message).toMatch(/"j" is bound to both list\.(up|down) and list\.(up|down)/);
     expect(problems[0]!.path.slice(0, 2)).toEqual(['keys', 'list']);
   });
 
   it('reports a pane binding that hides a global one', () => {
-    const { problems } = buildKeymap(defaults, { logs: { follow: ['q'] } });
+    const { problems } = buildKeymap(KEY_TABLE, defaults, { logs: { follow: ['q'] } });
     expect(problems).toEqual([{ path: ['keys', 'logs', 'follow'], message: expect.stringMatching(/"q" is bound to both global\.quit and logs\.follow/) }]);
   });
 
   it('reports a list binding that hides a global one', () => {
-    const { problems } = buildKeymap(defaults, { list: { down: ['?'] } });
+    const { problems } = buildKeymap(KEY_TABLE, defaults, { list: { down: ['?'] } });
     expect(problems).toHaveLength(1);
     expect(problems[0]!.message).toMatch(/global\.help and list\.down/);
   });
 
   it('reports an unknown context, action and key name with the config path', () => {
-    const { problems } = buildKeymap(defaults, {
+    const { problems } = buildKeymap(KEY_TABLE, defaults, {
       lgos: { follow: 'f' },
       logs: { folow: 'f', 'next-error': ['n', 'F1'] },
     });

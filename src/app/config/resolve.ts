@@ -6,6 +6,8 @@ import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import type { HttpCheckSpec } from '../../services/checks/http.js';
 import type { RawConfig, RawDatabase } from './schema.js';
+import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
+import { KEY_TABLE } from '../intents.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -14,10 +16,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   disk: { warn: 80, crit: 90 },
 };
 
-export const DEFAULT_REFRESH_MS = 2000;
-/** Below this a poll costs more than it shows; `-` stops here. */
-export const MIN_REFRESH_MS = 500;
-export const MAX_REFRESH_MS = 60_000;
 export const DEFAULT_HOLD_TICKS = 2;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
@@ -32,6 +30,8 @@ function durationMs(value: string | number): number {
 export interface OpsConfig {
   file: string | null;
   refreshMs: number;
+  /** Refuse every operation that changes anything outside opsdeck (`--read-only` or `readOnly: true`). */
+  readOnly: boolean;
   holdTicks: number;
   logBuffer: number;
   maxLineLength: number;
@@ -44,10 +44,6 @@ export interface OpsConfig {
   keymap: Keymap;
   /** The effective bindings, for the help overlay. */
   bindings: KeyBindings;
-}
-
-function clampRefresh(ms: number): number {
-  return Math.min(MAX_REFRESH_MS, Math.max(MIN_REFRESH_MS, ms));
 }
 
 export function refreshFrom(value: string | number | undefined): number {
@@ -81,11 +77,13 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       ) ?? 'auto',
     maintenance: host.maintenance,
     thresholds: mergeThresholds(raw.thresholds, host.thresholds),
+    readOnly: host.readOnly ?? false,
   }));
-  const { keymap, bindings, problems } = buildKeymap(defaultBindings, raw.keys ?? {});
+  const { keymap, bindings, problems } = buildKeymap(KEY_TABLE, defaultBindings, raw.keys ?? {});
   const config: OpsConfig = {
     file,
     refreshMs: refreshFrom(raw.refresh),
+    readOnly: raw.readOnly ?? false,
     holdTicks: raw.hold ?? DEFAULT_HOLD_TICKS,
     logBuffer: raw.logs?.buffer ?? DEFAULT_LOG_BUFFER,
     maxLineLength: raw.logs?.maxLineLength ?? 2000,

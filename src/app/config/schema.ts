@@ -55,6 +55,7 @@ const hostSchema = z
     logs: z.array(logSource).optional(),
     maintenance: absolutePath.optional(),
     thresholds: thresholdsSchema.optional(),
+    readOnly: z.boolean().optional(),
   })
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
     message: 'a host is either local: true or ssh: user@host:port (or an ~/.ssh/config alias)',
@@ -140,6 +141,7 @@ const sshSchema = z.strictObject({
 
 const baseConfigSchema = z.strictObject({
   refresh: duration.optional(),
+  readOnly: z.boolean().optional(),
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   thresholds: thresholdsSchema.optional(),

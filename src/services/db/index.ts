@@ -1,9 +1,8 @@
 // Database statistics for the Databases pane: one poll source per configured database, discovery of
-// local servers when none is configured, and the audited cancel/terminate actions.
+// local servers when none is configured; cancel and terminate are each source's own methods.
 export { createDatabaseSource } from './create.js';
 export type { DatabaseSource, DatabaseSourceOptions, TickStats, TunnelFactory } from './source.js';
 export { DatabaseError } from './errors.js';
-export { cancelQuery, terminateQuery, redactLiterals, type AdminOptions, type AdminResult } from './admin.js';
 export { discoverLocalDatabases, DEFAULT_CANDIDATES, type DiscoverOptions } from './discover.js';
 export { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from '../../domain/database-levels.js';
 export { describeTarget, resolveTarget } from './target.js';

@@ -1,0 +1,32 @@
+// The doors operations act through. The runtime opens them onto services; operations see only these
+// shapes, so an operation module never reaches I/O by import (panes may import the registry).
+import type { AuditEntry } from '../../domain/audit.js';
+
+/** A watched database's admin side (src/services/db/source.ts implements it). */
+export interface DatabaseAdmin {
+  /** pg_cancel_backend / KILL QUERY: false when there is no such backend. */
+  cancelBackend(pid: number, signal: AbortSignal): Promise<boolean>;
+  /** pg_terminate_backend / KILL / CLIENT KILL ID: false when there is no such backend. */
+  terminateBackend(pid: number, signal: AbortSignal): Promise<boolean>;
+}
+
+/** An SSH host's connection. */
+export interface SshHostControl {
+  /** Files the key the host offered in known_hosts, then reconnects. */
+  trustHostKey(): Promise<void>;
+  /** Connects again now instead of waiting for the backoff. */
+  reconnect(): void;
+}
+
+export interface OperationPorts {
+  database(name: string): DatabaseAdmin | undefined;
+  /** Undefined for a host that has no SSH connection (the local machine). */
+  sshHost(name: string): SshHostControl | undefined;
+}
+
+/** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */
+export interface AuditTrail {
+  append(record: AuditEntry): Promise<void>;
+  /** Where the records go, for messages. */
+  readonly location: string;
+}

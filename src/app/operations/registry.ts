@@ -1,0 +1,48 @@
+// Every operation kind, by the name its audit records carry. A new kind is its module, one line here
+// and its key in keymaps/default.yaml.
+import { cancelQuery, terminateQuery } from './database-backend.js';
+import { reconnectHost, trustHostKey } from './ssh-host.js';
+import type { Confirmation, OperationDescription, OperationKind, OperationOutcome } from './types.js';
+import type { OperationPorts } from './ports.js';
+
+export const OPERATIONS = {
+  'db.cancel': cancelQuery,
+  'db.terminate': terminateQuery,
+  'host.trust-key': trustHostKey,
+  'host.reconnect': reconnectHost,
+} as const;
+
+export type OperationName = keyof typeof OPERATIONS;
+
+type ParamsOf<T> = T extends OperationKind<infer P> ? P : never;
+
+/** An operation as data (serialisable): what the store holds while it waits for the operator's yes. */
+export type Operation = { [K in OperationName]: { kind: K; params: ParamsOf<(typeof OPERATIONS)[K]> } }[OperationName];
+
+/** An operation with its kind's behaviour bound to its parameters. */
+export interface BoundOperation {
+  operation: Operation;
+  changesOutside: boolean;
+  description: OperationDescription;
+  confirmation: Confirmation;
+  run(ports: OperationPorts, signal: AbortSignal, progress: (text: string) => void): Promise<OperationOutcome>;
+}
+
+export function bind(operation: Operation): BoundOperation {
+  // TypeScript cannot correlate `kind` with `params` across the union; every Operation is built from its
+  // own kind's fromSelection (or typed as that kind in a test), so the pair always matches.
+  const kind = OPERATIONS[operation.kind] as OperationKind<unknown>;
+  return {
+    operation,
+    changesOutside: kind.changesOutside,
+    description: kind.describe(operation.params),
+    confirmation: kind.confirmation(operation.params),
+    run: (ports, signal, progress) => kind.run(operation.params, ports, signal, progress),
+  };
+}
+
+/** The operation a key asks for, built from what is selected, or why there is nothing to act on. */
+export function operationFromSelection(name: OperationName, ...selection: Parameters<OperationKind<unknown>['fromSelection']>): Operation | { error: string } {
+  const built = (OPERATIONS[name] as OperationKind<unknown>).fromSelection(...selection);
+  return 'error' in built ? built : ({ kind: name, params: built.params } as Operation);
+}

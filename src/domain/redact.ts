@@ -1,0 +1,36 @@
+// Query text for the audit log and anything else that keeps what an operator saw: string literals
+// (where passwords hide) are replaced, even one cut short.
+import type { DatabaseKind } from './database.js';
+
+/** Query text for the audit log: string literals (where passwords hide) become '?', even one cut short. */
+export function redactLiterals(query: string, kind: DatabaseKind): string {
+  const quotes = kind === 'mysql' ? `'"` : "'";
+  let out = '';
+  let i = 0;
+  while (i < query.length) {
+    const ch = query[i] ?? '';
+    const dollar = kind === 'postgres' && ch === '$' ? /^\$([A-Za-z_]\w*)?\$/.exec(query.slice(i)) : null;
+    if (dollar) {
+      const close = query.indexOf(dollar[0], i + dollar[0].length);
+      out += "'?'";
+      i = close < 0 ? query.length : close + dollar[0].length;
+      continue;
+    }
+    if (!quotes.includes(ch)) {
+      out += ch;
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (; j < query.length; j++) {
+      if (query[j] === '\\') j++;
+      else if (query[j] === ch) {
+        if (query[j + 1] === ch) j++;
+        else break;
+      }
+    }
+    out += j < query.length ? `${ch}?${ch}` : `${ch}?`;
+    i = j + 1;
+  }
+  return out.slice(0, 500);
+}
