@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditAppend, auditLogPath } from '../../src/services/audit.js';
-import { redactLiterals } from '../../src/services/db/index.js';
+import { redactLiterals } from '../../src/domain/redact.js';
 import { tempDir } from './harness.js';
 
 const dir = tempDir();
@@ -18,14 +18,14 @@ describe('auditAppend', () => {
 
   it('appends one JSON line per record, creating the directory, readable only by its owner', async () => {
     const path = join(dir.path, 'nested', 'audit.jsonl');
-    await auditAppend({ action: 'db.cancel', target: 'db:main pid 1', outcome: 'ok', detail: { pid: 1 } }, path);
-    await auditAppend({ action: 'db.terminate', target: 'db:main pid 2', outcome: 'failed', error: 'boom', user: 'alice', at: '2026-01-01T00:00:00.000Z' }, path);
+    await auditAppend({ id: 'a1', action: 'db.cancel', target: 'db:main pid 1', host: 'local', outcome: 'ok', detail: { pid: 1 } }, path);
+    await auditAppend({ id: 'a2', action: 'db.terminate', target: 'db:main pid 2', host: 'db-1', outcome: 'failed', error: 'boom', user: 'alice', at: '2026-01-01T00:00:00.000Z' }, path);
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ action: 'db.cancel', target: 'db:main pid 1', outcome: 'ok', detail: { pid: 1 } });
     expect(Date.parse(lines[0].at)).not.toBeNaN();
     expect(typeof lines[0].user).toBe('string');
-    expect(lines[1]).toEqual({ at: '2026-01-01T00:00:00.000Z', user: 'alice', action: 'db.terminate', target: 'db:main pid 2', outcome: 'failed', error: 'boom' });
+    expect(lines[1]).toEqual({ at: '2026-01-01T00:00:00.000Z', user: 'alice', id: 'a2', action: 'db.terminate', target: 'db:main pid 2', host: 'db-1', outcome: 'failed', error: 'boom' });
     expect(statSync(path).mode & 0o077).toBe(0);
   });
 });

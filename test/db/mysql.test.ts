@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelQuery, createDatabaseSource, terminateQuery, type DatabaseSource, type MysqlSample } from '../../src/services/db/index.js';
+import { createDatabaseSource, type DatabaseSource, type MysqlSample } from '../../src/services/db/index.js';
+import { cancelQuery, terminateQuery } from '../helpers/operations.js';
 import { eventually, myUrl, mySession, sleep, tempDir, tick } from './harness.js';
 
 async function globalStatus(session: mysql.Connection, name: string): Promise<number> {
@@ -119,10 +120,13 @@ describe('MySQL/MariaDB source', () => {
     const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records.map((r) => [r.action, r.outcome, r.target])).toEqual([
       ['db.cancel', 'refused', `db:maria pid ${id}`],
+      ['db.cancel', 'started', `db:maria pid ${id}`],
       ['db.cancel', 'ok', `db:maria pid ${id}`],
+      ['db.terminate', 'started', `db:maria pid ${id}`],
       ['db.terminate', 'ok', `db:maria pid ${id}`],
     ]);
-    expect(records[1].detail).toMatchObject({ kind: 'mysql', pid: id, user: 'root', database: 'test', query: 'SELECT SLEEP(30) AS slept' });
+    expect(records[1].id).toBe(records[2].id);
+    expect(records[2].detail).toMatchObject({ kind: 'mysql', pid: id, user: 'root', database: 'test', query: 'SELECT SLEEP(30) AS slept' });
     sleeper.destroy();
   });
 

@@ -1,9 +1,11 @@
 // PostgreSQL against the real server on 127.0.0.1:5432: what the operator reads in the pane.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { cancelQuery, createDatabaseSource, terminateQuery, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
+import { createDatabaseSource, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
+import { cancelQuery, terminateQuery } from '../helpers/operations.js';
 import { eventually, pgSession, pgUrl, sleep, tempDir, tick } from './harness.js';
 
 async function serverTransactions(client: pg.Client): Promise<number> {
@@ -201,10 +203,11 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
     const records = readFileSync(auditLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records.map((r) => [r.action, r.outcome])).toEqual([
       ['db.cancel', 'refused'],
+      ['db.cancel', 'started'],
       ['db.cancel', 'ok'],
     ]);
-    expect(records[1].target).toBe(`db:main pid ${waiterPid}`);
-    expect(records[1].detail.query).toContain('SET v = v + 10');
+    expect(records[2].target).toBe(`db:main pid ${waiterPid}`);
+    expect(records[2].detail.query).toContain('SET v = v + 10');
   });
 
   it('shows a 30 s pg_sleep with a growing duration; terminating it ends the session and is audited', async () => {
@@ -225,13 +228,13 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
     expect(first.database).toBe('test');
     expect(second!.durationSec).toBeGreaterThan(first.durationSec + 1);
 
-    const result = await terminateQuery(source, pid, { readOnly: false, auditLog, user: 'oncall' });
+    const result = await terminateQuery(source, pid, { auditLog });
     expect(result.outcome).toBe('ok');
     expect(await running).toMatch(/terminating connection due to administrator command/);
     await eventually(async () => (find(await tick<PostgresSample>(source)) ? undefined : true));
 
     const last = JSON.parse(readFileSync(auditLog, 'utf8').trim().split('\n').at(-1)!);
-    expect(last).toMatchObject({ action: 'db.terminate', target: `db:main pid ${pid}`, outcome: 'ok', user: 'oncall' });
+    expect(last).toMatchObject({ action: 'db.terminate', target: `db:main pid ${pid}`, outcome: 'ok', user: userInfo().username });
     expect(last.detail).toMatchObject({ pid, user: 'postgres', database: 'test', state: 'active', kind: 'postgres' });
     // String literals never reach the audit log.
     expect(JSON.stringify(last)).not.toContain('secret-literal');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Redis as RedisClient, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRedisInfo } from '../../src/services/db/redis-info.js';
-import { cancelQuery, createDatabaseSource, databaseLevels, terminateQuery, type DatabaseSource, type RedisSample } from '../../src/services/db/index.js';
+import { createDatabaseSource, databaseLevels, type DatabaseSource, type RedisSample } from '../../src/services/db/index.js';
+import { cancelQuery, terminateQuery } from '../helpers/operations.js';
 import { eventually, redisSession, redisUrl, sleep, startRedis, tempDir, tick, type PrivateRedis } from './harness.js';
 
 const DB = 9;

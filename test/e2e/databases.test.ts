@@ -41,7 +41,7 @@ function cockpit(args = ''): TmuxTerminal {
   return term;
 }
 
-function auditRecords(): { action: string; outcome: string; target: string }[] {
+function auditRecords(): { id: string; action: string; outcome: string; target: string }[] {
   try {
     return readFileSync(auditLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   } catch {
@@ -72,8 +72,13 @@ describe('Databases pane against the real PostgreSQL', () => {
     term.keys(...String(pid).split(''), 'Enter');
     expect(await query).toMatch(/terminat/i);
     await term.waitForScreen((s) => s.includes(`pid ${pid}`) && /terminated/i.test(s), 'the result on the status line', 10_000);
-    const record = await waitFor(() => auditRecords().find((r) => r.action === 'db.terminate' && r.target.includes(String(pid))), 'the audit record');
-    expect(record.outcome).toBe('ok');
+    const records = await waitFor(() => {
+      const mine = auditRecords().filter((r) => r.action === 'db.terminate' && r.target.includes(String(pid)));
+      return mine.length === 2 ? mine : undefined;
+    }, 'the audit records before and after');
+    // Recorded before it ran, then its outcome, under one id.
+    expect(records.map((r) => r.outcome)).toEqual(['started', 'ok']);
+    expect(records[0]!.id).toBe(records[1]!.id);
     term.keys('q');
     expect(await term.exitCode()).toBe(0);
   });

@@ -55,9 +55,9 @@ export interface DatabaseSource extends PollSource<DatabaseSample> {
   /** The last good sample (admin actions describe what they act on from it). */
   readonly last: DatabaseSample | undefined;
   readonly stats: TickStats;
-  /** pg_cancel_backend / KILL QUERY; false when no such backend. Use cancelQuery() (admin.ts), which audits. */
+  /** pg_cancel_backend / KILL QUERY; false when no such backend. Operators reach it only through the executor (src/app/operations), which audits. */
   cancelBackend(pid: number, signal: AbortSignal): Promise<boolean>;
-  /** pg_terminate_backend / KILL / CLIENT KILL ID. Use terminateQuery() (admin.ts), which audits. */
+  /** pg_terminate_backend / KILL / CLIENT KILL ID; false when no such backend. Through the executor too. */
   terminateBackend(pid: number, signal: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
 }
