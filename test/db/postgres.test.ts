@@ -1,7 +1,7 @@
 // PostgreSQL against the real server on 127.0.0.1:5432: what the operator reads in the pane.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userInfo } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { createDatabaseSource, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
@@ -208,6 +208,31 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
     ]);
     expect(records[2].target).toBe(`db:main pid ${waiterPid}`);
     expect(records[2].detail.query).toContain('SET v = v + 10');
+  });
+
+  it('with an audit log that cannot be written, refuses to cancel before anything is sent, and the query runs on', async () => {
+    const sleeper = await pgSession('opsdeck-unaudited');
+    const pid = (sleeper as unknown as { processID: number }).processID;
+    const running = sleeper.query('SELECT pg_sleep(30)').then(
+      () => 'finished',
+      (error: Error) => error.message,
+    );
+    await eventually(async () => (await tick<PostgresSample>(source)).queries.find((q) => q.pid === pid));
+    // A path under a regular file: no user, root included, can create it.
+    const blocked = join(audit.path, 'not-a-directory');
+    writeFileSync(blocked, '');
+    const sentBefore = source.stats.roundTrips;
+
+    const result = await cancelQuery(source, pid, { auditLog: join(blocked, 'audit.jsonl') });
+    expect(result.outcome).toBe('refused');
+    expect(result.message).toMatch(new RegExp(`^cancel query ${pid} on main: not run, the audit record could not be written to .*not-a-directory/audit\\.jsonl: E[A-Z]+`));
+    expect(source.stats.roundTrips).toBe(sentBefore);
+    expect(await Promise.race([running, sleep(1000).then(() => 'still running')])).toBe('still running');
+
+    // The same cancel with a trail that works goes through at once.
+    expect((await cancelQuery(source, pid, { auditLog })).outcome).toBe('ok');
+    expect(await running).toMatch(/canceling statement due to user request/);
+    await sleeper.end();
   });
 
   it('shows a 30 s pg_sleep with a growing duration; terminating it ends the session and is audited', async () => {

@@ -45,7 +45,8 @@ afterAll(async () => {
 
 describe('opsdeck watching SSH hosts', () => {
   it('shows a known host live, refuses an unknown key with its fingerprint, and trusts it on a typed yes', { timeout: 120_000 }, async () => {
-    const term = new TmuxTerminal(`SSH_AUTH_SOCK= XDG_CONFIG_HOME=${scratch} ${LAUNCHER} --config ${configPath} --refresh 1s`, 200, 50, join(scratch, 'exit-code'));
+    const auditLog = join(scratch, 'audit.jsonl');
+    const term = new TmuxTerminal(`SSH_AUTH_SOCK= OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${scratch} ${LAUNCHER} --config ${configPath} --refresh 1s`, 200, 50, join(scratch, 'exit-code'));
     try {
       const fingerprint = await fingerprintOf(hosts[1]!.hostKeyPub);
       const screen = await term.waitForScreen((s) => /● web-1\s+\d+%/.test(s) && s.includes('host key refused'), 'web-1 live and web-2 refused', 30_000);
@@ -60,6 +61,12 @@ describe('opsdeck watching SSH hosts', () => {
       term.keys('y', 'e', 's', 'Enter');
       await term.waitForScreen((s) => /● web-2\s+\d+%/.test(s), 'web-2 connected and measured after trusting', 30_000);
       expect(await readFile(workspace.knownHosts, 'utf8')).toContain(hosts[1]!.hostPub.split(' ')[1]!);
+      // Trusting a key changes what opsdeck will believe about a host: it is on the audit record.
+      const records = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(records).toEqual([
+        expect.objectContaining({ action: 'host.trust-key', target: 'web-2 host key', host: 'web-2', outcome: 'started', detail: expect.objectContaining({ offered: expect.stringContaining(fingerprint) }) }),
+        expect.objectContaining({ action: 'host.trust-key', outcome: 'ok', id: records[0].id }),
+      ]);
       term.keys('q');
       expect(await term.exitCode()).toBe(0);
     } finally {

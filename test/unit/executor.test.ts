@@ -1,0 +1,139 @@
+// The one executor every operation goes through: what the operator sees and what the audit trail
+// holds when an operation is refused, cannot be recorded, runs, fails, collides or is stopped.
+import { describe, expect, it } from 'vitest';
+import { OperationExecutor, type ExecutorOptions } from '../../src/app/operations/executor.js';
+import type { DatabaseAdmin, OperationPorts } from '../../src/app/operations/ports.js';
+import type { Operation } from '../../src/app/operations/registry.js';
+import { createOpsStore, type OpsStore } from '../../src/app/store.js';
+import type { AuditEntry } from '../../src/domain/audit.js';
+import type { OpsEvent } from '../../src/domain/model.js';
+
+const cancel = (pid: number, host = 'db-1'): Operation => ({
+  kind: 'db.cancel',
+  params: { database: 'main', kind: 'postgres', pid, user: 'app', db: 'garden', durationSec: 42, state: 'active', wait: '', query: "UPDATE users SET password = 'hunter2'", blockedBy: [], host, server: 'postgres://app@db-1:5432/garden' },
+});
+const trust: Operation = { kind: 'host.trust-key', params: { host: 'edge', address: 'deploy@10.0.0.7', offered: 'SHA256:abc' } };
+
+/** A database whose cancel waits until the test lets it finish. */
+function heldDatabase() {
+  const calls: number[] = [];
+  const releases: ((found: boolean) => void)[] = [];
+  const admin: DatabaseAdmin = {
+    cancelBackend: (pid, signal) =>
+      new Promise((resolve, reject) => {
+        calls.push(pid);
+        releases.push(resolve);
+        signal.addEventListener('abort', () => reject(signal.reason));
+      }),
+    terminateBackend: async () => true,
+  };
+  return { admin, calls, release: (found = true) => releases.shift()?.(found) };
+}
+
+function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { cancelBackend: async () => true, terminateBackend: async () => true }) {
+  const audit: AuditEntry[] = [];
+  const events: OpsEvent[] = [];
+  const trusted: string[] = [];
+  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }) };
+  const store = createOpsStore();
+  const executor = new OperationExecutor(store, { ports, audit: { location: '/var/log/opsdeck/audit.jsonl', append: async (e) => void audit.push(e) }, readOnly: false, record: (e) => events.push(e), ...options });
+  return { executor, store, audit, events, trusted };
+}
+
+const message = (store: OpsStore) => store.getState().ui.message;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('OperationExecutor', () => {
+  it('records the operation before it runs and its outcome after, under one id, with the literals of the query redacted', async () => {
+    const { executor, store, audit, events } = setUp();
+    const result = await executor.start(cancel(4242));
+    expect(result).toMatchObject({ outcome: 'ok', message: 'cancelled the query of pid 4242 on main' });
+    expect(audit.map((a) => a.outcome)).toEqual(['started', 'ok']);
+    expect(audit[0]).toMatchObject({ id: result.id, action: 'db.cancel', target: 'db:main pid 4242', host: 'db-1', detail: { pid: 4242, query: "UPDATE users SET password = '?'" } });
+    expect(audit[1]!.id).toBe(result.id);
+    expect(message(store)).toMatchObject({ text: 'cancelled the query of pid 4242 on main', level: 'info' });
+    expect(events).toEqual([expect.objectContaining({ host: 'db-1', kind: 'action', level: 'info', message: 'cancelled the query of pid 4242 on main' })]);
+  });
+
+  it('runs nothing when the audit record cannot be written, and says where it failed', async () => {
+    const database = heldDatabase();
+    const { executor, store } = setUp({ audit: { location: '/nowhere/audit.jsonl', append: async () => Promise.reject(new Error('EACCES: permission denied')) } }, database.admin);
+    const result = await executor.start(cancel(4242));
+    expect(database.calls).toEqual([]);
+    expect(result.outcome).toBe('refused');
+    expect(message(store)).toMatchObject({ level: 'error', text: 'cancel query 4242 on main: not run, the audit record could not be written to /nowhere/audit.jsonl: EACCES: permission denied' });
+  });
+
+  it('on a read-only screen refuses without asking, never reaches the database, and audits the refusal', async () => {
+    const database = heldDatabase();
+    const { executor, store, audit } = setUp({ readOnly: true }, database.admin);
+    executor.request(cancel(4242));
+    await settle();
+    expect(store.getState().ui.overlay).toBe('none');
+    expect(database.calls).toEqual([]);
+    expect(message(store)?.text).toBe('read-only: "cancel query 4242 on main" refused');
+    expect(audit).toEqual([expect.objectContaining({ action: 'db.cancel', outcome: 'refused' })]);
+  });
+
+  it('refuses on a host configured readOnly and runs on the others', async () => {
+    const { executor } = setUp({ readOnlyHosts: new Set(['db-1']) });
+    expect((await executor.start(cancel(1, 'db-1'))).message).toBe('read-only host db-1: "cancel query 1 on main" refused');
+    expect((await executor.start(cancel(2, 'db-2'))).outcome).toBe('ok');
+  });
+
+  it('still trusts a host key on a read-only screen: that changes only what opsdeck believes', async () => {
+    const { executor, trusted, audit } = setUp({ readOnly: true });
+    expect((await executor.start(trust)).outcome).toBe('ok');
+    expect(trusted).toEqual(['edge']);
+    expect(audit.map((a) => [a.action, a.outcome])).toEqual([
+      ['host.trust-key', 'started'],
+      ['host.trust-key', 'ok'],
+    ]);
+  });
+
+  it('asks before an operation that needs a yes, with what the operator must read', () => {
+    const { executor, store } = setUp();
+    executor.request(cancel(4242));
+    const { ui } = store.getState();
+    expect(ui.overlay).toBe('confirm');
+    expect(ui.confirm).toMatchObject({ operation: cancel(4242), confirmation: { kind: 'yes' }, description: { title: 'cancel query 4242 on main' } });
+    expect(ui.confirm!.description.lines[1]).toBe("UPDATE users SET password = 'hunter2'");
+  });
+
+  it('runs in the background, one at a time per target: a second on the same backend is refused while the first runs', async () => {
+    const database = heldDatabase();
+    const { executor, store } = setUp({}, database.admin);
+    const first = executor.start(cancel(4242));
+    await settle();
+    expect(message(store)?.text).toBe('cancel query 4242 on main…');
+    const second = await executor.start(cancel(4242));
+    expect(second).toMatchObject({ outcome: 'refused', message: 'cancel query 4242 on main: refused, an operation on db:main pid 4242 is still running' });
+    const other = executor.start(cancel(77));
+    await settle();
+    expect(database.calls).toEqual([4242, 77]);
+    database.release();
+    database.release(false);
+    expect((await first).outcome).toBe('ok');
+    expect(await other).toMatchObject({ outcome: 'not-found', message: 'no backend 77 on main (it may have finished)' });
+  });
+
+  it(':abort stops a running operation, and its record says so', async () => {
+    const database = heldDatabase();
+    const { executor, audit } = setUp({}, database.admin);
+    const running = executor.start(cancel(4242));
+    await settle();
+    expect(executor.abortAll()).toBe(1);
+    expect(await running).toMatchObject({ outcome: 'cancelled', message: 'cancel query 4242 on main: stopped before it finished' });
+    expect(audit.map((a) => a.outcome)).toEqual(['started', 'cancelled']);
+    expect(executor.abortAll()).toBe(0);
+  });
+
+  it('a failure is shown as an error, in Events, and on the record with its reason', async () => {
+    const { executor, store, audit, events } = setUp({}, { cancelBackend: async () => Promise.reject(new Error('connection reset')), terminateBackend: async () => true });
+    const result = await executor.start(cancel(4242));
+    expect(result).toMatchObject({ outcome: 'failed', message: 'cancel query 4242 on main failed: connection reset' });
+    expect(message(store)?.level).toBe('error');
+    expect(events.at(-1)).toMatchObject({ level: 'warn', message: 'cancel query 4242 on main failed: connection reset' });
+    expect(audit.at(-1)).toMatchObject({ outcome: 'failed', error: 'cancel query 4242 on main failed: connection reset' });
+  });
+});
