@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { PendingOperation } from '../app/store.js';
 
 export function confirmHeight(pending: PendingOperation): number {
-  return pending.description.lines.length + 4;
+  return pending.description.lines.length + 5;
 }
 
 export function ConfirmDialog({ pending, input, width, readOnly }: { pending: PendingOperation; input: string; width: number; readOnly: boolean }) {
@@ -18,6 +18,10 @@ export function ConfirmDialog({ pending, input, width, readOnly }: { pending: Pe
           {line}
         </Text>
       ))}
+      <Text dimColor wrap="truncate">
+        on {description.host} · {description.target}
+        {description.command ? ` · sends: ${description.command}` : ''}
+      </Text>
       {confirmation.kind === 'yes' ? (
         <Text wrap="truncate">
           <Text bold color="green">y</Text>/Enter to go · <Text bold color="red">n</Text>/Esc to cancel

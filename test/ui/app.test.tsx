@@ -259,6 +259,8 @@ describe('Databases pane actions', () => {
     await app.press('/', ...'4242', KEYS.enter, 'c');
     expect(text()).toContain('cancel query 4242 on main?');
     expect(text()).toContain('UPDATE plans SET status = 2 WHERE id = 7');
+    // What will be sent, and where, before the yes.
+    expect(text()).toContain('on local · db:main pid 4242 · sends: SELECT pg_cancel_backend(4242)');
     await app.press('y');
     await new Promise((r) => setTimeout(r, 20));
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'cancel' }]);

@@ -27,6 +27,13 @@ function selectedBackend(data: DataState, ui: UiState): { params: BackendParams 
   return { params: { ...row, host: entry?.host ?? 'local', server: entry?.target ?? '' } };
 }
 
+/** The statement the server is sent (as src/services/db/{postgres,mysql,redis}.ts send it). */
+function statement(kind: BackendParams['kind'], which: 'cancel' | 'terminate', pid: number): string | undefined {
+  if (kind === 'postgres') return `SELECT pg_${which === 'cancel' ? 'cancel' : 'terminate'}_backend(${pid})`;
+  if (kind === 'mysql') return `KILL ${which === 'cancel' ? 'QUERY' : 'CONNECTION'} ${pid}`;
+  return which === 'terminate' ? `CLIENT KILL ID ${pid}` : undefined;
+}
+
 function backendOperation(which: 'cancel' | 'terminate'): OperationKind<BackendParams> {
   const noun = (p: BackendParams) => (p.kind === 'redis' ? 'client' : which === 'cancel' ? 'query' : 'session');
   return {
@@ -41,6 +48,7 @@ function backendOperation(which: 'cancel' | 'terminate'): OperationKind<BackendP
       lines: [`${p.user}@${p.db} · ${p.state || 'active'} · running ${formatDuration(p.durationSec * 1000)}${p.wait ? ` · waiting ${p.wait}` : ''}`, p.query || '(no query text)'],
       host: p.host,
       target: `db:${p.database} pid ${p.pid}`,
+      command: statement(p.kind, which, p.pid),
       detail: { kind: p.kind, server: p.server, pid: p.pid, user: p.user, database: p.db, state: p.state, durationSec: Math.round(p.durationSec), query: redactLiterals(p.query, p.kind) },
     }),
     confirmation: (p) => (which === 'terminate' ? { kind: 'typed', word: String(p.pid) } : { kind: 'yes' }),

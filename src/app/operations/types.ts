@@ -15,6 +15,8 @@ export interface OperationDescription {
   host: string;
   /** What it acts on, for the audit record and the one-at-a-time rule: "db:main pid 4242". */
   target: string;
+  /** The exact statement or remote command it sends, where there is one, so the operator can read it. */
+  command?: string;
   /** What the operator saw when deciding, for the audit record (never a secret). */
   detail: Record<string, unknown>;
 }
