@@ -5,7 +5,8 @@ import type { OperationControls } from './operations/executor.js';
 import { groups } from './scope.js';
 import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
 
-export interface CommandControls {
+/** What keys and `:` commands may ask of the world outside the store. */
+export interface Controls {
   quit(): void;
   setRefresh(ms: number): void;
   /** Operations go to the executor; the `:` line and the keys only ask. */
@@ -18,7 +19,7 @@ interface CommandSpec {
   usage: string;
   summary: string;
   args(data: DataState): string[];
-  run(arg: string, state: OpsState, controls: CommandControls): CommandResult;
+  run(arg: string, state: OpsState, controls: Controls): CommandResult;
 }
 
 const NO_ARGS = (): string[] => [];
@@ -90,7 +91,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
 const ALIASES: Record<string, string> = { h: 'host', g: 'group', q: 'quit', r: 'refresh', f: 'filter' };
 
-export function runCommand(line: string, state: OpsState, controls: CommandControls): CommandResult {
+export function runCommand(line: string, state: OpsState, controls: Controls): CommandResult {
   const trimmed = line.trim();
   if (trimmed === '') return {};
   const space = trimmed.indexOf(' ');

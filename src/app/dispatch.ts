@@ -2,7 +2,7 @@
 // screen intent changes the view here; an operation intent goes to the executor through the controls.
 import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
-import { complete, runCommand, type CommandControls } from './commands.js';
+import { complete, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, type OperationName } from './operations/registry.js';
@@ -16,8 +16,6 @@ export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const HISTORY_LIMIT = 100;
-
-export type Controls = CommandControls;
 
 export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent | undefined {
   for (const context of contextsFor(pane)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, type Mock } from 'vitest';
-import { complete, runCommand, type CommandControls } from '../../src/app/commands.js';
+import { complete, runCommand, type Controls } from '../../src/app/commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from '../../src/app/refresh.js';
 import { emptyData, initialUi, type DataState, type HostView, type OpsState } from '../../src/app/store.js';
 
@@ -16,11 +16,24 @@ function state(ui: Partial<OpsState['ui']> = {}): OpsState {
   return { data: fleet(), ui: initialUi(ui) };
 }
 
-function controls(): CommandControls & { quit: Mock<() => void>; setRefresh: Mock<(ms: number) => void> } {
-  return { quit: vi.fn<() => void>(), setRefresh: vi.fn<(ms: number) => void>() };
+function controls(running = 0): Controls & { quit: Mock<() => void>; setRefresh: Mock<(ms: number) => void> } {
+  return {
+    quit: vi.fn<() => void>(),
+    setRefresh: vi.fn<(ms: number) => void>(),
+    operations: { request: vi.fn(), start: vi.fn(), abortAll: vi.fn(() => running) },
+  };
 }
 
 describe('runCommand', () => {
+  describe('abort', () => {
+    it('stops the running operations and says how many, or that none runs', () => {
+      const two = controls(2);
+      expect(runCommand('abort', state(), two)).toEqual({ message: 'stopping 2 operations' });
+      expect(two.operations.abortAll).toHaveBeenCalledOnce();
+      expect(runCommand('abort', state(), controls(0))).toEqual({ error: 'no operation is running' });
+    });
+  });
+
   describe('host', () => {
     it('host NAME shows that host and focuses Resources', () => {
       const result = runCommand('host web-1', state({ focus: 'hosts' }), controls());

@@ -1,7 +1,8 @@
 // handleKey on its own: the key table turns keys into typed intents, per focused pane, with the
 // config's overrides, and operation keys reach the executor as data built from the selection.
 import { describe, expect, it } from 'vitest';
-import { handleKey, type Controls } from '../../src/app/dispatch.js';
+import type { Controls } from '../../src/app/commands.js';
+import { handleKey } from '../../src/app/dispatch.js';
 import { KEY_TABLE } from '../../src/app/intents.js';
 import { buildKeymap, type Keymap } from '../../src/app/keymap.js';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
