@@ -1,7 +1,6 @@
-// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them,
-// reports conflicts and unknown names, and turns an ink keypress into a binding name. No I/O: panes use it.
+// Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them and
+// reports conflicts and unknown names. No I/O: panes use it. src/hooks/keys.ts names ink's keypresses.
 import { closest } from 'fastest-levenshtein';
-import type { Key } from 'ink';
 
 export const KEY_CONTEXTS = ['global', 'list', 'hosts', 'databases', 'logs'] as const;
 export type KeyContext = (typeof KEY_CONTEXTS)[number];
@@ -121,24 +120,4 @@ export function buildKeymap(defaults: KeyBindings, overrides: Record<string, Rec
     }
   }
   return { keymap, bindings, problems };
-}
-
-/** The binding name of an ink keypress ("q", "E", "shift+tab", "ctrl+c", "pageup"), or undefined. */
-export function keyName(input: string, key: Key): string | undefined {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.pageUp) return 'pageup';
-  if (key.pageDown) return 'pagedown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.return) return 'enter';
-  if (key.escape) return 'escape';
-  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
-  if (key.backspace || key.delete) return 'backspace';
-  if (key.ctrl && input.length === 1) return `ctrl+${input.toLowerCase()}`;
-  if (input === ' ') return 'space';
-  if ([...input].length === 1) return input;
-  return undefined;
 }

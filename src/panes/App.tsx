@@ -1,6 +1,7 @@
 // The screen: tab bar, panes laid out for the terminal size, status or prompt line; keys go to dispatch.
 import { memo, useMemo, useRef } from 'react';
 import { Box, useInput } from 'ink';
+import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
 import { HostsPane } from './HostsPane.js';
@@ -13,7 +14,6 @@ import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import type { OpsConfig } from '../app/config/resolve.js';
 import { handleKey, type Controls, type Viewport } from '../app/dispatch.js';
-import { keyName } from '../app/keymap.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, displayLines } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows } from '../app/rows.js';
