@@ -1,7 +1,7 @@
 // Which room may import which, judged on every import in the source, type-only ones included:
 // a type names the room it comes from, so `import type { Key } from 'ink'` in src/app is still
-// src/app knowing about ink. What is loaded at run time is judged in runtime.cjs.
-const { ENTRY, IO_CORE, REACT, ZUSTAND_REACT, PURE_PACKAGES, options } = require('./layers.cjs');
+// src/app knowing about ink. What is loaded at run time is judged in runtime.mjs.
+import { ENTRY, IO_CORE, PURE_PACKAGES, REACT, ZUSTAND_REACT, options } from './layers.mjs';
 
 const UI = '^src/(panes|hooks)/';
 const SERVICES = '^src/services/';
@@ -9,7 +9,7 @@ const DOMAIN = '^src/domain/';
 const APP = '^src/app/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'ui-not-to-services',
@@ -48,7 +48,7 @@ module.exports = {
     },
     {
       name: 'domain-only-pure-packages',
-      comment: 'Only packages vetted as pure (layers.cjs PURE_PACKAGES) keep domain code pure.',
+      comment: 'Only packages vetted as pure (PURE_PACKAGES in layers.mjs) keep domain code pure.',
       severity: 'error',
       from: { path: DOMAIN },
       to: { path: '^node_modules/', pathNot: PURE_PACKAGES },

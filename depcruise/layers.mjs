@@ -1,27 +1,27 @@
 // The rooms of src/ and the modules they may or may not touch, shared by both dependency-cruiser
-// configs (imports.cjs and runtime.cjs). Paths are regular expressions over dependency-cruiser's
+// configs (imports.mjs and runtime.mjs). Paths are regular expressions over dependency-cruiser's
 // module names: files relative to the project root, core modules without their `node:` prefix,
 // npm packages as the file they resolve to under node_modules/.
 
-const ENTRY = '^src/(main|cli|cockpit)\\.tsx?$';
+export const ENTRY = '^src/(main|cli|cockpit)\\.tsx?$';
 
 // Modules that reach the outside world. node:os is here too: homedir, hostname and load describe
 // the machine, and a pane must get such facts from the store, not read them while drawing.
-const IO_CORE = '^(fs|fs/promises|child_process|net|tls|dgram|http|https|os)$';
+export const IO_CORE = '^(fs|fs/promises|child_process|net|tls|dgram|http|https|os)$';
 const IO_PACKAGES = '^node_modules/(ssh2|node-ssh|pg|mysql2|ioredis|systeminformation)/';
-const IO = [IO_CORE, IO_PACKAGES];
+export const IO = [IO_CORE, IO_PACKAGES];
 
 // React and its renderer; zustand's root entry is its React binding (zustand/vanilla is not).
-const REACT = '^node_modules/(react|react-dom|react-reconciler|ink|ink-[^/]+)/';
-const ZUSTAND_REACT = { path: '^node_modules/zustand/', pathNot: '^node_modules/zustand/(esm/)?vanilla' };
+export const REACT = '^node_modules/(react|react-dom|react-reconciler|ink|ink-[^/]+)/';
+export const ZUSTAND_REACT = { path: '^node_modules/zustand/', pathNot: '^node_modules/zustand/(esm/)?vanilla' };
 
 // npm packages domain code may use: pure functions over their arguments. A new one is added here
 // on purpose, after checking it does no I/O.
-const PURE_PACKAGES = '^node_modules/(ms|string-width)/';
+export const PURE_PACKAGES = '^node_modules/(ms|string-width)/';
 
 // Options both configs share: resolve like Node's ESM loader does for this project and stop at
 // package boundaries (what a package does inside is its own business; that it is imported is ours).
-const options = {
+export const options = {
   doNotFollow: { path: '^node_modules/' },
   tsConfig: { fileName: 'tsconfig.json' },
   enhancedResolveOptions: {
@@ -31,5 +31,3 @@ const options = {
   },
   skipAnalysisNotInRules: true,
 };
-
-module.exports = { ENTRY, IO, IO_CORE, REACT, ZUSTAND_REACT, PURE_PACKAGES, options };

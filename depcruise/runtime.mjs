@@ -3,10 +3,10 @@
 // its own: dependency-cruiser's reachability walks every edge it has, whatever the edge's type, and
 // its cycle search reports one cycle per edge, so filtering type-only edges with viaOnly could hide
 // a run-time cycle behind a type-only one.
-const { IO, options } = require('./layers.cjs');
+import { IO, options } from './layers.mjs';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'ui-not-reaching-io',

@@ -13,6 +13,7 @@ const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?
 export async function runCockpit(config: OpsConfig, options: { readOnly: boolean }): Promise<number> {
   const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, readOnly: options.readOnly });
   const runtime = new Runtime(config, store);
+  // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
   let instance: Instance | undefined;
   let quitting = false;
   // Ctrl-C while hosts are still being set up must not be lost: it is honoured once they are.

@@ -120,7 +120,7 @@ const named = (violations: Violation[]) => [...new Set(violations.map((v) => `${
 
 describe('the real src', () => {
   it.each(CONFIGS)('breaks no %s rule', async (config) => {
-    expect(await cruise(ROOT, join(ROOT, `depcruise/${config}.cjs`))).toEqual([]);
+    expect(await cruise(ROOT, join(ROOT, `depcruise/${config}.mjs`))).toEqual([]);
   });
 });
 
@@ -141,12 +141,12 @@ describe('planted bad imports', () => {
     for (const config of CONFIGS) {
       // node_modules is a link here: keep its path, or packages would resolve outside the copy and match no rule.
       writeFileSync(
-        join(copy, `${config}.cjs`),
-        `const base = require(${JSON.stringify(join(ROOT, `depcruise/${config}.cjs`))});\n` +
-          'module.exports = { ...base, options: { ...base.options, preserveSymlinks: true } };\n',
+        join(copy, `${config}.mjs`),
+        `import base from ${JSON.stringify(join(ROOT, `depcruise/${config}.mjs`))};\n` +
+          'export default { ...base, options: { ...base.options, preserveSymlinks: true } };\n',
       );
     }
-    const reports = await Promise.all(CONFIGS.map((config) => cruise(copy, `${config}.cjs`)));
+    const reports = await Promise.all(CONFIGS.map((config) => cruise(copy, `${config}.mjs`)));
     found.push(...reports.flat());
   }, 60_000);
 

@@ -104,7 +104,7 @@ async function act(which: 'cancel' | 'terminate', source: DatabaseSource, pid: n
   try {
     record = await auditAppend({ action, target, detail, outcome, ...(options.user ? { user: options.user } : {}), ...(error !== undefined ? { error } : {}) }, path);
   } catch (failure) {
-    throw new Error(`${message}; but the audit record could not be written to ${path}: ${failure instanceof Error ? failure.message : String(failure)}`);
+    throw new Error(`${message}; but the audit record could not be written to ${path}: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
   }
   return { outcome, message, record };
 }
