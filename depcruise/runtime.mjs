@@ -24,13 +24,6 @@ export default {
       from: {},
       to: { circular: true },
     },
-    {
-      name: 'not-to-unresolvable',
-      comment: 'An import that does not resolve escapes every other rule.',
-      severity: 'error',
-      from: {},
-      to: { couldNotResolve: true },
-    },
   ],
   options: { ...options, tsPreCompilationDeps: false },
 };
