@@ -1,9 +1,8 @@
 // Which room may import which, judged on every import in the source, type-only ones included:
 // a type names the room it comes from, so `import type { Key } from 'ink'` in src/app is still
 // src/app knowing about ink. What is loaded at run time is judged in runtime.mjs.
-import { ENTRY, IO_CORE, PURE_PACKAGES, REACT, ZUSTAND_REACT, options } from './layers.mjs';
+import { ENTRY, IO_CORE, PURE_PACKAGES, REACT, UI, ZUSTAND_REACT, options } from './layers.mjs';
 
-const UI = '^src/(panes|hooks)/';
 const SERVICES = '^src/services/';
 const DOMAIN = '^src/domain/';
 const APP = '^src/app/';

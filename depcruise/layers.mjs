@@ -4,6 +4,8 @@
 // npm packages as the file they resolve to under node_modules/.
 
 export const ENTRY = '^src/(main|cli|cockpit)\\.tsx?$';
+// Panes and hooks: what draws the screen.
+export const UI = '^src/(panes|hooks)/';
 
 // Modules that reach the outside world. node:os is here too: homedir, hostname and load describe
 // the machine, and a pane must get such facts from the store, not read them while drawing.
