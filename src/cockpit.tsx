@@ -22,6 +22,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     record: (event) => runtime.recordEvent(event),
   });
+  // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
   let instance: Instance | undefined;
   let quitting = false;
   // Ctrl-C while hosts are still being set up must not be lost: it is honoured once they are.

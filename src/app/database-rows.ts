@@ -72,7 +72,7 @@ export function databaseRows(databases: readonly DatabaseView[], filter: string)
  * The row under the cursor. Busy lists are re-sorted every tick (longest first), so the selection is
  * kept as database + pid, not as a position: c or K act on the query that was highlighted.
  */
-export function selectedDatabaseRow(rows: readonly DatabaseRow[], ui: Pick<UiState, 'cursor' | 'databaseSelection'>): { index: number; row: DatabaseRow | undefined } {
+export function selectedDatabaseRow(rows: readonly DatabaseRow[], ui: Pick<UiState, 'databaseSelection'> & { cursor: { databases: number } }): { index: number; row: DatabaseRow | undefined } {
   const chosen = ui.databaseSelection;
   const found = chosen ? rows.findIndex((r) => r.database === chosen.database && r.pid === chosen.pid) : -1;
   const index = found >= 0 ? found : Math.min(ui.cursor.databases, Math.max(0, rows.length - 1));

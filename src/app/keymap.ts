@@ -1,5 +1,6 @@
 // Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them
-// over the key table (src/app/intents.ts) and reports conflicts and unknown names. No I/O: panes use it.
+// over the key table (src/app/intents.ts) and reports conflicts and unknown names. No I/O: panes use
+// it. src/hooks/keys.ts names ink's keypresses.
 import { closest } from 'fastest-levenshtein';
 import { PANES, type PaneId } from './store.js';
 

@@ -50,13 +50,26 @@ function decorate(line: LogLine, view: LogView): DisplayLine {
   return shown;
 }
 
-export function logSourcesInScope(data: DataState, ui: UiState): LogView[] {
-  const hosts = new Set(scopeHosts(data, ui));
-  return Object.values(data.logs).filter((view) => hosts.has(view.host));
+export interface LogDisplay {
+  lines: DisplayLine[];
+  sources: LogView[];
+  shown: LogView[];
+  filter: LogFilter;
 }
 
-export function displayLines(data: DataState, ui: UiState): { lines: DisplayLine[]; sources: LogView[]; shown: LogView[]; filter: LogFilter } {
-  const sources = logSourcesInScope(data, ui);
+type LinesUi = { logs: { source: number }; filters: { logs: string } };
+
+export function displayLines(data: Pick<DataState, 'logs' | 'hostOrder' | 'hosts'>, ui: Pick<UiState, 'host' | 'group'> & LinesUi): LogDisplay {
+  return linesOfHosts(data.logs, scopeHosts(data, ui), ui);
+}
+
+/**
+ * displayLines for hosts already chosen. The Logs pane works out its scope apart: the scope reads the
+ * hosts, which change on every resources tick, and merging the lines again each time would be waste.
+ */
+export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], ui: LinesUi): LogDisplay {
+  const inScope = new Set(hosts);
+  const sources = Object.values(logs).filter((view) => inScope.has(view.host));
   const shown = ui.logs.source >= 0 && ui.logs.source < sources.length ? [sources[ui.logs.source]!] : sources;
   const filter = compileLogFilter(ui.filters.logs);
   const merged: DisplayLine[] = [];

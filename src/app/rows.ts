@@ -1,5 +1,6 @@
 // The rows of the list panes, filtered: one derivation shared by the panes (what is drawn) and the
-// key handlers (how far the cursor may go, what Enter selects).
+// key handlers (how far the cursor may go, what Enter selects). Each takes only the fields it reads,
+// so a pane can select just those from the store and memoize on exactly them.
 import { worstLevel } from '../domain/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../domain/model.js';
 import { databaseView, type DatabaseView } from './database-view.js';
@@ -23,7 +24,7 @@ export interface HostRow {
   failedUnits: number;
 }
 
-export function hostSources(data: DataState, host: string): SourceState[] {
+export function hostSources(data: Pick<DataState, 'sources'>, host: string): SourceState[] {
   return Object.values(data.sources).filter((s) => s.host === host);
 }
 
@@ -31,7 +32,7 @@ export function hostSources(data: DataState, host: string): SourceState[] {
  * A host's health is its connection and its resources probe: if those work the host is up. Other
  * sources failing (no systemd, a missing log file) are issues shown beside it, not a host down.
  */
-export function hostHealth(data: DataState, host: HostView): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
+export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
   const issues = hostSources(data, host.name).filter((s) => s.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
   const connection = host.connection;
   if (connection && connection.status !== 'ok') {
@@ -43,7 +44,7 @@ export function hostHealth(data: DataState, host: HostView): { health: HostHealt
   return { health: resources.status, problem: failing ? resources : undefined, issues };
 }
 
-export function hostRows(data: DataState, ui: UiState): HostRow[] {
+export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases'>, ui: { filters: { hosts: string } }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
   return data.hostOrder.flatMap((name) => {
     const host = data.hosts[name];
@@ -64,7 +65,7 @@ export function hostRows(data: DataState, ui: UiState): HostRow[] {
 }
 
 /** What the Databases pane draws: each database's entry joined with its poll state. */
-export function databaseViews(data: DataState): DatabaseView[] {
+export function databaseViews(data: Pick<DataState, 'databases' | 'sources'>): DatabaseView[] {
   return Object.values(data.databases).map((e) => databaseView(e, data.sources[`db:${e.name}`], e.sample));
 }
 
@@ -73,7 +74,7 @@ export interface CheckRow {
   source?: SourceState;
 }
 
-export function checkRows(data: DataState): CheckRow[] {
+export function checkRows(data: Pick<DataState, 'checks' | 'sources'>): CheckRow[] {
   return Object.values(data.checks).map((check) => ({ check, source: data.sources[`check:${check.name}`] }));
 }
 
@@ -82,7 +83,7 @@ export interface ServiceRow {
   unit: UnitState;
 }
 
-export function serviceRows(data: DataState, ui: UiState): ServiceRow[] {
+export function serviceRows(data: Pick<DataState, 'hostOrder' | 'hosts'>, ui: Pick<UiState, 'host' | 'group'> & { filters: { services: string } }): ServiceRow[] {
   const keep = textFilter(ui.filters.services);
   return scopeHosts(data, ui).flatMap((host) =>
     (data.hosts[host]?.services?.units ?? []).filter((u) => keep(`${host} ${u.name} ${u.active} ${u.sub} ${u.description}`)).map((unit) => ({ host, unit })),
@@ -90,7 +91,7 @@ export function serviceRows(data: DataState, ui: UiState): ServiceRow[] {
 }
 
 /** Newest first, like an incident timeline read from the top. */
-export function eventRows(data: DataState, ui: UiState): OpsEvent[] {
+export function eventRows(data: Pick<DataState, 'events'>, ui: { filters: { events: string } }): OpsEvent[] {
   const keep = textFilter(ui.filters.events);
   const rows: OpsEvent[] = [];
   for (let i = data.events.length - 1; i >= 0; i--) {

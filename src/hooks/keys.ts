@@ -1,4 +1,5 @@
-// Turns an ink keypress into the key names keymaps use (React glue: ink's Key shape stays here).
+// ink's keypress, turned into the binding names that src/app/keymap.ts knows (isKeyName). It lives
+// here, not in src/app, because ink's Key is React glue and src/app runs without a screen.
 import type { Key } from 'ink';
 
 /** The binding name of an ink keypress ("q", "E", "shift+tab", "ctrl+c", "pageup"), or undefined. */

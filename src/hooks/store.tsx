@@ -3,6 +3,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useWindowSize } from 'ink';
 import { useStore } from 'zustand';
+import { useShallow } from 'zustand/shallow';
 import type { OpsState, OpsStore } from '../app/store.js';
 
 const StoreContext = createContext<OpsStore | null>(null);
@@ -25,6 +26,11 @@ export function useOpsStore(): OpsStore {
 /** Select a primitive or a stable reference: a new object per call re-renders forever. */
 export function useOps<T>(selector: (state: OpsState) => T): T {
   return useStore(useOpsStore(), selector);
+}
+
+/** For a selector that builds a new array or record: the last one is kept while its items are the same. */
+export function useOpsShallow<T>(selector: (state: OpsState) => T): T {
+  return useOps(useShallow(selector));
 }
 
 export function useTerminalSize(): { columns: number; rows: number } {

@@ -1,7 +1,8 @@
 // The screen: tab bar, panes laid out for the terminal size, status or prompt line; keys go to dispatch.
 import { memo, useMemo, useRef } from 'react';
 import { Box, useInput } from 'ink';
-import { useOps, useOpsStore, useTerminalSize } from '../hooks/store.js';
+import { keyName } from '../hooks/keys.js';
+import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
 import { HostsPane } from './HostsPane.js';
 import { LogsPane } from './LogsPane.js';
@@ -14,82 +15,102 @@ import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import type { OpsConfig } from '../app/config/resolve.js';
 import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
-import { keyName } from '../hooks/keys.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
-import { bottomIndex, displayLines } from '../app/logview.js';
+import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows } from '../app/rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
-import { visibleData, type OpsState } from '../app/store.js';
+import { visibleData, type DataState } from '../app/store.js';
 
-const selectData = (s: OpsState) => visibleData(s);
+/**
+ * One field of what panes draw: the live data, or the frozen copy while paused. The store commits an
+ * unchanged field with the same identity, so a container selecting fields one by one re-renders, and
+ * its memos recompute, only when a field it reads has changed.
+ */
+function useData<K extends keyof DataState>(key: K): DataState[K] {
+  return useOps((s) => visibleData(s)[key]);
+}
 
 /** Ages on screen have a resolution of one second, so a pane redrawn within the same second keeps its props (and its memo). */
 const secondNow = (): number => Math.floor(Date.now() / 1000) * 1000;
 
 function useHostColors(): Record<string, string | undefined> {
-  const hosts = useOps((s) => s.data.hostOrder);
-  const all = useOps((s) => s.data.hosts);
-  // Colours come from the config and never change; recompute only when the host list does.
-  return useMemo(() => Object.fromEntries(hosts.map((h) => [h, all[h]?.color])), [hosts]);
+  // Colours come from the config, the hosts they sit in change on every tick: compared by content,
+  // the record stays the same object and the panes given it stay memoized.
+  return useOpsShallow((s) => Object.fromEntries(s.data.hostOrder.map((h) => [h, s.data.hosts[h]?.color])));
 }
-const selectUi = (s: OpsState) => s.ui;
 
 function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
-  const rows = useMemo(() => hostRows(data, ui), [data.hostOrder, data.hosts, data.sources, ui.filters.hosts]);
-  const checks = useMemo(() => checkRows(data), [data.checks, data.sources]);
+  const hostOrder = useData('hostOrder');
+  const hosts = useData('hosts');
+  const sources = useData('sources');
+  const databases = useData('databases');
+  const checkViews = useData('checks');
+  const filter = useOps((s) => s.ui.filters.hosts);
+  const cursor = useOps((s) => s.ui.cursor.hosts);
+  const host = useOps((s) => s.ui.host);
+  const group = useOps((s) => s.ui.group);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, filter]);
+  const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   return (
     <HostsPane
       rows={rows}
       checks={checks}
-      total={data.hostOrder.length}
+      total={hostOrder.length}
       width={box.width}
       height={box.height}
       focused={focused}
-      cursor={Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))}
-      selected={ui.group ? '' : selectedHost(data, ui)}
-      filter={ui.filters.hosts}
+      cursor={Math.min(cursor, Math.max(0, rows.length - 1))}
+      selected={group ? '' : selectedHost({ hostOrder, hosts }, { host })}
+      filter={filter}
       now={secondNow()}
     />
   );
 }
 
 function ResourcesContainer({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
-  const thresholds = useMemo(() => new Map(config.hosts.map((h) => [h.name, h.thresholds])), [config]);
+  const hostOrder = useData('hostOrder');
+  const hosts = useData('hosts');
+  const history = useData('history');
+  const sources = useData('sources');
+  const host = useOps((s) => s.ui.host);
+  const group = useOps((s) => s.ui.group);
+  const thresholds = useMemo(() => new Map(config.hosts.map((h) => [h.name, h.thresholds])), [config.hosts]);
   const entries = useMemo(
     () =>
-      scopeHosts(data, ui).flatMap((name) => {
-        const host = data.hosts[name];
+      scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((name) => {
+        const view = hosts[name];
         const limits = thresholds.get(name);
-        return host && limits ? [{ host, history: data.history[name], source: data.sources[`${name}:resources`], thresholds: limits }] : [];
+        return view && limits ? [{ host: view, history: history[name], source: sources[`${name}:resources`], thresholds: limits }] : [];
       }),
-    [data.hosts, data.history, data.sources, ui.host, ui.group, thresholds],
+    [hostOrder, hosts, history, sources, host, group, thresholds],
   );
-  return <ResourcesPane entries={entries} title={scopeLabel(data, ui)} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
+  return <ResourcesPane entries={entries} title={scopeLabel({ hostOrder, hosts }, { host, group })} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
 }
 
 function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostColors = useHostColors();
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
-  const rows = useMemo(() => serviceRows(data, ui), [data.hosts, ui.host, ui.group, ui.filters.services]);
-  const sources = useMemo(() => scopeHosts(data, ui).flatMap((h) => data.sources[`${h}:services`] ?? []), [data.sources, ui.host, ui.group]);
+  const hostOrder = useData('hostOrder');
+  const hosts = useData('hosts');
+  const sources = useData('sources');
+  const host = useOps((s) => s.ui.host);
+  const group = useOps((s) => s.ui.group);
+  const filter = useOps((s) => s.ui.filters.services);
+  const cursor = useOps((s) => s.ui.cursor.services);
+  const rows = useMemo(() => serviceRows({ hostOrder, hosts }, { host, group, filters: { services: filter } }), [hostOrder, hosts, host, group, filter]);
+  const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => sources[`${h}:services`] ?? []), [hostOrder, hosts, sources, host, group]);
   return (
     <ServicesPane
       rows={rows}
-      sources={sources}
-      showHost={ui.group !== ''}
+      sources={states}
+      showHost={group !== ''}
       hostColors={hostColors}
-      title={scopeLabel(data, ui)}
+      title={scopeLabel({ hostOrder, hosts }, { host, group })}
       width={box.width}
       height={box.height}
       focused={focused}
-      cursor={Math.min(ui.cursor.services, Math.max(0, rows.length - 1))}
-      filter={ui.filters.services}
+      cursor={Math.min(cursor, Math.max(0, rows.length - 1))}
+      filter={filter}
       now={secondNow()}
     />
   );
@@ -97,28 +118,33 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
 
 function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostColors = useHostColors();
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
-  // Hosts' groups come from the config, so the host list (not every resources tick) decides the scope.
-  const view = useMemo(() => displayLines(data, ui), [data.logs, data.hostOrder, ui.host, ui.group, ui.logs.source, ui.filters.logs]);
-  const states = useMemo(() => view.shown.flatMap((l) => data.sources[l.id] ?? []), [view.shown, data.sources]);
-  const one = ui.logs.source >= 0 ? view.sources[ui.logs.source] : undefined;
+  // The scope reads the hosts, which change on every resources tick; compared by content it changes
+  // only with the selection or the host list, and the lines are merged again only then.
+  const scope = useOpsShallow((s) => scopeHosts(visibleData(s), s.ui));
+  const logs = useData('logs');
+  const sources = useData('sources');
+  const notes = useData('notes');
+  const logView = useOps((s) => s.ui.logs);
+  const filter = useOps((s) => s.ui.filters.logs);
+  const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter } }), [logs, scope, logView.source, filter]);
+  const states = useMemo(() => view.shown.flatMap((l) => sources[l.id] ?? []), [view.shown, sources]);
+  const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
   return (
     <LogsPane
       lines={view.lines}
-      bottom={bottomIndex(view.lines, ui.logs.anchor)}
-      following={ui.logs.anchor === null}
+      bottom={bottomIndex(view.lines, logView.anchor)}
+      following={logView.anchor === null}
       sources={states}
       sourceLabel={one ? one.label : view.sources.length > 1 ? `all ${view.sources.length}` : (view.sources[0]?.label ?? '')}
       showHost={multiHost}
       hostColors={hostColors}
       highlight={view.filter.highlight}
-      filter={ui.filters.logs}
+      filter={filter}
       filterError={view.filter.error}
-      wrap={ui.logs.wrap}
-      timestamps={ui.logs.timestamps}
-      note={view.sources.length === 0 ? data.notes.logs : undefined}
+      wrap={logView.wrap}
+      timestamps={logView.timestamps}
+      note={view.sources.length === 0 ? notes.logs : undefined}
       width={box.width}
       height={box.height}
       focused={focused}
@@ -128,18 +154,22 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
 
 function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostColors = useHostColors();
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
-  const rows = useMemo(() => eventRows(data, ui), [data.events, ui.filters.events]);
-  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, ui)} filter={ui.filters.events} />;
+  const events = useData('events');
+  const filter = useOps((s) => s.ui.filters.events);
+  const eventSelection = useOps((s) => s.ui.eventSelection);
+  const rows = useMemo(() => eventRows({ events }, { filters: { events: filter } }), [events, filter]);
+  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} />;
 }
 
 function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
-  const views = useMemo(() => databaseViews(data), [data.databases, data.sources]);
-  const { index } = selectedDatabaseRow(databaseRows(views, ui.filters.databases), ui);
-  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={ui.filters.databases} />;
+  const databases = useData('databases');
+  const sources = useData('sources');
+  const filter = useOps((s) => s.ui.filters.databases);
+  const cursor = useOps((s) => s.ui.cursor.databases);
+  const databaseSelection = useOps((s) => s.ui.databaseSelection);
+  const views = useMemo(() => databaseViews({ databases, sources }), [databases, sources]);
+  const { index } = selectedDatabaseRow(databaseRows(views, filter), { cursor: { databases: cursor }, databaseSelection });
+  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
 }
 
 const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
@@ -160,24 +190,29 @@ const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox
 });
 
 function TopBar({ width }: { width: number }) {
-  const data = useOps(selectData);
-  const ui = useOps(selectUi);
+  const hostOrder = useData('hostOrder');
+  const hosts = useData('hosts');
+  const sources = useData('sources');
+  const databases = useData('databases');
+  const focus = useOps((s) => s.ui.focus);
+  const host = useOps((s) => s.ui.host);
+  const group = useOps((s) => s.ui.group);
   const alerts = useMemo(() => {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows(data, { ...ui, filters: { ...ui.filters, hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [data.hostOrder, data.hosts, data.sources]);
-  return <TabBar focus={ui.focus} scope={scopeLabel(data, ui)} width={width} alerts={alerts} />;
+  }, [hostOrder, hosts, sources, databases]);
+  return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
 function BottomBar({ width, readOnly }: { width: number; readOnly: boolean }) {
-  const ui = useOps(selectUi);
+  const ui = useOps((s) => s.ui);
   const self = useOps((s) => s.data.self);
   if (ui.overlay === 'command' || ui.overlay === 'filter') return <Prompt kind={ui.overlay} input={ui.input} completions={ui.completions} width={width} pane={ui.focus} />;
   return <StatusBar width={width} refreshMs={ui.refreshMs} paused={ui.paused} readOnly={readOnly} self={self} message={ui.message} clock={Date.now()} />;

@@ -341,14 +341,14 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
     }, 30_000, 200);
   } catch (error) {
     const { readFileSync } = await import('node:fs');
-    let log = '';
+    let log: string;
     try {
       log = readFileSync(join(dir.path, 'error.log'), 'utf8').split('\n').slice(-15).join('\n');
     } catch {
       log = '(no error log)';
     }
     child.kill('SIGKILL');
-    throw new Error(`mariadbd on port ${port} did not come up: ${String(error)}\n${log}`);
+    throw new Error(`mariadbd on port ${port} did not come up: ${String(error)}\n${log}`, { cause: error });
   }
   return {
     port,

@@ -2,7 +2,7 @@
 // controls: the source says so clearly, never stacks queries, does not hold up other sources, and
 // comes back on its own when the server does.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDatabaseSource, type DatabaseKind, type DatabaseSource } from '../../src/services/db/index.js';
+import { createDatabaseSource, type DatabaseKind } from '../../src/services/db/index.js';
 import { Scheduler, type PollSource } from '../../src/services/scheduler.js';
 import { eventually, MY, myUrl, PG, pgUrl, RD, redisUrl, sleep, TcpProxy, tick } from './harness.js';
 

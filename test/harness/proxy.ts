@@ -14,11 +14,11 @@ export class FlakyProxy {
   ) {}
 
   static async start(targetPort: number): Promise<FlakyProxy> {
-    let proxy: FlakyProxy | undefined;
-    const server = createServer((client) => proxy!.join(client, targetPort));
+    // Clients connect only once the server listens, and by then the proxy exists.
+    const server = createServer((client) => proxy.join(client, targetPort));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    proxy = new FlakyProxy(server, (server.address() as { port: number }).port);
+    const proxy = new FlakyProxy(server, (server.address() as { port: number }).port);
     return proxy;
   }
 

@@ -19,7 +19,7 @@ async function download(dir: string): Promise<void> {
       await run('apt-get', ['download', 'systemctl'], { cwd: dir });
       return;
     } catch (error) {
-      if (attempt >= 5) throw new Error(`apt-get download systemctl failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+      if (attempt >= 5) throw new Error(`apt-get download systemctl failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`, { cause: error });
       // No package lists yet on a fresh machine.
       await run('apt-get', ['update', '-qq']).catch(() => {});
       await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));

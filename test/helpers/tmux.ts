@@ -37,7 +37,7 @@ export class TmuxTerminal {
         return predicate(last) ? last : undefined;
       }, what, timeoutMs, 100);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, { cause: error });
     }
   }
 

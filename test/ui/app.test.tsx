@@ -45,6 +45,14 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('1 crit 1 warn 1 down');
   });
 
+  it('counts a database gone critical against its host, though nothing else changed', async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase());
+    expect(text()).toContain('1 crit 1 warn 1 down');
+    app.store.setState((s) => ({ ...s, data: { ...s.data, databases: { main: { ...s.data.databases.main!, level: 'crit' } } } }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(text()).toContain('2 crit 1 warn 1 down');
+  });
+
   it('moves focus with Tab and Shift-Tab and says which pane has it', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     expect(app.store.getState().ui.focus).toBe('hosts');
@@ -63,6 +71,19 @@ describe('cockpit at 200x50', () => {
     expect(text()).toMatch(/Services ─+ web-1/);
     expect(text()).toMatch(/garden-backend\.service\s+failed/);
     expect(colourBefore('garden-backend.service', 'failed')).toBe(RED);
+  });
+
+  it("shows the selected host's logs, and the next host's after Enter while resources keep arriving", async () => {
+    const data = fleetData();
+    app = await renderApp(fleetConfig(), data, { ui: { host: 'local' } });
+    expect(text()).toContain('GET /api/plans 502');
+    const local = data.hosts.local!;
+    app.store.setState((s) => ({ ...s, data: { ...s.data, hosts: { ...s.data.hosts, local: { ...local, resources: { ...local.resources!, cpu: { totalPercent: 9, perCorePercent: [9] } } } } } }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(text()).toContain('GET /api/plans 502');
+    await app.press(KEYS.enter);
+    expect(app.store.getState().ui.host).toBe('web-1');
+    expect(text()).not.toContain('GET /api/plans 502');
   });
 
   it('zooms the focused pane to the whole screen and back', async () => {

@@ -51,8 +51,8 @@ export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Pr
   try {
     response = await fetch(spec.url, { signal, redirect: 'follow', headers: { 'user-agent': 'opsdeck' } });
   } catch (error) {
-    if (signal.aborted) throw new Error(`no answer within ${spec.timeoutMs} ms`);
-    throw new Error(describeFetchError(error));
+    if (signal.aborted) throw new Error(`no answer within ${spec.timeoutMs} ms`, { cause: error });
+    throw new Error(describeFetchError(error), { cause: error });
   }
   const body = await readCapped(response, MAX_BODY);
   const latencyMs = performance.now() - started;

@@ -15,5 +15,5 @@ export function isSafeRemotePath(path: string): boolean {
 
 /** A host name or address to forward to from the SSH host: no spaces, no leading "-". */
 export function isForwardTarget(host: string): boolean {
-  return /^[A-Za-z0-9_.:%\[\]][A-Za-z0-9_.:%\[\]-]*$/.test(host) && host.length <= 255;
+  return /^[A-Za-z0-9_.:%[\]][A-Za-z0-9_.:%[\]-]*$/.test(host) && host.length <= 255;
 }
