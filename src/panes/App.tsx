@@ -16,10 +16,11 @@ import { handleKey, type Controls, type Viewport } from '../app/dispatch.js';
 import { keyName } from '../app/keymap.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, displayLines } from '../app/logview.js';
-import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows } from '../app/rows.js';
+import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, sourceState } from '../app/rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type OpsState } from '../app/store.js';
+import { hostSourceId } from '../domain/source-id.js';
 
 const selectData = (s: OpsState) => visibleData(s);
 
@@ -55,18 +56,16 @@ function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   );
 }
 
-function ResourcesContainer({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
+function ResourcesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const data = useOps(selectData);
   const ui = useOps(selectUi);
-  const thresholds = useMemo(() => new Map(config.hosts.map((h) => [h.name, h.thresholds])), [config]);
   const entries = useMemo(
     () =>
       scopeHosts(data, ui).flatMap((name) => {
         const host = data.hosts[name];
-        const limits = thresholds.get(name);
-        return host && limits ? [{ host, history: data.history[name], source: data.sources[`${name}:resources`], thresholds: limits }] : [];
+        return host ? [{ host, history: data.history[name], source: sourceState(data, hostSourceId(name, 'resources')) }] : [];
       }),
-    [data.hosts, data.history, data.sources, ui.host, ui.group, thresholds],
+    [data.hosts, data.history, data.sources, ui.host, ui.group],
   );
   return <ResourcesPane entries={entries} title={scopeLabel(data, ui)} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
 }
@@ -76,7 +75,7 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
   const data = useOps(selectData);
   const ui = useOps(selectUi);
   const rows = useMemo(() => serviceRows(data, ui), [data.hosts, ui.host, ui.group, ui.filters.services]);
-  const sources = useMemo(() => scopeHosts(data, ui).flatMap((h) => data.sources[`${h}:services`] ?? []), [data.sources, ui.host, ui.group]);
+  const sources = useMemo(() => scopeHosts(data, ui).flatMap((h) => sourceState(data, hostSourceId(h, 'services')) ?? []), [data.sources, ui.host, ui.group]);
   return (
     <ServicesPane
       rows={rows}
@@ -100,7 +99,7 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const ui = useOps(selectUi);
   // Hosts' groups come from the config, so the host list (not every resources tick) decides the scope.
   const view = useMemo(() => displayLines(data, ui), [data.logs, data.hostOrder, ui.host, ui.group, ui.logs.source, ui.filters.logs]);
-  const states = useMemo(() => view.shown.flatMap((l) => data.sources[l.id] ?? []), [view.shown, data.sources]);
+  const states = useMemo(() => view.shown.flatMap((l) => sourceState(data, l.id) ?? []), [view.shown, data.sources]);
   const one = ui.logs.source >= 0 ? view.sources[ui.logs.source] : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
   return (
@@ -141,12 +140,12 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={ui.filters.databases} />;
 }
 
-const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
+const PaneSlot = memo(function PaneSlot({ box, focused }: { box: PaneBox; focused: boolean }) {
   switch (box.pane) {
     case 'hosts':
       return <HostsContainer box={box} focused={focused} />;
     case 'resources':
-      return <ResourcesContainer box={box} focused={focused} config={config} />;
+      return <ResourcesContainer box={box} focused={focused} />;
     case 'services':
       return <ServicesContainer box={box} focused={focused} />;
     case 'logs':
@@ -218,7 +217,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
-                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} config={config} />
+                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} />
               ))}
             </Box>
           ))}

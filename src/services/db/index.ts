@@ -5,6 +5,6 @@ export type { DatabaseSource, DatabaseSourceOptions, TickStats, TunnelFactory } 
 export { DatabaseError } from './errors.js';
 export { cancelQuery, terminateQuery, redactLiterals, type AdminOptions, type AdminResult } from './admin.js';
 export { discoverLocalDatabases, DEFAULT_CANDIDATES, type DiscoverOptions } from './discover.js';
-export { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from '../../domain/database-levels.js';
+export { databaseChecks, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from '../../domain/database-levels.js';
 export { describeTarget, resolveTarget } from './target.js';
 export * from '../../domain/database.js';
