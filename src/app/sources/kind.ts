@@ -88,7 +88,7 @@ export interface SnapshotSections {
 export interface SourceKindModule<K extends SourceKind, R> {
   /** The sources the config and the watched hosts call for. */
   sources(setup: SourceSetup): KindSource<K, R>[];
-  /** Sources looked for once running (the local databases when none are configured). */
+  /** Sources looked for once running (the local databases when none are configured). Never rejects: failing to look is one of its events. */
   discover?(setup: SourceSetup): Promise<Discovery<K, R>>;
   /** Store parts of the kind that belong to no one source (why its pane is empty). */
   prepare?(data: DataState, setup: SourceSetup): DataState;
