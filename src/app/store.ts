@@ -29,7 +29,9 @@ export interface HostView {
   resources?: ResourceSample;
   processes?: ProcessSample;
   services?: ServicesSample;
+  /** The host's limits from the config. */
   thresholds: Thresholds;
+  /** Judged by the resources reducer with hold ticks: what every view colours by. */
   levels: HostLevels;
   /** Remote hosts: the SSH connection's state; absent for the local machine. */
   connection?: ConnectionState;
