@@ -100,12 +100,13 @@ async function child(size, configJson) {
   for (let i = 0; i < size; i++) {
     const host = { name: `h${i}`, local: false, ssh: `h${i}`, services: ['garden-backend.service', 'garden-worker.service'], systemctl, sudo: false, logs: [{ kind: 'file', path: log, label: 'quiet' }], thresholds };
     const watch = await adapter.watch(host, { timeoutMs: 2 * REFRESH_MS });
-    sources.push(...watch.pollSources);
+    sources.push(watch.resources, watch.processes, watch.services);
     streams.push(...watch.logStreams);
   }
   const polls = { ok: 0, failed: 0 };
   let counting = false;
-  const scheduler = new Scheduler(sources, { ok: () => counting && polls.ok++, fail: () => counting && polls.failed++ }, REFRESH_MS);
+  const scheduler = new Scheduler(REFRESH_MS);
+  for (const source of sources) scheduler.add(source, { ok: () => counting && polls.ok++, fail: () => counting && polls.failed++ });
   scheduler.start();
   for (const stream of streams) {
     const buffer = new LogBuffer(10_000, 2000);

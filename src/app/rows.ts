@@ -3,6 +3,9 @@
 // so a pane can select just those from the store and memoize on exactly them.
 import { worstLevel } from '../domain/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../domain/model.js';
+import { hostSourceId, sourceKey, type SourceId } from '../domain/source-id.js';
+import { checkSourceId } from './sources/check/id.js';
+import { databaseSourceId } from './sources/database/id.js';
 import { databaseView, type DatabaseView } from './database-view.js';
 import { databaseRows } from './database-rows.js';
 import { textFilter } from './text-filter.js';
@@ -24,8 +27,13 @@ export interface HostRow {
   failedUnits: number;
 }
 
+/** A source's state, looked up by the id a reader builds for it. */
+export function sourceState(data: Pick<DataState, 'sources'>, id: SourceId): SourceState | undefined {
+  return data.sources[sourceKey(id)];
+}
+
 export function hostSources(data: Pick<DataState, 'sources'>, host: string): SourceState[] {
-  return Object.values(data.sources).filter((s) => s.host === host);
+  return Object.values(data.sources).filter((s) => s.id.host === host);
 }
 
 /**
@@ -33,12 +41,12 @@ export function hostSources(data: Pick<DataState, 'sources'>, host: string): Sou
  * sources failing (no systemd, a missing log file) are issues shown beside it, not a host down.
  */
 export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
-  const issues = hostSources(data, host.name).filter((s) => s.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
+  const issues = hostSources(data, host.name).filter((s) => s.id.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
   const connection = host.connection;
   if (connection && connection.status !== 'ok') {
     return { health: connection.status === 'connecting' ? 'pending' : 'error', problem: connection, issues };
   }
-  const resources = data.sources[`${host.name}:resources`];
+  const resources = sourceState(data, hostSourceId(host.name, 'resources'));
   if (!resources) return { health: 'pending', issues };
   const failing = resources.status === 'stale' || resources.status === 'error';
   return { health: resources.status, problem: failing ? resources : undefined, issues };
@@ -57,7 +65,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
         problem,
         issues,
         connection: host.connection,
-        level: worstLevel([...Object.values(host.levels), ...Object.values(data.databases).filter((db) => db.host === name).map((db) => db.level)]),
+        level: worstLevel([host.levels.cpu, host.levels.memory, host.levels.disk, ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : []))]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
       },
     ];
@@ -66,7 +74,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
 
 /** What the Databases pane draws: each database's entry joined with its poll state. */
 export function databaseViews(data: Pick<DataState, 'databases' | 'sources'>): DatabaseView[] {
-  return Object.values(data.databases).map((e) => databaseView(e, data.sources[`db:${e.name}`], e.sample));
+  return Object.values(data.databases).map((e) => databaseView(e, sourceState(data, databaseSourceId(e)), e.sample));
 }
 
 export interface CheckRow {
@@ -75,7 +83,7 @@ export interface CheckRow {
 }
 
 export function checkRows(data: Pick<DataState, 'checks' | 'sources'>): CheckRow[] {
-  return Object.values(data.checks).map((check) => ({ check, source: data.sources[`check:${check.name}`] }));
+  return Object.values(data.checks).map((check) => ({ check, source: sourceState(data, checkSourceId(check)) }));
 }
 
 export interface ServiceRow {

@@ -1,20 +1,21 @@
-// Wires the config's hosts to collectors and the store: results are folded into a draft and
-// committed by one delayed flush, so the sources of one tick (and a burst of log lines) cost one frame.
-import { applyCheck, applyConnection, applyDatabase, applyMaintenance, applyProcesses, applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource, withEvents } from './apply.js';
+// Wires the config's hosts, checks and databases to their sources and the store: each source kind's
+// module (src/app/sources) says what its sources are and how a result changes the data; results are
+// folded into a draft and committed by one delayed flush, so the sources of one tick (and a burst of
+// log lines) cost one frame.
+import { applyConnection, applySourceError, applySourceOk, hostView, pendingSource, withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
-import { httpCheckSource, type CheckResult } from '../services/checks/http.js';
 import type { HostAdapter } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
-import { createDatabaseSource, DEFAULT_DATABASE_THRESHOLDS, discoverLocalDatabases, type DatabaseSource } from '../services/db/index.js';
+import type { DatabaseSource } from '../services/db/index.js';
 import type { OperationPorts } from './operations/ports.js';
-import type { DatabaseSample } from '../domain/database.js';
-import { LogBuffer } from '../services/logs/buffer.js';
-import type { LogStream } from '../services/logs/stream.js';
-import type { HostConfig, OpsEvent, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
-import { collectWithDeadline, Scheduler, type PollSource } from '../services/scheduler.js';
+import type { HostConfig, OpsEvent } from '../domain/model.js';
+import { sourceKey, type SourceId, type SourceKind } from '../domain/source-id.js';
+import { collectWithDeadline, Scheduler } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
 import { ThresholdTracker } from '../domain/thresholds.js';
+import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
+import { reduceResult, SOURCE_KINDS, type AnySource, type SourceResult } from './sources/registry.js';
 import type { DataState, OpsStore } from './store.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
@@ -22,25 +23,26 @@ const RESULT_COALESCE_MS = 150;
 /** Log lines are shown at most this late; a burst of thousands still costs one frame. */
 const LOG_FLUSH_MS = 500;
 const SELF_SAMPLE_MS = 2000;
-const DATABASE_RATE_INTERVAL_MS = 1000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Runtime {
   private readonly hostsByName: Map<string, HostConfig>;
   private readonly tracker: ThresholdTracker;
-  private readonly buffers = new Map<string, LogBuffer>();
-  private readonly streams: LogStream[] = [];
-  private pollSources: PollSource[] = [];
-  private scheduler: Scheduler | undefined;
+  private readonly sources: AnySource[] = [];
+  private readonly scheduler: Scheduler;
   private draft: DataState | null = null;
   private flushTimer: NodeJS.Timeout | undefined;
   private running = false;
+  private stopped = false;
   private readonly selfMeter = new SelfMeter();
   private selfSampledAt = 0;
 
   private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
   private readonly unsubscribers: (() => void)[] = [];
+  /** The open databases by name (the database kind fills it), for cancel and terminate. */
   private readonly databases = new Map<string, DatabaseSource>();
-  private timeoutMs = 5000;
+  private setup: SourceSetup | undefined;
 
   constructor(
     private readonly config: OpsConfig,
@@ -55,66 +57,59 @@ export class Runtime {
     };
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
     this.tracker = new ThresholdTracker(config.holdTicks);
+    this.scheduler = new Scheduler(config.refreshMs);
   }
 
   /** Sets up every host's sources; the store shows them as pending until their first result. */
   async prepare(): Promise<void> {
-    const now = Date.now();
     const timeoutMs = Math.max(1000, Math.min(10_000, this.config.refreshMs * 2));
-    this.timeoutMs = timeoutMs;
     this.mutate((d) => ({
       ...d,
       hostOrder: this.config.hosts.map((h) => h.name),
       hosts: Object.fromEntries(this.config.hosts.map((h) => [h.name, hostView(h)])),
     }));
-    const watches = await Promise.all(
+    const hosts = await Promise.all(
       this.config.hosts.map(async (host) => {
         const adapter = host.local ? this.adapters.local : this.adapters.remote;
         if (!adapter) throw new Error(`host ${host.name}: no adapter for ssh hosts`);
         return { host, watch: await adapter.watch(host, { timeoutMs }) };
       }),
     );
-    const notes: string[] = [];
-    this.pollSources.push(...this.config.checks.map(httpCheckSource));
-    for (const [name, spec] of Object.entries(this.config.databases ?? {})) {
-      // via: HOST reaches the database through that host's SSH connection (a forwarded channel).
-      const viaLocal = spec.via !== undefined && this.hostsByName.get(spec.via)?.local === true;
-      const tunnel = spec.via && !viaLocal && this.adapters.remote instanceof SshHostAdapter ? this.adapters.remote.tunnel(spec.via) : undefined;
-      this.addDatabase(createDatabaseSource(name, viaLocal ? { ...spec, via: undefined } : spec, { timeoutMs, tunnel }));
-    }
-    for (const { host, watch } of watches) {
+    for (const { host, watch } of hosts) {
       if (watch.onConnection) this.unsubscribers.push(watch.onConnection((state) => this.mutate((d) => applyConnection(d, host.name, state))));
-      this.pollSources.push(...watch.pollSources);
-      this.streams.push(...watch.logStreams);
-      if (watch.logNote) notes.push(watch.logNote);
     }
-    this.mutate((d) => {
-      const sources = { ...d.sources };
-      for (const s of [...this.pollSources, ...this.streams.map((l) => ({ ...l, kind: 'logs' as const, label: `log ${l.label}` }))]) sources[s.id] = pendingSource(s, now);
-      const logs = Object.fromEntries(this.streams.map((s) => [s.id, { id: s.id, host: s.host, label: s.label, lines: [] }]));
-      const checks = Object.fromEntries(this.config.checks.map((c) => [c.name, { name: c.name, url: c.url, host: c.host }]));
-      return { ...d, sources, logs, checks, notes: notes.length > 0 ? { ...d.notes, logs: notes.join('\n') } : d.notes };
-    });
+    const remote = this.adapters.remote;
+    const setup: SourceSetup = {
+      config: this.config,
+      hosts,
+      timeoutMs,
+      tunnel: (hostName) => (remote instanceof SshHostAdapter ? remote.tunnel(hostName) : undefined),
+      databases: this.databases,
+    };
+    this.setup = setup;
+    for (const kind of Object.values(SOURCE_KINDS)) {
+      const prepare = kind.prepare;
+      if (prepare) this.mutate((d) => prepare(d, setup));
+      for (const source of kind.sources(setup)) this.add(source);
+    }
     this.flush();
   }
 
   start(): void {
-    this.scheduler = new Scheduler(this.pollSources, { ok: (s, v, at) => this.onResult(s, v, at), fail: (s, e, at) => this.onFailure(s, e, at) }, this.config.refreshMs);
-    this.scheduler.start();
     this.running = true;
-    for (const stream of this.streams) this.startStream(stream);
-    if (!this.config.databases) {
-      this.discoverDatabases().catch((error: Error) =>
-        this.recordEvent({ at: Date.now(), host: 'local', kind: 'source', level: 'warn', message: `looking for local databases failed: ${error.message}` }),
-      );
-    }
+    for (const source of this.sources) this.begin(source);
+    this.scheduler.start();
+    void this.discover();
   }
 
   stop(): void {
-    this.scheduler?.stop();
-    for (const stream of this.streams) stream.stop();
+    this.stopped = true;
+    this.scheduler.stop();
+    for (const source of this.sources) {
+      if ('follow' in source.collect) source.collect.follow.stop();
+      source.close?.().catch(() => undefined);
+    }
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
-    for (const source of this.databases.values()) source.close().catch(() => undefined);
     this.running = false;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -139,115 +134,92 @@ export class Runtime {
   }
 
   setRefresh(ms: number): void {
-    this.scheduler?.setRefresh(ms);
+    this.scheduler.setRefresh(ms);
   }
 
-  /** For `snapshot`: every poll source once, log followers given a moment to read their backlog. */
+  /** For `snapshot`: every poll source once (twice where rates need two reads), log followers given a moment to read their backlog. */
   async collectOnce(logGraceMs: number): Promise<void> {
-    for (const stream of this.streams) this.startStream(stream);
-    if (!this.config.databases) await this.discoverDatabases();
-    const once = (source: PollSource) =>
-      collectWithDeadline(source).then(
-        (value) => this.onResult(source, value, Date.now()),
-        (error: Error) => this.onFailure(source, error, Date.now()),
-      );
-    // Database rates (TPS, QPS, ops/s) are differences: their sources read twice, a second apart.
-    const databases = this.pollSources.filter((s) => s.kind === 'database');
-    const others = this.pollSources.filter((s) => s.kind !== 'database');
-    await Promise.all([...others.map(once), Promise.all(databases.map(once)).then(() => new Promise((r) => setTimeout(r, DATABASE_RATE_INTERVAL_MS)))]);
-    await Promise.all(databases.map(once));
-    await new Promise((resolve) => setTimeout(resolve, logGraceMs));
-    for (const stream of this.streams) stream.stop();
+    for (const source of this.sources) if ('follow' in source.collect) this.follow(source);
+    await this.discover();
+    await Promise.all(
+      this.sources.map(async (source) => {
+        const rateIntervalMs = SOURCE_KINDS[source.id.kind].rateIntervalMs;
+        await this.pollOnce(source);
+        if (rateIntervalMs === undefined) return;
+        await sleep(rateIntervalMs);
+        await this.pollOnce(source);
+      }),
+    );
+    await sleep(logGraceMs);
+    for (const source of this.sources) if ('follow' in source.collect) source.collect.follow.stop();
     this.flush();
   }
 
-  private startStream(stream: LogStream): void {
-    const buffer = new LogBuffer(this.config.logBuffer, this.config.maxLineLength);
-    this.buffers.set(stream.id, buffer);
-    stream.start({
-      line: (text) => {
-        buffer.append(text);
-        this.scheduleFlush(LOG_FLUSH_MS);
-      },
-      mark: (text) => {
-        buffer.mark(text);
-        this.scheduleFlush(LOG_FLUSH_MS);
-      },
-      state: (status, error, hint) =>
-        this.mutate((d) => (status === 'ok' ? applySourceOk(d, stream.id, Date.now()) : applySourceError(d, stream.id, error ?? 'failed', Date.now(), hint))),
-    });
-  }
-
-  private addDatabase(source: DatabaseSource): void {
-    this.databases.set(source.name, source);
-    this.pollSources.push(source);
-    this.mutate((d) => ({
-      ...d,
-      databases: { ...d.databases, [source.name]: { name: source.name, kind: source.dbKind, target: source.target, host: source.host, thresholds: source.thresholds, level: 'ok' } },
-      sources: { ...d.sources, [source.id]: pendingSource(source, Date.now()) },
-    }));
-    this.scheduler?.add(source);
-  }
-
-  /** No `databases:` in the config: the local servers that answer are watched; one that refuses us says how to configure it. */
-  private async discoverDatabases(): Promise<void> {
-    const found = await discoverLocalDatabases();
-    if (!this.running && this.scheduler) return;
-    for (const db of found) {
-      if (db.status === 'ok') {
-        this.addDatabase(createDatabaseSource(db.name, db.spec, { timeoutMs: this.timeoutMs }));
-        continue;
-      }
-      const id = `db:${db.name}`;
-      const now = Date.now();
-      this.mutate((d) =>
-        applySourceError(
-          {
-            ...d,
-            databases: { ...d.databases, [db.name]: { name: db.name, kind: db.kind, target: db.target, host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, level: 'ok' } },
-            sources: { ...d.sources, [id]: pendingSource({ id, host: 'local', kind: 'database', label: `database ${db.name}` }, now) },
-          },
-          id,
-          db.note ?? 'refused opsdeck',
-          now,
-          'add it under databases: in the config (docs/config.md)',
-        ),
-      );
-    }
-  }
-
-  private onResult(source: PollSource, value: unknown, at: number): void {
-    if (source.kind === 'database') {
-      const name = (source as DatabaseSource).name;
-      this.mutate((d) => applyDatabase(applySourceOk(d, source.id, at), name, value as DatabaseSample, this.tracker));
-      return;
-    }
-    if (source.kind === 'check') {
-      this.mutate((d) => applyCheck(applySourceOk(d, source.id, at), source.id.slice('check:'.length), value as CheckResult));
-      return;
-    }
-    const host = this.hostsByName.get(source.host);
-    if (!host) return;
+  /** A source joins the store as pending and, once running, starts collecting at once. */
+  private add(source: AnySource): void {
+    this.sources.push(source);
+    const at = Date.now();
     this.mutate((d) => {
-      const next = applySourceOk(d, source.id, at);
-      switch (source.kind) {
-        case 'resources':
-          return applyResources(next, host, value as ResourceSample, this.tracker);
-        case 'processes':
-          return applyProcesses(next, host.name, value as ProcessSample);
-        case 'services':
-          return applyServices(next, host.name, value as ServicesSample);
-        case 'maintenance':
-          return applyMaintenance(next, host.name, value as boolean, at);
-        default:
-          return next;
-      }
+      const seeded = source.seed ? source.seed(d) : d;
+      return { ...seeded, sources: { ...seeded.sources, [sourceKey(source.id)]: pendingSource(source, at) } };
+    });
+    if (this.running) this.begin(source);
+  }
+
+  /** A source found that refused us: shown in error with what to do, never polled. */
+  private refuse(source: RefusedSource<SourceKind>): void {
+    const at = Date.now();
+    this.mutate((d) => {
+      const seeded = source.seed ? source.seed(d) : d;
+      const pending = { ...seeded, sources: { ...seeded.sources, [sourceKey(source.id)]: pendingSource(source, at) } };
+      return applySourceError(pending, source.id, source.error, at, source.hint);
     });
   }
 
-  private onFailure(source: PollSource, error: Error, at: number): void {
+  /** The kinds that look for sources once running (local databases when none are configured). */
+  private async discover(): Promise<void> {
+    const setup = this.setup;
+    if (!setup) return;
+    await Promise.all(
+      Object.values(SOURCE_KINDS).map(async (kind) => {
+        if (!kind.discover) return;
+        const { found, refused, events } = await kind.discover(setup);
+        if (this.stopped) return;
+        for (const source of found) this.add(source);
+        for (const source of refused) this.refuse(source);
+        if (events.length > 0) this.mutate((d) => withEvents(d, events));
+      }),
+    );
+  }
+
+  private begin<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): void {
+    if ('follow' in source.collect) this.follow(source);
+    else this.scheduler.add(source.collect.poll, { ok: (value, at) => this.onResult(source.id, value, at), fail: (error, at) => this.onFailure(source.id, error, at) });
+  }
+
+  private follow<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): void {
+    if (!('follow' in source.collect)) return;
+    source.collect.follow.start({
+      changed: () => this.scheduleFlush(LOG_FLUSH_MS),
+      state: (status, error, hint) => this.mutate((d) => (status === 'ok' ? applySourceOk(d, source.id, Date.now()) : applySourceError(d, source.id, error ?? 'failed', Date.now(), hint))),
+    });
+  }
+
+  private pollOnce<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): Promise<void> {
+    if (!('poll' in source.collect)) return Promise.resolve();
+    return collectWithDeadline(source.collect.poll).then(
+      (value) => this.onResult(source.id, value, Date.now()),
+      (error: Error) => this.onFailure(source.id, error, Date.now()),
+    );
+  }
+
+  private onResult<K extends SourceKind>(id: SourceId<K>, value: SourceResult<K>, at: number): void {
+    this.mutate((d) => reduceResult(applySourceOk(d, id, at), id, value, { at, tracker: this.tracker }));
+  }
+
+  private onFailure(id: SourceId, error: Error, at: number): void {
     const hint = (error as { hint?: unknown }).hint;
-    this.mutate((d) => applySourceError(d, source.id, error.message, at, typeof hint === 'string' ? hint : undefined));
+    this.mutate((d) => applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined));
   }
 
   private mutate(change: (data: DataState) => DataState): void {
@@ -265,18 +237,22 @@ export class Runtime {
 
   private flush(): void {
     let draft = this.draft;
-    for (const [id, buffer] of this.buffers) {
-      const lines = buffer.takeSnapshot();
-      if (!lines) continue;
-      const base = draft ?? this.store.getState().data;
-      const view = base.logs[id];
-      if (view) draft = { ...base, logs: { ...base.logs, [id]: { ...view, lines } } };
-    }
+    for (const source of this.sources) draft = this.takeFollowed(source, draft);
     if (!draft) return;
     if (Date.now() - this.selfSampledAt >= SELF_SAMPLE_MS) draft = this.withSelf(draft);
     this.draft = null;
     const next = draft;
     this.store.setState((s) => ({ ...s, data: next }));
+  }
+
+  /** What a followed source gathered since the last flush, through its kind's reducer. */
+  private takeFollowed<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, draft: DataState | null): DataState | null {
+    if (!('follow' in source.collect)) return draft;
+    const result = source.collect.follow.take();
+    if (result === undefined) return draft;
+    const base = draft ?? this.store.getState().data;
+    const next = reduceResult(base, source.id, result, { at: Date.now(), tracker: this.tracker });
+    return next === base ? draft : next;
   }
 
   /** Measured during a flush that draws anyway, so watching opsdeck never costs a frame of its own. */

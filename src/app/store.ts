@@ -1,10 +1,11 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CheckResult } from '../services/checks/http.js';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
+import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { Operation } from './operations/registry.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
-import type { ConnectionState, Level, LogLine, Metric, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState } from '../domain/model.js';
+import type { CheckResult, ConnectionState, HostLevels, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, Thresholds } from '../domain/model.js';
+import type { SourceId } from '../domain/source-id.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
 export type PaneId = (typeof PANES)[number];
@@ -29,7 +30,10 @@ export interface HostView {
   resources?: ResourceSample;
   processes?: ProcessSample;
   services?: ServicesSample;
-  levels: Record<Metric, Level>;
+  /** The host's limits from the config. */
+  thresholds: Thresholds;
+  /** Judged by the resources reducer with hold ticks: what every view colours by. */
+  levels: HostLevels;
   /** Remote hosts: the SSH connection's state; absent for the local machine. */
   connection?: ConnectionState;
 }
@@ -41,7 +45,7 @@ export interface HostHistory {
   tx: readonly number[];
 }
 
-/** A database being watched: what it is, its last sample and its worst threshold level. */
+/** A database being watched: what it is, its last sample and its threshold levels. */
 export interface DatabaseEntry {
   name: string;
   kind: DatabaseKind;
@@ -51,7 +55,7 @@ export interface DatabaseEntry {
   host: string;
   thresholds: DatabaseThresholds;
   sample?: DatabaseSample;
-  level: Level;
+  levels: DatabaseLevels;
 }
 
 export interface CheckView {
@@ -62,7 +66,7 @@ export interface CheckView {
 }
 
 export interface LogView {
-  id: string;
+  id: SourceId<'logs'>;
   host: string;
   label: string;
   lines: readonly LogLine[];
@@ -72,7 +76,9 @@ export interface DataState {
   hostOrder: readonly string[];
   hosts: Record<string, HostView>;
   history: Record<string, HostHistory>;
+  /** By sourceKey(id). */
   sources: Record<string, SourceState>;
+  /** By sourceKey(id). */
   logs: Record<string, LogView>;
   checks: Record<string, CheckView>;
   databases: Record<string, DatabaseEntry>;

@@ -1,8 +1,9 @@
-// Database thresholds: connections %, replication lag, cache hit ratio and Redis memory %, as pure
-// functions of a sample, so the pane, the Hosts row, Events and the snapshot agree.
+// Database thresholds: connections %, replication lag, cache hit ratio and Redis memory %, judged on
+// one sample. Those judgements have no hold ticks: the database reducer (src/app/sources/database)
+// passes them through the hold-tick tracker and stores the levels every view shows.
 import { parseDuration } from './duration.js';
 import type { Level, ThresholdPair } from './model.js';
-import { levelOf, worstLevel } from './thresholds.js';
+import { levelOf } from './thresholds.js';
 import type { DatabaseCheck, DatabaseMetric, DatabaseSample, DatabaseThresholds, DatabaseThresholdsSpec } from './database.js';
 
 export const DEFAULT_DATABASE_THRESHOLDS: DatabaseThresholds = {
@@ -90,11 +91,5 @@ export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThres
   return checks;
 }
 
+/** A database's levels by metric (a metric its kind lacks is absent) and the worst of them. */
 export type DatabaseLevels = Partial<Record<DatabaseMetric, Level>> & { overall: Level };
-
-export function databaseLevels(sample: DatabaseSample, thresholds: DatabaseThresholds = DEFAULT_DATABASE_THRESHOLDS): DatabaseLevels {
-  const checks = databaseChecks(sample, thresholds);
-  const levels: DatabaseLevels = { overall: worstLevel(checks.map((c) => c.level)) };
-  for (const check of checks) levels[check.metric] = check.level;
-  return levels;
-}

@@ -1,13 +1,11 @@
 // The domain shapes every collector produces and every pane reads, whatever the host or source kind.
+import type { SourceId } from './source-id.js';
 
 export type Level = 'ok' | 'warn' | 'crit';
 export type SourceStatus = 'pending' | 'ok' | 'stale' | 'error';
-export type SourceKind = 'resources' | 'processes' | 'services' | 'maintenance' | 'logs' | 'database' | 'check';
 
 export interface SourceState {
-  id: string;
-  host: string;
-  kind: SourceKind;
+  id: SourceId;
   label: string;
   status: SourceStatus;
   /** When the current status began (epoch ms). */
@@ -89,6 +87,13 @@ export interface ServicesSample {
   units: UnitState[];
 }
 
+/** An HTTP health check that answered 2xx (with the expected word, if any). */
+export interface CheckResult {
+  at: number;
+  status: number;
+  latencyMs: number;
+}
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'marker';
 
 export interface LogLine {
@@ -120,6 +125,21 @@ export interface ThresholdPair {
 }
 
 export type Thresholds = Record<Metric, ThresholdPair>;
+
+/**
+ * A host's levels as judged once, with hold ticks, when its sample arrived: the Hosts row, Resources,
+ * Events and the snapshot all show these.
+ */
+export interface HostLevels {
+  cpu: Level;
+  memory: Level;
+  /** The worst of `disks`. */
+  disk: Level;
+  /** By mount point. */
+  disks: Readonly<Record<string, Level>>;
+  /** By core, in the sample's order. */
+  cores: readonly Level[];
+}
 
 export type LogSourceConfig =
   | { kind: 'file'; path: string; label: string }

@@ -17,10 +17,11 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
-import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows } from '../app/rows.js';
+import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, sourceState } from '../app/rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
+import { hostSourceId } from '../domain/source-id.js';
 
 /**
  * One field of what panes draw: the live data, or the frozen copy while paused. The store commits an
@@ -68,22 +69,20 @@ function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   );
 }
 
-function ResourcesContainer({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
+function ResourcesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const history = useData('history');
   const sources = useData('sources');
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const thresholds = useMemo(() => new Map(config.hosts.map((h) => [h.name, h.thresholds])), [config.hosts]);
   const entries = useMemo(
     () =>
       scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((name) => {
         const view = hosts[name];
-        const limits = thresholds.get(name);
-        return view && limits ? [{ host: view, history: history[name], source: sources[`${name}:resources`], thresholds: limits }] : [];
+        return view ? [{ host: view, history: history[name], source: sourceState({ sources }, hostSourceId(name, 'resources')) }] : [];
       }),
-    [hostOrder, hosts, history, sources, host, group, thresholds],
+    [hostOrder, hosts, history, sources, host, group],
   );
   return <ResourcesPane entries={entries} title={scopeLabel({ hostOrder, hosts }, { host, group })} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
 }
@@ -98,7 +97,7 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
   const filter = useOps((s) => s.ui.filters.services);
   const cursor = useOps((s) => s.ui.cursor.services);
   const rows = useMemo(() => serviceRows({ hostOrder, hosts }, { host, group, filters: { services: filter } }), [hostOrder, hosts, host, group, filter]);
-  const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => sources[`${h}:services`] ?? []), [hostOrder, hosts, sources, host, group]);
+  const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => sourceState({ sources }, hostSourceId(h, 'services')) ?? []), [hostOrder, hosts, sources, host, group]);
   return (
     <ServicesPane
       rows={rows}
@@ -127,7 +126,7 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const logView = useOps((s) => s.ui.logs);
   const filter = useOps((s) => s.ui.filters.logs);
   const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter } }), [logs, scope, logView.source, filter]);
-  const states = useMemo(() => view.shown.flatMap((l) => sources[l.id] ?? []), [view.shown, sources]);
+  const states = useMemo(() => view.shown.flatMap((l) => sourceState({ sources }, l.id) ?? []), [view.shown, sources]);
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
   return (
@@ -172,12 +171,12 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
 }
 
-const PaneSlot = memo(function PaneSlot({ box, focused, config }: { box: PaneBox; focused: boolean; config: OpsConfig }) {
+const PaneSlot = memo(function PaneSlot({ box, focused }: { box: PaneBox; focused: boolean }) {
   switch (box.pane) {
     case 'hosts':
       return <HostsContainer box={box} focused={focused} />;
     case 'resources':
-      return <ResourcesContainer box={box} focused={focused} config={config} />;
+      return <ResourcesContainer box={box} focused={focused} />;
     case 'services':
       return <ServicesContainer box={box} focused={focused} />;
     case 'logs':
@@ -253,7 +252,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
-                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} config={config} />
+                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} />
               ))}
             </Box>
           ))}

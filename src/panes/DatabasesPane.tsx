@@ -1,11 +1,12 @@
-// Databases, dense like pg_activity: per database a header of key figures coloured by level, who
-// blocks whom, then its busiest queries (the cursor row is the one cancel/terminate act on).
+// Databases, dense like pg_activity: per database a header of key figures coloured by its stored
+// levels (judged with hold ticks when the sample arrived), who blocks whom, then its busiest queries
+// (the cursor row is the one cancel/terminate act on).
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import stringWidth from 'string-width';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import type { Level } from '../domain/model.js';
-import { databaseLevels, type DatabaseLevels } from '../domain/database-levels.js';
+import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MysqlSample, PostgresSample, RedisSample } from '../domain/database.js';
 import type { DatabaseView } from '../app/database-view.js';
 import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
@@ -80,7 +81,7 @@ function mysqlFigures(s: MysqlSample, levels: DatabaseLevels): Segment[] {
   const r = s.replica;
   const replica = r
     ? r.ioRunning !== 'Yes' || r.sqlRunning !== 'Yes'
-      ? figure('replica', `io ${r.ioRunning} sql ${r.sqlRunning}${r.lastError ? `: ${r.lastError}` : ''}`, LEVEL_COLOR.crit)
+      ? figure('replica', `io ${r.ioRunning} sql ${r.sqlRunning}${r.lastError ? `: ${r.lastError}` : ''}`, levelColor(levels.replicationLag))
       : figure('replica lag', secs(s.replicationLagSec), levelColor(levels.replicationLag))
     : [];
   return [
@@ -104,7 +105,7 @@ function redisFigures(s: RedisSample, levels: DatabaseLevels, now: number): Segm
       ? rep.replicas.length > 0
         ? figure(`master, ${rep.replicas.length} replica lag`, `${secs(s.replicationLagSec)} ${formatBytes(Math.max(...rep.replicas.map((x) => x.lagBytes)))}`, levelColor(levels.replicationLag))
         : []
-      : figure(`replica of ${rep.master}`, rep.linkStatus === 'up' ? `up, ${secs(s.replicationLagSec)}` : `link ${rep.linkStatus}`, rep.linkStatus === 'up' ? levelColor(levels.replicationLag) : LEVEL_COLOR.crit);
+      : figure(`replica of ${rep.master}`, rep.linkStatus === 'up' ? `up, ${secs(s.replicationLagSec)}` : `link ${rep.linkStatus}`, levelColor(levels.replicationLag));
   const saveAge = s.persistence.lastSaveAt > 0 ? formatDuration(Math.max(0, now - s.persistence.lastSaveAt)) : '–';
   return [
     ...figure('ping', `${s.pingMs.toFixed(s.pingMs < 10 ? 1 : 0)}ms`),
@@ -166,7 +167,7 @@ function headerLines(view: DatabaseView, now: number, width: number): Line[] {
     return lines;
   }
   const sample = view.sample;
-  const levels = databaseLevels(sample, view.thresholds);
+  const levels = view.levels;
   const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
   const figures = sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now);
   const lines = packFigures(`${view.name}:h`, [{ text: '● ', color: LEVEL_COLOR[levels.overall] }, name, { text: ` ${version}`, dim: true }], figures, width);

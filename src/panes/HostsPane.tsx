@@ -37,7 +37,7 @@ function statusText(row: HostRow, now: number): string {
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {
     // The resources probe is the host's pulse: its failure is the host's, so it needs no label.
-    const what = problem.kind === 'resources' ? '' : `${problem.label} `;
+    const what = problem.id.kind === 'resources' ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
   // The row names what is failing; the selected row's hint line says why.

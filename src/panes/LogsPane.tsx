@@ -3,6 +3,7 @@ import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import { formatClock } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
+import { sourceKey } from '../domain/source-id.js';
 import type { DisplayLine } from '../app/logview.js';
 import { Frame, Note } from './Frame.js';
 import { cut, sliceToWidth, widthOf } from './format.js';
@@ -123,8 +124,8 @@ function LogsPaneView(props: LogsPaneProps) {
     <Frame title="Logs" info={info} focused={focused} width={width} height={height}>
       {note ? <Note color="yellow">{note}</Note> : null}
       {problems.map((s) => (
-        <Text key={s.id} color={s.status === 'stale' ? 'yellow' : 'red'} wrap="truncate">
-          ✖ {s.host} {s.label}: {s.error}
+        <Text key={sourceKey(s.id)} color={s.status === 'stale' ? 'yellow' : 'red'} wrap="truncate">
+          ✖ {s.id.host} {s.label}: {s.error}
           {s.hint ? ` (${s.hint})` : ''}
         </Text>
       ))}

@@ -1,10 +1,10 @@
 // CPU, memory and network with sparklines of recent history, disks as bars, top processes; for one
-// host in detail, or one compact row per host in a group view.
+// host in detail, or one compact row per host in a group view. Colours are the host's stored levels,
+// judged with hold ticks when the sample arrived, so they agree with the Hosts row.
 import { memo, type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { formatDuration } from '../domain/duration.js';
-import type { SourceState, Thresholds } from '../domain/model.js';
-import { levelOf } from '../domain/thresholds.js';
+import type { SourceState } from '../domain/model.js';
 import type { HostHistory, HostView } from '../app/store.js';
 import { Frame, Note } from './Frame.js';
 import { bar, fit, fitRight, formatBytes, formatRate, LEVEL_COLOR, sparkline } from './format.js';
@@ -13,7 +13,6 @@ export interface ResourcesEntry {
   host: HostView;
   history?: HostHistory;
   source?: SourceState;
-  thresholds: Thresholds;
 }
 
 export interface ResourcesPaneProps {
@@ -31,22 +30,21 @@ function staleness(source: SourceState | undefined, now: number): string | undef
 }
 
 function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: number; rows: number; now: number }) {
-  const { host, history, thresholds } = entry;
+  const { host, history } = entry;
+  const { levels, thresholds } = host;
   const r = host.resources;
   const problem = staleness(entry.source, now);
   if (!r) return <Note color={problem ? 'red' : 'gray'}>{problem ?? `collecting ${host.name}…`}</Note>;
   const dim = problem !== undefined;
   const spark = Math.max(8, Math.min(60, width - 48));
-  const cpuLevel = levelOf(r.cpu.totalPercent, thresholds.cpu);
-  const memLevel = levelOf(r.memory.usedPercent, thresholds.memory);
   const cores = r.cpu.perCorePercent;
   const lines: ReactNode[] = [];
   if (problem) lines.push(<Text key="stale" color="yellow" wrap="truncate">⚠ {problem}</Text>);
   lines.push(
     <Text key="cpu" wrap="truncate" dimColor={dim}>
       <Text bold>CPU </Text>
-      <Text color={LEVEL_COLOR[cpuLevel]}>{fitRight(`${r.cpu.totalPercent.toFixed(1)}%`, 6)} </Text>
-      <Text color={LEVEL_COLOR[cpuLevel]}>{sparkline(history?.cpu ?? [], spark, 100)}</Text>
+      <Text color={LEVEL_COLOR[levels.cpu]}>{fitRight(`${r.cpu.totalPercent.toFixed(1)}%`, 6)} </Text>
+      <Text color={LEVEL_COLOR[levels.cpu]}>{sparkline(history?.cpu ?? [], spark, 100)}</Text>
       <Text>  load {r.load.map((l) => l.toFixed(2)).join(' ')}  up {formatDuration(r.uptimeSec * 1000)}</Text>
     </Text>,
   );
@@ -55,7 +53,7 @@ function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: num
       <Text key="cores" wrap="truncate" dimColor={dim}>
         <Text color="gray">{fit(`    ${cores.length} cores `, 14)}</Text>
         {cores.slice(0, Math.max(1, width - 16)).map((c, i) => (
-          <Text key={i} color={LEVEL_COLOR[levelOf(c, thresholds.cpu)]}>
+          <Text key={i} color={LEVEL_COLOR[levels.cores[i] ?? 'ok']}>
             {sparkline([c], 1, 100)}
           </Text>
         ))}
@@ -65,8 +63,8 @@ function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: num
   lines.push(
     <Text key="mem" wrap="truncate" dimColor={dim}>
       <Text bold>MEM </Text>
-      <Text color={LEVEL_COLOR[memLevel]}>{fitRight(`${r.memory.usedPercent.toFixed(1)}%`, 6)} </Text>
-      <Text color={LEVEL_COLOR[memLevel]}>{sparkline(history?.memory ?? [], spark, 100)}</Text>
+      <Text color={LEVEL_COLOR[levels.memory]}>{fitRight(`${r.memory.usedPercent.toFixed(1)}%`, 6)} </Text>
+      <Text color={LEVEL_COLOR[levels.memory]}>{sparkline(history?.memory ?? [], spark, 100)}</Text>
       <Text>
         {'  '}
         {formatBytes(r.memory.usedBytes)}/{formatBytes(r.memory.totalBytes)}
@@ -90,7 +88,7 @@ function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: num
     </Text>,
   );
   for (const d of [...r.disks].sort((a, b) => b.usedPercent - a.usedPercent).slice(0, diskRows)) {
-    const level = levelOf(d.usedPercent, thresholds.disk);
+    const level = levels.disks[d.mount] ?? 'ok';
     const { filled, empty } = bar(d.usedPercent, barWidth);
     lines.push(
       <Text key={`disk-${d.mount}`} wrap="truncate" dimColor={dim}>
@@ -128,7 +126,8 @@ function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: num
 }
 
 function FleetRow({ entry, width, now }: { entry: ResourcesEntry; width: number; now: number }) {
-  const { host, history, thresholds } = entry;
+  const { host, history } = entry;
+  const { levels } = host;
   const r = host.resources;
   const problem = staleness(entry.source, now);
   const spark = Math.max(6, Math.floor((width - 52) / 2));
@@ -140,15 +139,13 @@ function FleetRow({ entry, width, now }: { entry: ResourcesEntry; width: number;
       </Text>
     );
   }
-  const cpuLevel = levelOf(r.cpu.totalPercent, thresholds.cpu);
-  const memLevel = levelOf(r.memory.usedPercent, thresholds.memory);
   const disk = Math.max(0, ...r.disks.map((d) => d.usedPercent));
   return (
     <Text wrap="truncate" dimColor={problem !== undefined}>
       <Text color={host.color ?? 'white'} bold>{fit(host.name, 14)}</Text>
-      <Text color={LEVEL_COLOR[cpuLevel]}>cpu {fitRight(`${r.cpu.totalPercent.toFixed(0)}%`, 4)} {sparkline(history?.cpu ?? [], spark, 100)}</Text>
-      <Text color={LEVEL_COLOR[memLevel]}> mem {fitRight(`${r.memory.usedPercent.toFixed(0)}%`, 4)} {sparkline(history?.memory ?? [], spark, 100)}</Text>
-      <Text color={LEVEL_COLOR[levelOf(disk, thresholds.disk)]}> disk {fitRight(`${disk.toFixed(0)}%`, 4)}</Text>
+      <Text color={LEVEL_COLOR[levels.cpu]}>cpu {fitRight(`${r.cpu.totalPercent.toFixed(0)}%`, 4)} {sparkline(history?.cpu ?? [], spark, 100)}</Text>
+      <Text color={LEVEL_COLOR[levels.memory]}> mem {fitRight(`${r.memory.usedPercent.toFixed(0)}%`, 4)} {sparkline(history?.memory ?? [], spark, 100)}</Text>
+      <Text color={LEVEL_COLOR[levels.disk]}> disk {fitRight(`${disk.toFixed(0)}%`, 4)}</Text>
       <Text> load {r.load[0].toFixed(2)}</Text>
       {problem ? <Text color="yellow"> ⚠ {problem}</Text> : null}
     </Text>

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { Text } from 'ink';
 import { formatDuration } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
+import { sourceKey } from '../domain/source-id.js';
 import type { ServiceRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
@@ -42,8 +43,8 @@ function ServicesPaneView({ rows, sources, showHost, hostColors, title, width, h
   return (
     <Frame title="Services" info={info} focused={focused} width={width} height={height}>
       {problems.map((s) => (
-        <Note key={s.id} color={s.status === 'stale' ? 'yellow' : 'red'}>
-          {s.status === 'stale' ? `⚠ ${s.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `✖ ${s.host}: `}
+        <Note key={sourceKey(s.id)} color={s.status === 'stale' ? 'yellow' : 'red'}>
+          {s.status === 'stale' ? `⚠ ${s.id.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `✖ ${s.id.host}: `}
           {s.error}
           {s.hint ? ` — ${s.hint}` : ''}
         </Note>

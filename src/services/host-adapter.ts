@@ -1,10 +1,15 @@
-// One interface per kind of host (local now, SSH next): what it polls and which logs it follows.
-import type { ConnectionState, HostConfig } from '../domain/model.js';
+// One interface per kind of host (local, SSH): how it collects each of a host's sources.
+import type { ConnectionState, HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
 
+/** A host's collectors, one per source kind it has; src/app/sources gives each its id and reducer. */
 export interface HostWatch {
-  pollSources: PollSource[];
+  resources: PollSource<ResourceSample>;
+  processes: PollSource<ProcessSample>;
+  services: PollSource<ServicesSample>;
+  /** Whether the host's maintenance flag file exists; only for a host with `maintenance:`. */
+  maintenance?: PollSource<boolean>;
   logStreams: LogStream[];
   /** Why the host has no log source, with what to add to the config. */
   logNote?: string;
@@ -19,9 +24,4 @@ export interface HostAdapter {
   /** Remote hosts only: try the connection again now (after the operator fixed a key or the network). */
   reconnect?(hostName: string): void;
   close(): void;
-}
-
-/** The maintenance flag of a host as a poll source; each host kind says how to test the file. */
-export function maintenanceSource(host: HostConfig, timeoutMs: number, flagExists: (signal: AbortSignal) => Promise<boolean>): PollSource<boolean> {
-  return { id: `${host.name}:maintenance`, host: host.name, kind: 'maintenance', label: 'maintenance flag', timeoutMs, collect: flagExists };
 }

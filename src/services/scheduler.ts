@@ -1,12 +1,8 @@
 // Runs each poll source on its own timer with its own deadline, so a slow or dead source never
 // delays another one (or the screen, which only ever reads the store).
-import type { SourceKind } from '../domain/model.js';
 
-export interface PollSource<T = unknown> {
-  id: string;
-  host: string;
-  kind: SourceKind;
-  label: string;
+/** How one thing is collected: what it costs decides how often, and it has a deadline. */
+export interface PollSource<T> {
   /** Multiple of the global refresh this source runs at (processes are costlier than /proc reads). */
   refreshFactor?: number;
   /** Never more often than this, whatever the refresh (a `ps` per second costs more than it shows). */
@@ -15,9 +11,10 @@ export interface PollSource<T = unknown> {
   collect(signal: AbortSignal): Promise<T>;
 }
 
-export interface PollSink {
-  ok(source: PollSource, value: unknown, at: number): void;
-  fail(source: PollSource, error: Error, at: number): void;
+/** Where one source's results go. */
+export interface PollSink<T> {
+  ok(value: T, at: number): void;
+  fail(error: Error, at: number): void;
 }
 
 /** A failure that will not change soon (no systemd on this machine): retried at this slower pace. */
@@ -54,26 +51,43 @@ export async function collectWithDeadline<T>(source: PollSource<T>): Promise<T> 
   }
 }
 
+/** A source with its sink, typed together when added; the schedule itself needs neither's type. */
+interface Job {
+  source: PollSource<unknown>;
+  /** Collects once and reports; resolves to how long to wait at least before the next run. */
+  runOnce(isStopped: () => boolean): Promise<number>;
+}
+
 export class Scheduler {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<string>();
+  private readonly jobs: Job[] = [];
+  private readonly timers = new Map<Job, NodeJS.Timeout>();
+  private readonly running = new Set<Job>();
   private stopped = true;
 
-  constructor(
-    private readonly sources: PollSource[],
-    private readonly sink: PollSink,
-    private refreshMs: number,
-  ) {}
+  constructor(private refreshMs: number) {}
+
+  /** Adds a source and where its results go; after start (a database discovered later) it runs at once. */
+  add<T>(source: PollSource<T>, sink: PollSink<T>): void {
+    const job: Job = {
+      source,
+      runOnce: async (isStopped) => {
+        try {
+          const value = await collectWithDeadline(source);
+          if (!isStopped()) sink.ok(value, Date.now());
+          return 0;
+        } catch (error) {
+          if (!isStopped()) sink.fail(error instanceof Error ? error : new Error(String(error)), Date.now());
+          return retryAfter(error);
+        }
+      },
+    };
+    this.jobs.push(job);
+    if (!this.stopped) void this.run(job);
+  }
 
   start(): void {
     this.stopped = false;
-    for (const source of this.sources) void this.run(source);
-  }
-
-  /** A source found after start (a database discovered on this machine) joins the schedule at once. */
-  add(source: PollSource): void {
-    this.sources.push(source);
-    if (!this.stopped) void this.run(source);
+    for (const job of this.jobs) void this.run(job);
   }
 
   stop(): void {
@@ -86,36 +100,32 @@ export class Scheduler {
   setRefresh(ms: number): void {
     this.refreshMs = ms;
     if (this.stopped) return;
-    for (const source of this.sources) {
-      if (this.running.has(source.id)) continue;
-      clearTimeout(this.timers.get(source.id));
-      this.arm(source, this.periodOf(source));
+    for (const job of this.jobs) {
+      if (this.running.has(job)) continue;
+      clearTimeout(this.timers.get(job));
+      this.arm(job, this.periodOf(job));
     }
   }
 
-  private periodOf(source: PollSource): number {
+  private periodOf({ source }: Job): number {
     return Math.max(this.refreshMs * (source.refreshFactor ?? 1), source.minPeriodMs ?? 0);
   }
 
-  private arm(source: PollSource, delay: number): void {
-    this.timers.set(source.id, setTimeout(() => void this.run(source), Math.max(0, delay)));
+  private arm(job: Job, delay: number): void {
+    this.timers.set(job, setTimeout(() => void this.run(job), Math.max(0, delay)));
   }
 
-  private async run(source: PollSource): Promise<void> {
-    if (this.stopped || this.running.has(source.id)) return;
-    this.running.add(source.id);
+  private async run(job: Job): Promise<void> {
+    if (this.stopped || this.running.has(job)) return;
+    this.running.add(job);
     const started = Date.now();
     let pause = 0;
     try {
-      const value = await collectWithDeadline(source);
-      if (!this.stopped) this.sink.ok(source, value, Date.now());
-    } catch (error) {
-      pause = retryAfter(error);
-      if (!this.stopped) this.sink.fail(source, error instanceof Error ? error : new Error(String(error)), Date.now());
+      pause = await job.runOnce(() => this.stopped);
     } finally {
-      this.running.delete(source.id);
+      this.running.delete(job);
       // Fixed-rate from the start of the run, so a slow collection does not stretch the period.
-      if (!this.stopped) this.arm(source, Math.max(this.periodOf(source), pause) - (Date.now() - started));
+      if (!this.stopped) this.arm(job, Math.max(this.periodOf(job), pause) - (Date.now() - started));
     }
   }
 }

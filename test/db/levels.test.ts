@@ -1,7 +1,8 @@
-// Database thresholds as pure functions of a sample.
+// Database thresholds: how one sample is judged, and the levels the reducer stores from it.
 import { describe, expect, it } from 'vitest';
-import { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type PostgresSample, type RedisSample } from '../../src/services/db/index.js';
+import { databaseChecks, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type PostgresSample, type RedisSample } from '../../src/services/db/index.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
+import { judgedLevels } from '../helpers/levels.js';
 
 function pgSample(over: Partial<PostgresSample> = {}): PostgresSample {
   return {
@@ -14,27 +15,27 @@ function pgSample(over: Partial<PostgresSample> = {}): PostgresSample {
 
 describe('database levels', () => {
   it('judges connections %, replication lag and cache hit ratio with the defaults', () => {
-    expect(databaseLevels(pgSample())).toEqual({ overall: 'ok', connections: 'ok', cacheHit: 'ok' });
-    expect(databaseLevels(pgSample({ connections: { total: 85, max: 100, byState: {} } })).connections).toBe('warn');
-    expect(databaseLevels(pgSample({ connections: { total: 95, max: 100, byState: {} } })).overall).toBe('crit');
-    expect(databaseLevels(pgSample({ replicationLagSec: 30 })).replicationLag).toBe('warn');
-    expect(databaseLevels(pgSample({ replicationLagSec: 61 })).replicationLag).toBe('crit');
-    expect(databaseLevels(pgSample({ cacheHitPercent: 93 })).cacheHit).toBe('warn');
-    expect(databaseLevels(pgSample({ cacheHitPercent: 80 })).cacheHit).toBe('crit');
+    expect(judgedLevels(pgSample())).toEqual({ overall: 'ok', connections: 'ok', cacheHit: 'ok' });
+    expect(judgedLevels(pgSample({ connections: { total: 85, max: 100, byState: {} } })).connections).toBe('warn');
+    expect(judgedLevels(pgSample({ connections: { total: 95, max: 100, byState: {} } })).overall).toBe('crit');
+    expect(judgedLevels(pgSample({ replicationLagSec: 30 })).replicationLag).toBe('warn');
+    expect(judgedLevels(pgSample({ replicationLagSec: 61 })).replicationLag).toBe('crit');
+    expect(judgedLevels(pgSample({ cacheHitPercent: 93 })).cacheHit).toBe('warn');
+    expect(judgedLevels(pgSample({ cacheHitPercent: 80 })).cacheHit).toBe('crit');
   });
 
   it('takes thresholds from the entry, lag as a duration', () => {
     const t = resolveThresholds({ replicationLag: { warn: '2s', crit: '1m' }, connections: { warn: 40, crit: 60 } });
     expect(t.replicationLagSec).toEqual({ warn: 2, crit: 60 });
     expect(t.cacheHit).toEqual(DEFAULT_DATABASE_THRESHOLDS.cacheHit);
-    expect(databaseLevels(pgSample({ replicationLagSec: 3 }), t).replicationLag).toBe('warn');
-    expect(databaseLevels(pgSample(), t).connections).toBe('warn');
+    expect(judgedLevels(pgSample({ replicationLagSec: 3 }), t).replicationLag).toBe('warn');
+    expect(judgedLevels(pgSample(), t).connections).toBe('warn');
   });
 
   it('judges Redis memory against maxmemory only when a maxmemory is set', () => {
     const base = { kind: 'redis', memory: { used: 900, max: 1000, usedPercent: 90, rss: 0, peak: 0, fragmentation: 1, policy: '' }, hitPercent: 10, replication: { role: 'master', offset: 0, replicas: [] } } as unknown as RedisSample;
-    expect(databaseLevels(base)).toEqual({ overall: 'crit', memory: 'crit' });
-    expect(databaseLevels({ ...base, memory: { ...base.memory, max: 0, usedPercent: undefined } })).toEqual({ overall: 'ok' });
+    expect(judgedLevels(base)).toEqual({ overall: 'crit', memory: 'crit' });
+    expect(judgedLevels({ ...base, memory: { ...base.memory, max: 0, usedPercent: undefined } })).toEqual({ overall: 'ok' });
   });
 
   it('hands the tracker a higher-is-worse value for the hit ratio, agreeing with levelBelow', () => {

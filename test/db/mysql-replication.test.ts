@@ -2,7 +2,8 @@
 // SHOW REPLICA STATUS gives them, a stopped SQL thread, and the lag level.
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabaseSource, databaseChecks, databaseLevels, type DatabaseSource, type MysqlSample } from '../../src/services/db/index.js';
+import { createDatabaseSource, databaseChecks, type DatabaseSource, type MysqlSample } from '../../src/services/db/index.js';
+import { judgedLevels } from '../helpers/levels.js';
 import { eventually, startMariadb, tick, type PrivateMariadb } from './harness.js';
 
 describe('MariaDB replication (private primary and replica)', () => {
@@ -57,12 +58,12 @@ describe('MariaDB replication (private primary and replica)', () => {
       return (s.replicationLagSec ?? 0) >= 1 ? s : undefined;
     }, 10_000, 200);
     expect(behind.replica?.secondsBehind).toBe(behind.replicationLagSec);
-    expect(databaseLevels(behind, onReplica.thresholds).replicationLag).toBe('warn');
+    expect(judgedLevels(behind, onReplica.thresholds).replicationLag).toBe('warn');
     const applied = await eventually(async () => {
       const s = await tick<MysqlSample>(onReplica);
       return s.replicationLagSec === 0 ? s : undefined;
     }, 15_000, 200);
-    expect(databaseLevels(applied, onReplica.thresholds).replicationLag).toBe('ok');
+    expect(judgedLevels(applied, onReplica.thresholds).replicationLag).toBe('ok');
   });
 
   it('shows a stopped SQL thread with no lag figure', async () => {
@@ -76,7 +77,7 @@ describe('MariaDB replication (private primary and replica)', () => {
       expect(stopped.replica).toMatchObject({ ioRunning: 'Yes', sqlRunning: 'No', secondsBehind: null });
       expect(stopped.replicationLagSec).toBeUndefined();
       // A replica that does not replicate is crit, whatever its last lag was.
-      expect(databaseLevels(stopped, onReplica.thresholds).replicationLag).toBe('crit');
+      expect(judgedLevels(stopped, onReplica.thresholds).replicationLag).toBe('crit');
       expect(databaseChecks(stopped, onReplica.thresholds).find((c) => c.metric === 'replicationLag')?.text).toBe('replica stopped (io Yes, sql No)');
     } finally {
       await onR.query('START SLAVE SQL_THREAD');

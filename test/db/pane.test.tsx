@@ -11,6 +11,8 @@ import { databaseRows } from '../../src/app/database-rows.js';
 import { DatabasesPane } from '../../src/panes/DatabasesPane.js';
 import { formatClock } from '../../src/domain/duration.js';
 import { databaseView, type DatabaseView } from '../../src/app/database-view.js';
+import { databaseSourceId } from '../../src/app/sources/database/id.js';
+import { judgedLevels } from '../helpers/levels.js';
 import {
   createDatabaseSource,
   type DatabaseSource,
@@ -66,10 +68,10 @@ function redisSample(): RedisSample {
 }
 
 const views = (): DatabaseView[] => [
-  { name: 'main', kind: 'postgres', target: 'postgres://monitor@db-1:5432/shop', status: 'ok', since: NOW - 60_000, sample: pgSample() },
-  { name: 'orders', kind: 'mysql', target: 'mysql://monitor@db-2:3306', status: 'ok', since: NOW - 60_000, sample: mysqlSample() },
-  { name: 'cache', kind: 'redis', target: 'redis://cache-1:6379', status: 'ok', since: NOW - 60_000, sample: redisSample() },
-  { name: 'legacy', kind: 'postgres', target: 'postgres://monitor@db-9:5432/old', status: 'error', since: NOW - 120_000, error: 'connection refused (db-9:5432)', hint: 'is the server running and listening there?' },
+  { name: 'main', kind: 'postgres', target: 'postgres://monitor@db-1:5432/shop', status: 'ok', since: NOW - 60_000, sample: pgSample(), levels: judgedLevels(pgSample()) },
+  { name: 'orders', kind: 'mysql', target: 'mysql://monitor@db-2:3306', status: 'ok', since: NOW - 60_000, sample: mysqlSample(), levels: judgedLevels(mysqlSample()) },
+  { name: 'cache', kind: 'redis', target: 'redis://cache-1:6379', status: 'ok', since: NOW - 60_000, sample: redisSample(), levels: judgedLevels(redisSample()) },
+  { name: 'legacy', kind: 'postgres', target: 'postgres://monitor@db-9:5432/old', status: 'error', since: NOW - 120_000, error: 'connection refused (db-9:5432)', hint: 'is the server running and listening there?', levels: { overall: 'ok' } },
 ];
 
 /** ink-testing-library's terminal is 100 columns: wider panes get a terminal of their own width. */
@@ -172,7 +174,11 @@ describe('DatabasesPane', () => {
 
   it('draws a source from its poll state: an error with since when, before any sample', async () => {
     const source = createDatabaseSource('billing', { postgres: 'postgres://monitor@db-7:5432/billing' });
-    const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, thresholds: source.thresholds }, { id: source.id, host: source.host, kind: 'database', label: source.label, status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' }, undefined);
+    const view = databaseView(
+      { name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' } },
+      { id: databaseSourceId(source), label: 'db billing', status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' },
+      undefined,
+    );
     expect(view).toMatchObject({ name: 'billing', kind: 'postgres', target: 'postgres://monitor@db-7:5432/billing', status: 'error', since: NOW - 5000 });
     const { plain } = draw({ databases: [view], width: 120 });
     expect(plain[1]).toContain(`✖ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5s): connection refused (db-7:5432)`);
@@ -192,7 +198,10 @@ describe('DatabasesPane on samples from the real servers', () => {
   beforeAll(async () => {
     sources.push(createDatabaseSource('pg', { postgres: pgUrl() }), createDatabaseSource('maria', { mysql: myUrl() }), createDatabaseSource('redis', { redis: redisUrl() }));
     for (const s of sources) await tick(s);
-    for (const s of sources) real.push({ name: s.name, kind: s.dbKind, target: s.target, status: 'ok', since: Date.now(), sample: await tick(s), thresholds: s.thresholds });
+    for (const s of sources) {
+      const sample = await tick(s);
+      real.push({ name: s.name, kind: s.dbKind, target: s.target, status: 'ok', since: Date.now(), sample, levels: judgedLevels(sample) });
+    }
   });
 
   afterAll(async () => {

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabaseSource, databaseLevels, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
+import { createDatabaseSource, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
+import { judgedLevels } from '../helpers/levels.js';
 import { eventually, makeCertificates, sleep, startPostgresPrimary, startPostgresStandby, tempDir, tick, type Certificates, type PrivatePostgres } from './harness.js';
 
 describe('PostgreSQL replication (private primary and standby)', () => {
@@ -69,7 +70,7 @@ describe('PostgreSQL replication (private primary and standby)', () => {
       return s.replication.role === 'standby' && s.replication.receiving ? s : undefined;
     });
     expect(caughtUp.replicationLagSec).toBe(0);
-    expect(databaseLevels(caughtUp, onStandby.thresholds).replicationLag).toBe('ok');
+    expect(judgedLevels(caughtUp, onStandby.thresholds).replicationLag).toBe('ok');
 
     const standbySession = await session(standby.port);
     const primarySession = await session(primary.port);
@@ -87,7 +88,7 @@ describe('PostgreSQL replication (private primary and standby)', () => {
       const later = await tick<PostgresSample>(onStandby);
       expect(later.replicationLagSec).toBeGreaterThan(1);
       expect(later.replicationLagSec).toBeGreaterThan(behind.replicationLagSec ?? 0);
-      expect(databaseLevels(later, onStandby.thresholds).replicationLag).toBe('warn');
+      expect(judgedLevels(later, onStandby.thresholds).replicationLag).toBe('warn');
       // The primary sees the same standby behind in replay.
       const onP = await tick<PostgresSample>(onPrimary);
       expect(onP.replication.role === 'primary' && onP.replication.replicas[0]?.lagBytes).toBeGreaterThan(0);
@@ -98,7 +99,7 @@ describe('PostgreSQL replication (private primary and standby)', () => {
       const s = await tick<PostgresSample>(onStandby);
       return s.replicationLagSec === 0 ? s : undefined;
     });
-    expect(databaseLevels(resumed, onStandby.thresholds).replicationLag).toBe('ok');
+    expect(judgedLevels(resumed, onStandby.thresholds).replicationLag).toBe('ok');
   });
 });
 

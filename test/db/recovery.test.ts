@@ -3,7 +3,7 @@
 // comes back on its own when the server does.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabaseSource, type DatabaseKind } from '../../src/services/db/index.js';
-import { Scheduler, type PollSource } from '../../src/services/scheduler.js';
+import { Scheduler } from '../../src/services/scheduler.js';
 import { eventually, MY, myUrl, PG, pgUrl, RD, redisUrl, sleep, TcpProxy, tick } from './harness.js';
 
 const KINDS: { kind: DatabaseKind; port: number; url: (port: number) => string }[] = [
@@ -71,31 +71,30 @@ describe('a database going down among other sources', () => {
     const { proxy, source: down } = await throughProxy('postgres', PG.port, pgUrl);
     const healthy = createDatabaseSource('cache', { redis: redisUrl() }, { timeoutMs: 1500 });
     cleanups.push(() => healthy.close());
-    const oks: { id: string; at: number }[] = [];
-    const fails: { id: string; at: number; message: string }[] = [];
-    const scheduler = new Scheduler(
-      [down, healthy] as PollSource[],
-      { ok: (s, _v, at) => oks.push({ id: s.id, at }), fail: (s, e, at) => fails.push({ id: s.id, at, message: e.message }) },
-      200,
-    );
+    const oks: { name: string; at: number }[] = [];
+    const fails: { name: string; at: number; message: string }[] = [];
+    const scheduler = new Scheduler(200);
+    for (const source of [down, healthy]) {
+      scheduler.add(source, { ok: (_value, at) => oks.push({ name: source.name, at }), fail: (error, at) => fails.push({ name: source.name, at, message: error.message }) });
+    }
     scheduler.start();
     cleanups.push(async () => scheduler.stop());
-    await eventually(async () => (oks.some((o) => o.id === down.id) ? true : undefined));
+    await eventually(async () => (oks.some((o) => o.name === down.name) ? true : undefined));
 
     const cutAt = Date.now();
     await proxy.cut();
-    const firstFailure = await eventually(async () => fails.find((f) => f.id === down.id));
+    const firstFailure = await eventually(async () => fails.find((f) => f.name === down.name));
     expect(firstFailure.at).toBeGreaterThanOrEqual(cutAt);
     await sleep(1000);
-    const healthyDuringOutage = oks.filter((o) => o.id === healthy.id && o.at > firstFailure.at).length;
+    const healthyDuringOutage = oks.filter((o) => o.name === healthy.name && o.at > firstFailure.at).length;
     // 200 ms refresh: the healthy source kept its pace while the other failed.
     expect(healthyDuringOutage).toBeGreaterThanOrEqual(3);
-    expect(oks.some((o) => o.id === down.id && o.at > firstFailure.at)).toBe(false);
-    expect(fails.filter((f) => f.id === down.id).every((f) => /connection (refused|lost)/.test(f.message))).toBe(true);
+    expect(oks.some((o) => o.name === down.name && o.at > firstFailure.at)).toBe(false);
+    expect(fails.filter((f) => f.name === down.name).every((f) => /connection (refused|lost)/.test(f.message))).toBe(true);
 
     const restoredAt = Date.now();
     await proxy.restore();
-    const recovered = await eventually(async () => oks.find((o) => o.id === down.id && o.at >= restoredAt), 5000);
+    const recovered = await eventually(async () => oks.find((o) => o.name === down.name && o.at >= restoredAt), 5000);
     expect(recovered.at - restoredAt).toBeLessThan(2000);
   });
 });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Redis as RedisClient, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRedisInfo } from '../../src/services/db/redis-info.js';
-import { createDatabaseSource, databaseLevels, type DatabaseSource, type RedisSample } from '../../src/services/db/index.js';
+import { createDatabaseSource, type DatabaseSource, type RedisSample } from '../../src/services/db/index.js';
 import { cancelQuery, terminateQuery } from '../helpers/operations.js';
+import { judgedLevels } from '../helpers/levels.js';
 import { eventually, redisSession, redisUrl, sleep, startRedis, tempDir, tick, type PrivateRedis } from './harness.js';
 
 const DB = 9;
@@ -142,7 +143,7 @@ describe('Redis with maxmemory and eviction (private server)', () => {
     expect(second.counters.evicted).toBeLessThanOrEqual(Number(now.stats?.evicted_keys));
     expect(second.counters.evicted).toBeGreaterThan(0);
     expect(second.memory.usedPercent).toBeGreaterThan(75);
-    expect(databaseLevels(second, source.thresholds).memory).toBe('crit');
+    expect(judgedLevels(second, source.thresholds).memory).toBe('crit');
     client.disconnect();
   });
 });

@@ -81,6 +81,32 @@ export async function descendants(pid: number): Promise<number[]> {
   return found;
 }
 
+function send(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Gone meanwhile.
+  }
+}
+
+/**
+ * Stops pid and every descendant, reading the tree again until nothing new shows up. A session still
+ * forking after login is caught too: one read of /proc can miss a child forked during it, and that
+ * child would keep the connection open (a "killed" host still answering until keepalive gives up).
+ */
+async function freezeTree(pid: number): Promise<number[]> {
+  const frozen = new Set<number>();
+  let fresh = [pid];
+  while (fresh.length > 0) {
+    for (const target of fresh) {
+      send(target, 'SIGSTOP');
+      frozen.add(target);
+    }
+    fresh = (await descendants(pid)).filter((target) => !frozen.has(target));
+  }
+  return [...frozen];
+}
+
 /** Processes whose command line contains `needle` (to check that nothing is left running on a host). */
 export async function processesMatching(needle: string): Promise<number[]> {
   const found: number[] = [];
@@ -222,13 +248,11 @@ export class SshdHost {
   async signalAll(signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
     const pid = this.process?.pid;
     if (!pid) return;
-    for (const target of [pid, ...(await descendants(pid))]) {
-      try {
-        process.kill(target, signal);
-      } catch {
-        // Gone meanwhile.
-      }
+    if (signal === 'SIGSTOP') {
+      await freezeTree(pid);
+      return;
     }
+    for (const target of [pid, ...(await descendants(pid))]) send(target, signal);
   }
 
   get pid(): number | undefined {
@@ -250,15 +274,8 @@ export class SshdHost {
   async kill(): Promise<void> {
     const child = this.process;
     if (!child?.pid || child.exitCode !== null) return;
-    const all = [child.pid, ...(await descendants(child.pid))];
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    for (const pid of all) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    for (const pid of await freezeTree(child.pid)) send(pid, 'SIGKILL');
     await exited;
     this.process = undefined;
   }

@@ -1,9 +1,11 @@
-// Store contents for UI tests: built through the same apply functions the runtime uses.
-import { applyResources, applyServices, applySourceError, applySourceOk, hostView, pendingSource } from '../../src/app/apply.js';
+// Store contents for UI tests: built through the same reducers the runtime uses.
+import { applySourceError, applySourceOk, hostView, pendingSource } from '../../src/app/apply.js';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
+import { reduceResult, type SourceResult } from '../../src/app/sources/registry.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
 import type { LogLine, ResourceSample } from '../../src/domain/model.js';
+import { hostSourceId, sourceKey, type SourceId, type SourceKind } from '../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { DEFAULT_DATABASE_THRESHOLDS, type PgBackend, type PostgresSample } from '../../src/services/db/index.js';
 
@@ -19,6 +21,23 @@ export function sample(cpu: number, memory: number, disk: number, at = NOW): Res
     net: { rxBytesPerSec: 1024, txBytesPerSec: 2048 },
     uptimeSec: 3600,
   };
+}
+
+/** A source as the runtime adds it: pending since `at`. */
+export function withPendingSource(data: DataState, id: SourceId, label: string, at = NOW): DataState {
+  return { ...data, sources: { ...data.sources, [sourceKey(id)]: pendingSource({ id, label }, at) } };
+}
+
+/** One result as the runtime delivers it: the source marked ok, then its kind's reducer. */
+export function deliver<K extends SourceKind>(data: DataState, id: SourceId<K>, result: SourceResult<K>, tracker: ThresholdTracker, at = NOW): DataState {
+  return reduceResult(applySourceOk(data, id, at), id, result, { at, tracker });
+}
+
+/** The hosts of a config as the runtime seeds them, each with its resources source pending. */
+export function hostsData(config: OpsConfig): DataState {
+  let data: DataState = { ...emptyData(), hostOrder: config.hosts.map((h) => h.name), hosts: Object.fromEntries(config.hosts.map((h) => [h.name, hostView(h)])) };
+  for (const h of config.hosts) data = withPendingSource(data, hostSourceId(h.name, 'resources'), 'resources', NOW - 5000);
+  return data;
 }
 
 export function fleetConfig(): OpsConfig {
@@ -43,32 +62,23 @@ function line(seq: number, text: string, level: LogLine['level']): LogLine {
 
 /** web-1 at cpu warn with a failed unit, db-1 at disk crit, edge unreachable, local ok with logs. */
 export function fleetData(config = fleetConfig()): DataState {
-  const tracker = new ThresholdTracker(1);
-  let data: DataState = { ...emptyData(), hostOrder: config.hosts.map((h) => h.name), hosts: Object.fromEntries(config.hosts.map((h) => [h.name, hostView(h)])) };
-  for (const h of config.hosts) {
-    const source = { id: `${h.name}:resources`, host: h.name, kind: 'resources' as const, label: 'resources' };
-    data = { ...data, sources: { ...data.sources, [source.id]: pendingSource(source, NOW - 5000) } };
-  }
-  const byName = new Map(config.hosts.map((h) => [h.name, h]));
+  const tracker = new ThresholdTracker(config.holdTicks);
+  let data = hostsData(config);
   const feed = (name: string, s: ResourceSample) => {
-    data = applySourceOk(data, `${name}:resources`, s.at);
-    data = applyResources(data, byName.get(name)!, s, tracker);
+    data = deliver(data, hostSourceId(name, 'resources'), s, tracker, s.at);
   };
   feed('web-1', sample(76, 40, 30));
   feed('db-1', sample(20, 50, 93));
   feed('local', sample(5, 10, 22));
-  data = applySourceError(data, 'edge:resources', 'connection refused', NOW);
-  data = {
-    ...data,
-    sources: { ...data.sources, 'web-1:services': { ...pendingSource({ id: 'web-1:services', host: 'web-1', kind: 'services', label: 'services' }, NOW), status: 'ok' } },
-  };
-  data = applyServices(data, 'web-1', {
+  data = applySourceError(data, hostSourceId('edge', 'resources'), 'connection refused', NOW);
+  data = withPendingSource(data, hostSourceId('web-1', 'services'), 'services');
+  data = deliver(data, hostSourceId('web-1', 'services'), {
     at: NOW,
     units: [
       { name: 'garden-backend.service', description: 'Garden DX backend', load: 'loaded', active: 'failed', sub: 'failed', restarts: 3 },
       { name: 'nginx.service', description: 'nginx', load: 'loaded', active: 'active', sub: 'running', since: NOW - 3_600_000, restarts: 0 },
     ],
-  });
+  }, tracker);
   const lines = [
     line(1, 'GET /health 200', 'info'),
     line(2, 'WARN slow query 1200ms', 'warn'),
@@ -77,7 +87,8 @@ export function fleetData(config = fleetConfig()): DataState {
     line(5, 'GET /api/plans 502', 'error'),
     line(6, 'GET /health 200', 'info'),
   ];
-  data = { ...data, logs: { 'local:log:0': { id: 'local:log:0', host: 'local', label: '/var/log/app.log', lines } } };
+  const log: SourceId<'logs'> = { host: 'local', kind: 'logs', name: '0' };
+  data = { ...data, logs: { [sourceKey(log)]: { id: log, host: 'local', label: '/var/log/app.log', lines } } };
   return data;
 }
 
@@ -96,10 +107,11 @@ export function fleetWithDatabase(): DataState {
     queries: [holder, waiter], blocking: [{ blocker: holder, blocked: waiter }], idleInTransaction: { count: 1, longestSec: 90 },
     databases: [{ name: 'garden_dx', sizeBytes: 1024 ** 3 }], replication: { role: 'primary', replicas: [] },
   };
-  const source = { id: 'db:main', host: 'local', kind: 'database' as const, label: 'database main' };
-  return {
-    ...data,
-    databases: { main: { name: 'main', kind: 'postgres', target: 'postgres://monitor@db-1:5432/garden_dx', host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, sample, level: 'ok' } },
-    sources: { ...data.sources, 'db:main': { ...pendingSource(source, NOW), status: 'ok', lastOkAt: NOW } },
-  };
+  const id: SourceId<'database'> = { host: 'local', kind: 'database', name: 'main' };
+  const seeded = withPendingSource(
+    { ...data, databases: { main: { name: 'main', kind: 'postgres', target: 'postgres://monitor@db-1:5432/garden_dx', host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, levels: { overall: 'ok' } } } },
+    id,
+    'db main',
+  );
+  return deliver(seeded, id, sample, new ThresholdTracker(1));
 }

@@ -30,7 +30,7 @@ function tempDir(): string {
 function follow(path: string): Followed {
   const buffer = new LogBuffer(10_000, 2000);
   const states: Followed['states'] = [];
-  const follower = new LocalLogFollower('t:log:0', 't', { kind: 'file', path, label: path });
+  const follower = new LocalLogFollower('t', { kind: 'file', path, label: path });
   running.push(follower);
   follower.start({ line: (t) => buffer.append(t), mark: (t) => buffer.mark(t), state: (status, error) => states.push({ status, error }) });
   let lines: string[] = [];

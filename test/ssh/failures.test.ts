@@ -51,7 +51,7 @@ describe('connection failures', () => {
     await waitFor('auth failed', () => state().status === 'auth-failed');
     expect(state().error).toMatch(new RegExp(`^auth failed: ${user}@127\\.0\\.0\\.1 accepted no key \\(offered .*id_ed25519\\)`));
     expect(state().hint).toMatch(/ssh-agent/);
-    await expect(collectWithDeadline(watched.pollSources[0]!)).rejects.toThrow(/auth failed/);
+    await expect(collectWithDeadline(watched.resources)).rejects.toThrow(/auth failed/);
     // Retries after auth failures are minutes apart (fail2ban counts them): one connection so far.
     await new Promise((r) => setTimeout(r, 1500));
     expect(host.output.match(/Connection closed by authenticating user|Disconnected from authenticating user|Connection reset by authenticating user/g)?.length ?? 0).toBe(1);
@@ -85,7 +85,7 @@ describe('connection failures', () => {
     expect((await once(add, 'exit'))[0]).toBe(0);
     const { state, watched } = await watch('agented', { agent: socket });
     await waitFor('ok through the agent', () => state().status === 'ok');
-    await expect(collectWithDeadline(watched.pollSources[0]!)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
+    await expect(collectWithDeadline(watched.resources)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
   });
 
   test('a TCP listener that never speaks SSH times out, and nothing waiting on it hangs', async () => {
@@ -102,7 +102,7 @@ describe('connection failures', () => {
     await workspace.writeSshConfig([{ alias: 'silent', port, user }]);
     const { state, watched } = await watch('silent', { connectTimeoutMs: 1500 });
     // A probe asked while connecting waits for the outcome, then fails; it does not hang.
-    const probe = collectWithDeadline({ ...watched.pollSources[0]!, timeoutMs: 20_000 });
+    const probe = collectWithDeadline({ ...watched.resources, timeoutMs: 20_000 });
     await expect(probe).rejects.toThrow(/timed out: no SSH handshake with 127\.0\.0\.1:\d+ within 2 s/);
     expect(state()).toMatchObject({ status: 'unreachable' });
     expect(held.length).toBeGreaterThan(0);
@@ -131,7 +131,7 @@ describe('connection failures', () => {
     await waitFor('ok', () => state().status === 'ok');
     await host.signalAll('SIGSTOP');
     cleanups.push(() => host.signalAll('SIGCONT'));
-    await expect(collectWithDeadline({ ...watched.pollSources[0]!, timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
+    await expect(collectWithDeadline({ ...watched.resources, timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
     await waitFor('keepalive gave up', () => state().status === 'unreachable');
     expect(state().error).toMatch(/timed out/);
     await host.signalAll('SIGCONT');
@@ -148,12 +148,12 @@ describe('connection failures', () => {
     const { state, watched } = await watch('partitioned', { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 1500, backoff: { initialMs: 200, maxMs: 1000 } });
     await waitFor('ok', () => state().status === 'ok');
     proxy.drop();
-    await expect(collectWithDeadline({ ...watched.pollSources[0]!, timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
+    await expect(collectWithDeadline({ ...watched.resources, timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
     await waitFor('keepalive gave up', () => state().status === 'unreachable');
     expect(state().error).toMatch(/timed out/);
     proxy.heal();
     await waitFor('back after the partition healed', () => state().status === 'ok', 10_000);
-    await expect(collectWithDeadline(watched.pollSources[0]!)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
+    await expect(collectWithDeadline(watched.resources)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
   });
 
   test('connections reset by the network: "connection reset", then reconnected', async () => {

@@ -60,7 +60,14 @@ beforeAll(async () => {
   await writeFile(logFiles.beta, 'beta old line\n', { mode: 0o644 });
 
   adapter = new SshHostAdapter({ sshConfig: workspace.sshConfig, agent: false, backoff: BACKOFF, connectTimeoutMs: 3000, keepaliveIntervalMs: 1000, keepaliveCountMax: 2 });
-  const sources: PollSource[] = [];
+  scheduler = new Scheduler(REFRESH_MS);
+  // Each result is recorded under HOST:KIND (and each log under HOST:log:N), as these tests name them.
+  const record = <T>(id: string, source: PollSource<T> | undefined) =>
+    source &&
+    scheduler.add(source, {
+      ok: (value, at) => events.push({ id, ok: true, value, at }),
+      fail: (error, at) => events.push({ id, ok: false, error: error.message, at }),
+    });
   for (const name of ['alpha', 'beta'] as const) {
     const watch = await adapter.watch(
       sshHost(name, name, {
@@ -72,22 +79,17 @@ beforeAll(async () => {
       { timeoutMs: 2 * REFRESH_MS },
     );
     watches.push(watch);
-    sources.push(...watch.pollSources);
+    record(`${name}:resources`, watch.resources);
+    record(`${name}:processes`, watch.processes);
+    record(`${name}:services`, watch.services);
+    record(`${name}:maintenance`, watch.maintenance);
     watch.onConnection!((state) => states[name]!.push(state));
-    for (const stream of watch.logStreams) {
+    watch.logStreams.forEach((stream, index) => {
       const received: string[] = [];
-      logs.set(stream.id, received);
+      logs.set(`${name}:log:${index}`, received);
       stream.start({ line: (text) => received.push(text), mark: (text) => received.push(text), state: () => {} });
-    }
+    });
   }
-  scheduler = new Scheduler(
-    sources,
-    {
-      ok: (source, value, at) => events.push({ id: source.id, ok: true, value, at }),
-      fail: (source, error, at) => events.push({ id: source.id, ok: false, error: error.message, at }),
-    },
-    REFRESH_MS,
-  );
   scheduler.start();
 });
 

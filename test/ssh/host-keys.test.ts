@@ -54,7 +54,7 @@ describe('host keys', () => {
     expect(state().fingerprint!.known).toBeUndefined();
     expect(state().error).toMatch(/^host key refused: \[127\.0\.0\.1\]:\d+ is not in known_hosts/);
     expect(state().hint).toMatch(/trust/);
-    const resources = watched.pollSources.find((s) => s.kind === 'resources')!;
+    const resources = watched.resources;
     await expect(collectWithDeadline(resources)).rejects.toThrow(/host key refused/);
     // The client never logged in: no session, so no command.
     expect(accepted(gamma)).toBe(false);
@@ -70,7 +70,7 @@ describe('host keys', () => {
     await waitFor('gamma ok', () => state().status === 'ok');
     expect(await readFile(workspace.knownHosts, 'utf8')).toBe(`[127.0.0.1]:${gamma.port} ${gamma.hostPub}\n`);
     expect(execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${gamma.port}`, '-f', workspace.knownHosts]).toString()).toContain(gamma.hostPub.split(' ')[1]);
-    await expect(collectWithDeadline(watched.pollSources[0]!)).resolves.toMatchObject({ memory: expect.any(Object) });
+    await expect(collectWithDeadline(watched.resources)).resolves.toMatchObject({ memory: expect.any(Object) });
   });
 
   test('accept-new connects to a new host and files its key; a changed key is refused even so', async () => {

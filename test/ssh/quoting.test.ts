@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { HostConfig, LogSourceConfig, ServicesSample } from '../../src/domain/model.js';
+import type { HostConfig, LogSourceConfig } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { sanitizeLine } from '../../src/domain/sanitize.js';
 import { shQuote } from '../../src/services/shell-quote.js';
@@ -75,12 +75,12 @@ describe('hostile values', () => {
   test('unit names from config: invalid ones are an error and nothing is sent; odd valid ones stay names', async () => {
     for (const payload of payloads()) {
       const watch = await watchTarget({ services: [`garden-backend.service${payload}`] });
-      const services = watch.pollSources.find((s) => s.kind === 'services')!;
+      const services = watch.services;
       await expect(collectWithDeadline(services)).rejects.toThrow(/invalid unit name/);
     }
     // "--help" is a valid unit name: after "--" it is asked about, not obeyed.
     const watch = await watchTarget({ services: ['--help', 'garden-backend.service'] });
-    const sample = (await collectWithDeadline(watch.pollSources.find((s) => s.kind === 'services')!)) as ServicesSample;
+    const sample = await collectWithDeadline(watch.services);
     expect(sample.units.map((u) => [u.name, u.load])).toEqual([
       ['--help', 'not-found'],
       ['garden-backend.service', 'loaded'],
@@ -91,13 +91,13 @@ describe('hostile values', () => {
     const units = await readdir(join(systemd.dir, 'root/etc/systemd/system'));
     expect(units.some((u) => u.includes('$('))).toBe(true);
     const watch = await watchTarget({ services: 'auto' });
-    const sample = (await collectWithDeadline(watch.pollSources.find((s) => s.kind === 'services')!)) as ServicesSample;
+    const sample = await collectWithDeadline(watch.services);
     expect(sample.units.map((u) => u.name)).toEqual(['garden-backend.service']);
   });
 
   test('a systemctl path that is not a path is refused', async () => {
     const watch = await watchTarget({ systemctl: `systemctl; touch ${canary()}`, services: ['garden-backend.service'] });
-    await expect(collectWithDeadline(watch.pollSources.find((s) => s.kind === 'services')!)).rejects.toThrow(/not a command name or path/);
+    await expect(collectWithDeadline(watch.services)).rejects.toThrow(/not a command name or path/);
   });
 
   test('log paths: shell text in a path is part of the file name tail looks for, nothing more', async () => {
@@ -138,10 +138,10 @@ describe('hostile values', () => {
   test('maintenance flag paths with shell text are tested literally', async () => {
     for (const payload of payloads().filter((p) => !p.includes('\n'))) {
       const watch = await watchTarget({ maintenance: join(canaryDir, `flag${payload}`) });
-      await expect(collectWithDeadline(watch.pollSources.find((s) => s.kind === 'maintenance')!)).resolves.toBe(false);
+      await expect(collectWithDeadline(watch.maintenance!)).resolves.toBe(false);
     }
     const watch = await watchTarget({ maintenance: `relative; touch ${canary()}` });
-    await expect(collectWithDeadline(watch.pollSources.find((s) => s.kind === 'maintenance')!)).rejects.toThrow(/not an absolute path/);
+    await expect(collectWithDeadline(watch.maintenance!)).rejects.toThrow(/not an absolute path/);
   });
 
   test('remote log lines are data: shell text stays text, terminal escapes are stripped before the screen', async () => {

@@ -53,7 +53,7 @@ describe('tunnels through a watched host', () => {
   test('a dozen tunnels and the probes share the connection: tunnels are not sessions', async () => {
     const streams = await Promise.all(Array.from({ length: 12 }, () => adapter.tunnel('bastion')({ host: '127.0.0.1', port: echoPort }, AbortSignal.timeout(5000))));
     expect(await Promise.all(streams.map((s, i) => roundTrip(s, `n${i}`)))).toEqual(streams.map((_, i) => `n${i}`));
-    await expect(collectWithDeadline(watch.pollSources[0]!)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
+    await expect(collectWithDeadline(watch.resources)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
     for (const stream of streams) stream.end();
   });
 

@@ -48,7 +48,7 @@ describe('cockpit at 200x50', () => {
   it('counts a database gone critical against its host, though nothing else changed', async () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase());
     expect(text()).toContain('1 crit 1 warn 1 down');
-    app.store.setState((s) => ({ ...s, data: { ...s.data, databases: { main: { ...s.data.databases.main!, level: 'crit' } } } }));
+    app.store.setState((s) => ({ ...s, data: { ...s.data, databases: { main: { ...s.data.databases.main!, levels: { connections: 'crit', overall: 'crit' } } } } }));
     await new Promise((r) => setTimeout(r, 20));
     expect(text()).toContain('2 crit 1 warn 1 down');
   });

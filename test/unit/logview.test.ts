@@ -1,22 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { bottomIndex, compileLogFilter, displayLines, jumpTo, type DisplayLine } from '../../src/app/logview.js';
+import { hostView } from '../../src/app/apply.js';
+import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 import { emptyData, initialUi, type DataState, type HostView, type LogView, type UiState } from '../../src/app/store.js';
 import type { LogLevel, LogLine } from '../../src/domain/model.js';
+import { sourceKey, type SourceId } from '../../src/domain/source-id.js';
 
 function line(seq: number, text: string, level: LogLevel = 'info'): LogLine {
   return { seq, at: 1_000 * seq, text, level, count: 1 };
 }
 
 function host(name: string, group?: string): HostView {
-  return { name, local: false, address: name, group, levels: { cpu: 'ok', memory: 'ok', disk: 'ok' } };
+  return hostView({ name, local: false, ssh: name, group, services: 'auto', systemctl: 'systemctl', sudo: false, logs: 'auto', thresholds: DEFAULT_THRESHOLDS });
 }
 
 function data(): DataState {
-  const logs: Record<string, LogView> = {
-    'web-1:nginx': { id: 'web-1:nginx', host: 'web-1', label: 'nginx', lines: [line(1, 'GET /health 200'), line(4, '[error] upstream timed out', 'error'), line(6, 'GET /api 200')] },
-    'web-1:backend': { id: 'web-1:backend', host: 'web-1', label: 'garden-backend', lines: [line(2, 'startup complete'), line(3, 'WARN pool 90%', 'warn'), line(7, 'Traceback (most recent call last):', 'error')] },
-    'web-2:nginx': { id: 'web-2:nginx', host: 'web-2', label: 'nginx', lines: [line(5, 'GET /health 200 from web-2')] },
+  const log = (host: string, index: number, label: string, lines: LogLine[]): [string, LogView] => {
+    const id: SourceId<'logs'> = { host, kind: 'logs', name: String(index) };
+    return [sourceKey(id), { id, host, label, lines }];
   };
+  const logs: Record<string, LogView> = Object.fromEntries([
+    log('web-1', 0, 'nginx', [line(1, 'GET /health 200'), line(4, '[error] upstream timed out', 'error'), line(6, 'GET /api 200')]),
+    log('web-1', 1, 'garden-backend', [line(2, 'startup complete'), line(3, 'WARN pool 90%', 'warn'), line(7, 'Traceback (most recent call last):', 'error')]),
+    log('web-2', 0, 'nginx', [line(5, 'GET /health 200 from web-2')]),
+  ]);
   return {
     ...emptyData(),
     hostOrder: ['web-1', 'web-2', 'db-1'],

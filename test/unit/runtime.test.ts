@@ -5,21 +5,23 @@ import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig } from '../../src/app/config/resolve.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore } from '../../src/app/store.js';
+import { sourceState } from '../../src/app/rows.js';
+import { hostSourceId } from '../../src/domain/source-id.js';
 import type { HostAdapter } from '../../src/services/host-adapter.js';
-import type { PollSource } from '../../src/services/scheduler.js';
+import type { ResourceSample } from '../../src/domain/model.js';
 import { sample } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/wait.js';
 
 const runtimes: Runtime[] = [];
 afterEach(() => runtimes.splice(0).forEach((r) => r.stop()));
 
-function setup(behaviour: Record<string, () => Promise<unknown>>) {
+function setup(behaviour: Record<string, () => Promise<ResourceSample>>) {
   const config = resolveConfig({ refresh: '500ms', hosts: { a: { local: true }, b: { local: true } } }, null, loadDefaultBindings()).config;
   const adapter: HostAdapter = {
     watch: async (host) => ({
-      pollSources: [
-        { id: `${host.name}:resources`, host: host.name, kind: 'resources', label: 'resources', timeoutMs: 300, collect: behaviour[host.name]! } satisfies PollSource,
-      ],
+      resources: { timeoutMs: 300, collect: behaviour[host.name]! },
+      processes: { timeoutMs: 300, collect: async () => ({ at: Date.now(), byCpu: [], byMemory: [] }) },
+      services: { timeoutMs: 300, collect: async () => ({ at: Date.now(), units: [] }) },
       logStreams: [],
     }),
     close: () => {},
@@ -27,29 +29,30 @@ function setup(behaviour: Record<string, () => Promise<unknown>>) {
   const store = createOpsStore();
   const runtime = new Runtime(config, store, { local: adapter });
   runtimes.push(runtime);
-  return { store, runtime };
+  const resources = (host: string) => sourceState(store.getState().data, hostSourceId(host, 'resources'));
+  return { store, runtime, resources };
 }
 
 describe('Runtime', () => {
   it('keeps updating a healthy host on time while another host\'s probe hangs', async () => {
     let ticks = 0;
-    const { store, runtime } = setup({
+    const { runtime, resources } = setup({
       a: () => new Promise(() => {}),
       b: async () => sample(10 + (ticks++ % 5), 20, 30, Date.now()),
     });
     await runtime.prepare();
     runtime.start();
-    await waitFor(() => store.getState().data.sources['a:resources']?.status === 'error', 'the hung source to time out', 3000);
-    expect(store.getState().data.sources['a:resources']!.error).toBe('timed out after 300 ms');
+    await waitFor(() => resources('a')?.status === 'error', 'the hung source to time out', 3000);
+    expect(resources('a')!.error).toBe('timed out after 300 ms');
     // The neighbour's probe is still hung (its deadline comes back every tick); this host keeps ticking.
     const before = ticks;
     await waitFor(() => ticks - before >= 3, 'three more ticks of the healthy host', 5000);
-    expect(store.getState().data.sources['b:resources']!.status).toBe('ok');
+    expect(resources('b')!.status).toBe('ok');
   });
 
   it('marks a failing source stale with its last values kept, then recovers with an event', async () => {
     let failing = false;
-    const { store, runtime } = setup({
+    const { store, runtime, resources } = setup({
       a: async () => {
         if (failing) throw new Error('connection refused');
         return sample(42, 20, 30, Date.now());
@@ -61,14 +64,14 @@ describe('Runtime', () => {
     await waitFor(() => store.getState().data.hosts.a?.resources, 'the first sample');
     failing = true;
     const stale = await waitFor(() => {
-      const s = store.getState().data.sources['a:resources'];
+      const s = resources('a');
       return s?.status === 'stale' ? s : undefined;
     }, 'the source to go stale', 3000);
     expect(stale.error).toBe('connection refused');
     expect(store.getState().data.hosts.a!.resources!.cpu.totalPercent).toBe(42);
     expect(store.getState().data.events.some((e) => e.host === 'a' && e.level === 'crit' && e.message === 'resources down: connection refused')).toBe(true);
     failing = false;
-    await waitFor(() => store.getState().data.sources['a:resources']?.status === 'ok', 'recovery', 3000);
+    await waitFor(() => resources('a')?.status === 'ok', 'recovery', 3000);
     expect(store.getState().data.events.some((e) => e.host === 'a' && /resources back after/.test(e.message))).toBe(true);
   });
 

@@ -1,28 +1,15 @@
 // The one schema of opsdeck's config file. Every key is documented in docs/config.md.
 import { z } from 'zod';
-import { parseDuration } from '../../domain/duration.js';
 import { isValidUnitName } from '../../services/systemd/units.js';
-import { resolveTarget } from '../../services/db/target.js';
-
-const duration = z
-  .union([z.string(), z.number().positive()], { error: 'expected a duration such as 500ms, 2s or 1m' })
-  .refine((v) => (typeof v === 'number' ? true : parseDuration(v) !== undefined), {
-    message: 'expected a duration such as 500ms, 2s or 1m',
-  });
-
-const percent = z.number().min(0).max(100);
-
-const thresholdPair = z
-  .strictObject({ warn: percent, crit: percent })
-  .refine((p) => p.warn <= p.crit, { message: 'warn must not be above crit' });
+import { checkSchema } from '../sources/check/config.js';
+import { databaseSchema } from '../sources/database/config.js';
+import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
 
 export const thresholdsSchema = z.strictObject({
   cpu: thresholdPair.optional(),
   memory: thresholdPair.optional(),
   disk: thresholdPair.optional(),
 });
-
-const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'expected an absolute path without newlines');
 
 const logSource = z
   .strictObject({
@@ -64,64 +51,6 @@ const hostSchema = z
     message: 'sudo: is for ssh hosts (on this machine, run opsdeck as a user that may read what it needs)',
     path: ['sudo'],
   });
-
-const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'host names use letters, digits, ".", "_" and "-"');
-
-// Percent pair where lower is worse (hit ratios): warn at or below `warn`, crit at or below `crit`.
-const lowerIsWorsePair = z
-  .strictObject({ warn: percent, crit: percent })
-  .refine((p) => p.crit <= p.warn, { message: 'a hit ratio is worse when lower: crit must not be above warn' });
-
-const databaseThresholdsSchema = z.strictObject({
-  connections: thresholdPair.optional(),
-  replicationLag: z.strictObject({ warn: duration, crit: duration }).optional(),
-  cacheHit: lowerIsWorsePair.optional(),
-  memory: thresholdPair.optional(),
-});
-
-const databaseTlsSchema = z.union([
-  z.boolean(),
-  z.strictObject({
-    ca: absolutePath.optional(),
-    cert: absolutePath.optional(),
-    key: absolutePath.optional(),
-    servername: z.string().min(1).optional(),
-    verify: z.boolean().optional(),
-  }),
-]);
-
-const databaseSchema = z
-  .strictObject({
-    postgres: z.string().min(1).optional(),
-    mysql: z.string().min(1).optional(),
-    redis: z.string().min(1).optional(),
-    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-    via: hostName.optional(),
-    backup: z.strictObject({ dir: absolutePath, keep: z.number().int().min(1) }).optional(),
-    user: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    database: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
-    tls: databaseTlsSchema.optional(),
-    thresholds: databaseThresholdsSchema.optional(),
-  })
-  .refine((d) => [d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length === 1, {
-    message: 'a database has exactly one of postgres:, mysql: or redis: with its URL',
-  })
-  .superRefine((d, ctx) => {
-    if ([d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length !== 1) return;
-    try {
-      resolveTarget(d);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-    }
-  });
-
-const checkSchema = z.strictObject({
-  http: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
-  expect: z.string().optional(),
-  timeout: duration.optional(),
-  host: z.string().optional(),
-});
 
 const actionSchema = z.strictObject({
   key: z.string().min(1),

@@ -1,4 +1,5 @@
 // HTTP health checks (`curl /health` in every runbook): status, latency and an expected word in the body.
+import type { CheckResult } from '../../domain/model.js';
 import type { PollSource } from '../scheduler.js';
 
 export interface HttpCheckSpec {
@@ -8,12 +9,6 @@ export interface HttpCheckSpec {
   expect?: string;
   host?: string;
   timeoutMs: number;
-}
-
-export interface CheckResult {
-  at: number;
-  status: number;
-  latencyMs: number;
 }
 
 const MAX_BODY = 64 * 1024;
@@ -62,12 +57,5 @@ export async function runHttpCheck(spec: HttpCheckSpec, signal: AbortSignal): Pr
 }
 
 export function httpCheckSource(spec: HttpCheckSpec): PollSource<CheckResult> {
-  return {
-    id: `check:${spec.name}`,
-    host: spec.host ?? '',
-    kind: 'check',
-    label: `check ${spec.name}`,
-    timeoutMs: spec.timeoutMs,
-    collect: (signal) => runHttpCheck(spec, signal),
-  };
+  return { timeoutMs: spec.timeoutMs, collect: (signal) => runHttpCheck(spec, signal) };
 }

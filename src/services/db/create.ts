@@ -6,7 +6,7 @@ import type { DatabaseSource, DatabaseSourceOptions } from './source.js';
 import { resolveTarget } from './target.js';
 import type { DatabaseSpec } from '../../domain/database.js';
 
-/** A poll source (id `db:NAME`, host = via or 'local') for one `databases:` entry. Throws DatabaseError on a malformed entry. */
+/** The poll source (reached from its via: host, else 'local') for one `databases:` entry. Throws DatabaseError on a malformed entry. */
 export function createDatabaseSource(name: string, spec: DatabaseSpec, options: DatabaseSourceOptions = {}): DatabaseSource {
   const target = resolveTarget(spec);
   switch (target.kind) {

@@ -4,6 +4,6 @@ export { createDatabaseSource } from './create.js';
 export type { DatabaseSource, DatabaseSourceOptions, TickStats, TunnelFactory } from './source.js';
 export { DatabaseError } from './errors.js';
 export { discoverLocalDatabases, DEFAULT_CANDIDATES, type DiscoverOptions } from './discover.js';
-export { databaseChecks, databaseLevels, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from '../../domain/database-levels.js';
+export { databaseChecks, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type DatabaseLevels } from '../../domain/database-levels.js';
 export { describeTarget, resolveTarget } from './target.js';
 export * from '../../domain/database.js';

@@ -46,8 +46,11 @@ export interface TickStats {
 }
 
 export interface DatabaseSource extends PollSource<DatabaseSample> {
-  readonly kind: 'database';
+  /** How the audit log names it (`db:NAME`, by src/services/db/admin.ts). */
+  readonly id: string;
   readonly name: string;
+  /** The host it is reached from: its via: host, else 'local'. */
+  readonly host: string;
   readonly dbKind: DatabaseKind;
   /** Where it points, without secrets. */
   readonly target: string;
@@ -86,10 +89,8 @@ export function connectedStream(duplex: Duplex): Duplex {
 }
 
 export abstract class DatabaseSourceBase<C extends Connection, S extends DatabaseSample> implements DatabaseSource {
-  readonly kind = 'database' as const;
   readonly id: string;
   readonly host: string;
-  readonly label: string;
   readonly timeoutMs: number;
   readonly target: string;
   readonly thresholds: DatabaseThresholds;
@@ -113,7 +114,6 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
   ) {
     this.id = `db:${name}`;
     this.host = spec.via ?? 'local';
-    this.label = `db ${name}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.connectTimeoutMs = options.connectTimeoutMs ?? Math.round(this.timeoutMs * 0.6);
     this.statementTimeoutMs = options.statementTimeoutMs ?? Math.round(this.timeoutMs * 0.6);

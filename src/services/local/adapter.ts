@@ -1,15 +1,13 @@
 // The machine opsdeck runs on: resources, processes, units, maintenance flag and logs, without SSH.
 import { access } from 'node:fs/promises';
 import { runLocal } from '../exec.js';
-import { maintenanceSource, type HostAdapter, type HostWatch } from '../host-adapter.js';
+import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import { SYSTEM_LOG_FILES } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
-import type { PollSource } from '../scheduler.js';
 import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
-
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
 export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceConfig | undefined> {
@@ -45,20 +43,7 @@ export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
     // /proc where there is one (no process spawned per tick); systeminformation elsewhere (macOS).
     const proc = (await hasProcfs()) ? new ProcResources() : undefined;
-    const pollSources: PollSource[] = [
-      { id: `${host.name}:resources`, host: host.name, kind: 'resources', label: 'resources', timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
-      { id: `${host.name}:processes`, host: host.name, kind: 'processes', label: 'processes', refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
-      {
-        id: `${host.name}:services`,
-        host: host.name,
-        kind: 'services',
-        label: 'services',
-        timeoutMs,
-        collect: (signal) => collectLocalServices(host.systemctl, host.services, signal),
-      },
-    ];
     const flag = host.maintenance;
-    if (flag) pollSources.push(maintenanceSource(host, timeoutMs, () => localFileExists(flag)));
 
     let logs = host.logs === 'auto' ? [] : host.logs;
     let logNote: string | undefined;
@@ -68,8 +53,14 @@ export class LocalHostAdapter implements HostAdapter {
       else
         logNote = `No system log found on ${host.name} (no journal entries, no ${SYSTEM_LOG_FILES.join(' or ')}). Add one to the config: hosts: {${host.name}: {local: true, logs: [{file: /var/log/app.log}]}}`;
     }
-    const logStreams = logs.map((source, index) => new LocalLogFollower(`${host.name}:log:${index}`, host.name, source));
-    return { pollSources, logStreams, logNote };
+    return {
+      resources: { timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
+      services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
+      maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
+      logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
+      logNote,
+    };
   }
 
   close(): void {}

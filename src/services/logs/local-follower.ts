@@ -11,7 +11,6 @@ export class LocalLogFollower implements LogStream {
   private stopped = false;
 
   constructor(
-    readonly id: string,
     readonly host: string,
     private readonly source: LogSourceConfig,
   ) {}

@@ -10,7 +10,6 @@ export interface LogStreamHandlers {
 }
 
 export interface LogStream {
-  readonly id: string;
   readonly host: string;
   readonly label: string;
   start(handlers: LogStreamHandlers): void;

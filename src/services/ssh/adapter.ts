@@ -4,9 +4,8 @@ import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { maintenanceSource, type HostAdapter, type HostWatch } from '../host-adapter.js';
+import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import type { ConnectionState, HostConfig } from '../../domain/model.js';
-import type { PollSource } from '../scheduler.js';
 import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
@@ -107,12 +106,14 @@ export class SshHostAdapter implements HostAdapter {
 
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
-    const pollSources: PollSource[] = [
-      {
-        id: `${host.name}:resources`,
-        host: host.name,
-        kind: 'resources',
-        label: 'resources',
+    const flag = host.maintenance;
+    const logStreams =
+      host.logs === 'auto'
+        ? [new SshLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
+        : host.logs.map((source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)));
+
+    return {
+      resources: {
         timeoutMs,
         collect: async (signal) => {
           const result = await run(RESOURCE_PROBE, signal);
@@ -120,27 +121,12 @@ export class SshHostAdapter implements HostAdapter {
           return rates.next(parseResourceProbe(result.stdout));
         },
       },
-      {
-        id: `${host.name}:processes`,
-        host: host.name,
-        kind: 'processes',
-        label: 'processes',
-        refreshFactor: 2,
-        minPeriodMs: 5000,
-        timeoutMs,
-        collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout),
-      },
-      { id: `${host.name}:services`, host: host.name, kind: 'services', label: 'services', timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
-    ];
-    const flag = host.maintenance;
-    if (flag) pollSources.push(maintenanceSource(host, timeoutMs, (signal) => remoteFileExists(host.name, flag, run, signal)));
-
-    const logStreams =
-      host.logs === 'auto'
-        ? [new SshLogFollower(`${host.name}:log:0`, host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
-        : host.logs.map((source, index) => new SshLogFollower(`${host.name}:log:${index}`, host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)));
-
-    return { pollSources, logStreams, onConnection: (listener) => connection.onState(listener) };
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
+      services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
+      maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
+      logStreams,
+      onConnection: (listener) => connection.onState(listener),
+    };
   }
 
   /** The operator accepted the host key shown with the refusal: file it in known_hosts and reconnect. */

@@ -79,7 +79,6 @@ export class SshLogFollower implements LogStream {
   private gapSince: number | undefined;
 
   constructor(
-    readonly id: string,
     readonly host: string,
     readonly label: string,
     private readonly connection: SshConnection,

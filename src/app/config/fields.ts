@@ -1,0 +1,19 @@
+// Value schemas the config's sections share (the main schema and the source kinds' own parts).
+import { z } from 'zod';
+import { parseDuration } from '../../domain/duration.js';
+
+export const duration = z
+  .union([z.string(), z.number().positive()], { error: 'expected a duration such as 500ms, 2s or 1m' })
+  .refine((v) => (typeof v === 'number' ? true : parseDuration(v) !== undefined), {
+    message: 'expected a duration such as 500ms, 2s or 1m',
+  });
+
+export const percent = z.number().min(0).max(100);
+
+export const thresholdPair = z
+  .strictObject({ warn: percent, crit: percent })
+  .refine((p) => p.warn <= p.crit, { message: 'warn must not be above crit' });
+
+export const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'expected an absolute path without newlines');
+
+export const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'host names use letters, digits, ".", "_" and "-"');

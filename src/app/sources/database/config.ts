@@ -1,0 +1,54 @@
+// One entry under `databases:` in the config (docs/config.md): where the server is, how to log in,
+// and its thresholds.
+import { z } from 'zod';
+import { resolveTarget } from '../../../services/db/target.js';
+import { absolutePath, duration, hostName, percent, thresholdPair } from '../../config/fields.js';
+
+// Percent pair where lower is worse (hit ratios): warn at or below `warn`, crit at or below `crit`.
+const lowerIsWorsePair = z
+  .strictObject({ warn: percent, crit: percent })
+  .refine((p) => p.crit <= p.warn, { message: 'a hit ratio is worse when lower: crit must not be above warn' });
+
+const databaseThresholdsSchema = z.strictObject({
+  connections: thresholdPair.optional(),
+  replicationLag: z.strictObject({ warn: duration, crit: duration }).optional(),
+  cacheHit: lowerIsWorsePair.optional(),
+  memory: thresholdPair.optional(),
+});
+
+const databaseTlsSchema = z.union([
+  z.boolean(),
+  z.strictObject({
+    ca: absolutePath.optional(),
+    cert: absolutePath.optional(),
+    key: absolutePath.optional(),
+    servername: z.string().min(1).optional(),
+    verify: z.boolean().optional(),
+  }),
+]);
+
+export const databaseSchema = z
+  .strictObject({
+    postgres: z.string().min(1).optional(),
+    mysql: z.string().min(1).optional(),
+    redis: z.string().min(1).optional(),
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    via: hostName.optional(),
+    backup: z.strictObject({ dir: absolutePath, keep: z.number().int().min(1) }).optional(),
+    user: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
+    tls: databaseTlsSchema.optional(),
+    thresholds: databaseThresholdsSchema.optional(),
+  })
+  .refine((d) => [d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length === 1, {
+    message: 'a database has exactly one of postgres:, mysql: or redis: with its URL',
+  })
+  .superRefine((d, ctx) => {
+    if ([d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length !== 1) return;
+    try {
+      resolveTarget(d);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    }
+  });

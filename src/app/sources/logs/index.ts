@@ -1,0 +1,48 @@
+// logs: each host's followed logs (configured files and journal units, or the system log).
+import type { LogLine } from '../../../domain/model.js';
+import { sourceKey, type SourceId } from '../../../domain/source-id.js';
+import type { DataState } from '../../store.js';
+import type { SourceKindModule } from '../kind.js';
+import { followLog } from './follow.js';
+
+const RECENT_LOG_LINES = 20;
+const RECENT_ERROR_LINES = 10;
+
+function reduceLogs(data: DataState, id: SourceId<'logs'>, lines: readonly LogLine[]): DataState {
+  const key = sourceKey(id);
+  const view = data.logs[key];
+  return view ? { ...data, logs: { ...data.logs, [key]: { ...view, lines } } } : data;
+}
+
+const logsOf = (data: DataState, host: string) => Object.values(data.logs).filter((l) => l.host === host);
+
+export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
+  sources: ({ hosts, config }) =>
+    hosts.flatMap(({ host, watch }) =>
+      watch.logStreams.map((stream, index) => {
+        const id: SourceId<'logs'> = { host: host.name, kind: 'logs', name: String(index) };
+        return {
+          id,
+          label: `log ${stream.label}`,
+          seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: { id, host: host.name, label: stream.label, lines: [] } } }),
+          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) },
+        };
+      }),
+    ),
+  prepare: (data, { hosts }) => {
+    const notes = hosts.flatMap(({ watch }) => watch.logNote ?? []);
+    return notes.length > 0 ? { ...data, notes: { ...data.notes, logs: notes.join('\n') } } : data;
+  },
+  reduce: reduceLogs,
+  snapshot: {
+    hostJson: (data, h) => ({
+      logs: logsOf(data, h.name).map((l) => ({ label: l.label, recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: line.level, text: line.text, count: line.count })) })),
+    }),
+    hostMarkdown: (data, h) => {
+      const errors = logsOf(data, h.name)
+        .flatMap((l) => l.lines.filter((line) => line.level === 'error').map((line) => `${l.label}: ${line.text}`))
+        .slice(-RECENT_ERROR_LINES);
+      return errors.length > 0 ? ['', 'Recent error lines:', '', '```', ...errors, '```'] : [];
+    },
+  },
+};

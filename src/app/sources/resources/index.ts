@@ -1,0 +1,12 @@
+// resources: each host's CPU, memory, disks, load and network, every tick; its levels colour the host.
+import type { ResourceSample } from '../../../domain/model.js';
+import { hostSourceId } from '../../../domain/source-id.js';
+import type { SourceKindModule } from '../kind.js';
+import { reduceResources } from './reduce.js';
+import { resourcesSnapshot } from './snapshot.js';
+
+export const resourcesKind: SourceKindModule<'resources', ResourceSample> = {
+  sources: ({ hosts }) => hosts.map(({ host, watch }) => ({ id: hostSourceId(host.name, 'resources'), label: 'resources', collect: { poll: watch.resources } })),
+  reduce: reduceResources,
+  snapshot: resourcesSnapshot,
+};

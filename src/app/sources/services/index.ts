@@ -1,0 +1,20 @@
+// services: each host's systemd units (the configured ones, or every loaded service unit).
+import type { ServicesSample } from '../../../domain/model.js';
+import { hostSourceId } from '../../../domain/source-id.js';
+import type { SourceKindModule } from '../kind.js';
+import { reduceServices } from './reduce.js';
+
+export const servicesKind: SourceKindModule<'services', ServicesSample> = {
+  sources: ({ hosts }) => hosts.map(({ host, watch }) => ({ id: hostSourceId(host.name, 'services'), label: 'services', collect: { poll: watch.services } })),
+  reduce: reduceServices,
+  snapshot: {
+    hostJson: (_data, h) => ({ services: h.services?.units ?? null }),
+    hostMarkdown: (_data, h) => {
+      const units = h.services?.units ?? [];
+      if (units.length === 0) return [];
+      const failedFirst = [...units].sort((a, b) => Number(b.active === 'failed') - Number(a.active === 'failed'));
+      return ['', '| unit | active | sub | restarts |', '|---|---|---|---:|', ...failedFirst.map((u) => `| ${u.name} | ${u.active === 'failed' ? '**failed**' : u.active} | ${u.sub} | ${u.restarts ?? '–'} |`)];
+    },
+    hostText: (_data, h) => (h.services?.units ?? []).map((u) => `  unit ${u.name} ${u.active}/${u.sub}`),
+  },
+};

@@ -1,0 +1,125 @@
+// One level per metric, judged once with hold ticks: while a crossing is held, every place that shows
+// the metric says the same (the Hosts row, Resources or Databases, Events and `snapshot --format json`).
+// Each host and database first reports a normal sample: a crossing in the very first one counts at once.
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
+import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
+import { snapshotJson } from '../../src/app/snapshot.js';
+import type { DataState } from '../../src/app/store.js';
+import type { PostgresSample } from '../../src/domain/database.js';
+import { hostSourceId, type SourceId } from '../../src/domain/source-id.js';
+import { ThresholdTracker } from '../../src/domain/thresholds.js';
+import { DEFAULT_DATABASE_THRESHOLDS } from '../../src/services/db/index.js';
+import { deliver, hostsData, NOW, sample, withPendingSource } from '../helpers/fixtures.js';
+import { renderApp, type AppHarness } from '../helpers/render-app.js';
+
+const RED = '\u001b[31m';
+const YELLOW = '\u001b[33m';
+const GREEN = '\u001b[32m';
+
+let app: AppHarness | undefined;
+afterEach(() => app?.unmount());
+
+const text = () => stripVTControlCharacters(app!.frame());
+const lineWith = (needle: string) => app!.frame().split('\n').find((l) => stripVTControlCharacters(l).includes(needle)) ?? '';
+/** The colour code that opens right before `value` on the line that contains `needle`. */
+function colourBefore(needle: string, value: string): string | undefined {
+  const line = lineWith(needle);
+  const at = line.indexOf(value);
+  if (at < 0) return undefined;
+  return [...line.slice(0, at).matchAll(/\u001b\[(\d+)m/g)].map((m) => m[0]).at(-1);
+}
+
+/** The colour of the ● that marks `name`: a Hosts row's worst level, or a database header's. */
+function markColour(name: string): string | undefined {
+  return new RegExp(`(\u001b\\[\\d+m)● (?:\u001b\\[\\d+m)*${name}`).exec(app!.frame())?.[1];
+}
+
+/** The runtime's commit of a new data state; the screen follows on its next frame. */
+async function commit(data: DataState): Promise<void> {
+  app!.store.setState((s) => ({ ...s, data }));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+function holdTwo(extra: object = {}): OpsConfig {
+  return resolveConfig({ hold: 2, hosts: { 'web-1': { ssh: 'deploy@10.0.0.5' } }, ...extra }, null, loadDefaultBindings()).config;
+}
+
+describe('during hold ticks one sample shows one level everywhere', () => {
+  it('CPU over warn: ok on the Hosts row, in Resources, in Events and in the json snapshot, then warn in all of them', async () => {
+    const config = holdTwo();
+    const tracker = new ThresholdTracker(config.holdTicks);
+    const resources = hostSourceId('web-1', 'resources');
+    const normal = deliver(hostsData(config), resources, sample(20, 40, 30, NOW - 2000), tracker, NOW - 2000);
+    const once = deliver(normal, resources, sample(76, 40, 30, NOW), tracker, NOW);
+    app = await renderApp(config, once);
+
+    expect(colourBefore('● web-1', '76%')).toBe(GREEN);
+    expect(colourBefore('76.0%', '76.0%')).toBe(GREEN);
+    expect(text()).not.toMatch(/WARN.*cpu/);
+    const first = snapshotJson(once, config) as { hosts: Record<string, { level: string; levels: { cpu: string } }> };
+    expect(first.hosts['web-1']).toMatchObject({ level: 'ok', levels: { cpu: 'ok' } });
+
+    const twice = deliver(once, resources, sample(76, 40, 30, NOW + 2000), tracker, NOW + 2000);
+    await commit(twice);
+
+    expect(colourBefore('● web-1', '76%')).toBe(YELLOW);
+    expect(colourBefore('76.0%', '76.0%')).toBe(YELLOW);
+    expect(colourBefore('cpu warn: 76% (warn 70%)', 'WARN')).toBe(YELLOW);
+    const second = snapshotJson(twice, config) as { hosts: Record<string, { level: string; levels: { cpu: string } }>; events: { message: string }[] };
+    expect(second.hosts['web-1']).toMatchObject({ level: 'warn', levels: { cpu: 'warn' } });
+    expect(second.events.map((e) => e.message)).toContain('cpu warn: 76% (warn 70%)');
+  });
+
+  it('a full disk: its bar in Resources is coloured like the Hosts row while the crossing is held', async () => {
+    const config = holdTwo();
+    const tracker = new ThresholdTracker(config.holdTicks);
+    const resources = hostSourceId('web-1', 'resources');
+    const normal = deliver(hostsData(config), resources, sample(10, 40, 50, NOW - 2000), tracker, NOW - 2000);
+    const once = deliver(normal, resources, sample(10, 40, 93, NOW), tracker, NOW);
+    app = await renderApp(config, once);
+    expect(colourBefore('● web-1', '93%')).toBe(GREEN);
+    expect(colourBefore('93.0G/100G', '93%')).toBe(GREEN);
+
+    await commit(deliver(once, resources, sample(10, 40, 93, NOW + 2000), tracker, NOW + 2000));
+    expect(colourBefore('● web-1', '93%')).toBe(RED);
+    expect(colourBefore('93.0G/100G', '93%')).toBe(RED);
+  });
+
+  it('connections over warn: the Databases header, the host row, Events and the json snapshot move together', async () => {
+    const config = holdTwo({ hosts: { local: { local: true } } });
+    const tracker = new ThresholdTracker(config.holdTicks);
+    const id: SourceId<'database'> = { host: 'local', kind: 'database', name: 'main' };
+    const busy = (at: number): PostgresSample => ({
+      kind: 'postgres', at, intervalSec: 2, version: '15.4', connections: { total: 85, max: 100, byState: { idle: 85 } },
+      counters: { commits: 0, rollbacks: 0, blksHit: 0, blksRead: 0, deadlocks: 0, tempFiles: 0, tempBytes: 0 },
+      tps: 10, cacheHitPercent: 99.5, deadlocksSinceLast: 0, tempFilesSinceLast: 0, tempBytesSinceLast: 0,
+      queries: [], blocking: [], idleInTransaction: { count: 0, longestSec: 0 }, databases: [], replication: { role: 'primary', replicas: [] },
+    });
+    let data = deliver(hostsData(config), hostSourceId('local', 'resources'), sample(5, 10, 20, NOW), tracker, NOW);
+    data = withPendingSource(
+      { ...data, databases: { main: { name: 'main', kind: 'postgres', target: 'postgres://monitor@127.0.0.1:5432/app', host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, levels: { overall: 'ok' } } } },
+      id,
+      'db main',
+    );
+    const normal = deliver(data, id, { ...busy(NOW - 2000), connections: { total: 12, max: 100, byState: { idle: 12 } } }, tracker, NOW - 2000);
+    const once = deliver(normal, id, busy(NOW), tracker, NOW);
+    app = await renderApp(config, once);
+    expect(colourBefore('main pg 15.4', '85/100')).toBe(GREEN);
+    expect(markColour('main')).toBe(GREEN);
+    expect(markColour('local')).toBe(GREEN);
+    expect(text()).not.toContain('main: connections');
+    expect((snapshotJson(once, config) as { databases: Record<string, { level: string }> }).databases.main!.level).toBe('ok');
+
+    const twice = deliver(once, id, busy(NOW + 2000), tracker, NOW + 2000);
+    await commit(twice);
+    expect(colourBefore('main pg 15.4', '85/100')).toBe(YELLOW);
+    expect(markColour('main')).toBe(YELLOW);
+    expect(markColour('local')).toBe(YELLOW);
+    expect(colourBefore('main: connections 85% (warn 80%)', 'WARN')).toBe(YELLOW);
+    const report = snapshotJson(twice, config) as { hosts: Record<string, { level: string }>; databases: Record<string, { level: string; levels: { connections: string } }> };
+    expect(report.databases.main).toMatchObject({ level: 'warn', levels: { connections: 'warn' } });
+    expect(report.hosts.local!.level).toBe('warn');
+  });
+});

@@ -1,0 +1,76 @@
+// `opsdeck snapshot` on a known fleet: every source kind's sections, in json, markdown and text.
+import { describe, expect, it } from 'vitest';
+import { snapshotJson, snapshotMarkdown, snapshotText } from '../../src/app/snapshot.js';
+import { applySourceError } from '../../src/app/apply.js';
+import type { DataState } from '../../src/app/store.js';
+import type { SourceId } from '../../src/domain/source-id.js';
+import { ThresholdTracker } from '../../src/domain/thresholds.js';
+import { deliver, fleetConfig, fleetWithDatabase, NOW, withPendingSource } from '../helpers/fixtures.js';
+
+/** The fleet and its database, plus a check on web-1's row that answers and one that is down. */
+function report(): DataState {
+  let data = fleetWithDatabase();
+  const api: SourceId<'check'> = { host: 'web-1', kind: 'check', name: 'api' };
+  const shop: SourceId<'check'> = { host: '', kind: 'check', name: 'shop' };
+  data = {
+    ...data,
+    checks: { api: { name: 'api', url: 'http://10.0.0.5/health', host: 'web-1' }, shop: { name: 'shop', url: 'https://shop.example/health' } },
+  };
+  data = withPendingSource(withPendingSource(data, api, 'check api'), shop, 'check shop');
+  data = deliver(data, api, { at: NOW, status: 200, latencyMs: 12.4 }, new ThresholdTracker(1));
+  return applySourceError(data, shop, 'connection refused', NOW);
+}
+
+describe('snapshot', () => {
+  it('json: each host with its levels, resources, units and logs; checks and databases; every source by key', () => {
+    // The json is read as a script would, without its type.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const json = snapshotJson(report(), fleetConfig()) as Record<string, any>;
+    expect(json.hosts['web-1']).toMatchObject({
+      status: 'ok',
+      level: 'warn',
+      levels: { cpu: 'warn', memory: 'ok', disk: 'ok', disks: { '/': 'ok' }, cores: ['warn', 'warn'] },
+      thresholds: { cpu: { warn: 70, crit: 85 } },
+      resources: { cpu: { totalPercent: 76 } },
+      services: [expect.objectContaining({ name: 'garden-backend.service', active: 'failed' }), expect.objectContaining({ name: 'nginx.service' })],
+      maintenance: null,
+      processes: null,
+    });
+    expect(json.hosts['db-1']).toMatchObject({ level: 'crit', levels: { disk: 'crit', disks: { '/': 'crit' } } });
+    expect(json.hosts.edge).toMatchObject({ status: 'error', problem: 'connection refused', resources: null });
+    expect(json.hosts.local.logs).toEqual([{ label: '/var/log/app.log', recent: expect.arrayContaining([{ level: 'error', text: 'ERROR upstream timed out', count: 1 }]) }]);
+    expect(json.checks).toEqual({
+      api: { url: 'http://10.0.0.5/health', host: 'web-1', status: 'ok', httpStatus: 200, latencyMs: 12, error: null },
+      shop: { url: 'https://shop.example/health', host: null, status: 'error', httpStatus: null, latencyMs: null, error: 'connection refused' },
+    });
+    expect(json.databases.main).toMatchObject({ kind: 'postgres', status: 'ok', level: 'ok', levels: { overall: 'ok', connections: 'ok', cacheHit: 'ok' }, sample: { tps: 12.5 } });
+    expect(json.sources['web-1:resources']).toMatchObject({ host: 'web-1', kind: 'resources', name: '', status: 'ok' });
+    expect(json.sources['local:database:main']).toMatchObject({ host: 'local', kind: 'database', name: 'main', label: 'db main', status: 'ok' });
+    expect(json.sources[':check:shop']).toMatchObject({ host: '', kind: 'check', name: 'shop', status: 'error', error: 'connection refused' });
+  });
+
+  it('markdown: the host table, a section per host, then databases, checks and the sources not ok', () => {
+    const markdown = snapshotMarkdown(report(), fleetConfig());
+    expect(markdown).toContain('| web-1 | ok | **warn** | 76% | 40% | 30% | 0.50 | 1 failed unit(s) |');
+    const web = markdown.slice(markdown.indexOf('## web-1'), markdown.indexOf('## db-1'));
+    expect(web).toContain('- CPU 76.0% on 2 cores');
+    expect(web).toContain('| / | 30% | 100.0 GiB |');
+    expect(web).toContain('| garden-backend.service | **failed** | failed | 3 |');
+    expect(markdown).toContain('Recent error lines:');
+    expect(markdown).toContain('/var/log/app.log: GET /api/plans 502');
+    expect(markdown.indexOf('## Databases')).toBeLessThan(markdown.indexOf('## Checks'));
+    expect(markdown).toContain('| main (postgres, postgres://monitor@db-1:5432/garden_dx) | ok | 12/100 connections, 12.5 TPS');
+    expect(markdown).toContain('| api | ok, HTTP 200 in 12 ms | http://10.0.0.5/health |');
+    expect(markdown).toContain('| shop | **error**: connection refused | https://shop.example/health |');
+    expect(markdown).toContain('- edge resources: error — connection refused');
+    expect(markdown).toContain('_config: /etc/opsdeck/config.yaml_');
+  });
+
+  it('text: a line per host with its figures, disks and units, then the sources not ok', () => {
+    const text = snapshotText(report());
+    expect(text).toContain('web-1 (deploy@10.0.0.5): ok [warn]\n  cpu 76%  mem 40%  load 0.50 0.40 0.30\n  disk / 30% of 100.0 GiB\n  unit garden-backend.service failed/failed\n  unit nginx.service active/running\n');
+    expect(text).toContain('edge (deploy@10.0.0.7): error — connection refused');
+    expect(text).toContain('source :check:shop: error — connection refused');
+    expect(text).toContain('source edge:resources: error — connection refused');
+  });
+});
