@@ -44,7 +44,6 @@ describe('PostgreSQL source', () => {
     expect(sample.databases.find((d) => d.name === 'test')?.sizeBytes).toBeGreaterThan(1_000_000);
     expect(sample.replication.role).toBe('primary');
     expect(sample.cacheHitPercent).toBeGreaterThan(0);
-    expect(source.id).toBe('db:main');
     expect(source.host).toBe('local');
     expect(source.target).toBe('postgres://postgres@127.0.0.1:5432/test');
     // Named on the server for whoever reads pg_stat_activity.

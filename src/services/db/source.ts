@@ -46,8 +46,6 @@ export interface TickStats {
 }
 
 export interface DatabaseSource extends PollSource<DatabaseSample> {
-  /** How the audit log names it (`db:NAME`, by src/services/db/admin.ts). */
-  readonly id: string;
   readonly name: string;
   /** The host it is reached from: its via: host, else 'local'. */
   readonly host: string;
@@ -89,7 +87,6 @@ export function connectedStream(duplex: Duplex): Duplex {
 }
 
 export abstract class DatabaseSourceBase<C extends Connection, S extends DatabaseSample> implements DatabaseSource {
-  readonly id: string;
   readonly host: string;
   readonly timeoutMs: number;
   readonly target: string;
@@ -112,7 +109,6 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
     protected readonly conn: ConnectionTarget,
     options: DatabaseSourceOptions,
   ) {
-    this.id = `db:${name}`;
     this.host = spec.via ?? 'local';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.connectTimeoutMs = options.connectTimeoutMs ?? Math.round(this.timeoutMs * 0.6);
