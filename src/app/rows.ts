@@ -4,6 +4,7 @@
 import { worstLevel } from '../domain/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../domain/model.js';
 import { hostSourceId, sourceKey, type SourceId } from '../domain/source-id.js';
+import type { SourceKind } from './sources/registry.js';
 import { checkSourceId } from './sources/check/id.js';
 import { databaseSourceId } from './sources/database/id.js';
 import { databaseView, type DatabaseView } from './database-view.js';
@@ -32,6 +33,11 @@ export function sourceState(data: Pick<DataState, 'sources'>, id: SourceId): Sou
   return data.sources[sourceKey(id)];
 }
 
+/** The one source of a kind a host has (its resources, its services...), by a kind the registry knows. */
+export function hostSource(data: Pick<DataState, 'sources'>, host: string, kind: SourceKind): SourceState | undefined {
+  return sourceState(data, hostSourceId(host, kind));
+}
+
 export function hostSources(data: Pick<DataState, 'sources'>, host: string): SourceState[] {
   return Object.values(data.sources).filter((s) => s.id.host === host);
 }
@@ -46,7 +52,7 @@ export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { 
   if (connection && connection.status !== 'ok') {
     return { health: connection.status === 'connecting' ? 'pending' : 'error', problem: connection, issues };
   }
-  const resources = sourceState(data, hostSourceId(host.name, 'resources'));
+  const resources = hostSource(data, host.name, 'resources');
   if (!resources) return { health: 'pending', issues };
   const failing = resources.status === 'stale' || resources.status === 'error';
   return { health: resources.status, problem: failing ? resources : undefined, issues };

@@ -10,12 +10,12 @@ import { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { DatabaseSource } from '../services/db/index.js';
 import type { OperationPorts } from './operations/ports.js';
 import type { HostConfig, OpsEvent } from '../domain/model.js';
-import { sourceKey, type SourceId, type SourceKind } from '../domain/source-id.js';
+import { sourceKey, type SourceId } from '../domain/source-id.js';
 import { collectWithDeadline, Scheduler } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
 import { ThresholdTracker } from '../domain/thresholds.js';
 import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
-import { reduceResult, SOURCE_KINDS, type AnySource, type SourceResult } from './sources/registry.js';
+import { reduceResult, SOURCE_KINDS, type AnySource, type SourceKind, type SourceResult } from './sources/registry.js';
 import type { DataState, OpsStore } from './store.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */

@@ -1,10 +1,8 @@
 // Which source a state, a result or a lookup is about. Structured, so a reader builds the id it wants
 // and never parses a key string back into its parts.
 
-/** Every kind of source; each has its module in src/app/sources/<kind>/ and a line in its registry. */
-export type SourceKind = 'resources' | 'processes' | 'services' | 'maintenance' | 'logs' | 'database' | 'check';
-
-export interface SourceId<K extends SourceKind = SourceKind> {
+/** K is a source kind's name: the kinds are the registry's (SourceKind, src/app/sources/registry.ts). */
+export interface SourceId<K extends string = string> {
   /** The host whose row the source belongs to: its own host, a database's via: host ('local' without one), a check's host: ('' for none). */
   readonly host: string;
   readonly kind: K;
@@ -18,6 +16,6 @@ export function sourceKey(id: SourceId): string {
 }
 
 /** The id of a source a host has one of (its resources, its services...). */
-export function hostSourceId<K extends SourceKind>(host: string, kind: K): SourceId<K> {
+export function hostSourceId<K extends string>(host: string, kind: K): SourceId<K> {
   return { host, kind, name: '' };
 }

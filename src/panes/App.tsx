@@ -17,11 +17,10 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
-import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, sourceState } from '../app/rows.js';
+import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
-import { hostSourceId } from '../domain/source-id.js';
 
 /**
  * One field of what panes draw: the live data, or the frozen copy while paused. The store commits an
@@ -80,7 +79,7 @@ function ResourcesContainer({ box, focused }: { box: PaneBox; focused: boolean }
     () =>
       scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((name) => {
         const view = hosts[name];
-        return view ? [{ host: view, history: history[name], source: sourceState({ sources }, hostSourceId(name, 'resources')) }] : [];
+        return view ? [{ host: view, history: history[name], source: hostSource({ sources }, name, 'resources') }] : [];
       }),
     [hostOrder, hosts, history, sources, host, group],
   );
@@ -97,7 +96,7 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
   const filter = useOps((s) => s.ui.filters.services);
   const cursor = useOps((s) => s.ui.cursor.services);
   const rows = useMemo(() => serviceRows({ hostOrder, hosts }, { host, group, filters: { services: filter } }), [hostOrder, hosts, host, group, filter]);
-  const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => sourceState({ sources }, hostSourceId(h, 'services')) ?? []), [hostOrder, hosts, sources, host, group]);
+  const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => hostSource({ sources }, h, 'services') ?? []), [hostOrder, hosts, sources, host, group]);
   return (
     <ServicesPane
       rows={rows}

@@ -5,7 +5,8 @@ import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import { reduceResult, type SourceResult } from '../../src/app/sources/registry.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
 import type { LogLine, ResourceSample } from '../../src/domain/model.js';
-import { hostSourceId, sourceKey, type SourceId, type SourceKind } from '../../src/domain/source-id.js';
+import { hostSourceId, sourceKey, type SourceId } from '../../src/domain/source-id.js';
+import type { SourceKind } from '../../src/app/sources/registry.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { DEFAULT_DATABASE_THRESHOLDS, type PgBackend, type PostgresSample } from '../../src/services/db/index.js';
 

@@ -2,7 +2,7 @@
 // what it adds to a snapshot. registry.ts holds one module per kind; the runtime knows no kind.
 import type { OpsConfig } from '../config/resolve.js';
 import type { HostConfig, OpsEvent } from '../../domain/model.js';
-import type { SourceId, SourceKind } from '../../domain/source-id.js';
+import type { SourceId } from '../../domain/source-id.js';
 import type { ThresholdTracker } from '../../domain/thresholds.js';
 import type { DatabaseSource, TunnelFactory } from '../../services/db/index.js';
 import type { HostWatch } from '../../services/host-adapter.js';
@@ -36,7 +36,7 @@ export interface Followed<R> {
 }
 
 /** A source as the store knows it before its first result. */
-export interface SourceEntry<K extends SourceKind> {
+export interface SourceEntry<K extends string> {
   id: SourceId<K>;
   /** How events and the host row name it: "resources", "db main", "log /var/log/syslog". */
   label: string;
@@ -44,7 +44,7 @@ export interface SourceEntry<K extends SourceKind> {
   seed?(data: DataState): DataState;
 }
 
-export interface KindSource<K extends SourceKind, R> extends SourceEntry<K> {
+export interface KindSource<K extends string, R> extends SourceEntry<K> {
   /** Polled on the scheduler with a deadline, or followed as it pushes. */
   collect: { poll: PollSource<R> } | { follow: Followed<R> };
   /** Lets go of what it holds open (a database connection). */
@@ -52,12 +52,12 @@ export interface KindSource<K extends SourceKind, R> extends SourceEntry<K> {
 }
 
 /** A source found that cannot be watched as it is (a local database that refused opsdeck): shown in error with its hint. */
-export interface RefusedSource<K extends SourceKind> extends SourceEntry<K> {
+export interface RefusedSource<K extends string> extends SourceEntry<K> {
   error: string;
   hint?: string;
 }
 
-export interface Discovery<K extends SourceKind, R> {
+export interface Discovery<K extends string, R> {
   found: KindSource<K, R>[];
   refused: RefusedSource<K>[];
   /** Looking failed, or found something worth saying. */
@@ -85,7 +85,7 @@ export interface SnapshotSections {
   markdown?(data: DataState): string[];
 }
 
-export interface SourceKindModule<K extends SourceKind, R> {
+export interface SourceKindModule<K extends string, R> {
   /** The sources the config and the watched hosts call for. */
   sources(setup: SourceSetup): KindSource<K, R>[];
   /** Sources looked for once running (the local databases when none are configured). Never rejects: failing to look is one of its events. */

@@ -1,6 +1,6 @@
 // Every source kind, one line each. The runtime sets sources up, hands results to their reducers and
 // builds snapshots through this registry alone; a new kind is a folder beside this file and a line here.
-import type { SourceId, SourceKind } from '../../domain/source-id.js';
+import type { SourceId } from '../../domain/source-id.js';
 import type { DataState } from '../store.js';
 import { checkKind } from './check/index.js';
 import { databaseKind } from './database/index.js';
@@ -11,8 +11,13 @@ import { processesKind } from './processes/index.js';
 import { resourcesKind } from './resources/index.js';
 import { servicesKind } from './services/index.js';
 
+/** Checks that every module is filed under its own kind's name. */
+function byKind<T extends { [K in keyof T & string]: SourceKindModule<K, unknown> }>(kinds: T): T {
+  return kinds;
+}
+
 // The order is the order of each host's snapshot sections and of the sources in the store.
-const KINDS = {
+const KINDS = byKind({
   resources: resourcesKind,
   processes: processesKind,
   services: servicesKind,
@@ -20,7 +25,10 @@ const KINDS = {
   logs: logsKind,
   database: databaseKind,
   check: checkKind,
-} satisfies { [K in SourceKind]: SourceKindModule<K, unknown> };
+});
+
+/** Every kind of source: the registry's names. */
+export type SourceKind = keyof typeof KINDS;
 
 type ResultOf<M> = M extends SourceKindModule<SourceKind, infer R> ? R : never;
 
