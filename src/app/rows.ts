@@ -49,9 +49,11 @@ export function hostSources(data: Pick<DataState, 'sources'>, host: string): Sou
 export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
   const issues = hostSources(data, host.name).filter((s) => s.id.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
   const connection = host.connection;
-  if (connection && connection.status !== 'ok') {
-    return { health: connection.status === 'connecting' ? 'pending' : 'error', problem: connection, issues };
+  if (connection?.status === 'connecting') {
+    // What the handshake waits for is why the host is still pending: reports name it like a failure.
+    return { health: 'pending', problem: { ...connection, error: connection.stage }, issues };
   }
+  if (connection && connection.status !== 'ok') return { health: 'error', problem: connection, issues };
   const resources = hostSource(data, host.name, 'resources');
   if (!resources) return { health: 'pending', issues };
   const failing = resources.status === 'stale' || resources.status === 'error';

@@ -169,8 +169,12 @@ export type ConnectionStatus = 'connecting' | 'ok' | 'unreachable' | 'auth-faile
 /** A remote host's SSH connection as the Hosts pane shows it. */
 export interface ConnectionState {
   status: ConnectionStatus;
+  /** When the status began: an unreachable host keeps the time of its first failure across retries. */
   since: number;
+  /** Why the host is not connected. */
   error?: string;
+  /** While connecting: how far the handshake has got ("TCP connected to HOST:PORT, waiting for its SSH banner"). */
+  stage?: string;
   /** For hostkey-refused: the key the server offered, and the one known_hosts has (on a change). */
   fingerprint?: { offered: string; known?: string };
   hint?: string;

@@ -32,7 +32,8 @@ function statusText(row: HostRow, now: number): string {
   if (row.connection && row.connection.status !== 'ok') {
     const c = row.connection;
     const label = { connecting: 'connecting', unreachable: 'unreachable', 'auth-failed': 'auth failed', 'hostkey-refused': 'host key refused', ok: 'ok' }[c.status];
-    return c.status === 'connecting' ? label : `${label} since ${formatClock(c.since)}${c.error ? `: ${c.error}` : ''}`;
+    const why = c.status === 'connecting' ? c.stage : c.error;
+    return `${label} since ${formatClock(c.since)}${why ? `: ${why}` : ''}`;
   }
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {

@@ -21,6 +21,17 @@ export class TmuxTerminal {
     return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
   }
 
+  /** What tmux knows of the pane's modes: the alternate screen, and whether the cursor is shown. */
+  modes(): { alternateScreen: boolean; cursorVisible: boolean } {
+    const [alternate, cursor] = execFileSync('tmux', ['display', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}'], { encoding: 'utf8' }).trim().split(' ');
+    return { alternateScreen: alternate === '1', cursorVisible: cursor === '1' };
+  }
+
+  /** The pid of the shell running the pane's command. */
+  panePid(): number {
+    return Number(execFileSync('tmux', ['display', '-p', '-t', this.session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
+  }
+
   keys(...keys: string[]): void {
     for (const key of keys) execFileSync('tmux', ['send-keys', '-t', this.session, key]);
   }

@@ -1,16 +1,17 @@
 // Issue 3, acceptance 3 and 4 (failures): wrong credentials say "auth failed" without a retry storm,
-// a listener that never speaks SSH times out instead of hanging, a closed port is "connection
-// refused", a hung host or a partitioned network is found by keepalive, reset connections come back;
-// ssh-agent logins work without identity files.
+// a closed port is "connection refused", a hung host or a partitioned network is found by keepalive,
+// reset connections come back; ssh-agent logins work without identity files. Issue 15, fault 3: a
+// port that is not an SSH server says where the handshake stopped (no TCP, no banner, no key
+// exchange) within the connect timeout, and since when.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/adapter.js';
 import { sshHost, waitFor } from '../harness/hosts.js';
+import { bannerOnlyListener, droppingListener, silentListener, type Listener } from '../harness/listeners.js';
 import { FlakyProxy } from '../harness/proxy.js';
 import { ensureTestUser, freePort, keygen, SshdHost, Workspace } from '../harness/sshd.js';
 
@@ -88,26 +89,6 @@ describe('connection failures', () => {
     await expect(collectWithDeadline(watched.resources)).resolves.toMatchObject({ uptimeSec: expect.any(Number) });
   });
 
-  test('a TCP listener that never speaks SSH times out, and nothing waiting on it hangs', async () => {
-    const silent: Server = createServer((socket: Socket) => socket.on('error', () => {}));
-    const held: Socket[] = [];
-    silent.on('connection', (socket) => held.push(socket));
-    silent.listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    cleanups.push(() => {
-      for (const socket of held) socket.destroy();
-      silent.close();
-    });
-    const port = (silent.address() as { port: number }).port;
-    await workspace.writeSshConfig([{ alias: 'silent', port, user }]);
-    const { state, watched } = await watch('silent', { connectTimeoutMs: 1500 });
-    // A probe asked while connecting waits for the outcome, then fails; it does not hang.
-    const probe = collectWithDeadline({ ...watched.resources, timeoutMs: 20_000 });
-    await expect(probe).rejects.toThrow(/timed out: no SSH handshake with 127\.0\.0\.1:\d+ within 2 s/);
-    expect(state()).toMatchObject({ status: 'unreachable' });
-    expect(held.length).toBeGreaterThan(0);
-  });
-
   test('nothing listening: "connection refused", retried with backoff until it listens', async () => {
     const port = await freePort();
     await workspace.writeSshConfig([{ alias: 'later', port, user }]);
@@ -129,6 +110,9 @@ describe('connection failures', () => {
     await workspace.writeSshConfig([{ alias: 'hung', port: host.port, user }]);
     const { state, watched } = await watch('hung', { keepaliveIntervalMs: 500, keepaliveCountMax: 2, connectTimeoutMs: 1500 });
     await waitFor('ok', () => state().status === 'ok');
+    // One command first: "ok" can come before sshd has forked the session's process, which a stop
+    // sent earlier would miss (and which would then go on answering).
+    await collectWithDeadline(watched.resources);
     await host.signalAll('SIGSTOP');
     cleanups.push(() => host.signalAll('SIGCONT'));
     await expect(collectWithDeadline({ ...watched.resources, timeoutMs: 1000 })).rejects.toThrow(/timed out after 1000 ms/);
@@ -172,3 +156,62 @@ describe('connection failures', () => {
   });
 });
 
+
+describe('a port that is not an SSH server: the host says where the handshake stopped', () => {
+  const TIMEOUT_MS = 1500;
+
+  async function watchListener(listener: Listener, alias: string) {
+    cleanups.push(() => listener.close());
+    await workspace.writeSshConfig([{ alias, port: listener.port, user }]);
+    const started = Date.now();
+    const watched = await watch(alias, { connectTimeoutMs: TIMEOUT_MS });
+    // A probe asked while connecting waits for the outcome, then fails with it; it does not hang.
+    const probe = collectWithDeadline({ ...watched.watched.resources, timeoutMs: 20_000 });
+    return { ...watched, started, probe, where: `127.0.0.1:${listener.port}` };
+  }
+
+  /** Unreachable with `error` within the connect timeout (and the `ssh -G` before it), since the failure. */
+  async function expectUnreachable(run: Awaited<ReturnType<typeof watchListener>>, error: string): Promise<void> {
+    await expect(run.probe).rejects.toThrow(error);
+    const failedAt = Date.now();
+    expect(failedAt - run.started).toBeLessThan(TIMEOUT_MS + 2500);
+    expect(run.state()).toMatchObject({ status: 'unreachable', error });
+    expect(run.state().since).toBeGreaterThanOrEqual(run.started + TIMEOUT_MS - 100);
+    expect(run.state().since).toBeLessThanOrEqual(failedAt);
+  }
+
+  test('accepts TCP and never speaks: "no SSH banner within 1.5 s (is this port an SSH server?)"', async () => {
+    const silent = await silentListener();
+    const run = await watchListener(silent, 'silent');
+    await expectUnreachable(run, 'no SSH banner within 1.5 s (is this port an SSH server?)');
+    expect(run.state().hint).toContain(`${run.where} accepts TCP connections but says nothing`);
+    expect(silent.accepted()).toBeGreaterThan(0);
+    // Meanwhile the connecting state said what it was waiting for.
+    expect(run.states).toContainEqual(expect.objectContaining({ status: 'connecting', stage: `TCP connected to ${run.where}, waiting for its SSH banner` }));
+    // Retries keep the first failure's time, so "unreachable since" does not move.
+    const since = run.state().since;
+    await waitFor('a retry', () => silent.accepted() > 1);
+    expect(run.state().since).toBe(since);
+  });
+
+  test('sends a banner, then nothing: the key exchange timed out', async () => {
+    const run = await watchListener(await bannerOnlyListener(), 'mute-after-banner');
+    await expectUnreachable(run, `SSH handshake timed out: ${run.where} sent its banner, but the key exchange did not finish within 1.5 s`);
+  });
+
+  test('drops the connection attempts: no TCP connection', async () => {
+    const run = await watchListener(await droppingListener(), 'dropping');
+    await expectUnreachable(run, `no TCP connection to ${run.where} within 1.5 s`);
+    expect(run.states).toContainEqual(expect.objectContaining({ status: 'connecting', stage: `opening a TCP connection to ${run.where}` }));
+  });
+
+  test('closing the adapter while a handshake waits ends it at once, not at the connect timeout', async () => {
+    const silent = await silentListener();
+    cleanups.push(() => silent.close());
+    await workspace.writeSshConfig([{ alias: 'silent-closed', port: silent.port, user }]);
+    const { adapter, state } = await watch('silent-closed', { connectTimeoutMs: 30_000 });
+    await waitFor('the handshake waiting for a banner', () => state().stage?.includes('waiting for its SSH banner'));
+    adapter.close();
+    await waitFor('the connection closed by opsdeck', () => silent.open() === 0, 2000);
+  });
+});

@@ -5,6 +5,8 @@ import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.j
 import { withEvents } from '../../src/app/apply.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import type { PostgresSample } from '../../src/domain/database.js';
+import type { ConnectionState } from '../../src/domain/model.js';
+import { handshakeTimedOut } from '../../src/services/ssh/errors.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -254,6 +256,31 @@ describe('trusting an SSH host key', () => {
     app = await renderApp(fleetConfig(), refusedEdge());
     await app.press('T');
     expect(text()).toContain('web-1: no refused host key to trust');
+  });
+});
+
+// Issue 15, fault 3: the row of a host whose port never speaks SSH says so, and since when.
+describe('an SSH host whose port is not an SSH server', () => {
+  function edgeWith(connection: ConnectionState) {
+    const data = fleetData();
+    return { ...data, hosts: { ...data.hosts, edge: { ...data.hosts.edge!, connection } } };
+  }
+  const since = new Date(2026, 10, 30, 12, 3, 11).getTime();
+
+  it('while connecting, the row says since when and what the handshake waits for', async () => {
+    app = await renderApp(fleetConfig(), edgeWith({ status: 'connecting', since, stage: 'TCP connected to 10.0.0.7:22, waiting for its SSH banner' }));
+    // Zoomed, so the whole state fits on the row.
+    await app.press('z');
+    expect(plainLine('edge ')).toContain('connecting since 12:03:11: TCP connected to 10.0.0.7:22');
+  });
+
+  it('after the connect timeout: "unreachable since 12:03:11: no SSH banner within 10 s", and the hint for the selected row', async () => {
+    const failure = handshakeTimedOut('banner', '10.0.0.7:22', 10_000);
+    app = await renderApp(fleetConfig(), edgeWith({ ...failure, since }));
+    await app.press('z');
+    expect(plainLine('edge ')).toContain('unreachable since 12:03:11: no SSH banner within 10 s (is this port an SSH server?)');
+    await app.press('j', 'j');
+    expect(text()).toContain('edge: 10.0.0.7:22 accepts TCP connections but says nothing');
   });
 });
 

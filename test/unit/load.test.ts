@@ -304,12 +304,100 @@ describe('loadConfig', () => {
   it('a --config file that does not exist is a ConfigError naming the file', () => {
     const missing = join(tmpdir(), 'opsdeck-no-such-dir', 'config.yaml');
     expect(() => loadConfig({ file: missing, origin: 'flag' })).toThrow(ConfigError);
-    expect(() => loadConfig({ file: missing, origin: 'flag' })).toThrow(`${missing}:1:1: file not found`);
+    expect(() => loadConfig({ file: missing, origin: 'flag' })).toThrow(`${missing}: file not found`);
   });
 
   it('no file means the default config', () => {
     const config = loadConfig({ file: null, origin: 'default' });
     expect(config.file).toBeNull();
     expect(config.hosts.map((h) => h.name)).toEqual(['local']);
+  });
+});
+
+/** loadConfig on a file holding `content`, expecting a ConfigError, which it returns. */
+function fileError(dir: string, name: string, content: string | Buffer): ConfigError {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  try {
+    loadConfig({ file, origin: 'flag' });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError, ${name} was accepted`);
+}
+
+// Issue 15, fault 5: hostile or broken files are config errors with a position, never a crash.
+// (A FIFO and an unreadable file are tested through the CLI: a hang there must not hang the runner.)
+describe('loadConfig: files that are not a usable config', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'opsdeck-hostile-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an alias bomb is refused at its first alias, quickly', () => {
+    const levels = Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(', ')}]`);
+    const started = performance.now();
+    const error = fileError(dir, 'bomb.yaml', ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...levels, 'hosts: *a9', ''].join('\n'));
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect([error.line, error.column]).toEqual([2, 10]);
+    expect(error.problem).toMatch(/aliases expand to more than 100 nodes \(an alias bomb\?\)/);
+  });
+
+  it('a few aliases, as a real config uses them, still work', () => {
+    const file = join(dir, 'aliases.yaml');
+    writeFileSync(file, 'hosts:\n  web-1: {ssh: web-1, thresholds: &t {disk: {warn: 85, crit: 95}}}\n  web-2: {ssh: web-2, thresholds: *t}\n');
+    expect(loadConfig({ file, origin: 'flag' }).hosts.map((h) => h.thresholds.disk)).toEqual([{ warn: 85, crit: 95 }, { warn: 85, crit: 95 }]);
+  });
+
+  it('nesting: 20,000 flow brackets and 40 block mappings are refused where they pass 32 levels', () => {
+    const flow = fileError(dir, 'flow.yaml', `hosts: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    expect(flow.problem).toBe('nested more than 32 levels deep');
+    // The root mapping is the first level and each bracket opens one more: the 32nd bracket is the 33rd.
+    expect([flow.line, flow.column]).toEqual([1, 'hosts: '.length + 32]);
+    const block = fileError(dir, 'block.yaml', `hosts:\n${Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`);
+    expect(block.problem).toBe('nested more than 32 levels deep');
+    expect([block.line, block.column]).toEqual([33, 65]);
+  });
+
+  it('a large scalar loads; a file over 1 MiB is refused by its size, naming the file', () => {
+    const file = join(dir, 'large-scalar.yaml');
+    writeFileSync(file, `hosts:\n  web-1: {ssh: web-1, group: "${'g'.repeat(900_000)}"}\n`);
+    expect(loadConfig({ file, origin: 'flag' }).hosts[0]!.group).toHaveLength(900_000);
+    const huge = fileError(dir, 'huge.yaml', `refresh: "${'x'.repeat(2 * 1024 * 1024)}"\n`);
+    expect(huge.message).toBe(`${join(dir, 'huge.yaml')}: is larger than 1 MiB, too large for a config`);
+    expect(huge.line).toBeUndefined();
+  });
+
+  it('a value in an error message is cut, not echoed whole', () => {
+    const error = fileError(dir, 'long-value.yaml', `hold: "${'h'.repeat(100_000)}"\n`);
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
+  it('invalid UTF-8 is refused at its line and column, after a U+FFFD the file really has', () => {
+    const bytes = Buffer.concat([Buffer.from('hosts:\n  web-1: {ssh: web-1, group: "\uFFFD'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]);
+    const error = fileError(dir, 'latin1.yaml', bytes);
+    expect([error.line, error.column]).toEqual([2, 32]);
+    expect(error.problem).toMatch(/not UTF-8: byte 0xc3 at offset \d+/);
+  });
+
+  it('a UTF-8 BOM and CRLF line ends, as some editors save, are fine', () => {
+    const file = join(dir, 'windows.yaml');
+    writeFileSync(file, '\uFEFFhosts:\r\n  box: {local: true}\r\n');
+    expect(loadConfig({ file, origin: 'flag' }).hosts.map((h) => h.name)).toEqual(['box']);
+  });
+
+  it('a directory, a device and a read error are refused naming the file, with no position', () => {
+    expect(() => loadConfig({ file: dir, origin: 'flag' })).toThrow(`${dir}: is a directory, not a regular file`);
+    expect(() => loadConfig({ file: '/dev/zero', origin: 'flag' })).toThrow('/dev/zero: is a device, not a regular file');
+    // /proc/self/mem opens as a regular file and fails on read, as a file on a failing disk does.
+    expect(() => loadConfig({ file: '/proc/self/mem', origin: 'flag' })).toThrow('/proc/self/mem: cannot read: EIO');
+  });
+
+  it('escape sequences in a key never reach the terminal through the message', () => {
+    const error = fileError(dir, 'escape.yaml', 'hosts:\n  web-1: {ssh: web-1, "\u001b]0;owned\u0007\u001b[2J": 1}\n');
+    expect(error.message).toContain('unknown key');
+    expect(error.message).not.toMatch(/\u001b|\u0007/);
   });
 });

@@ -1,26 +1,18 @@
 // Finds, parses and validates the config file; every error names file:line:column and the key path.
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isPair, isScalar, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { closest, distance } from 'fastest-levenshtein';
 import { configSchema, type RawConfig } from './schema.js';
 import { resolveConfig, type OpsConfig } from './resolve.js';
 import { loadDefaultBindings } from './default-keys.js';
+import { ConfigError } from './error.js';
+import { readConfigFile } from './read.js';
+import { parseYaml, toPlain } from './yaml.js';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly keyPath: string,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}:${column}: ${keyPath ? `${keyPath}: ` : ''}${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './error.js';
 
 export interface ConfigLocation {
   file: string | null;
@@ -28,7 +20,8 @@ export interface ConfigLocation {
   origin: 'flag' | 'env' | 'xdg' | 'default';
 }
 
-export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, exists = fileExists): ConfigLocation {
+// `exists` only looks: reading the file here would hang on a FIFO before loadConfig could refuse it.
+export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, exists = existsSync): ConfigLocation {
   if (flag) return { file: flag, origin: 'flag' };
   if (env.OPSDECK_CONFIG) return { file: env.OPSDECK_CONFIG, origin: 'env' };
   const xdg = join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'opsdeck', 'config.yaml');
@@ -36,44 +29,33 @@ export function locateConfig(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return { file: null, origin: 'default' };
 }
 
-function fileExists(path: string): boolean {
-  try {
-    readFileSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function loadConfig(location: ConfigLocation): OpsConfig {
   if (location.file === null) return resolveConfig({}, null, loadDefaultBindings()).config;
-  let text: string;
-  try {
-    text = readFileSync(location.file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new ConfigError(location.file, 1, 1, '', reason);
-  }
-  return parseConfigText(text, location.file);
+  return parseConfigText(readConfigFile(location.file), location.file);
 }
 
 export function parseConfigText(text: string, file: string): OpsConfig {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const pos = lines.linePos(syntax.pos[0]);
-    throw new ConfigError(file, pos.line, pos.col, '', `invalid YAML: ${syntax.message.split('\n')[0]}`);
+  try {
+    return parseChecked(text, file);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // The promise is that no config reaches the user as a stack trace. The fuzz test fails on this
+    // (it has no position), so a case landing here is found and given its own message.
+    throw new ConfigError(file, undefined, '', `cannot be read as a config: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const raw: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw, { reportInput: true });
+}
+
+function parseChecked(text: string, file: string): OpsConfig {
+  const yaml = parseYaml(text, file);
+  const { doc, lines } = yaml;
+  const parsed = configSchema.safeParse(toPlain(yaml, file), { reportInput: true });
   if (!parsed.success) throw toConfigError(parsed.error.issues[0]!, doc, lines, file);
   const { config, problems } = resolveConfig(parsed.data as RawConfig, file, loadDefaultBindings());
   const problem = problems[0];
   if (problem) {
     const pos =
       problem.at === 'key' ? positionOfKey(doc, lines, problem.path.slice(0, -1), String(problem.path.at(-1))) : positionOfPath(doc, lines, problem.path);
-    throw new ConfigError(file, pos.line, pos.col, formatPath(problem.path), problem.message);
+    throw new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(problem.path), problem.message);
   }
   return config;
 }
@@ -87,10 +69,10 @@ function toConfigError(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     const near = known.length > 0 ? closest(key, known) : undefined;
     const hint = near !== undefined && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${near}"?` : '';
     const pos = positionOfKey(doc, lines, path, key);
-    return new ConfigError(file, pos.line, pos.col, keyPath, `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
+    return new ConfigError(file, { line: pos.line, column: pos.col }, keyPath, `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
   }
   const pos = positionOfPath(doc, lines, path);
-  return new ConfigError(file, pos.line, pos.col, formatPath(path), describeIssue(issue));
+  return new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(path), describeIssue(issue));
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -1,6 +1,7 @@
 // One SSH connection per host, shared by every probe and log follower on it: connects (through jump
 // hosts if configured), verifies the host key, keeps the connection alive, queues channels below
 // MaxSessions and reconnects with capped exponential backoff and jitter.
+import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
@@ -8,10 +9,11 @@ import type { ExecResult } from '../exec.js';
 import type { ConnectionState } from '../../domain/model.js';
 import { authHandler, planAuth } from './auth.js';
 import { ChannelSlots } from './channels.js';
-import { authFailed, describeFailure, hostKeyRefused, type ConnectionFailure } from './errors.js';
+import { authFailed, describeFailure, handshakeStage, handshakeTimedOut, hostKeyRefused, type ConnectionFailure } from './errors.js';
 import { openChannel, runOnChannel, MAX_STDOUT, type OpenedChannel } from './exec.js';
 import { hostVerifier, type HostKeyDecision, type HostKeyPolicy } from './host-key.js';
 import { addKnownHost, algorithmsForKeyType, entriesFor, knownHostsName } from './known-hosts.js';
+import { HandshakeProgress } from './progress.js';
 import type { SshTarget } from './target.js';
 
 export interface ConnectionSettings {
@@ -90,8 +92,10 @@ function hostKeyAlgorithms(policy: HostKeyPolicy): string[] {
   return [...new Set([...known.filter((a) => SERVER_HOST_KEY_DEFAULTS.includes(a)), ...SERVER_HOST_KEY_DEFAULTS])];
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+/** `promise`, unless `ms` pass first (a client-timeout error) or `signal` aborts (the connection was closed). */
+function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       onTimeout();
@@ -99,8 +103,16 @@ function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void)
       error.level = 'client-timeout';
       reject(error);
     }, ms);
+    onAbort = () => {
+      onTimeout();
+      reject(new Error('connection closed'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, deadline]).finally(() => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort!);
+  });
 }
 
 function forwardOut(client: Client, host: string, port: number): Promise<ClientChannel> {
@@ -119,6 +131,8 @@ export class SshConnection {
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private refusal: ConnectFailure['refusal'];
+  /** Ends the attempt under way when the connection is closed, instead of waiting out its timeout. */
+  private attemptAbort: AbortController | undefined;
   private readonly listeners = new Set<(state: ConnectionState) => void>();
 
   constructor(
@@ -168,6 +182,7 @@ export class SshConnection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
+    this.attemptAbort?.abort();
     // Wakes anything waiting in ready(), which then sees the connection is closed.
     this.setState({ status: 'unreachable', error: 'connection closed' });
     const live = this.live;
@@ -258,7 +273,7 @@ export class SshConnection {
 
   private setState(next: Omit<ConnectionState, 'since'>): void {
     const previous = this.current;
-    if (previous.status === next.status && previous.error === next.error && previous.fingerprint?.offered === next.fingerprint?.offered) return;
+    if (previous.status === next.status && previous.error === next.error && previous.stage === next.stage && previous.fingerprint?.offered === next.fingerprint?.offered) return;
     // "unreachable since" counts from the first failure, not from the latest retry.
     const since = previous.status === next.status ? previous.since : Date.now();
     this.current = { ...next, since };
@@ -268,6 +283,7 @@ export class SshConnection {
   private async attempt(): Promise<void> {
     if (this.closed || this.attempting || this.live) return;
     this.attempting = true;
+    const abort = (this.attemptAbort = new AbortController());
     let target: SshTarget | undefined;
     const hops: Client[] = [];
     try {
@@ -276,9 +292,9 @@ export class SshConnection {
       const chain = [...jumps, target];
       let sock: Duplex | undefined;
       for (const [index, hop] of chain.entries()) {
-        hops.push(await this.handshake(hop, sock));
+        hops.push(await this.handshake(hop, sock, abort.signal));
         const next = chain[index + 1];
-        if (next) sock = await withDeadline(forwardOut(hops[index]!, next.host, next.port), this.settings.connectTimeoutMs, () => hops[index]!.end());
+        if (next) sock = await withDeadline(forwardOut(hops[index]!, next.host, next.port), this.settings.connectTimeoutMs, () => hops[index]!.end(), abort.signal);
       }
       if (this.closed) {
         for (const hop of hops.reverse()) hop.end();
@@ -293,19 +309,26 @@ export class SshConnection {
     }
   }
 
-  private async handshake(target: SshTarget, sock: Duplex | undefined): Promise<Client> {
+  /** Connects to one hop: directly over TCP, or over `sock`, a channel forwarded by the previous hop. */
+  private async handshake(target: SshTarget, sock: Duplex | undefined, abort: AbortSignal): Promise<Client> {
     const timeoutMs = target.connectTimeoutMs ?? this.settings.connectTimeoutMs;
     const policy = policyFor(target, this.settings);
     const plan = await planAuth({ ...target, identityFiles: [...this.settings.identityFiles, ...target.identityFiles] });
+    abort.throwIfAborted();
     const tried: string[] = [];
     let decision: HostKeyDecision | undefined;
     let lastError: Error | undefined;
+    const where = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+    // Our own socket rather than ssh2's, so the progress can watch it from the start.
+    const stream = sock ?? createConnection({ host: target.host, port: target.port });
+    const progress = new HandshakeProgress(stream, (stage) => this.progress(handshakeStage(stage, where)));
+    this.progress(handshakeStage(progress.stage, where));
     const ssh = new NodeSSH();
     const connecting = ssh.connect({
       host: target.host,
       port: target.port,
       username: target.user,
-      sock: sock as never,
+      sock: stream as never,
       readyTimeout: timeoutMs,
       keepaliveInterval: this.settings.keepaliveIntervalMs,
       keepaliveCountMax: this.settings.keepaliveCountMax,
@@ -316,17 +339,23 @@ export class SshConnection {
     });
     // node-ssh stops listening for errors once connected; an unheard 'error' would crash opsdeck.
     const client = ssh.connection!;
+    progress.watch(client);
     client.on('error', (error) => (lastError = error));
     // ssh2 leaves Nagle's algorithm on: each small request then waits on a delayed ACK, and one
     // remote command costs ~95 ms on loopback instead of ~7 ms.
     client.setNoDelay(true);
-    try {
-      await withDeadline(connecting, timeoutMs + 1000, () => client.end());
-    } catch (error) {
+    const abandon = (): void => {
       client.end();
+      stream.destroy();
+    };
+    try {
+      await withDeadline(connecting, timeoutMs + 1000, abandon, abort);
+    } catch (error) {
+      abandon();
       if (decision && !decision.accepted) throw new ConnectFailure(hostKeyRefused(decision, policy.name, target), { decision, policy });
       const level = (error as { level?: string }).level ?? (lastError as { level?: string } | undefined)?.level;
       if (level === 'client-authentication') throw new ConnectFailure(authFailed(target, tried, plan.skipped));
+      if (level === 'client-timeout') throw new ConnectFailure(handshakeTimedOut(progress.stage, where, timeoutMs));
       throw new ConnectFailure(describeFailure(lastError ?? error, target, timeoutMs));
     }
     return client;
@@ -345,6 +374,11 @@ export class SshConnection {
     this.failures = 0;
     this.refusal = undefined;
     this.setState({ status: 'ok' });
+  }
+
+  /** A step of the first connect (or of one the operator asked for); retries behind an unreachable state stay quiet. */
+  private progress(stage: string): void {
+    if (this.current.status === 'connecting') this.setState({ status: 'connecting', stage });
   }
 
   private lost(generation: number, error: Error | undefined): void {

@@ -1,6 +1,7 @@
 // Why a host cannot be reached, in the words the Hosts pane shows and with what the operator can do.
 import type { ConnectionState } from '../../domain/model.js';
 import type { HostKeyDecision } from './host-key.js';
+import type { HandshakeStage } from './progress.js';
 import type { SshTarget } from './target.js';
 
 export type ConnectionFailure = Omit<ConnectionState, 'since'>;
@@ -60,6 +61,43 @@ export function authFailed(target: SshTarget, tried: string[], skipped: string[]
       ...skipped,
     ].join(' '),
   };
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** While connecting: what the handshake with `where` waits for now. */
+export function handshakeStage(stage: HandshakeStage, where: string): string {
+  switch (stage) {
+    case 'tcp':
+      return `opening a TCP connection to ${where}`;
+    case 'banner':
+      return `TCP connected to ${where}, waiting for its SSH banner`;
+    case 'kex':
+      return `key exchange with ${where}`;
+    case 'auth':
+      return `logging in to ${where}`;
+  }
+}
+
+/** A handshake that did not finish within the connect timeout, named by where it stopped. */
+export function handshakeTimedOut(stage: HandshakeStage, where: string, timeoutMs: number): ConnectionFailure {
+  const within = `within ${seconds(timeoutMs)}`;
+  switch (stage) {
+    case 'tcp':
+      return { status: 'unreachable', error: `no TCP connection to ${where} ${within}`, hint: 'The network or a firewall drops the packets; opsdeck keeps retrying.' };
+    case 'banner':
+      return {
+        status: 'unreachable',
+        error: `no SSH banner ${within} (is this port an SSH server?)`,
+        hint: `${where} accepts TCP connections but says nothing: another service listens on that port, or sshd is overloaded (MaxStartups). Check the port in the host's ssh: value or ~/.ssh/config.`,
+      };
+    case 'kex':
+      return { status: 'unreachable', error: `SSH handshake timed out: ${where} sent its banner, but the key exchange did not finish ${within}`, hint: 'An overloaded sshd or something in the middle of the connection; opsdeck keeps retrying.' };
+    case 'auth':
+      return { status: 'unreachable', error: `SSH handshake timed out: the login at ${where} did not finish ${within}`, hint: 'sshd is slow to accept the login (UseDNS, PAM, a slow home directory); opsdeck keeps retrying.' };
+  }
 }
 
 /** A failure to connect or a lost connection, as a state for the Hosts pane. */
