@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
-import { fit, formatBytes } from './format.js';
+import { fit, formatBytes, widthOf } from './format.js';
 
 export interface TabBarProps {
   focus: PaneId;
@@ -45,8 +45,17 @@ export interface StatusBarProps {
   clock: number;
 }
 
+/** The message wants at least this much room before the keys hint and opsdeck's own figures give way. */
+const MESSAGE_ROOM = 40;
+
 function StatusBarView({ width, refreshMs, paused, readOnly, self, message, clock }: StatusBarProps) {
-  const right = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;
+  const refresh = ` refresh ${formatDuration(refreshMs)} `;
+  const left = (paused ? ' PAUSED ' : '') + (readOnly ? ' READ-ONLY ' : '') + refresh;
+  const full = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;
+  // An operation's result is what the operator is waiting for: on a narrow screen it keeps its room
+  // and only the clock stays beside it.
+  const room = width - widthOf(left);
+  const right = message && room - full.length < Math.min(widthOf(message.text), MESSAGE_ROOM) ? ` │ ${formatClock(clock)}` : full;
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
@@ -60,8 +69,8 @@ function StatusBarView({ width, refreshMs, paused, readOnly, self, message, cloc
             {' '}READ-ONLY{' '}
           </Text>
         ) : null}
-        <Text color="gray"> refresh {formatDuration(refreshMs)} </Text>
-        {message ? <Text color={message.level === 'error' ? 'red' : 'green'}>{fit(message.text, Math.max(0, width - right.length - 30))}</Text> : null}
+        <Text color="gray">{refresh}</Text>
+        {message ? <Text color={message.level === 'error' ? 'red' : 'green'}>{fit(message.text, Math.max(0, room - right.length))}</Text> : null}
         <Text color="gray">{right}</Text>
       </Text>
     </Box>

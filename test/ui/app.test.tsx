@@ -1,6 +1,7 @@
 // The cockpit as a user sees it: focus, zoom, filter, help, and what ok/warn/crit/error look like.
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import stringWidth from 'string-width';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
@@ -347,6 +348,17 @@ describe('Databases pane actions', () => {
     expect(text()).toContain('READ-ONLY');
     expect(app.admin).toEqual([]);
     expect(app.audit).toEqual([expect.objectContaining({ action: 'db.terminate', target: 'db:main pid 4242', outcome: 'refused' })]);
+  });
+});
+
+describe('the status line at 80x24', () => {
+  it("keeps an operation's result readable, giving up the keys hint and opsdeck's own figures first", async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase(), { columns: 80, rows: 24, readOnly: true });
+    const status = () => text().split('\n').at(-1)!;
+    expect(status()).toContain('? help');
+    await app.press('6', 'j', 'K');
+    expect(status()).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate session 4242 on main" r… │ \d\d:\d\d:\d\d$/);
+    expect(stringWidth(status())).toBe(80);
   });
 });
 
