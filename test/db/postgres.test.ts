@@ -242,7 +242,11 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
       (error: Error) => error.message,
     );
     const find = (s: PostgresSample) => s.queries.find((q) => q.pid === pid);
-    const first = await eventually(async () => find(await tick<PostgresSample>(source)));
+    // Seen once it sleeps: a busy machine can show the backend for a moment before its wait begins.
+    const first = await eventually(async () => {
+      const backend = find(await tick<PostgresSample>(source));
+      return backend?.waitEvent === 'PgSleep' ? backend : undefined;
+    });
     await sleep(1200);
     const second = find(await tick<PostgresSample>(source));
     expect(first.query).toContain('pg_sleep(30)');
