@@ -1,10 +1,10 @@
 // Store contents for UI tests: built through the same reducers the runtime uses.
 import { applySourceError, applySourceOk, hostView, pendingSource } from '../../src/app/apply.js';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
-import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
+import { DEFAULT_THRESHOLDS, resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import { reduceResult, type SourceResult } from '../../src/app/sources/registry.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
-import type { LogLine, ResourceSample } from '../../src/domain/model.js';
+import type { HostConfig, LogLine, ResourceSample } from '../../src/domain/model.js';
 import { hostSourceId, sourceKey, type SourceId } from '../../src/domain/source-id.js';
 import type { SourceKind } from '../../src/app/sources/registry.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
@@ -39,6 +39,24 @@ export function hostsData(config: OpsConfig): DataState {
   let data: DataState = { ...emptyData(), hostOrder: config.hosts.map((h) => h.name), hosts: Object.fromEntries(config.hosts.map((h) => [h.name, hostView(h)])) };
   for (const h of config.hosts) data = withPendingSource(data, hostSourceId(h.name, 'resources'), 'resources', NOW - 5000);
   return data;
+}
+
+/** One SSH host as the config resolves it, for reducer tests. */
+export const WEB1: HostConfig = {
+  name: 'web-1',
+  local: false,
+  ssh: 'deploy@10.0.0.5:22',
+  services: ['garden-backend.service', 'nginx.service'],
+  systemctl: 'systemctl',
+  sudo: false,
+  logs: 'auto',
+  thresholds: DEFAULT_THRESHOLDS,
+  readOnly: false,
+};
+
+/** A store holding just this host, before any result. */
+export function withHost(config: HostConfig = WEB1): DataState {
+  return { ...emptyData(), hostOrder: [config.name], hosts: { [config.name]: hostView(config) } };
 }
 
 export function fleetConfig(): OpsConfig {

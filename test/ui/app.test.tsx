@@ -5,28 +5,15 @@ import stringWidth from 'string-width';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
+import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
 import type { PostgresSample } from '../../src/domain/database.js';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { handshakeTimedOut } from '../../src/services/ssh/errors.js';
 
-const RED = '\u001b[31m';
-const YELLOW = '\u001b[33m';
-const GREEN = '\u001b[32m';
-
 let app: AppHarness | undefined;
 afterEach(() => app?.unmount());
 
-const text = () => stripVTControlCharacters(app!.frame());
-const lineWith = (needle: string) => app!.frame().split('\n').find((l) => stripVTControlCharacters(l).includes(needle)) ?? '';
-const plainLine = (needle: string) => stripVTControlCharacters(lineWith(needle));
-/** The colour code that opens right before `value` on the line that contains `needle`. */
-function colourBefore(needle: string, value: string): string | undefined {
-  const line = lineWith(needle);
-  const at = line.indexOf(value);
-  if (at < 0) return undefined;
-  const codes = [...line.slice(0, at).matchAll(/\u001b\[(\d+)m/g)].map((m) => m[0]);
-  return codes.at(-1);
-}
+const { text, lineWith, plainLine, colourBefore } = screenReader(() => app!.frame());
 
 describe('cockpit at 200x50', () => {
   it('shows every pane at once with the hosts, their figures and states', async () => {

@@ -1,7 +1,6 @@
 // One level per metric, judged once with hold ticks: while a crossing is held, every place that shows
 // the metric says the same (the Hosts row, Resources or Databases, Events and `snapshot --format json`).
 // Each host and database first reports a normal sample: a crossing in the very first one counts at once.
-import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
@@ -13,23 +12,12 @@ import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { DEFAULT_DATABASE_THRESHOLDS } from '../../src/services/db/index.js';
 import { deliver, hostsData, NOW, sample, withPendingSource } from '../helpers/fixtures.js';
 import { renderApp, type AppHarness } from '../helpers/render-app.js';
-
-const RED = '\u001b[31m';
-const YELLOW = '\u001b[33m';
-const GREEN = '\u001b[32m';
+import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
 
 let app: AppHarness | undefined;
 afterEach(() => app?.unmount());
 
-const text = () => stripVTControlCharacters(app!.frame());
-const lineWith = (needle: string) => app!.frame().split('\n').find((l) => stripVTControlCharacters(l).includes(needle)) ?? '';
-/** The colour code that opens right before `value` on the line that contains `needle`. */
-function colourBefore(needle: string, value: string): string | undefined {
-  const line = lineWith(needle);
-  const at = line.indexOf(value);
-  if (at < 0) return undefined;
-  return [...line.slice(0, at).matchAll(/\u001b\[(\d+)m/g)].map((m) => m[0]).at(-1);
-}
+const { text, colourBefore } = screenReader(() => app!.frame());
 
 /** The colour of the ● that marks `name`: a Hosts row's worst level, or a database header's. */
 function markColour(name: string): string | undefined {

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applySourceError, applySourceOk, EVENT_LIMIT, hostView, pendingSource, withEvents } from '../../src/app/apply.js';
-import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
-import { emptyData, type DataState } from '../../src/app/store.js';
-import type { HostConfig, OpsEvent } from '../../src/domain/model.js';
+import { applySourceError, applySourceOk, EVENT_LIMIT, pendingSource, withEvents } from '../../src/app/apply.js';
+import type { DataState } from '../../src/app/store.js';
+import type { OpsEvent } from '../../src/domain/model.js';
 import { hostSourceId, sourceKey } from '../../src/domain/source-id.js';
-
-const WEB1: HostConfig = {
-  name: 'web-1',
-  local: false,
-  ssh: 'deploy@10.0.0.5:22',
-  services: ['garden-backend.service', 'nginx.service'],
-  systemctl: 'systemctl',
-  sudo: false,
-  logs: 'auto',
-  thresholds: DEFAULT_THRESHOLDS,
-};
-
-function withHost(config: HostConfig = WEB1): DataState {
-  return { ...emptyData(), hostOrder: [config.name], hosts: { [config.name]: hostView(config) } };
-}
+import { withHost } from '../helpers/fixtures.js';
 
 describe('source health', () => {
   const source = { id: hostSourceId('web-1', 'resources'), label: 'web-1 resources' };

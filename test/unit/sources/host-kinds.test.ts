@@ -1,29 +1,14 @@
 // The host kinds' reducers (resources, processes, services), fed as the runtime feeds them: levels
 // with hold ticks and their events, history, unit events, terminal-safe text.
 import { describe, expect, it } from 'vitest';
-import { hostView } from '../../../src/app/apply.js';
 import { DEFAULT_THRESHOLDS } from '../../../src/app/config/resolve.js';
 import { HISTORY_LENGTH } from '../../../src/app/sources/resources/reduce.js';
 import { reduceResult, type SourceResult } from '../../../src/app/sources/registry.js';
-import { emptyData, type DataState } from '../../../src/app/store.js';
+import type { DataState } from '../../../src/app/store.js';
 import type { DiskStat, HostConfig, OpsEvent, ResourceSample, ServicesSample, UnitState } from '../../../src/domain/model.js';
 import { hostSourceId } from '../../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../../src/domain/thresholds.js';
-
-const WEB1: HostConfig = {
-  name: 'web-1',
-  local: false,
-  ssh: 'deploy@10.0.0.5:22',
-  services: ['garden-backend.service', 'nginx.service'],
-  systemctl: 'systemctl',
-  sudo: false,
-  logs: 'auto',
-  thresholds: DEFAULT_THRESHOLDS,
-};
-
-function withHost(config: HostConfig = WEB1): DataState {
-  return { ...emptyData(), hostOrder: [config.name], hosts: { [config.name]: hostView(config) } };
-}
+import { WEB1, withHost } from '../../helpers/fixtures.js';
 
 function reduce<K extends 'resources' | 'processes' | 'services'>(data: DataState, kind: K, result: SourceResult<K>, tracker = new ThresholdTracker(1), host = 'web-1'): DataState {
   return reduceResult(data, hostSourceId(host, kind), result, { at: 0, tracker });
