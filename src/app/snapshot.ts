@@ -2,6 +2,7 @@
 // channel, or plain text for a terminal. Each source kind writes its own sections (src/app/sources).
 import type { SourceState } from '../domain/model.js';
 import type { OpsConfig } from './config/resolve.js';
+import { sourceTimeoutMs } from './refresh.js';
 import { hostRows } from './rows.js';
 import { Runtime } from './runtime.js';
 import { iso, pct } from './snapshot-format.js';
@@ -11,16 +12,23 @@ import { createOpsStore, initialUi, type DataState, type HostView } from './stor
 
 export type SnapshotFormat = 'text' | 'json' | 'markdown';
 
+/** Log followers read their backlog for this long from their start, alongside the reads. */
 const LOG_GRACE_MS = 700;
 
 const SECTIONS: readonly SnapshotSections[] = Object.values(SOURCE_KINDS).flatMap((kind) => kind.snapshot ?? []);
 
+/**
+ * Every source once, within one deadline: the per-source timeout (two refreshes, between 1 s and
+ * 10 s) from the start of the collection. A source that has not answered by then is reported as
+ * timed out, an SSH host still connecting with the step its handshake waits for.
+ */
 export async function collectSnapshot(config: OpsConfig): Promise<DataState> {
+  const deadline = performance.now() + sourceTimeoutMs(config.refreshMs);
   const store = createOpsStore();
   const runtime = new Runtime(config, store);
   try {
     await runtime.prepare();
-    await runtime.collectOnce(LOG_GRACE_MS);
+    await runtime.collectOnce({ deadline, logGraceMs: LOG_GRACE_MS });
   } finally {
     // No SSH connection, follower or database connection outlives the report.
     runtime.stop();

@@ -17,7 +17,8 @@ type NetStream = Awaited<ReturnType<AbstractConnector['connect']>>;
 function tunnelConnector(stream: Duplex): RedisOptions['Connector'] {
   return class TunnelConnector extends AbstractConnector {
     constructor() {
-      super(1000);
+      // No grace after disconnecting: see disconnectTimeout below.
+      super(0);
     }
 
     connect(): Promise<NetStream> {
@@ -96,6 +97,9 @@ export class RedisSource extends DatabaseSourceBase<RedisConnection, RedisSample
       // Reconnecting is the next tick's job, not a background loop's.
       retryStrategy: () => null,
       keepAlive: 10_000,
+      // ioredis ends a socket politely and destroys it only this long after (2 s by default): a hung
+      // server never answers the FIN, and the socket kept a finished snapshot alive for those 2 s.
+      disconnectTimeout: 0,
     });
     const connection = new RedisConnection(client);
     let firstError: unknown;
