@@ -165,6 +165,9 @@ export class TcpProxy {
 
 export interface PrivateRedis {
   port: number;
+  /** SIGSTOP: the kernel still accepts connections, the server never answers (a hung server). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -195,7 +198,11 @@ export async function startRedis(args: string[] = [], options: { tls?: Certifica
   );
   return {
     port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      // A stopped server acts on SIGTERM only once it runs again.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
       dir.remove();
@@ -352,7 +359,11 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
   }
   return {
     port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      // A stopped server acts on SIGTERM only once it runs again.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
       dir.remove();
