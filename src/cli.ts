@@ -92,7 +92,7 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (options: { config?: string; format: SnapshotFormat }) => {
       const config = configOrExit(options.config ?? program.opts<{ config?: string }>().config);
-      const data = await collectSnapshot(config);
+      const data = await collectSnapshot(config, 0);
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
     });

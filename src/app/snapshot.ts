@@ -17,13 +17,18 @@ const LOG_GRACE_MS = 700;
 
 const SECTIONS: readonly SnapshotSections[] = Object.values(SOURCE_KINDS).flatMap((kind) => kind.snapshot ?? []);
 
+/** Out of the second after the timeout: what printing the report and closing every connection take. */
+const CLOSE_MS = 500;
+
 /**
- * Every source once, within one deadline: the per-source timeout (two refreshes, between 1 s and
- * 10 s) from the start of the collection. A source that has not answered by then is reported as
- * timed out, an SSH host still connecting with the step its handshake waits for.
+ * Every source once, the whole run within the per-source timeout (two refreshes, between 1 s and
+ * 10 s) plus a second from `startedAt` (a `performance.now()` time; the CLI passes 0, the process's
+ * start, so its start-up counts too). Each read still gets its own timeout where that fits. A source
+ * that has not answered by the deadline is reported as timed out, an SSH host still connecting with
+ * the step its handshake waits for.
  */
-export async function collectSnapshot(config: OpsConfig): Promise<DataState> {
-  const deadline = performance.now() + sourceTimeoutMs(config.refreshMs);
+export async function collectSnapshot(config: OpsConfig, startedAt = performance.now()): Promise<DataState> {
+  const deadline = startedAt + sourceTimeoutMs(config.refreshMs) + 1000 - CLOSE_MS;
   const store = createOpsStore();
   const runtime = new Runtime(config, store);
   try {
