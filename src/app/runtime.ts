@@ -160,8 +160,8 @@ export class Runtime {
     for (const source of this.sources) if ('follow' in source.collect) this.follow(source);
     const graceEnds = performance.now() + logGraceMs;
     const configured = this.sources.length;
-    const discovered = this.discover().then(() => Promise.all(this.sources.slice(configured).map((source) => this.readOnce(source, deadline))));
-    await Promise.all([...this.sources.slice(0, configured).map((source) => this.readOnce(source, deadline)), beforeDeadline(discovered, deadline)]);
+    const discovered = this.discover().then(() => Promise.all(this.sources.slice(configured).map((source) => this.readForSnapshot(source, deadline))));
+    await Promise.all([...this.sources.slice(0, configured).map((source) => this.readForSnapshot(source, deadline)), beforeDeadline(discovered, deadline)]);
     await sleep(Math.min(graceEnds, deadline) - performance.now());
     const at = Date.now();
     for (const source of this.sources) {
@@ -224,7 +224,7 @@ export class Runtime {
   }
 
   /** A poll source's snapshot reads: the first, and the rate read where its kind has rates and there is time. */
-  private async readOnce<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, deadline: number): Promise<void> {
+  private async readForSnapshot<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, deadline: number): Promise<void> {
     const rateIntervalMs = SOURCE_KINDS[source.id.kind].rateIntervalMs;
     if (!(await this.pollBefore(source, deadline)) || rateIntervalMs === undefined || performance.now() + rateIntervalMs >= deadline) return;
     await sleep(rateIntervalMs);

@@ -17,8 +17,7 @@ type NetStream = Awaited<ReturnType<AbstractConnector['connect']>>;
 function tunnelConnector(stream: Duplex): RedisOptions['Connector'] {
   return class TunnelConnector extends AbstractConnector {
     constructor() {
-      // No grace after disconnecting: see disconnectTimeout below.
-      super(0);
+      super(1000);
     }
 
     connect(): Promise<NetStream> {
