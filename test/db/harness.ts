@@ -129,6 +129,11 @@ export class TcpProxy {
     upstream.on('error', drop).on('close', drop);
   }
 
+  /** Connections accepted so far, open or not. */
+  get acceptedCount(): number {
+    return this.accepted;
+  }
+
   /** Bytes sent toward the server on each open connection, by connection number (1, 2... in accept order). */
   get connections(): Map<number, number> {
     return new Map([...this.pairs].map((p) => [p.id, p.sent]));
