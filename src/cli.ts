@@ -87,12 +87,12 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
 
   program
     .command('snapshot')
-    .description('collect every source once, print, exit (json for scripts, markdown for an incident channel)')
+    .description('collect every source once, print, exit, all within the source timeout (twice the refresh, 1-10 s) plus a second; json for scripts, markdown for an incident channel')
     .option('-c, --config <file>', 'config file')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (options: { config?: string; format: SnapshotFormat }) => {
       const config = configOrExit(options.config ?? program.opts<{ config?: string }>().config);
-      const data = await collectSnapshot(config);
+      const data = await collectSnapshot(config, 0);
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
     });

@@ -3,5 +3,5 @@
 // times cheaper per frame, so the environment is set before anything loads it.
 process.env.NODE_ENV ??= 'production';
 const { buildCli } = await import('./cli.js');
-const { runCockpit } = await import('./cockpit.js');
-await buildCli({ cockpit: runCockpit }).parseAsync(process.argv);
+// The cockpit (ink, React, every pane) loads only when it runs: `check` and `snapshot` start without it.
+await buildCli({ cockpit: async (config) => (await import('./cockpit.js')).runCockpit(config) }).parseAsync(process.argv);

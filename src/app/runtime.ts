@@ -17,6 +17,7 @@ import { ThresholdTracker } from '../domain/thresholds.js';
 import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
 import { reduceResult, SOURCE_KINDS, type AnySource, type SourceKind, type SourceResult } from './sources/registry.js';
 import type { DataState, OpsStore } from './store.js';
+import { sourceTimeoutMs } from './refresh.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
 const RESULT_COALESCE_MS = 150;
@@ -24,7 +25,17 @@ const RESULT_COALESCE_MS = 150;
 const LOG_FLUSH_MS = 500;
 const SELF_SAMPLE_MS = 2000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Waits for `work`, but not past `deadline` (a `performance.now()` time): what is still running then is left behind. */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - performance.now()))))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export class Runtime {
   private readonly hostsByName: Map<string, HostConfig>;
@@ -62,7 +73,7 @@ export class Runtime {
 
   /** Sets up every host's sources; the store shows them as pending until their first result. */
   async prepare(): Promise<void> {
-    const timeoutMs = Math.max(1000, Math.min(10_000, this.config.refreshMs * 2));
+    const timeoutMs = sourceTimeoutMs(this.config.refreshMs);
     this.mutate((d) => ({
       ...d,
       hostOrder: this.config.hosts.map((h) => h.name),
@@ -137,21 +148,28 @@ export class Runtime {
     this.scheduler.setRefresh(ms);
   }
 
-  /** For `snapshot`: every poll source once (twice where rates need two reads), log followers given a moment to read their backlog. */
-  async collectOnce(logGraceMs: number): Promise<void> {
+  /**
+   * For `snapshot`: every source once, all of it before `deadline` (a `performance.now()` time). Poll
+   * sources are read at once, those discovery finds as soon as it finds them; each read's deadline is
+   * its own or what is left, whichever is shorter. A kind with rates reads again `rateIntervalMs`
+   * later, only where the first read answered (a hung source costs the snapshot its timeout once, not
+   * twice) and only if the interval ends before the deadline. Followers get `logGraceMs` from their
+   * start to read their backlog, within the same deadline.
+   */
+  async collectOnce({ deadline, logGraceMs }: { deadline: number; logGraceMs: number }): Promise<void> {
     for (const source of this.sources) if ('follow' in source.collect) this.follow(source);
-    await this.discover();
-    await Promise.all(
-      this.sources.map(async (source) => {
-        const rateIntervalMs = SOURCE_KINDS[source.id.kind].rateIntervalMs;
-        await this.pollOnce(source);
-        if (rateIntervalMs === undefined) return;
-        await sleep(rateIntervalMs);
-        await this.pollOnce(source);
-      }),
-    );
-    await sleep(logGraceMs);
-    for (const source of this.sources) if ('follow' in source.collect) source.collect.follow.stop();
+    const graceEnds = performance.now() + logGraceMs;
+    const configured = this.sources.length;
+    const discovered = this.discover().then(() => Promise.all(this.sources.slice(configured).map((source) => this.readForSnapshot(source, deadline))));
+    await Promise.all([...this.sources.slice(0, configured).map((source) => this.readForSnapshot(source, deadline)), beforeDeadline(discovered, deadline)]);
+    await sleep(Math.min(graceEnds, deadline) - performance.now());
+    const at = Date.now();
+    for (const source of this.sources) {
+      if (!('follow' in source.collect)) continue;
+      source.collect.follow.stop();
+      // One that never started (its host still connecting) says so, rather than a bare "pending".
+      this.mutate((d) => (d.sources[sourceKey(source.id)]?.status === 'pending' ? applySourceError(d, source.id, 'not following yet when the snapshot ended', at) : d));
+    }
     this.flush();
   }
 
@@ -205,11 +223,27 @@ export class Runtime {
     });
   }
 
-  private pollOnce<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): Promise<void> {
-    if (!('poll' in source.collect)) return Promise.resolve();
-    return collectWithDeadline(source.collect.poll).then(
-      (value) => this.onResult(source.id, value, Date.now()),
-      (error: Error) => this.onFailure(source.id, error, Date.now()),
+  /** A poll source's snapshot reads: the first, and the rate read where its kind has rates and there is time. */
+  private async readForSnapshot<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, deadline: number): Promise<void> {
+    const rateIntervalMs = SOURCE_KINDS[source.id.kind].rateIntervalMs;
+    if (!(await this.pollBefore(source, deadline)) || rateIntervalMs === undefined || performance.now() + rateIntervalMs >= deadline) return;
+    await sleep(rateIntervalMs);
+    await this.pollBefore(source, deadline);
+  }
+
+  /** One read, given up at the source's timeout or at `deadline`, whichever comes first; true when it answered. */
+  private pollBefore<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, deadline: number): Promise<boolean> {
+    if (!('poll' in source.collect)) return Promise.resolve(false);
+    const timeoutMs = Math.min(source.collect.poll.timeoutMs, Math.max(0, Math.floor(deadline - performance.now())));
+    return collectWithDeadline(source.collect.poll, timeoutMs).then(
+      (value) => {
+        this.onResult(source.id, value, Date.now());
+        return true;
+      },
+      (error: Error) => {
+        this.onFailure(source.id, error, Date.now());
+        return false;
+      },
     );
   }
 

@@ -2,6 +2,7 @@
 // channel, or plain text for a terminal. Each source kind writes its own sections (src/app/sources).
 import type { SourceState } from '../domain/model.js';
 import type { OpsConfig } from './config/resolve.js';
+import { sourceTimeoutMs } from './refresh.js';
 import { hostRows } from './rows.js';
 import { Runtime } from './runtime.js';
 import { iso, pct } from './snapshot-format.js';
@@ -11,16 +12,28 @@ import { createOpsStore, initialUi, type DataState, type HostView } from './stor
 
 export type SnapshotFormat = 'text' | 'json' | 'markdown';
 
+/** Log followers read their backlog for this long from their start, alongside the reads. */
 const LOG_GRACE_MS = 700;
 
 const SECTIONS: readonly SnapshotSections[] = Object.values(SOURCE_KINDS).flatMap((kind) => kind.snapshot ?? []);
 
-export async function collectSnapshot(config: OpsConfig): Promise<DataState> {
+/** Out of the second after the timeout: what printing the report and closing every connection take. */
+const CLOSE_MS = 500;
+
+/**
+ * Every source once, the whole run within the per-source timeout (two refreshes, between 1 s and
+ * 10 s) plus a second from `startedAt` (a `performance.now()` time; the CLI passes 0, the process's
+ * start, so its start-up counts too). Each read still gets its own timeout where that fits. A source
+ * that has not answered by the deadline is reported as timed out, an SSH host still connecting with
+ * the step its handshake waits for.
+ */
+export async function collectSnapshot(config: OpsConfig, startedAt = performance.now()): Promise<DataState> {
+  const deadline = startedAt + sourceTimeoutMs(config.refreshMs) + 1000 - CLOSE_MS;
   const store = createOpsStore();
   const runtime = new Runtime(config, store);
   try {
     await runtime.prepare();
-    await runtime.collectOnce(LOG_GRACE_MS);
+    await runtime.collectOnce({ deadline, logGraceMs: LOG_GRACE_MS });
   } finally {
     // No SSH connection, follower or database connection outlives the report.
     runtime.stop();

@@ -34,15 +34,18 @@ export class TimeoutError extends Error {
   }
 }
 
-/** Runs one collection with a hard deadline; the source's own I/O is told to stop through the signal. */
-export async function collectWithDeadline<T>(source: PollSource<T>): Promise<T> {
+/**
+ * Runs one collection with a hard deadline (the source's, or a shorter one when less time is left, as
+ * in a snapshot near its end); the source's own I/O is told to stop through the signal.
+ */
+export async function collectWithDeadline<T>(source: PollSource<T>, timeoutMs = source.timeoutMs): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new TimeoutError(source.timeoutMs));
-    }, source.timeoutMs);
+      reject(new TimeoutError(timeoutMs));
+    }, timeoutMs);
   });
   try {
     return await Promise.race([source.collect(controller.signal), deadline]);

@@ -129,6 +129,11 @@ export class TcpProxy {
     upstream.on('error', drop).on('close', drop);
   }
 
+  /** Connections accepted so far, open or not. */
+  get acceptedCount(): number {
+    return this.accepted;
+  }
+
   /** Bytes sent toward the server on each open connection, by connection number (1, 2... in accept order). */
   get connections(): Map<number, number> {
     return new Map([...this.pairs].map((p) => [p.id, p.sent]));
@@ -165,6 +170,9 @@ export class TcpProxy {
 
 export interface PrivateRedis {
   port: number;
+  /** SIGSTOP: the kernel still accepts connections, the server never answers (a hung server). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -195,7 +203,11 @@ export async function startRedis(args: string[] = [], options: { tls?: Certifica
   );
   return {
     port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      // A stopped server acts on SIGTERM only once it runs again.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
       dir.remove();
@@ -352,7 +364,11 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
   }
   return {
     port,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      // A stopped server acts on SIGTERM only once it runs again.
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       await exited;
       dir.remove();

@@ -31,7 +31,7 @@ describe('discovered local databases in the runtime', () => {
     const runtime = new Runtime(config, store, { local: quietHost });
     runtimes.push(runtime);
     await runtime.prepare();
-    await runtime.collectOnce(0);
+    await runtime.collectOnce({ deadline: performance.now() + 10_000, logGraceMs: 0 });
     runtime.stop();
 
     const data = store.getState().data;

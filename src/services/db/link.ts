@@ -111,6 +111,11 @@ export class Link<C extends Connection> {
     const connection = this.connection;
     this.connection = undefined;
     if (!connection) return;
+    // A polite goodbye would queue behind the query in flight, which may never return (a hung server).
+    if (this.inFlight) {
+      connection.destroy();
+      return;
+    }
     try {
       await Promise.race([connection.close(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     } finally {

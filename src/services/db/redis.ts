@@ -96,6 +96,9 @@ export class RedisSource extends DatabaseSourceBase<RedisConnection, RedisSample
       // Reconnecting is the next tick's job, not a background loop's.
       retryStrategy: () => null,
       keepAlive: 10_000,
+      // ioredis ends a socket politely and destroys it only this long after (2 s by default): a hung
+      // server never answers the FIN, and the socket kept a finished snapshot alive for those 2 s.
+      disconnectTimeout: 0,
     });
     const connection = new RedisConnection(client);
     let firstError: unknown;
