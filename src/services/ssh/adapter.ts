@@ -10,7 +10,9 @@ import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
-import { collectRemoteServices, type RemoteRun } from './services.js';
+import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
+import { remoteMaintenanceFlag } from '../maintenance-flag.js';
+import { unitControl } from '../systemd/control.js';
 import { resolveTarget, type ResolveOptions } from './target.js';
 import { isForwardTarget, isSafeRemotePath } from './validate.js';
 
@@ -124,6 +126,8 @@ export class SshHostAdapter implements HostAdapter {
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
+      units: unitControl(host, (argv, signal) => run(commandScript(argv), signal)),
+      maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, run) : undefined,
       logStreams,
       onConnection: (listener) => connection.onState(listener),
     };
