@@ -76,6 +76,20 @@ describe('handleKey', () => {
     expect(requested).toEqual([]);
   });
 
+  it('r, L, s and S in Services ask to restart, reload, start and stop the selected unit, with the host\'s systemctl and sudo', () => {
+    const { press, requested } = setUp();
+    press('3', 'j', 'r', 'L', 's', 'S');
+    const params = { host: 'web-1', unit: 'nginx.service', systemctl: 'systemctl', sudo: false };
+    expect(requested).toEqual(['restart', 'reload', 'start', 'stop'].map((verb) => ({ kind: `unit.${verb}`, params: { ...params, verb } })));
+  });
+
+  it('m and M on a host without a maintenance flag path say what to configure', () => {
+    const { store, press, requested } = setUp();
+    press('m');
+    expect(ui(store).message).toMatchObject({ text: 'web-1: no maintenance flag configured (hosts.web-1.maintenance: PATH)', level: 'error' });
+    expect(requested).toEqual([]);
+  });
+
   it('keys the config rebinds follow the config', () => {
     const { store, press, requested } = setUp(fleetWithDatabase(), { databases: { 'cancel-query': 'x' }, list: { down: ['n', 'down'] } });
     press('6', 'n', 'c');
@@ -112,7 +126,7 @@ describe('handleKey', () => {
 describe('the key table', () => {
   it('names every intent once, each with its line for ?', () => {
     const entries = Object.values(KEY_TABLE).flatMap((bindings) => Object.values(bindings));
-    expect(entries.filter((e) => e.intent.kind === 'operation').map((e) => e.intent.name).sort()).toEqual(['db.cancel', 'db.terminate', 'host.reconnect', 'host.trust-key']);
+    expect(entries.filter((e) => e.intent.kind === 'operation').map((e) => e.intent.name).sort()).toEqual(['db.cancel', 'db.terminate', 'host.maintenance-off', 'host.maintenance-on', 'host.reconnect', 'host.trust-key', 'unit.reload', 'unit.restart', 'unit.start', 'unit.stop']);
     for (const entry of entries) expect(entry.help.length).toBeGreaterThan(5);
   });
 
