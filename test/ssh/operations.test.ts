@@ -17,7 +17,7 @@ import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import { parseShow } from '../../src/services/systemd/units.js';
 import { sshHost } from '../harness/hosts.js';
-import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
+import { ensureTestUser, SshdHost, TEST_USER, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 
 const run = promisify(execFile);
@@ -34,6 +34,12 @@ const hosts = new Map<string, HostConfig>();
 async function unitState(unit: string) {
   const { stdout } = await run(systemd.systemctl, ['show', unit]);
   return parseShow(stdout, [unit])[0]!;
+}
+
+/** Whether pid is a live process: a zombie waiting for this container's init to reap it is not. */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
 function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}) {
@@ -125,7 +131,7 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
     const result = await executor().exec.start(unitOp('gamma', 'stop', 'app.service'));
     expect(result).toMatchObject({ outcome: 'ok', message: 'gamma: app.service stopped, verified inactive (dead)' });
     expect((await unitState('app.service')).active).toBe('inactive');
-    expect(() => process.kill(before.mainPid!, 0)).toThrow();
+    expect(await running(before.mainPid!)).toBe(false);
     const started = await executor().exec.start(unitOp('gamma', 'start', 'app.service'));
     expect(started.message).toMatch(/^gamma: app\.service started, verified active \(running\), MainPID \d+$/);
   });
@@ -181,6 +187,21 @@ describe('the maintenance flag', () => {
     expect((await stat(flagPath())).mode & 0o777).toBe(0o644);
     for (let i = 0; i < 2; i++) expect(await exec.start(flagOp('gamma', false, flagPath()))).toMatchObject({ outcome: 'ok', message: `gamma: maintenance flag cleared (${flagPath()}, verified absent)` });
     await expect(stat(flagPath())).rejects.toThrow(/ENOENT/);
+  });
+
+  test('a flag path with a quote, a space and $(...) is one word on the remote shell: that file, nothing run', { timeout: 30_000 }, async () => {
+    // A path holds no "/" inside the $(...): the canary lands in the login's home, where a command runs.
+    const name = `CANARY-${process.pid}`;
+    const canary = join('/home', TEST_USER, name);
+    const path = join(systemd.dir, `odd '$(touch ${name})' ; flag`);
+    const config = sshHost('gamma-odd', 'gamma', { systemctl: systemd.systemctl, maintenance: path, readOnly: false });
+    watches.set(config.name, await adapter.watch(config, { timeoutMs: 5000 }));
+    const { exec } = executor();
+    expect((await exec.start(flagOp('gamma-odd', true, path))).outcome).toBe('ok');
+    expect(await readFile(path, 'utf8')).toContain('why: set from the opsdeck cockpit\n');
+    expect((await exec.start(flagOp('gamma-odd', false, path))).outcome).toBe('ok');
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
+    await expect(stat(canary)).rejects.toThrow(/ENOENT/);
   });
 
   test('on and off locally', { timeout: 30_000 }, async () => {
