@@ -8,7 +8,7 @@ import { buildKeymap, type Keymap } from '../../src/app/keymap.js';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import type { Operation } from '../../src/app/operations/registry.js';
 import { createOpsStore, type OpsStore } from '../../src/app/store.js';
-import { fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
+import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 
 function setUp(data = fleetData(), overrides: Record<string, Record<string, string | string[]>> = {}) {
   const { keymap, problems } = buildKeymap(KEY_TABLE, loadDefaultBindings(), overrides);
@@ -88,6 +88,14 @@ describe('handleKey', () => {
     press('m');
     expect(ui(store).message).toMatchObject({ text: 'web-1: no maintenance flag configured (hosts.web-1.maintenance: PATH)', level: 'error' });
     expect(requested).toEqual([]);
+  });
+
+  it('m and M on a host with a flag path ask to set and clear it there', () => {
+    const config = fleetConfig();
+    const { press, requested } = setUp(fleetData({ ...config, hosts: config.hosts.map((h) => (h.name === 'web-1' ? { ...h, maintenance: '/opt/garden-dx/maintenance.flag' } : h)) }));
+    press('m', 'M');
+    const params = { host: 'web-1', path: '/opt/garden-dx/maintenance.flag', why: 'set from the opsdeck cockpit' };
+    expect(requested).toEqual([{ kind: 'host.maintenance-on', params }, { kind: 'host.maintenance-off', params }]);
   });
 
   it('keys the config rebinds follow the config', () => {

@@ -27,8 +27,16 @@ const EXPECTED: Record<UnitVerb, string> = { restart: 'active with a new MainPID
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    // Removed when the wait ends: the settle loop waits up to 40 times on one signal.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Reads the unit until the verdict holds STEADY_READS times or turns failed, or the time is up. */
