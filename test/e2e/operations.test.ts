@@ -2,7 +2,7 @@
 // Services pane, confirms, and reads the verified result while the other panes keep updating.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,7 @@ let workspace: Workspace;
 let host: SshdHost;
 let systemd: SystemdRoot;
 let configPath: string;
+let logFile: string;
 const scratch = mkdtempSync(join(tmpdir(), 'opsdeck-restart-'));
 
 const mainPid = async (): Promise<number | undefined> => parseShow((await run(systemd.systemctl, ['show', 'garden-backend.service'])).stdout, ['garden-backend.service'])[0]?.mainPid;
@@ -30,8 +31,10 @@ beforeAll(async () => {
   await workspace.writeSshConfig([{ alias: 'web-1', port: host.port, user: user.name }]);
   systemd = await makeSystemdRoot(join(host.dir, 'systemd'), { 'garden-backend.service': unitFile('Garden backend') }, user);
   await systemd.ctl('start', 'garden-backend.service');
+  logFile = join(systemd.dir, 'app.log');
+  await writeFile(logFile, 'app started\n', { mode: 0o644 });
   configPath = join(workspace.dir, 'opsdeck.yaml');
-  await writeFile(configPath, [`ssh: {config: ${workspace.sshConfig}}`, 'hosts:', `  web-1: {ssh: web-1, systemctl: ${systemd.systemctl}, services: [garden-backend.service], logs: []}`].join('\n'));
+  await writeFile(configPath, [`ssh: {config: ${workspace.sshConfig}}`, 'hosts:', `  web-1: {ssh: web-1, systemctl: ${systemd.systemctl}, services: [garden-backend.service], logs: [{file: ${logFile}}]}`].join('\n'));
 }, 120_000);
 
 afterAll(async () => {
@@ -51,11 +54,13 @@ describe('restarting a unit from the cockpit', () => {
       term.keys('3', 'r');
       await term.waitForScreen((s) => s.includes('restart garden-backend.service on web-1?') && s.includes(`${systemd.systemctl} restart -- garden-backend.service`), 'the confirmation with the command');
       term.keys('y');
+      // The restart runs in the background: a line written meanwhile reaches the Logs pane.
+      await appendFile(logFile, 'written during the restart\n');
+      await term.waitForScreen((s) => s.includes('written during the restart'), 'the Logs pane still following', 30_000);
       const screen = await term.waitForScreen((s) => /web-1: garden-backend\.service restarted, verified active \(running\), MainPID \d+ → \d+/.test(s), 'the verified result', 30_000);
       const after = await mainPid();
       expect(after).not.toBe(before);
       expect(screen).toContain(`MainPID ${before} → ${after}`);
-      // The other panes go on: the host's CPU figure is still measured after the restart.
       await term.waitForScreen((s) => /● web-1\s+\d+%/.test(s), 'web-1 still measured');
       const records = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
       expect(records).toEqual([
