@@ -74,6 +74,8 @@ beforeAll(async () => {
     {
       'app.service': unitFile('App'),
       'broken.service': unitFile('Broken', '/bin/sh -c "echo config line 12: unknown key >&2; echo giving up; exit 3"'),
+      // ExecStop ends the main process itself: the daemonless systemctl waits for it, as systemd would.
+      'slow-stop.service': unitFile('Slow to stop').replace('[Install]', 'ExecStop=/bin/sh -c "sleep 4; kill $MAINPID"\n[Install]'),
     },
     user,
   );
@@ -134,6 +136,23 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
     expect(await running(before.mainPid!)).toBe(false);
     const started = await executor().exec.start(unitOp('gamma', 'start', 'app.service'));
     expect(started.message).toMatch(/^gamma: app\.service started, verified active \(running\), MainPID \d+$/);
+  });
+
+  test('a stop that takes longer than the probes\' deadline is waited for, not cut off', { timeout: 60_000 }, async () => {
+    await systemd.ctl('start', 'slow-stop.service');
+    const impatient = new SshHostAdapter({ sshConfig: workspace.sshConfig, agent: false, connectTimeoutMs: 3000, execTimeoutMs: 2500 });
+    try {
+      const config = sshHost('gamma-impatient', 'gamma', { systemctl: systemd.systemctl, readOnly: false });
+      hosts.set(config.name, config);
+      watches.set(config.name, await impatient.watch(config, { timeoutMs: 2500 }));
+      const began = Date.now();
+      const result = await executor().exec.start(unitOp('gamma-impatient', 'stop', 'slow-stop.service'));
+      expect(Date.now() - began).toBeGreaterThan(4000);
+      expect(result).toMatchObject({ outcome: 'ok', message: 'gamma-impatient: slow-stop.service stopped, verified inactive (dead)' });
+    } finally {
+      impatient.close();
+      await systemd.ctl('stop', 'slow-stop.service');
+    }
   });
 
   test('locally, through execFile: restart and stop verified the same way', { timeout: 60_000 }, async () => {

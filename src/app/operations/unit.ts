@@ -18,12 +18,16 @@ const ACT_TIMEOUT_MS = 120_000;
 /** How long the state may take to settle after systemctl returned. */
 const SETTLE_TIMEOUT_MS = 20_000;
 const POLL_MS = 500;
+/** One read of the unit's state or log. */
+const READ_TIMEOUT_MS = 15_000;
 /** A good state counts once it held this many reads in a row: a unit that dies a moment after starting is caught. */
 const STEADY_READS = 2;
 const JOURNAL_LINES = 5;
 
 const PAST: Record<UnitVerb, string> = { restart: 'restarted', reload: 'reloaded', stop: 'stopped', start: 'started' };
 const EXPECTED: Record<UnitVerb, string> = { restart: 'active with a new MainPID', reload: 'active', stop: 'inactive', start: 'active' };
+
+const bounded = (signal: AbortSignal, ms: number) => AbortSignal.any([signal, AbortSignal.timeout(ms)]);
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -44,7 +48,7 @@ async function settle(units: UnitControl, p: UnitParams, before: UnitState | und
   const until = Date.now() + SETTLE_TIMEOUT_MS;
   let steady = 0;
   for (;;) {
-    const state = await units.state(p.unit, signal);
+    const state = await units.state(p.unit, bounded(signal, READ_TIMEOUT_MS));
     const verdict = judgeUnit(p.verb, before, state);
     if (verdict === 'failed') return { verdict, state };
     steady = verdict === 'ok' ? steady + 1 : 0;
@@ -56,9 +60,9 @@ async function settle(units: UnitControl, p: UnitParams, before: UnitState | und
 
 async function runUnit(p: UnitParams, units: UnitControl | undefined, signal: AbortSignal, progress: (text: string) => void): Promise<OperationOutcome> {
   if (!units) return { outcome: 'failed', message: `${p.host}: no such host being watched` };
-  const before = await units.state(p.unit, signal);
+  const before = await units.state(p.unit, bounded(signal, READ_TIMEOUT_MS));
   if (before.load === 'not-found') return { outcome: 'not-found', message: `${p.host}: no unit ${p.unit}` };
-  const acted = await units.act(p.unit, p.verb, AbortSignal.any([signal, AbortSignal.timeout(ACT_TIMEOUT_MS)]));
+  const acted = await units.act(p.unit, p.verb, bounded(signal, ACT_TIMEOUT_MS));
   progress(`verifying (expecting ${EXPECTED[p.verb]})`);
   const { verdict, state } = await settle(units, p, before, signal);
   if (verdict === 'ok') {
@@ -66,7 +70,7 @@ async function runUnit(p: UnitParams, units: UnitControl | undefined, signal: Ab
     return { outcome: 'ok', message: `${p.host}: ${p.unit} ${PAST[p.verb]}, verified ${state.active} (${state.sub})${pids || (state.mainPid ? `, MainPID ${state.mainPid}` : '')}` };
   }
   const exit = acted.code === 0 ? '' : `; systemctl exit code ${acted.code}${acted.stderr ? `: ${acted.stderr.split('\n')[0]}` : ''}`;
-  const tail = await units.journalTail(p.unit, JOURNAL_LINES, signal).catch((error: unknown) => ({ lines: [] as string[], from: `log unreadable: ${(error as Error).message}` }));
+  const tail = await units.journalTail(p.unit, JOURNAL_LINES, bounded(signal, READ_TIMEOUT_MS)).catch((error: unknown) => ({ lines: [] as string[], from: `log unreadable: ${(error as Error).message}` }));
   const log = tail.lines.length > 0 ? `; last log lines (${tail.from}): ${tail.lines.join(' | ')}` : `; no log lines found${tail.from ? ` (${tail.from})` : ''}`;
   const what = verdict === 'timeout' ? `not ${EXPECTED[p.verb]} after ${SETTLE_TIMEOUT_MS / 1000} s, still ${describeState(state)}` : `now ${describeState(state)}`;
   return { outcome: 'failed', message: `${p.host}: ${p.verb} ${p.unit} FAILED: ${what}${exit}${log}` };
