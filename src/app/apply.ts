@@ -25,6 +25,8 @@ export function hostView(host: HostConfig): HostView {
     group: host.group,
     color: host.color,
     maintenancePath: host.maintenance,
+    systemctl: host.systemctl,
+    sudo: host.sudo,
     thresholds: host.thresholds,
     levels: { cpu: 'ok', memory: 'ok', disk: 'ok', disks: {}, cores: [] },
   };

@@ -4,7 +4,7 @@
 // log lines) cost one frame.
 import { applyConnection, applySourceError, applySourceOk, hostView, pendingSource, withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
-import type { HostAdapter } from '../services/host-adapter.js';
+import type { HostAdapter, HostWatch } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { DatabaseSource } from '../services/db/index.js';
@@ -54,6 +54,8 @@ export class Runtime {
   /** The open databases by name (the database kind fills it), for cancel and terminate. */
   private readonly databases = new Map<string, DatabaseSource>();
   private setup: SourceSetup | undefined;
+  /** Each host's collectors and doors, for the unit and maintenance operations. */
+  private readonly watches = new Map<string, HostWatch>();
 
   constructor(
     private readonly config: OpsConfig,
@@ -87,6 +89,7 @@ export class Runtime {
       }),
     );
     for (const { host, watch } of hosts) {
+      this.watches.set(host.name, watch);
       if (watch.onConnection) this.unsubscribers.push(watch.onConnection((state) => this.mutate((d) => applyConnection(d, host.name, state))));
     }
     const remote = this.adapters.remote;
@@ -128,7 +131,7 @@ export class Runtime {
     this.adapters.remote?.close();
   }
 
-  /** The doors operations act through: this runtime's database sources and SSH connections. */
+  /** The doors operations act through: this runtime's database sources, SSH connections, units and maintenance flags. */
   operationPorts(): OperationPorts {
     const remote = this.adapters.remote;
     const trust = remote?.trustHostKey?.bind(remote);
@@ -136,6 +139,8 @@ export class Runtime {
     return {
       database: (name) => this.databases.get(name),
       sshHost: (name) => (this.hostsByName.get(name)?.local === false && trust && again ? { trustHostKey: () => trust(name), reconnect: () => again(name) } : undefined),
+      units: (name) => this.watches.get(name)?.units,
+      maintenance: (name) => this.watches.get(name)?.maintenanceFlag,
     };
   }
 

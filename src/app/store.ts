@@ -27,6 +27,9 @@ export interface HostView {
   color?: string;
   maintenancePath?: string;
   maintenanceOn?: boolean;
+  /** How its units are acted on (the confirmation shows the exact command). */
+  systemctl: string;
+  sudo: boolean;
   resources?: ResourceSample;
   processes?: ProcessSample;
   services?: ServicesSample;

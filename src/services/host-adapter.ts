@@ -1,5 +1,7 @@
 // One interface per kind of host (local, SSH): how it collects each of a host's sources.
 import type { ConnectionState, HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
+import type { MaintenanceControl } from '../domain/maintenance.js';
+import type { UnitControl } from '../domain/unit-control.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
 
@@ -10,6 +12,10 @@ export interface HostWatch {
   services: PollSource<ServicesSample>;
   /** Whether the host's maintenance flag file exists; only for a host with `maintenance:`. */
   maintenance?: PollSource<boolean>;
+  /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
+  units: UnitControl;
+  /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
+  maintenanceFlag?: MaintenanceControl;
   logStreams: LogStream[];
   /** Why the host has no log source, with what to add to the config. */
   logNote?: string;

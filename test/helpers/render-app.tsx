@@ -42,6 +42,8 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
   const ports: OperationPorts = {
     database: (name) => (name in data.databases ? admin(name) : undefined),
     sshHost: (host) => (config.hosts.some((h) => h.name === host && !h.local) ? { trustHostKey: async () => void harness.trusted.push(host), reconnect: () => void harness.reconnects.push(host) } : undefined),
+    units: () => undefined,
+    maintenance: () => undefined,
   };
   const operations = new OperationExecutor(store, {
     ports,

@@ -381,3 +381,16 @@ describe('Events selection', () => {
     expect(text()).toContain('postgresql.service is failed');
   });
 });
+
+describe('unit operations', () => {
+  it('r on a unit shows the exact command and what will be verified; Esc sends nothing', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('3', 'j', 'r');
+    expect(text()).toContain('restart nginx.service on web-1?');
+    expect(text()).toContain('systemctl restart -- nginx.service');
+    expect(text()).toContain('then verified: active with a new MainPID');
+    await app.press(KEYS.escape);
+    expect(text()).toContain('cancelled: restart nginx.service on web-1');
+    expect(app.audit).toEqual([]);
+  });
+});

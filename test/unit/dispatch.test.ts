@@ -8,7 +8,7 @@ import { buildKeymap, type Keymap } from '../../src/app/keymap.js';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import type { Operation } from '../../src/app/operations/registry.js';
 import { createOpsStore, type OpsStore } from '../../src/app/store.js';
-import { fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
+import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 
 function setUp(data = fleetData(), overrides: Record<string, Record<string, string | string[]>> = {}) {
   const { keymap, problems } = buildKeymap(KEY_TABLE, loadDefaultBindings(), overrides);
@@ -76,6 +76,28 @@ describe('handleKey', () => {
     expect(requested).toEqual([]);
   });
 
+  it('r, L, s and S in Services ask to restart, reload, start and stop the selected unit, with the host\'s systemctl and sudo', () => {
+    const { press, requested } = setUp();
+    press('3', 'j', 'r', 'L', 's', 'S');
+    const params = { host: 'web-1', unit: 'nginx.service', systemctl: 'systemctl', sudo: false };
+    expect(requested).toEqual(['restart', 'reload', 'start', 'stop'].map((verb) => ({ kind: `unit.${verb}`, params: { ...params, verb } })));
+  });
+
+  it('m and M on a host without a maintenance flag path say what to configure', () => {
+    const { store, press, requested } = setUp();
+    press('m');
+    expect(ui(store).message).toMatchObject({ text: 'web-1: no maintenance flag configured (hosts.web-1.maintenance: PATH)', level: 'error' });
+    expect(requested).toEqual([]);
+  });
+
+  it('m and M on a host with a flag path ask to set and clear it there', () => {
+    const config = fleetConfig();
+    const { press, requested } = setUp(fleetData({ ...config, hosts: config.hosts.map((h) => (h.name === 'web-1' ? { ...h, maintenance: '/opt/garden-dx/maintenance.flag' } : h)) }));
+    press('m', 'M');
+    const params = { host: 'web-1', path: '/opt/garden-dx/maintenance.flag', why: 'set from the opsdeck cockpit' };
+    expect(requested).toEqual([{ kind: 'host.maintenance-on', params }, { kind: 'host.maintenance-off', params }]);
+  });
+
   it('keys the config rebinds follow the config', () => {
     const { store, press, requested } = setUp(fleetWithDatabase(), { databases: { 'cancel-query': 'x' }, list: { down: ['n', 'down'] } });
     press('6', 'n', 'c');
@@ -112,7 +134,7 @@ describe('handleKey', () => {
 describe('the key table', () => {
   it('names every intent once, each with its line for ?', () => {
     const entries = Object.values(KEY_TABLE).flatMap((bindings) => Object.values(bindings));
-    expect(entries.filter((e) => e.intent.kind === 'operation').map((e) => e.intent.name).sort()).toEqual(['db.cancel', 'db.terminate', 'host.reconnect', 'host.trust-key']);
+    expect(entries.filter((e) => e.intent.kind === 'operation').map((e) => e.intent.name).sort()).toEqual(['db.cancel', 'db.terminate', 'host.maintenance-off', 'host.maintenance-on', 'host.reconnect', 'host.trust-key', 'unit.reload', 'unit.restart', 'unit.start', 'unit.stop']);
     for (const entry of entries) expect(entry.help.length).toBeGreaterThan(5);
   });
 

@@ -8,6 +8,8 @@ import { createOpsStore } from '../../src/app/store.js';
 import { sourceState } from '../../src/app/rows.js';
 import { hostSourceId } from '../../src/domain/source-id.js';
 import type { HostAdapter } from '../../src/services/host-adapter.js';
+import { runLocal } from '../../src/services/exec.js';
+import { unitControl } from '../../src/services/systemd/control.js';
 import type { ResourceSample } from '../../src/domain/model.js';
 import { sample } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/wait.js';
@@ -23,6 +25,7 @@ function setup(behaviour: Record<string, () => Promise<ResourceSample>>) {
       processes: { timeoutMs: 300, collect: async () => ({ at: Date.now(), byCpu: [], byMemory: [] }) },
       services: { timeoutMs: 300, collect: async () => ({ at: Date.now(), units: [] }) },
       logStreams: [],
+      units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
     }),
     close: () => {},
   };

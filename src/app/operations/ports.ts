@@ -1,6 +1,10 @@
 // The doors operations act through. The runtime opens them onto services; operations see only these
 // shapes, so an operation module never reaches I/O by import (panes may import the registry).
 import type { AuditEntry } from '../../domain/audit.js';
+import type { MaintenanceControl } from '../../domain/maintenance.js';
+import type { UnitControl } from '../../domain/unit-control.js';
+
+export type { MaintenanceControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -22,6 +26,10 @@ export interface OperationPorts {
   database(name: string): DatabaseAdmin | undefined;
   /** Undefined for a host that has no SSH connection (the local machine). */
   sshHost(name: string): SshHostControl | undefined;
+  /** A watched host's systemd units (src/services/systemd/control.ts through its adapter). */
+  units(host: string): UnitControl | undefined;
+  /** A watched host's maintenance flag file; undefined for a host without `maintenance:`. */
+  maintenance(host: string): MaintenanceControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

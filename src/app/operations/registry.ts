@@ -1,7 +1,9 @@
 // Every operation kind, by the name its audit records carry. A new kind is its module, one line here
 // and its key in keymaps/default.yaml.
 import { cancelQuery, terminateQuery } from './database-backend.js';
+import { maintenanceOff, maintenanceOn } from './maintenance.js';
 import { reconnectHost, trustHostKey } from './ssh-host.js';
+import { reloadUnit, restartUnit, startUnit, stopUnit } from './unit.js';
 import type { Confirmation, OperationDescription, OperationKind, OperationOutcome } from './types.js';
 import type { OperationPorts } from './ports.js';
 
@@ -10,6 +12,12 @@ export const OPERATIONS = {
   'db.terminate': terminateQuery,
   'host.trust-key': trustHostKey,
   'host.reconnect': reconnectHost,
+  'host.maintenance-on': maintenanceOn,
+  'host.maintenance-off': maintenanceOff,
+  'unit.restart': restartUnit,
+  'unit.reload': reloadUnit,
+  'unit.start': startUnit,
+  'unit.stop': stopUnit,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -8,6 +8,8 @@ import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
 import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
+import { localMaintenanceFlag } from '../maintenance-flag.js';
+import { unitControl } from '../systemd/control.js';
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
 export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceConfig | undefined> {
@@ -58,6 +60,9 @@ export class LocalHostAdapter implements HostAdapter {
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
       maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
+      // execFile, no shell: the unit name is one argument whatever it holds.
+      units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
+      maintenanceFlag: flag ? localMaintenanceFlag(flag) : undefined,
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
       logNote,
     };

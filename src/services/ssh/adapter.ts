@@ -8,9 +8,12 @@ import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import type { ConnectionState, HostConfig } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
+import { MAX_STDOUT } from './exec.js';
 import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
-import { collectRemoteServices, type RemoteRun } from './services.js';
+import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
+import { remoteMaintenanceFlag } from '../maintenance-flag.js';
+import { unitControl } from '../systemd/control.js';
 import { resolveTarget, type ResolveOptions } from './target.js';
 import { isForwardTarget, isSafeRemotePath } from './validate.js';
 
@@ -40,6 +43,9 @@ export interface SshAdapterOptions {
   backoff?: { initialMs: number; maxMs: number };
   authRetryMs?: number;
 }
+
+/** The connection's own cap on a unit command; the operation's deadline is shorter. */
+const UNIT_COMMAND_TIMEOUT_MS = 10 * 60_000;
 
 export const SSH_DEFAULTS = {
   connectTimeoutMs: 10_000,
@@ -124,6 +130,9 @@ export class SshHostAdapter implements HostAdapter {
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
+      // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
+      units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
+      maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, run) : undefined,
       logStreams,
       onConnection: (listener) => connection.onState(listener),
     };

@@ -216,9 +216,9 @@ export class SshConnection {
     }
   }
 
-  /** Runs a script on its own channel, within the caller's deadline and the connection's own. */
-  async exec(script: string, signal: AbortSignal, maxStdout = MAX_STDOUT): Promise<ExecResult> {
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.settings.execTimeoutMs)]);
+  /** Runs a script on its own channel, within the caller's deadline and the connection's own (`timeoutMs` for a command known to take longer). */
+  async exec(script: string, signal: AbortSignal, maxStdout = MAX_STDOUT, timeoutMs = this.settings.execTimeoutMs): Promise<ExecResult> {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const live = await this.ready(deadline);
     const release = await live.slots.acquire('exec', deadline);
     return runOnChannel(live.client, script, deadline, maxStdout, release);

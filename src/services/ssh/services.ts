@@ -11,7 +11,11 @@ export type RemoteRun = (script: string, signal: AbortSignal) => Promise<ExecRes
 /** The script that runs systemctl with these arguments, through `sudo -n` when the host says so. */
 export function systemctlScript(host: Pick<HostConfig, 'systemctl' | 'sudo'>, args: readonly string[]): string {
   if (!isSafeCommandPath(host.systemctl)) throw new Error(`systemctl: ${JSON.stringify(host.systemctl)} is not a command name or path`);
-  const argv = [...(host.sudo ? ['sudo', '-n'] : []), host.systemctl, ...args];
+  return commandScript([...(host.sudo ? ['sudo', '-n'] : []), host.systemctl, ...args]);
+}
+
+/** The script that runs exactly `argv` (each word quoted), in the C locale without colours or a pager. */
+export function commandScript(argv: readonly string[]): string {
   return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER\nexec ${shJoin(argv)}`;
 }
 
