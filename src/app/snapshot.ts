@@ -9,6 +9,7 @@ import { iso, pct } from './snapshot-format.js';
 import type { SnapshotSections } from './sources/kind.js';
 import { SOURCE_KINDS } from './sources/registry.js';
 import { createOpsStore, initialUi, type DataState, type HostView } from './store.js';
+import { markdownTable } from './markdown-table.js';
 
 export type SnapshotFormat = 'text' | 'json' | 'markdown';
 
@@ -71,13 +72,18 @@ export function snapshotMarkdown(data: DataState, config: OpsConfig): string {
   const out: string[] = [];
   const rows = hostRows(data, initialUi());
   out.push(`# opsdeck snapshot — ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC`, '');
-  out.push('| host | status | worst | CPU | memory | disk | load 1m | flags |', '|---|---|---|---:|---:|---:|---:|---|');
-  for (const row of rows) {
-    const h = row.host;
-    const flags = [h.maintenanceOn ? 'maintenance' : '', row.failedUnits > 0 ? `${row.failedUnits} failed unit(s)` : ''].filter(Boolean).join(', ');
-    const status = row.health === 'ok' ? 'ok' : `**${row.health}**${row.problem?.error ? `: ${row.problem.error}` : ''}`;
-    out.push(`| ${h.name} | ${status} | ${row.level === 'ok' ? 'ok' : `**${row.level}**`} | ${pct(h.resources?.cpu.totalPercent)} | ${pct(h.resources?.memory.usedPercent)} | ${pct(worstDisk(h))} | ${h.resources?.load[0].toFixed(2) ?? '–'} | ${flags} |`);
-  }
+  const right = (name: string) => ({ name, align: 'right' as const });
+  out.push(
+    ...markdownTable(
+      ['host', 'status', 'worst', right('CPU'), right('memory'), right('disk'), right('load 1m'), 'flags'],
+      rows.map((row) => {
+        const h = row.host;
+        const flags = [h.maintenanceOn ? 'maintenance' : '', row.failedUnits > 0 ? `${row.failedUnits} failed unit(s)` : ''].filter(Boolean).join(', ');
+        const status = row.health === 'ok' ? 'ok' : `**${row.health}**${row.problem?.error ? `: ${row.problem.error}` : ''}`;
+        return [h.name, status, row.level === 'ok' ? 'ok' : `**${row.level}**`, pct(h.resources?.cpu.totalPercent), pct(h.resources?.memory.usedPercent), pct(worstDisk(h)), h.resources?.load[0].toFixed(2) ?? '–', flags];
+      }),
+    ),
+  );
   for (const row of rows) {
     out.push('', `## ${row.host.name}`, '');
     for (const section of SECTIONS) out.push(...(section.hostMarkdown?.(data, row.host) ?? []));

@@ -49,6 +49,13 @@ describe('snapshot', () => {
     expect(json.sources[':check:shop']).toMatchObject({ host: '', kind: 'check', name: 'shop', status: 'error', error: 'connection refused' });
   });
 
+  it('markdown: an error with a pipe in it stays in its cell, so the table keeps its columns', () => {
+    const shop: SourceId<'check'> = { host: '', kind: 'check', name: 'shop' };
+    const markdown = snapshotMarkdown(applySourceError(report(), shop, 'bad gateway | upstream reset', NOW + 1), fleetConfig());
+    const row = markdown.split('\n').find((l) => l.startsWith('| shop |'));
+    expect(row).toBe('| shop | **error**: bad gateway \\| upstream reset | https://shop.example/health |');
+  });
+
   it('markdown: the host table, a section per host, then databases, checks and the sources not ok', () => {
     const markdown = snapshotMarkdown(report(), fleetConfig());
     expect(markdown).toContain('| web-1 | ok | **warn** | 76% | 40% | 30% | 0.50 | 1 failed unit(s) |');

@@ -6,6 +6,7 @@ import { checkRows } from '../../rows.js';
 import type { DataState } from '../../store.js';
 import type { SourceKindModule } from '../kind.js';
 import { checkSourceId } from './id.js';
+import { markdownTable } from '../../markdown-table.js';
 
 function reduceCheck(data: DataState, id: SourceId<'check'>, result: CheckResult): DataState {
   const check = data.checks[id.name];
@@ -37,12 +38,13 @@ export const checkKind: SourceKindModule<'check', CheckResult> = {
         '',
         '## Checks',
         '',
-        '| check | state | url |',
-        '|---|---|---|',
-        ...rows.map(({ check, source }) => {
-          const state = source?.status === 'ok' ? `ok, HTTP ${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms` : `**${source?.status ?? 'pending'}**${source?.error ? `: ${source.error}` : ''}`;
-          return `| ${check.name} | ${state} | ${check.url} |`;
-        }),
+        ...markdownTable(
+          ['check', 'state', 'url'],
+          rows.map(({ check, source }) => {
+            const state = source?.status === 'ok' ? `ok, HTTP ${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms` : `**${source?.status ?? 'pending'}**${source?.error ? `: ${source.error}` : ''}`;
+            return [check.name, state, check.url];
+          }),
+        ),
       ];
     },
   },

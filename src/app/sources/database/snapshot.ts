@@ -3,6 +3,7 @@ import type { DatabaseSample } from '../../../domain/database.js';
 import { databaseViews } from '../../rows.js';
 import { iso } from '../../snapshot-format.js';
 import type { SnapshotSections } from '../kind.js';
+import { markdownTable } from '../../markdown-table.js';
 
 /** One line of a database's key figures, as an incident report would quote them. */
 function databaseFigures(sample: DatabaseSample): string {
@@ -33,13 +34,14 @@ export const databaseSnapshot: SnapshotSections = {
       '',
       '## Databases',
       '',
-      '| database | state | figures |',
-      '|---|---|---|',
-      ...views.map((view) => {
-        const level = view.levels.overall;
-        const state = view.status === 'ok' ? (level === 'ok' ? 'ok' : `**${level}**`) : `**${view.status}**${view.error ? `: ${view.error}` : ''}`;
-        return `| ${view.name} (${view.kind}, ${view.target}) | ${state} | ${view.sample ? databaseFigures(view.sample) : ''} |`;
-      }),
+      ...markdownTable(
+        ['database', 'state', 'figures'],
+        views.map((view) => {
+          const level = view.levels.overall;
+          const state = view.status === 'ok' ? (level === 'ok' ? 'ok' : `**${level}**`) : `**${view.status}**${view.error ? `: ${view.error}` : ''}`;
+          return [`${view.name} (${view.kind}, ${view.target})`, state, view.sample ? databaseFigures(view.sample) : ''];
+        }),
+      ),
     ];
   },
 };

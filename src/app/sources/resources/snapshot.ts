@@ -3,6 +3,7 @@ import { formatDuration } from '../../../domain/duration.js';
 import type { ResourceSample } from '../../../domain/model.js';
 import { gib, iso, pct } from '../../snapshot-format.js';
 import type { SnapshotSections } from '../kind.js';
+import { markdownTable } from '../../markdown-table.js';
 
 function resourcesJson(r: ResourceSample | undefined) {
   if (!r) return null;
@@ -18,9 +19,7 @@ export const resourcesSnapshot: SnapshotSections = {
       `- CPU ${r.cpu.totalPercent.toFixed(1)}% on ${r.cpu.perCorePercent.length} cores, load ${r.load.map((l) => l.toFixed(2)).join(' / ')}, up ${formatDuration(r.uptimeSec * 1000)}`,
       `- Memory ${r.memory.usedPercent.toFixed(1)}% (${gib(r.memory.usedBytes)} of ${gib(r.memory.totalBytes)}), swap ${gib(r.memory.swapUsedBytes)} of ${gib(r.memory.swapTotalBytes)}`,
       '',
-      '| mount | used | size |',
-      '|---|---:|---:|',
-      ...r.disks.map((d) => `| ${d.mount} | ${d.usedPercent.toFixed(0)}% | ${gib(d.sizeBytes)} |`),
+      ...markdownTable(['mount', { name: 'used', align: 'right' }, { name: 'size', align: 'right' }], r.disks.map((d) => [d.mount, `${d.usedPercent.toFixed(0)}%`, gib(d.sizeBytes)])),
     ];
   },
   hostText: (_data, h) => {

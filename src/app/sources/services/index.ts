@@ -3,6 +3,7 @@ import type { ServicesSample } from '../../../domain/model.js';
 import { hostSourceId } from '../../../domain/source-id.js';
 import type { SourceKindModule } from '../kind.js';
 import { reduceServices } from './reduce.js';
+import { markdownTable } from '../../markdown-table.js';
 
 export const servicesKind: SourceKindModule<'services', ServicesSample> = {
   sources: ({ hosts }) => hosts.map(({ host, watch }) => ({ id: hostSourceId(host.name, 'services'), label: 'services', collect: { poll: watch.services } })),
@@ -13,7 +14,7 @@ export const servicesKind: SourceKindModule<'services', ServicesSample> = {
       const units = h.services?.units ?? [];
       if (units.length === 0) return [];
       const failedFirst = [...units].sort((a, b) => Number(b.active === 'failed') - Number(a.active === 'failed'));
-      return ['', '| unit | active | sub | restarts |', '|---|---|---|---:|', ...failedFirst.map((u) => `| ${u.name} | ${u.active === 'failed' ? '**failed**' : u.active} | ${u.sub} | ${u.restarts ?? '–'} |`)];
+      return ['', ...markdownTable(['unit', 'active', 'sub', { name: 'restarts', align: 'right' }], failedFirst.map((u) => [u.name, u.active === 'failed' ? '**failed**' : u.active, u.sub, String(u.restarts ?? '–')]))];
     },
     hostText: (_data, h) => (h.services?.units ?? []).map((u) => `  unit ${u.name} ${u.active}/${u.sub}`),
   },
