@@ -38,6 +38,11 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
   const admin = (database: string) => ({
     cancelBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'cancel' }), true),
     terminateBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'terminate' }), true),
+    // What the database shows once signalled: the backends acted on are no longer busy.
+    collect: async () => {
+      const sample = store.getState().data.databases[database]!.sample!;
+      return sample.kind === 'postgres' ? { ...sample, queries: sample.queries.filter((q) => !harness.admin.some((a) => a.pid === q.pid)) } : sample;
+    },
   });
   const ports: OperationPorts = {
     database: (name) => (name in data.databases ? admin(name) : undefined),

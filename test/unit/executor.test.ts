@@ -7,11 +7,16 @@ import type { Operation } from '../../src/app/operations/registry.js';
 import { createOpsStore, type OpsStore } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { OpsEvent } from '../../src/domain/model.js';
+import type { PostgresSample } from '../../src/domain/database.js';
+import { fleetWithDatabase } from '../helpers/fixtures.js';
 
 const cancel = (pid: number, host = 'db-1'): Operation => ({
   kind: 'db.cancel',
   params: { database: 'main', kind: 'postgres', pid, user: 'app', db: 'garden', durationSec: 42, state: 'active', wait: '', query: "UPDATE users SET password = 'hunter2'", blockedBy: [], host, server: 'postgres://app@db-1:5432/garden' },
 });
+/** The database once the signalled backend has stopped: no query running. */
+const quiet = { ...(fleetWithDatabase().databases.main!.sample as PostgresSample), queries: [] };
+
 const trust: Operation = { kind: 'host.trust-key', params: { host: 'edge', address: 'deploy@10.0.0.7', offered: 'SHA256:abc' } };
 
 /** A database whose cancel waits until the test lets it finish. */
@@ -26,11 +31,12 @@ function heldDatabase() {
         signal.addEventListener('abort', () => reject(signal.reason));
       }),
     terminateBackend: async () => true,
+    collect: async () => quiet,
   };
   return { admin, calls, release: (found = true) => releases.shift()?.(found) };
 }
 
-function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { cancelBackend: async () => true, terminateBackend: async () => true }) {
+function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { cancelBackend: async () => true, terminateBackend: async () => true, collect: async () => quiet }) {
   const audit: AuditEntry[] = [];
   const events: OpsEvent[] = [];
   const trusted: string[] = [];
@@ -128,8 +134,17 @@ describe('OperationExecutor', () => {
     expect(executor.abortAll()).toBe(0);
   });
 
+  it('verifies by a fresh sample: a backend still running its query after the yes is reported failed', async () => {
+    const busy = fleetWithDatabase().databases.main!.sample as PostgresSample;
+    const stuck = { ...busy, queries: busy.queries.map((q) => ({ ...q, pid: 4242, state: 'active' })) };
+    const { executor, audit } = setUp({}, { cancelBackend: async () => true, terminateBackend: async () => true, collect: async () => stuck });
+    const result = await executor.start(cancel(4242));
+    expect(result).toMatchObject({ outcome: 'failed', message: 'SELECT pg_cancel_backend(4242) was accepted, but pid 4242 on main is still running its query after 5 s' });
+    expect(audit.map((a) => a.outcome)).toEqual(['started', 'failed']);
+  }, 15_000);
+
   it('a failure is shown as an error, in Events, and on the record with its reason', async () => {
-    const { executor, store, audit, events } = setUp({}, { cancelBackend: async () => Promise.reject(new Error('connection reset')), terminateBackend: async () => true });
+    const { executor, store, audit, events } = setUp({}, { cancelBackend: async () => Promise.reject(new Error('connection reset')), terminateBackend: async () => true, collect: async () => quiet });
     const result = await executor.start(cancel(4242));
     expect(result).toMatchObject({ outcome: 'failed', message: 'cancel query 4242 on main failed: connection reset' });
     expect(message(store)?.level).toBe('error');

@@ -5,6 +5,7 @@ import { redactLiterals } from '../../domain/redact.js';
 import { databaseRows, selectedDatabaseRow, type DatabaseRow } from '../database-rows.js';
 import { databaseViews } from '../rows.js';
 import type { DataState, UiState } from '../store.js';
+import type { DatabaseSample } from '../../domain/database.js';
 import type { OperationKind, OperationOutcome } from './types.js';
 import type { OperationPorts } from './ports.js';
 
@@ -18,6 +19,23 @@ export interface BackendParams extends DatabaseRow {
 /** A backend still running after this long is reported failed rather than waited on. */
 const ADMIN_TIMEOUT_MS = 10_000;
 const MAX_BACKEND_ID = 2 ** 31 - 1;
+/** How long a signalled backend may take to show the change before the operation says it did not. */
+const VERIFY_MS = 5000;
+const VERIFY_EVERY_MS = 250;
+
+/** Whether the backend still does what the operation was to stop, as a fresh sample shows it. */
+function stillRunning(sample: DatabaseSample, pid: number, which: 'cancel' | 'terminate'): boolean {
+  if (sample.kind === 'postgres') {
+    const backend = sample.queries.find((q) => q.pid === pid);
+    return which === 'terminate' ? backend !== undefined : backend?.state === 'active';
+  }
+  if (sample.kind === 'mysql') {
+    const thread = sample.processes.find((t) => t.id === pid);
+    return which === 'terminate' ? thread !== undefined : thread?.command === 'Query';
+  }
+  // A Redis sample lists no clients: CLIENT KILL's own count is the evidence.
+  return false;
+}
 
 function selectedBackend(data: DataState, ui: UiState): { params: BackendParams } | { error: string } {
   const { row } = selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui);
@@ -58,7 +76,13 @@ function backendOperation(which: 'cancel' | 'terminate'): OperationKind<BackendP
       const bounded = AbortSignal.any([signal, AbortSignal.timeout(ADMIN_TIMEOUT_MS)]);
       const found = await (which === 'cancel' ? admin.cancelBackend(p.pid, bounded) : admin.terminateBackend(p.pid, bounded));
       if (!found) return { outcome: 'not-found', message: `no backend ${p.pid} on ${p.database} (it may have finished)` };
-      return { outcome: 'ok', message: `${which === 'cancel' ? 'cancelled the query of' : 'terminated'} pid ${p.pid} on ${p.database}` };
+      const done = `${which === 'cancel' ? 'cancelled the query of' : 'terminated'} pid ${p.pid} on ${p.database}`;
+      // The server's yes means the signal was sent; the backend's state in a fresh sample says it worked.
+      for (const until = Date.now() + VERIFY_MS; ; ) {
+        if (!stillRunning(await admin.collect(bounded), p.pid, which)) return { outcome: 'ok', message: done };
+        if (Date.now() >= until) return { outcome: 'failed', message: `${statement(p.kind, which, p.pid)} was accepted, but pid ${p.pid} on ${p.database} is still ${which === 'cancel' ? 'running its query' : 'there'} after ${VERIFY_MS / 1000} s` };
+        await new Promise((resolve) => setTimeout(resolve, VERIFY_EVERY_MS));
+      }
     },
   };
 }

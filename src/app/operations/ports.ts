@@ -1,6 +1,7 @@
 // The doors operations act through. The runtime opens them onto services; operations see only these
 // shapes, so an operation module never reaches I/O by import (panes may import the registry).
 import type { AuditEntry } from '../../domain/audit.js';
+import type { DatabaseSample } from '../../domain/database.js';
 import type { MaintenanceControl } from '../../domain/maintenance.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
@@ -12,6 +13,8 @@ export interface DatabaseAdmin {
   cancelBackend(pid: number, signal: AbortSignal): Promise<boolean>;
   /** pg_terminate_backend / KILL / CLIENT KILL ID: false when there is no such backend. */
   terminateBackend(pid: number, signal: AbortSignal): Promise<boolean>;
+  /** A fresh sample, read now: how an operation sees what it changed. */
+  collect(signal: AbortSignal): Promise<DatabaseSample>;
 }
 
 /** An SSH host's connection. */
