@@ -1,9 +1,11 @@
-// Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot` (commander parses flags).
+// Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot`, and the operation subcommands
+// of src/cli/ (commander parses flags).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
+import { addOperationCommands } from './cli/operations.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
@@ -96,6 +98,8 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
     });
+
+  addOperationCommands(program, configOrExit);
 
   return program;
 }

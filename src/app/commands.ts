@@ -1,7 +1,7 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
-import type { OperationControls } from './operations/executor.js';
+import type { OperationControls } from './operations/controls.js';
 import { groups } from './scope.js';
 import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
 

@@ -2,6 +2,7 @@
 import { render } from 'ink-testing-library';
 import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
+import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
@@ -50,13 +51,15 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     units: () => undefined,
     maintenance: () => undefined,
   };
-  const operations = new OperationExecutor(store, {
+  const executor = new OperationExecutor({
     ports,
     audit: { location: 'memory', append: async (entry) => void harness.audit.push(entry) },
     readOnly: options.readOnly ?? config.readOnly,
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
+    say: statusLine(store),
     record: (event) => harness.events.push(event),
   });
+  const operations = cockpitOperations(executor, store);
   const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
