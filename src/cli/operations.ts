@@ -19,7 +19,7 @@ export const CLI_REASON = 'set from the opsdeck command line';
 interface RunOptions {
   config?: string;
   readOnly?: boolean;
-  yes: boolean;
+  yes?: boolean;
   keepGoing?: boolean;
   format: 'text' | 'json';
 }
@@ -49,8 +49,9 @@ function withRunOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'config file')
     .option('--read-only', 'refuse (and audit the refusal); also readOnly: true in the config or on the host')
-    .option('-y, --yes', 'do not ask: what scripts and cron need, since without a terminal nothing runs without it', false)
-    .addOption(new Option('-f, --format <format>', 'text: a table; json: one object for scripts').choices(['text', 'json']).default('text'));
+    .option('-y, --yes', 'do not ask: what scripts and cron need, since without a terminal nothing runs without it')
+    .addOption(new Option('-f, --format <format>', 'text: a table; json: one object for scripts').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit status: 0 every step done and verified; 1 a step failed, was refused (read-only) or not confirmed; 2 usage (an unknown host, group or unit; no terminal to ask on and no --yes), nothing done.');
 }
 
 async function execute(command: string, plan: Plan, config: OpsConfig, options: RunOptions, subject: Subject): Promise<void> {
@@ -58,7 +59,7 @@ async function execute(command: string, plan: Plan, config: OpsConfig, options: 
   const runner = new OperationRunner(config, { say: (text) => process.stderr.write(`${text}\n`) });
   // A plan that would be refused is not put to the operator: it is refused (and audited) at once.
   if (runner.refusals(plan.operations).length === 0) {
-    const answer = await confirmPlan(plan.operations, { yes: options.yes, keepGoing: options.keepGoing ?? false });
+    const answer = await confirmPlan(plan.operations, { yes: options.yes ?? false, keepGoing: options.keepGoing ?? false });
     if (answer === 'no-terminal') usageError(`${command} asks for a yes and there is no terminal to ask on: add --yes (nothing was done)`);
     if (answer === 'no') {
       process.stderr.write('not confirmed: nothing was done\n');
@@ -99,7 +100,7 @@ export function addOperationCommands(program: Command, loadConfig: (flag: string
       .description(`${WHAT_THEY_DO[verb]}; HOST is a host or a group (every host of it, in config order); without UNITs, the host's services: in config order; stops at the first that fails`)
       .argument('<host>', 'a host, or a group')
       .argument('[units...]', "units in the order to act on (nginx is nginx.service); default: the host's services:")
-      .option('--keep-going', 'go on past a step that fails (default: stop there and skip the rest)', false)
+      .option('--keep-going', 'go on past a step that fails (default: stop there and skip the rest)')
       .action(async (host: string, units: string[], options: RunOptions) => {
         const config = configFor(options);
         await execute(verb, unitPlan(config, verb, host, units), config, options, unitSubject);
