@@ -56,6 +56,11 @@ export class OperationRunner {
     return operations.flatMap((operation) => this.executor.refusal(operation) ?? []);
   }
 
+  /** One operation, its host opened if it was not yet: refused (and audited), or run, audited and verified. */
+  async run(operation: Operation): Promise<StepResult> {
+    return step(operation, await this.executor.start(operation));
+  }
+
   /**
    * Runs them one after the other. After the first that does not succeed (failed, refused, not
    * found, stopped) the rest are skipped, neither run nor audited, unless `keepGoing`. When any of
@@ -66,7 +71,7 @@ export class OperationRunner {
     if (refused.length > 0) {
       const results: StepResult[] = [];
       for (const operation of operations) {
-        if (refused.includes(operation)) results.push(step(operation, await this.executor.start(operation)));
+        if (refused.includes(operation)) results.push(await this.run(operation));
         else results.push(skipped(operation, 'not run: another step was refused'));
       }
       return results;
@@ -79,7 +84,7 @@ export class OperationRunner {
       if (this.stopping) results.push(skipped(operation, 'not run: stopped by the operator'));
       else if (stoppedAt) results.push(skipped(operation, `not reached: stopped after ${bind(stoppedAt.operation).description.title} (${stoppedAt.outcome})`));
       else {
-        const result = step(operation, await this.executor.start(operation));
+        const result = await this.run(operation);
         results.push(result);
         if (result.outcome !== 'ok' && !keepGoing) stoppedAt = result;
       }

@@ -14,7 +14,9 @@ function strictest(operations: readonly Operation[]): Confirmation {
 
 /** What the operator reads before answering: each step with the exact command it sends, and how it is verified. */
 export function describePlan(operations: readonly Operation[], keepGoing: boolean): string {
-  const lines = [`${operations.length > 1 ? `in this order, ${keepGoing ? 'going on past a failure' : 'stopping at the first that does not succeed'}:` : 'this:'}`];
+  const hosts = new Set(operations.map((operation) => bind(operation).description.host)).size;
+  const scope = `${operations.length} step${operations.length > 1 ? 's' : ''} on ${hosts} host${hosts > 1 ? 's' : ''}`;
+  const lines = [operations.length > 1 ? `${scope}, in this order, ${keepGoing ? 'going on past a failure' : 'stopping at the first that does not succeed'}:` : `${scope}:`];
   operations.forEach((operation, index) => {
     const { title, command } = bind(operation).description;
     lines.push(`  ${index + 1}. ${title}${command ? `: ${command}` : ''}`);

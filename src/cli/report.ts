@@ -13,7 +13,8 @@ const COLOURS: Record<StepResult['outcome'], string> = { ok: '32', failed: '31',
 export const succeeded = (results: readonly StepResult[]): boolean => results.length > 0 && results.every((r) => r.outcome === 'ok');
 
 export function resultTable(results: readonly StepResult[], subject: Subject, colour: boolean): string {
-  const rows = results.map((r) => [r.host, subject.of(r), r.outcome, r.message]);
+  // The host has its column: "web-1: app.service restarted..." reads "app.service restarted..." there.
+  const rows = results.map((r) => [r.host, subject.of(r), r.outcome, r.message.startsWith(`${r.host}: `) ? r.message.slice(r.host.length + 2) : r.message]);
   const header = ['HOST', subject.name.toUpperCase(), 'RESULT', 'MESSAGE'];
   // Host and unit names are ASCII by the config's grammar, so their length is their width.
   const widths = [0, 1, 2].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));

@@ -155,9 +155,9 @@ describe('opsdeck restart|start|stop', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^HOST +UNIT +RESULT +MESSAGE$/);
-    expect(lines[1]).toMatch(/^web-1 +app\.service +ok +web-1: app\.service restarted, verified active \(running\), MainPID \d+ → \d+$/);
+    expect(lines[1]).toMatch(/^web-1 +app\.service +ok +app\.service restarted, verified active \(running\), MainPID \d+ → \d+$/);
     // The failure carries the unit's last log lines.
-    expect(lines[2]).toMatch(/^web-1 +broken\.service +failed +web-1: restart broken\.service FAILED: now failed \(failed\).*last log lines \([^)]*\): cannot bind 0\.0\.0\.0:8080 \| giving up$/);
+    expect(lines[2]).toMatch(/^web-1 +broken\.service +failed +restart broken\.service FAILED: now failed \(failed\).*last log lines \([^)]*\): cannot bind 0\.0\.0\.0:8080 \| giving up$/);
     expect(lines[3]).toMatch(/^web-1 +worker\.service +skipped +not reached: stopped after restart broken\.service on web-1 \(failed\)$/);
     expect(lines).toHaveLength(4);
     expect(await mainPid('web-1', 'worker.service')).toBe(worker);
@@ -194,11 +194,11 @@ describe('opsdeck restart|start|stop', () => {
   test('stop is verified inactive, start active again', { timeout: 60_000 }, async () => {
     const stopped = await opsdeck('stop', 'web-2', 'worker', '--yes');
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toMatch(/^web-2 +worker\.service +ok +web-2: worker\.service stopped, verified inactive \(dead\)$/m);
+    expect(stopped.stdout).toMatch(/^web-2 +worker\.service +ok +worker\.service stopped, verified inactive \(dead\)$/m);
     expect(await mainPid('web-2', 'worker.service')).toBeUndefined();
     const started = await opsdeck('start', 'web-2', 'worker', '--yes');
     expect(started.code).toBe(0);
-    expect(started.stdout).toMatch(/^web-2 +worker\.service +ok +web-2: worker\.service started, verified active \(running\), MainPID \d+$/m);
+    expect(started.stdout).toMatch(/^web-2 +worker\.service +ok +worker\.service started, verified active \(running\), MainPID \d+$/m);
   });
 
   test('a name the config does not know is a usage error (exit 2) that says what there is, and nothing runs', { timeout: 60_000 }, async () => {
@@ -242,7 +242,7 @@ describe('opsdeck maintenance on|off', () => {
 
     const off = await opsdeck('maintenance', 'off', 'web-1', '--yes');
     expect(off.code).toBe(0);
-    expect(off.stdout).toMatch(/^web-1 +\S+maintenance\.flag +ok +web-1: maintenance flag cleared \(\S+, verified absent\)$/m);
+    expect(off.stdout).toMatch(/^web-1 +\S+maintenance\.flag +ok +maintenance flag cleared \(\S+, verified absent\)$/m);
     await expect(stat(path)).rejects.toThrow(/ENOENT/);
     expect((await off.audit()).map((a) => [a.action, a.outcome])).toEqual([
       ['host.maintenance-off', 'started'],
