@@ -65,7 +65,8 @@ T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audite
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
 Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N killed by signal N
-(bin/opsdeck restores the terminal and names the signal).`,
+(bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload and
+maintenance: 1 when a step failed, was refused or was not confirmed.`,
     )
     .action(async (options: { config?: string; readOnly: boolean; refresh?: number }) => {
       const config = configOrExit(options.config);

@@ -51,7 +51,14 @@ function withRunOptions(command: Command): Command {
     .option('--read-only', 'refuse (and audit the refusal); also readOnly: true in the config or on the host')
     .option('-y, --yes', 'do not ask: what scripts and cron need, since without a terminal nothing runs without it')
     .addOption(new Option('-f, --format <format>', 'text: a table; json: one object for scripts').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExit status: 0 every step done and verified; 1 a step failed, was refused (read-only) or not confirmed; 2 usage (an unknown host, group or unit; no terminal to ask on and no --yes), nothing done.');
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 every step done and verified; 1 a step failed, was refused (read-only) or
+not confirmed; 2 usage (an unknown host, group or unit; no terminal to ask on and no
+--yes), nothing done. Every step is in the audit log ($OPSDECK_AUDIT_LOG, else
+$XDG_STATE_HOME/opsdeck/audit.jsonl).`,
+    );
 }
 
 async function execute(command: string, plan: Plan, config: OpsConfig, options: RunOptions, subject: Subject): Promise<void> {
@@ -97,6 +104,7 @@ export function addOperationCommands(program: Command, loadConfig: (flag: string
 
   for (const verb of UNIT_VERBS) {
     withRunOptions(program.command(verb))
+      .summary(`${verb} units on a host or a group, in order, verified`)
       .description(`${WHAT_THEY_DO[verb]}; HOST is a host or a group (every host of it, in config order); without UNITs, the host's services: in config order; stops at the first that fails`)
       .argument('<host>', 'a host, or a group')
       .argument('[units...]', "units in the order to act on (nginx is nginx.service); default: the host's services:")
@@ -108,8 +116,9 @@ export function addOperationCommands(program: Command, loadConfig: (flag: string
   }
 
   withRunOptions(program.command('maintenance'))
+    .summary("set or clear a host's or a group's maintenance flag")
     .description("set or clear the maintenance flag file (hosts.NAME.maintenance) of a host or of every host of a group, then read it back; the file says who, when, why and until when")
-    .addArgument(new Argument('<state>', 'on or off').choices(['on', 'off']))
+    .addArgument(new Argument('<on|off>', 'set or clear').choices(['on', 'off']))
     .argument('<host>', 'a host, or a group')
     .option('--reason <text>', `why, written into the flag (default: "${CLI_REASON}")`)
     .option('--expires <duration>', 'when the flag stops counting, from now: 30m, 2h', expiresOption)
