@@ -130,7 +130,7 @@ describe('opsdeck restart|start|stop', () => {
     expect(await result.audit()).toEqual([]);
   });
 
-  test('--read-only, readOnly: true in the config and a readOnly host refuse, on the audit record, and nothing runs', { timeout: 90_000 }, async () => {
+  test('--read-only, readOnly: true in the config and a readOnly host refuse, on the audit record, and nothing runs', { timeout: 180_000 }, async () => {
     const before = await mainPid('web-1', 'app.service');
     const readOnlyConfig = join(scratch, 'read-only.yaml');
     await writeFile(readOnlyConfig, `readOnly: true\n${await readFile(config, 'utf8')}`);
@@ -169,7 +169,7 @@ describe('opsdeck restart|start|stop', () => {
     ]);
   });
 
-  test('a group, host by host in config order: the dead host is reported with its reason within its connect timeout, the next skipped (or, with --keep-going, restarted)', { timeout: 120_000 }, async () => {
+  test('a group, host by host in config order: the dead host is reported with its reason within its connect timeout, the next skipped (or, with --keep-going, restarted)', { timeout: 180_000 }, async () => {
     for (const keepGoing of [false, true]) {
       const before = await mainPid('web-2', 'app.service');
       const result = await opsdeck('restart', 'web', 'app', '--yes', '--format', 'json', ...(keepGoing ? ['--keep-going'] : []));
@@ -201,7 +201,7 @@ describe('opsdeck restart|start|stop', () => {
     expect(started.stdout).toMatch(/^web-2 +worker\.service +ok +worker\.service started, verified active \(running\), MainPID \d+$/m);
   });
 
-  test('a name the config does not know is a usage error (exit 2) that says what there is, and nothing runs', { timeout: 60_000 }, async () => {
+  test('a name the config does not know is a usage error (exit 2) that says what there is, and nothing runs', { timeout: 180_000 }, async () => {
     const cases: [string[], string][] = [
       [['restart', 'web-9', 'app'], 'opsdeck: no host or group "web-9" in '],
       [['restart', 'web-2', 'broken'], 'opsdeck: web-2 does not watch broken.service (its services: app.service, worker.service)'],
