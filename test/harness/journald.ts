@@ -89,6 +89,7 @@ export class PrivateJournal {
     await mkdir(binDir, { recursive: true });
     await chmod(dir, 0o755);
     await writeFile(join(dir, 'pid1.py'), PID1);
+    await writeFile(join(dir, 'journald.conf'), '[Journal]\nReadKMsg=no\n');
     const machineId = (await readFile('/etc/machine-id', 'utf8')).trim();
     const roots = await cgroupRoots();
     if (roots.length === 0) throw new Error('no cgroup tree to put test units in (no name=systemd or cgroup2 mount)');
@@ -99,6 +100,8 @@ export class PrivateJournal {
       'mount -t tmpfs tmpfs /run/systemd',
       'mkdir -p /run/systemd/journal',
       'touch /run/systemd/journal/flushed',
+      // Only the test's entries: not this machine's kernel messages.
+      `mount --bind '${join(dir, 'journald.conf')}' /etc/systemd/journald.conf`,
       `mount --bind '${journalDir}' /var/log/journal`,
       `${JOURNALD} >/dev/null 2>&1 &`,
       `exec python3 '${join(dir, 'pid1.py')}' '${slice}' ${roots.map((r) => `'${r}'`).join(' ')}`,

@@ -2,7 +2,7 @@
 // does, and the line it is shown as, in the shape of `-o short-iso`. One JSON object per line, with
 // the message inside a string, so no message can pass for an entry or for another unit's.
 
-/** A field's value: text, bytes (not UTF-8, or binary), several values, or null (not sent). */
+/** A field's value: text, bytes (not UTF-8, or binary), several values, or null (over 4096 bytes without --all). */
 export type JournalValue = string | number[] | (string | number[])[] | null;
 export type JournalEntry = Record<string, JournalValue>;
 
@@ -21,7 +21,8 @@ function text(value: JournalValue | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (value.length > 0 && value.every((v) => typeof v === 'number')) return Buffer.from(value as number[]).toString('utf8');
-  return text((value as (string | number[])[])[0]);
+  // A field given several times: journalctl's short output shows the last one.
+  return text((value as (string | number[])[]).at(-1));
 }
 
 /** Every value a field has in the entry (a field may appear several times). */

@@ -18,7 +18,7 @@ export const RECORD_CHUNK = 480;
  * The tagger: LC_ALL=C makes length and substr count bytes; one printf of one string and fflush()
  * make one write per record (mawk splits a printf with several arguments into several writes).
  */
-const TAGGER = [
+export const TAGGER = [
   '{ n = length($0); i = 1',
   `  if (t == "e") { r = id " e " substr($0, 1, ${RECORD_CHUNK}) "\\n"; printf "%s", r; fflush(); next }`,
   `  while (n - i >= ${RECORD_CHUNK}) { r = id " c " substr($0, i, ${RECORD_CHUNK}) "\\n"; printf "%s", r; fflush(); i += ${RECORD_CHUNK} }`,
