@@ -21,6 +21,9 @@ import json, os, socket, sys, time
 SOCKET = '/run/systemd/journal/socket'
 slice_name, roots = sys.argv[1], sys.argv[2:]
 while not os.path.exists(SOCKET): time.sleep(0.02)
+def say(text):
+    # One write per line: the senders share this pipe, and print() may write a line in pieces.
+    os.write(1, (text + '\n').encode())
 def send(sock, fields):
     sock.sendto(''.join(f'{k}={v}\n' for k, v in fields.items()).encode(), SOCKET)
 def child(unit):
@@ -35,18 +38,18 @@ def child(unit):
         for line in os.fdopen(r):
             entry = json.loads(line)
             send(sock, {'MESSAGE': entry['message'], 'SYSLOG_IDENTIFIER': entry.get('ident', 'garden'), 'PRIORITY': '6'})
-            print('sent', entry['id'], flush=True)
+            say(f'sent {entry["id"]}')
         os._exit(0)
     os.close(r)
     return os.fdopen(w, 'w')
 children = {}
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-print('ready', flush=True)
+say('ready')
 for line in sys.stdin:
     entry = json.loads(line)
     if entry['via'] == 'pid1':
         send(sock, {'UNIT': entry['unit'], 'MESSAGE': entry['message'], 'SYSLOG_IDENTIFIER': 'systemd', 'PRIORITY': '6'})
-        print('sent', entry['id'], flush=True)
+        say(f'sent {entry["id"]}')
     else:
         if entry['unit'] not in children: children[entry['unit']] = child(entry['unit'])
         children[entry['unit']].write(line)
