@@ -38,7 +38,7 @@ export function followerScript(command: string, prelude = ''): string {
 }
 
 /** argv of one log's follower; refuses a path or unit that is not what it claims to be. */
-export function followArgv(source: LogSourceConfig, initialLines: number, sudo: boolean): string[] {
+function followArgv(source: LogSourceConfig, initialLines: number, sudo: boolean): string[] {
   const refusal = logSourceRefusal(source);
   if (refusal) throw new Error(refusal);
   const [command, args] = followCommand(source, initialLines);
@@ -94,7 +94,7 @@ export function outletOf(outlets: readonly (LogStreamHandlers | undefined)[], in
 }
 
 /** The decoder of a script that follows one log: stdout is its lines, stderr the follower's notes. */
-export function singleLogOutput(host: string): OutputDecoder {
+function singleLogOutput(host: string): OutputDecoder {
   return (outlets, onLine) => {
     const { out, err, lastNote } = followerOutput(outletOf(outlets, 0), { errorPrefix: `${host}: `, missingHint: 'waiting for it to appear', onLine });
     return {
