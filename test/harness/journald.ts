@@ -125,7 +125,7 @@ export class PrivateJournal {
     // journald creates its file owner-only; the test user reads it through the wrapper.
     const files = join(journalDir, machineId);
     await journal.send([{ unit: 'opsdeck-harness.service', message: 'private journal up', via: 'pid1' }]);
-    await waitFor('journal file', async () => (await readdir(files).catch(() => [])).includes('system.journal'));
+    await waitFor('journal file', async () => (await readdir(files).catch((): string[] => [])).includes('system.journal'));
     await chmod(journalDir, 0o755);
     await chmod(files, 0o755);
     await chmod(join(files, 'system.journal'), 0o644);
@@ -158,7 +158,7 @@ export class PrivateJournal {
       await exited;
     }
     for (const slice of this.cgroups) {
-      for (const unit of await readdir(slice).catch(() => [])) {
+      for (const unit of await readdir(slice).catch((): string[] => [])) {
         if (unit.endsWith('.service')) await waitFor(`cgroup ${unit} empty`, () => rmdir(join(slice, unit)).then(() => true, () => false), 5000);
       }
       await rmdir(slice).catch(() => {});
