@@ -3,7 +3,7 @@
 // forges the bundle's framing stays in its own log; a tail that dies is restarted alone; a lost
 // connection leaves nothing on the host and every log marks its gap; channels past one connection
 // ride a second one.
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LogSourceConfig } from '../../src/domain/model.js';
@@ -14,7 +14,7 @@ import { RECORD_CHUNK } from '../../src/services/ssh/file-bundle.js';
 import { sshHost, waitFor } from '../harness/hosts.js';
 import { PrivateJournal } from '../harness/journald.js';
 import { FlakyProxy } from '../harness/proxy.js';
-import { descendants, ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
+import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;
 let journal: PrivateJournal;
@@ -87,10 +87,22 @@ async function remoteFollowers(): Promise<number[]> {
   return [...(await processesMatching(logDir)), ...(await processesMatching(`journalctl --directory=${journal.dir}`))];
 }
 
-/** sshd's per-connection processes for the test user ("sshd: USER@notty" and its privileged parent). */
-async function sshConnections(): Promise<number> {
-  const own = new Set(await descendants(host.pid!));
-  return (await processesMatching(`sshd: ${user}@notty`)).filter((pid) => own.has(pid)).length;
+/** The SSH connections (sshd's "USER@notty" process of each) whose sessions run a process naming `needle`. */
+async function connectionsRunning(needle: string): Promise<number> {
+  const parentOf = async (pid: number): Promise<number> => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
+  };
+  const connections = new Set<number>();
+  for (const pid of await processesMatching(needle)) {
+    for (let at = pid; at > 1; at = await parentOf(at)) {
+      if ((await readFile(`/proc/${at}/cmdline`, 'utf8').catch(() => '')).startsWith(`sshd: ${user}@notty`)) {
+        connections.add(at);
+        break;
+      }
+    }
+  }
+  return connections.size;
 }
 
 describe('many logs on one SSH host', () => {
@@ -114,6 +126,7 @@ describe('many logs on one SSH host', () => {
     expect(journals[0]!.lines.filter((l) => / chatty \d+$/.test(l.text))).toHaveLength(199);
     // Two follower channels in all: 25 tails in one bundle, one journalctl -f.
     await waitFor('followers running', async () => (await processesMatching(`tail -F -n 200 -- ${logDir}`)).length === 25);
+    expect(await connectionsRunning(join(logDir, 'app-'))).toBe(1);
     expect((await processesMatching(`journalctl --directory=${journal.dir}`)).length).toBeGreaterThan(0);
 
     // New lines everywhere at once, while twenty probes share the same connection.
@@ -230,7 +243,6 @@ describe('many logs on one SSH host', () => {
 
   test('follower channels past one connection\'s share ride a second connection', async () => {
     const paths = await logFiles('overflow', 6);
-    const baseline = await sshConnections();
     // Two files per channel and two follower channels per connection: 3 bundles of files and the journal's, two connections.
     const adapter = newAdapter({ filesPerFollower: 2, maxChannels: 4, followerChannels: 2 });
     const watch = await adapter.watch(sshHost('many', 'many', { logs: [...fileLogs(paths), { kind: 'journal', unit: 'garden-overflow.service', label: 'unit' }] }), { timeoutMs: 5000 });
@@ -239,9 +251,11 @@ describe('many logs on one SSH host', () => {
     await journal.send([{ unit: 'garden-overflow.service', message: 'overflow unit line', via: 'cgroup' }]);
     await waitFor('journal line', () => recorded[6]!.has('overflow unit line'));
     expect(recorded.flatMap((r) => r.states).filter((s) => /waiting for a channel/.test(s.error ?? ''))).toEqual([]);
-    expect((await sshConnections()) - baseline).toBe(2);
+    // Follower channels 0-1 on the host's connection, 2-3 (a file bundle and the journal's) on a second one.
+    expect(await connectionsRunning(join(logDir, 'overflow-'))).toBe(2);
+    expect(await connectionsRunning('garden-overflow.service')).toBe(1);
     for (const stream of watch.logStreams) stream.stop();
     adapter.close();
-    await waitFor('connections closed', async () => (await sshConnections()) === baseline, 5000);
+    await waitFor('nothing left', async () => (await connectionsRunning(join(logDir, 'overflow-'))) + (await connectionsRunning('garden-overflow.service')) === 0, 5000);
   });
 });
