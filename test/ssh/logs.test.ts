@@ -1,6 +1,6 @@
 // Issue 3, acceptance 5 and the follower's life on the host: a 10 MB burst stays bounded, a stopped
-// follower leaves nothing running remotely, followers and probes share one connection within the
-// server's default MaxSessions, and a follower that ends by itself says so and restarts.
+// follower leaves nothing running remotely, and a follower that ends by itself says so and restarts.
+// Many logs on one host (bundles, the journal, a second connection): log-bundles.test.ts.
 import { appendFile, mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -9,7 +9,7 @@ import type { LogStream } from '../../src/services/logs/stream.js';
 import { shJoin } from '../../src/services/shell-quote.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import type { SshConnection } from '../../src/services/ssh/connection.js';
-import { followerScript, SshLogFollower, systemLogScript } from '../../src/services/ssh/follower.js';
+import { followerScript, singleLogFollower, systemLogScript } from '../../src/services/ssh/follower.js';
 import { sshHost, testConnection, waitFor } from '../harness/hosts.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 
@@ -120,27 +120,10 @@ describe('remote log followers', () => {
     await waitFor('remote tail gone after close', async () => (await processesMatching(path2)).length === 0, 5000);
   });
 
-  test('six followers and twenty concurrent probes share one connection under the default MaxSessions', async () => {
-    const paths = await Promise.all(Array.from({ length: 7 }, (_, i) => logFile(`many-${i}.log`, `start ${i}\n`)));
-    const watch = await adapter.watch(sshHost('logs', 'logs', { logs: paths.map((path, i) => ({ kind: 'file' as const, path, label: `many-${i}` })) }), { timeoutMs: 10_000 });
-    const recorded = watch.logStreams.map((s) => record(s));
-    await waitFor('six followers running', () => recorded.filter((r, i) => r.lines.includes(`start ${i}`)).length === 6);
-    // The seventh waits for a channel, and says so, instead of failing with "open failed".
-    await waitFor('seventh waiting', () => recorded[6]!.states.some((s) => /waiting for a channel \(at most 6 log followers/.test(s.error ?? '')));
-    const resources = watch.resources;
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => resources.collect(AbortSignal.timeout(20_000))));
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(host.output).not.toMatch(/open failed|no more sessions/i);
-    // One follower stops: the waiting one gets its channel.
-    watch.logStreams[0]!.stop();
-    await waitFor('seventh follows', () => recorded[6]!.lines.includes('start 6'));
-    for (const stream of watch.logStreams) stream.stop();
-  });
-
   test('a follower whose command ends says why, and restarts with the gap marked', async () => {
     const conn = connection();
     const script = (): string => followerScript(shJoin(['sh', '-c', 'echo started; echo "it broke" >&2; exit 7']));
-    const follower = new SshLogFollower('logs', 'x', conn, script);
+    const follower = singleLogFollower('logs', 'x', conn, script);
     const recorded = record(follower);
     await waitFor('ended and reported', () => recorded.states.some((s) => /follower ended \(exit code 7\): it broke/.test(s.error ?? '')));
     await waitFor('restarted', () => recorded.marks.some((m) => /follower restarted; lines written since \d\d:\d\d:\d\d may be missing/.test(m)), 5000);
@@ -151,7 +134,7 @@ describe('remote log followers', () => {
 
   test('a missing program is "not found on HOST"', async () => {
     const conn = connection();
-    const follower = new SshLogFollower('logs', 'y', conn, () => followerScript(shJoin(['no-such-follower-program', '-f'])));
+    const follower = singleLogFollower('logs', 'y', conn, () => followerScript(shJoin(['no-such-follower-program', '-f'])));
     const recorded = record(follower);
     await waitFor('not found', () => recorded.states.some((s) => /follower ended \(not found on logs\)/.test(s.error ?? '')));
     follower.stop();
@@ -162,11 +145,11 @@ describe('remote log followers', () => {
     const syslog = await logFile('syslog', 'kernel: hello\n');
     const conn = connection();
     // This machine's journal has no entries (no journald running), so the file is chosen.
-    const follower = new SshLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent'), syslog]));
+    const follower = singleLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent'), syslog]));
     const recorded = record(follower);
     await waitFor('syslog line', () => recorded.lines.includes('kernel: hello'));
     follower.stop();
-    const none = new SshLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent')]));
+    const none = singleLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent')]));
     const recordedNone = record(none);
     await waitFor('no system log', () => recordedNone.states.some((s) => /no system log on this host: no journal entries, no .*absent/.test(s.error ?? '')));
     none.stop();

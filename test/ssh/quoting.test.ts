@@ -104,7 +104,7 @@ describe('hostile values', () => {
     const logs: LogSourceConfig[] = payloads()
       .filter((p) => !p.includes('\n'))
       .map((payload, i) => ({ kind: 'file', path: join(canaryDir, `app${i}.log${payload}`), label: `hostile ${i}` }));
-    // At most six followers per connection: spread over two host entries (two connections).
+    // Over two host entries (two connections, two file bundles).
     const watches = [await watchTarget({ name: 'target-a', logs: logs.slice(0, 4) }), await watchTarget({ name: 'target-b', logs: logs.slice(4) })];
     const streams = watches.flatMap((w) => w.logStreams);
     const errors: string[] = [];

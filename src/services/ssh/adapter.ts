@@ -9,8 +9,9 @@ import type { ConnectionState, HostConfig } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
-import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
+import { singleLogFollower, systemLogScript } from './follower.js';
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
+import { remoteLogStreams } from './remote-logs.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
 import { unitControl } from '../systemd/control.js';
@@ -37,8 +38,10 @@ export interface SshAdapterOptions {
   keepaliveCountMax?: number;
   /** Channels at once per connection, below the server's MaxSessions (default 10). */
   maxChannels?: number;
-  /** Of which log followers may hold at most this many. */
+  /** Of which log followers may hold at most this many; more followers ride a further connection. */
   followerChannels?: number;
+  /** Files followed through one channel. */
+  filesPerFollower?: number;
   execTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
   authRetryMs?: number;
@@ -53,6 +56,7 @@ export const SSH_DEFAULTS = {
   keepaliveCountMax: 3,
   maxChannels: 8,
   followerChannels: 6,
+  filesPerFollower: 40,
   execTimeoutMs: 30_000,
   backoff: { initialMs: 1000, maxMs: 30_000 },
   authRetryMs: 5 * 60_000,
@@ -92,7 +96,10 @@ function hostControls(host: HostConfig, connection: SshConnection): HostControls
 
 export class SshHostAdapter implements HostAdapter {
   private readonly connections = new Map<string, SshConnection>();
+  /** Further connections per host for log followers past the first connection's channels. */
+  private readonly logConnections = new Map<string, SshConnection[]>();
   private readonly settings: ConnectionSettings;
+  private readonly filesPerFollower: number;
   private readonly resolveOptions: ResolveOptions;
 
   constructor(options: SshAdapterOptions = {}) {
@@ -111,18 +118,29 @@ export class SshHostAdapter implements HostAdapter {
       identityFiles: options.identityFiles ?? [],
       acceptNew: options.acceptNew ?? false,
     };
+    this.filesPerFollower = options.filesPerFollower ?? SSH_DEFAULTS.filesPerFollower;
   }
 
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
-    this.connections.get(host.name)?.close();
+    this.closeHost(host.name);
     const connection = this.connect(host);
+    const extra: SshConnection[] = [];
+    this.logConnections.set(host.name, extra);
+    // Follower channel n rides connection n / followerChannels: the host's own first, then extras made as needed.
+    const connectionFor = (n: number): SshConnection => {
+      const which = Math.floor(n / this.settings.followerChannels);
+      if (which === 0) return connection;
+      while (extra.length < which) extra.push(this.open(host));
+      return extra[which - 1]!;
+    };
+
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
     const flag = host.maintenance;
     const logStreams =
       host.logs === 'auto'
-        ? [new SshLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
-        : host.logs.map((source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)));
+        ? [singleLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
+        : remoteLogStreams(host.logs, { host: host.name, sudo: host.sudo, filesPerFollower: this.filesPerFollower, connectionFor });
 
     return {
       resources: {
@@ -147,10 +165,16 @@ export class SshHostAdapter implements HostAdapter {
     return hostControls(host, this.connections.get(host.name) ?? this.connect(host));
   }
 
+  /** The host's own connection: the one its probes, controls and first followers use. */
   private connect(host: HostConfig): SshConnection {
+    const connection = this.open(host);
+    this.connections.set(host.name, connection);
+    return connection;
+  }
+
+  private open(host: HostConfig): SshConnection {
     if (!host.ssh) throw new Error(`host ${host.name}: no ssh: address`);
     const connection = new SshConnection(host.name, host.ssh, (spec) => resolveTarget(spec, this.resolveOptions), this.settings);
-    this.connections.set(host.name, connection);
     connection.start();
     return connection;
   }
@@ -160,11 +184,13 @@ export class SshHostAdapter implements HostAdapter {
     const connection = this.connections.get(hostName);
     if (!connection) throw new Error(`${hostName}: not an SSH host being watched`);
     connection.trustOfferedKey();
+    for (const extra of this.logConnections.get(hostName) ?? []) extra.reconnect();
   }
 
   /** Connect again now, without waiting for the backoff (after fixing a key or the ssh config). */
   reconnect(hostName: string): void {
     this.connections.get(hostName)?.reconnect();
+    for (const extra of this.logConnections.get(hostName) ?? []) extra.reconnect();
   }
 
   /**
@@ -184,8 +210,14 @@ export class SshHostAdapter implements HostAdapter {
     return this.connections.get(hostName)?.state;
   }
 
+  private closeHost(hostName: string): void {
+    this.connections.get(hostName)?.close();
+    this.connections.delete(hostName);
+    for (const extra of this.logConnections.get(hostName) ?? []) extra.close();
+    this.logConnections.delete(hostName);
+  }
+
   close(): void {
-    for (const connection of this.connections.values()) connection.close();
-    this.connections.clear();
+    for (const hostName of [...this.connections.keys()]) this.closeHost(hostName);
   }
 }

@@ -1,6 +1,7 @@
-// Follows a log on a remote host over the host's shared connection: `tail -F` or `journalctl -f`
-// inside a wrapper that kills it when the channel's stdin closes (closing a channel without a pty
-// leaves the command running on the host). Resumes after a reconnect and marks the gap.
+// Follows logs on a remote host over a shared connection: one channel runs one follower script (a
+// single log, or a bundle of files or of journal units) inside a wrapper that ends the script and
+// everything it started when the channel's stdin closes (closing a channel without a pty leaves the
+// command running on the host). Resumes after a reconnect and marks the gap in every log it carries.
 import type { ClientChannel } from 'ssh2';
 import { formatClock } from '../../domain/duration.js';
 import { followCommand, followerOutput, INITIAL_LINES, RESTART_DELAYS_MS, SYSTEM_LOG_FILES, type LogStream, type LogStreamHandlers } from '../logs/stream.js';
@@ -11,11 +12,12 @@ import { ConnectionDown, type SshConnection } from './connection.js';
 import type { ChannelExit } from './exec.js';
 import { isSafeRemotePath } from './validate.js';
 
-
 /**
  * Runs `command` (shell text) so that it ends when the channel's stdin reaches EOF, and the script
  * ends with the command's status when the command ends by itself (so "not found" reaches the pane).
- * `prelude` may set the positional parameters the command uses.
+ * `prelude` may set the positional parameters the command uses. On EOF the whole process group is
+ * signalled: sshd makes each session its own group (setsid), so a bundle's tails, awks and sleeps
+ * go with it; where the script does not lead a group, only the command itself is killed.
  */
 export function followerScript(command: string, prelude = ''): string {
   return [
@@ -23,7 +25,7 @@ export function followerScript(command: string, prelude = ''): string {
     prelude,
     `${command} 3<&- &`,
     'p=$!',
-    '{ cat <&3 >/dev/null 2>&1; kill $p 2>/dev/null; } &',
+    '{ cat <&3 >/dev/null 2>&1; kill -s TERM -- -$$ 2>/dev/null || kill $p 2>/dev/null; } &',
     'w=$!',
     'exec 3<&-',
     'wait $p',
@@ -35,18 +37,20 @@ export function followerScript(command: string, prelude = ''): string {
     .join('\n');
 }
 
+/** argv of one log's follower; refuses a path or unit that is not what it claims to be. */
 function followArgv(source: LogSourceConfig, initialLines: number, sudo: boolean): string[] {
-  if (source.kind === 'file' && !isSafeRemotePath(source.path)) throw new Error(`log file ${JSON.stringify(source.path)} is not an absolute path`);
-  if (source.kind === 'journal' && source.unit !== '' && !isValidUnitName(source.unit)) throw new Error(`journal unit ${JSON.stringify(source.unit)} is not a unit name`);
+  const refusal = logSourceRefusal(source);
+  if (refusal) throw new Error(refusal);
   const [command, args] = followCommand(source, initialLines);
   return [...(sudo ? ['sudo', '-n'] : []), command, ...args];
 }
 
-/** The follower script for one configured log source. */
-export function logSourceScript(source: LogSourceConfig, initialLines: number, sudo: boolean): string {
-  return followerScript(shJoin(followArgv(source, initialLines, sudo)));
+/** Why a configured log cannot be followed as written, or undefined when it can. */
+export function logSourceRefusal(source: LogSourceConfig): string | undefined {
+  if (source.kind === 'file' && !isSafeRemotePath(source.path)) return `log file ${JSON.stringify(source.path)} is not an absolute path`;
+  if (source.kind === 'journal' && source.unit !== '' && !isValidUnitName(source.unit)) return `journal unit ${JSON.stringify(source.unit)} is not a unit name`;
+  return undefined;
 }
-
 
 /**
  * `logs: auto` on a remote host, decided on the host each time the follower starts: the journal
@@ -65,11 +69,58 @@ export function systemLogScript(initialLines: number, sudo: boolean, files: read
   return followerScript('"$@"', branches.join('\n'));
 }
 
-export class SshLogFollower implements LogStream {
-  private handlers: LogStreamHandlers | undefined;
+/** One run's output as it becomes each log's lines, notes and states. */
+export interface FollowerOutput {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  end(): void;
+  /** The last note on stderr, for the message when the follower ends. */
+  lastNote(): string;
+}
+
+/**
+ * Decodes the output of one run of a follower script. `outlets[i]` is the handlers of log i while it
+ * is started (undefined otherwise: its lines are dropped); `onLine` says the follower is healthy.
+ */
+export type OutputDecoder = (outlets: readonly (LogStreamHandlers | undefined)[], onLine: () => void) => FollowerOutput;
+
+/** Log i's handlers as they are at the time of each call. */
+export function outletOf(outlets: readonly (LogStreamHandlers | undefined)[], index: number): LogStreamHandlers {
+  return {
+    line: (text) => outlets[index]?.line(text),
+    mark: (text) => outlets[index]?.mark(text),
+    state: (status, error, hint) => outlets[index]?.state(status, error, hint),
+  };
+}
+
+/** The decoder of a script that follows one log: stdout is its lines, stderr the follower's notes. */
+function singleLogOutput(host: string): OutputDecoder {
+  return (outlets, onLine) => {
+    const { out, err, lastNote } = followerOutput(outletOf(outlets, 0), { errorPrefix: `${host}: `, missingHint: 'waiting for it to appear', onLine });
+    return {
+      stdout: (chunk) => out.push(chunk),
+      stderr: (chunk) => err.push(chunk),
+      end: () => {
+        out.end();
+        err.end();
+      },
+      lastNote,
+    };
+  };
+}
+
+type Status = { status: 'ok' | 'error'; error?: string; hint?: string };
+
+/**
+ * One follower channel carrying one or more logs (`streams`, in the order of `labels`). The channel
+ * runs while at least one of its logs is started; states and gap markers go to every log it carries.
+ */
+export class SshFollower {
+  readonly streams: LogStream[];
+  private readonly outlets: (LogStreamHandlers | undefined)[];
   private channel: ClientChannel | undefined;
   private opening = false;
-  private stopped = true;
+  private running = false;
   private unsubscribe: (() => void) | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -77,24 +128,44 @@ export class SshLogFollower implements LogStream {
   private generation: number | undefined;
   /** When the last channel ended on its own: the start of a gap to mark on resuming. */
   private gapSince: number | undefined;
+  /** The last state told to every log, for a log started later. */
+  private current: Status | undefined;
 
   constructor(
     readonly host: string,
-    readonly label: string,
+    labels: readonly string[],
     private readonly connection: SshConnection,
     /** The follower script, showing `initialLines` old lines first (0 when resuming). */
     private readonly script: (initialLines: number) => string,
-  ) {}
+    private readonly decode: OutputDecoder,
+  ) {
+    this.outlets = labels.map(() => undefined);
+    this.streams = labels.map((label, index) => ({
+      host,
+      label,
+      start: (handlers: LogStreamHandlers) => this.attach(index, handlers),
+      stop: () => this.detach(index),
+    }));
+  }
 
-  start(handlers: LogStreamHandlers): void {
-    this.stop();
-    this.stopped = false;
-    this.handlers = handlers;
+  private attach(index: number, handlers: LogStreamHandlers): void {
+    this.outlets[index] = handlers;
+    if (this.running) {
+      if (this.current) handlers.state(this.current.status, this.current.error, this.current.hint);
+      return;
+    }
+    this.running = true;
+    this.current = undefined;
     this.unsubscribe = this.connection.onState((state) => this.onConnection(state));
   }
 
-  stop(): void {
-    this.stopped = true;
+  private detach(index: number): void {
+    this.outlets[index] = undefined;
+    if (this.outlets.every((outlet) => outlet === undefined)) this.halt();
+  }
+
+  private halt(): void {
+    this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     clearTimeout(this.restartTimer);
@@ -102,21 +173,30 @@ export class SshLogFollower implements LogStream {
     const channel = this.channel;
     this.channel = undefined;
     if (channel) {
-      // EOF first: the wrapper's `cat` sees it and kills the follower on the host.
+      // EOF first: the wrapper's `cat` sees it and ends the follower on the host.
       channel.end();
       channel.close();
     }
   }
 
+  private state(status: 'ok' | 'error', error?: string, hint?: string): void {
+    this.current = { status, error, hint };
+    for (const outlet of this.outlets) outlet?.state(status, error, hint);
+  }
+
+  private mark(text: string): void {
+    for (const outlet of this.outlets) outlet?.mark(text);
+  }
+
   private onConnection(state: ConnectionState): void {
-    if (this.stopped) return;
+    if (!this.running) return;
     if (state.status === 'ok') {
       clearTimeout(this.restartTimer);
       this.restartTimer = undefined;
       if (!this.channel && !this.opening) void this.open();
     } else if (state.status !== 'connecting') {
       this.gapSince ??= this.everOpened ? state.since : undefined;
-      this.handlers?.state('error', `${this.host}: ${state.error ?? state.status}`, state.hint);
+      this.state('error', `${this.host}: ${state.error ?? state.status}`, state.hint);
     }
   }
 
@@ -126,33 +206,32 @@ export class SshLogFollower implements LogStream {
       script = this.script(this.everOpened ? 0 : INITIAL_LINES);
     } catch (error) {
       // An invalid path or unit: nothing is sent, and retrying would not make it valid.
-      this.handlers?.state('error', `${this.host}: ${(error as Error).message}`);
+      this.state('error', `${this.host}: ${(error as Error).message}`);
       return;
     }
     this.opening = true;
-    const queued = (): void =>
-      this.handlers?.state('error', `${this.host}: waiting for a channel (at most ${this.connection.followerLimit} log followers per host, below sshd's MaxSessions)`);
+    const queued = (): void => this.state('error', `${this.host}: waiting for a channel (at most ${this.connection.followerLimit} follower channels per connection, below sshd's MaxSessions)`);
     let opened: Awaited<ReturnType<SshConnection['openFollower']>>;
     try {
       opened = await this.connection.openFollower(script, queued);
     } catch (error) {
       this.opening = false;
-      if (this.stopped) return;
+      if (!this.running) return;
       // A host that is down is reported by onConnection, which reopens when it is back.
       if (error instanceof ConnectionDown) return;
-      this.handlers?.state('error', `${this.host}: ${(error as Error).message}`);
+      this.state('error', `${this.host}: ${(error as Error).message}`);
       this.scheduleRestart();
       return;
     }
     this.opening = false;
-    if (this.stopped) {
+    if (!this.running) {
       opened.channel.end();
       opened.channel.close();
       return;
     }
     if (this.gapSince !== undefined) {
       const how = opened.generation !== this.generation ? `reconnected to ${this.host}` : 'follower restarted';
-      this.handlers?.mark(`— ${how}; lines written since ${formatClock(this.gapSince)} may be missing —`);
+      this.mark(`— ${how}; lines written since ${formatClock(this.gapSince)} may be missing —`);
       this.gapSince = undefined;
     }
     this.everOpened = true;
@@ -161,24 +240,18 @@ export class SshLogFollower implements LogStream {
   }
 
   private follow(channel: ClientChannel, exited: ChannelExit): void {
-    const handlers = this.handlers!;
     this.channel = channel;
-    handlers.state('ok');
-    const { out, err, lastNote } = followerOutput(handlers, {
-      errorPrefix: `${this.host}: `,
-      missingHint: 'waiting for it to appear',
-      onLine: () => {
-        this.failures = 0;
-      },
+    this.state('ok');
+    const output = this.decode(this.outlets, () => {
+      this.failures = 0;
     });
-    channel.on('data', (chunk: Buffer) => out.push(chunk));
-    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    channel.on('data', (chunk: Buffer) => output.stdout(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => output.stderr(chunk));
     channel.on('close', () => {
-      out.end();
-      err.end();
+      output.end();
       if (this.channel !== channel) return;
       this.channel = undefined;
-      if (this.stopped) return;
+      if (!this.running) return;
       this.gapSince = Date.now();
       // Without an exit status the connection went: onConnection takes over when it comes back.
       if (exited.code === undefined && exited.signal === undefined) {
@@ -187,7 +260,8 @@ export class SshLogFollower implements LogStream {
       }
       const exit = exited.code === 127 ? `not found on ${this.host}` : exited.code !== undefined ? `exit code ${exited.code}` : `signal ${exited.signal}`;
       const delay = this.scheduleRestart();
-      handlers.state('error', `${this.host}: follower ended (${exit})${lastNote() ? `: ${lastNote()}` : ''}`, `restarting in ${Math.round(delay / 1000)}s`);
+      const note = output.lastNote();
+      this.state('error', `${this.host}: follower ended (${exit})${note ? `: ${note}` : ''}`, `restarting in ${Math.round(delay / 1000)}s`);
     });
   }
 
@@ -197,8 +271,13 @@ export class SshLogFollower implements LogStream {
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (!this.stopped && !this.channel && !this.opening) void this.open();
+      if (this.running && !this.channel && !this.opening) void this.open();
     }, delay);
     return delay;
   }
+}
+
+/** A follower channel for one log whose script prints its lines as they are. */
+export function singleLogFollower(host: string, label: string, connection: SshConnection, script: (initialLines: number) => string): LogStream {
+  return new SshFollower(host, [label], connection, script, singleLogOutput(host)).streams[0]!;
 }
