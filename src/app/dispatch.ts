@@ -5,7 +5,7 @@ import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { complete, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { contextsFor, type Keymap } from './keymap.js';
-import { operationFromSelection, type OperationName } from './operations/registry.js';
+import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex } from './rows.js';
@@ -347,7 +347,10 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
   }
 }
 
-/** y/Enter confirms (or, for a typed confirmation, Enter once the word is typed); n/Esc cancels. */
+/**
+ * y/Enter confirms (for a typed confirmation, Enter once the word is typed; for one that takes a value,
+ * y or Enter on an empty line keeps the default, else Enter takes what was typed); n/Esc cancels.
+ */
 function answerConfirm(store: OpsStore, key: string | undefined, input: string, controls: Controls): void {
   const { ui } = store.getState();
   const pending = ui.confirm;
@@ -355,22 +358,29 @@ function answerConfirm(store: OpsStore, key: string | undefined, input: string, 
   const { title } = pending.description;
   const close = (message: string | null) =>
     store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', confirm: null, input: '', message: message ? { text: message, level: 'info', at: Date.now() } : s.ui.message } }));
-  const go = () => {
+  const go = (operation = pending.operation) => {
     close(null);
-    void controls.operations.start(pending.operation);
+    void controls.operations.start(operation);
   };
-  const typed = pending.confirmation.kind === 'typed' ? pending.confirmation.word : undefined;
-  if (key === 'escape' || (typed === undefined && (key === 'n' || key === 'q'))) {
+  const { confirmation } = pending;
+  const typing = confirmation.kind === 'typed' || (confirmation.kind === 'value' && ui.input !== '');
+  if (key === 'escape' || (!typing && (key === 'n' || key === 'q'))) {
     close(`cancelled: ${title}`);
     return;
   }
-  if (typed === undefined) {
-    if (key === 'y' || key === 'enter') go();
+  if (!typing && (key === 'y' || key === 'enter')) {
+    go();
     return;
   }
   if (key === 'enter') {
-    if (ui.input === typed) go();
-    else setMessage(store, `type "${typed}" to confirm, Esc to cancel`, 'error');
+    if (confirmation.kind === 'typed') {
+      if (ui.input === confirmation.word) go();
+      else setMessage(store, `type "${confirmation.word}" to confirm, Esc to cancel`, 'error');
+      return;
+    }
+    const operation = withConfirmedValue(pending.operation, ui.input);
+    if ('error' in operation) setMessage(store, operation.error, 'error');
+    else go(operation);
   } else if (key === 'backspace') store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input.slice(0, -1) } }));
-  else if (isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
+  else if (confirmation.kind !== 'yes' && isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
 }

@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
+import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { Operation } from './operations/registry.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { CheckResult, ConnectionState, HostLevels, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, Thresholds } from '../domain/model.js';
@@ -27,6 +28,12 @@ export interface HostView {
   color?: string;
   maintenancePath?: string;
   maintenanceOn?: boolean;
+  /** What the flag file says while it is set (who, when, why, expiry), as far as it says it. */
+  maintenanceNote?: MaintenanceFlagNote;
+  /** The flag had expired when last read: its Events line is written once, when this turns true. */
+  maintenanceExpired?: boolean;
+  /** The expiry `m` offers (config `maintenanceExpiry`). */
+  maintenanceExpiryMs?: number;
   /** How its units are acted on (the confirmation shows the exact command). */
   systemctl: string;
   sudo: boolean;

@@ -6,7 +6,9 @@ import { Box, Text } from 'ink';
 import { formatDuration } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
 import type { HostHistory, HostView } from '../app/store.js';
+import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
+import { BannerLine } from './MaintenanceBanner.js';
 import { bar, fit, fitRight, formatBytes, formatRate, LEVEL_COLOR, sparkline } from './format.js';
 
 export interface ResourcesEntry {
@@ -17,6 +19,8 @@ export interface ResourcesEntry {
 
 export interface ResourcesPaneProps {
   entries: readonly ResourcesEntry[];
+  /** The maintenance banner of the hosts shown, when one is in maintenance. */
+  banner?: MaintenanceBanner;
   title: string;
   width: number;
   height: number;
@@ -152,11 +156,12 @@ function FleetRow({ entry, width, now }: { entry: ResourcesEntry; width: number;
   );
 }
 
-function ResourcesPaneView({ entries, title, width, height, focused, now }: ResourcesPaneProps) {
+function ResourcesPaneView({ entries, banner, title, width, height, focused, now }: ResourcesPaneProps) {
   const inner = width - 2;
-  const rows = height - 2;
+  const rows = height - 2 - (banner ? 1 : 0);
   return (
     <Frame title="Resources" info={title} focused={focused} width={width} height={height}>
+      {banner ? <BannerLine banner={banner} /> : null}
       {entries.length === 0 ? <Note>no host selected</Note> : null}
       {entries.length === 1 ? (
         <Detail entry={entries[0]!} width={inner} rows={rows} now={now} />

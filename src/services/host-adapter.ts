@@ -10,8 +10,8 @@ export interface HostWatch {
   resources: PollSource<ResourceSample>;
   processes: PollSource<ProcessSample>;
   services: PollSource<ServicesSample>;
-  /** Whether the host's maintenance flag file exists; only for a host with `maintenance:`. */
-  maintenance?: PollSource<boolean>;
+  /** The host's maintenance flag file's content (its first 4 KiB), null when it is not set; only for a host with `maintenance:`. */
+  maintenance?: PollSource<string | null>;
   /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
   units: UnitControl;
   /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */

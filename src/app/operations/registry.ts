@@ -54,3 +54,11 @@ export function operationFromSelection(name: OperationName, ...selection: Parame
   const built = (OPERATIONS[name] as OperationKind<unknown>).fromSelection(...selection);
   return 'error' in built ? built : ({ kind: name, params: built.params } as Operation);
 }
+
+/** The operation with the value typed in its confirmation, or why that value will not do. */
+export function withConfirmedValue(operation: Operation, text: string): Operation | { error: string } {
+  const kind = OPERATIONS[operation.kind] as OperationKind<unknown>;
+  if (!kind.withValue) return { error: `${operation.kind} takes no value` };
+  const read = kind.withValue(operation.params, text);
+  return 'error' in read ? read : ({ kind: operation.kind, params: read.params } as Operation);
+}

@@ -30,22 +30,12 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
   return undefined;
 }
 
-/** true when the flag file exists; a file we may not look at is an error, not "no maintenance". */
-function localFileExists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
-
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
     // /proc where there is one (no process spawned per tick); systeminformation elsewhere (macOS).
     const proc = (await hasProcfs()) ? new ProcResources() : undefined;
-    const flag = host.maintenance;
+    // A file we may not read is an error, not "no maintenance".
+    const flag = host.maintenance ? localMaintenanceFlag(host.maintenance) : undefined;
 
     let logs = host.logs === 'auto' ? [] : host.logs;
     let logNote: string | undefined;
@@ -59,10 +49,10 @@ export class LocalHostAdapter implements HostAdapter {
       resources: { timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
-      maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
+      maintenance: flag ? { timeoutMs, collect: async (signal) => (await flag.read(signal)) ?? null } : undefined,
       // execFile, no shell: the unit name is one argument whatever it holds.
       units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
-      maintenanceFlag: flag ? localMaintenanceFlag(flag) : undefined,
+      maintenanceFlag: flag,
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
       logNote,
     };

@@ -5,8 +5,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import type { MaintenanceControl } from '../../domain/maintenance.js';
 import type { ConnectionState, HostConfig } from '../../domain/model.js';
-import { shJoin } from '../shell-quote.js';
+import type { PollSource } from '../scheduler.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
@@ -71,13 +72,15 @@ function onPath(command: string): string | null {
   return null;
 }
 
-/** `test -e` on the host: 0 is set, 1 is not set, anything else (permission, no shell) is an error. */
-async function remoteFileExists(hostName: string, path: string, run: RemoteRun, signal: AbortSignal): Promise<boolean> {
-  if (!isSafeRemotePath(path)) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
-  const result = await run(`test -e ${shJoin([path])}`, signal);
-  if (result.code === 0) return true;
-  if (result.code === 1) return false;
-  throw new Error(`test -e ${path} on ${hostName}: exit code ${result.code} ${result.stderr.trim()}`);
+/** The maintenance source: the flag's content, null when it is not set; an unreadable flag or an unsafe path is an error, not "no maintenance". */
+function maintenanceSource(path: string, flag: MaintenanceControl | undefined, timeoutMs: number): PollSource<string | null> {
+  return {
+    timeoutMs,
+    collect: async (signal) => {
+      if (!flag) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
+      return (await flag.read(signal)) ?? null;
+    },
+  };
 }
 
 export class SshHostAdapter implements HostAdapter {
@@ -112,7 +115,7 @@ export class SshHostAdapter implements HostAdapter {
 
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
-    const flag = host.maintenance;
+    const flag = host.maintenance && isSafeRemotePath(host.maintenance) ? remoteMaintenanceFlag(host.name, host.maintenance, run) : undefined;
     const logStreams =
       host.logs === 'auto'
         ? [new SshLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
@@ -129,10 +132,10 @@ export class SshHostAdapter implements HostAdapter {
       },
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
-      maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
+      maintenance: host.maintenance ? maintenanceSource(host.maintenance, flag, timeoutMs) : undefined,
       // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
       units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
-      maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, run) : undefined,
+      maintenanceFlag: flag,
       logStreams,
       onConnection: (listener) => connection.onState(listener),
     };
