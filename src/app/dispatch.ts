@@ -2,6 +2,7 @@
 // screen intent changes the view here; an operation intent goes to the executor through the controls.
 import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
+import { processRows, selectedProcessRow } from './process-rows.js';
 import { complete, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { contextsFor, type Keymap } from './keymap.js';
@@ -191,15 +192,19 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
   const pane = ui.focus;
   const length = listLength(pane, data, ui);
   const page = Math.max(1, (viewport[pane] ?? 10) - 1);
+  const processes = pane === 'resources' ? processRows(data, ui) : undefined;
   const current =
     pane === 'databases'
       ? selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui).index
       : pane === 'events'
         ? selectedEventIndex(eventRows(data, ui), ui)
-        : Math.min(ui.cursor[pane], Math.max(0, length - 1));
+        : processes
+          ? selectedProcessRow(processes.host, processes.rows, ui).index
+          : Math.min(ui.cursor[pane], Math.max(0, length - 1));
   const moves: Record<MoveIntent, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
   const cursor = Math.max(0, Math.min(length - 1, moves[intent]));
   const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
+  const process = processes?.rows[cursor];
   // Back on the newest event the cursor follows new ones again; anywhere else it holds its event.
   const event = pane === 'events' ? (cursor === 0 ? null : (eventRows(data, ui)[cursor]?.id ?? null)) : ui.eventSelection;
   store.setState((s) => ({
@@ -208,6 +213,7 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
       ...s.ui,
       cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) },
       databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection,
+      processSelection: process && processes ? { host: processes.host, pid: process.pid } : s.ui.processSelection,
       eventSelection: event,
     },
   }));

@@ -133,6 +133,8 @@ export interface UiState {
   eventSelection: number | null;
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
+  /** The process selected in the Resources pane's top list, followed across re-sorts. */
+  processSelection: { host: string; pid: number } | null;
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
@@ -170,6 +172,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
     databaseSelection: null,
+    processSelection: null,
     eventSelection: null,
     overlay: 'none',
     helpScroll: 0,

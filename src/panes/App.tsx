@@ -21,6 +21,7 @@ import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
+import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
 
@@ -107,7 +108,22 @@ function ResourcesContainer({ box, focused, clearKey }: SlotProps) {
     [hostOrder, hosts, history, sources, host, group],
   );
   const banner = useBanner(clearKey);
-  return <ResourcesPane entries={entries} banner={banner} title={scopeLabel({ hostOrder, hosts }, { host, group })} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
+  const cursor = useOps((s) => s.ui.cursor.resources);
+  const processSelection = useOps((s) => s.ui.processSelection);
+  const list = processRows({ hostOrder, hosts }, { host, group });
+  const processCursor = list ? selectedProcessRow(list.host, list.rows, { cursor: { resources: cursor }, processSelection }).index : -1;
+  return (
+    <ResourcesPane
+      entries={entries}
+      banner={banner}
+      title={scopeLabel({ hostOrder, hosts }, { host, group })}
+      width={box.width}
+      height={box.height}
+      focused={focused}
+      now={secondNow()}
+      processCursor={processCursor}
+    />
+  );
 }
 
 function ServicesContainer({ box, focused, clearKey }: SlotProps) {

@@ -1,6 +1,7 @@
 // One interface per kind of host (local, SSH): how it collects each of a host's sources.
 import type { ConnectionState, HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import type { MaintenanceControl } from '../domain/maintenance.js';
+import type { ProcessControl } from '../domain/process-control.js';
 import type { UnitControl } from '../domain/unit-control.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
@@ -14,6 +15,8 @@ export interface HostWatch {
   maintenance?: PollSource<string | null>;
   /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
   units: UnitControl;
+  /** Signals a process and reads whether it still runs (the process operations' door). */
+  processControl: ProcessControl;
   /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
   maintenanceFlag?: MaintenanceControl;
   logStreams: LogStream[];

@@ -54,6 +54,7 @@ export async function renderApp(
     sshHost: (host) => (config.hosts.some((h) => h.name === host && !h.local) ? { trustHostKey: async () => void harness.trusted.push(host), reconnect: () => void harness.reconnects.push(host) } : undefined),
     units: () => undefined,
     maintenance: () => undefined,
+    processes: () => undefined,
     // Real doors where a test gives them: a host's flag file, its processes.
     ...options.ports,
   };

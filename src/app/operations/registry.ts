@@ -2,6 +2,7 @@
 // and its key in keymaps/default.yaml.
 import { cancelQuery, terminateQuery } from './database-backend.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
+import { killProcess, termProcess } from './process.js';
 import { reconnectHost, trustHostKey } from './ssh-host.js';
 import { reloadUnit, restartUnit, startUnit, stopUnit } from './unit.js';
 import type { Confirmation, OperationDescription, OperationKind, OperationOutcome } from './types.js';
@@ -18,6 +19,8 @@ export const OPERATIONS = {
   'unit.reload': reloadUnit,
   'unit.start': startUnit,
   'unit.stop': stopUnit,
+  'process.term': termProcess,
+  'process.kill': killProcess,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -9,6 +9,7 @@ import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 import { localMaintenanceFlag } from '../maintenance-flag.js';
+import { localProcessControl } from '../process-signal.js';
 import { unitControl } from '../systemd/control.js';
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
@@ -52,6 +53,7 @@ export class LocalHostAdapter implements HostAdapter {
       maintenance: flag ? { timeoutMs, collect: async (signal) => (await flag.read(signal)) ?? null } : undefined,
       // execFile, no shell: the unit name is one argument whatever it holds.
       units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
+      processControl: localProcessControl(),
       maintenanceFlag: flag,
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
       logNote,

@@ -14,6 +14,7 @@ import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js'
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
+import { remoteProcessControl } from '../process-signal.js';
 import { unitControl } from '../systemd/control.js';
 import { resolveTarget, type ResolveOptions } from './target.js';
 import { isForwardTarget, isSafeRemotePath } from './validate.js';
@@ -135,6 +136,7 @@ export class SshHostAdapter implements HostAdapter {
       maintenance: host.maintenance ? maintenanceSource(host.maintenance, flag, timeoutMs) : undefined,
       // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
       units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
+      processControl: remoteProcessControl(host.name, host.sudo, run),
       maintenanceFlag: flag,
       logStreams,
       onConnection: (listener) => connection.onState(listener),
