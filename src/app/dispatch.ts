@@ -9,7 +9,7 @@ import { contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
-import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex } from './rows.js';
+import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
@@ -154,7 +154,8 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       else listIntent(store, intent, viewport);
       return;
     case 'select':
-      selectHost(store);
+      if (ui.focus === 'services') openUnitLog(store);
+      else selectHost(store);
       return;
     case 'follow':
     case 'next-error':
@@ -178,6 +179,7 @@ function back(store: OpsStore): void {
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   if (ui.message) setUi({ message: null });
   if (ui.filters[ui.focus] !== '') setUi({ filters: { ...ui.filters, [ui.focus]: '' } });
+  else if (ui.focus === 'logs' && ui.unitLog) setUi({ focus: 'services', unitLog: null, logs: { ...ui.logs, anchor: null, source: -1 } });
   else if (ui.zoomed) setUi({ zoomed: false });
   else if (ui.group) setUi({ group: '' });
   else if (ui.focus !== 'hosts') setUi({ focus: 'hosts' });
@@ -228,6 +230,19 @@ function selectHost(store: OpsStore): void {
   const rows = hostRows(data, ui);
   const row = rows[Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))];
   if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+}
+
+/** Enter on a unit in Services: its log in Logs, the lazydocker and k9s habit; Esc comes back. */
+function openUnitLog(store: OpsStore): void {
+  const state = store.getState();
+  const { ui } = state;
+  const rows = serviceRows(ui.frozen ?? state.data, ui);
+  const row = rows[Math.min(ui.cursor.services, Math.max(0, rows.length - 1))];
+  if (!row) {
+    setMessage(store, 'no unit selected: move onto one in the Services pane', 'error');
+    return;
+  }
+  store.setState((s) => ({ ...s, ui: { ...s.ui, focus: 'logs', unitLog: { host: row.host, unit: row.unit.name }, logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
 }
 
 type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;

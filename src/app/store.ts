@@ -80,6 +80,10 @@ export interface LogView {
   host: string;
   label: string;
   lines: readonly LogLine[];
+  /** A unit's log opened from Services (Enter): shown alone while that view is open, never among the host's logs. */
+  unit?: string;
+  /** Where a unit's log comes from ("journal", or the daemonless systemctl's log file). */
+  from?: string;
 }
 
 export interface DataState {
@@ -133,6 +137,8 @@ export interface UiState {
   eventSelection: number | null;
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
+  /** The unit whose log the Logs pane shows (Enter on a unit in Services); it lasts while Logs has the focus. */
+  unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
@@ -173,6 +179,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
     databaseSelection: null,
     processSelection: null,
+    unitLog: null,
     eventSelection: null,
     overlay: 'none',
     helpScroll: 0,

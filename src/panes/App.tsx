@@ -167,14 +167,17 @@ function LogsContainer({ box, focused, clearKey }: SlotProps) {
   const notes = useData('notes');
   const logView = useOps((s) => s.ui.logs);
   const filter = useOps((s) => s.ui.filters.logs);
-  const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter } }), [logs, scope, logView.source, filter]);
+  const unitLog = useOps((s) => s.ui.unitLog);
+  const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter }, unitLog }), [logs, scope, logView.source, filter, unitLog]);
   const states = useMemo(() => view.shown.flatMap((l) => sourceState({ sources }, l.id) ?? []), [view.shown, sources]);
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
+  const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
   return (
     <LogsPane
       lines={view.lines}
       banner={banner}
+      heading={heading}
       bottom={bottomIndex(view.lines, logView.anchor)}
       following={logView.anchor === null}
       sources={states}

@@ -1,5 +1,5 @@
 // One interface per kind of host (local, SSH): how it collects each of a host's sources.
-import type { ConnectionState, HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
+import type { ConnectionState, HostConfig, LogSourceConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import type { MaintenanceControl } from '../domain/maintenance.js';
 import type { ProcessControl } from '../domain/process-control.js';
 import type { UnitControl } from '../domain/unit-control.js';
@@ -20,6 +20,8 @@ export interface HostWatch {
   /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
   maintenanceFlag?: MaintenanceControl;
   logStreams: LogStream[];
+  /** A follower for one more log source, started and stopped by its caller (a unit's journal opened from Services). */
+  followLog(source: LogSourceConfig): LogStream;
   /** Why the host has no log source, with what to add to the config. */
   logNote?: string;
   /** Remote hosts only: connection state changes (connecting, ok, unreachable since, auth failed...). */

@@ -56,6 +56,7 @@ export class LocalHostAdapter implements HostAdapter {
       processControl: localProcessControl(),
       maintenanceFlag: flag,
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
+      followLog: (source) => new LocalLogFollower(host.name, source),
       logNote,
     };
   }

@@ -139,6 +139,7 @@ export class SshHostAdapter implements HostAdapter {
       processControl: remoteProcessControl(host.name, host.sudo, run),
       maintenanceFlag: flag,
       logStreams,
+      followLog: (source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)),
       onConnection: (listener) => connection.onState(listener),
     };
   }
