@@ -19,11 +19,11 @@ export function roughDuration(ms: number): string {
   return `${Math.floor(hours / 24)}d${hours % 24}h`;
 }
 
-/** "1h58m left", "no expiry" or "EXPIRED 12m ago". */
+/** "1h58m left" (rounded up: a flag set for 2h reads "2h00m left", not "1h59m"), "no expiry" or "EXPIRED 12m ago". */
 function timeLeft(host: HostView, now: number): string {
   const expiresAt = host.maintenanceNote?.expiresAt;
   if (expiresAt === undefined) return 'no expiry';
-  return maintenanceExpired(host.maintenanceNote, now) ? `EXPIRED ${roughDuration(now - expiresAt)} ago` : `${roughDuration(expiresAt - now)} left`;
+  return maintenanceExpired(host.maintenanceNote, now) ? `EXPIRED ${roughDuration(now - expiresAt)} ago` : `${roughDuration(Math.ceil((expiresAt - now) / 60_000) * 60_000)} left`;
 }
 
 const inMaintenance = (hosts: readonly (HostView | undefined)[]): HostView[] => hosts.filter((h): h is HostView => h?.maintenanceOn === true);

@@ -58,7 +58,7 @@ const countOf = (needle: string) => text().split(needle).length - 1;
 describe('the maintenance banner', () => {
   it('shows who, why and the time left on Resources, Services and Logs, with a summary line and the M mark', async () => {
     const config = configFor();
-    await writeFile(flag, formatMaintenanceNote({ who: 'alice', at: Date.now(), why: 'DB migration step 2', expiresAt: Date.now() + 2 * HOUR - 30_000 }));
+    await writeFile(flag, formatMaintenanceNote({ who: 'alice', at: Date.now(), why: 'DB migration step 2', expiresAt: Date.now() + 2 * HOUR - 90_000 }));
     app = await renderApp(config, await dataAfterRead(config), { ui: { host: 'local' } });
     const banner = '⚑ MAINTENANCE local · 1h59m left · M clears · by alice: DB migration step 2';
     // Resources, Services and Logs show the host, each with its banner, and so does the hint line of
@@ -76,7 +76,7 @@ describe('the maintenance banner', () => {
   it('at 80x24 the focused host pane keeps its banner and the frame fits the terminal', async () => {
     const config = configFor();
     // The runbooks are Japanese: a wide reason is cut to the pane, not past its border.
-    await writeFile(flag, formatMaintenanceNote({ who: 'alice', at: Date.now(), why: 'DB移行 第2段、バックアップ確認後に再開します。担当は田中さんです。', expiresAt: Date.now() + 45 * 60_000 + 30_000 }));
+    await writeFile(flag, formatMaintenanceNote({ who: 'alice', at: Date.now(), why: 'DB移行 第2段、バックアップ確認後に再開します。担当は田中さんです。', expiresAt: Date.now() + 45 * 60_000 - 30_000 }));
     app = await renderApp(config, await dataAfterRead(config), { columns: 80, rows: 24, ui: { host: 'local', focus: 'resources' } });
     expect(text()).toContain('⚑ MAINTENANCE local · 45m left · M clears · by alice: DB移行 第2段');
     expect(text().split('\n').length).toBeLessThanOrEqual(24);

@@ -51,6 +51,13 @@ describe('the maintenance source\'s reducer', () => {
     expect(data.hosts['web-1']).toMatchObject({ maintenanceOn: false, maintenanceNote: undefined, maintenanceExpired: false });
   });
 
+  it('a flag written again without being cleared says so, with its new reason', () => {
+    let data = deliver(start(), id, formatMaintenanceNote({ who: 'alice', at: NOW, why: 'disk swap' }), tracker);
+    data = deliver(data, id, 'who: ken\nwhy: kernel update\n', tracker, NOW + 2000);
+    expect(data.events.at(-1)?.message).toBe('maintenance flag rewritten by ken: kernel update (/opt/garden-dx/maintenance.flag)');
+    expect(data.hosts['web-1']!.maintenanceNote).toEqual({ who: 'ken', why: 'kernel update' });
+  });
+
   it('a flag not set at start-up is no news', () => {
     expect(deliver(start(), id, null, tracker).events).toEqual([]);
   });
@@ -65,7 +72,9 @@ describe('the banner', () => {
   it('says the time left in minutes, or EXPIRED and since when, the key first and the reason last', () => {
     const data = deliver(start(), id, formatMaintenanceNote({ who: 'alice', at: NOW, why: 'disk swap', expiresAt: NOW + 90 * 60_000 }), tracker);
     const host = data.hosts['web-1']!;
-    expect(maintenanceBanner([host], NOW + 30_000, 'M')).toEqual({ expired: false, text: '⚑ MAINTENANCE web-1 · 1h29m left · M clears · by alice: disk swap' });
+    // Time left rounds up: a flag set for 90 minutes does not read 1h29m a few seconds later.
+    expect(maintenanceBanner([host], NOW + 30_000, 'M')).toEqual({ expired: false, text: '⚑ MAINTENANCE web-1 · 1h30m left · M clears · by alice: disk swap' });
+    expect(maintenanceBanner([host], NOW + 89 * 60_000 + 30_000, 'M')?.text).toContain('· 1m left ·');
     expect(maintenanceBanner([host], NOW + 95 * 60_000, 'M')).toEqual({ expired: true, text: '⚑ MAINTENANCE web-1 · EXPIRED 5m ago · M clears · by alice: disk swap' });
     expect(maintenanceBanner([host, { ...host, name: 'web-2', maintenanceOn: false }], NOW, 'M')?.text).toBe('⚑ MAINTENANCE web-1 1h30m left · M on a host clears');
     expect(maintenanceBanner([{ ...host, maintenanceOn: false }], NOW, 'M')).toBeUndefined();

@@ -29,6 +29,9 @@ function reduceMaintenance(data: DataState, id: SourceId<'maintenance'>, content
   // Learning at start-up that the flag is not set is no news.
   if (host.maintenanceOn !== on && !(host.maintenanceOn === undefined && !on)) {
     events.push({ at, host: id.host, kind: 'action', level: on ? 'warn' : 'info', message: on ? `maintenance flag set ${noteSummary(note)} (${host.maintenancePath})` : `maintenance flag cleared (${host.maintenancePath})` });
+  } else if (on && host.maintenanceOn && note !== host.maintenanceNote) {
+    // Written again (someone else, another reason, a new expiry) without being cleared in between.
+    events.push({ at, host: id.host, kind: 'action', level: 'warn', message: `maintenance flag rewritten ${noteSummary(note)}${note?.expiresAt === undefined ? '' : `, until ${formatClock(note.expiresAt)}`} (${host.maintenancePath})` });
   }
   if (expired && !host.maintenanceExpired) {
     events.push({ at, host: id.host, kind: 'action', level: 'warn', message: `maintenance flag EXPIRED at ${formatClock(note!.expiresAt!)} (${noteSummary(note)}), still in place until cleared (${host.maintenancePath})` });
