@@ -8,6 +8,7 @@ import { cockpitOperations, statusLine } from './app/operations/controls.js';
 import { OperationExecutor } from './app/operations/executor.js';
 import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
+import { followUnitLogs } from './app/unit-log.js';
 import { auditTrail } from './services/audit.js';
 
 // Leave the alternate screen, show the cursor, reset attributes and mouse modes.
@@ -54,6 +55,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     return 0;
   }
   runtime.start();
+  const stopUnitLogs = followUnitLogs(store, (host, unit) => runtime.openUnitLog(host, unit));
   instance = render(
     <OpsProvider store={store}>
       <App
@@ -68,6 +70,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     await instance.waitUntilExit();
   } finally {
     operations.abortAll();
+    stopUnitLogs();
     runtime.stop();
   }
   return 0;

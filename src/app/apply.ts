@@ -25,6 +25,7 @@ export function hostView(host: HostConfig): HostView {
     group: host.group,
     color: host.color,
     maintenancePath: host.maintenance,
+    maintenanceExpiryMs: host.maintenanceExpiryMs,
     systemctl: host.systemctl,
     sudo: host.sudo,
     thresholds: host.thresholds,

@@ -2,13 +2,14 @@
 // screen intent changes the view here; an operation intent goes to the executor through the controls.
 import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
+import { processRows, selectedProcessRow } from './process-rows.js';
 import { complete, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { contextsFor, type Keymap } from './keymap.js';
-import { operationFromSelection, type OperationName } from './operations/registry.js';
+import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
-import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex } from './rows.js';
+import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
@@ -153,7 +154,8 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       else listIntent(store, intent, viewport);
       return;
     case 'select':
-      selectHost(store);
+      if (ui.focus === 'services') openUnitLog(store);
+      else selectHost(store);
       return;
     case 'follow':
     case 'next-error':
@@ -177,6 +179,7 @@ function back(store: OpsStore): void {
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   if (ui.message) setUi({ message: null });
   if (ui.filters[ui.focus] !== '') setUi({ filters: { ...ui.filters, [ui.focus]: '' } });
+  else if (ui.focus === 'logs' && ui.unitLog) setUi({ focus: 'services', unitLog: null, logs: { ...ui.logs, anchor: null, source: -1 } });
   else if (ui.zoomed) setUi({ zoomed: false });
   else if (ui.group) setUi({ group: '' });
   else if (ui.focus !== 'hosts') setUi({ focus: 'hosts' });
@@ -191,15 +194,19 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
   const pane = ui.focus;
   const length = listLength(pane, data, ui);
   const page = Math.max(1, (viewport[pane] ?? 10) - 1);
+  const processes = pane === 'resources' ? processRows(data, ui) : undefined;
   const current =
     pane === 'databases'
       ? selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui).index
       : pane === 'events'
         ? selectedEventIndex(eventRows(data, ui), ui)
-        : Math.min(ui.cursor[pane], Math.max(0, length - 1));
+        : processes
+          ? selectedProcessRow(processes.host, processes.rows, ui).index
+          : Math.min(ui.cursor[pane], Math.max(0, length - 1));
   const moves: Record<MoveIntent, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
   const cursor = Math.max(0, Math.min(length - 1, moves[intent]));
   const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
+  const process = processes?.rows[cursor];
   // Back on the newest event the cursor follows new ones again; anywhere else it holds its event.
   const event = pane === 'events' ? (cursor === 0 ? null : (eventRows(data, ui)[cursor]?.id ?? null)) : ui.eventSelection;
   store.setState((s) => ({
@@ -208,6 +215,7 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
       ...s.ui,
       cursor: { ...s.ui.cursor, [pane]: Math.max(0, cursor) },
       databaseSelection: picked ? { database: picked.database, pid: picked.pid } : s.ui.databaseSelection,
+      processSelection: process && processes ? { host: processes.host, pid: process.pid } : s.ui.processSelection,
       eventSelection: event,
     },
   }));
@@ -222,6 +230,19 @@ function selectHost(store: OpsStore): void {
   const rows = hostRows(data, ui);
   const row = rows[Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))];
   if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+}
+
+/** Enter on a unit in Services: its log in Logs, the lazydocker and k9s habit; Esc comes back. */
+function openUnitLog(store: OpsStore): void {
+  const state = store.getState();
+  const { ui } = state;
+  const rows = serviceRows(ui.frozen ?? state.data, ui);
+  const row = rows[Math.min(ui.cursor.services, Math.max(0, rows.length - 1))];
+  if (!row) {
+    setMessage(store, 'no unit selected: move onto one in the Services pane', 'error');
+    return;
+  }
+  store.setState((s) => ({ ...s, ui: { ...s.ui, focus: 'logs', unitLog: { host: row.host, unit: row.unit.name }, logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
 }
 
 type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;
@@ -347,7 +368,10 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
   }
 }
 
-/** y/Enter confirms (or, for a typed confirmation, Enter once the word is typed); n/Esc cancels. */
+/**
+ * y/Enter confirms (for a typed confirmation, Enter once the word is typed; for one that takes a value,
+ * y or Enter on an empty line keeps the default, else Enter takes what was typed); n/Esc cancels.
+ */
 function answerConfirm(store: OpsStore, key: string | undefined, input: string, controls: Controls): void {
   const { ui } = store.getState();
   const pending = ui.confirm;
@@ -355,22 +379,29 @@ function answerConfirm(store: OpsStore, key: string | undefined, input: string, 
   const { title } = pending.description;
   const close = (message: string | null) =>
     store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', confirm: null, input: '', message: message ? { text: message, level: 'info', at: Date.now() } : s.ui.message } }));
-  const go = () => {
+  const go = (operation = pending.operation) => {
     close(null);
-    void controls.operations.start(pending.operation);
+    void controls.operations.start(operation);
   };
-  const typed = pending.confirmation.kind === 'typed' ? pending.confirmation.word : undefined;
-  if (key === 'escape' || (typed === undefined && (key === 'n' || key === 'q'))) {
+  const { confirmation } = pending;
+  const typing = confirmation.kind === 'typed' || (confirmation.kind === 'value' && ui.input !== '');
+  if (key === 'escape' || (!typing && (key === 'n' || key === 'q'))) {
     close(`cancelled: ${title}`);
     return;
   }
-  if (typed === undefined) {
-    if (key === 'y' || key === 'enter') go();
+  if (!typing && (key === 'y' || key === 'enter')) {
+    go();
     return;
   }
   if (key === 'enter') {
-    if (ui.input === typed) go();
-    else setMessage(store, `type "${typed}" to confirm, Esc to cancel`, 'error');
+    if (confirmation.kind === 'typed') {
+      if (ui.input === confirmation.word) go();
+      else setMessage(store, `type "${confirmation.word}" to confirm, Esc to cancel`, 'error');
+      return;
+    }
+    const operation = withConfirmedValue(pending.operation, ui.input);
+    if ('error' in operation) setMessage(store, operation.error, 'error');
+    else go(operation);
   } else if (key === 'backspace') store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input.slice(0, -1) } }));
-  else if (isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
+  else if (confirmation.kind !== 'yes' && isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
 }

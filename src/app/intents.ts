@@ -30,7 +30,7 @@ const SCREEN_INTENTS = {
     'page-down': 'page down',
     top: 'first row',
     bottom: 'last row (Logs: follow again)',
-    select: 'open the selected host',
+    select: 'Hosts: open the host; Services: the unit\'s log in Logs (Esc back)',
   },
   logs: {
     follow: 'follow / pause the tail',

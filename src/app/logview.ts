@@ -57,10 +57,17 @@ export interface LogDisplay {
   filter: LogFilter;
 }
 
-type LinesUi = { logs: { source: number }; filters: { logs: string } };
+type LinesUi = { logs: { source: number }; filters: { logs: string }; unitLog: UiState['unitLog'] };
 
 export function displayLines(data: Pick<DataState, 'logs' | 'hostOrder' | 'hosts'>, ui: Pick<UiState, 'host' | 'group'> & LinesUi): LogDisplay {
   return linesOfHosts(data.logs, scopeHosts(data, ui), ui);
+}
+
+/** Which logs are shown: the one unit's, while its view is open; else the scope's own, never a unit's. */
+function logsInView(logs: DataState['logs'], hosts: readonly string[], unitLog: UiState['unitLog']): LogView[] {
+  if (unitLog) return Object.values(logs).filter((view) => view.host === unitLog.host && view.unit === unitLog.unit);
+  const inScope = new Set(hosts);
+  return Object.values(logs).filter((view) => view.unit === undefined && inScope.has(view.host));
 }
 
 /**
@@ -68,8 +75,7 @@ export function displayLines(data: Pick<DataState, 'logs' | 'hostOrder' | 'hosts
  * hosts, which change on every resources tick, and merging the lines again each time would be waste.
  */
 export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], ui: LinesUi): LogDisplay {
-  const inScope = new Set(hosts);
-  const sources = Object.values(logs).filter((view) => inScope.has(view.host));
+  const sources = logsInView(logs, hosts, ui.unitLog);
   const shown = ui.logs.source >= 0 && ui.logs.source < sources.length ? [sources[ui.logs.source]!] : sources;
   const filter = compileLogFilter(ui.filters.logs);
   const merged: DisplayLine[] = [];

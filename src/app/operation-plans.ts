@@ -65,7 +65,7 @@ export function unitPlan(config: OpsConfig, verb: UnitVerb, target: string, name
 }
 
 /** Sets (with the reason and an optional expiry) or clears the maintenance flag of each host of `target`. */
-export function maintenancePlan(config: OpsConfig, on: boolean, target: string, note: Pick<MaintenanceParams, 'why' | 'expiresAt'>): Plan {
+export function maintenancePlan(config: OpsConfig, on: boolean, target: string, note: Pick<MaintenanceParams, 'why' | 'expiresInMs'>): Plan {
   const hosts = resolveHosts(config, target);
   if ('error' in hosts) return hosts;
   const without = hosts.filter((h) => !h.maintenance);

@@ -108,6 +108,7 @@ export class OperationRunner {
     return {
       units: (name) => this.controls(name)?.units,
       maintenance: (name) => this.controls(name)?.maintenanceFlag,
+      processes: (name) => this.controls(name)?.processControl,
       // Databases and host keys are the cockpit's: it has them open and shows what they are.
       database: () => undefined,
       sshHost: () => undefined,

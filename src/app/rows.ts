@@ -9,6 +9,7 @@ import { checkSourceId } from './sources/check/id.js';
 import { databaseSourceId } from './sources/database/id.js';
 import { databaseView, type DatabaseView } from './database-view.js';
 import { databaseRows } from './database-rows.js';
+import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
 import { scopeHosts } from './scope.js';
 import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
@@ -127,6 +128,8 @@ export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
       return eventRows(data, ui).length;
     case 'databases':
       return databaseRows(databaseViews(data), ui.filters.databases).length;
+    case 'resources':
+      return processRows(data, ui)?.rows.length ?? 0;
     default:
       return 0;
   }

@@ -16,6 +16,7 @@ import { SelfMeter } from '../services/self-meter.js';
 import { ThresholdTracker } from '../domain/thresholds.js';
 import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
 import { reduceResult, SOURCE_KINDS, type AnySource, type SourceKind, type SourceResult } from './sources/registry.js';
+import { unitLogId, unitLogSource, withoutLog, withUnitLog } from './sources/logs/index.js';
 import type { DataState, OpsStore } from './store.js';
 import { sourceTimeoutMs } from './refresh.js';
 
@@ -144,6 +145,44 @@ export class Runtime {
       sshHost: (name) => (this.hostsByName.get(name)?.local === false && trust && again ? { trustHostKey: () => trust(name), reconnect: () => again(name) } : undefined),
       units: (name) => this.watches.get(name)?.units,
       maintenance: (name) => this.watches.get(name)?.maintenanceFlag,
+      processes: (name) => this.watches.get(name)?.processControl,
+    };
+  }
+
+  /**
+   * Follows one unit's log on a host for the Logs pane (Enter on a unit in Services): its journal, or
+   * the daemonless systemctl's log where journald has none. The function returned stops the follower
+   * (on an SSH host the wrapper then ends the remote `journalctl -f` / `tail -F`) and drops its lines.
+   */
+  openUnitLog(hostName: string, unit: string): () => void {
+    const id = unitLogId(hostName, unit);
+    const controller = new AbortController();
+    let source: AnySource | undefined;
+    this.mutate((d) => {
+      const seeded = withUnitLog(d, id, unit, 'finding its log…');
+      return { ...seeded, sources: { ...seeded.sources, [sourceKey(id)]: pendingSource({ id, label: `log of ${unit}` }, Date.now()) } };
+    });
+    const watch = this.watches.get(hostName);
+    const found = watch
+      ? watch.units.logSource(unit, AbortSignal.any([controller.signal, AbortSignal.timeout(sourceTimeoutMs(this.config.refreshMs) * 2)]))
+      : Promise.reject(new Error(`${hostName}: no such host being watched`));
+    found.then(
+      ({ source: log, from }) => {
+        if (controller.signal.aborted || this.stopped) return;
+        source = unitLogSource(id, unit, watch!.followLog(log), this.config);
+        this.sources.push(source);
+        this.mutate((d) => withUnitLog(d, id, unit, from));
+        this.follow(source);
+      },
+      (error: Error) => {
+        if (!controller.signal.aborted) this.mutate((d) => applySourceError(d, id, `finding the log of ${unit}: ${error.message}`, Date.now()));
+      },
+    );
+    return () => {
+      controller.abort();
+      if (source && 'follow' in source.collect) source.collect.follow.stop();
+      if (source) this.sources.splice(this.sources.indexOf(source), 1);
+      this.mutate((d) => withoutLog(d, id));
     };
   }
 

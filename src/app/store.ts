@@ -2,6 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
+import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { Operation } from './operations/registry.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { CheckResult, ConnectionState, HostLevels, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, Thresholds } from '../domain/model.js';
@@ -27,6 +28,12 @@ export interface HostView {
   color?: string;
   maintenancePath?: string;
   maintenanceOn?: boolean;
+  /** What the flag file says while it is set (who, when, why, expiry), as far as it says it. */
+  maintenanceNote?: MaintenanceFlagNote;
+  /** The flag had expired when last read: its Events line is written once, when this turns true. */
+  maintenanceExpired?: boolean;
+  /** The expiry `m` offers (config `maintenanceExpiry`). */
+  maintenanceExpiryMs?: number;
   /** How its units are acted on (the confirmation shows the exact command). */
   systemctl: string;
   sudo: boolean;
@@ -73,6 +80,10 @@ export interface LogView {
   host: string;
   label: string;
   lines: readonly LogLine[];
+  /** A unit's log opened from Services (Enter): shown alone while that view is open, never among the host's logs. */
+  unit?: string;
+  /** Where a unit's log comes from ("journal", or the daemonless systemctl's log file). */
+  from?: string;
 }
 
 export interface DataState {
@@ -126,6 +137,10 @@ export interface UiState {
   eventSelection: number | null;
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
+  /** The unit whose log the Logs pane shows (Enter on a unit in Services); it lasts while Logs has the focus. */
+  unitLog: { host: string; unit: string } | null;
+  /** The process selected in the Resources pane's top list, followed across re-sorts. */
+  processSelection: { host: string; pid: number } | null;
   overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
@@ -163,6 +178,8 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
     databaseSelection: null,
+    processSelection: null,
+    unitLog: null,
     eventSelection: null,
     overlay: 'none',
     helpScroll: 0,

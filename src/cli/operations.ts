@@ -125,7 +125,7 @@ export function addOperationCommands(program: Command, loadConfig: (flag: string
     .action(async (state: 'on' | 'off', host: string, options: RunOptions & { reason?: string; expires?: number }) => {
       if (state === 'off' && (options.reason !== undefined || options.expires !== undefined)) usageError('--reason and --expires are for maintenance on');
       const config = configFor(options);
-      const note = { why: options.reason ?? CLI_REASON, ...(options.expires !== undefined ? { expiresAt: Date.now() + options.expires } : {}) };
+      const note = { why: options.reason ?? CLI_REASON, ...(options.expires !== undefined ? { expiresInMs: options.expires } : {}) };
       await execute(`maintenance ${state}`, maintenancePlan(config, state === 'on', host, note), config, options, flagSubject);
     });
 }

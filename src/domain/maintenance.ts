@@ -28,3 +28,49 @@ export function formatMaintenanceNote(note: MaintenanceNote): string {
   if (note.expiresAt !== undefined) lines.push(`expires: ${new Date(note.expiresAt).toISOString()}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** What a flag file says, as far as it says it: a flag written by hand (`touch`, a note) may say nothing. */
+export type MaintenanceFlagNote = Partial<MaintenanceNote>;
+
+/** The first this many bytes of a flag are read: a note is a few lines; a file written by mistake is not read whole. */
+export const MAINTENANCE_READ_LIMIT = 4096;
+
+const timeOf = (text: string): number | undefined => {
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? at : undefined;
+};
+
+/** Reads the `key: value` lines formatMaintenanceNote writes; lines it does not know are left alone. */
+export function parseMaintenanceNote(content: string): MaintenanceFlagNote {
+  const note: MaintenanceFlagNote = {};
+  for (const line of content.split('\n')) {
+    const match = /^\s*(who|when|why|expires)\s*:\s*(.*?)\s*$/i.exec(line);
+    if (!match || match[2] === '') continue;
+    const [, key, value] = match as unknown as [string, string, string];
+    switch (key.toLowerCase()) {
+      case 'who':
+        note.who ??= value;
+        break;
+      case 'why':
+        note.why ??= value;
+        break;
+      case 'when':
+        note.at ??= timeOf(value);
+        break;
+      case 'expires':
+        note.expiresAt ??= timeOf(value);
+        break;
+    }
+  }
+  return note;
+}
+
+/** Whether the flag's own expiry has passed at `now`; a flag without one never expires. */
+export function maintenanceExpired(note: MaintenanceFlagNote | undefined, now: number): boolean {
+  return note?.expiresAt !== undefined && note.expiresAt <= now;
+}
+
+/** "by alice: DB migration": who and why, as far as the note says; a flag written by hand says "reason unknown". */
+export function noteSummary(note: MaintenanceFlagNote | undefined): string {
+  return `${note?.who ? `by ${note.who}: ` : ''}${note?.why ?? 'reason unknown'}`;
+}

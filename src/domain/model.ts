@@ -159,6 +159,8 @@ export interface HostConfig {
   /** `auto`: the system journal, else /var/log/syslog or /var/log/messages. */
   logs: LogSourceConfig[] | 'auto';
   maintenance?: string;
+  /** How long a flag set from the cockpit holds before it shows as expired, unless the operator types another; absent: until cleared. */
+  maintenanceExpiryMs?: number;
   thresholds: Thresholds;
   /** Operations that change this host (or a database reached through it) are refused. */
   readOnly: boolean;

@@ -1,6 +1,6 @@
 // Acting on a systemd unit: the command sent (the confirmation shows the same argv the service runs)
 // and how a unit's state after it is judged. Pure, so the operation, the services and tests share it.
-import type { UnitState } from './model.js';
+import type { LogSourceConfig, UnitState } from './model.js';
 
 export const UNIT_VERBS = ['restart', 'reload', 'stop', 'start'] as const;
 export type UnitVerb = (typeof UNIT_VERBS)[number];
@@ -17,6 +17,8 @@ export interface UnitControl {
   act(unit: string, verb: UnitVerb, signal: AbortSignal): Promise<{ code: number; stderr: string }>;
   state(unit: string, signal: AbortSignal): Promise<UnitState>;
   journalTail(unit: string, lines: number, signal: AbortSignal): Promise<JournalTail>;
+  /** Where the unit's log is to be followed: its journal, or the daemonless systemctl's log file where journald has none; `from` says which. */
+  logSource(unit: string, signal: AbortSignal): Promise<{ source: LogSourceConfig; from: string }>;
 }
 
 /** `sudo -n` never prompts: without the right it fails at once instead of waiting for a password. */

@@ -12,6 +12,8 @@ import { DatabasesPane } from './DatabasesPane.js';
 import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
+import { SummaryBar } from './MaintenanceBanner.js';
+import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
 import type { OpsConfig } from '../app/config/resolve.js';
 import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
@@ -19,6 +21,7 @@ import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
+import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
 
@@ -40,7 +43,27 @@ function useHostColors(): Record<string, string | undefined> {
   return useOpsShallow((s) => Object.fromEntries(s.data.hostOrder.map((h) => [h, s.data.hosts[h]?.color])));
 }
 
-function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+/** What every pane slot gets: its box, whether it has the focus, and the key that clears a maintenance flag (for banners). */
+interface SlotProps {
+  box: PaneBox;
+  focused: boolean;
+  clearKey?: string;
+}
+
+/**
+ * The maintenance banner of the hosts the detail panes show. Selected as text (minutes resolution), so
+ * the hosts changing on every tick redraw no pane unless the banner itself changed.
+ */
+function useBanner(clearKey: string | undefined): MaintenanceBanner | undefined {
+  const encoded = useOps((s) => {
+    const data = visibleData(s);
+    const banner = maintenanceBanner(scopeHosts(data, s.ui).map((name) => data.hosts[name]), secondNow(), clearKey);
+    return banner ? `${banner.expired ? '!' : ' '}${banner.text}` : '';
+  });
+  return useMemo(() => (encoded ? { expired: encoded[0] === '!', text: encoded.slice(1) } : undefined), [encoded]);
+}
+
+function HostsContainer({ box, focused, clearKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const sources = useData('sources');
@@ -64,11 +87,12 @@ function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
       selected={group ? '' : selectedHost({ hostOrder, hosts }, { host })}
       filter={filter}
       now={secondNow()}
+      clearKey={clearKey}
     />
   );
 }
 
-function ResourcesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+function ResourcesContainer({ box, focused, clearKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const history = useData('history');
@@ -83,10 +107,26 @@ function ResourcesContainer({ box, focused }: { box: PaneBox; focused: boolean }
       }),
     [hostOrder, hosts, history, sources, host, group],
   );
-  return <ResourcesPane entries={entries} title={scopeLabel({ hostOrder, hosts }, { host, group })} width={box.width} height={box.height} focused={focused} now={secondNow()} />;
+  const banner = useBanner(clearKey);
+  const cursor = useOps((s) => s.ui.cursor.resources);
+  const processSelection = useOps((s) => s.ui.processSelection);
+  const list = processRows({ hostOrder, hosts }, { host, group });
+  const processCursor = list ? selectedProcessRow(list.host, list.rows, { cursor: { resources: cursor }, processSelection }).index : -1;
+  return (
+    <ResourcesPane
+      entries={entries}
+      banner={banner}
+      title={scopeLabel({ hostOrder, hosts }, { host, group })}
+      width={box.width}
+      height={box.height}
+      focused={focused}
+      now={secondNow()}
+      processCursor={processCursor}
+    />
+  );
 }
 
-function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+function ServicesContainer({ box, focused, clearKey }: SlotProps) {
   const hostColors = useHostColors();
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
@@ -97,9 +137,11 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
   const cursor = useOps((s) => s.ui.cursor.services);
   const rows = useMemo(() => serviceRows({ hostOrder, hosts }, { host, group, filters: { services: filter } }), [hostOrder, hosts, host, group, filter]);
   const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => hostSource({ sources }, h, 'services') ?? []), [hostOrder, hosts, sources, host, group]);
+  const banner = useBanner(clearKey);
   return (
     <ServicesPane
       rows={rows}
+      banner={banner}
       sources={states}
       showHost={group !== ''}
       hostColors={hostColors}
@@ -114,8 +156,9 @@ function ServicesContainer({ box, focused }: { box: PaneBox; focused: boolean })
   );
 }
 
-function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+function LogsContainer({ box, focused, clearKey }: SlotProps) {
   const hostColors = useHostColors();
+  const banner = useBanner(clearKey);
   // The scope reads the hosts, which change on every resources tick; compared by content it changes
   // only with the selection or the host list, and the lines are merged again only then.
   const scope = useOpsShallow((s) => scopeHosts(visibleData(s), s.ui));
@@ -124,13 +167,17 @@ function LogsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const notes = useData('notes');
   const logView = useOps((s) => s.ui.logs);
   const filter = useOps((s) => s.ui.filters.logs);
-  const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter } }), [logs, scope, logView.source, filter]);
+  const unitLog = useOps((s) => s.ui.unitLog);
+  const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter }, unitLog }), [logs, scope, logView.source, filter, unitLog]);
   const states = useMemo(() => view.shown.flatMap((l) => sourceState({ sources }, l.id) ?? []), [view.shown, sources]);
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
+  const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
   return (
     <LogsPane
       lines={view.lines}
+      banner={banner}
+      heading={heading}
       bottom={bottomIndex(view.lines, logView.anchor)}
       following={logView.anchor === null}
       sources={states}
@@ -170,16 +217,16 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
 }
 
-const PaneSlot = memo(function PaneSlot({ box, focused }: { box: PaneBox; focused: boolean }) {
+const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
-      return <HostsContainer box={box} focused={focused} />;
+      return <HostsContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'resources':
-      return <ResourcesContainer box={box} focused={focused} />;
+      return <ResourcesContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'services':
-      return <ServicesContainer box={box} focused={focused} />;
+      return <ServicesContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'logs':
-      return <LogsContainer box={box} focused={focused} />;
+      return <LogsContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'events':
       return <EventsContainer box={box} focused={focused} />;
     case 'databases':
@@ -209,6 +256,14 @@ function TopBar({ width }: { width: number }) {
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
+/** The line under the tab bar while any host is in maintenance. */
+function MaintenanceSummary({ width, clearKey }: { width: number; clearKey?: string }) {
+  const hostOrder = useData('hostOrder');
+  const hosts = useData('hosts');
+  const banner = maintenanceSummary(hostOrder.map((name) => hosts[name]), secondNow(), clearKey);
+  return banner ? <SummaryBar banner={banner} width={width} /> : null;
+}
+
 function BottomBar({ width, readOnly }: { width: number; readOnly: boolean }) {
   const ui = useOps((s) => s.ui);
   const self = useOps((s) => s.data.self);
@@ -233,25 +288,28 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
   const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;
   const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
-  const layout = computeLayout(columns, rows - dialogRows, focus, zoomed, hostCount, databaseCount);
+  const summaryRows = useOps((s) => (Object.values(visibleData(s).hosts).some((h) => h.maintenanceOn) ? 1 : 0));
+  const clearKey = config.bindings.global['maintenance-off']?.[0];
+  const layout = computeLayout(columns, rows - dialogRows - summaryRows, focus, zoomed, hostCount, databaseCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
-  viewport.current.help = rows - 5;
-  viewport.current.helpMax = Math.max(0, helpLines(config.bindings).length - helpCapacity(columns, rows - 2));
+  viewport.current.help = rows - 5 - summaryRows;
+  viewport.current.helpMax = Math.max(0, helpLines(config.bindings).length - helpCapacity(columns, rows - 2 - summaryRows));
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
 
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <TopBar width={columns} />
+      {summaryRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
-        <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2} scroll={helpScroll} />
+        <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : (
-        <Box flexDirection="row" height={rows - 2 - dialogRows}>
+        <Box flexDirection="row" height={rows - 2 - dialogRows - summaryRows}>
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
-                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} />
+                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} clearKey={clearKey} />
               ))}
             </Box>
           ))}

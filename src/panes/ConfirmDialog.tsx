@@ -26,6 +26,12 @@ export function ConfirmDialog({ pending, input, width, readOnly }: { pending: Pe
         <Text wrap="truncate">
           <Text bold color="green">y</Text>/Enter to go · <Text bold color="red">n</Text>/Esc to cancel
         </Text>
+      ) : confirmation.kind === 'value' ? (
+        <Text wrap="truncate">
+          {confirmation.label}: {input === '' ? <Text color="gray">{confirmation.placeholder}</Text> : <Text color="cyan">{input}</Text>}
+          <Text inverse> </Text> <Text color="gray">{confirmation.hint}</Text> · <Text bold color="green">{input === '' ? 'y' : ''}</Text>
+          {input === '' ? '/' : ''}Enter to go · Esc to cancel
+        </Text>
       ) : (
         <Text wrap="truncate">
           type <Text bold>{confirmation.word}</Text> and Enter to go, Esc to cancel: <Text color="cyan">{input}</Text>

@@ -5,6 +5,8 @@ import { formatClock, formatDuration } from '../domain/duration.js';
 import type { Level } from '../domain/model.js';
 import type { CheckRow, HostRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
+import { maintenanceBanner } from '../app/maintenance-view.js';
+import { maintenanceExpired } from '../domain/maintenance.js';
 import { Frame, Note } from './Frame.js';
 import { cut, fit, fitRight, LEVEL_COLOR } from './format.js';
 
@@ -19,6 +21,8 @@ export interface HostsPaneProps {
   selected: string;
   filter: string;
   now: number;
+  /** The key that clears a maintenance flag, for the selected host's banner. */
+  clearKey?: string;
 }
 
 const HEALTH_COLOR = { ok: 'green', pending: 'gray', stale: 'yellow', error: 'red' } as const;
@@ -61,18 +65,19 @@ function CheckLine({ row, width }: { row: CheckRow; width: number }) {
   );
 }
 
-function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now }: HostsPaneProps) {
+function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now, clearKey }: HostsPaneProps) {
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
   const selectedRow = rows[cursor];
   const issue = selectedRow?.issues[0];
+  const banner = focused && selectedRow ? maintenanceBanner([selectedRow.host], now, clearKey) : undefined;
   const hint = !focused || !selectedRow
     ? undefined
     : selectedRow.problem?.hint
       ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}`
       : issue
         ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
-        : undefined;
+        : banner?.text;
   const hintLines = hint && height >= 6 ? 2 : 0;
   const body = Math.max(0, height - 3 - hintLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
@@ -109,14 +114,14 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
                 <Text>{fitRight(r ? r.load[0].toFixed(2) : '–', 7)}</Text>
               </>
             ) : null}
-            <Text color={row.host.maintenanceOn ? 'yellow' : row.failedUnits > 0 ? 'red' : 'gray'}> {fit(flags, 5)} </Text>
+            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? 'magenta' : 'yellow') : row.failedUnits > 0 ? 'red' : 'gray'}> {fit(flags, 5)} </Text>
             <Text color={row.health === 'ok' && row.issues.length > 0 ? 'yellow' : HEALTH_COLOR[row.health]}>{fit(statusText(row, now), statusWidth)}</Text>
           </Text>
         );
       })}
       {hintLines > 0 ? (
         <Box height={hintLines} overflow="hidden">
-          <Text color="yellow" wrap="wrap">
+          <Text color={banner && hint === banner.text && banner.expired ? 'magenta' : 'yellow'} wrap="wrap">
             {hint}
           </Text>
         </Box>

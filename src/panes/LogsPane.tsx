@@ -5,11 +5,17 @@ import { formatClock } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
 import type { DisplayLine } from '../app/logview.js';
+import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
+import { BannerLine } from './MaintenanceBanner.js';
 import { cut, sliceToWidth, widthOf } from './format.js';
 
 export interface LogsPaneProps {
   lines: readonly DisplayLine[];
+  /** The maintenance banner of the hosts shown, when one is in maintenance. */
+  banner?: MaintenanceBanner;
+  /** What a unit's log view shows and how to leave it (Enter on a unit in Services). */
+  heading?: string;
   bottom: number;
   following: boolean;
   sources: readonly SourceState[];
@@ -78,10 +84,10 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 }
 
 function LogsPaneView(props: LogsPaneProps) {
-  const { lines, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const { lines, banner, heading, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
-  const rows = Math.max(0, height - 2 - problems.length - (note ? 2 : 0));
+  const rows = Math.max(0, height - 2 - problems.length - (note ? 2 : 0) - (banner ? 1 : 0) - (heading ? 1 : 0));
   const newer = lines.length - 1 - bottom;
   const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
@@ -122,6 +128,12 @@ function LogsPaneView(props: LogsPaneProps) {
   shown.reverse();
   return (
     <Frame title="Logs" info={info} focused={focused} width={width} height={height}>
+      {banner ? <BannerLine banner={banner} /> : null}
+      {heading ? (
+        <Text bold color="cyan" wrap="truncate">
+          {heading}
+        </Text>
+      ) : null}
       {note ? <Note color="yellow">{note}</Note> : null}
       {problems.map((s) => (
         <Text key={sourceKey(s.id)} color={s.status === 'stale' ? 'yellow' : 'red'} wrap="truncate">

@@ -6,7 +6,10 @@ import { Box, Text } from 'ink';
 import { formatDuration } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
 import type { HostHistory, HostView } from '../app/store.js';
+import type { MaintenanceBanner } from '../app/maintenance-view.js';
+import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
+import { BannerLine } from './MaintenanceBanner.js';
 import { bar, fit, fitRight, formatBytes, formatRate, LEVEL_COLOR, sparkline } from './format.js';
 
 export interface ResourcesEntry {
@@ -17,11 +20,15 @@ export interface ResourcesEntry {
 
 export interface ResourcesPaneProps {
   entries: readonly ResourcesEntry[];
+  /** The maintenance banner of the hosts shown, when one is in maintenance. */
+  banner?: MaintenanceBanner;
   title: string;
   width: number;
   height: number;
   focused: boolean;
   now: number;
+  /** The selected row of the one host's top-process list (by CPU): what T and K act on. */
+  processCursor: number;
 }
 
 function staleness(source: SourceState | undefined, now: number): string | undefined {
@@ -29,7 +36,7 @@ function staleness(source: SourceState | undefined, now: number): string | undef
   return source.status === 'stale' ? `stale ${formatDuration(now - (source.lastOkAt ?? source.since))}: ${source.error}` : `error: ${source.error}`;
 }
 
-function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: number; rows: number; now: number }) {
+function Detail({ entry, width, rows, now, cursor }: { entry: ResourcesEntry; width: number; rows: number; now: number; cursor: number }) {
   const { host, history } = entry;
   const { levels, thresholds } = host;
   const r = host.resources;
@@ -110,14 +117,20 @@ function Detail({ entry, width, rows, now }: { entry: ResourcesEntry; width: num
         {fit(`TOP CPU${' '.repeat(Math.max(0, nameWidth - 1))}    cpu%   mem`, half)} {fit('TOP MEMORY', half)}
       </Text>,
     );
-    for (let i = 0; i < Math.min(procRows, procs.byCpu.length); i++) {
-      const c = procs.byCpu[i]!;
-      const m = procs.byMemory[i];
+    // The window scrolls under the selected process; the memory column lists its own top alongside.
+    const shown = Math.min(procRows, procs.byCpu.length);
+    const top = cursor < 0 ? 0 : scrollTop(cursor, procs.byCpu.length, shown);
+    for (let i = 0; i < shown; i++) {
+      const c = procs.byCpu[top + i]!;
+      const m = procs.byMemory[top + i];
       lines.push(
         <Text key={`proc-${i}`} wrap="truncate" dimColor={dim}>
-          {fitRight(String(c.pid), 7)} {fit(c.name, nameWidth)}
-          <Text color={c.cpuPercent >= thresholds.cpu.warn ? 'yellow' : undefined}>{fitRight(c.cpuPercent.toFixed(1), 6)}</Text>
-          {fitRight(formatBytes(c.memBytes), 7)} {m ? `${fitRight(String(m.pid), 7)} ${fit(m.name, nameWidth)}${fitRight(formatBytes(m.memBytes), 7)}` : ''}
+          <Text inverse={top + i === cursor}>
+            {fitRight(String(c.pid), 7)} {fit(c.name, nameWidth)}
+            <Text color={c.cpuPercent >= thresholds.cpu.warn ? 'yellow' : undefined}>{fitRight(c.cpuPercent.toFixed(1), 6)}</Text>
+            {fitRight(formatBytes(c.memBytes), 7)}
+          </Text>{' '}
+          {m ? `${fitRight(String(m.pid), 7)} ${fit(m.name, nameWidth)}${fitRight(formatBytes(m.memBytes), 7)}` : ''}
         </Text>,
       );
     }
@@ -152,14 +165,15 @@ function FleetRow({ entry, width, now }: { entry: ResourcesEntry; width: number;
   );
 }
 
-function ResourcesPaneView({ entries, title, width, height, focused, now }: ResourcesPaneProps) {
+function ResourcesPaneView({ entries, banner, title, width, height, focused, now, processCursor }: ResourcesPaneProps) {
   const inner = width - 2;
-  const rows = height - 2;
+  const rows = height - 2 - (banner ? 1 : 0);
   return (
     <Frame title="Resources" info={title} focused={focused} width={width} height={height}>
+      {banner ? <BannerLine banner={banner} /> : null}
       {entries.length === 0 ? <Note>no host selected</Note> : null}
       {entries.length === 1 ? (
-        <Detail entry={entries[0]!} width={inner} rows={rows} now={now} />
+        <Detail entry={entries[0]!} width={inner} rows={rows} now={now} cursor={focused ? processCursor : -1} />
       ) : (
         <Box flexDirection="column">
           {entries.slice(0, rows).map((entry) => (

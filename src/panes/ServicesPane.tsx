@@ -6,11 +6,15 @@ import type { SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
 import type { ServiceRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
+import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
+import { BannerLine } from './MaintenanceBanner.js';
 import { fit, fitRight } from './format.js';
 
 export interface ServicesPaneProps {
   rows: readonly ServiceRow[];
+  /** The maintenance banner of the hosts shown, when one is in maintenance. */
+  banner?: MaintenanceBanner;
   /** The services sources of the hosts in view: their errors explain an empty or stale list. */
   sources: readonly SourceState[];
   showHost: boolean;
@@ -32,16 +36,17 @@ export function activeColor(active: string): string {
   return 'yellow';
 }
 
-function ServicesPaneView({ rows, sources, showHost, hostColors, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
+function ServicesPaneView({ rows, banner, sources, showHost, hostColors, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
-  const visible = Math.max(0, height - 3 - problems.length * 2);
+  const visible = Math.max(0, height - 3 - problems.length * 2 - (banner ? 1 : 0));
   const top = scrollTop(cursor, rows.length, visible);
   const hostWidth = showHost ? 12 : 0;
   const unitWidth = Math.max(12, Math.min(40, inner - hostWidth - 38));
   const info = `${title}${filter ? ` /${filter}` : ''} ${rows.length}`;
   return (
     <Frame title="Services" info={info} focused={focused} width={width} height={height}>
+      {banner ? <BannerLine banner={banner} /> : null}
       {problems.map((s) => (
         <Note key={sourceKey(s.id)} color={s.status === 'stale' ? 'yellow' : 'red'}>
           {s.status === 'stale' ? `⚠ ${s.id.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `✖ ${s.id.host}: `}

@@ -1,6 +1,7 @@
 // One interface per kind of host (local, SSH): how it collects each of a host's sources.
-import type { ConnectionState, HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
+import type { ConnectionState, HostConfig, LogSourceConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import type { MaintenanceControl } from '../domain/maintenance.js';
+import type { ProcessControl } from '../domain/process-control.js';
 import type { UnitControl } from '../domain/unit-control.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
@@ -9,6 +10,8 @@ import type { PollSource } from './scheduler.js';
 export interface HostControls {
   /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
   units: UnitControl;
+  /** Signals a process and reads whether it still runs (the process operations' door). */
+  processControl: ProcessControl;
   /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
   maintenanceFlag?: MaintenanceControl;
 }
@@ -18,9 +21,11 @@ export interface HostWatch extends HostControls {
   resources: PollSource<ResourceSample>;
   processes: PollSource<ProcessSample>;
   services: PollSource<ServicesSample>;
-  /** Whether the host's maintenance flag file exists; only for a host with `maintenance:`. */
-  maintenance?: PollSource<boolean>;
+  /** The host's maintenance flag file's content (its first 4 KiB), null when it is not set; only for a host with `maintenance:`. */
+  maintenance?: PollSource<string | null>;
   logStreams: LogStream[];
+  /** A follower for one more log source, started and stopped by its caller (a unit's journal opened from Services). */
+  followLog(source: LogSourceConfig): LogStream;
   /** Why the host has no log source, with what to add to the config. */
   logNote?: string;
   /** Remote hosts only: connection state changes (connecting, ok, unreachable since, auth failed...). */

@@ -1,9 +1,9 @@
 // Sets and clears a host's maintenance flag file: written under a temporary name beside it and renamed
 // over it (atomic on one filesystem), removed with force so clearing twice is no error.
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { formatMaintenanceNote, type MaintenanceControl, type MaintenanceNote } from '../domain/maintenance.js';
+import { formatMaintenanceNote, MAINTENANCE_READ_LIMIT, type MaintenanceControl, type MaintenanceNote } from '../domain/maintenance.js';
 import type { ExecResult } from './exec.js';
 import { shQuote } from './shell-quote.js';
 
@@ -25,12 +25,26 @@ export function localMaintenanceFlag(path: string): MaintenanceControl {
       }
     },
     clear: () => rm(path, { force: true }),
-    read: () =>
-      readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      }),
+    read: () => readHead(path),
   };
+}
+
+/** The flag's first MAINTENANCE_READ_LIMIT bytes, or undefined when there is no flag. */
+async function readHead(path: string): Promise<string | undefined> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const buffer = Buffer.alloc(MAINTENANCE_READ_LIMIT);
+    const { bytesRead } = await file.read(buffer, 0, MAINTENANCE_READ_LIMIT, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await file.close();
+  }
 }
 
 /** Exit status the read script gives for "no flag": cat's own failures are 1. */
@@ -52,7 +66,7 @@ export function remoteMaintenanceFlag(hostName: string, path: string, run: (scri
       check('removing', await run(`rm -f -- ${target}`, signal));
     },
     async read(signal: AbortSignal) {
-      const result = await run(`test -e ${target} || exit ${ABSENT}\ncat -- ${target}`, signal);
+      const result = await run(`test -e ${target} || exit ${ABSENT}\nhead -c ${MAINTENANCE_READ_LIMIT} -- ${target}`, signal);
       if (result.code === ABSENT) return undefined;
       check('reading', result);
       return result.stdout;

@@ -31,9 +31,14 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
- * hosts) record what they were asked to do, and the audit trail is kept in memory.
+ * hosts) record what they were asked to do unless the test passes real ones, and the audit trail is
+ * kept in memory.
  */
-export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean } = {}): Promise<AppHarness> {
+export async function renderApp(
+  config: OpsConfig,
+  data: DataState,
+  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts> } = {},
+): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
   const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
   const admin = (database: string) => ({
@@ -50,6 +55,9 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     sshHost: (host) => (config.hosts.some((h) => h.name === host && !h.local) ? { trustHostKey: async () => void harness.trusted.push(host), reconnect: () => void harness.reconnects.push(host) } : undefined),
     units: () => undefined,
     maintenance: () => undefined,
+    processes: () => undefined,
+    // Real doors where a test gives them: a host's flag file, its processes.
+    ...options.ports,
   };
   const executor = new OperationExecutor({
     ports,

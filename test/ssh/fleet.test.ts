@@ -143,10 +143,10 @@ describe('two SSH hosts', () => {
 
   test('processes and the maintenance flag', async () => {
     await waitFor('alpha processes', () => last('alpha:processes'));
-    expect(last('beta:maintenance')?.value ?? (await waitFor('beta maintenance', () => last('beta:maintenance'))).value).toBe(false);
-    await writeFile(join(systemd.alpha.dir, 'maintenance'), '');
+    expect(last('beta:maintenance')?.value ?? (await waitFor('beta maintenance', () => last('beta:maintenance'))).value).toBe(null);
+    await writeFile(join(systemd.alpha.dir, 'maintenance'), 'who: alice\nwhy: disk swap\n');
     const since = Date.now();
-    await waitFor('alpha maintenance flag seen', () => events.some((e) => e.id === 'alpha:maintenance' && e.at > since && e.value === true));
+    await waitFor('alpha maintenance flag seen, with what it says', () => events.some((e) => e.id === 'alpha:maintenance' && e.at > since && e.value === 'who: alice\nwhy: disk swap\n'));
   });
 
   test('log tails: the backlog, then new lines as they are written', async () => {

@@ -46,7 +46,7 @@ function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}
   const auditLog = join(scratch, `audit-${Math.random().toString(36).slice(2)}.jsonl`);
   let status: string | undefined;
   const exec = new OperationExecutor({
-    ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag },
+    ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag, processes: (h) => watches.get(h)?.processControl },
     audit: auditTrail(auditLog),
     readOnly: options.readOnly ?? false,
     readOnlyHosts: new Set(options.readOnlyHosts ?? []),
@@ -198,7 +198,7 @@ describe('the maintenance flag', () => {
   test('on and off over SSH create the file with who, when and why, then remove it; twice is no error', { timeout: 30_000 }, async () => {
     const { exec } = executor();
     const before = Date.now();
-    for (let i = 0; i < 2; i++) expect(await exec.start(flagOp('gamma', true, flagPath()))).toMatchObject({ outcome: 'ok', message: `gamma: maintenance flag set (${flagPath()}, verified)` });
+    for (let i = 0; i < 2; i++) expect(await exec.start(flagOp('gamma', true, flagPath()))).toMatchObject({ outcome: 'ok', message: `gamma: maintenance flag set (${flagPath()}, verified), no expiry` });
     const content = await readFile(flagPath(), 'utf8');
     expect(content).toMatch(/^who: root\nwhen: \d{4}-\d\d-\d\dT[\d:.]+Z\nwhy: set from the opsdeck cockpit\n$/);
     expect(Date.parse(content.split('\n')[1]!.slice(6))).toBeGreaterThanOrEqual(before - 1000);

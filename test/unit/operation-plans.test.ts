@@ -51,10 +51,10 @@ describe('operation plans from names', () => {
   });
 
   it('sets the maintenance flag of each host of a group with the reason and expiry, or says which host has none', () => {
-    const plan = maintenancePlan(config, true, 'web', { why: 'release 4.2', expiresAt: Date.parse('2026-12-01T02:00:00Z') });
+    const plan = maintenancePlan(config, true, 'web', { why: 'release 4.2', expiresInMs: 7_200_000 });
     expect('operations' in plan && plan.operations.map((o) => [o.kind, o.params])).toEqual([
-      ['host.maintenance-on', { host: 'web-2', path: '/opt/garden/maintenance.flag', why: 'release 4.2', expiresAt: Date.parse('2026-12-01T02:00:00Z') }],
-      ['host.maintenance-on', { host: 'web-1', path: '/opt/garden/maintenance.flag', why: 'release 4.2', expiresAt: Date.parse('2026-12-01T02:00:00Z') }],
+      ['host.maintenance-on', { host: 'web-2', path: '/opt/garden/maintenance.flag', why: 'release 4.2', expiresInMs: 7_200_000 }],
+      ['host.maintenance-on', { host: 'web-1', path: '/opt/garden/maintenance.flag', why: 'release 4.2', expiresInMs: 7_200_000 }],
     ]);
     expect('operations' in plan && bind(plan.operations[0]!).description.lines).toEqual(['writes /opt/garden/maintenance.flag: who (your login), when (now), why: release 4.2, expires 2026-12-01T02:00:00.000Z']);
     expect(maintenancePlan(config, false, 'box', { why: '' })).toEqual({ error: 'no maintenance flag configured for box (hosts.box.maintenance: PATH)' });

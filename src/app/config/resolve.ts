@@ -25,7 +25,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 function durationMs(value: string | number): number {
   return typeof value === 'number' ? value * 1000 : (parseDuration(value) ?? 0);
 }
-
+const optionalMs = (value: string | number | undefined): number | undefined => (value === undefined ? undefined : durationMs(value));
 
 export interface OpsConfig {
   file: string | null;
@@ -76,6 +76,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
           : { kind: 'journal', unit: l.journal ?? '', label: l.label ?? (l.journal ? `journal:${l.journal}` : 'journal') },
       ) ?? 'auto',
     maintenance: host.maintenance,
+    maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
     thresholds: mergeThresholds(raw.thresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
   }));

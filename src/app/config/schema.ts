@@ -41,6 +41,7 @@ const hostSchema = z
     sudo: z.boolean().optional(),
     logs: z.array(logSource).optional(),
     maintenance: absolutePath.optional(),
+    maintenanceExpiry: duration.optional(),
     thresholds: thresholdsSchema.optional(),
     readOnly: z.boolean().optional(),
   })
@@ -73,6 +74,7 @@ const baseConfigSchema = z.strictObject({
   readOnly: z.boolean().optional(),
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
+  maintenanceExpiry: duration.optional(),
   thresholds: thresholdsSchema.optional(),
   logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).max(65_536).optional() }).optional(),
   hosts: z.record(hostName, hostSchema).optional(),

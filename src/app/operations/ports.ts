@@ -3,9 +3,10 @@
 import type { AuditEntry } from '../../domain/audit.js';
 import type { DatabaseSample } from '../../domain/database.js';
 import type { MaintenanceControl } from '../../domain/maintenance.js';
+import type { ProcessControl } from '../../domain/process-control.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
-export type { MaintenanceControl, UnitControl };
+export type { MaintenanceControl, ProcessControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -33,6 +34,8 @@ export interface OperationPorts {
   units(host: string): UnitControl | undefined;
   /** A watched host's maintenance flag file; undefined for a host without `maintenance:`. */
   maintenance(host: string): MaintenanceControl | undefined;
+  /** A watched host's processes (src/services/process-signal.ts through its adapter). */
+  processes(host: string): ProcessControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

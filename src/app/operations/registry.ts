@@ -2,6 +2,7 @@
 // and its key in keymaps/default.yaml.
 import { cancelQuery, terminateQuery } from './database-backend.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
+import { killProcess, termProcess } from './process.js';
 import { reconnectHost, trustHostKey } from './ssh-host.js';
 import { reloadUnit, restartUnit, startUnit, stopUnit } from './unit.js';
 import type { Confirmation, OperationDescription, OperationKind, OperationOutcome } from './types.js';
@@ -18,6 +19,8 @@ export const OPERATIONS = {
   'unit.reload': reloadUnit,
   'unit.start': startUnit,
   'unit.stop': stopUnit,
+  'process.term': termProcess,
+  'process.kill': killProcess,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -53,4 +56,12 @@ export function bind(operation: Operation): BoundOperation {
 export function operationFromSelection(name: OperationName, ...selection: Parameters<OperationKind<unknown>['fromSelection']>): Operation | { error: string } {
   const built = (OPERATIONS[name] as OperationKind<unknown>).fromSelection(...selection);
   return 'error' in built ? built : ({ kind: name, params: built.params } as Operation);
+}
+
+/** The operation with the value typed in its confirmation, or why that value will not do. */
+export function withConfirmedValue(operation: Operation, text: string): Operation | { error: string } {
+  const kind = OPERATIONS[operation.kind] as OperationKind<unknown>;
+  if (!kind.withValue) return { error: `${operation.kind} takes no value` };
+  const read = kind.withValue(operation.params, text);
+  return 'error' in read ? read : ({ kind: operation.kind, params: read.params } as Operation);
 }

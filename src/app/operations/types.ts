@@ -21,7 +21,11 @@ export interface OperationDescription {
   detail: Record<string, unknown>;
 }
 
-export type Confirmation = { kind: 'none' } | { kind: 'yes' } | { kind: 'typed'; word: string };
+/**
+ * none; a yes; a word typed exactly; or a yes that may carry a value typed first (`value`: y or Enter on
+ * an empty line takes the default, shown as `placeholder`; the kind's `withValue` reads what was typed).
+ */
+export type Confirmation = { kind: 'none' } | { kind: 'yes' } | { kind: 'typed'; word: string } | { kind: 'value'; label: string; placeholder: string; hint: string };
 
 export type OperationOutcome = { outcome: 'ok' | 'failed' | 'not-found'; message: string };
 
@@ -35,6 +39,8 @@ export interface OperationKind<P> {
   fromSelection(data: DataState, ui: UiState): { params: P } | { error: string };
   describe(params: P): OperationDescription;
   confirmation(params: P): Confirmation;
+  /** For a `value` confirmation: the parameters with the typed value in them, or why it is not one. */
+  withValue?(params: P, text: string): { params: P } | { error: string };
   /** Does the work through the ports; the signal ends it (timeout, quit, operator's abort). */
   run(params: P, ports: OperationPorts, signal: AbortSignal, progress: (text: string) => void): Promise<OperationOutcome>;
 }

@@ -9,6 +9,7 @@ import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 import { localMaintenanceFlag } from '../maintenance-flag.js';
+import { localProcessControl } from '../process-signal.js';
 import { unitControl } from '../systemd/control.js';
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
@@ -30,22 +31,13 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
   return undefined;
 }
 
-/** true when the flag file exists; a file we may not look at is an error, not "no maintenance". */
-function localFileExists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
-
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
     // /proc where there is one (no process spawned per tick); systeminformation elsewhere (macOS).
     const proc = (await hasProcfs()) ? new ProcResources() : undefined;
-    const flag = host.maintenance;
+    const controls = this.controls(host);
+    // A file we may not read is an error, not "no maintenance".
+    const flag = controls.maintenanceFlag;
 
     let logs = host.logs === 'auto' ? [] : host.logs;
     let logNote: string | undefined;
@@ -59,9 +51,10 @@ export class LocalHostAdapter implements HostAdapter {
       resources: { timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
-      maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
-      ...this.controls(host),
+      maintenance: flag ? { timeoutMs, collect: async (signal) => (await flag.read(signal)) ?? null } : undefined,
+      ...controls,
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
+      followLog: (source) => new LocalLogFollower(host.name, source),
       logNote,
     };
   }
@@ -70,6 +63,7 @@ export class LocalHostAdapter implements HostAdapter {
     return {
       // execFile, no shell: the unit name is one argument whatever it holds.
       units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
+      processControl: localProcessControl(),
       maintenanceFlag: host.maintenance ? localMaintenanceFlag(host.maintenance) : undefined,
     };
   }

@@ -5,8 +5,9 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { HostAdapter, HostControls, HostWatch } from '../host-adapter.js';
+import type { MaintenanceControl } from '../../domain/maintenance.js';
 import type { ConnectionState, HostConfig } from '../../domain/model.js';
-import { shJoin } from '../shell-quote.js';
+import type { PollSource } from '../scheduler.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { singleLogFollower, systemLogScript } from './follower.js';
@@ -14,6 +15,7 @@ import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOU
 import { remoteLogStreams } from './remote-logs.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
+import { remoteProcessControl } from '../process-signal.js';
 import { unitControl } from '../systemd/control.js';
 import { resolveTarget, type ResolveOptions } from './target.js';
 import { isForwardTarget, isSafeRemotePath } from './validate.js';
@@ -75,13 +77,15 @@ function onPath(command: string): string | null {
   return null;
 }
 
-/** `test -e` on the host: 0 is set, 1 is not set, anything else (permission, no shell) is an error. */
-async function remoteFileExists(hostName: string, path: string, run: RemoteRun, signal: AbortSignal): Promise<boolean> {
-  if (!isSafeRemotePath(path)) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
-  const result = await run(`test -e ${shJoin([path])}`, signal);
-  if (result.code === 0) return true;
-  if (result.code === 1) return false;
-  throw new Error(`test -e ${path} on ${hostName}: exit code ${result.code} ${result.stderr.trim()}`);
+/** The maintenance source: the flag's content, null when it is not set; an unreadable flag or an unsafe path is an error, not "no maintenance". */
+function maintenanceSource(path: string, flag: MaintenanceControl | undefined, timeoutMs: number): PollSource<string | null> {
+  return {
+    timeoutMs,
+    collect: async (signal) => {
+      if (!flag) throw new Error(`maintenance: ${JSON.stringify(path)} is not an absolute path`);
+      return (await flag.read(signal)) ?? null;
+    },
+  };
 }
 
 /** Units and the maintenance flag through the host's connection. */
@@ -90,6 +94,7 @@ function hostControls(host: HostConfig, connection: SshConnection): HostControls
   return {
     // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
     units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
+    processControl: remoteProcessControl(host.name, host.sudo, (script, signal) => connection.exec(script, signal)),
     maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, (script, signal) => connection.exec(script, signal)) : undefined,
   };
 }
@@ -127,7 +132,9 @@ export class SshHostAdapter implements HostAdapter {
     const extra: SshConnection[] = [];
     this.logConnections.set(host.name, extra);
     // Follower channel n rides connection n / followerChannels: the host's own first, then extras made as needed.
+    let logChannels = 0;
     const connectionFor = (n: number): SshConnection => {
+      logChannels = Math.max(logChannels, n + 1);
       const which = Math.floor(n / this.settings.followerChannels);
       if (which === 0) return connection;
       while (extra.length < which) extra.push(this.open(host));
@@ -136,11 +143,13 @@ export class SshHostAdapter implements HostAdapter {
 
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
-    const flag = host.maintenance;
+    const controls = hostControls(host, connection);
     const logStreams =
       host.logs === 'auto'
         ? [singleLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
         : remoteLogStreams(host.logs, { host: host.name, sudo: host.sudo, filesPerFollower: this.filesPerFollower, connectionFor });
+    // A log opened on demand (a unit's journal from Services; one at a time) takes the channel after the configured ones.
+    const onDemandChannel = logChannels;
 
     return {
       resources: {
@@ -153,9 +162,10 @@ export class SshHostAdapter implements HostAdapter {
       },
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
-      maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
-      ...hostControls(host, connection),
+      maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag, timeoutMs) : undefined,
+      ...controls,
       logStreams,
+      followLog: (source) => remoteLogStreams([source], { host: host.name, sudo: host.sudo, filesPerFollower: 1, connectionFor: () => connectionFor(onDemandChannel) })[0]!,
       onConnection: (listener) => connection.onState(listener),
     };
   }

@@ -56,17 +56,30 @@ export function unitControl(host: ControlledHost, run: ArgvRunner): UnitControl 
       return state;
     },
     async journalTail(unit: string, lines: number, signal: AbortSignal): Promise<JournalTail> {
-      checkUnit(unit);
-      const n = String(Math.max(1, Math.floor(lines)));
-      const journal = await run([...sudo, 'journalctl', '-u', unit, '-n', n, '--no-pager', '-o', 'cat', '-q'], signal).catch(() => undefined);
-      const fromJournal = journal?.code === 0 ? journal.stdout.split('\n').filter((l) => l.trim() !== '') : [];
-      if (fromJournal.length > 0) return { lines: fromJournal, from: 'journal' };
-      const status = await run([...sudo, host.systemctl, 'status', '--no-pager', '--', unit], signal);
-      const path = daemonlessLogPath(status.stdout, unit);
-      if (!path) return { lines: [] };
-      const tail = await run([...sudo, 'tail', '-n', n, '--', path], signal);
+      const n = Math.max(1, Math.floor(lines));
+      const found = await findLog(unit, n, signal);
+      if (found.journal.length > 0) return { lines: found.journal, from: 'journal' };
+      if (!found.file) return { lines: [] };
+      const tail = await run([...sudo, 'tail', '-n', String(n), '--', found.file], signal);
       if (tail.code !== 0) return { lines: [] };
-      return { lines: tail.stdout.split('\n').filter((l) => l.trim() !== ''), from: `no journal entries; the daemonless systemctl's log ${path}` };
+      return { lines: tail.stdout.split('\n').filter((l) => l.trim() !== ''), from: daemonlessFrom(found.file) };
+    },
+    async logSource(unit: string, signal: AbortSignal) {
+      const found = await findLog(unit, 1, signal);
+      if (found.journal.length === 0 && found.file) return { source: { kind: 'file', path: found.file, label: unit }, from: daemonlessFrom(found.file) };
+      return { source: { kind: 'journal', unit, label: unit }, from: found.journal.length > 0 ? 'journal' : 'journal (no entries yet)' };
     },
   };
+
+  /** The unit's last journal lines; when there are none, the daemonless systemctl's log file, if that is what runs the unit. */
+  async function findLog(unit: string, lines: number, signal: AbortSignal): Promise<{ journal: string[]; file?: string }> {
+    checkUnit(unit);
+    const journal = await run([...sudo, 'journalctl', '-u', unit, '-n', String(lines), '--no-pager', '-o', 'cat', '-q'], signal).catch(() => undefined);
+    const fromJournal = journal?.code === 0 ? journal.stdout.split('\n').filter((l) => l.trim() !== '') : [];
+    if (fromJournal.length > 0) return { journal: fromJournal };
+    const status = await run([...sudo, host.systemctl, 'status', '--no-pager', '--', unit], signal);
+    return { journal: [], file: daemonlessLogPath(status.stdout, unit) };
+  }
 }
+
+const daemonlessFrom = (file: string): string => `no journal entries; the daemonless systemctl's log ${file}`;

@@ -2,7 +2,9 @@
 import type { LogLine } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
 import type { DataState } from '../../store.js';
-import type { SourceKindModule } from '../kind.js';
+import type { OpsConfig } from '../../config/resolve.js';
+import type { LogStream } from '../../../services/logs/stream.js';
+import type { KindSource, SourceKindModule } from '../kind.js';
 import { followLog } from './follow.js';
 
 const RECENT_LOG_LINES = 20;
@@ -14,7 +16,32 @@ function reduceLogs(data: DataState, id: SourceId<'logs'>, lines: readonly LogLi
   return view ? { ...data, logs: { ...data.logs, [key]: { ...view, lines } } } : data;
 }
 
-const logsOf = (data: DataState, host: string) => Object.values(data.logs).filter((l) => l.host === host);
+const logsOf = (data: DataState, host: string) => Object.values(data.logs).filter((l) => l.host === host && l.unit === undefined);
+
+/** The id of a unit's log opened from Services (Enter on the unit). */
+export const unitLogId = (host: string, unit: string): SourceId<'logs'> => ({ host, kind: 'logs', name: `unit:${unit}` });
+
+/** A unit's log view, added or told where its lines come from (its lines so far are kept). */
+export function withUnitLog(data: DataState, id: SourceId<'logs'>, unit: string, from: string): DataState {
+  const key = sourceKey(id);
+  const view = data.logs[key] ?? { id, host: id.host, label: unit, lines: [], unit };
+  return { ...data, logs: { ...data.logs, [key]: { ...view, from } } };
+}
+
+/** The view and its source state gone: the unit's log was closed. */
+export function withoutLog(data: DataState, id: SourceId<'logs'>): DataState {
+  const key = sourceKey(id);
+  const logs = { ...data.logs };
+  const sources = { ...data.sources };
+  delete logs[key];
+  delete sources[key];
+  return { ...data, logs, sources };
+}
+
+/** The follower of a unit's log as a source of this kind. */
+export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStream, config: Pick<OpsConfig, 'logBuffer' | 'maxLineLength'>): KindSource<'logs', readonly LogLine[]> {
+  return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) } };
+}
 
 export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
   sources: ({ hosts, config }) =>
