@@ -236,9 +236,9 @@ describe('opsdeck maintenance on|off', () => {
     expect(JSON.parse(on.stdout)).toEqual({
       command: 'maintenance on',
       ok: true,
-      results: [{ host: 'web-1', path, outcome: 'ok', message: `web-1: maintenance flag set (${path}, expires ${expires}, verified)`, auditId: expect.any(String) }],
+      results: [{ host: 'web-1', path, outcome: 'ok', message: expect.stringMatching(new RegExp(`^web-1: maintenance flag set \\(${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, verified\\), until \\d\\d:\\d\\d:\\d\\d \\(2h00m\\)$`)), auditId: expect.any(String) }],
     });
-    expect((await on.audit()).at(-1)).toMatchObject({ action: 'host.maintenance-on', outcome: 'ok', detail: { path, why: 'DB migration #42', expiresAt: expires } });
+    expect((await on.audit()).at(-1)).toMatchObject({ action: 'host.maintenance-on', outcome: 'ok', detail: { path, why: 'DB migration #42', expiresInMs: 7_200_000 } });
 
     const off = await opsdeck('maintenance', 'off', 'web-1', '--yes');
     expect(off.code).toBe(0);

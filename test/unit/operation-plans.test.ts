@@ -56,7 +56,7 @@ describe('operation plans from names', () => {
       ['host.maintenance-on', { host: 'web-2', path: '/opt/garden/maintenance.flag', why: 'release 4.2', expiresInMs: 7_200_000 }],
       ['host.maintenance-on', { host: 'web-1', path: '/opt/garden/maintenance.flag', why: 'release 4.2', expiresInMs: 7_200_000 }],
     ]);
-    expect('operations' in plan && bind(plan.operations[0]!).description.lines).toEqual(['writes /opt/garden/maintenance.flag: who (your login), when (now), why: release 4.2, expires 2026-12-01T02:00:00.000Z']);
+    expect('operations' in plan && bind(plan.operations[0]!).description.lines).toEqual(['writes /opt/garden/maintenance.flag: who (your login), when (now), why: release 4.2; expires 2h00m after it is set']);
     expect(maintenancePlan(config, false, 'box', { why: '' })).toEqual({ error: 'no maintenance flag configured for box (hosts.box.maintenance: PATH)' });
   });
 });
