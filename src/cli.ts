@@ -1,8 +1,9 @@
 // Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot` (commander parses flags).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from './domain/duration.js';
+import { formatDuration, parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import type { OpsConfig } from './app/config/resolve.js';
+import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
@@ -40,7 +41,10 @@ function describeConfig(config: OpsConfig): string {
   if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets');
   for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
-  for (const [name, action] of Object.entries(config.actions)) lines.push(`action ${name}: key ${action.key} (validated; the cockpit does not run actions: yet)`);
+  for (const a of config.actions) {
+    const on = a.hosts.length > 0 ? `on ${a.hosts.join(', ')}` : 'on the selected host';
+    lines.push(`action ${a.name}: key ${a.key}, ${on}, timeout ${formatDuration(a.timeoutMs)}, confirm ${a.confirm === 'typed' ? `by typing "${a.name}"` : 'with y'}: ${commandLine(a.run)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -55,7 +55,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     <OpsProvider store={store}>
       <App
         config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations }}
+        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) }}
       />
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.

@@ -141,6 +141,7 @@ export class Runtime {
       sshHost: (name) => (this.hostsByName.get(name)?.local === false && trust && again ? { trustHostKey: () => trust(name), reconnect: () => again(name) } : undefined),
       units: (name) => this.watches.get(name)?.units,
       maintenance: (name) => this.watches.get(name)?.maintenanceFlag,
+      shell: (name) => this.watches.get(name)?.shell,
     };
   }
 

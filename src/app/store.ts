@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { Operation } from './operations/registry.js';
+import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { CheckResult, ConnectionState, HostLevels, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
@@ -72,6 +73,8 @@ export interface LogView {
   id: SourceId<'logs'>;
   host: string;
   label: string;
+  /** The file followed, when it is a configured file. */
+  file?: string;
   lines: readonly LogLine[];
 }
 
@@ -126,11 +129,13 @@ export interface UiState {
   eventSelection: number | null;
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output';
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
   confirm: PendingOperation | null;
+  /** The last operator command's output, kept after its panel is closed (`:output` opens it again). */
+  output: OutputPanel | null;
   input: string;
   completions: readonly string[];
   history: readonly string[];
@@ -167,6 +172,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     overlay: 'none',
     helpScroll: 0,
     confirm: null,
+    output: null,
     input: '',
     completions: [],
     history: [],

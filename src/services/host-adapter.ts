@@ -1,6 +1,7 @@
 // One interface per kind of host (local, SSH): how it collects each of a host's sources.
 import type { ConnectionState, HostConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import type { MaintenanceControl } from '../domain/maintenance.js';
+import type { ShellControl } from '../domain/shell-command.js';
 import type { UnitControl } from '../domain/unit-control.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
@@ -14,6 +15,8 @@ export interface HostWatch {
   maintenance?: PollSource<boolean>;
   /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
   units: UnitControl;
+  /** Runs the operator's commands (`actions:`): locally `sh -c`, over SSH through the host's connection. */
+  shell: ShellControl;
   /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
   maintenanceFlag?: MaintenanceControl;
   logStreams: LogStream[];

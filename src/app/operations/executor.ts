@@ -5,6 +5,7 @@ import type { AuditOutcome } from '../../domain/audit.js';
 import type { OpsEvent } from '../../domain/model.js';
 import type { OpsStore, UiState } from '../store.js';
 import type { AuditTrail, OperationPorts } from './ports.js';
+import { OutputPanelWriter } from '../output-panel.js';
 import { bind, type BoundOperation, type Operation } from './registry.js';
 
 export interface OperationResult {
@@ -12,6 +13,8 @@ export interface OperationResult {
   id?: string;
   outcome: Exclude<AuditOutcome, 'started'>;
   message: string;
+  /** What the operation reported of its run, as its outcome's audit record holds it. */
+  detail?: Record<string, unknown>;
 }
 
 /** What the keys reach: dispatch knows only this, not how operations are carried out. */
@@ -75,15 +78,16 @@ export class OperationExecutor implements OperationControls {
     this.say(`${title}…`, 'info');
     let result: OperationResult;
     try {
-      const done = await bound.run(this.options.ports, controller.signal, (text) => this.say(`${title}: ${text}`, 'info'));
-      result = { id, ...done };
+      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, (text) => this.say(`${title}: ${text}`, 'info'), new OutputPanelWriter(this.store));
+      result = { id, ...done, ...(outcomeDetail ? { detail: outcomeDetail } : {}) };
     } catch (error) {
       result = controller.signal.aborted ? { id, outcome: 'cancelled', message: `${title}: stopped before it finished` } : { id, outcome: 'failed', message: `${title} failed: ${errorText(error)}` };
     } finally {
       this.running.delete(target);
     }
     try {
-      await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: result.outcome, ...(result.outcome === 'failed' ? { error: result.message } : {}) });
+      const recorded = result.detail ? { ...detail, ...result.detail } : detail;
+      await this.options.audit.append({ id, action: operation.kind, target, host, detail: recorded, outcome: result.outcome, ...(result.outcome === 'failed' ? { error: result.message } : {}) });
     } catch (error) {
       result = { ...result, message: `${result.message}; its outcome could not be written to ${this.options.audit.location}: ${errorText(error)}` };
     }
@@ -99,7 +103,8 @@ export class OperationExecutor implements OperationControls {
   private refusal(bound: BoundOperation): string | undefined {
     if (!bound.changesOutside) return undefined;
     if (this.options.readOnly) return `read-only: "${bound.description.title}" refused`;
-    if (this.options.readOnlyHosts?.has(bound.description.host)) return `read-only host ${bound.description.host}: "${bound.description.title}" refused`;
+    const host = [bound.description.host, ...(bound.description.hosts ?? [])].find((h) => this.options.readOnlyHosts?.has(h));
+    if (host !== undefined) return `read-only host ${host}: "${bound.description.title}" refused`;
     return undefined;
   }
 

@@ -3,9 +3,10 @@
 import type { AuditEntry } from '../../domain/audit.js';
 import type { DatabaseSample } from '../../domain/database.js';
 import type { MaintenanceControl } from '../../domain/maintenance.js';
+import type { ShellControl } from '../../domain/shell-command.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
-export type { MaintenanceControl, UnitControl };
+export type { MaintenanceControl, ShellControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -33,6 +34,8 @@ export interface OperationPorts {
   units(host: string): UnitControl | undefined;
   /** A watched host's maintenance flag file; undefined for a host without `maintenance:`. */
   maintenance(host: string): MaintenanceControl | undefined;
+  /** A watched host's shell, for the operator's commands (src/services/operator-command.ts, src/services/ssh/operator-command.ts). */
+  shell(host: string): ShellControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

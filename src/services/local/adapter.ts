@@ -9,6 +9,7 @@ import { hasProcfs, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 import { localMaintenanceFlag } from '../maintenance-flag.js';
+import { localShell } from '../operator-command.js';
 import { unitControl } from '../systemd/control.js';
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
@@ -62,6 +63,7 @@ export class LocalHostAdapter implements HostAdapter {
       maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
       // execFile, no shell: the unit name is one argument whatever it holds.
       units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
+      shell: localShell(),
       maintenanceFlag: flag ? localMaintenanceFlag(flag) : undefined,
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
       logNote,

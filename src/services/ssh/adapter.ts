@@ -10,6 +10,7 @@ import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
+import { remoteShell } from './operator-command.js';
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
@@ -116,7 +117,7 @@ export class SshHostAdapter implements HostAdapter {
     const logStreams =
       host.logs === 'auto'
         ? [new SshLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
-        : host.logs.map((source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)));
+        : host.logs.map((source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo), source.kind === 'file' ? source.path : undefined));
 
     return {
       resources: {
@@ -132,6 +133,7 @@ export class SshHostAdapter implements HostAdapter {
       maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
       // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
       units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
+      shell: remoteShell(connection),
       maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, run) : undefined,
       logStreams,
       onConnection: (listener) => connection.onState(listener),

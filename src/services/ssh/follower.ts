@@ -84,6 +84,7 @@ export class SshLogFollower implements LogStream {
     private readonly connection: SshConnection,
     /** The follower script, showing `initialLines` old lines first (0 when resuming). */
     private readonly script: (initialLines: number) => string,
+    readonly file?: string,
   ) {}
 
   start(handlers: LogStreamHandlers): void {
