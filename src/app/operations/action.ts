@@ -147,7 +147,7 @@ export function describeRun(result: ShellRunResult, timeoutMs: number): string {
     case 'exit':
       return `${status} ${took}`;
     case 'timeout':
-      return `timed out after ${formatDuration(timeoutMs)}, ended${status ? ` (${status})` : ''}${result.error ? `: ${result.error}` : ''}`;
+      return `timed out after ${formatDuration(timeoutMs)}${status ? `, ended (${status})` : ''}${result.error ? `: ${result.error}` : ''}`;
     case 'aborted':
       return `stopped (:abort or quit) ${took}${status ? ` (${status})` : ''}`;
     case 'error':

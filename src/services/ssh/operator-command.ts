@@ -32,7 +32,8 @@ export function operatorCommandScript(command: string): string {
     `{ cat <&3 >/dev/null 2>&1; trap '' TERM; kill -TERM -$p 2>/dev/null || kill -TERM $p; sleep ${kill}; kill -KILL -$p 2>/dev/null; } >/dev/null 2>&1 &`,
     'w=$!',
     'exec 3<&-',
-    'wait $p',
+    // Quiet: the shell would report a job ended by a signal ("Terminated") as if the command had said it.
+    'wait $p 2>/dev/null',
     's=$?',
     'kill $w 2>/dev/null',
     'exit $s',
@@ -100,7 +101,7 @@ export function remoteShell(connection: SshConnection): ShellControl {
       } catch (error) {
         const ended = options.signal.aborted ? 'aborted' : deadline.aborted ? 'timeout' : 'error';
         const why = ended === 'timeout' ? `no connection within ${options.timeoutMs / 1000} s` : ended === 'aborted' ? 'stopped before it started' : (error as Error).message;
-        return { ended, error: `${connection.hostName}: ${why}`, durationMs: Math.round(performance.now() - started) };
+        return { ended, error: why, durationMs: Math.round(performance.now() - started) };
       }
     },
   };
