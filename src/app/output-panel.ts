@@ -36,7 +36,8 @@ export const OUTPUT_KEEP_BYTES = 64 * 1024;
 const MAX_LINE = 2000;
 const FLUSH_MS = 100;
 
-export type PanelLine = { kind: 'header'; text: string; ok: boolean | null } | { kind: 'note'; text: string } | { kind: 'output'; text: string };
+/** One line of the panel; `section` is the host's index, so a scrolled view can keep its header in sight. */
+export type PanelLine = { section: number } & ({ kind: 'header'; text: string; ok: boolean | null } | { kind: 'note'; text: string } | { kind: 'output'; text: string });
 
 /** What the terminal would show of a line: a carriage return starts it again (progress bars), escapes and controls gone. */
 const screenLine = (raw: string): string => sanitizeLine(raw.replace(/\r+$/, '').split('\r').pop()!, MAX_LINE);
@@ -72,14 +73,14 @@ export function appendOutput(section: OutputSection, text: string): { section: O
 /** Every line the panel can show, top to bottom. */
 export function panelLines(panel: OutputPanel): PanelLine[] {
   const lines: PanelLine[] = [];
-  for (const s of panel.sections) {
+  panel.sections.forEach((s, section) => {
     const state = s.status ? s.status.text : `running since ${formatClock(s.startedAt)}`;
-    lines.push({ kind: 'header', text: `── ${s.host} · ${state} · $ ${s.command}`, ok: s.status ? s.status.ok : null });
-    if (s.cutBytes > 0) lines.push({ kind: 'note', text: `… ${Math.ceil(s.cutBytes / 1024)} KiB cut: the last ${OUTPUT_KEEP_BYTES / 1024} KiB are kept` });
-    for (const text of s.lines) lines.push({ kind: 'output', text });
-    if (s.partial) lines.push({ kind: 'output', text: screenLine(s.partial) });
-    if (s.status && s.lines.length === 0 && !s.partial) lines.push({ kind: 'note', text: '(no output)' });
-  }
+    lines.push({ section, kind: 'header', text: `── ${s.host} · ${state} · $ ${s.command}`, ok: s.status ? s.status.ok : null });
+    if (s.cutBytes > 0) lines.push({ section, kind: 'note', text: `… ${Math.ceil(s.cutBytes / 1024)} KiB cut: the last ${OUTPUT_KEEP_BYTES / 1024} KiB are kept` });
+    for (const text of s.lines) lines.push({ section, kind: 'output', text });
+    if (s.partial) lines.push({ section, kind: 'output', text: screenLine(s.partial) });
+    if (s.status && s.lines.length === 0 && !s.partial) lines.push({ section, kind: 'note', text: '(no output)' });
+  });
   return lines;
 }
 

@@ -25,7 +25,10 @@ export const OutputPanel = memo(function OutputPanel({ width, height }: { width:
   const rows = outputPanelInner(height);
   const last = Math.max(0, lines.length - rows);
   const top = Math.min(panel.scroll ?? last, last);
-  const shown = lines.slice(top, top + rows);
+  const first = lines[top];
+  // The header of the host whose output is at the top stays in sight: its exit status is the point.
+  const pinned = first && first.kind !== 'header' ? lines.find((l) => l.kind === 'header' && l.section === first.section) : undefined;
+  const shown = pinned ? [pinned, ...lines.slice(top + 1, top + rows)] : lines.slice(top, top + rows);
   const where = lines.length > rows ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}${panel.scroll === null ? ' (following)' : ''}` : '';
   const inner = Math.max(1, width - 4);
   return (

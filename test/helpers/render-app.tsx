@@ -30,9 +30,14 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
- * hosts) record what they were asked to do, and the audit trail is kept in memory.
+ * hosts) record what they were asked to do, and the audit trail is kept in memory. `shell` is the
+ * door operator commands run through (none by default).
  */
-export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean } = {}): Promise<AppHarness> {
+export async function renderApp(
+  config: OpsConfig,
+  data: DataState,
+  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; shell?: OperationPorts['shell'] } = {},
+): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
   const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
   const admin = (database: string) => ({
@@ -49,6 +54,7 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     sshHost: (host) => (config.hosts.some((h) => h.name === host && !h.local) ? { trustHostKey: async () => void harness.trusted.push(host), reconnect: () => void harness.reconnects.push(host) } : undefined),
     units: () => undefined,
     maintenance: () => undefined,
+    shell: options.shell ?? (() => undefined),
   };
   const operations = new OperationExecutor(store, {
     ports,
@@ -57,7 +63,7 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     record: (event) => harness.events.push(event),
   });
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations };
+  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(

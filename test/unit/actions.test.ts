@@ -121,9 +121,7 @@ describe('building an action', () => {
   });
 
   it('a missing value says which placeholder and why, and nothing is built', () => {
-    expect(buildAction(SPEC, ['web-1'], {}, { unit: 'no unit selected (move onto one in Services)' })).toEqual({
-      error: 'restart-app needs {unit}: no unit selected (move onto one in Services); nothing was run',
-    });
+    expect(buildAction(SPEC, ['web-1'], {}, { unit: 'select a unit in Services' })).toEqual({ error: 'restart-app needs {unit}: select a unit in Services' });
   });
 
   it('host names are hosts, group names every host of the group, each once, in config order', () => {
@@ -144,7 +142,7 @@ describe('building an action', () => {
   it('from the screen with nothing selected for a placeholder: the reason, nothing to run', () => {
     const data = fleetData();
     const { ui } = createOpsStore(data, { focus: 'hosts' }).getState();
-    expect(actionFromSelection({ ...SPEC, run: 'kill {pid}' }, data, ui)).toEqual({ error: 'restart-app needs {pid}: no query selected (move onto one in Databases); nothing was run' });
+    expect(actionFromSelection({ ...SPEC, run: 'kill {pid}' }, data, ui)).toEqual({ error: 'restart-app needs {pid}: select a query in Databases' });
   });
 });
 

@@ -69,8 +69,8 @@ export function buildAction(spec: ActionSpec, targets: readonly string[], values
   const runs: ActionRun[] = [];
   for (const host of targets) {
     const filled = fillTemplate(parsed.template, { ...values, host });
-    if ('missing' in filled) return { error: `${spec.name} needs {${filled.missing}}: ${why[filled.missing] ?? 'no value given'}; nothing was run` };
-    if ('error' in filled) return { error: `${spec.name}: ${filled.error}; nothing was run` };
+    if ('missing' in filled) return { error: `${spec.name} needs {${filled.missing}}: ${why[filled.missing] ?? 'no value given'}` };
+    if ('error' in filled) return { error: `${spec.name}: ${filled.error}` };
     runs.push({ host, command: filled.command });
   }
   const used = Object.fromEntries(parsed.template.placeholders.flatMap((p) => (p === 'host' ? [] : [[p, values[p]]]))) as PlaceholderValues;
@@ -112,16 +112,16 @@ export function selectionValues(data: DataState, ui: UiState): { values: Placeho
   const services = serviceRows(data, ui);
   const unit = services[Math.min(ui.cursor.services, services.length - 1)];
   if (unit) values.unit = unit.unit.name;
-  else why.unit = 'no unit selected (move onto one in Services)';
+  else why.unit = 'select a unit in Services';
   const { row } = selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui);
   if (row) {
     values.database = row.database;
     values.pid = String(row.pid);
-  } else why.database = why.pid = 'no query selected (move onto one in Databases)';
+  } else why.database = why.pid = 'select a query in Databases';
   const { sources } = displayLines(data, ui);
   const log = sources[ui.logs.source] ?? (sources.length === 1 ? sources[0] : undefined);
   if (log?.file) values.file = log.file;
-  else why.file = log ? `the log ${log.label} is not a file` : sources.length > 1 ? 'several logs are merged in Logs (s there picks one)' : 'no log file is shown in Logs';
+  else why.file = log ? `the log ${log.label} is not a file` : sources.length > 1 ? 'pick one log in Logs (s)' : 'no log file in Logs';
   return { values, why };
 }
 
