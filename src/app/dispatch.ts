@@ -65,8 +65,8 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       answerConfirm(store, key, input, controls);
       return;
     case 'output':
-      outputPanelKey(store, key, Math.max(1, (viewport.output ?? 10) - 1));
-      return;
+      if (outputPanelKey(store, key, Math.max(1, (viewport.output ?? 10) - 1))) return;
+      break;
     default:
       break;
   }

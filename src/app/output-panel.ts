@@ -155,14 +155,17 @@ export class OutputPanelWriter implements OperationOutput {
   }
 }
 
-/** Keys while the panel has them: j/k, PgUp/PgDn (space, ctrl+f/b), g/G (home/end) scroll; Esc or q closes it. */
-export function outputPanelKey(store: OpsStore, key: string | undefined, page: number): void {
+/**
+ * Keys while the panel is open: j/k, PgUp/PgDn (space, ctrl+f/b), g/G (home/end) scroll it; Esc or q
+ * closes it. Returns false for any other key, which then does what it does anywhere (1-6, ?, an action).
+ */
+export function outputPanelKey(store: OpsStore, key: string | undefined, page: number): boolean {
   const { ui } = store.getState();
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   const panel = ui.output;
   if (key === 'escape' || key === 'q' || !panel) {
     setUi({ overlay: 'none' });
-    return;
+    return true;
   }
   const total = panelLines(panel).length;
   const last = Math.max(0, total - page);
@@ -172,7 +175,8 @@ export function outputPanelKey(store: OpsStore, key: string | undefined, page: n
   if (key !== undefined && key in steps) next = top + steps[key]!;
   else if (key === 'g' || key === 'home') next = 0;
   else if (key === 'G' || key === 'end') next = last;
-  else return;
+  else return false;
   next = Math.max(0, next);
   setUi({ output: { ...panel, scroll: next >= last ? null : next } });
+  return true;
 }

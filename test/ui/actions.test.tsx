@@ -74,6 +74,10 @@ describe('operator commands in the cockpit (80x24)', () => {
     app.store.setState((s) => ({ ...s, data: deliver(s.data, hostSourceId('local', 'resources'), sample(64, 12, 30), tracker) }));
     await waitFor(() => /local\s+64%/.test(text()), 'the new CPU figure on the Hosts row');
     expect(text()).toContain('── local · exit 0');
+    // Keys the panel has no use for work as anywhere: 2 focuses Resources, the panel stays.
+    await app.press('2');
+    expect(app.store.getState().ui.focus).toBe('resources');
+    expect(text()).toContain('── local · exit 0');
     await app.press(KEYS.escape);
     expect(text()).not.toContain('── local ·');
     await app.press(':', ...'output', KEYS.enter);
