@@ -62,7 +62,8 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
       `
 Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open host, z zoom, / filter,
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
-T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), q quit.
+T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), the config's
+actions: on their keys or :run NAME (output in a panel), q quit.
 
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
