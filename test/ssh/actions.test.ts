@@ -156,6 +156,19 @@ describe('the deadline ends the command and what it started', () => {
     await waitFor(`no sleep ${marker} left on ${host}`, async () => (await processesMatching(`sleep ${marker}`)).length === 0, 10_000);
   });
 
+  test(':abort ends a run on every host the same way, and the run is recorded cancelled', { timeout: 60_000 }, async () => {
+    const marker = `${7000 + Math.floor(Math.random() * 900)}.5`;
+    const { exec, store, records } = executor();
+    const running = start(exec, action(`echo started; sleep ${marker}`, 60_000), ['alpha', 'local']);
+    await waitFor('both started', () => store.getState().ui.output?.sections.every((s) => s.lines.includes('started')));
+    expect(exec.abortAll()).toBe(1);
+    const result = await running;
+    expect(result.outcome).toBe('cancelled');
+    expect(result.message).toMatch(/^probe: 0 of 2 hosts ok; alpha stopped \(:abort or quit\) in [\d.]+m?s \(exit 143\); local stopped \(:abort or quit\) in [\d.]+m?s \(killed by SIGTERM\)$/);
+    expect((await records())[1]).toMatchObject({ outcome: 'cancelled', detail: { results: [expect.objectContaining({ ended: 'aborted' }), expect.objectContaining({ ended: 'aborted' })] } });
+    await waitFor(`no sleep ${marker} left`, async () => (await processesMatching(`sleep ${marker}`)).length === 0, 10_000);
+  });
+
   test('a command that ignores TERM gets KILL', { timeout: 60_000 }, async () => {
     const marker = `${5000 + Math.floor(Math.random() * 900)}.3`;
     const { exec } = executor();
