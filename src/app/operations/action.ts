@@ -176,7 +176,14 @@ async function runOnHost(run: ActionRun, p: ActionParams, ports: OperationPorts,
   const shell = ports.shell(run.host);
   const tail = new OutputTail();
   const result: ShellRunResult = shell
-    ? await shell.run(run.command, { timeoutMs: p.timeoutMs, signal, output: (text) => (tail.add(text), output.write(run.host, text)) })
+    ? await shell.run(run.command, {
+        timeoutMs: p.timeoutMs,
+        signal,
+        output: (text) => {
+          tail.add(text);
+          output.write(run.host, text);
+        },
+      })
     : { ended: 'error', error: `${run.host} is not a watched host`, durationMs: 0 };
   const text = describeRun(result, p.timeoutMs);
   output.end(run.host, { ok: succeeded(result), text });

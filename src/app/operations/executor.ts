@@ -5,6 +5,7 @@ import type { AuditOutcome } from '../../domain/audit.js';
 import type { OpsEvent } from '../../domain/model.js';
 import type { OpsStore, UiState } from '../store.js';
 import type { AuditTrail, OperationPorts } from './ports.js';
+import type { OperationOutput } from './types.js';
 import { OutputPanelWriter } from '../output-panel.js';
 import { bind, type BoundOperation, type Operation } from './registry.js';
 
@@ -36,6 +37,8 @@ export interface ExecutorOptions {
   readOnlyHosts?: ReadonlySet<string>;
   /** An operation's result joins the timeline. */
   record(event: OpsEvent): void;
+  /** Where an operation's output goes (an operator command's); default: the output panel in the store. A command line may print it instead. */
+  output?: () => OperationOutput;
 }
 
 let sequence = 0;
@@ -78,7 +81,7 @@ export class OperationExecutor implements OperationControls {
     this.say(`${title}…`, 'info');
     let result: OperationResult;
     try {
-      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, (text) => this.say(`${title}: ${text}`, 'info'), new OutputPanelWriter(this.store));
+      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, (text) => this.say(`${title}: ${text}`, 'info'), this.options.output?.() ?? new OutputPanelWriter(this.store));
       result = { id, ...done, ...(outcomeDetail ? { detail: outcomeDetail } : {}) };
     } catch (error) {
       result = controller.signal.aborted ? { id, outcome: 'cancelled', message: `${title}: stopped before it finished` } : { id, outcome: 'failed', message: `${title} failed: ${errorText(error)}` };
