@@ -98,6 +98,8 @@ let panels = 0;
 export class OutputPanelWriter implements OperationOutput {
   private id = 0;
   private readonly pending = new Map<string, string>();
+  /** Bytes dropped from `pending` before a flush: a command can print far faster than the screen is drawn. */
+  private readonly pendingCut = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: OpsStore) {}
@@ -117,7 +119,13 @@ export class OutputPanelWriter implements OperationOutput {
 
   write(host: string, text: string): void {
     if (text === '') return;
-    this.pending.set(host, (this.pending.get(host) ?? '') + text);
+    let pending = (this.pending.get(host) ?? '') + text;
+    if (pending.length > OUTPUT_KEEP_BYTES * 2) {
+      const cut = pending.length - OUTPUT_KEEP_BYTES;
+      this.pendingCut.set(host, (this.pendingCut.get(host) ?? 0) + Buffer.byteLength(pending.slice(0, cut)));
+      pending = pending.slice(cut);
+    }
+    this.pending.set(host, pending);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -131,10 +139,15 @@ export class OutputPanelWriter implements OperationOutput {
     this.timer = undefined;
     if (this.pending.size === 0) return;
     const pending = new Map(this.pending);
+    const cut = new Map(this.pendingCut);
     this.pending.clear();
+    this.pendingCut.clear();
     this.update((section) => {
       const text = pending.get(section.host);
-      return text === undefined ? { section, dropped: 0 } : appendOutput(section, text);
+      if (text === undefined) return { section, dropped: 0 };
+      const skipped = cut.get(section.host) ?? 0;
+      // What was dropped before this flush ends the line it was in: the rest starts a line of its own.
+      return appendOutput(skipped > 0 ? { ...section, partial: '', cutBytes: section.cutBytes + skipped } : section, text);
     });
   }
 

@@ -1,6 +1,6 @@
 // The output panel's text: lines as a terminal would show them, bounded per host, and the scroll keys.
 import { describe, expect, it } from 'vitest';
-import { appendOutput, OUTPUT_KEEP_BYTES, outputPanelKey, panelLines, type OutputPanel, type OutputSection } from '../../src/app/output-panel.js';
+import { appendOutput, OUTPUT_KEEP_BYTES, OutputPanelWriter, outputPanelKey, panelLines, type OutputPanel, type OutputSection } from '../../src/app/output-panel.js';
 import { createOpsStore } from '../../src/app/store.js';
 
 const empty = (): OutputSection => ({ host: 'web-1', command: 'true', lines: [], partial: '', keptBytes: 0, cutBytes: 0, status: null, startedAt: 0 });
@@ -31,6 +31,23 @@ describe('appendOutput', () => {
     const { section } = appendOutput(empty(), 'y'.repeat(10_000));
     expect(section.partial).toBe('');
     expect(section.lines).toEqual([expect.stringMatching(/^y{2000}…\[\+8000 chars\]$/)]);
+  });
+});
+
+describe('the panel writer', () => {
+  it('a flood between two flushes is bounded too: the last 64 KiB reach the panel, the rest is counted as cut', () => {
+    const store = createOpsStore();
+    const writer = new OutputPanelWriter(store);
+    writer.open('flood on web-1', [{ host: 'web-1', command: 'yes' }]);
+    const line = `${'z'.repeat(99)}\n`;
+    for (let i = 0; i < 20_000; i++) writer.write('web-1', line);
+    writer.end('web-1', { ok: true, text: 'exit 0' });
+    const [section] = store.getState().ui.output!.sections;
+    expect(section!.keptBytes).toBeLessThanOrEqual(OUTPUT_KEEP_BYTES);
+    expect(section!.keptBytes).toBeGreaterThan(OUTPUT_KEEP_BYTES - 200);
+    expect(section!.cutBytes + section!.keptBytes).toBe(20_000 * 100);
+    expect(section!.status).toEqual({ ok: true, text: 'exit 0' });
+    expect(store.getState().ui.overlay).toBe('output');
   });
 });
 
