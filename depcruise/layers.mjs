@@ -3,7 +3,8 @@
 // module names: files relative to the project root, core modules without their `node:` prefix,
 // npm packages as the file they resolve to under node_modules/.
 
-export const ENTRY = '^src/(main|cli|cockpit)\\.tsx?$';
+// The entry and the subcommands it wires (src/cli/): nothing else imports them.
+export const ENTRY = '^src/((main|cli|cockpit)\\.tsx?$|cli/)';
 // Panes and hooks: what draws the screen.
 export const UI = '^src/(panes|hooks)/';
 

@@ -1,10 +1,12 @@
-// Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot` (commander parses flags).
+// Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot`, and the operation subcommands
+// of src/cli/ (commander parses flags).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration, parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
+import { addOperationCommands } from './cli/operations.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
@@ -68,7 +70,8 @@ actions: on their keys or :run NAME (output in a panel), q quit.
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
 Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N killed by signal N
-(bin/opsdeck restores the terminal and names the signal).`,
+(bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload and
+maintenance: 1 when a step failed, was refused or was not confirmed.`,
     )
     .action(async (options: { config?: string; readOnly: boolean; refresh?: number }) => {
       const config = configOrExit(options.config);
@@ -101,6 +104,8 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
     });
+
+  addOperationCommands(program, configOrExit);
 
   return program;
 }

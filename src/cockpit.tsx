@@ -4,7 +4,9 @@ import { render, type Instance } from 'ink';
 import { OpsProvider } from './hooks/store.js';
 import { App } from './panes/App.js';
 import type { OpsConfig } from './app/config/resolve.js';
+import { cockpitOperations, statusLine } from './app/operations/controls.js';
 import { OperationExecutor } from './app/operations/executor.js';
+import { OutputPanelWriter } from './app/output-panel.js';
 import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
 import { auditTrail } from './services/audit.js';
@@ -15,13 +17,17 @@ const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?
 export async function runCockpit(config: OpsConfig): Promise<number> {
   const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs });
   const runtime = new Runtime(config, store);
-  const operations = new OperationExecutor(store, {
+  const executor = new OperationExecutor({
     ports: runtime.operationPorts(),
     audit: auditTrail(),
     readOnly: config.readOnly,
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
+    say: statusLine(store),
     record: (event) => runtime.recordEvent(event),
+    // An operator command's output streams into the panel under the panes.
+    output: () => new OutputPanelWriter(store),
   });
+  const operations = cockpitOperations(executor, store);
   // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
   let instance: Instance | undefined;
   let quitting = false;

@@ -2,7 +2,7 @@
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
-import type { OperationControls } from './operations/executor.js';
+import type { OperationControls } from './operations/controls.js';
 import { groups } from './scope.js';
 import { PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
 

@@ -37,6 +37,11 @@ async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise
   }
 }
 
+/** The SSH side as the config sets it up: one for the cockpit and snapshot, one for a command's operations. */
+export function sshAdapter(config: OpsConfig): SshHostAdapter {
+  return new SshHostAdapter({ acceptNew: config.ssh.acceptNew, knownHosts: config.ssh.knownHosts, sshConfig: config.ssh.config, connectTimeoutMs: config.ssh.connectTimeoutMs });
+}
+
 export class Runtime {
   private readonly hostsByName: Map<string, HostConfig>;
   private readonly tracker: ThresholdTracker;
@@ -64,9 +69,7 @@ export class Runtime {
   ) {
     this.adapters = adapters ?? {
       local: new LocalHostAdapter(),
-      remote: config.hosts.some((h) => !h.local)
-        ? new SshHostAdapter({ acceptNew: config.ssh.acceptNew, knownHosts: config.ssh.knownHosts, sshConfig: config.ssh.config, connectTimeoutMs: config.ssh.connectTimeoutMs })
-        : undefined,
+      remote: config.hosts.some((h) => !h.local) ? sshAdapter(config) : undefined,
     };
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
     this.tracker = new ThresholdTracker(config.holdTicks);

@@ -20,7 +20,8 @@ export interface MaintenanceControl {
   read(signal: AbortSignal): Promise<string | undefined>;
 }
 
-const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ').trim();
+/** A value as the note holds it: one line. */
+export const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ').trim();
 
 export function formatMaintenanceNote(note: MaintenanceNote): string {
   const lines = [`who: ${oneLine(note.who)}`, `when: ${new Date(note.at).toISOString()}`, `why: ${oneLine(note.why)}`];

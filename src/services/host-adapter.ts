@@ -6,19 +6,23 @@ import type { UnitControl } from '../domain/unit-control.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
 
-/** A host's collectors, one per source kind it has; src/app/sources gives each its id and reducer. */
-export interface HostWatch {
+/** A host's doors for operations, without its collectors: all a command that only acts on it opens. */
+export interface HostControls {
+  /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
+  units: UnitControl;
+  /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
+  maintenanceFlag?: MaintenanceControl;
+  /** Runs the operator's commands (`actions:`): locally `sh -c`, over SSH through the host's connection. */
+  shell: ShellControl;
+}
+
+/** A host's collectors, one per source kind it has (src/app/sources gives each its id and reducer), and its doors. */
+export interface HostWatch extends HostControls {
   resources: PollSource<ResourceSample>;
   processes: PollSource<ProcessSample>;
   services: PollSource<ServicesSample>;
   /** Whether the host's maintenance flag file exists; only for a host with `maintenance:`. */
   maintenance?: PollSource<boolean>;
-  /** Restart, reload, stop, start a unit and read it back (the unit operations' door). */
-  units: UnitControl;
-  /** Runs the operator's commands (`actions:`): locally `sh -c`, over SSH through the host's connection. */
-  shell: ShellControl;
-  /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
-  maintenanceFlag?: MaintenanceControl;
   logStreams: LogStream[];
   /** Why the host has no log source, with what to add to the config. */
   logNote?: string;

@@ -4,7 +4,6 @@ import { databaseRows } from '../../src/app/database-rows.js';
 import { databaseView } from '../../src/app/database-view.js';
 import { OperationExecutor, type OperationResult } from '../../src/app/operations/executor.js';
 import type { BackendParams } from '../../src/app/operations/database-backend.js';
-import { createOpsStore } from '../../src/app/store.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import { auditTrail } from '../../src/services/audit.js';
 import type { DatabaseSource } from '../../src/services/db/index.js';
@@ -23,10 +22,11 @@ export interface BackendRun {
 }
 
 export function runOnBackend(kind: 'db.cancel' | 'db.terminate', source: DatabaseSource, pid: number, options: BackendRun): Promise<OperationResult> {
-  const executor = new OperationExecutor(createOpsStore(), {
+  const executor = new OperationExecutor({
     ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined },
     audit: auditTrail(options.auditLog),
     readOnly: options.readOnly ?? false,
+    say: () => undefined,
     record: (event) => options.events?.push(event),
   });
   return executor.start({ kind, params: backendRow(source, pid) });

@@ -2,7 +2,9 @@
 import { render } from 'ink-testing-library';
 import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
+import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
+import { OutputPanelWriter } from '../../src/app/output-panel.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -56,13 +58,16 @@ export async function renderApp(
     maintenance: () => undefined,
     shell: options.shell ?? (() => undefined),
   };
-  const operations = new OperationExecutor(store, {
+  const executor = new OperationExecutor({
     ports,
     audit: { location: 'memory', append: async (entry) => void harness.audit.push(entry) },
     readOnly: options.readOnly ?? config.readOnly,
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
+    say: statusLine(store),
     record: (event) => harness.events.push(event),
+    output: () => new OutputPanelWriter(store),
   });
+  const operations = cockpitOperations(executor, store);
   const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };

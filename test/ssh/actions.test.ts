@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildAction, type ActionSpec } from '../../src/app/operations/action.js';
+import { statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor, type OperationResult } from '../../src/app/operations/executor.js';
+import { OutputPanelWriter } from '../../src/app/output-panel.js';
 import { createOpsStore, type OpsStore } from '../../src/app/store.js';
 import type { HostConfig, OpsEvent } from '../../src/domain/model.js';
 import { auditTrail } from '../../src/services/audit.js';
@@ -34,12 +36,14 @@ function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}
   const events: OpsEvent[] = [];
   const auditLog = join(scratch, `audit-${Math.random().toString(36).slice(2)}.jsonl`);
   const store = createOpsStore();
-  const exec = new OperationExecutor(store, {
+  const exec = new OperationExecutor({
     ports: { database: () => undefined, sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, shell: (h) => watches.get(h)?.shell },
     audit: auditTrail(auditLog),
     readOnly: options.readOnly ?? false,
     readOnlyHosts: new Set(options.readOnlyHosts ?? []),
+    say: statusLine(store),
     record: (event) => events.push(event),
+    output: () => new OutputPanelWriter(store),
   });
   const records = async () => (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { detail: Record<string, unknown> });
   return { exec, events, records, store };

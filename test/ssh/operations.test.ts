@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
 import type { Operation } from '../../src/app/operations/registry.js';
-import { createOpsStore } from '../../src/app/store.js';
 import type { HostConfig, OpsEvent } from '../../src/domain/model.js';
 import { auditTrail } from '../../src/services/audit.js';
 import type { HostWatch } from '../../src/services/host-adapter.js';
@@ -45,16 +44,17 @@ async function running(pid: number): Promise<boolean> {
 function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}) {
   const events: OpsEvent[] = [];
   const auditLog = join(scratch, `audit-${Math.random().toString(36).slice(2)}.jsonl`);
-  const store = createOpsStore();
-  const exec = new OperationExecutor(store, {
+  let status: string | undefined;
+  const exec = new OperationExecutor({
     ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag },
     audit: auditTrail(auditLog),
     readOnly: options.readOnly ?? false,
     readOnlyHosts: new Set(options.readOnlyHosts ?? []),
+    say: (text) => (status = text),
     record: (event) => events.push(event),
   });
   const records = async () => (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { exec, events, records, status: () => store.getState().ui.message?.text };
+  return { exec, events, records, status: () => status };
 }
 
 const unitOp = (host: string, verb: 'restart' | 'stop' | 'start', unit: string): Operation => {

@@ -1,6 +1,7 @@
 // The one executor every operation goes through: what the operator sees and what the audit trail
 // holds when an operation is refused, cannot be recorded, runs, fails, collides or is stopped.
 import { describe, expect, it } from 'vitest';
+import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor, type ExecutorOptions } from '../../src/app/operations/executor.js';
 import type { DatabaseAdmin, OperationPorts } from '../../src/app/operations/ports.js';
 import type { Operation } from '../../src/app/operations/registry.js';
@@ -42,8 +43,9 @@ function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { 
   const trusted: string[] = [];
   const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined };
   const store = createOpsStore();
-  const executor = new OperationExecutor(store, { ports, audit: { location: '/var/log/opsdeck/audit.jsonl', append: async (e) => void audit.push(e) }, readOnly: false, record: (e) => events.push(e), ...options });
-  return { executor, store, audit, events, trusted };
+  const core = new OperationExecutor({ ports, audit: { location: '/var/log/opsdeck/audit.jsonl', append: async (e) => void audit.push(e) }, readOnly: false, say: statusLine(store), record: (e) => events.push(e), ...options });
+  // As the cockpit's keys reach it: request() puts it to the operator, start() runs it.
+  return { executor: cockpitOperations(core, store), core, store, audit, events, trusted };
 }
 
 const message = (store: OpsStore) => store.getState().ui.message;
@@ -82,7 +84,11 @@ describe('OperationExecutor', () => {
   });
 
   it('refuses on a host configured readOnly and runs on the others', async () => {
-    const { executor } = setUp({ readOnlyHosts: new Set(['db-1']) });
+    const { executor, core, audit } = setUp({ readOnlyHosts: new Set(['db-1']) });
+    // A command asks before its prompt, and nothing is recorded for asking.
+    expect(core.refusal(cancel(1, 'db-1'))).toBe('read-only host db-1: "cancel query 1 on main" refused');
+    expect(core.refusal(cancel(2, 'db-2'))).toBeUndefined();
+    expect(audit).toEqual([]);
     expect((await executor.start(cancel(1, 'db-1'))).message).toBe('read-only host db-1: "cancel query 1 on main" refused');
     expect((await executor.start(cancel(2, 'db-2'))).outcome).toBe('ok');
   });

@@ -1,12 +1,11 @@
-// Runs every operation the same way: refused on a read-only screen or host (and audited), confirmed
-// by the operator, audited before it runs (no record, no run) and with its outcome after, one at a
-// time per target, in the background with progress on the status line, the result in Events.
+// Runs every operation the same way: refused on a read-only screen or host (and audited), audited
+// before it runs (no record, no run) and with its outcome after, one at a time per target, in the
+// background with progress on the status line, the result in Events. Asking the operator is the
+// caller's: the cockpit's confirmation dialog (controls.ts), or a command's prompt or --yes (src/cli).
 import type { AuditOutcome } from '../../domain/audit.js';
 import type { OpsEvent } from '../../domain/model.js';
-import type { OpsStore, UiState } from '../store.js';
 import type { AuditTrail, OperationPorts } from './ports.js';
 import type { OperationOutput } from './types.js';
-import { OutputPanelWriter } from '../output-panel.js';
 import { bind, type BoundOperation, type Operation } from './registry.js';
 
 export interface OperationResult {
@@ -18,16 +17,6 @@ export interface OperationResult {
   detail?: Record<string, unknown>;
 }
 
-/** What the keys reach: dispatch knows only this, not how operations are carried out. */
-export interface OperationControls {
-  /** A key asked for it: refused, or put to the operator, or (needing no confirmation) started. */
-  request(operation: Operation): void;
-  /** The operator confirmed it. */
-  start(operation: Operation): Promise<OperationResult>;
-  /** Stops every running operation; returns how many were told to stop. */
-  abortAll(): number;
-}
-
 export interface ExecutorOptions {
   ports: OperationPorts;
   audit: AuditTrail;
@@ -35,39 +24,39 @@ export interface ExecutorOptions {
   readOnly: boolean;
   /** Hosts configured `readOnly: true`. */
   readOnlyHosts?: ReadonlySet<string>;
+  /** The status line: what is running, its progress, its result (the cockpit's, or a command's stderr). */
+  say(text: string, level: 'info' | 'error'): void;
   /** An operation's result joins the timeline. */
   record(event: OpsEvent): void;
-  /** Where an operation's output goes (an operator command's); default: the output panel in the store. A command line may print it instead. */
+  /** Where an operation's output goes (an operator command's): the cockpit's output panel, or a command's stdout. Default: nowhere. */
   output?: () => OperationOutput;
 }
 
 let sequence = 0;
 const newId = (): string => `${Date.now().toString(36)}-${process.pid.toString(36)}-${(sequence++).toString(36)}`;
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const NO_OUTPUT: OperationOutput = { open: () => undefined, write: () => undefined, end: () => undefined };
 
-export class OperationExecutor implements OperationControls {
+export class OperationExecutor {
   private readonly running = new Map<string, AbortController>();
 
-  constructor(
-    private readonly store: OpsStore,
-    private readonly options: ExecutorOptions,
-  ) {}
+  constructor(private readonly options: ExecutorOptions) {}
 
-  request(operation: Operation): void {
+  /** Why this operation may not run here (read-only screen or host), if it may not: ask before asking the operator. */
+  refusal(operation: Operation): string | undefined {
     const bound = bind(operation);
-    const { confirmation } = bound;
-    // start() refuses (and audits the refusal of) what may not run here, before anything is asked.
-    if (this.refusal(bound) || confirmation.kind === 'none') {
-      void this.start(operation);
-      return;
-    }
-    this.setUi({ overlay: 'confirm', input: '', confirm: { operation, description: bound.description, confirmation, changesOutside: bound.changesOutside } });
+    if (!bound.changesOutside) return undefined;
+    if (this.options.readOnly) return `read-only: "${bound.description.title}" refused`;
+    const host = [bound.description.host, ...(bound.description.hosts ?? [])].find((h) => this.options.readOnlyHosts?.has(h));
+    if (host !== undefined) return `read-only host ${host}: "${bound.description.title}" refused`;
+    return undefined;
   }
 
+  /** Runs it, once the operator has said yes; a refusal is audited and nothing runs. */
   async start(operation: Operation): Promise<OperationResult> {
     const bound = bind(operation);
     const { title, target, host, detail } = bound.description;
-    const refusal = this.refusal(bound);
+    const refusal = this.refusal(operation);
     if (refusal) return this.finish(bound, await this.refuse(bound, refusal));
     if (this.running.has(target)) return this.finish(bound, { outcome: 'refused', message: `${title}: refused, an operation on ${target} is still running` });
     const id = newId();
@@ -78,10 +67,11 @@ export class OperationExecutor implements OperationControls {
     }
     const controller = new AbortController();
     this.running.set(target, controller);
-    this.say(`${title}…`, 'info');
+    this.options.say(`${title}…`, 'info');
     let result: OperationResult;
     try {
-      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, (text) => this.say(`${title}: ${text}`, 'info'), this.options.output?.() ?? new OutputPanelWriter(this.store));
+      const progress = (text: string) => this.options.say(`${title}: ${text}`, 'info');
+      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, progress, this.options.output?.() ?? NO_OUTPUT);
       result = { id, ...done, ...(outcomeDetail ? { detail: outcomeDetail } : {}) };
     } catch (error) {
       result = controller.signal.aborted ? { id, outcome: 'cancelled', message: `${title}: stopped before it finished` } : { id, outcome: 'failed', message: `${title} failed: ${errorText(error)}` };
@@ -102,15 +92,6 @@ export class OperationExecutor implements OperationControls {
     return this.running.size;
   }
 
-  /** Why this operation may not run here, if it may not. */
-  private refusal(bound: BoundOperation): string | undefined {
-    if (!bound.changesOutside) return undefined;
-    if (this.options.readOnly) return `read-only: "${bound.description.title}" refused`;
-    const host = [bound.description.host, ...(bound.description.hosts ?? [])].find((h) => this.options.readOnlyHosts?.has(h));
-    if (host !== undefined) return `read-only host ${host}: "${bound.description.title}" refused`;
-    return undefined;
-  }
-
   /** A refusal is on the record too: someone tried it. */
   private async refuse(bound: BoundOperation, message: string): Promise<OperationResult> {
     const { target, host, detail } = bound.description;
@@ -125,16 +106,8 @@ export class OperationExecutor implements OperationControls {
 
   private finish(bound: BoundOperation, result: OperationResult): OperationResult {
     const good = result.outcome === 'ok';
-    this.say(result.message, good ? 'info' : 'error');
+    this.options.say(result.message, good ? 'info' : 'error');
     this.options.record({ at: Date.now(), host: bound.description.host, kind: 'action', level: good ? 'info' : 'warn', message: result.message });
     return result;
-  }
-
-  private say(text: string, level: 'info' | 'error'): void {
-    this.setUi({ message: { text, level, at: Date.now() } });
-  }
-
-  private setUi(patch: Partial<UiState>): void {
-    this.store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   }
 }

@@ -1,6 +1,6 @@
 // Set (m) and clear (M) the selected host's maintenance flag file, then read it back: the flag is
 // what the file says, not what the write returned.
-import type { MaintenanceControl } from '../../domain/maintenance.js';
+import { oneLine, type MaintenanceControl } from '../../domain/maintenance.js';
 import { hostRows } from '../rows.js';
 import type { DataState, UiState } from '../store.js';
 import type { OperationKind, OperationOutcome } from './types.js';
@@ -9,6 +9,8 @@ export interface MaintenanceParams {
   host: string;
   path: string;
   why: string;
+  /** Epoch ms the flag stops counting; absent: until cleared. */
+  expiresAt?: number;
 }
 
 /** The cockpit's confirmation takes no text: the reason says where it was set; `opsdeck maintenance --reason` is for more. */
@@ -24,10 +26,12 @@ function selectedHost(data: DataState, ui: UiState): { host: string; path: strin
 }
 
 async function setFlag(p: MaintenanceParams, flag: MaintenanceControl, signal: AbortSignal): Promise<OperationOutcome> {
-  await flag.set({ at: Date.now(), why: p.why }, signal);
+  await flag.set({ at: Date.now(), why: p.why, ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}) }, signal);
   const content = await flag.read(signal);
-  if (content === undefined || !content.includes(`why: ${p.why}`)) return { outcome: 'failed', message: `${p.host}: maintenance flag ${p.path} written but not read back${content === undefined ? ' (absent)' : ''}` };
-  return { outcome: 'ok', message: `${p.host}: maintenance flag set (${p.path}, verified)` };
+  const expected = [`why: ${oneLine(p.why)}\n`, ...(p.expiresAt !== undefined ? [`expires: ${new Date(p.expiresAt).toISOString()}\n`] : [])];
+  if (content === undefined || !expected.every((line) => content.includes(line))) return { outcome: 'failed', message: `${p.host}: maintenance flag ${p.path} written but not read back${content === undefined ? ' (absent)' : ''}` };
+  const until = p.expiresAt !== undefined ? `, expires ${new Date(p.expiresAt).toISOString()}` : '';
+  return { outcome: 'ok', message: `${p.host}: maintenance flag set (${p.path}${until}, verified)` };
 }
 
 async function clearFlag(p: MaintenanceParams, flag: MaintenanceControl, signal: AbortSignal): Promise<OperationOutcome> {
@@ -48,10 +52,10 @@ function maintenanceOperation(on: boolean): OperationKind<MaintenanceParams> {
     },
     describe: (p) => ({
       title: `${on ? 'set' : 'clear'} maintenance on ${p.host}`,
-      lines: on ? [`writes ${p.path}: who (your login), when (now), why: ${p.why}`] : [`removes ${p.path}`],
+      lines: on ? [`writes ${p.path}: who (your login), when (now), why: ${p.why}${p.expiresAt !== undefined ? `, expires ${new Date(p.expiresAt).toISOString()}` : ''}`] : [`removes ${p.path}`],
       host: p.host,
       target: `maintenance:${p.host}`,
-      detail: { path: p.path, ...(on ? { why: p.why } : {}) },
+      detail: { path: p.path, ...(on ? { why: p.why } : {}), ...(on && p.expiresAt !== undefined ? { expiresAt: new Date(p.expiresAt).toISOString() } : {}) },
     }),
     confirmation: () => ({ kind: 'yes' }),
     async run(p, ports, signal) {

@@ -27,6 +27,11 @@ const JOURNAL_LINES = 5;
 const PAST: Record<UnitVerb, string> = { restart: 'restarted', reload: 'reloaded', stop: 'stopped', start: 'started' };
 const EXPECTED: Record<UnitVerb, string> = { restart: 'active with a new MainPID', reload: 'active', stop: 'inactive', start: 'active' };
 
+/** The parameters of acting on `unit` of `host` (a watched host's view, or its config on the command line). */
+export function unitParams(host: { name: string; systemctl: string; sudo: boolean }, unit: string, verb: UnitVerb): UnitParams {
+  return { host: host.name, unit, verb, systemctl: host.systemctl, sudo: host.sudo };
+}
+
 const bounded = (signal: AbortSignal, ms: number) => AbortSignal.any([signal, AbortSignal.timeout(ms)]);
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -85,7 +90,7 @@ function unitOperation(verb: UnitVerb, binding: string, help: string): Operation
       if (!row) return { error: 'no unit selected: move onto one in the Services pane' };
       const host = data.hosts[row.host];
       if (!host) return { error: `${row.host}: no such host` };
-      return { params: { host: row.host, unit: row.unit.name, verb, systemctl: host.systemctl, sudo: host.sudo } };
+      return { params: unitParams(host, row.unit.name, verb) };
     },
     describe: (p) => ({
       title: `${verb} ${p.unit} on ${p.host}`,

@@ -1,7 +1,7 @@
 // The machine opsdeck runs on: resources, processes, units, maintenance flag and logs, without SSH.
 import { access } from 'node:fs/promises';
 import { runLocal } from '../exec.js';
-import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import type { HostAdapter, HostControls, HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import { SYSTEM_LOG_FILES } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
@@ -61,12 +61,18 @@ export class LocalHostAdapter implements HostAdapter {
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
       maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
-      // execFile, no shell: the unit name is one argument whatever it holds.
-      units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
-      shell: localShell(),
-      maintenanceFlag: flag ? localMaintenanceFlag(flag) : undefined,
+      ...this.controls(host),
       logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
       logNote,
+    };
+  }
+
+  controls(host: HostConfig): HostControls {
+    return {
+      // execFile, no shell: the unit name is one argument whatever it holds.
+      units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
+      maintenanceFlag: host.maintenance ? localMaintenanceFlag(host.maintenance) : undefined,
+      shell: localShell(),
     };
   }
 

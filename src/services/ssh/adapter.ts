@@ -4,7 +4,7 @@ import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { HostAdapter, HostWatch } from '../host-adapter.js';
+import type { HostAdapter, HostControls, HostWatch } from '../host-adapter.js';
 import type { ConnectionState, HostConfig } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
@@ -81,6 +81,17 @@ async function remoteFileExists(hostName: string, path: string, run: RemoteRun, 
   throw new Error(`test -e ${path} on ${hostName}: exit code ${result.code} ${result.stderr.trim()}`);
 }
 
+/** Units and the maintenance flag through the host's connection. */
+function hostControls(host: HostConfig, connection: SshConnection): HostControls {
+  const flag = host.maintenance;
+  return {
+    // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
+    units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
+    maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, (script, signal) => connection.exec(script, signal)) : undefined,
+    shell: remoteShell(connection),
+  };
+}
+
 export class SshHostAdapter implements HostAdapter {
   private readonly connections = new Map<string, SshConnection>();
   private readonly settings: ConnectionSettings;
@@ -105,12 +116,8 @@ export class SshHostAdapter implements HostAdapter {
   }
 
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
-    if (!host.ssh) throw new Error(`host ${host.name}: no ssh: address`);
     this.connections.get(host.name)?.close();
-    const connection = new SshConnection(host.name, host.ssh, (spec) => resolveTarget(spec, this.resolveOptions), this.settings);
-    this.connections.set(host.name, connection);
-    connection.start();
-
+    const connection = this.connect(host);
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
     const flag = host.maintenance;
@@ -131,13 +138,23 @@ export class SshHostAdapter implements HostAdapter {
       processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
-      // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
-      units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
-      shell: remoteShell(connection),
-      maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, run) : undefined,
+      ...hostControls(host, connection),
       logStreams,
       onConnection: (listener) => connection.onState(listener),
     };
+  }
+
+  /** The host's operation doors over its connection, which is opened now unless a watch already has it. */
+  controls(host: HostConfig): HostControls {
+    return hostControls(host, this.connections.get(host.name) ?? this.connect(host));
+  }
+
+  private connect(host: HostConfig): SshConnection {
+    if (!host.ssh) throw new Error(`host ${host.name}: no ssh: address`);
+    const connection = new SshConnection(host.name, host.ssh, (spec) => resolveTarget(spec, this.resolveOptions), this.settings);
+    this.connections.set(host.name, connection);
+    connection.start();
+    return connection;
   }
 
   /** The operator accepted the host key shown with the refusal: file it in known_hosts and reconnect. */

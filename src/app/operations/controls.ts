@@ -1,0 +1,39 @@
+// What the cockpit's keys and `:` line reach: an operation asked for is refused, put to the operator
+// in the confirmation dialog, or (needing no confirmation) started; the executor does the rest.
+import type { OpsStore, UiState } from '../store.js';
+import type { OperationExecutor, OperationResult } from './executor.js';
+import { bind, type Operation } from './registry.js';
+
+/** dispatch and the `:` line know only this, not how operations are carried out. */
+export interface OperationControls {
+  /** A key asked for it: refused, or put to the operator, or (needing no confirmation) started. */
+  request(operation: Operation): void;
+  /** The operator confirmed it. */
+  start(operation: Operation): Promise<OperationResult>;
+  /** Stops every running operation; returns how many were told to stop. */
+  abortAll(): number;
+}
+
+const setUi = (store: OpsStore, patch: Partial<UiState>): void => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
+
+/** The executor's status line in the cockpit: the store's message. */
+export function statusLine(store: OpsStore): (text: string, level: 'info' | 'error') => void {
+  return (text, level) => setUi(store, { message: { text, level, at: Date.now() } });
+}
+
+export function cockpitOperations(executor: OperationExecutor, store: OpsStore): OperationControls {
+  return {
+    request(operation) {
+      const bound = bind(operation);
+      const { confirmation } = bound;
+      // start() refuses (and audits the refusal of) what may not run here, before anything is asked.
+      if (executor.refusal(operation) || confirmation.kind === 'none') {
+        void executor.start(operation);
+        return;
+      }
+      setUi(store, { overlay: 'confirm', input: '', confirm: { operation, description: bound.description, confirmation, changesOutside: bound.changesOutside } });
+    },
+    start: (operation) => executor.start(operation),
+    abortAll: () => executor.abortAll(),
+  };
+}
