@@ -1,9 +1,10 @@
 // Command-line surface: `opsdeck`, `opsdeck check`, `opsdeck snapshot`, and the operation subcommands
 // of src/cli/ (commander parses flags).
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from './domain/duration.js';
+import { formatDuration, parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import type { OpsConfig } from './app/config/resolve.js';
+import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addOperationCommands } from './cli/operations.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
@@ -42,7 +43,10 @@ function describeConfig(config: OpsConfig): string {
   if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets');
   for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
-  for (const [name, action] of Object.entries(config.actions)) lines.push(`action ${name}: key ${action.key} (validated; the cockpit does not run actions: yet)`);
+  for (const a of config.actions) {
+    const on = a.hosts.length > 0 ? `on ${a.hosts.join(', ')}` : 'on the selected host';
+    lines.push(`action ${a.name}: key ${a.key}, ${on}, timeout ${formatDuration(a.timeoutMs)}, confirm ${a.confirm === 'typed' ? `by typing "${a.name}"` : 'with y'}: ${commandLine(a.run)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -60,7 +64,8 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
       `
 Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open host, z zoom, / filter,
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
-T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), q quit.
+T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), the config's
+actions: on their keys or :run NAME (output in a panel), q quit.
 
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 

@@ -6,6 +6,7 @@ import { App } from './panes/App.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { cockpitOperations, statusLine } from './app/operations/controls.js';
 import { OperationExecutor } from './app/operations/executor.js';
+import { OutputPanelWriter } from './app/output-panel.js';
 import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
 import { followUnitLogs } from './app/unit-log.js';
@@ -24,6 +25,8 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     say: statusLine(store),
     record: (event) => runtime.recordEvent(event),
+    // An operator command's output streams into the panel under the panes.
+    output: () => new OutputPanelWriter(store),
   });
   const operations = cockpitOperations(executor, store);
   // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
@@ -60,7 +63,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     <OpsProvider store={store}>
       <App
         config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations }}
+        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) }}
       />
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.

@@ -1,9 +1,10 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
+import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
 import { groups } from './scope.js';
-import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
+import { PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
 
 /** What keys and `:` commands may ask of the world outside the store. */
 export interface Controls {
@@ -11,6 +12,8 @@ export interface Controls {
   setRefresh(ms: number): void;
   /** Operations go to the executor; the `:` line and the keys only ask. */
   operations: OperationControls;
+  /** The operator's commands from the config (`actions:`), by name; absent when there are none. */
+  actions?: ReadonlyMap<string, ActionSpec>;
 }
 
 export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };
@@ -18,7 +21,8 @@ export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string;
 interface CommandSpec {
   usage: string;
   summary: string;
-  args(data: DataState): string[];
+  /** What Tab completes after it: from the data, or the configured actions' names. */
+  args(data: DataState, actions: readonly string[]): string[];
   run(arg: string, state: OpsState, controls: Controls): CommandResult;
 }
 
@@ -77,6 +81,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
       return stopped > 0 ? { message: `stopping ${stopped} operation${stopped > 1 ? 's' : ''}` } : { error: 'no operation is running' };
     },
   },
+  run: {
+    usage: 'run ACTION',
+    summary: 'run an operator command (actions: in the config) on what is selected, as its key does',
+    args: (_data, actions) => [...actions],
+    run: (arg, state, controls) => requestAction(arg, state, controls),
+  },
+  output: {
+    usage: 'output',
+    summary: "show the last operator command's output again",
+    args: NO_ARGS,
+    run: (_a, { ui }) => (ui.output ? { state: { overlay: 'output' } } : { error: 'no operator command has run yet' }),
+  },
   help: { usage: 'help', summary: 'key and command help', args: NO_ARGS, run: () => ({ state: { overlay: 'help' } }) },
   quit: {
     usage: 'quit',
@@ -91,6 +107,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
 
 const ALIASES: Record<string, string> = { h: 'host', g: 'group', q: 'quit', r: 'refresh', f: 'filter' };
 
+/** An action's key or `:run NAME`: its parameters from the selection, then the executor refuses, asks or runs it. */
+export function requestAction(name: string, state: OpsState, controls: Controls): CommandResult {
+  const known = [...(controls.actions?.keys() ?? [])];
+  const spec = controls.actions?.get(name);
+  if (!spec) return { error: name ? `no action "${name}" (${known.length > 0 ? `actions: ${known.join(', ')}` : 'none configured under actions:'})` : `usage: run ACTION (${known.join(', ') || 'no actions configured'})` };
+  const built = actionFromSelection(spec, visibleData(state), state.ui);
+  if ('error' in built) return { error: built.error };
+  controls.operations.request({ kind: 'action.run', params: built.params });
+  return {};
+}
+
 export function runCommand(line: string, state: OpsState, controls: Controls): CommandResult {
   const trimmed = line.trim();
   if (trimmed === '') return {};
@@ -102,7 +129,7 @@ export function runCommand(line: string, state: OpsState, controls: Controls): C
   const name = ALIASES[word] ?? word;
   const command = COMMANDS[name];
   if (!command) return { error: `unknown command "${word}" (commands: ${Object.keys(COMMANDS).join(', ')})` };
-  if (arg === '' && command.args(state.data).length > 0 && name !== 'group') return { error: `usage: ${command.usage}` };
+  if (arg === '' && command.args(state.data, [...(controls.actions?.keys() ?? [])]).length > 0 && name !== 'group') return { error: `usage: ${command.usage}` };
   return command.run(arg, state, controls);
 }
 
@@ -114,7 +141,7 @@ function commonPrefix(words: readonly string[]): string {
 }
 
 /** Candidates for what is typed, and the input completed as far as they agree. */
-export function complete(input: string, data: DataState): { input: string; candidates: string[] } {
+export function complete(input: string, data: DataState, actions: readonly string[] = []): { input: string; candidates: string[] } {
   const space = input.indexOf(' ');
   if (space < 0) {
     const candidates = [...Object.keys(COMMANDS), ...PANES].filter((c) => c.startsWith(input));
@@ -124,7 +151,7 @@ export function complete(input: string, data: DataState): { input: string; candi
   const word = input.slice(0, space);
   const command = COMMANDS[ALIASES[word] ?? word];
   const partial = input.slice(space + 1);
-  const candidates = (command?.args(data) ?? []).filter((a) => a.startsWith(partial));
+  const candidates = (command?.args(data, actions) ?? []).filter((a) => a.startsWith(partial));
   const prefix = commonPrefix(candidates);
   return { input: prefix.length > partial.length ? `${word} ${prefix}` : input, candidates };
 }

@@ -3,17 +3,18 @@
 import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { processRows, selectedProcessRow } from './process-rows.js';
-import { complete, runCommand, type Controls } from './commands.js';
+import { complete, requestAction, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
-import { contextsFor, type Keymap } from './keymap.js';
+import { actionOfBinding, contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
+import { outputPanelKey } from './output-panel.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 const HISTORY_LIMIT = 100;
@@ -21,7 +22,9 @@ const HISTORY_LIMIT = 100;
 export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent | undefined {
   for (const context of contextsFor(pane)) {
     const binding = keymap[context].get(key);
-    if (binding) return KEY_TABLE[context][binding]?.intent;
+    if (!binding) continue;
+    const action = actionOfBinding(binding);
+    return action === undefined ? KEY_TABLE[context][binding]?.intent : { kind: 'action', name: action };
   }
   return undefined;
 }
@@ -62,13 +65,19 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
     case 'confirm':
       answerConfirm(store, key, input, controls);
       return;
+    case 'output':
+      if (outputPanelKey(store, key, Math.max(1, (viewport.output ?? 10) - 1))) return;
+      break;
     default:
       break;
   }
   if (key === undefined) return;
   const intent = resolveIntent(keymap, state.ui.focus, key);
   if (intent?.kind === 'operation') requestOperation(store, intent.name, controls);
-  else if (intent) runScreenIntent(store, intent.name, controls, viewport);
+  else if (intent?.kind === 'action') {
+    const result = requestAction(intent.name, store.getState(), controls);
+    if (result.error) setMessage(store, result.error, 'error');
+  } else if (intent) runScreenIntent(store, intent.name, controls, viewport);
 }
 
 /** An operation key: built from what is selected, then the executor refuses, asks or runs it. */
@@ -342,7 +351,7 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
       setUi({ input: ui.input.slice(0, -1), completions: [] });
       return;
     case 'tab': {
-      const { input: completed, candidates } = complete(ui.input, state.data);
+      const { input: completed, candidates } = complete(ui.input, state.data, [...(controls.actions?.keys() ?? [])]);
       setUi({ input: completed, completions: candidates.length > 1 ? candidates : [] });
       return;
     }

@@ -47,7 +47,8 @@ const SCREEN_INTENTS = {
 type ScreenTable = typeof SCREEN_INTENTS;
 export type ScreenIntent = { [C in keyof ScreenTable]: keyof ScreenTable[C] }[keyof ScreenTable];
 
-export type Intent = { kind: 'screen'; name: ScreenIntent } | { kind: 'operation'; name: OperationName };
+/** A key's meaning: a screen change, an operation kind's key, or an operator command (`actions:`) by name. */
+export type Intent = { kind: 'screen'; name: ScreenIntent } | { kind: 'operation'; name: OperationName } | { kind: 'action'; name: string };
 
 export interface KeyEntry {
   help: string;
@@ -64,7 +65,7 @@ function keyTable(): Record<KeyContext, Record<string, KeyEntry>> {
     for (const [name, help] of Object.entries(intents) as [ScreenIntent, string][]) add(context, name, { help, intent: { kind: 'screen', name } });
   }
   for (const [name, operation] of Object.entries(OPERATIONS) as [OperationName, (typeof OPERATIONS)[OperationName]][]) {
-    add(operation.key.context, operation.key.binding, { help: operation.key.help, intent: { kind: 'operation', name } });
+    if (operation.key) add(operation.key.context, operation.key.binding, { help: operation.key.help, intent: { kind: 'operation', name } });
   }
   return table;
 }

@@ -28,12 +28,30 @@ export interface KeymapProblem {
 
 const NAMED_KEYS = new Set(['enter', 'escape', 'tab', 'shift+tab', 'space', 'backspace', 'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end']);
 
+/**
+ * An operator command's key (`actions.NAME.key`) is bound in the global context under this binding
+ * name; the key table has no such name, so dispatch knows it for an action by the prefix.
+ */
+export const ACTION_BINDING = 'action:';
+
+export function actionOfBinding(binding: string): string | undefined {
+  return binding.startsWith(ACTION_BINDING) ? binding.slice(ACTION_BINDING.length) : undefined;
+}
+
 export function isKeyName(name: string): boolean {
   return NAMED_KEYS.has(name) || /^ctrl\+[a-z]$/.test(name) || [...name].length === 1;
 }
 
-/** Merges user overrides onto the defaults; problems carry the config key path they came from. */
-export function buildKeymap(table: KeyNames, defaults: KeyBindings, overrides: Record<string, Record<string, string | string[]>>): { keymap: Keymap; bindings: KeyBindings; problems: KeymapProblem[] } {
+/**
+ * Merges user overrides onto the defaults, then binds each action's key everywhere (global); problems
+ * carry the config key path they came from.
+ */
+export function buildKeymap(
+  table: KeyNames,
+  defaults: KeyBindings,
+  overrides: Record<string, Record<string, string | string[]>>,
+  actions: readonly { name: string; key: string }[] = [],
+): { keymap: Keymap; bindings: KeyBindings; problems: KeymapProblem[] } {
   const problems: KeymapProblem[] = [];
   // A conflict is reported on the line the user wrote, not on the default it collides with.
   const overridden = new Set<string>();
@@ -85,5 +103,34 @@ export function buildKeymap(table: KeyNames, defaults: KeyBindings, overrides: R
       if (hidden) problems.push({ path: blame([outer, hidden], [inner, action]), message: `key "${key}" is bound to both ${outer}.${hidden} and ${inner}.${action}` });
     }
   }
+  problems.push(...bindActions(keymap, bindings, actions));
   return { keymap, bindings, problems };
+}
+
+/** An action's key works in every pane, so it may be taken by no binding of any context, nor by another action. */
+function bindActions(keymap: Keymap, bindings: KeyBindings, actions: readonly { name: string; key: string }[]): KeymapProblem[] {
+  const problems: KeymapProblem[] = [];
+  const named = (context: KeyContext, binding: string) => {
+    const action = actionOfBinding(binding);
+    return action === undefined ? `${context}.${binding}` : `actions.${action}`;
+  };
+  for (const { name, key } of actions) {
+    const path = ['actions', name, 'key'];
+    if (!isKeyName(key)) {
+      problems.push({ path, message: `"${key}" is not a key name (one character, enter, escape, tab, shift+tab, space, up, down, pageup, home, ctrl+x…)` });
+      continue;
+    }
+    const taken = KEY_CONTEXTS.flatMap((context) => {
+      const binding = keymap[context].get(key);
+      return binding ? [named(context, binding)] : [];
+    });
+    if (taken.length > 0) {
+      const also = taken.length > 1 ? ` (and ${taken.slice(1).join(', ')})` : '';
+      problems.push({ path, message: `key "${key}" is bound to both actions.${name} and ${taken[0]}${also}: pick another key, or rebind the other under keys:` });
+      continue;
+    }
+    keymap.global.set(key, `${ACTION_BINDING}${name}`);
+    bindings.global[`${ACTION_BINDING}${name}`] = [key];
+  }
+  return problems;
 }

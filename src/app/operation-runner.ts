@@ -10,6 +10,7 @@ import type { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { OpsConfig } from './config/resolve.js';
 import { OperationExecutor, type OperationResult } from './operations/executor.js';
 import type { AuditTrail, OperationPorts } from './operations/ports.js';
+import type { OperationOutput } from './operations/types.js';
 import { bind, type Operation } from './operations/registry.js';
 import { sshAdapter } from './runtime.js';
 
@@ -18,6 +19,8 @@ export interface RunnerOptions {
   audit?: AuditTrail;
   /** Each operation's start, progress and result as it happens (a command's stderr). */
   say?(text: string, level: 'info' | 'error'): void;
+  /** Where an operator command's output goes (a command's stdout); default: nowhere. */
+  output?: () => OperationOutput;
 }
 
 /** One operation of a sequence: its result, or `skipped` when the sequence stopped before it. */
@@ -46,6 +49,7 @@ export class OperationRunner {
       readOnly: config.readOnly,
       readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
       say: options.say ?? (() => undefined),
+      output: options.output,
       // No timeline here: the caller prints the results, the audit trail keeps them.
       record: () => undefined,
     });
@@ -109,6 +113,7 @@ export class OperationRunner {
       units: (name) => this.controls(name)?.units,
       maintenance: (name) => this.controls(name)?.maintenanceFlag,
       processes: (name) => this.controls(name)?.processControl,
+      shell: (name) => this.controls(name)?.shell,
       // Databases and host keys are the cockpit's: it has them open and shows what they are.
       database: () => undefined,
       sshHost: () => undefined,

@@ -146,6 +146,7 @@ export class Runtime {
       units: (name) => this.watches.get(name)?.units,
       maintenance: (name) => this.watches.get(name)?.maintenanceFlag,
       processes: (name) => this.watches.get(name)?.processControl,
+      shell: (name) => this.watches.get(name)?.shell,
     };
   }
 

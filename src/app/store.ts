@@ -4,6 +4,7 @@ import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { Operation } from './operations/registry.js';
+import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { CheckResult, ConnectionState, HostLevels, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
@@ -79,6 +80,8 @@ export interface LogView {
   id: SourceId<'logs'>;
   host: string;
   label: string;
+  /** The file followed, when it is a configured file. */
+  file?: string;
   lines: readonly LogLine[];
   /** A unit's log opened from Services (Enter): shown alone while that view is open, never among the host's logs. */
   unit?: string;
@@ -141,11 +144,13 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output';
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
   confirm: PendingOperation | null;
+  /** The last operator command's output, kept after its panel is closed (`:output` opens it again). */
+  output: OutputPanel | null;
   input: string;
   completions: readonly string[];
   history: readonly string[];
@@ -184,6 +189,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     overlay: 'none',
     helpScroll: 0,
     confirm: null,
+    output: null,
     input: '',
     completions: [],
     history: [],

@@ -11,6 +11,8 @@ import { ServicesPane } from './ServicesPane.js';
 import { DatabasesPane } from './DatabasesPane.js';
 import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
+import { OutputPanel } from './OutputPanel.js';
+import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -287,14 +289,17 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
   const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;
+  // An operator command's output likewise, while it has the keys.
+  const panelRows = useOps((s) => (s.ui.overlay === 'output' && s.ui.output ? outputPanelRows(rows) : 0));
   const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
   const summaryRows = useOps((s) => (Object.values(visibleData(s).hosts).some((h) => h.maintenanceOn) ? 1 : 0));
   const clearKey = config.bindings.global['maintenance-off']?.[0];
-  const layout = computeLayout(columns, rows - dialogRows - summaryRows, focus, zoomed, hostCount, databaseCount);
+  const layout = computeLayout(columns, rows - dialogRows - panelRows - summaryRows, focus, zoomed, hostCount, databaseCount);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
   viewport.current.help = rows - 5 - summaryRows;
-  viewport.current.helpMax = Math.max(0, helpLines(config.bindings).length - helpCapacity(columns, rows - 2 - summaryRows));
+  viewport.current.helpMax = Math.max(0, helpLines(config.bindings, config.actions).length - helpCapacity(columns, rows - 2 - summaryRows));
+  viewport.current.output = outputPanelInner(panelRows);
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
 
@@ -303,9 +308,9 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
       <TopBar width={columns} />
       {summaryRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
-        <HelpOverlay bindings={config.bindings} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
+        <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : (
-        <Box flexDirection="row" height={rows - 2 - dialogRows - summaryRows}>
+        <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
@@ -316,6 +321,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
         </Box>
       )}
       {dialogRows > 0 && confirm ? <ConfirmDialog pending={confirm} input={confirmInput} width={columns} readOnly={config.readOnly} /> : null}
+      {panelRows > 0 ? <OutputPanel width={columns} height={panelRows} /> : null}
       <BottomBar width={columns} readOnly={config.readOnly} />
     </Box>
   );

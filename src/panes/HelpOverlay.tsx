@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { COMMANDS } from '../app/commands.js';
 import { KEY_TABLE } from '../app/intents.js';
 import { KEY_CONTEXTS, type KeyBindings, type KeyContext } from '../app/keymap.js';
+import { commandLine, type ActionSpec } from '../app/operations/action.js';
 import { PANE_TITLES } from '../app/store.js';
 import { fit } from './format.js';
 
@@ -12,13 +13,19 @@ const KEY_WIDTH = 18;
 
 type HelpLine = { title: string } | { keys: string; text: string } | { blank: true };
 
-export function helpLines(bindings: KeyBindings): HelpLine[] {
+export function helpLines(bindings: KeyBindings, actions: readonly ActionSpec[] = []): HelpLine[] {
   const lines: HelpLine[] = [];
   for (const context of KEY_CONTEXTS) {
     const entries = Object.entries(KEY_TABLE[context]);
     if (entries.length === 0) continue;
     lines.push({ title: CONTEXT_TITLES[context] });
     for (const [binding, { help }] of entries) lines.push({ keys: (bindings[context][binding] ?? []).join(' '), text: help });
+    lines.push({ blank: true });
+  }
+  if (actions.length > 0) {
+    lines.push({ title: 'Actions (actions: in the config; confirmed, audited, output in a panel)' });
+    for (const a of actions) lines.push({ keys: a.key, text: `${a.name} on ${a.hosts.length > 0 ? a.hosts.join(', ') : 'the selected host'}: ${commandLine(a.run)}` });
+    lines.push({ keys: 'j/k PgUp/PgDn g/G', text: 'scroll the output panel; Esc closes it (:output opens it again)' });
     lines.push({ blank: true });
   }
   lines.push({ title: 'Commands (:)' });
@@ -48,8 +55,8 @@ function HelpRow({ line, width }: { line: HelpLine; width: number }) {
   );
 }
 
-export function HelpOverlay({ bindings, width, height, scroll }: { bindings: KeyBindings; width: number; height: number; scroll: number }) {
-  const lines = helpLines(bindings);
+export function HelpOverlay({ bindings, actions, width, height, scroll }: { bindings: KeyBindings; actions: readonly ActionSpec[]; width: number; height: number; scroll: number }) {
+  const lines = helpLines(bindings, actions);
   const perRow = width >= 180 ? 3 : width >= 110 ? 2 : 1;
   const rows = Math.max(1, height - 3);
   const capacity = rows * perRow;

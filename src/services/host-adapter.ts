@@ -2,6 +2,7 @@
 import type { ConnectionState, HostConfig, LogSourceConfig, ProcessSample, ResourceSample, ServicesSample } from '../domain/model.js';
 import type { MaintenanceControl } from '../domain/maintenance.js';
 import type { ProcessControl } from '../domain/process-control.js';
+import type { ShellControl } from '../domain/shell-command.js';
 import type { UnitControl } from '../domain/unit-control.js';
 import type { LogStream } from './logs/stream.js';
 import type { PollSource } from './scheduler.js';
@@ -14,6 +15,8 @@ export interface HostControls {
   processControl: ProcessControl;
   /** Sets and clears the maintenance flag file; only for a host with `maintenance:`. */
   maintenanceFlag?: MaintenanceControl;
+  /** Runs the operator's commands (`actions:`): locally `sh -c`, over SSH through the host's connection. */
+  shell: ShellControl;
 }
 
 /** A host's collectors, one per source kind it has (src/app/sources gives each its id and reducer), and its doors. */

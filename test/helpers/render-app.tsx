@@ -4,6 +4,7 @@ import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
+import { OutputPanelWriter } from '../../src/app/output-panel.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -31,8 +32,8 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
- * hosts) record what they were asked to do unless the test passes real ones, and the audit trail is
- * kept in memory.
+ * hosts) record what they were asked to do unless the test passes real ones (`ports`: a host's flag
+ * file, its processes, the shell operator commands run through), and the audit trail is kept in memory.
  */
 export async function renderApp(
   config: OpsConfig,
@@ -56,7 +57,8 @@ export async function renderApp(
     units: () => undefined,
     maintenance: () => undefined,
     processes: () => undefined,
-    // Real doors where a test gives them: a host's flag file, its processes.
+    shell: () => undefined,
+    // Real doors where a test gives them.
     ...options.ports,
   };
   const executor = new OperationExecutor({
@@ -66,9 +68,10 @@ export async function renderApp(
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     say: statusLine(store),
     record: (event) => harness.events.push(event),
+    output: () => new OutputPanelWriter(store),
   });
   const operations = cockpitOperations(executor, store);
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations };
+  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(

@@ -8,6 +8,7 @@ import type { HttpCheckSpec } from '../../services/checks/http.js';
 import type { RawConfig, RawDatabase } from './schema.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
+import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -40,7 +41,8 @@ export interface OpsConfig {
   databases?: Record<string, RawDatabase>;
   checks: HttpCheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
-  actions: NonNullable<RawConfig['actions']>;
+  /** The operator's commands, in the file's order. */
+  actions: ActionSpec[];
   keymap: Keymap;
   /** The effective bindings, for the help overlay. */
   bindings: KeyBindings;
@@ -80,7 +82,15 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     thresholds: mergeThresholds(raw.thresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
   }));
-  const { keymap, bindings, problems } = buildKeymap(KEY_TABLE, defaultBindings, raw.keys ?? {});
+  const actions: ActionSpec[] = Object.entries(raw.actions ?? {}).map(([name, a]) => ({
+    name,
+    key: a.key,
+    hosts: a.hosts === undefined ? [] : typeof a.hosts === 'string' ? [a.hosts] : a.hosts,
+    run: a.run,
+    confirm: a.confirm ?? 'yes',
+    timeoutMs: a.timeout === undefined ? DEFAULT_ACTION_TIMEOUT_MS : durationMs(a.timeout),
+  }));
+  const { keymap, bindings, problems } = buildKeymap(KEY_TABLE, defaultBindings, raw.keys ?? {}, actions);
   const config: OpsConfig = {
     file,
     refreshMs: refreshFrom(raw.refresh),
@@ -103,7 +113,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       host: c.host,
       timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
     })),
-    actions: raw.actions ?? {},
+    actions,
     keymap,
     bindings,
   };

@@ -1,6 +1,7 @@
 // The one schema of opsdeck's config file. Every key is documented in docs/config.md.
 import { z } from 'zod';
 import { isValidUnitName } from '../../services/systemd/units.js';
+import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema } from '../sources/database/config.js';
 import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
@@ -53,11 +54,21 @@ const hostSchema = z
     path: ['sudo'],
   });
 
+/** The template is read now: an unknown or quoted placeholder is a config error, not a surprise at 3 a.m. */
+const actionTemplate = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    const parsed = parseTemplate(text);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+
 const actionSchema = z.strictObject({
   key: z.string().min(1),
-  hosts: z.array(hostName).optional(),
-  run: z.string().min(1),
+  hosts: z.union([hostName, z.array(hostName).min(1)]).optional(),
+  run: actionTemplate,
   confirm: z.enum(['yes', 'typed']).optional(),
+  timeout: duration.optional(),
 });
 
 const keyList = z.union([z.string().min(1), z.array(z.string().min(1))]);
@@ -94,9 +105,12 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
   for (const [name, db] of Object.entries(config.databases ?? {})) {
     if (db.via !== undefined && !hosts.includes(db.via)) ctx.addIssue({ code: 'custom', path: ['databases', name, 'via'], message: `no host "${db.via}" (${known})` });
   }
+  const groups = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => h.group ?? []))];
   for (const [name, action] of Object.entries(config.actions ?? {})) {
-    (action.hosts ?? []).forEach((host, i) => {
-      if (!hosts.includes(host)) ctx.addIssue({ code: 'custom', path: ['actions', name, 'hosts', i], message: `no host "${host}" (${known})` });
+    const targets = typeof action.hosts === 'string' ? [action.hosts] : (action.hosts ?? []);
+    targets.forEach((host, i) => {
+      const path = typeof action.hosts === 'string' ? ['actions', name, 'hosts'] : ['actions', name, 'hosts', i];
+      if (!hosts.includes(host) && !groups.includes(host)) ctx.addIssue({ code: 'custom', path, message: `no host or group "${host}" (${known}; groups: ${groups.join(', ') || 'none'})` });
     });
   }
 });

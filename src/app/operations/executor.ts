@@ -5,6 +5,7 @@
 import type { AuditOutcome } from '../../domain/audit.js';
 import type { OpsEvent } from '../../domain/model.js';
 import type { AuditTrail, OperationPorts } from './ports.js';
+import type { OperationOutput } from './types.js';
 import { bind, type BoundOperation, type Operation } from './registry.js';
 
 export interface OperationResult {
@@ -12,6 +13,8 @@ export interface OperationResult {
   id?: string;
   outcome: Exclude<AuditOutcome, 'started'>;
   message: string;
+  /** What the operation reported of its run, as its outcome's audit record holds it. */
+  detail?: Record<string, unknown>;
 }
 
 export interface ExecutorOptions {
@@ -25,11 +28,14 @@ export interface ExecutorOptions {
   say(text: string, level: 'info' | 'error'): void;
   /** An operation's result joins the timeline. */
   record(event: OpsEvent): void;
+  /** Where an operation's output goes (an operator command's): the cockpit's output panel, or a command's stdout. Default: nowhere. */
+  output?: () => OperationOutput;
 }
 
 let sequence = 0;
 const newId = (): string => `${Date.now().toString(36)}-${process.pid.toString(36)}-${(sequence++).toString(36)}`;
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const NO_OUTPUT: OperationOutput = { open: () => undefined, write: () => undefined, end: () => undefined };
 
 export class OperationExecutor {
   private readonly running = new Map<string, AbortController>();
@@ -41,7 +47,8 @@ export class OperationExecutor {
     const bound = bind(operation);
     if (!bound.changesOutside) return undefined;
     if (this.options.readOnly) return `read-only: "${bound.description.title}" refused`;
-    if (this.options.readOnlyHosts?.has(bound.description.host)) return `read-only host ${bound.description.host}: "${bound.description.title}" refused`;
+    const host = [bound.description.host, ...(bound.description.hosts ?? [])].find((h) => this.options.readOnlyHosts?.has(h));
+    if (host !== undefined) return `read-only host ${host}: "${bound.description.title}" refused`;
     return undefined;
   }
 
@@ -63,15 +70,17 @@ export class OperationExecutor {
     this.options.say(`${title}…`, 'info');
     let result: OperationResult;
     try {
-      const done = await bound.run(this.options.ports, controller.signal, (text) => this.options.say(`${title}: ${text}`, 'info'));
-      result = { id, ...done };
+      const progress = (text: string) => this.options.say(`${title}: ${text}`, 'info');
+      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, progress, this.options.output?.() ?? NO_OUTPUT);
+      result = { id, ...done, ...(outcomeDetail ? { detail: outcomeDetail } : {}) };
     } catch (error) {
       result = controller.signal.aborted ? { id, outcome: 'cancelled', message: `${title}: stopped before it finished` } : { id, outcome: 'failed', message: `${title} failed: ${errorText(error)}` };
     } finally {
       this.running.delete(target);
     }
     try {
-      await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: result.outcome, ...(result.outcome === 'failed' ? { error: result.message } : {}) });
+      const recorded = result.detail ? { ...detail, ...result.detail } : detail;
+      await this.options.audit.append({ id, action: operation.kind, target, host, detail: recorded, outcome: result.outcome, ...(result.outcome === 'failed' ? { error: result.message } : {}) });
     } catch (error) {
       result = { ...result, message: `${result.message}; its outcome could not be written to ${this.options.audit.location}: ${errorText(error)}` };
     }

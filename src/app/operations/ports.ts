@@ -4,9 +4,10 @@ import type { AuditEntry } from '../../domain/audit.js';
 import type { DatabaseSample } from '../../domain/database.js';
 import type { MaintenanceControl } from '../../domain/maintenance.js';
 import type { ProcessControl } from '../../domain/process-control.js';
+import type { ShellControl } from '../../domain/shell-command.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
-export type { MaintenanceControl, ProcessControl, UnitControl };
+export type { MaintenanceControl, ProcessControl, ShellControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -36,6 +37,8 @@ export interface OperationPorts {
   maintenance(host: string): MaintenanceControl | undefined;
   /** A watched host's processes (src/services/process-signal.ts through its adapter). */
   processes(host: string): ProcessControl | undefined;
+  /** A watched host's shell, for the operator's commands (src/services/operator-command.ts, src/services/ssh/operator-command.ts). */
+  shell(host: string): ShellControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

@@ -1,11 +1,12 @@
 // Every operation kind, by the name its audit records carry. A new kind is its module, one line here
 // and its key in keymaps/default.yaml.
+import { runAction } from './action.js';
 import { cancelQuery, terminateQuery } from './database-backend.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
 import { killProcess, termProcess } from './process.js';
 import { reconnectHost, trustHostKey } from './ssh-host.js';
 import { reloadUnit, restartUnit, startUnit, stopUnit } from './unit.js';
-import type { Confirmation, OperationDescription, OperationKind, OperationOutcome } from './types.js';
+import type { Confirmation, OperationDescription, OperationKind, OperationOutcome, OperationOutput } from './types.js';
 import type { OperationPorts } from './ports.js';
 
 export const OPERATIONS = {
@@ -21,6 +22,7 @@ export const OPERATIONS = {
   'unit.stop': stopUnit,
   'process.term': termProcess,
   'process.kill': killProcess,
+  'action.run': runAction,
 } as const;
 
 export type OperationName = keyof typeof OPERATIONS;
@@ -36,7 +38,7 @@ export interface BoundOperation {
   changesOutside: boolean;
   description: OperationDescription;
   confirmation: Confirmation;
-  run(ports: OperationPorts, signal: AbortSignal, progress: (text: string) => void): Promise<OperationOutcome>;
+  run(ports: OperationPorts, signal: AbortSignal, progress: (text: string) => void, output: OperationOutput): Promise<OperationOutcome>;
 }
 
 export function bind(operation: Operation): BoundOperation {
@@ -48,13 +50,15 @@ export function bind(operation: Operation): BoundOperation {
     changesOutside: kind.changesOutside,
     description: kind.describe(operation.params),
     confirmation: kind.confirmation(operation.params),
-    run: (ports, signal, progress) => kind.run(operation.params, ports, signal, progress),
+    run: (ports, signal, progress, output) => kind.run(operation.params, ports, signal, progress, output),
   };
 }
 
 /** The operation a key asks for, built from what is selected, or why there is nothing to act on. */
-export function operationFromSelection(name: OperationName, ...selection: Parameters<OperationKind<unknown>['fromSelection']>): Operation | { error: string } {
-  const built = (OPERATIONS[name] as OperationKind<unknown>).fromSelection(...selection);
+export function operationFromSelection(name: OperationName, ...selection: Parameters<NonNullable<OperationKind<unknown>['fromSelection']>>): Operation | { error: string } {
+  const fromSelection = (OPERATIONS[name] as OperationKind<unknown>).fromSelection;
+  if (!fromSelection) return { error: `${name} is not started from a selection` };
+  const built = fromSelection(...selection);
   return 'error' in built ? built : ({ kind: name, params: built.params } as Operation);
 }
 

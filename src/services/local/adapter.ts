@@ -10,6 +10,7 @@ import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 import { localMaintenanceFlag } from '../maintenance-flag.js';
 import { localProcessControl } from '../process-signal.js';
+import { localShell } from '../operator-command.js';
 import { unitControl } from '../systemd/control.js';
 
 /** The system journal when it has entries, else the classic syslog file; undefined when neither exists. */
@@ -65,6 +66,7 @@ export class LocalHostAdapter implements HostAdapter {
       units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
       processControl: localProcessControl(),
       maintenanceFlag: host.maintenance ? localMaintenanceFlag(host.maintenance) : undefined,
+      shell: localShell(),
     };
   }
 

@@ -15,6 +15,10 @@ export class LocalLogFollower implements LogStream {
     private readonly source: LogSourceConfig,
   ) {}
 
+  get file(): string | undefined {
+    return this.source.kind === 'file' ? this.source.path : undefined;
+  }
+
   get label(): string {
     return this.source.label;
   }

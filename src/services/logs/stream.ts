@@ -12,6 +12,8 @@ export interface LogStreamHandlers {
 export interface LogStream {
   readonly host: string;
   readonly label: string;
+  /** The file it follows, when it follows a configured file (the {file} of an operator command). */
+  readonly file?: string;
   start(handlers: LogStreamHandlers): void;
   stop(): void;
 }

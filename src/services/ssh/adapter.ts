@@ -11,6 +11,7 @@ import type { PollSource } from '../scheduler.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { singleLogFollower, systemLogScript } from './follower.js';
+import { remoteShell } from './operator-command.js';
 import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
 import { remoteLogStreams } from './remote-logs.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
@@ -96,6 +97,7 @@ function hostControls(host: HostConfig, connection: SshConnection): HostControls
     units: unitControl(host, (argv, signal) => connection.exec(commandScript(argv), signal, MAX_STDOUT, UNIT_COMMAND_TIMEOUT_MS)),
     processControl: remoteProcessControl(host.name, host.sudo, (script, signal) => connection.exec(script, signal)),
     maintenanceFlag: flag && isSafeRemotePath(flag) ? remoteMaintenanceFlag(host.name, flag, (script, signal) => connection.exec(script, signal)) : undefined,
+    shell: remoteShell(connection),
   };
 }
 

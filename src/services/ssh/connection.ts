@@ -224,6 +224,24 @@ export class SshConnection {
     return runOnChannel(live.client, script, deadline, maxStdout, release);
   }
 
+  /**
+   * A channel the caller streams and ends itself (an operator command): the connection and an exec
+   * slot are waited for within `signal`, and the slot is held until the channel closes.
+   */
+  async openCommand(script: string, signal: AbortSignal): Promise<OpenedChannel> {
+    const live = await this.ready(signal);
+    const release = await live.slots.acquire('exec', signal);
+    let opened: OpenedChannel;
+    try {
+      opened = await openChannel(live.client, script);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    opened.channel.once('close', release);
+    return opened;
+  }
+
   get followerLimit(): number {
     return this.settings.followerChannels;
   }

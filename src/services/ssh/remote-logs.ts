@@ -71,7 +71,11 @@ export function remoteLogStreams(logs: readonly LogSourceConfig[], { host, sudo,
   }
   plans.forEach((plan, n) => {
     const follower = plan.follower(connectionFor(n));
-    plan.members.forEach((index, i) => (streams[index] = follower.streams[i]!));
+    plan.members.forEach((index, i) => {
+      const source = logs[index]!;
+      // A file log names its file: the {file} of an operator command run on what Logs shows.
+      streams[index] = source.kind === 'file' ? { ...follower.streams[i]!, file: source.path } : follower.streams[i]!;
+    });
   });
   return streams;
 }

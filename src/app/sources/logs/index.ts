@@ -51,7 +51,7 @@ export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
         return {
           id,
           label: `log ${stream.label}`,
-          seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: { id, host: host.name, label: stream.label, lines: [] } } }),
+          seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: { id, host: host.name, label: stream.label, ...(stream.file ? { file: stream.file } : {}), lines: [] } } }),
           collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) },
         };
       }),
