@@ -37,7 +37,7 @@ function describeConfig(config: OpsConfig): string {
     if (h.maintenance) lines.push(`  maintenance flag: ${h.maintenance}`);
     lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
   }
-  if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets');
+  if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets, or where PGHOST, PGSERVICE, MYSQL_HOST, REDIS_URL... point');
   for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
   for (const [name, action] of Object.entries(config.actions)) lines.push(`action ${name}: key ${action.key} (validated; the cockpit does not run actions: yet)`);

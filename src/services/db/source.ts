@@ -24,9 +24,9 @@ export interface DatabaseSourceOptions {
   connectTimeoutMs?: number;
   /** Server-side limit on each statement; default: 60 % of timeoutMs. */
   statementTimeoutMs?: number;
-  /** Where passwordEnv is looked up; default process.env. */
+  /** The environment: passwordEnv, and the clients' own variables (PGHOST, REDISCLI_AUTH...); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Home directory holding ~/.my.cnf; default the user's. */
+  /** Home directory holding ~/.my.cnf and ~/.pg_service.conf; default the user's. */
   home?: string;
   /** How many busy queries or threads a sample keeps; default 50. */
   topQueries?: number;
