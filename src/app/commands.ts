@@ -11,7 +11,12 @@ export interface Controls {
   setRefresh(ms: number): void;
   /** Operations go to the executor; the `:` line and the keys only ask. */
   operations: OperationControls;
+  /** Keeps a `:` line for the next run (the history file); rejects when it could not be saved. */
+  rememberCommand(line: string): Promise<void>;
 }
+
+/** The `:` lines kept, in the session and across runs. */
+export const COMMAND_HISTORY_LIMIT = 500;
 
 export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };
 

@@ -2,7 +2,7 @@
 // screen intent changes the view here; an operation intent goes to the executor through the controls.
 import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
-import { complete, runCommand, type Controls } from './commands.js';
+import { COMMAND_HISTORY_LIMIT, complete, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, type OperationName } from './operations/registry.js';
@@ -15,7 +15,6 @@ import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from '
 export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
-const HISTORY_LIMIT = 100;
 
 export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent | undefined {
   for (const context of contextsFor(pane)) {
@@ -334,8 +333,9 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
     }
     case 'enter': {
       const line = ui.input.trim();
-      const history = line && ui.history[ui.history.length - 1] !== line ? [...ui.history, line].slice(-HISTORY_LIMIT) : ui.history;
+      const history = line && ui.history[ui.history.length - 1] !== line ? [...ui.history, line].slice(-COMMAND_HISTORY_LIMIT) : ui.history;
       setUi({ overlay: 'none', input: '', completions: [], history, historyIndex: -1 });
+      if (line) controls.rememberCommand(line).catch((error: unknown) => setMessage(store, `command history not saved: ${error instanceof Error ? error.message : String(error)}`, 'error'));
       const result = runCommand(line, store.getState(), controls);
       if (result.state) setUi(result.state);
       if (result.error) setMessage(store, result.error, 'error');

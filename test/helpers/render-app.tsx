@@ -57,7 +57,7 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     record: (event) => harness.events.push(event),
   });
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations };
+  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, rememberCommand: () => Promise.resolve() };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(
