@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
+import { configJsonSchema } from './app/config/json-schema.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
@@ -21,7 +22,7 @@ function configOrExit(flag: string | undefined): OpsConfig {
     return loadConfig(locateConfig(flag));
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`opsdeck: config error\n  ${error.message}\n`);
+      process.stderr.write(error.report());
       process.exit(EXIT_USAGE);
     }
     throw error;
@@ -95,6 +96,13 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
       const data = await collectSnapshot(config, 0);
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
+    });
+
+  program
+    .command('schema')
+    .description('print the config file\'s JSON Schema (draft-07), for editors: see docs/config.md')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     });
 
   return program;
