@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import { configJsonSchema } from './app/config/json-schema.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
-import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
+import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
 
@@ -91,11 +91,17 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
     .description('collect every source once, print, exit, all within the source timeout (twice the refresh, 1-10 s) plus a second; json for scripts, markdown for an incident channel')
     .option('-c, --config <file>', 'config file')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (options: { config?: string; format: SnapshotFormat }) => {
+    .addOption(new Option('--fail-on <level>', 'exit 1 when anything is at or past this level (down > crit > warn): a host or database down or timed out is down').choices(['warn', 'crit', 'down']))
+    .action(async (options: { config?: string; format: SnapshotFormat; failOn?: 'warn' | 'crit' | 'down' }) => {
       const config = configOrExit(options.config ?? program.opts<{ config?: string }>().config);
       const data = await collectSnapshot(config, 0);
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
+      if (options.failOn) {
+        const verdict = failOnVerdict(data, options.failOn);
+        if (verdict.message) process.stderr.write(verdict.message);
+        process.exitCode = verdict.exitCode;
+      }
     });
 
   program
