@@ -58,7 +58,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     <OpsProvider store={store}>
       <App
         config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, rememberCommand: (line) => history.append(line) }}
+        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
       />
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.

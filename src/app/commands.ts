@@ -2,6 +2,7 @@
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import type { OperationControls } from './operations/executor.js';
+import type { QueryReader } from './query-details.js';
 import { groups } from './scope.js';
 import { PANES, type DataState, type OpsState, type PaneId } from './store.js';
 
@@ -13,6 +14,8 @@ export interface Controls {
   operations: OperationControls;
   /** Keeps a `:` line for the next run (the history file); rejects when it could not be saved. */
   rememberCommand(line: string): Promise<void>;
+  /** The query details view's reads: a backend's text, its plan. */
+  queries: QueryReader;
 }
 
 /** The `:` lines kept, in the session and across runs. */

@@ -8,11 +8,12 @@ import { contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
+import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'query' | 'queryMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 
@@ -59,6 +60,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       return;
     case 'confirm':
       answerConfirm(store, key, input, controls);
+      return;
+    case 'query':
+      queryDetailsKey(store, key, controls, viewport);
       return;
     default:
       break;
@@ -152,7 +156,10 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       else listIntent(store, intent, viewport);
       return;
     case 'select':
-      selectHost(store);
+      if (ui.focus === 'databases') {
+        const problem = openQueryDetails(store, controls.queries);
+        if (problem) setMessage(store, problem, 'error');
+      } else selectHost(store);
       return;
     case 'follow':
     case 'next-error':
@@ -221,6 +228,21 @@ function selectHost(store: OpsStore): void {
   const rows = hostRows(data, ui);
   const row = rows[Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))];
   if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+}
+
+/** Keys in the query details view: e plans, j/k and pages scroll, Esc (or q, Enter) goes back. */
+function queryDetailsKey(store: OpsStore, key: string | undefined, controls: Controls, viewport: Viewport): void {
+  const { ui } = store.getState();
+  if (!ui.query) return;
+  const page = Math.max(1, (viewport.query ?? 10) - 1);
+  const max = viewport.queryMax ?? 0;
+  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
+  const scrollTo = (line: number) => store.setState((s) => (s.ui.query ? { ...s, ui: { ...s.ui, query: { ...s.ui.query, scroll: Math.max(0, Math.min(max, line)) } } } : s));
+  if (key === 'e') planQueryDetails(store, controls.queries);
+  else if (key !== undefined && key in steps) scrollTo(ui.query.scroll + steps[key]!);
+  else if (key === 'g' || key === 'home') scrollTo(0);
+  else if (key === 'G' || key === 'end') scrollTo(max);
+  else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', query: null } }));
 }
 
 type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;

@@ -30,7 +30,7 @@ const SCREEN_INTENTS = {
     'page-down': 'page down',
     top: 'first row',
     bottom: 'last row (Logs: follow again)',
-    select: 'open the selected host',
+    select: 'open the selected row: a host in Resources, Services and Logs; a query\'s whole text and plan',
   },
   logs: {
     follow: 'follow / pause the tail',

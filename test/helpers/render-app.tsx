@@ -3,6 +3,7 @@ import { render } from 'ink-testing-library';
 import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
+import type { QueryReader } from '../../src/app/query-details.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -26,13 +27,23 @@ export interface AppHarness {
 
 export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u001b', up: '\u001b[A', down: '\u001b[B', backspace: '\u007f' };
 
+/** Where a test does not open the query details view: every read fails, saying so. */
+const NO_QUERY_READER: QueryReader = {
+  text: () => Promise.reject(new Error('this test reads no query text')),
+  plan: () => Promise.reject(new Error('this test plans no query')),
+};
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
  * hosts) record what they were asked to do, and the audit trail is kept in memory.
  */
-export async function renderApp(config: OpsConfig, data: DataState, options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean } = {}): Promise<AppHarness> {
+export async function renderApp(
+  config: OpsConfig,
+  data: DataState,
+  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; queries?: QueryReader } = {},
+): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
   const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
   const admin = (database: string) => ({
@@ -57,7 +68,7 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     record: (event) => harness.events.push(event),
   });
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, rememberCommand: () => Promise.resolve() };
+  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, rememberCommand: () => Promise.resolve(), queries: options.queries ?? NO_QUERY_READER };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(
