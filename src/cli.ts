@@ -3,11 +3,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration, parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
+import { configJsonSchema } from './app/config/json-schema.js';
+import { describeTarget, resolveTarget } from './services/db/target.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addOperationCommands } from './cli/operations.js';
-import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
+import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
 
@@ -24,7 +26,7 @@ function configOrExit(flag: string | undefined): OpsConfig {
     return loadConfig(locateConfig(flag));
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`opsdeck: config error\n  ${error.message}\n`);
+      process.stderr.write(error.report());
       process.exit(EXIT_USAGE);
     }
     throw error;
@@ -40,8 +42,9 @@ function describeConfig(config: OpsConfig): string {
     if (h.maintenance) lines.push(`  maintenance flag: ${h.maintenance}`);
     lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
   }
-  if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets');
-  for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
+  if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets, or where PGHOST, PGSERVICE, MYSQL_HOST, REDIS_URL... point');
+  // Where each entry leads once the clients' own settings (PGHOST, PGSERVICE...) filled its gaps; validated already.
+  for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${describeTarget(resolveTarget(db))}`);
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
   for (const a of config.actions) {
     const on = a.hosts.length > 0 ? `on ${a.hosts.join(', ')}` : 'on the selected host';
@@ -98,11 +101,24 @@ maintenance: 1 when a step failed, was refused or was not confirmed.`,
     .description('collect every source once, print, exit, all within the source timeout (twice the refresh, 1-10 s) plus a second; json for scripts, markdown for an incident channel')
     .option('-c, --config <file>', 'config file')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (options: { config?: string; format: SnapshotFormat }) => {
+    .addOption(new Option('--fail-on <level>', 'exit 1 when anything is at or past this level (down > crit > warn): a host or database down or timed out is down').choices(['warn', 'crit', 'down']))
+    .action(async (options: { config?: string; format: SnapshotFormat; failOn?: 'warn' | 'crit' | 'down' }) => {
       const config = configOrExit(options.config ?? program.opts<{ config?: string }>().config);
       const data = await collectSnapshot(config, 0);
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
+      if (options.failOn) {
+        const verdict = failOnVerdict(data, options.failOn);
+        if (verdict.message) process.stderr.write(verdict.message);
+        process.exitCode = verdict.exitCode;
+      }
+    });
+
+  program
+    .command('schema')
+    .description('print the config file\'s JSON Schema (draft-07), for editors: see docs/config.md')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     });
 
   addOperationCommands(program, configOrExit);

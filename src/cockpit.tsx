@@ -11,12 +11,15 @@ import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
 import { followUnitLogs } from './app/unit-log.js';
 import { auditTrail } from './services/audit.js';
+import { COMMAND_HISTORY_LIMIT } from './app/commands.js';
+import { commandHistory } from './services/command-history.js';
 
 // Leave the alternate screen, show the cursor, reset attributes and mouse modes.
 const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?1002l\u001b[?1006l';
 
 export async function runCockpit(config: OpsConfig): Promise<number> {
-  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs });
+  const history = commandHistory(COMMAND_HISTORY_LIMIT);
+  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, history: history.load() });
   const runtime = new Runtime(config, store);
   const executor = new OperationExecutor({
     ports: runtime.operationPorts(),
@@ -63,7 +66,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     <OpsProvider store={store}>
       <App
         config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) }}
+        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
       />
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.

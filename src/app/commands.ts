@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
+import type { QueryReader } from './query-details.js';
 import { groups } from './scope.js';
 import { PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
 
@@ -14,7 +15,14 @@ export interface Controls {
   operations: OperationControls;
   /** The operator's commands from the config (`actions:`), by name; absent when there are none. */
   actions?: ReadonlyMap<string, ActionSpec>;
+  /** Keeps a `:` line for the next run (the history file); rejects when it could not be saved. */
+  rememberCommand(line: string): Promise<void>;
+  /** The query details view's reads: a backend's text, its plan. */
+  queries: QueryReader;
 }
+
+/** The `:` lines kept, in the session and across runs. */
+export const COMMAND_HISTORY_LIMIT = 500;
 
 export type CommandResult = { state?: Partial<OpsState['ui']>; message?: string; error?: string };
 

@@ -3,21 +3,21 @@
 import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { processRows, selectedProcessRow } from './process-rows.js';
-import { complete, requestAction, runCommand, type Controls } from './commands.js';
+import { COMMAND_HISTORY_LIMIT, complete, requestAction, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { actionOfBinding, contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
+import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
-const HISTORY_LIMIT = 100;
 
 export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent | undefined {
   for (const context of contextsFor(pane)) {
@@ -68,6 +68,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
     case 'output':
       if (outputPanelKey(store, key, Math.max(1, (viewport.output ?? 10) - 1))) return;
       break;
+    case 'query':
+      queryDetailsKey(store, key, controls, viewport);
+      return;
     default:
       break;
   }
@@ -164,7 +167,10 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       return;
     case 'select':
       if (ui.focus === 'services') openUnitLog(store);
-      else selectHost(store);
+      else if (ui.focus === 'databases') {
+        const problem = openQueryDetails(store, controls.queries);
+        if (problem) setMessage(store, problem, 'error');
+      } else selectHost(store);
       return;
     case 'follow':
     case 'next-error':
@@ -252,6 +258,21 @@ function openUnitLog(store: OpsStore): void {
     return;
   }
   store.setState((s) => ({ ...s, ui: { ...s.ui, focus: 'logs', unitLog: { host: row.host, unit: row.unit.name }, logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+}
+
+/** Keys in the query details view: e plans, j/k and pages scroll, Esc (or q, Enter) goes back. */
+function queryDetailsKey(store: OpsStore, key: string | undefined, controls: Controls, viewport: Viewport): void {
+  const { ui } = store.getState();
+  if (!ui.query) return;
+  const page = Math.max(1, (viewport.query ?? 10) - 1);
+  const max = viewport.queryMax ?? 0;
+  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
+  const scrollTo = (line: number) => store.setState((s) => (s.ui.query ? { ...s, ui: { ...s.ui, query: { ...s.ui.query, scroll: Math.max(0, Math.min(max, line)) } } } : s));
+  if (key === 'e') planQueryDetails(store, controls.queries);
+  else if (key !== undefined && key in steps) scrollTo(ui.query.scroll + steps[key]!);
+  else if (key === 'g' || key === 'home') scrollTo(0);
+  else if (key === 'G' || key === 'end') scrollTo(max);
+  else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', query: null } }));
 }
 
 type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;
@@ -364,8 +385,9 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
     }
     case 'enter': {
       const line = ui.input.trim();
-      const history = line && ui.history[ui.history.length - 1] !== line ? [...ui.history, line].slice(-HISTORY_LIMIT) : ui.history;
+      const history = line && ui.history[ui.history.length - 1] !== line ? [...ui.history, line].slice(-COMMAND_HISTORY_LIMIT) : ui.history;
       setUi({ overlay: 'none', input: '', completions: [], history, historyIndex: -1 });
+      if (line) controls.rememberCommand(line).catch((error: unknown) => setMessage(store, `command history not saved: ${error instanceof Error ? error.message : String(error)}`, 'error'));
       const result = runCommand(line, store.getState(), controls);
       if (result.state) setUi(result.state);
       if (result.error) setMessage(store, result.error, 'error');

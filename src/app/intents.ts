@@ -30,7 +30,7 @@ const SCREEN_INTENTS = {
     'page-down': 'page down',
     top: 'first row',
     bottom: 'last row (Logs: follow again)',
-    select: 'Hosts: open the host; Services: the unit\'s log in Logs (Esc back)',
+    select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan',
   },
   logs: {
     follow: 'follow / pause the tail',

@@ -9,6 +9,7 @@ import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { DatabaseSource } from '../services/db/index.js';
 import type { OperationPorts } from './operations/ports.js';
+import type { QueryReader } from './query-details.js';
 import type { HostConfig, OpsEvent } from '../domain/model.js';
 import { sourceKey, type SourceId } from '../domain/source-id.js';
 import { collectWithDeadline, Scheduler } from '../services/scheduler.js';
@@ -184,6 +185,20 @@ export class Runtime {
       if (source && 'follow' in source.collect) source.collect.follow.stop();
       if (source) this.sources.splice(this.sources.indexOf(source), 1);
       this.mutate((d) => withoutLog(d, id));
+    };
+  }
+
+  /** The query details view's reads on this runtime's databases, each within the source timeout. */
+  queryReader(): QueryReader {
+    const source = (name: string) => {
+      const db = this.databases.get(name);
+      if (!db) throw new Error(`database ${name} is not watched`);
+      return db;
+    };
+    const timeout = () => AbortSignal.timeout(sourceTimeoutMs(this.config.refreshMs));
+    return {
+      text: async (database, pid) => source(database).queryText(pid, timeout()),
+      plan: async (database, query) => source(database).planQuery(query, timeout()),
     };
   }
 

@@ -10,6 +10,7 @@ import type { SnapshotSections } from './sources/kind.js';
 import { SOURCE_KINDS } from './sources/registry.js';
 import { createOpsStore, initialUi, type DataState, type HostView } from './store.js';
 import { markdownTable } from './markdown-table.js';
+import { findingsAtOrPast, snapshotFindings, worstSeverity, type Severity } from './snapshot-verdict.js';
 
 export type SnapshotFormat = 'text' | 'json' | 'markdown';
 
@@ -48,11 +49,17 @@ function sourceJson(s: SourceState) {
   return { host: s.id.host, kind: s.id.kind, name: s.id.name, label: s.label, status: s.status, since: iso(s.since), lastOkAt: iso(s.lastOkAt), error: s.error ?? null, hint: s.hint ?? null };
 }
 
+/** The version of the JSON shape (docs/snapshot.md): raised when a field changes meaning or goes away, not when one is added. */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
 export function snapshotJson(data: DataState, config: OpsConfig): unknown {
   const rows = hostRows(data, initialUi());
+  const findings = snapshotFindings(data);
   return {
+    schema: SNAPSHOT_SCHEMA_VERSION,
     generatedAt: new Date().toISOString(),
     config: config.file,
+    summary: { worst: worstSeverity(findings), findings },
     hosts: Object.fromEntries(
       rows.map((row) => {
         const h = row.host;
@@ -96,6 +103,18 @@ export function snapshotMarkdown(data: DataState, config: OpsConfig): string {
   }
   if (config.file) out.push('', `_config: ${config.file}_`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `--fail-on LEVEL`: exit 1 and a line on stderr naming what is at or past LEVEL (down past crit
+ * past warn), else exit 0. The report itself is printed either way.
+ */
+export function failOnVerdict(data: DataState, threshold: Exclude<Severity, 'ok'>): { exitCode: 0 | 1; message?: string } {
+  const failing = findingsAtOrPast(snapshotFindings(data), threshold);
+  if (failing.length === 0) return { exitCode: 0 };
+  const shown = failing.slice(0, 10).map((f) => `  ${f.level}: ${f.subject}: ${f.reason}`);
+  if (failing.length > shown.length) shown.push(`  …and ${failing.length - shown.length} more`);
+  return { exitCode: 1, message: `opsdeck: snapshot --fail-on ${threshold}: ${failing.length} at or past ${threshold}\n${shown.join('\n')}\n` };
 }
 
 export function snapshotText(data: DataState): string {

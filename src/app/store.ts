@@ -3,6 +3,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
+import type { QueryText } from '../domain/explain.js';
+import type { DatabaseRow } from './database-rows.js';
 import type { Operation } from './operations/registry.js';
 import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
@@ -122,6 +124,23 @@ export interface PendingOperation {
   changesOutside: boolean;
 }
 
+/** A read the screen waits for: under way, its value, or why it failed. */
+export type Pending<T> = { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: string; hint?: string };
+
+/** The query details view: one backend's whole text, read on opening, and its plan, read on demand. */
+export interface QueryDetailsState {
+  database: string;
+  pid: number;
+  /** The row as it was on opening: shown as last seen once the backend has moved on. */
+  row: DatabaseRow;
+  /** undefined value: the backend was gone by the time its text was asked for. */
+  text: Pending<QueryText | undefined>;
+  /** null until asked for (e). */
+  plan: Pending<string[]> | null;
+  /** First line shown, where the view does not fit the screen. */
+  scroll: number;
+}
+
 export interface Message {
   text: string;
   level: 'info' | 'error';
@@ -144,7 +163,9 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query';
+  /** The query details view (Enter on a Databases row), while overlay is 'query'. */
+  query: QueryDetailsState | null;
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
@@ -187,6 +208,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     unitLog: null,
     eventSelection: null,
     overlay: 'none',
+    query: null,
     helpScroll: 0,
     confirm: null,
     output: null,

@@ -13,6 +13,8 @@ import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
+import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
+import { liveQueryRow } from '../app/query-details.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -219,6 +221,19 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
 }
 
+/** Enter on a Databases row: the query's details over the panes; it also sets how far j/k may scroll. */
+function QueryDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const q = useOps((s) => s.ui.query);
+  const databases = useData('databases');
+  const sources = useData('sources');
+  const lines = useMemo(() => (q ? queryDetailLines(q, liveQueryRow(databaseRows(databaseViews({ databases, sources }), ''), q), width - 4) : []), [q, databases, sources, width]);
+  const capacity = queryDetailCapacity(height);
+  viewport.current.query = capacity;
+  viewport.current.queryMax = Math.max(0, lines.length - capacity);
+  if (!q) return null;
+  return <QueryDetailsView q={q} lines={lines} width={width} height={height} kind={databases[q.database]?.kind ?? ''} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -309,6 +324,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
       {summaryRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
         <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
+      ) : overlay === 'query' ? (
+        <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (

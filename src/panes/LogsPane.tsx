@@ -8,7 +8,7 @@ import type { DisplayLine } from '../app/logview.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
-import { cut, sliceToWidth, widthOf } from './format.js';
+import { cut, widthOf, wrapToWidth } from './format.js';
 
 export interface LogsPaneProps {
   lines: readonly DisplayLine[];
@@ -47,20 +47,6 @@ function prefix(line: DisplayLine, timestamps: boolean): string {
 
 function body(line: DisplayLine): string {
   return line.count > 1 ? `${line.text} (×${line.count})` : line.text;
-}
-
-function wrapText(text: string, width: number): string[] {
-  if (width <= 0) return [''];
-  const rows: string[] = [];
-  let rest = text;
-  while (widthOf(rest) > width) {
-    const head = sliceToWidth(rest, width);
-    if (head.text === '') break;
-    rows.push(head.text);
-    rest = rest.slice(head.text.length);
-  }
-  rows.push(rest);
-  return rows;
 }
 
 function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
@@ -104,7 +90,7 @@ function LogsPaneView(props: LogsPaneProps) {
     const text = body(line);
     const isAnchor = !following && i === bottom;
     if (wrap) {
-      const pieces = wrapText(head + text, inner);
+      const pieces = wrapToWidth(head + text, inner);
       const take = pieces.slice(Math.max(0, pieces.length - (rows - used)));
       take.reverse().forEach((piece, k) =>
         shown.push(

@@ -25,6 +25,26 @@ export function sliceToWidth(text: string, width: number): { text: string; width
   return { text: out, width: used };
 }
 
+/**
+ * Rows of at most `width` columns each, cut by cell width (a wide character is never split); with
+ * `words`, a row ends at its last space where it has one, so words stay whole.
+ */
+export function wrapToWidth(text: string, width: number, words = false): string[] {
+  if (width <= 0) return [''];
+  const rows: string[] = [];
+  let rest = text;
+  while (widthOf(rest) > width) {
+    let head = sliceToWidth(rest, width).text;
+    if (head === '') break;
+    const space = words ? head.lastIndexOf(' ') : -1;
+    if (space > 0) head = head.slice(0, space + 1);
+    rows.push(words ? head.trimEnd() : head);
+    rest = rest.slice(head.length);
+  }
+  rows.push(rest);
+  return rows;
+}
+
 /** Pads or cuts to exactly `width` columns; a cut ends in "…". */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';

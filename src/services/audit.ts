@@ -1,15 +1,15 @@
 // The audit trail of operator operations: one JSON line per record, written and fsync'd before the
 // caller goes on, so the record of an operation exists before the operation does anything.
 import { mkdir, open } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AuditEntry, AuditRecord } from '../domain/audit.js';
+import { opsdeckStateDir } from './state-dir.js';
 
 /** `$OPSDECK_AUDIT_LOG`, else `$XDG_STATE_HOME/opsdeck/audit.jsonl` (~/.local/state when unset). */
 export function auditLogPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.OPSDECK_AUDIT_LOG) return env.OPSDECK_AUDIT_LOG;
-  const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(state, 'opsdeck', 'audit.jsonl');
+  return join(opsdeckStateDir(env), 'audit.jsonl');
 }
 
 function currentUser(): string {

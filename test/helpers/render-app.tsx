@@ -5,6 +5,7 @@ import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
 import { OutputPanelWriter } from '../../src/app/output-panel.js';
+import type { QueryReader } from '../../src/app/query-details.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -28,6 +29,12 @@ export interface AppHarness {
 
 export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u001b', up: '\u001b[A', down: '\u001b[B', backspace: '\u007f' };
 
+/** Where a test does not open the query details view: every read fails, saying so. */
+const NO_QUERY_READER: QueryReader = {
+  text: () => Promise.reject(new Error('this test reads no query text')),
+  plan: () => Promise.reject(new Error('this test plans no query')),
+};
+
 const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
@@ -38,7 +45,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 export async function renderApp(
   config: OpsConfig,
   data: DataState,
-  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts> } = {},
+  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts>; queries?: QueryReader } = {},
 ): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
   const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
@@ -71,7 +78,14 @@ export async function renderApp(
     output: () => new OutputPanelWriter(store),
   });
   const operations = cockpitOperations(executor, store);
-  const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])) };
+  const controls = {
+    quit: () => harness.quits++,
+    setRefresh: (ms: number) => harness.refreshes.push(ms),
+    operations,
+    actions: new Map(config.actions.map((a) => [a.name, a])),
+    rememberCommand: () => Promise.resolve(),
+    queries: options.queries ?? NO_QUERY_READER,
+  };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(

@@ -21,6 +21,7 @@ function controls(running = 0): Controls & { quit: Mock<() => void>; setRefresh:
     quit: vi.fn<() => void>(),
     setRefresh: vi.fn<(ms: number) => void>(),
     operations: { request: vi.fn(), start: vi.fn(), abortAll: vi.fn(() => running) },
+    rememberCommand: () => Promise.resolve(),
   };
 }
 

@@ -66,8 +66,10 @@ function load(name: string, content: string | Buffer): 'ok' | ConfigError {
       expect(error.column, `${name}: no column`).toBeGreaterThanOrEqual(1);
       expect(error.problem.length).toBeGreaterThan(0);
       expect(error.message.startsWith(`${file}:${error.line}:${error.column}: `)).toBe(true);
-      // No control character (an escape sequence from the file) reaches the operator's terminal.
-      expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      // One line per problem, each placed, and no control character (an escape sequence from the
+      // file) reaches the operator's terminal.
+      for (const p of error.problems) expect(p.line !== undefined && p.column !== undefined, `${name}: ${p.text}`).toBe(true);
+      for (const line of error.message.split('\n')) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       return error;
     }
     throw new Error(`${name}: loadConfig threw ${String(error)}\n--- input ---\n${String(content).slice(0, 2000)}`, { cause: error });

@@ -25,6 +25,7 @@ function setUp(data = fleetData(), overrides: Record<string, Record<string, stri
       start: async (op) => (started.push(op), { outcome: 'ok', message: '' }),
       abortAll: () => 0,
     },
+    rememberCommand: () => Promise.resolve(),
   };
   const press = (...keys: string[]) => {
     for (const key of keys) handleKey(store, keymap, key, key.length === 1 ? key : '', controls, { hosts: 10, logs: 10, databases: 10 });
@@ -124,7 +125,7 @@ describe('handleKey', () => {
 
   it('a pasted chunk is each of its keys in turn', () => {
     const { store, keymap } = setUp();
-    const controls = { quit: () => undefined, setRefresh: () => undefined, operations: { request: () => undefined, start: async () => ({ outcome: 'ok' as const, message: '' }), abortAll: () => 0 } };
+    const controls = { quit: () => undefined, setRefresh: () => undefined, operations: { request: () => undefined, start: async () => ({ outcome: 'ok' as const, message: '' }), abortAll: () => 0 }, rememberCommand: () => Promise.resolve() };
     handleKey(store, keymap, undefined, '6/', controls, {});
     expect(ui(store).focus).toBe('databases');
     expect(ui(store).overlay).toBe('filter');

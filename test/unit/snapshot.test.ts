@@ -1,6 +1,7 @@
 // `opsdeck snapshot` on a known fleet: every source kind's sections, in json, markdown and text.
 import { describe, expect, it } from 'vitest';
 import { snapshotJson, snapshotMarkdown, snapshotText } from '../../src/app/snapshot.js';
+import { findingsAtOrPast, snapshotFindings, worstSeverity } from '../../src/app/snapshot-verdict.js';
 import { applySourceError } from '../../src/app/apply.js';
 import type { DataState } from '../../src/app/store.js';
 import type { SourceId } from '../../src/domain/source-id.js';
@@ -79,5 +80,21 @@ describe('snapshot', () => {
     expect(text).toContain('edge (deploy@10.0.0.7): error — connection refused');
     expect(text).toContain('source :check:shop: error — connection refused');
     expect(text).toContain('source edge:resources: error — connection refused');
+  });
+});
+
+describe('snapshot findings (--fail-on and summary)', () => {
+  it('judges each thing once: a host down, thresholds at their level, a failed unit crit, a failing check down', () => {
+    const findings = snapshotFindings(report());
+    const at = (level: string) => findings.filter((f) => f.level === level).map((f) => f.subject);
+    expect(at('down')).toEqual(['host edge', 'check shop']);
+    expect(at('crit')).toEqual(expect.arrayContaining(['host web-1 unit garden-backend.service', 'host db-1 disk /']));
+    expect(at('warn')).toContain('host web-1 cpu');
+    expect(findings.find((f) => f.subject === 'host web-1 cpu')?.reason).toBe('warn 76% (warn at 70%)');
+    expect(worstSeverity(findings)).toBe('down');
+    expect(findingsAtOrPast(findings, 'down').map((f) => f.subject)).toEqual(['host edge', 'check shop']);
+    expect(findingsAtOrPast(findings, 'crit').length).toBeGreaterThan(2);
+    // The JSON carries the same verdict for scripts.
+    expect(snapshotJson(report(), fleetConfig())).toMatchObject({ schema: 1, summary: { worst: 'down', findings } });
   });
 });

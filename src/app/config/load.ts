@@ -49,30 +49,42 @@ function parseChecked(text: string, file: string): OpsConfig {
   const yaml = parseYaml(text, file);
   const { doc, lines } = yaml;
   const parsed = configSchema.safeParse(toPlain(yaml, file), { reportInput: true });
-  if (!parsed.success) throw toConfigError(parsed.error.issues[0]!, doc, lines, file);
+  // Every problem the schema finds, in one report; the key bindings are judged once the rest is valid.
+  if (!parsed.success) throw ConfigError.all(atLeastOne(parsed.error.issues.flatMap((issue) => toConfigErrors(issue, doc, lines, file))));
   const { config, problems } = resolveConfig(parsed.data as RawConfig, file, loadDefaultBindings());
-  const problem = problems[0];
-  if (problem) {
-    const pos =
-      problem.at === 'key' ? positionOfKey(doc, lines, problem.path.slice(0, -1), String(problem.path.at(-1))) : positionOfPath(doc, lines, problem.path);
-    throw new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(problem.path), problem.message);
+  if (problems.length > 0) {
+    throw ConfigError.all(
+      atLeastOne(
+        problems.map((problem) => {
+          const pos =
+            problem.at === 'key' ? positionOfKey(doc, lines, problem.path.slice(0, -1), String(problem.path.at(-1))) : positionOfPath(doc, lines, problem.path);
+          return new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(problem.path), problem.message);
+        }),
+      ),
+    );
   }
   return config;
 }
 
-function toConfigError(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigError {
+function atLeastOne<T>(items: T[]): [T, ...T[]] {
+  if (items.length === 0) throw new Error('a failed validation with no problem');
+  return items as [T, ...T[]];
+}
+
+/** An issue as errors at their places: an unknown-keys issue is one error per key. */
+function toConfigErrors(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): ConfigError[] {
   const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    const keyPath = formatPath([...path, key]);
     const known = knownKeysAt(path);
-    const near = known.length > 0 ? closest(key, known) : undefined;
-    const hint = near !== undefined && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${near}"?` : '';
-    const pos = positionOfKey(doc, lines, path, key);
-    return new ConfigError(file, { line: pos.line, column: pos.col }, keyPath, `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
+    return issue.keys.map((key) => {
+      const near = known.length > 0 ? closest(key, known) : undefined;
+      const hint = near !== undefined && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${near}"?` : '';
+      const pos = positionOfKey(doc, lines, path, key);
+      return new ConfigError(file, { line: pos.line, column: pos.col }, formatPath([...path, key]), `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
+    });
   }
   const pos = positionOfPath(doc, lines, path);
-  return new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(path), describeIssue(issue));
+  return [new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(path), describeIssue(issue))];
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

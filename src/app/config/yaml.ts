@@ -26,8 +26,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const deep = tooDeep(tokens);
   if (deep) throw new ConfigError(file, positionAt(lines, deep.offset), '', `nested more than ${MAX_DEPTH} levels deep`);
   const [doc, second] = new Composer({ uniqueKeys: true }).compose(tokens, true, text.length);
-  const syntax = doc!.errors[0];
-  if (syntax) throw new ConfigError(file, positionAt(lines, syntax.pos[0]), '', `invalid YAML: ${syntax.message.split('\n')[0]}`);
+  const [syntax, ...more] = doc!.errors.map((e) => new ConfigError(file, positionAt(lines, e.pos[0]), '', `invalid YAML: ${e.message.split('\n')[0]}`));
+  if (syntax) throw ConfigError.all([syntax, ...more]);
   if (second) throw new ConfigError(file, positionAt(lines, second.range[0]), '', 'invalid YAML: a second document starts here; a config is one document');
   return { doc: doc!, lines };
 }

@@ -8,7 +8,7 @@ import type { DatabaseSpec } from '../../domain/database.js';
 
 /** The poll source (reached from its via: host, else 'local') for one `databases:` entry. Throws DatabaseError on a malformed entry. */
 export function createDatabaseSource(name: string, spec: DatabaseSpec, options: DatabaseSourceOptions = {}): DatabaseSource {
-  const target = resolveTarget(spec);
+  const target = resolveTarget(spec, options.env, options.home);
   switch (target.kind) {
     case 'postgres':
       return new PostgresSource(name, spec, target, options);

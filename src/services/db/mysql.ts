@@ -2,6 +2,9 @@
 // and replica state, read on one read-only session with a server-side statement time limit.
 import mysql from 'mysql2/promise';
 import type { Connection } from './link.js';
+import { DatabaseError } from './errors.js';
+import { explainableText, explainRefusal, planTable, type QueryText } from '../../domain/explain.js';
+import { sanitizeLine } from '../../domain/sanitize.js';
 import { hitPercent, increase, num, perSecond } from './rates.js';
 import { DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, osUser, readMyCnf, tlsOptions, type ConnectionTarget } from './target.js';
@@ -111,7 +114,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
     return Array.isArray(rows) ? (rows as Row[]) : [];
   }
 
-  protected async open(signal: AbortSignal): Promise<MysqlConnection> {
+  protected async open(signal: AbortSignal, database = this.conn.database): Promise<MysqlConnection> {
     const duplex = await this.tunnelStream(signal);
     // ~/.my.cnf fills what the entry leaves out, like the mysql client does.
     const cnf = this.conn.passwordEnv || this.conn.urlPassword ? undefined : await readMyCnf(this.home);
@@ -120,7 +123,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
       ...(this.conn.socket ? { socketPath: this.conn.socket } : { host: this.conn.host, port: this.conn.port }),
       user: this.conn.user ?? cnf?.user ?? osUser(),
       password,
-      database: this.conn.database,
+      database,
       ssl: (await tlsOptions(this.conn.tls, this.conn.host)) as mysql.SslOptions | undefined,
       connectTimeout: this.connectTimeoutMs,
       enableKeepAlive: true,
@@ -145,12 +148,13 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
       connection.destroy();
       throw error;
     }
-    this.variables = undefined;
     return connection;
   }
 
   protected connected(): void {
-    // Status counters are server-wide and survive a reconnect; opsdeck's statements are counted per source.
+    // Status counters are server-wide and survive a reconnect; opsdeck's statements are counted per
+    // source. Server variables are read again on the new poll connection.
+    this.variables = undefined;
   }
 
   private async lockWaits(connection: MysqlConnection): Promise<MysqlLockWait[]> {
@@ -289,6 +293,44 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
 
   cancelBackend(id: number, signal: AbortSignal): Promise<boolean> {
     return this.kill('QUERY', id, signal);
+  }
+
+  queryText(id: number, signal: AbortSignal): Promise<QueryText | undefined> {
+    return this.link
+      .use(
+        signal,
+        async (connection) => {
+          const row = (await this.run(connection, 'SELECT INFO AS info, DB AS db FROM information_schema.PROCESSLIST WHERE ID = ?', [id]))[0];
+          if (!row) return undefined;
+          return { pid: id, text: typeof row.info === 'string' ? row.info : '', database: typeof row.db === 'string' ? row.db : '' };
+        },
+        true,
+      )
+      .catch((error: unknown) => {
+        throw this.explain(error);
+      });
+  }
+
+  async planQuery(query: QueryText, signal: AbortSignal): Promise<string[]> {
+    const refusal = explainRefusal('mysql', query);
+    if (refusal) throw new DatabaseError(refusal);
+    try {
+      return await this.sideConnection(query.database || undefined, signal, async (connection) => {
+        // FORMAT=TRADITIONAL first: a text beginning "ANALYZE ..." cannot turn this into a run
+        // (MySQL's EXPLAIN ANALYZE executes). mysql2 sends one statement (no multipleStatements).
+        this.sent();
+        this.ownStatements++;
+        const [rows, fields] = await connection.session.query({ sql: `EXPLAIN FORMAT=TRADITIONAL ${explainableText(query)}`, rowsAsArray: true });
+        const columns = (fields ?? []).map((f) => f.name);
+        const cells = (rows as unknown[][]).map((r) => r.map((v) => (v === null ? 'NULL' : sanitizeLine(String(v), 500))));
+        return planTable(columns, cells);
+      });
+    } catch (error) {
+      if (errorCode(error) === 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION') {
+        throw new DatabaseError('the server will not plan a write (INSERT, UPDATE, DELETE, REPLACE) in a read-only session, and opsdeck\'s sessions stay read-only', 'run EXPLAIN on it by hand', 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION');
+      }
+      throw this.planFailed(error);
+    }
   }
 
   terminateBackend(id: number, signal: AbortSignal): Promise<boolean> {

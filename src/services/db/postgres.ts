@@ -2,6 +2,8 @@
 // one implicit transaction, so every figure comes from the same snapshot of the stats views).
 import pg from 'pg';
 import { DatabaseError } from './errors.js';
+import { explainableText, explainRefusal, type QueryText } from '../../domain/explain.js';
+import { sanitizeLine } from '../../domain/sanitize.js';
 import type { Connection } from './link.js';
 import { hitPercent, increase, num, optionalNum, perSecond } from './rates.js';
 import { connectedStream, DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
@@ -42,6 +44,11 @@ const REPLICATION = `SELECT coalesce(application_name, '') AS name, coalesce(hos
   CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END AS lag_bytes,
   extract(epoch FROM replay_lag)::float8 AS replay_lag_sec
 FROM pg_stat_replication`;
+
+// The whole text (not the sample's first 1000 characters, folded to one line), and whether the server cut it.
+const QUERY_TEXT = `SELECT query, datname, octet_length(query) AS bytes,
+  (SELECT setting::int FROM pg_settings WHERE name = 'track_activity_query_size') AS size
+FROM pg_stat_activity WHERE pid = $1`;
 
 // pg_database_size walks each database's directory: read every few ticks only.
 const SIZES = `SELECT datname AS name, pg_database_size(oid)::float8 AS size FROM pg_database
@@ -106,14 +113,14 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
     super(name, 'postgres', spec, target, options);
   }
 
-  protected async open(signal: AbortSignal): Promise<PgConnection> {
+  protected async open(signal: AbortSignal, database = this.conn.database): Promise<PgConnection> {
     const duplex = await this.tunnelStream(signal);
     const config: pg.ClientConfig = {
       host: this.conn.socket ?? this.conn.host,
       port: this.conn.port,
       user: this.conn.user,
       password: configuredPassword(this.conn, this.env),
-      database: this.conn.database,
+      database,
       ssl: (await tlsOptions(this.conn.tls, this.conn.host)) ?? false,
       application_name: 'opsdeck',
       statement_timeout: this.statementTimeoutMs,
@@ -251,6 +258,47 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
 
   cancelBackend(pid: number, signal: AbortSignal): Promise<boolean> {
     return this.signalBackend('pg_cancel_backend', pid, signal);
+  }
+
+  queryText(pid: number, signal: AbortSignal): Promise<QueryText | undefined> {
+    return this.link
+      .use(
+        signal,
+        async (connection) => {
+          this.sent();
+          this.ownTx++;
+          const result = await connection.client.query<{ query: string | null; datname: string | null; bytes: number | null; size: number }>(QUERY_TEXT, [pid]);
+          const row = result.rows[0];
+          if (!row) return undefined;
+          const text = row.query ?? '';
+          // The server stores at most track_activity_query_size - 1 bytes of a query.
+          const cut = row.bytes !== null && row.bytes >= row.size - 1;
+          return { pid, text, database: row.datname ?? '', ...(cut ? { cutAtBytes: row.bytes ?? 0 } : {}) };
+        },
+        true,
+      )
+      .catch((error: unknown) => {
+        throw this.explain(error);
+      });
+  }
+
+  async planQuery(query: QueryText, signal: AbortSignal): Promise<string[]> {
+    const refusal = explainRefusal('postgres', query);
+    if (refusal) throw new DatabaseError(refusal);
+    try {
+      return await this.sideConnection(query.database || undefined, signal, async (connection) => {
+        this.sent();
+        this.ownTx++;
+        // ANALYZE stated false, and the options list first: a text that begins "(ANALYZE) ..." or
+        // "ANALYZE ..." cannot turn this into a run. The extended protocol takes one statement only.
+        // (pg's `queryMode` is missing from @types/pg.)
+        const statement: pg.QueryConfig & { queryMode: 'extended' } = { text: `EXPLAIN (ANALYZE FALSE, FORMAT TEXT) ${explainableText(query)}`, queryMode: 'extended' };
+        const result = await connection.client.query<{ 'QUERY PLAN': string }>(statement);
+        return result.rows.map((r) => sanitizeLine(r['QUERY PLAN'], 2000));
+      });
+    } catch (error) {
+      throw this.planFailed(error);
+    }
   }
 
   terminateBackend(pid: number, signal: AbortSignal): Promise<boolean> {

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { AbstractConnector, Redis, type RedisOptions } from 'ioredis';
 import { DatabaseError } from './errors.js';
+import { explainRefusal, type QueryText } from '../../domain/explain.js';
 import type { Connection } from './link.js';
 import { parseRedisInfo, redisSampleFromInfo, type RedisPrevious } from './redis-info.js';
 import { connectedStream, DatabaseSourceBase, type DatabaseSourceOptions } from './source.js';
@@ -157,6 +158,14 @@ export class RedisSource extends DatabaseSourceBase<RedisConnection, RedisSample
     const sample = redisSampleFromInfo(parseRedisInfo(text), at, pingMs, this.previous, own);
     this.previous = { at, counters: sample.counters };
     return sample;
+  }
+
+  queryText(): Promise<QueryText | undefined> {
+    return Promise.reject(new DatabaseError('Redis runs commands, not queries with a text to show'));
+  }
+
+  planQuery(query: QueryText): Promise<string[]> {
+    return Promise.reject(new DatabaseError(explainRefusal('redis', query) ?? 'nothing to EXPLAIN'));
   }
 
   cancelBackend(): Promise<boolean> {

@@ -5,9 +5,10 @@ import type { PollSource } from '../scheduler.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
 import { DatabaseError, explainError } from './errors.js';
 import { resolveThresholds } from '../../domain/database-levels.js';
-import { Link, type Connection } from './link.js';
+import { abortable, Link, type Connection } from './link.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
 import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds } from '../../domain/database.js';
+import type { QueryText } from '../../domain/explain.js';
 
 /**
  * The seam for `via: HOST`: opens a byte stream to host:port as seen from the SSH host (an ssh2
@@ -24,9 +25,9 @@ export interface DatabaseSourceOptions {
   connectTimeoutMs?: number;
   /** Server-side limit on each statement; default: 60 % of timeoutMs. */
   statementTimeoutMs?: number;
-  /** Where passwordEnv is looked up; default process.env. */
+  /** The environment: passwordEnv, and the clients' own variables (PGHOST, REDISCLI_AUTH...); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Home directory holding ~/.my.cnf; default the user's. */
+  /** Home directory holding ~/.my.cnf and ~/.pg_service.conf; default the user's. */
   home?: string;
   /** How many busy queries or threads a sample keeps; default 50. */
   topQueries?: number;
@@ -60,6 +61,14 @@ export interface DatabaseSource extends PollSource<DatabaseSample> {
   cancelBackend(pid: number, signal: AbortSignal): Promise<boolean>;
   /** pg_terminate_backend / KILL / CLIENT KILL ID; false when no such backend. Through the executor too. */
   terminateBackend(pid: number, signal: AbortSignal): Promise<boolean>;
+  /** The backend's query as the server keeps it (line breaks and all), for the details view; undefined when the backend is gone. */
+  queryText(pid: number, signal: AbortSignal): Promise<QueryText | undefined>;
+  /**
+   * The plan of that text: EXPLAIN, never ANALYZE (nothing of it runs), on a connection of its own to
+   * the backend's database, read-only and under the statement time limit. Throws a DatabaseError
+   * saying why when it cannot be planned (explainRefusal, or what the server answered).
+   */
+  planQuery(query: QueryText, signal: AbortSignal): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -167,16 +176,45 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
     await this.link.close();
   }
 
+  /**
+   * `work` on a connection of its own to `database` (opened like the poll connection: read-only,
+   * with the statement limits), closed after; the poll connection is never held up by it.
+   */
+  protected async sideConnection<T>(database: string | undefined, signal: AbortSignal, work: (connection: C) => Promise<T>): Promise<T> {
+    const connection = await abortable(this.open(signal, database), signal);
+    try {
+      return await abortable(work(connection), signal);
+    } finally {
+      // A statement still running when the signal fired is cut with its connection.
+      if (signal.aborted) connection.destroy();
+      else await connection.close().catch(() => connection.destroy());
+    }
+  }
+
+  /** EXPLAIN's refusal or the server's error, as a DatabaseError whose message says why. */
+  protected planFailed(error: unknown): DatabaseError {
+    if (error instanceof DatabaseError) return error;
+    const explained = this.explain(error);
+    if (['57014', 'ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT', 'ER_QUERY_INTERRUPTED'].includes(explained.code ?? '')) {
+      return new DatabaseError(`EXPLAIN did not finish within the statement limit (${this.statementTimeoutMs} ms) on ${this.where}`, 'planning this query takes long: run EXPLAIN by hand', explained.code);
+    }
+    // A statement-level error (a missing table, a permission) is the reason itself, not a broken connection.
+    return new DatabaseError(`EXPLAIN failed: ${explained.message}`, explained.hint, explained.code);
+  }
+
   /** Counts one request to the server carrying `statements` statements. */
   protected sent(statements = 1): void {
     this.stats.roundTrips++;
     this.stats.statements += statements;
   }
 
-  protected abstract open(signal: AbortSignal): Promise<C>;
+  /** A new connection, set up for reading (`database`: another than the entry's, for EXPLAIN). */
+  protected abstract open(signal: AbortSignal, database?: string): Promise<C>;
   /** A new connection: previous counters can no longer be compared (setup commands count on the server). */
   protected abstract connected(connection: C): void;
   protected abstract sample(connection: C): Promise<S>;
   abstract cancelBackend(pid: number, signal: AbortSignal): Promise<boolean>;
   abstract terminateBackend(pid: number, signal: AbortSignal): Promise<boolean>;
+  abstract queryText(pid: number, signal: AbortSignal): Promise<QueryText | undefined>;
+  abstract planQuery(query: QueryText, signal: AbortSignal): Promise<string[]>;
 }

@@ -1,9 +1,11 @@
 // Turns a `databases:` entry (URL, or host plus user/port/database keys) into where and how to
-// connect, and finds its password: the env var, the URL, ~/.my.cnf; pg reads ~/.pgpass itself.
+// connect, and finds its password: the env var, the URL, the client's own variables, ~/.my.cnf;
+// pg reads ~/.pgpass itself.
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { conventionDefaults } from './conventions.js';
 import { DatabaseError } from './errors.js';
 import type { DatabaseKind, DatabaseSpec, DatabaseTls } from '../../domain/database.js';
 
@@ -19,6 +21,8 @@ export interface ConnectionTarget {
   user?: string;
   /** A password written in the URL itself (discouraged; passwordEnv is the way). */
   urlPassword?: string;
+  /** PostgreSQL: the password= of its pg_service.conf service. */
+  servicePassword?: string;
   passwordEnv?: string;
   /** Database name (PostgreSQL, MySQL) or index (Redis). */
   database?: string;
@@ -63,11 +67,16 @@ function tlsFromUrl(kind: DatabaseKind, params: URLSearchParams, schemeTls: bool
   return flag === 'true' || flag === '1' ? {} : undefined;
 }
 
-/** Parses `value` of postgres:/mysql:/redis: (a URL, host, host:port or /socket) and applies the spec's keys. */
-export function resolveTarget(spec: DatabaseSpec): ConnectionTarget {
+/**
+ * Parses `value` of postgres:/mysql:/redis: (a URL, host, host:port or /socket) and applies the
+ * spec's keys; what both leave out comes from the client's own conventions in `env`
+ * (conventions.ts: PGHOST, PGSERVICE, MYSQL_HOST...), then the built-in defaults.
+ */
+export function resolveTarget(spec: DatabaseSpec, env: NodeJS.ProcessEnv = process.env, home?: string): ConnectionTarget {
   const kind = specKind(spec);
   const value = (spec[kind] ?? '').trim();
-  const target: ConnectionTarget = { kind, host: '127.0.0.1', port: DEFAULT_PORTS[kind], passwordEnv: spec.passwordEnv, via: spec.via };
+  const given: { host?: string; port?: number; socket?: string; service?: string; tlsGiven: boolean } = { tlsGiven: false };
+  const target: ConnectionTarget = { kind, host: '', port: 0, passwordEnv: spec.passwordEnv, via: spec.via };
   if (value.includes('://')) {
     let url: URL;
     try {
@@ -78,35 +87,50 @@ export function resolveTarget(spec: DatabaseSpec): ConnectionTarget {
     const scheme = SCHEMES[url.protocol];
     if (!scheme || scheme.kind !== kind) throw new DatabaseError(`${kind}: URL scheme ${url.protocol}// does not match`, `use ${kind}://…`);
     const host = decode(url.hostname);
-    if (host.startsWith('/')) target.socket = host;
-    else if (host) target.host = host.replace(/^\[(.*)\]$/, '$1');
-    if (url.port) target.port = Number(url.port);
+    if (host.startsWith('/')) given.socket = host;
+    else if (host) given.host = host.replace(/^\[(.*)\]$/, '$1');
+    if (url.port) given.port = Number(url.port);
     if (url.username) target.user = decode(url.username);
     if (url.password) target.urlPassword = decode(url.password);
     const path = decode(url.pathname.replace(/^\//, ''));
     if (path) target.database = path;
     const socket = url.searchParams.get('socket') ?? (url.searchParams.get('host')?.startsWith('/') ? url.searchParams.get('host') : null);
-    if (socket) target.socket = socket;
+    if (socket) given.socket = socket;
     if (kind === 'redis' && url.searchParams.get('db')) target.database = url.searchParams.get('db') ?? undefined;
+    if (kind === 'postgres') given.service = url.searchParams.get('service') ?? undefined;
     target.tls = tlsFromUrl(kind, url.searchParams, scheme.tls === true);
+    given.tlsGiven = target.tls !== undefined || url.searchParams.has('sslmode');
   } else if (value.startsWith('/')) {
-    target.socket = value;
+    given.socket = value;
   } else if (value) {
     const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(value);
     if (!match) throw new DatabaseError(`${kind}: expected a URL, host, host:port or /socket, got "${value}"`);
-    target.host = (match[1] ?? '').replace(/^\[(.*)\]$/, '$1');
-    if (match[2]) target.port = Number(match[2]);
+    given.host = (match[1] ?? '').replace(/^\[(.*)\]$/, '$1');
+    if (match[2]) given.port = Number(match[2]);
   }
   if (spec.user !== undefined) target.user = spec.user;
-  if (spec.port !== undefined) target.port = spec.port;
+  if (spec.port !== undefined) given.port = spec.port;
   if (spec.database !== undefined) target.database = String(spec.database);
-  if (spec.tls !== undefined) target.tls = spec.tls === false ? undefined : spec.tls === true ? {} : spec.tls;
+  if (spec.tls !== undefined) {
+    target.tls = spec.tls === false ? undefined : spec.tls === true ? {} : spec.tls;
+    given.tlsGiven = true;
+  }
+  const defaults = conventionDefaults(kind, given.service, env, home);
+  // A host or socket the entry names wins over the environment's, like psql -h over PGHOST.
+  const where = given.host !== undefined || given.socket !== undefined ? given : { host: defaults.host?.startsWith('/') ? undefined : defaults.host, socket: defaults.host?.startsWith('/') ? defaults.host : undefined };
+  target.host = where.host ?? '127.0.0.1';
+  if (where.socket !== undefined) target.socket = where.socket;
+  target.port = given.port ?? defaults.port ?? DEFAULT_PORTS[kind];
+  target.user ??= defaults.user;
+  target.database ??= defaults.database;
+  if (defaults.password !== undefined) target.servicePassword = defaults.password;
+  if (!given.tlsGiven && defaults.sslmode !== undefined) target.tls = tlsFromUrl(kind, new URLSearchParams({ sslmode: defaults.sslmode }), false);
   if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) throw new DatabaseError(`${kind}: port ${target.port} out of range`);
   if (kind === 'redis' && target.database !== undefined && !/^\d+$/.test(target.database)) {
     throw new DatabaseError(`redis: database must be a number, got "${target.database}"`);
   }
-  // Like psql: $PGUSER, else the OS user (pg itself would send none when $USER is unset).
-  if (target.user === undefined && kind === 'postgres') target.user = process.env.PGUSER || osUser();
+  // Like psql: the OS user (pg itself would send none when $USER is unset).
+  if (target.user === undefined && kind === 'postgres') target.user = osUser();
   // Statistics cover the whole server: any database will do, and this one always exists.
   if (target.database === undefined && kind === 'postgres') target.database = 'postgres';
   if (target.via && target.socket) throw new DatabaseError(`${kind}: a unix socket cannot be reached through via: ${target.via}`, 'give the host and port as the SSH host sees them');
@@ -176,7 +200,11 @@ export async function readMyCnf(home: string = homedir()): Promise<MyCnfClient |
   }
 }
 
-/** The password to send, if any: passwordEnv, then the URL; undefined lets the client try its own sources. */
+/**
+ * The password to send, if any: passwordEnv, then the URL, then what the kind's own client reads
+ * (PostgreSQL: the service's password=, then PGPASSWORD; Redis: REDISCLI_AUTH, as redis-cli).
+ * undefined lets the client try its own files (pg: ~/.pgpass; MySQL: ~/.my.cnf, read by mysql.ts).
+ */
 export function configuredPassword(target: ConnectionTarget, env: NodeJS.ProcessEnv): string | undefined {
   if (target.passwordEnv) {
     const value = env[target.passwordEnv];
@@ -185,7 +213,10 @@ export function configuredPassword(target: ConnectionTarget, env: NodeJS.Process
     }
     return value;
   }
-  return target.urlPassword;
+  if (target.urlPassword !== undefined) return target.urlPassword;
+  if (target.kind === 'postgres') return target.servicePassword ?? (env.PGPASSWORD || undefined);
+  if (target.kind === 'redis') return env.REDISCLI_AUTH || undefined;
+  return undefined;
 }
 
 /** Node TLS options from the entry's tls: settings (files read now, so a bad path is a clear error). */

@@ -1,0 +1,75 @@
+// What a snapshot found wrong, each thing at one level (warn < crit < down), for `--fail-on` and the
+// `summary` of `snapshot --format json`: a cron job or a CI gate reads the exit status or `worst`.
+import type { Level } from '../domain/model.js';
+import { databaseChecks } from '../domain/database-levels.js';
+import { checkRows, databaseViews, hostRows } from './rows.js';
+import { initialUi, type DataState } from './store.js';
+
+export type Severity = Level | 'down';
+export const SEVERITIES: readonly Severity[] = ['ok', 'warn', 'crit', 'down'];
+const RANK: Record<Severity, number> = { ok: 0, warn: 1, crit: 2, down: 3 };
+
+export interface Finding {
+  level: Exclude<Severity, 'ok'>;
+  /** What it is about: "host web-1", "host web-1 disk /var", "database main", "check api". */
+  subject: string;
+  /** Why: the error, or the reading against its threshold. */
+  reason: string;
+}
+
+const fixed = (v: number | undefined) => (v === undefined ? '' : ` ${v.toFixed(0)}%`);
+
+/**
+ * Down: a host whose connection or resources could not be read (unreachable, refused, timed out,
+ * still connecting when the snapshot ended), a database opsdeck could not read, a failing check.
+ * Crit and warn: the held threshold levels (host CPU, memory, each disk; each database metric) and
+ * a failed unit (crit). Another source of a reachable host that could not be read (its units, a
+ * log, its process list, its maintenance flag) is warn: part of the picture is missing, the host is
+ * not down (the Events pane records those outages at warn too).
+ */
+export function snapshotFindings(data: DataState): Finding[] {
+  const findings: Finding[] = [];
+  for (const row of hostRows(data, initialUi())) {
+    const h = row.host;
+    const subject = `host ${h.name}`;
+    if (row.health !== 'ok') {
+      findings.push({ level: 'down', subject, reason: row.problem?.error ?? (row.health === 'pending' ? 'no answer before the snapshot ended' : row.health) });
+      continue;
+    }
+    const r = h.resources;
+    if (h.levels.cpu !== 'ok') findings.push({ level: h.levels.cpu, subject: `${subject} cpu`, reason: `${h.levels.cpu}${fixed(r?.cpu.totalPercent)} (${h.levels.cpu} at ${h.thresholds.cpu[h.levels.cpu]}%)` });
+    if (h.levels.memory !== 'ok') findings.push({ level: h.levels.memory, subject: `${subject} memory`, reason: `${h.levels.memory}${fixed(r?.memory.usedPercent)} (${h.levels.memory} at ${h.thresholds.memory[h.levels.memory]}%)` });
+    for (const [mount, level] of Object.entries(h.levels.disks)) {
+      if (level === 'ok') continue;
+      const used = r?.disks.find((d) => d.mount === mount)?.usedPercent;
+      findings.push({ level, subject: `${subject} disk ${mount}`, reason: `${level}${fixed(used)} (${level} at ${h.thresholds.disk[level]}%)` });
+    }
+    for (const unit of h.services?.units ?? []) if (unit.active === 'failed') findings.push({ level: 'crit', subject: `${subject} unit ${unit.name}`, reason: 'failed' });
+    for (const source of row.issues) findings.push({ level: 'warn', subject: `${subject} ${source.label}`, reason: source.error ?? source.status });
+  }
+  for (const db of databaseViews(data)) {
+    const subject = `database ${db.name}`;
+    if (db.status !== 'ok') {
+      findings.push({ level: 'down', subject, reason: db.error ?? (db.status === 'pending' ? 'no answer before the snapshot ended' : db.status) });
+      continue;
+    }
+    const readings = db.sample ? databaseChecks(db.sample, data.databases[db.name]?.thresholds) : [];
+    for (const [metric, level] of Object.entries(db.levels)) {
+      if (metric === 'overall' || !level || level === 'ok') continue;
+      findings.push({ level, subject: `${subject} ${metric}`, reason: `${level}: ${readings.find((c) => c.metric === metric)?.text ?? metric}` });
+    }
+  }
+  for (const { check, source } of checkRows(data)) {
+    if (source?.status !== 'ok') findings.push({ level: 'down', subject: `check ${check.name}`, reason: source?.error ?? 'no answer before the snapshot ended' });
+  }
+  return findings;
+}
+
+export function worstSeverity(findings: readonly Finding[]): Severity {
+  return findings.reduce<Severity>((worst, f) => (RANK[f.level] > RANK[worst] ? f.level : worst), 'ok');
+}
+
+/** The findings at or past `threshold`: the snapshot fails on these. */
+export function findingsAtOrPast(findings: readonly Finding[], threshold: Exclude<Severity, 'ok'>): Finding[] {
+  return findings.filter((f) => RANK[f.level] >= RANK[threshold]);
+}

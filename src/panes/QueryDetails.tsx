@@ -1,0 +1,80 @@
+// The query details view (Enter on a Databases row): who runs it and for how long, the whole text
+// wrapped with its own line breaks, and the plan by EXPLAIN once asked (e); j/k scroll, Esc back.
+import { Box, Text } from 'ink';
+import type { DatabaseRow } from '../app/database-rows.js';
+import type { QueryDetailsState } from '../app/store.js';
+import { formatDuration } from '../domain/duration.js';
+import { sanitizeLine } from '../domain/sanitize.js';
+import { LEVEL_COLOR, wrapToWidth } from './format.js';
+
+export interface DetailLine {
+  text: string;
+  tone?: 'title' | 'dim' | 'error' | 'warn';
+}
+
+/** Long lines of a query or plan are wrapped, never cut: this is where the whole text is read. */
+const MAX_LINE = 100_000;
+
+function wrapped(text: string, width: number, tone?: DetailLine['tone']): DetailLine[] {
+  return text.split('\n').flatMap((line) => wrapToWidth(sanitizeLine(line, MAX_LINE), width, true).map((piece) => ({ text: piece, ...(tone ? { tone } : {}) })));
+}
+
+function whoLine(row: DatabaseRow): string {
+  const id = row.kind === 'mysql' ? 'id' : 'pid';
+  const parts = [`${id} ${row.pid}`, `user ${row.user || '–'}`, `db ${row.db || '–'}`, row.state || '–', `for ${formatDuration(row.durationSec * 1000)}`];
+  if (row.wait) parts.push(`wait ${row.wait}`);
+  if (row.blockedBy.length > 0) parts.push(`blocked by ${row.blockedBy.join(', ')}`);
+  return parts.join(' · ');
+}
+
+/** Every line of the view at this width, for drawing and for the scroll limit. */
+export function queryDetailLines(q: QueryDetailsState, current: { row: DatabaseRow; live: boolean }, width: number): DetailLine[] {
+  const lines: DetailLine[] = [...wrapped(whoLine(current.row), width)];
+  if (!current.live) lines.push({ text: 'no longer busy: shown as last seen', tone: 'warn' });
+  lines.push({ text: '' });
+  const text = q.text;
+  const cut = text.status === 'ok' && text.value?.cutAtBytes !== undefined ? ` (the server keeps its first ${text.value.cutAtBytes} bytes)` : '';
+  lines.push({ text: `Query${cut}`, tone: 'title' });
+  if (text.status === 'loading') lines.push(...wrapped(current.row.query, width), { text: 'reading the whole text…', tone: 'dim' });
+  else if (text.status === 'error') lines.push(...wrapped(current.row.query, width), ...wrapped(`could not read the whole text: ${text.error}`, width, 'error'));
+  else if (text.value === undefined) lines.push(...wrapped(current.row.query, width), { text: 'the backend has finished: this is its text as last listed', tone: 'warn' });
+  else lines.push(...wrapped(text.value.text, width));
+  lines.push({ text: '' }, { text: 'Plan (EXPLAIN: planned, not run)', tone: 'title' });
+  const plan = q.plan;
+  if (plan === null) lines.push({ text: 'e: plan it with EXPLAIN (never ANALYZE: nothing of it runs)', tone: 'dim' });
+  else if (plan.status === 'loading') lines.push({ text: 'planning…', tone: 'dim' });
+  else if (plan.status === 'error') lines.push(...wrapped(`no plan: ${plan.error}`, width, 'error'), ...(plan.hint ? wrapped(plan.hint, width, 'dim') : []));
+  else lines.push(...plan.value.flatMap((line) => wrapped(line, width)));
+  return lines;
+}
+
+const TONES: Record<NonNullable<DetailLine['tone']>, { color?: string; bold?: boolean; dimColor?: boolean }> = {
+  title: { color: 'cyan', bold: true },
+  dim: { dimColor: true },
+  error: { color: LEVEL_COLOR.crit },
+  warn: { color: LEVEL_COLOR.warn },
+};
+
+/** Rows of lines the view shows at once (inside its border, below its title). */
+export function queryDetailCapacity(height: number): number {
+  return Math.max(1, height - 3);
+}
+
+export function QueryDetailsView({ q, lines, width, height, kind }: { q: QueryDetailsState; lines: readonly DetailLine[]; width: number; height: number; kind: string }) {
+  const capacity = queryDetailCapacity(height);
+  const start = Math.max(0, Math.min(q.scroll, lines.length - capacity));
+  const shown = lines.slice(start, start + capacity);
+  const more = lines.length > capacity ? ` · ${start + 1}–${start + shown.length}/${lines.length} j/k` : '';
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} height={height} paddingX={1} overflow="hidden">
+      <Text bold wrap="truncate">
+        {`Query ${q.pid} on ${q.database} (${kind}) — Esc back · e plan${more}`}
+      </Text>
+      {shown.map((line, i) => (
+        <Text key={start + i} wrap="truncate" {...(line.tone ? TONES[line.tone] : {})}>
+          {line.text === '' ? ' ' : line.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}
