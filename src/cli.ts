@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
+import { opsdeckVersion, versionReport } from './services/versions.js';
 
 export const EXIT_USAGE = 2;
 
@@ -50,6 +51,7 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
     .option('-c, --config <file>', 'config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml)')
     .option('--read-only', 'refuse every operation that changes anything (wall displays); also readOnly: true in the config', false)
     .option('-r, --refresh <duration>', 'refresh interval, e.g. 1s, 2s, 500ms (default 2s)', refreshOption)
+    .version(opsdeckVersion(), '-V, --version', 'print the version and exit (`opsdeck version` adds the runtime and libraries)')
     .showHelpAfterError('(run opsdeck --help for usage)')
     // Usage errors exit 2 like config errors; set before the subcommands, which copy it.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
@@ -83,6 +85,13 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
     .action((options: { config?: string }) => {
       const config = configOrExit(options.config ?? program.opts<{ config?: string }>().config);
       process.stdout.write(describeConfig(config));
+    });
+
+  program
+    .command('version')
+    .description("print opsdeck's version, the Node runtime, the platform and the versions of ink, react, ssh2, pg, mysql2 and ioredis (for bug reports)")
+    .action(() => {
+      process.stdout.write(versionReport());
     });
 
   program
