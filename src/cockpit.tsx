@@ -3,6 +3,7 @@
 import { render, type Instance } from 'ink';
 import { OpsProvider } from './hooks/store.js';
 import { App } from './panes/App.js';
+import { ThemeProvider } from './panes/theme.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { OperationExecutor } from './app/operations/executor.js';
 import { Runtime } from './app/runtime.js';
@@ -53,10 +54,9 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   runtime.start();
   instance = render(
     <OpsProvider store={store}>
-      <App
-        config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations }}
-      />
+      <ThemeProvider theme={config.theme}>
+        <App config={config} controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations }} />
+      </ThemeProvider>
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.
     { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false, interactive: true },

@@ -21,6 +21,11 @@ export class TmuxTerminal {
     return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
   }
 
+  /** The screen with its attributes as escape sequences (`capture-pane -e`): what colours and styles are on it. */
+  styledScreen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-e', '-t', this.session], { encoding: 'utf8' });
+  }
+
   /** What tmux knows of the pane's modes: the alternate screen, and whether the cursor is shown. */
   modes(): { alternateScreen: boolean; cursorVisible: boolean } {
     const [alternate, cursor] = execFileSync('tmux', ['display', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}'], { encoding: 'utf8' }).trim().split(' ');
