@@ -1,10 +1,14 @@
 // Readings from an SSH host that must mean what they say wherever the host is: a unit's "since" on a
-// host whose zone is JST (its sessions get TZ=Asia/Tokyo from sshd, as /etc/localtime would give them).
+// host whose zone is JST (its sessions get TZ=Asia/Tokyo from sshd, as /etc/localtime would give them),
+// and a process's CPU % as it is now, the same figure the local list gives (the host is this machine).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HostWatch } from '../../src/services/host-adapter.js';
 import type { SshConnection } from '../../src/services/ssh/connection.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
+import { LocalHostAdapter } from '../../src/services/local/adapter.js';
+import type { ProcessSample } from '../../src/domain/model.js';
 import { sshHost, testConnection, waitFor } from '../harness/hosts.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
@@ -15,6 +19,8 @@ let systemd: SystemdRoot;
 let adapter: SshHostAdapter;
 let watch: HostWatch;
 let direct: SshConnection;
+let local: HostWatch;
+let busy: ChildProcess | undefined;
 
 beforeAll(async () => {
   const user = await ensureTestUser();
@@ -26,9 +32,11 @@ beforeAll(async () => {
   adapter = new SshHostAdapter({ sshConfig: workspace.sshConfig, agent: false, backoff: { initialMs: 200, maxMs: 2000 }, connectTimeoutMs: 3000 });
   watch = await adapter.watch(sshHost('tokyo', 'tokyo', { services: ['garden-backend.service'], systemctl: systemd.systemctl }), { timeoutMs: 10_000 });
   direct = testConnection(workspace.sshConfig, workspace.dir, 'tokyo');
+  local = await new LocalHostAdapter().watch(sshHost('local', '', { local: true, ssh: undefined, services: [], logs: [] }), { timeoutMs: 10_000 });
 });
 
 afterAll(async () => {
+  busy?.kill('SIGKILL');
   direct?.close();
   adapter?.close();
   await systemd?.ctl('stop', 'garden-backend.service');
@@ -58,5 +66,30 @@ describe('a host whose clock zone is JST', () => {
     expect(unit.since).toBeGreaterThanOrEqual(before - 2000);
     expect(unit.since).toBeLessThanOrEqual(after);
     expect(unit.description).toBe('Garden DX バックエンド');
+  });
+});
+
+/** The CPU % a sample gives `pid`, or undefined when it is in neither top list. */
+const cpuOf = (sample: ProcessSample, pid: number): number | undefined => [...sample.byCpu, ...sample.byMemory].find((p) => p.pid === pid)?.cpuPercent;
+
+describe('a busy process on the host', () => {
+  test('shows the CPU % it uses now, the same as the local list (within 5 points), and 0 once it stops', { timeout: 60_000 }, async () => {
+    busy = spawn('/bin/sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+    const pid = busy.pid!;
+    // The first sample of each reads twice, a quarter second apart; then both measure the same interval.
+    await Promise.all([watch.processes.collect(AbortSignal.timeout(10_000)), local.processes.collect(AbortSignal.timeout(10_000))]);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const [remote, here] = await Promise.all([watch.processes.collect(AbortSignal.timeout(10_000)), local.processes.collect(AbortSignal.timeout(10_000))]);
+    const remoteCpu = cpuOf(remote, pid);
+    const localCpu = cpuOf(here, pid);
+    // About 50 on an idle machine of two cores; far less while other work saturates it.
+    expect(remoteCpu).toBeGreaterThan(1);
+    expect(Math.abs(remoteCpu! - localCpu!)).toBeLessThanOrEqual(5);
+
+    // ps's pcpu would still average the busy seconds over its whole life; the current figure drops.
+    busy.kill('SIGSTOP');
+    await watch.processes.collect(AbortSignal.timeout(10_000));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(cpuOf(await watch.processes.collect(AbortSignal.timeout(10_000)), pid) ?? 0).toBeLessThan(1);
   });
 });

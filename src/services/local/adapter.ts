@@ -5,7 +5,7 @@ import type { HostAdapter, HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import { SYSTEM_LOG_FILES } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
-import { hasProcfs, ProcResources } from './procfs.js';
+import { hasProcfs, ProcProcesses, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 import { localMaintenanceFlag } from '../maintenance-flag.js';
@@ -43,8 +43,11 @@ function localFileExists(path: string): Promise<boolean> {
 
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
-    // /proc where there is one (no process spawned per tick); systeminformation elsewhere (macOS).
-    const proc = (await hasProcfs()) ? new ProcResources() : undefined;
+    // /proc where there is one (no process spawned per tick for resources; processes through the SSH
+    // probe, so their CPU % means what it means on remote hosts); systeminformation elsewhere (macOS).
+    const procfs = await hasProcfs();
+    const proc = procfs ? new ProcResources() : undefined;
+    const procProcesses = procfs ? new ProcProcesses() : undefined;
     const flag = host.maintenance;
 
     let logs = host.logs === 'auto' ? [] : host.logs;
@@ -57,7 +60,7 @@ export class LocalHostAdapter implements HostAdapter {
     }
     return {
       resources: { timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => (procProcesses ? procProcesses.collect(signal) : collectLocalProcesses()) },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
       maintenance: flag ? { timeoutMs, collect: () => localFileExists(flag) } : undefined,
       // execFile, no shell: the unit name is one argument whatever it holds.

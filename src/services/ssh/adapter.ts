@@ -10,7 +10,7 @@ import { shJoin } from '../shell-quote.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { logSourceScript, SshLogFollower, systemLogScript } from './follower.js';
-import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
+import { parseResourceProbe, PROCESS_PROBE, ProbeError, ProcessRates, RESOURCE_PROBE, ResourceRates, sampleProcesses } from './probe.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
 import { unitControl } from '../systemd/control.js';
@@ -112,6 +112,7 @@ export class SshHostAdapter implements HostAdapter {
 
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
+    const processRates = new ProcessRates();
     const flag = host.maintenance;
     const logStreams =
       host.logs === 'auto'
@@ -127,7 +128,7 @@ export class SshHostAdapter implements HostAdapter {
           return rates.next(parseResourceProbe(result.stdout));
         },
       },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => sampleProcesses(async () => (await run(PROCESS_PROBE, signal)).stdout, processRates) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: flag ? { timeoutMs, collect: (signal) => remoteFileExists(host.name, flag, run, signal) } : undefined,
       // systemctl waits out a unit's own start and stop timeouts (90 s by default), past the probes' deadline: the operation bounds it.
