@@ -140,7 +140,7 @@ describe('remote log followers', () => {
   test('a follower whose command ends says why, and restarts with the gap marked', async () => {
     const conn = connection();
     const script = (): string => followerScript(shJoin(['sh', '-c', 'echo started; echo "it broke" >&2; exit 7']));
-    const follower = new SshLogFollower('logs', 'x', conn, script);
+    const follower = new SshLogFollower('logs', 'x', conn, script, false);
     const recorded = record(follower);
     await waitFor('ended and reported', () => recorded.states.some((s) => /follower ended \(exit code 7\): it broke/.test(s.error ?? '')));
     await waitFor('restarted', () => recorded.marks.some((m) => /follower restarted; lines written since \d\d:\d\d:\d\d may be missing/.test(m)), 5000);
@@ -151,7 +151,7 @@ describe('remote log followers', () => {
 
   test('a missing program is "not found on HOST"', async () => {
     const conn = connection();
-    const follower = new SshLogFollower('logs', 'y', conn, () => followerScript(shJoin(['no-such-follower-program', '-f'])));
+    const follower = new SshLogFollower('logs', 'y', conn, () => followerScript(shJoin(['no-such-follower-program', '-f'])), false);
     const recorded = record(follower);
     await waitFor('not found', () => recorded.states.some((s) => /follower ended \(not found on logs\)/.test(s.error ?? '')));
     follower.stop();
@@ -162,11 +162,11 @@ describe('remote log followers', () => {
     const syslog = await logFile('syslog', 'kernel: hello\n');
     const conn = connection();
     // This machine's journal has no entries (no journald running), so the file is chosen.
-    const follower = new SshLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent'), syslog]));
+    const follower = new SshLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent'), syslog]), true);
     const recorded = record(follower);
     await waitFor('syslog line', () => recorded.lines.includes('kernel: hello'));
     follower.stop();
-    const none = new SshLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent')]));
+    const none = new SshLogFollower('logs', 'system log', conn, (n) => systemLogScript(n, false, [join(logDir, 'absent')]), true);
     const recordedNone = record(none);
     await waitFor('no system log', () => recordedNone.states.some((s) => /no system log on this host: no journal entries, no .*absent/.test(s.error ?? '')));
     none.stop();

@@ -116,8 +116,8 @@ export class SshHostAdapter implements HostAdapter {
     const flag = host.maintenance;
     const logStreams =
       host.logs === 'auto'
-        ? [new SshLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
-        : host.logs.map((source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo)));
+        ? [new SshLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo), true)]
+        : host.logs.map((source) => new SshLogFollower(host.name, source.label, connection, (lines) => logSourceScript(source, lines, host.sudo), source.kind === 'journal'));
 
     return {
       resources: {

@@ -84,6 +84,8 @@ export class SshLogFollower implements LogStream {
     private readonly connection: SshConnection,
     /** The follower script, showing `initialLines` old lines first (0 when resuming). */
     private readonly script: (initialLines: number) => string,
+    /** Whether the script may follow the journal (its JSON entries are read as such). */
+    private readonly journal: boolean,
   ) {}
 
   start(handlers: LogStreamHandlers): void {
@@ -167,6 +169,7 @@ export class SshLogFollower implements LogStream {
     const { out, err, lastNote } = followerOutput(handlers, {
       errorPrefix: `${this.host}: `,
       missingHint: 'waiting for it to appear',
+      journal: this.journal,
       onLine: () => {
         this.failures = 0;
       },
