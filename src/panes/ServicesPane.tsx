@@ -7,7 +7,7 @@ import { sourceKey } from '../domain/source-id.js';
 import type { ServiceRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
-import { fit, fitRight } from './format.js';
+import { fit, fitRight, widthOf } from './format.js';
 import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface ServicesPaneProps {
@@ -41,7 +41,10 @@ function ServicesPaneView({ rows, sources, showHost, hostColors, title, width, h
   const visible = Math.max(0, height - 3 - problems.length * 2);
   const top = scrollTop(cursor, rows.length, visible);
   const hostWidth = showHost ? 12 : 0;
-  const unitWidth = Math.max(12, Math.min(40, inner - hostWidth - 38));
+  // As wide as the longest unit name (12-40 columns): the description, often the only words an
+  // operator reads in their own language, gets the rest.
+  const longest = Math.max(0, ...rows.map((r) => widthOf(r.unit.name)));
+  const unitWidth = Math.max(12, Math.min(40, longest + 1, inner - hostWidth - 38));
   const info = `${title}${filter ? ` /${filter}` : ''} ${rows.length}`;
   return (
     <Frame title="Services" info={info} focused={focused} width={width} height={height}>
