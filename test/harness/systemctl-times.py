@@ -3,16 +3,28 @@
 # ActiveEnterTimestamp, InactiveExitTimestamp and StateChangeTimestamp as "%a %Y-%m-%d %H:%M:%S %Z" in
 # the zone of this process's environment (TZ), as systemd formats them, and their *Monotonic twins in
 # microseconds since boot. The unit became active when its main process started (/proc/PID/stat).
+import contextlib
+import io
 import os
-import subprocess
+import runpy
 import sys
 import time
 
 real, args = sys.argv[1], sys.argv[2:]
+sys.argv = [real] + args
 if "show" not in args or any(a == "-p" or a.startswith("--property") or (a.startswith("-p") and len(a) > 2) for a in args):
-    os.execv(sys.executable, [sys.executable, real] + args)
+    runpy.run_path(real, run_name="__main__")
+    sys.exit(0)
 
-shown = subprocess.run([sys.executable, real] + args, stdout=subprocess.PIPE, text=True)
+# Run in this interpreter, its output caught: a second Python start costs more than the show itself.
+captured = io.StringIO()
+code = 0
+with contextlib.redirect_stdout(captured):
+    try:
+        runpy.run_path(real, run_name="__main__")
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+output = captured.getvalue()
 
 
 def boot_time():
@@ -47,6 +59,6 @@ def with_times(block):
     return "\n".join([block] + extra)
 
 
-blocks = shown.stdout.rstrip("\n").split("\n\n")
-sys.stdout.write("\n\n".join(with_times(b) for b in blocks) + ("\n" if shown.stdout.endswith("\n") else ""))
-sys.exit(shown.returncode)
+blocks = output.rstrip("\n").split("\n\n")
+sys.stdout.write("\n\n".join(with_times(b) for b in blocks) + ("\n" if output.endswith("\n") else ""))
+sys.exit(code)
