@@ -10,6 +10,8 @@ import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addOperationCommands } from './cli/operations.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
+import { opsdeckVersion, versionReport } from './services/versions.js';
+import { COLOR_WHEN, screenTheme, type ColorWhen } from './app/color.js';
 
 export const EXIT_USAGE = 2;
 
@@ -59,6 +61,8 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
     .option('-c, --config <file>', 'config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml)')
     .option('--read-only', 'refuse every operation that changes anything (wall displays); also readOnly: true in the config', false)
     .option('-r, --refresh <duration>', 'refresh interval, e.g. 1s, 2s, 500ms (default 2s)', refreshOption)
+    .addOption(new Option('--color <when>', 'colour on screen: auto (none when NO_COLOR is set), always, never (levels keep their marks: ● ok ▲ warn ✖ crit ○ down)').choices(COLOR_WHEN).default('auto'))
+    .version(opsdeckVersion(), '-V, --version', 'print the version and exit (`opsdeck version` adds the runtime and libraries)')
     .showHelpAfterError('(run opsdeck --help for usage)')
     // Usage errors exit 2 like config errors; set before the subcommands, which copy it.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE))
@@ -76,10 +80,13 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
 (bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload and
 maintenance: 1 when a step failed, was refused or was not confirmed.`,
     )
-    .action(async (options: { config?: string; readOnly: boolean; refresh?: number }) => {
+    .action(async (options: { config?: string; readOnly: boolean; refresh?: number; color: ColorWhen }) => {
       const config = configOrExit(options.config);
       if (options.refresh !== undefined) config.refreshMs = options.refresh;
       if (options.readOnly) config.readOnly = true;
+      config.theme = screenTheme(config.theme, options.color, process.env);
+      // ink's colour library decides on its own that a terminal has no colour (TERM=dumb, a pipe); `always` overrules it.
+      if (options.color === 'always') process.env.FORCE_COLOR = 'true';
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         process.stderr.write('opsdeck: the cockpit needs a terminal; for scripts use `opsdeck snapshot --format json`\n');
         process.exit(EXIT_USAGE);
@@ -94,6 +101,13 @@ maintenance: 1 when a step failed, was refused or was not confirmed.`,
     .action((options: { config?: string }) => {
       const config = configOrExit(options.config ?? program.opts<{ config?: string }>().config);
       process.stdout.write(describeConfig(config));
+    });
+
+  program
+    .command('version')
+    .description("print opsdeck's version, the Node runtime, the platform and the versions of ink, react, ssh2, pg, mysql2 and ioredis (for bug reports)")
+    .action(() => {
+      process.stdout.write(versionReport());
     });
 
   program

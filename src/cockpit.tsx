@@ -3,6 +3,7 @@
 import { render, type Instance } from 'ink';
 import { OpsProvider } from './hooks/store.js';
 import { App } from './panes/App.js';
+import { ThemeProvider } from './panes/theme.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { cockpitOperations, statusLine } from './app/operations/controls.js';
 import { OperationExecutor } from './app/operations/executor.js';
@@ -64,10 +65,12 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   const stopUnitLogs = followUnitLogs(store, (host, unit) => runtime.openUnitLog(host, unit));
   instance = render(
     <OpsProvider store={store}>
-      <App
-        config={config}
-        controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
-      />
+      <ThemeProvider theme={config.theme}>
+        <App
+          config={config}
+          controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
+        />
+      </ThemeProvider>
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.
     { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false, interactive: true },

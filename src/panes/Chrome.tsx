@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
 import { fit, formatBytes, widthOf } from './format.js';
+import { MARK, useTheme } from './theme.js';
 
 export interface TabBarProps {
   focus: PaneId;
@@ -13,21 +14,22 @@ export interface TabBarProps {
 }
 
 function TabBarView({ focus, scope, width, alerts }: TabBarProps) {
-  const badge = [alerts.crit > 0 ? `${alerts.crit} crit` : '', alerts.warn > 0 ? `${alerts.warn} warn` : '', alerts.down > 0 ? `${alerts.down} down` : ''].filter(Boolean).join(' ');
+  const theme = useTheme();
+  const badge = [alerts.crit > 0 ? `${MARK.crit} ${alerts.crit} crit` : '', alerts.warn > 0 ? `${MARK.warn} ${alerts.warn} warn` : '', alerts.down > 0 ? `${MARK.down} ${alerts.down} down` : ''].filter(Boolean).join(' ');
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
-        <Text bold color="cyan">
+        <Text bold color={theme.accent}>
           opsdeck{' '}
         </Text>
         {PANES.map((pane, i) => (
-          <Text key={pane} inverse={pane === focus} bold={pane === focus} color={pane === focus ? 'cyan' : undefined}>
+          <Text key={pane} inverse={pane === focus} bold={pane === focus} color={pane === focus ? theme.accent : undefined}>
             {` ${i + 1} ${PANE_TITLES[pane]} `}
           </Text>
         ))}
-        <Text color="gray"> │ </Text>
+        <Text color={theme.muted}> │ </Text>
         <Text bold>{scope}</Text>
-        {badge ? <Text color={alerts.crit > 0 || alerts.down > 0 ? 'red' : 'yellow'}> │ {badge}</Text> : <Text color="green"> │ all ok</Text>}
+        {badge ? <Text color={alerts.crit > 0 || alerts.down > 0 ? theme.crit : theme.warn}> │ {badge}</Text> : <Text color={theme.ok}> │ {MARK.ok} all ok</Text>}
       </Text>
     </Box>
   );
@@ -49,6 +51,7 @@ export interface StatusBarProps {
 const MESSAGE_ROOM = 40;
 
 function StatusBarView({ width, refreshMs, paused, readOnly, self, message, clock }: StatusBarProps) {
+  const theme = useTheme();
   const refresh = ` refresh ${formatDuration(refreshMs)} `;
   const left = (paused ? ' PAUSED ' : '') + (readOnly ? ' READ-ONLY ' : '') + refresh;
   const full = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;
@@ -60,18 +63,18 @@ function StatusBarView({ width, refreshMs, paused, readOnly, self, message, cloc
     <Box width={width} height={1}>
       <Text wrap="truncate">
         {paused ? (
-          <Text inverse color="yellow">
+          <Text inverse color={theme.warn}>
             {' '}PAUSED{' '}
           </Text>
         ) : null}
         {readOnly ? (
-          <Text inverse color="magenta">
+          <Text inverse color={theme.readOnly}>
             {' '}READ-ONLY{' '}
           </Text>
         ) : null}
-        <Text color="gray">{refresh}</Text>
-        {message ? <Text color={message.level === 'error' ? 'red' : 'green'}>{fit(message.text, Math.max(0, room - right.length))}</Text> : null}
-        <Text color="gray">{right}</Text>
+        <Text color={theme.muted}>{refresh}</Text>
+        {message ? <Text color={message.level === 'error' ? theme.crit : theme.ok}>{fit(message.text, Math.max(0, room - right.length))}</Text> : null}
+        <Text color={theme.muted}>{right}</Text>
       </Text>
     </Box>
   );
@@ -88,16 +91,17 @@ export interface PromptProps {
 }
 
 export function Prompt({ kind, input, completions, width, pane }: PromptProps) {
+  const theme = useTheme();
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
-        <Text bold color="cyan">
+        <Text bold color={theme.accent}>
           {kind === 'command' ? ':' : '/'}
         </Text>
         {input}
         <Text inverse> </Text>
-        {completions.length > 0 ? <Text color="gray">   {completions.join('  ')}</Text> : null}
-        {kind === 'filter' ? <Text color="gray">   {pane === 'logs' ? 'regex, ! to invert' : 'text, ! to invert'} · Enter keep · Esc clear</Text> : <Text color="gray">   Tab complete · ↑↓ history · Esc cancel</Text>}
+        {completions.length > 0 ? <Text color={theme.muted}>   {completions.join('  ')}</Text> : null}
+        {kind === 'filter' ? <Text color={theme.muted}>   {pane === 'logs' ? 'regex, ! to invert' : 'text, ! to invert'} · Enter keep · Esc clear</Text> : <Text color={theme.muted}>   Tab complete · ↑↓ history · Esc cancel</Text>}
       </Text>
     </Box>
   );

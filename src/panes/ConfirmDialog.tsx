@@ -1,6 +1,7 @@
 // The question before an operation runs: what will happen, what the operator should read, how to answer.
 import { Box, Text } from 'ink';
 import type { PendingOperation } from '../app/store.js';
+import { useTheme } from './theme.js';
 
 export function confirmHeight(pending: PendingOperation): number {
   return pending.description.lines.length + 5;
@@ -8,9 +9,10 @@ export function confirmHeight(pending: PendingOperation): number {
 
 export function ConfirmDialog({ pending, input, width, readOnly }: { pending: PendingOperation; input: string; width: number; readOnly: boolean }) {
   const { description, confirmation } = pending;
+  const theme = useTheme();
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="yellow" width={width} height={confirmHeight(pending)} paddingX={1}>
-      <Text bold color="yellow" wrap="truncate">
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending)} paddingX={1}>
+      <Text bold color={theme.warn} wrap="truncate">
         {description.title}?{readOnly && !pending.changesOutside ? " (changes only opsdeck's own files)" : ''}
       </Text>
       {description.lines.map((line, i) => (
@@ -24,17 +26,17 @@ export function ConfirmDialog({ pending, input, width, readOnly }: { pending: Pe
       </Text>
       {confirmation.kind === 'yes' ? (
         <Text wrap="truncate">
-          <Text bold color="green">y</Text>/Enter to go · <Text bold color="red">n</Text>/Esc to cancel
+          <Text bold color={theme.ok}>y</Text>/Enter to go · <Text bold color={theme.crit}>n</Text>/Esc to cancel
         </Text>
       ) : confirmation.kind === 'value' ? (
         <Text wrap="truncate">
-          {confirmation.label}: {input === '' ? <Text color="gray">{confirmation.placeholder}</Text> : <Text color="cyan">{input}</Text>}
-          <Text inverse> </Text> <Text color="gray">{confirmation.hint}</Text> · <Text bold color="green">{input === '' ? 'y' : ''}</Text>
+          {confirmation.label}: {input === '' ? <Text color={theme.muted}>{confirmation.placeholder}</Text> : <Text color={theme.accent}>{input}</Text>}
+          <Text inverse> </Text> <Text color={theme.muted}>{confirmation.hint}</Text> · <Text bold color={theme.ok}>{input === '' ? 'y' : ''}</Text>
           {input === '' ? '/' : ''}Enter to go · Esc to cancel
         </Text>
       ) : (
         <Text wrap="truncate">
-          type <Text bold>{confirmation.word}</Text> and Enter to go, Esc to cancel: <Text color="cyan">{input}</Text>
+          type <Text bold>{confirmation.word}</Text> and Enter to go, Esc to cancel: <Text color={theme.accent}>{input}</Text>
           <Text inverse> </Text>
         </Text>
       )}

@@ -1,6 +1,6 @@
-// Databases, dense like pg_activity: per database a header of key figures coloured by its stored
-// levels (judged with hold ticks when the sample arrived), who blocks whom, then its busiest queries
-// (the cursor row is the one cancel/terminate act on).
+// Databases, dense like pg_activity: per database a header of key figures coloured and marked by its
+// stored levels (judged with hold ticks when the sample arrived), who blocks whom, then its busiest
+// queries (the cursor row is the one cancel/terminate act on).
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import stringWidth from 'string-width';
@@ -12,7 +12,8 @@ import type { DatabaseView } from '../app/database-view.js';
 import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
 import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
-import { cut as cutText, fit, fitRight, formatBytes, LEVEL_COLOR } from './format.js';
+import { cut as cutText, fit, fitRight, formatBytes } from './format.js';
+import { levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface DatabasesPaneProps {
   databases: DatabaseView[];
@@ -28,7 +29,7 @@ export interface DatabasesPaneProps {
 
 interface Segment {
   text: string;
-  color?: string;
+  tone?: Tone;
   bold?: boolean;
   dim?: boolean;
 }
@@ -49,30 +50,31 @@ const compact = (n: number | undefined, digits = 0): string => {
 };
 const pct = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(1)}%`);
 const secs = (n: number | undefined) => (n === undefined ? '–' : formatDuration(n * 1000));
-const levelColor = (level: Level | undefined) => (level ? LEVEL_COLOR[level] : undefined);
-const countColor = (n: number | undefined, bad: Level = 'warn') => (n !== undefined && n > 0 ? LEVEL_COLOR[bad] : undefined);
+/** The level a count stands at: `bad` once there is any. */
+const countLevel = (n: number | undefined, bad: Level = 'warn'): Level | undefined => (n !== undefined && n > 0 ? bad : undefined);
 
-function figure(label: string, value: string, color?: string): Segment[] {
-  return [{ text: `  ${label} `, dim: true }, { text: value, color }];
+/** A label and its value; a value at warn or crit carries the level's mark as well as its colour. */
+function figure(label: string, value: string, level?: Level): Segment[] {
+  return [{ text: `  ${label} `, dim: true }, { text: level ? `${value}${levelMark(level)}` : value, tone: level }];
 }
 
 function postgresFigures(s: PostgresSample, levels: DatabaseLevels): Segment[] {
   const size = s.databases.reduce((sum, d) => sum + d.sizeBytes, 0);
   const lag =
     s.replication.role === 'standby'
-      ? figure('standby lag', secs(s.replicationLagSec), levelColor(levels.replicationLag))
+      ? figure('standby lag', secs(s.replicationLagSec), levels.replicationLag)
       : s.replication.replicas.length > 0
-        ? figure(`${s.replication.replicas.length} replica lag`, secs(s.replicationLagSec), levelColor(levels.replicationLag))
+        ? figure(`${s.replication.replicas.length} replica lag`, secs(s.replicationLagSec), levels.replicationLag)
         : [];
   return [
-    ...figure('conn', `${s.connections.total}/${s.connections.max}`, levelColor(levels.connections)),
+    ...figure('conn', `${s.connections.total}/${s.connections.max}`, levels.connections),
     ...figure('tps', compact(s.tps)),
-    ...figure('hit', pct(s.cacheHitPercent), levelColor(levels.cacheHit)),
-    ...figure('idle-tx', s.idleInTransaction.count > 0 ? `${s.idleInTransaction.count} (${secs(s.idleInTransaction.longestSec)})` : '0', countColor(s.idleInTransaction.count)),
-    ...(s.blocking.length > 0 ? figure('blocked', String(new Set(s.blocking.map((b) => b.blocked.pid)).size), LEVEL_COLOR.crit) : []),
+    ...figure('hit', pct(s.cacheHitPercent), levels.cacheHit),
+    ...figure('idle-tx', s.idleInTransaction.count > 0 ? `${s.idleInTransaction.count} (${secs(s.idleInTransaction.longestSec)})` : '0', countLevel(s.idleInTransaction.count)),
+    ...(s.blocking.length > 0 ? figure('blocked', String(new Set(s.blocking.map((b) => b.blocked.pid)).size), 'crit') : []),
     ...lag,
-    ...figure('deadlocks', `+${compact(s.deadlocksSinceLast)}`, countColor(s.deadlocksSinceLast, 'crit')),
-    ...figure('tmp', `+${compact(s.tempFilesSinceLast)}`, countColor(s.tempFilesSinceLast)),
+    ...figure('deadlocks', `+${compact(s.deadlocksSinceLast)}`, countLevel(s.deadlocksSinceLast, 'crit')),
+    ...figure('tmp', `+${compact(s.tempFilesSinceLast)}`, countLevel(s.tempFilesSinceLast)),
     ...(size > 0 ? figure('size', formatBytes(size)) : []),
   ];
 }
@@ -81,18 +83,18 @@ function mysqlFigures(s: MysqlSample, levels: DatabaseLevels): Segment[] {
   const r = s.replica;
   const replica = r
     ? r.ioRunning !== 'Yes' || r.sqlRunning !== 'Yes'
-      ? figure('replica', `io ${r.ioRunning} sql ${r.sqlRunning}${r.lastError ? `: ${r.lastError}` : ''}`, levelColor(levels.replicationLag))
-      : figure('replica lag', secs(s.replicationLagSec), levelColor(levels.replicationLag))
+      ? figure('replica', `io ${r.ioRunning} sql ${r.sqlRunning}${r.lastError ? `: ${r.lastError}` : ''}`, levels.replicationLag)
+      : figure('replica lag', secs(s.replicationLagSec), levels.replicationLag)
     : [];
   return [
-    ...figure('thr', `${s.threads.connected}/${s.threads.max}`, levelColor(levels.connections)),
+    ...figure('thr', `${s.threads.connected}/${s.threads.max}`, levels.connections),
     ...figure('run', String(s.threads.running)),
     ...figure('qps', compact(s.qps)),
-    ...figure('slow', `+${compact(s.slowSinceLast)}`, countColor(s.slowSinceLast)),
-    ...figure('bp hit', pct(s.bufferPoolHitPercent), levelColor(levels.cacheHit)),
-    ...(s.lockWaits.length > 0 ? figure('lock waits', String(s.lockWaits.length), LEVEL_COLOR.crit) : []),
+    ...figure('slow', `+${compact(s.slowSinceLast)}`, countLevel(s.slowSinceLast)),
+    ...figure('bp hit', pct(s.bufferPoolHitPercent), levels.cacheHit),
+    ...(s.lockWaits.length > 0 ? figure('lock waits', String(s.lockWaits.length), 'crit') : []),
     ...replica,
-    ...(s.readOnly ? [{ text: '  read-only', color: 'yellow' }] : []),
+    ...(s.readOnly ? [{ text: '  read-only', tone: 'warn' as const }] : []),
   ];
 }
 
@@ -103,22 +105,22 @@ function redisFigures(s: RedisSample, levels: DatabaseLevels, now: number): Segm
   const role =
     rep.role === 'master'
       ? rep.replicas.length > 0
-        ? figure(`master, ${rep.replicas.length} replica lag`, `${secs(s.replicationLagSec)} ${formatBytes(Math.max(...rep.replicas.map((x) => x.lagBytes)))}`, levelColor(levels.replicationLag))
+        ? figure(`master, ${rep.replicas.length} replica lag`, `${secs(s.replicationLagSec)} ${formatBytes(Math.max(...rep.replicas.map((x) => x.lagBytes)))}`, levels.replicationLag)
         : []
-      : figure(`replica of ${rep.master}`, rep.linkStatus === 'up' ? `up, ${secs(s.replicationLagSec)}` : `link ${rep.linkStatus}`, levelColor(levels.replicationLag));
+      : figure(`replica of ${rep.master}`, rep.linkStatus === 'up' ? `up, ${secs(s.replicationLagSec)}` : `link ${rep.linkStatus}`, levels.replicationLag);
   const saveAge = s.persistence.lastSaveAt > 0 ? formatDuration(Math.max(0, now - s.persistence.lastSaveAt)) : '–';
   return [
     ...figure('ping', `${s.pingMs.toFixed(s.pingMs < 10 ? 1 : 0)}ms`),
-    ...figure('mem', memory, levelColor(levels.memory)),
-    ...figure('frag', m.fragmentation.toFixed(2), m.fragmentation > 1.5 ? LEVEL_COLOR.warn : undefined),
+    ...figure('mem', memory, levels.memory),
+    ...figure('frag', m.fragmentation.toFixed(2), m.fragmentation > 1.5 ? 'warn' : undefined),
     ...figure('ops', `${compact(s.opsPerSec)}/s`),
     ...figure('cli', String(s.clients.connected)),
-    ...figure('blk', String(s.clients.blocked), countColor(s.clients.blocked)),
+    ...figure('blk', String(s.clients.blocked), countLevel(s.clients.blocked)),
     ...figure('hit', pct(s.hitPercent)),
-    ...figure('evict', `${compact(s.evictedPerSec)}/s`, countColor(s.evictedPerSec)),
+    ...figure('evict', `${compact(s.evictedPerSec)}/s`, countLevel(s.evictedPerSec)),
     ...figure('exp', `${compact(s.expiredPerSec)}/s`),
     ...role,
-    ...figure('save', `${s.persistence.lastSaveOk ? 'ok' : 'FAILED'} ${saveAge}`, s.persistence.lastSaveOk ? undefined : LEVEL_COLOR.crit),
+    ...figure('save', `${s.persistence.lastSaveOk ? 'ok' : 'FAILED'} ${saveAge}`, s.persistence.lastSaveOk ? undefined : 'crit'),
   ];
 }
 
@@ -148,18 +150,18 @@ const KIND_LABEL = { postgres: 'pg', mysql: 'my', redis: 'redis' } as const;
 
 function headerLines(view: DatabaseView, now: number, width: number): Line[] {
   const name: Segment = { text: view.name, bold: true };
-  if (view.status === 'pending') return [{ key: `${view.name}:h`, segments: [{ text: '… ', dim: true }, name, { text: `  ${view.target}  collecting…`, dim: true }] }];
+  if (view.status === 'pending') return [{ key: `${view.name}:h`, segments: [{ text: `${MARK.pending} `, dim: true }, name, { text: `  ${view.target}  collecting…`, dim: true }] }];
   if (view.status !== 'ok' || !view.sample) {
     const stale = view.status === 'stale';
-    const color = stale ? LEVEL_COLOR.warn : LEVEL_COLOR.crit;
+    const tone = stale ? 'stale' : 'down';
     const lines: Line[] = [
       {
         key: `${view.name}:h`,
         segments: [
-          { text: stale ? '⚠ ' : '✖ ', color },
+          { text: `${MARK[tone]} `, tone },
           name,
           { text: `  ${view.target}  `, dim: true },
-          { text: `${stale ? 'stale' : 'down'} since ${formatClock(view.since)} (${formatDuration(Math.max(0, now - view.since))})${view.error ? `: ${view.error}` : ''}`, color },
+          { text: `${stale ? 'stale' : 'down'} since ${formatClock(view.since)} (${formatDuration(Math.max(0, now - view.since))})${view.error ? `: ${view.error}` : ''}`, tone },
         ],
       },
     ];
@@ -170,7 +172,7 @@ function headerLines(view: DatabaseView, now: number, width: number): Line[] {
   const levels = view.levels;
   const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
   const figures = sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now);
-  const lines = packFigures(`${view.name}:h`, [{ text: '● ', color: LEVEL_COLOR[levels.overall] }, name, { text: ` ${version}`, dim: true }], figures, width);
+  const lines = packFigures(`${view.name}:h`, [{ text: `${MARK[levels.overall]} `, tone: levels.overall }, name, { text: ` ${version}`, dim: true }], figures, width);
   if (sample.kind === 'redis' && sample.keyspace.length > 0) {
     lines.push({
       key: `${view.name}:keys`,
@@ -202,10 +204,10 @@ function chainLines(view: DatabaseView): Line[] {
     return {
       key: `${view.name}:chain:${pid}`,
       segments: [
-        { text: '  ⛓ ', color: LEVEL_COLOR.crit },
-        { text: String(pid), bold: true, color: LEVEL_COLOR.crit },
-        { text: ` (${mine[0]?.blockerText ?? ''}) blocks `, color: LEVEL_COLOR.crit },
-        { text: mine.map((p) => `${p.blocked} (${secs(p.waitSec)})`).join(', '), color: LEVEL_COLOR.crit },
+        { text: '  ⛓ ', tone: 'crit' },
+        { text: String(pid), bold: true, tone: 'crit' },
+        { text: ` (${mine[0]?.blockerText ?? ''}) blocks `, tone: 'crit' },
+        { text: mine.map((p) => `${p.blocked} (${secs(p.waitSec)})`).join(', '), tone: 'crit' },
       ],
     };
   });
@@ -228,15 +230,17 @@ function columnsFor(inner: number): Columns {
 /** A column's text and the space after it. */
 const cell = (text: string, width: number) => `${fit(text, width - 1)} `;
 
-function durationColor(seconds: number): string | undefined {
-  if (seconds >= 60) return LEVEL_COLOR.crit;
-  if (seconds >= 5) return LEVEL_COLOR.warn;
-  return undefined;
+/** How long a query has run, as a level: a minute is crit, five seconds warn. */
+function durationLevel(seconds: number): Level {
+  if (seconds >= 60) return 'crit';
+  if (seconds >= 5) return 'warn';
+  return 'ok';
 }
 
 function rowLine(row: DatabaseRow, index: number, c: Columns): Line {
   const blocked = row.blockedBy.length > 0;
   const idleTx = row.state.startsWith('idle in transaction');
+  const duration = durationLevel(row.durationSec);
   return {
     key: `${row.database}:${row.pid}`,
     row: index,
@@ -244,9 +248,9 @@ function rowLine(row: DatabaseRow, index: number, c: Columns): Line {
       { text: fitRight(String(row.pid), c.pid - 1) + ' ' },
       { text: cell(row.user, c.user) },
       { text: cell(row.db, c.db), dim: true },
-      { text: fitRight(secs(row.durationSec), c.duration - 1) + ' ', color: durationColor(row.durationSec) },
-      { text: cell(row.state.replace('idle in transaction', 'idle in tx'), c.state), color: idleTx ? LEVEL_COLOR.warn : undefined },
-      blocked ? { text: cell(`⧗ by ${row.blockedBy.join(',')}`, c.wait), color: LEVEL_COLOR.crit } : { text: cell(row.wait, c.wait), dim: true },
+      { text: fitRight(`${secs(row.durationSec)}${levelMark(duration) || ' '}`, c.duration - 1) + ' ', tone: duration === 'ok' ? undefined : duration },
+      { text: cell(row.state.replace('idle in transaction', 'idle in tx'), c.state), tone: idleTx ? 'warn' : undefined },
+      blocked ? { text: cell(`⧗ by ${row.blockedBy.join(',')}`, c.wait), tone: 'crit' } : { text: cell(row.wait, c.wait), dim: true },
       { text: row.query },
     ],
   };
@@ -287,11 +291,11 @@ function cutSegments(segments: Segment[], width: number): Segment[] {
   return out;
 }
 
-function renderLine(line: Line, width: number, inverse: boolean): ReactNode {
+function renderLine(theme: Theme, line: Line, width: number, inverse: boolean): ReactNode {
   return (
     <Text key={line.key} wrap="truncate" inverse={inverse}>
       {cutSegments(line.segments, width).map((s, i) => (
-        <Text key={i} color={s.color} bold={s.bold} dimColor={s.dim}>
+        <Text key={i} color={s.tone ? theme[s.tone] : undefined} bold={s.bold} dimColor={s.dim}>
           {s.text}
         </Text>
       ))}
@@ -300,6 +304,7 @@ function renderLine(line: Line, width: number, inverse: boolean): ReactNode {
 }
 
 function DatabasesPaneView({ databases, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
+  const theme = useTheme();
   const inner = Math.max(0, width - 2);
   const rows = Math.max(0, height - 2);
   const columns = columnsFor(inner);
@@ -315,16 +320,16 @@ function DatabasesPaneView({ databases, width, height, focused, cursor, filter, 
   return (
     <Frame title="Databases" info={info} focused={focused} width={width} height={height}>
       {hasRows && rows > 0 ? (
-        <Text bold color="gray" wrap="truncate">
+        <Text bold color={theme.muted} wrap="truncate">
           {fit(
             `${fitRight('PID', columns.pid - 1)} ${cell('USER', columns.user)}${cell('DB', columns.db)}${fitRight('TIME', columns.duration - 1)} ${cell('STATE', columns.state)}${cell('WAIT', columns.wait)}QUERY`,
             inner,
           )}
         </Text>
       ) : null}
-      {databases.length === 0 && rows > 0 ? <Text color="gray" wrap="truncate">{cutText('no database configured or found on this machine: add databases: to the config', inner)}</Text> : null}
-      {databases.length > 0 && lines.length === 0 && rows > 0 ? <Text color="gray" wrap="truncate">{cutText(`nothing matches "${filter}" (Esc clears)`, inner)}</Text> : null}
-      {lines.slice(top, top + body).map((line) => renderLine(line, inner, focused && line.row === cursor))}
+      {databases.length === 0 && rows > 0 ? <Text color={theme.muted} wrap="truncate">{cutText('no database configured or found on this machine: add databases: to the config', inner)}</Text> : null}
+      {databases.length > 0 && lines.length === 0 && rows > 0 ? <Text color={theme.muted} wrap="truncate">{cutText(`nothing matches "${filter}" (Esc clears)`, inner)}</Text> : null}
+      {lines.slice(top, top + body).map((line) => renderLine(theme, line, inner, focused && line.row === cursor))}
     </Frame>
   );
 }

@@ -5,7 +5,8 @@ import { formatClock } from '../domain/duration.js';
 import type { OpsEvent } from '../domain/model.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
-import { fit, LEVEL_COLOR } from './format.js';
+import { fit } from './format.js';
+import { hostColor, useTheme } from './theme.js';
 
 export interface EventsPaneProps {
   rows: readonly OpsEvent[];
@@ -18,6 +19,7 @@ export interface EventsPaneProps {
 }
 
 function EventsPaneView({ rows, width, height, focused, cursor, filter, hostColors }: EventsPaneProps) {
+  const theme = useTheme();
   const visible = Math.max(0, height - 2);
   const top = scrollTop(cursor, rows.length, visible);
   return (
@@ -25,9 +27,9 @@ function EventsPaneView({ rows, width, height, focused, cursor, filter, hostColo
       {rows.length === 0 ? <Note>{filter ? `no event matches "${filter}"` : 'nothing has changed yet'}</Note> : null}
       {rows.slice(top, top + visible).map((event, i) => (
         <Text key={`${event.at}-${top + i}`} inverse={focused && top + i === cursor} wrap="truncate">
-          <Text color="gray">{formatClock(event.at)} </Text>
-          <Text color={event.level === 'info' ? 'blue' : LEVEL_COLOR[event.level]}>{fit(event.level.toUpperCase(), 5)}</Text>
-          <Text bold color={hostColors[event.host]}>
+          <Text color={theme.muted}>{formatClock(event.at)} </Text>
+          <Text color={theme[event.level]}>{fit(event.level.toUpperCase(), 5)}</Text>
+          <Text bold color={hostColor(theme, hostColors[event.host])}>
             {fit(event.host, 12)}
           </Text>
           {event.message}

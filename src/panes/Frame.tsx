@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { widthOf } from './format.js';
+import { useTheme, type Tone } from './theme.js';
 
 export interface FrameProps {
   title: string;
@@ -14,7 +15,8 @@ export interface FrameProps {
 }
 
 export function Frame({ title, info, focused, width, height, children }: FrameProps) {
-  const color = focused ? 'cyan' : 'gray';
+  const theme = useTheme();
+  const color = focused ? theme.accent : theme.muted;
   const left = `╭─ ${title} `;
   const right = info ? ` ${info} ─╮` : '╮';
   const fill = Math.max(0, width - widthOf(left) - widthOf(right));
@@ -32,9 +34,10 @@ export function Frame({ title, info, focused, width, height, children }: FramePr
 }
 
 /** A dim line inside a pane that says why it is empty and what to do. */
-export function Note({ children, color = 'gray' }: { children: ReactNode; color?: string }) {
+export function Note({ children, tone = 'muted' }: { children: ReactNode; tone?: Tone }) {
+  const theme = useTheme();
   return (
-    <Text color={color} wrap="wrap">
+    <Text color={theme[tone]} wrap="wrap">
       {children}
     </Text>
   );

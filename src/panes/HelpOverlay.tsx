@@ -7,6 +7,7 @@ import { KEY_CONTEXTS, type KeyBindings, type KeyContext } from '../app/keymap.j
 import { commandLine, type ActionSpec } from '../app/operations/action.js';
 import { PANE_TITLES } from '../app/store.js';
 import { fit } from './format.js';
+import { useTheme } from './theme.js';
 
 const CONTEXT_TITLES: Record<KeyContext, string> = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', ...PANE_TITLES };
 const KEY_WIDTH = 18;
@@ -39,23 +40,25 @@ export function helpCapacity(width: number, height: number): number {
 }
 
 function HelpRow({ line, width }: { line: HelpLine; width: number }) {
+  const theme = useTheme();
   if ('blank' in line) return <Text> </Text>;
   if ('title' in line)
     return (
-      <Text bold color="cyan" wrap="truncate">
+      <Text bold color={theme.accent} wrap="truncate">
         {line.title}
       </Text>
     );
   const keyWidth = Math.max(KEY_WIDTH, Math.min(28, line.keys.length + 2));
   return (
     <Text wrap="truncate">
-      <Text color="yellow">{fit(line.keys, keyWidth)}</Text>
+      <Text color={theme.key}>{fit(line.keys, keyWidth)}</Text>
       {fit(line.text, Math.max(0, width - keyWidth))}
     </Text>
   );
 }
 
 export function HelpOverlay({ bindings, actions, width, height, scroll }: { bindings: KeyBindings; actions: readonly ActionSpec[]; width: number; height: number; scroll: number }) {
+  const theme = useTheme();
   const lines = helpLines(bindings, actions);
   const perRow = width >= 180 ? 3 : width >= 110 ? 2 : 1;
   const rows = Math.max(1, height - 3);
@@ -68,7 +71,7 @@ export function HelpOverlay({ bindings, actions, width, height, scroll }: { bind
   const columns = Array.from({ length: perRow }, (_, i) => shown.slice(i * perColumn, (i + 1) * perColumn));
   const more = lines.length > capacity ? ` · lines ${start + 1}–${start + shown.length} of ${lines.length}, j/k scroll` : '';
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} height={height} paddingX={1} overflow="hidden">
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
       <Text bold wrap="truncate">
         opsdeck help — Esc or ? closes{more} · keys from keymaps/default.yaml and the config's keys:
       </Text>

@@ -8,7 +8,8 @@ import { scrollTop } from '../app/layout.js';
 import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
 import { Frame, Note } from './Frame.js';
-import { cut, fit, fitRight, LEVEL_COLOR } from './format.js';
+import { cut, fit, fitRight } from './format.js';
+import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface HostsPaneProps {
   rows: readonly HostRow[];
@@ -25,10 +26,19 @@ export interface HostsPaneProps {
   clearKey?: string;
 }
 
-const HEALTH_COLOR = { ok: 'green', pending: 'gray', stale: 'yellow', error: 'red' } as const;
+const HEALTH_TONE = { ok: 'ok', pending: 'pending', stale: 'stale', error: 'down' } as const satisfies Record<HostRow['health'], Tone>;
 
-function percentCell(value: number | undefined, level: Level, width: number) {
-  return <Text color={value === undefined ? 'gray' : LEVEL_COLOR[level]}>{fitRight(value === undefined ? '–' : `${value.toFixed(0)}%`, width)}</Text>;
+/** A figure right-aligned with its level's mark after it (a space when ok), so columns stay put. */
+function percentCell(theme: Theme, value: number | undefined, level: Level, width: number) {
+  const text = value === undefined ? '– ' : `${value.toFixed(0)}%${levelMark(level) || ' '}`;
+  return <Text color={value === undefined ? theme.pending : theme[level]}>{fitRight(text, width)}</Text>;
+}
+
+/** The row's first column: the host's worst level when it is read, else whether it is down, stale or not read yet. */
+function healthMark(row: HostRow): { mark: string; tone: Tone } {
+  if (row.health === 'ok') return { mark: MARK[row.level], tone: row.level };
+  const tone = HEALTH_TONE[row.health];
+  return { mark: MARK[tone], tone };
 }
 
 function statusText(row: HostRow, now: number): string {
@@ -50,22 +60,25 @@ function statusText(row: HostRow, now: number): string {
 }
 
 function CheckLine({ row, width }: { row: CheckRow; width: number }) {
+  const theme = useTheme();
   const { check, source } = row;
   const down = source?.status === 'error' || source?.status === 'stale';
   const state = !source || source.status === 'pending' ? 'checking…' : down ? `down since ${formatClock(source.since)}: ${source.error}` : `${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms`;
   // The state matters more than the URL: the URL only gets the room left on a wide pane.
   const urlWidth = width >= 90 ? Math.min(40, check.url.length) : 0;
+  const tone: Tone = down ? 'down' : source?.status === 'ok' ? 'ok' : 'pending';
   return (
     <Text wrap="truncate">
-      <Text color={down ? 'red' : source?.status === 'ok' ? 'green' : 'gray'}>{down ? '✖' : source?.status === 'ok' ? '✔' : '○'} </Text>
+      <Text color={theme[tone]}>{MARK[tone]} </Text>
       <Text bold>{fit(check.name, 12)}</Text>
-      <Text color={down ? 'red' : undefined}>{fit(state, Math.max(10, width - 14 - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
-      {urlWidth > 0 ? <Text color="gray"> {cut(check.url, urlWidth)}</Text> : null}
+      <Text color={down ? theme.down : undefined}>{fit(state, Math.max(10, width - 14 - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
+      {urlWidth > 0 ? <Text color={theme.muted}> {cut(check.url, urlWidth)}</Text> : null}
     </Text>
   );
 }
 
 function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now, clearKey }: HostsPaneProps) {
+  const theme = useTheme();
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
   const selectedRow = rows[cursor];
@@ -89,46 +102,45 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
   const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
   return (
     <Frame title="Hosts" info={info} focused={focused} width={width} height={height}>
-      <Text bold color="gray">
+      <Text bold color={theme.muted}>
         {fit('  HOST', nameWidth + 2)}
-        {figures ? `${fitRight('CPU', 6)}${fitRight('MEM', 6)}${fitRight('DISK', 6)}${fitRight('LOAD', 7)}` : ''} {fit('FLAGS', 5)} STATUS
+        {figures ? `${fitRight('CPU ', 6)}${fitRight('MEM ', 6)}${fitRight('DISK ', 6)}${fitRight('LOAD', 7)}` : ''} {fit('FLAGS', 5)} STATUS
       </Text>
       {rows.length === 0 ? <Note>{filter ? `no host matches "${filter}" (Esc clears)` : 'no hosts configured'}</Note> : null}
       {rows.slice(top, top + visible).map((row, i) => {
         const index = top + i;
         const r = row.host.resources;
         const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}`;
-        const mark = row.health === 'ok' ? '●' : row.health === 'pending' ? '○' : '✖';
-        const markColor = row.health === 'ok' ? LEVEL_COLOR[row.level] : HEALTH_COLOR[row.health];
+        const { mark, tone } = healthMark(row);
         return (
           <Text key={row.host.name} inverse={focused && index === cursor} wrap="truncate">
-            <Text color={markColor}>{mark} </Text>
-            <Text color={row.host.color ?? 'white'} bold>
+            <Text color={theme[tone]}>{mark} </Text>
+            <Text color={hostColor(theme, row.host.color)} bold>
               {fit(row.host.name, nameWidth)}
             </Text>
             {figures ? (
               <>
-                {percentCell(r?.cpu.totalPercent, row.host.levels.cpu, 6)}
-                {percentCell(r?.memory.usedPercent, row.host.levels.memory, 6)}
-                {percentCell(r ? Math.max(0, ...r.disks.map((d) => d.usedPercent)) : undefined, row.host.levels.disk, 6)}
+                {percentCell(theme, r?.cpu.totalPercent, row.host.levels.cpu, 6)}
+                {percentCell(theme, r?.memory.usedPercent, row.host.levels.memory, 6)}
+                {percentCell(theme, r ? Math.max(0, ...r.disks.map((d) => d.usedPercent)) : undefined, row.host.levels.disk, 6)}
                 <Text>{fitRight(r ? r.load[0].toFixed(2) : '–', 7)}</Text>
               </>
             ) : null}
-            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? 'magenta' : 'yellow') : row.failedUnits > 0 ? 'red' : 'gray'}> {fit(flags, 5)} </Text>
-            <Text color={row.health === 'ok' && row.issues.length > 0 ? 'yellow' : HEALTH_COLOR[row.health]}>{fit(statusText(row, now), statusWidth)}</Text>
+            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
+            <Text color={row.health === 'ok' && row.issues.length > 0 ? theme.warn : theme[HEALTH_TONE[row.health]]}>{fit(statusText(row, now), statusWidth)}</Text>
           </Text>
         );
       })}
       {hintLines > 0 ? (
         <Box height={hintLines} overflow="hidden">
-          <Text color={banner && hint === banner.text && banner.expired ? 'magenta' : 'yellow'} wrap="wrap">
+          <Text color={banner && hint === banner.text && banner.expired ? theme.expired : theme.warn} wrap="wrap">
             {hint}
           </Text>
         </Box>
       ) : null}
       {checkLines > 0 ? (
         <>
-          <Text bold color="gray">
+          <Text bold color={theme.muted}>
             {'  CHECK'}
           </Text>
           {checks.slice(0, checkLines - 1).map((row) => (

@@ -1,4 +1,5 @@
-// The tail: level colours, filter matches highlighted, repeats collapsed, long lines cut or wrapped.
+// The tail: each line's level by its mark and colour, filter matches highlighted, repeats collapsed,
+// long lines cut or wrapped.
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import { formatClock } from '../domain/duration.js';
@@ -9,6 +10,7 @@ import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
 import { cut, widthOf, wrapToWidth } from './format.js';
+import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface LogsPaneProps {
   lines: readonly DisplayLine[];
@@ -34,12 +36,16 @@ export interface LogsPaneProps {
   focused: boolean;
 }
 
-const LEVEL_STYLE: Record<DisplayLine['level'], { color?: string; bold?: boolean; italic?: boolean }> = {
-  error: { color: 'red' },
-  warn: { color: 'yellow' },
-  info: {},
-  marker: { color: 'cyan', italic: true },
+/** Each line's level: its tone, and the mark in the gutter that says it without colour. */
+const LEVEL_STYLE: Record<DisplayLine['level'], { tone?: Tone; mark: string; italic?: boolean }> = {
+  error: { tone: 'crit', mark: MARK.crit },
+  warn: { tone: 'warn', mark: MARK.warn },
+  info: { mark: ' ' },
+  marker: { tone: 'accent', mark: ' ', italic: true },
 };
+
+/** The gutter: a line's mark and a space; wrapped rows after the first keep it blank. */
+const GUTTER = 2;
 
 function prefix(line: DisplayLine, timestamps: boolean): string {
   return timestamps ? `${formatClock(line.at)} ` : '';
@@ -71,6 +77,7 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 
 function LogsPaneView(props: LogsPaneProps) {
   const { lines, banner, heading, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const theme = useTheme();
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
   const rows = Math.max(0, height - 2 - problems.length - (note ? 2 : 0) - (banner ? 1 : 0) - (heading ? 1 : 0));
@@ -83,18 +90,22 @@ function LogsPaneView(props: LogsPaneProps) {
   let used = 0;
   for (let i = bottom; i >= 0 && used < rows; i--) {
     const line = lines[i]!;
-    const style = LEVEL_STYLE[line.level];
+    const { tone, italic, mark } = LEVEL_STYLE[line.level];
+    const style = { color: tone ? theme[tone] : undefined, italic };
+    const gutter = `${mark} `;
     const stamp = prefix(line, timestamps);
     const hostTag = showHost ? `${line.host} ` : '';
     const head = stamp + hostTag;
     const text = body(line);
     const isAnchor = !following && i === bottom;
     if (wrap) {
-      const pieces = wrapToWidth(head + text, inner);
-      const take = pieces.slice(Math.max(0, pieces.length - (rows - used)));
+      const pieces = wrapToWidth(head + text, inner - GUTTER);
+      const first = Math.max(0, pieces.length - (rows - used));
+      const take = pieces.slice(first);
       take.reverse().forEach((piece, k) =>
         shown.push(
           <Text key={`${line.seq}-${k}`} {...style} inverse={isAnchor} wrap="truncate">
+            {first + take.length - 1 - k === 0 ? gutter : ' '.repeat(GUTTER)}
             {highlighted(piece, highlight)}
           </Text>,
         ),
@@ -103,9 +114,10 @@ function LogsPaneView(props: LogsPaneProps) {
     } else {
       shown.push(
         <Text key={line.seq} {...style} inverse={isAnchor} wrap="truncate">
-          <Text color="gray">{stamp}</Text>
-          {hostTag ? <Text color={hostColors[line.host] ?? 'white'}>{hostTag}</Text> : null}
-          {highlighted(cut(text, Math.max(1, inner - widthOf(head))), highlight)}
+          {gutter}
+          <Text color={theme.muted}>{stamp}</Text>
+          {hostTag ? <Text color={hostColor(theme, hostColors[line.host])}>{hostTag}</Text> : null}
+          {highlighted(cut(text, Math.max(1, inner - GUTTER - widthOf(head))), highlight)}
         </Text>,
       );
       used++;
@@ -116,14 +128,14 @@ function LogsPaneView(props: LogsPaneProps) {
     <Frame title="Logs" info={info} focused={focused} width={width} height={height}>
       {banner ? <BannerLine banner={banner} /> : null}
       {heading ? (
-        <Text bold color="cyan" wrap="truncate">
+        <Text bold color={theme.accent} wrap="truncate">
           {heading}
         </Text>
       ) : null}
-      {note ? <Note color="yellow">{note}</Note> : null}
+      {note ? <Note tone="warn">{note}</Note> : null}
       {problems.map((s) => (
-        <Text key={sourceKey(s.id)} color={s.status === 'stale' ? 'yellow' : 'red'} wrap="truncate">
-          ✖ {s.id.host} {s.label}: {s.error}
+        <Text key={sourceKey(s.id)} color={s.status === 'stale' ? theme.stale : theme.down} wrap="truncate">
+          {s.status === 'stale' ? MARK.stale : MARK.down} {s.id.host} {s.label}: {s.error}
           {s.hint ? ` (${s.hint})` : ''}
         </Text>
       ))}

@@ -1,10 +1,12 @@
-// The maintenance banner line: yellow while a flag holds, inverse magenta once it has expired.
+// The maintenance banner line: the warn tone while a flag holds, inverse in the expired tone once it has expired.
 import { Box, Text } from 'ink';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
+import { useTheme } from './theme.js';
 
 export function BannerLine({ banner }: { banner: MaintenanceBanner }) {
+  const theme = useTheme();
   return (
-    <Text bold inverse={banner.expired} color={banner.expired ? 'magenta' : 'yellow'} wrap="truncate">
+    <Text bold inverse={banner.expired} color={banner.expired ? theme.expired : theme.warn} wrap="truncate">
       {banner.text}
     </Text>
   );

@@ -1,16 +1,18 @@
 // The output panel under the panes: an operator command's output, a header per host saying how its
-// run ended (green exit 0, red otherwise, yellow while it runs); the panes above keep updating.
+// run ended (ok for exit 0, crit otherwise, warn while it runs, each also in words); the panes above keep updating.
 import { memo, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { useOps } from '../hooks/store.js';
 import { outputPanelInner, panelLines, type PanelLine } from '../app/output-panel.js';
 import { fit } from './format.js';
+import { useTheme } from './theme.js';
 
 function Line({ line, width }: { line: PanelLine; width: number }) {
+  const theme = useTheme();
   const text = fit(line.text, width);
   if (line.kind === 'header')
     return (
-      <Text bold color={line.ok === null ? 'yellow' : line.ok ? 'green' : 'red'}>
+      <Text bold color={line.ok === null ? theme.warn : line.ok ? theme.ok : theme.crit}>
         {text}
       </Text>
     );
@@ -19,6 +21,7 @@ function Line({ line, width }: { line: PanelLine; width: number }) {
 }
 
 export const OutputPanel = memo(function OutputPanel({ width, height }: { width: number; height: number }) {
+  const theme = useTheme();
   const panel = useOps((s) => s.ui.output);
   const lines = useMemo(() => (panel ? panelLines(panel) : []), [panel]);
   if (!panel) return null;
@@ -32,7 +35,7 @@ export const OutputPanel = memo(function OutputPanel({ width, height }: { width:
   const where = lines.length > rows ? ` · lines ${top + 1}–${top + shown.length} of ${lines.length}${panel.scroll === null ? ' (following)' : ''}` : '';
   const inner = Math.max(1, width - 4);
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} height={height} paddingX={1} overflow="hidden">
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
       <Text bold wrap="truncate">
         {fit(`${panel.title}${where} · j/k PgUp/PgDn g/G scroll · Esc closes (the run goes on)`, inner)}
       </Text>

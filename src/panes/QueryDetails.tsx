@@ -5,7 +5,8 @@ import type { DatabaseRow } from '../app/database-rows.js';
 import type { QueryDetailsState } from '../app/store.js';
 import { formatDuration } from '../domain/duration.js';
 import { sanitizeLine } from '../domain/sanitize.js';
-import { LEVEL_COLOR, wrapToWidth } from './format.js';
+import { wrapToWidth } from './format.js';
+import { useTheme, type Theme } from './theme.js';
 
 export interface DetailLine {
   text: string;
@@ -48,12 +49,12 @@ export function queryDetailLines(q: QueryDetailsState, current: { row: DatabaseR
   return lines;
 }
 
-const TONES: Record<NonNullable<DetailLine['tone']>, { color?: string; bold?: boolean; dimColor?: boolean }> = {
-  title: { color: 'cyan', bold: true },
+const toneStyle = (theme: Theme): Record<NonNullable<DetailLine['tone']>, { color?: string; bold?: boolean; dimColor?: boolean }> => ({
+  title: { color: theme.accent, bold: true },
   dim: { dimColor: true },
-  error: { color: LEVEL_COLOR.crit },
-  warn: { color: LEVEL_COLOR.warn },
-};
+  error: { color: theme.crit },
+  warn: { color: theme.warn },
+});
 
 /** Rows of lines the view shows at once (inside its border, below its title). */
 export function queryDetailCapacity(height: number): number {
@@ -61,17 +62,19 @@ export function queryDetailCapacity(height: number): number {
 }
 
 export function QueryDetailsView({ q, lines, width, height, kind }: { q: QueryDetailsState; lines: readonly DetailLine[]; width: number; height: number; kind: string }) {
+  const theme = useTheme();
+  const tones = toneStyle(theme);
   const capacity = queryDetailCapacity(height);
   const start = Math.max(0, Math.min(q.scroll, lines.length - capacity));
   const shown = lines.slice(start, start + capacity);
   const more = lines.length > capacity ? ` · ${start + 1}–${start + shown.length}/${lines.length} j/k` : '';
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} height={height} paddingX={1} overflow="hidden">
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
       <Text bold wrap="truncate">
         {`Query ${q.pid} on ${q.database} (${kind}) — Esc back · e plan${more}`}
       </Text>
       {shown.map((line, i) => (
-        <Text key={start + i} wrap="truncate" {...(line.tone ? TONES[line.tone] : {})}>
+        <Text key={start + i} wrap="truncate" {...(line.tone ? tones[line.tone] : {})}>
           {line.text === '' ? ' ' : line.text}
         </Text>
       ))}

@@ -9,7 +9,8 @@ import { scrollTop } from '../app/layout.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
-import { fit, fitRight } from './format.js';
+import { fit, fitRight, widthOf } from './format.js';
+import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface ServicesPaneProps {
   rows: readonly ServiceRow[];
@@ -29,32 +30,37 @@ export interface ServicesPaneProps {
   now: number;
 }
 
-export function activeColor(active: string): string {
-  if (active === 'active') return 'green';
-  if (active === 'failed') return 'red';
-  if (active === 'inactive' || active === 'unknown') return 'gray';
-  return 'yellow';
+/** A unit's state, which is itself a word (active, failed, activating…), coloured by what it means. */
+function activeTone(active: string): Tone {
+  if (active === 'active') return 'ok';
+  if (active === 'failed') return 'crit';
+  if (active === 'inactive' || active === 'unknown') return 'muted';
+  return 'warn';
 }
 
 function ServicesPaneView({ rows, banner, sources, showHost, hostColors, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
+  const theme = useTheme();
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
   const visible = Math.max(0, height - 3 - problems.length * 2 - (banner ? 1 : 0));
   const top = scrollTop(cursor, rows.length, visible);
   const hostWidth = showHost ? 12 : 0;
-  const unitWidth = Math.max(12, Math.min(40, inner - hostWidth - 38));
+  // As wide as the longest unit name (12-40 columns): the description, often the only words an
+  // operator reads in their own language, gets the rest.
+  const longest = Math.max(0, ...rows.map((r) => widthOf(r.unit.name)));
+  const unitWidth = Math.max(12, Math.min(40, longest + 1, inner - hostWidth - 38));
   const info = `${title}${filter ? ` /${filter}` : ''} ${rows.length}`;
   return (
     <Frame title="Services" info={info} focused={focused} width={width} height={height}>
       {banner ? <BannerLine banner={banner} /> : null}
       {problems.map((s) => (
-        <Note key={sourceKey(s.id)} color={s.status === 'stale' ? 'yellow' : 'red'}>
-          {s.status === 'stale' ? `⚠ ${s.id.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `✖ ${s.id.host}: `}
+        <Note key={sourceKey(s.id)} tone={s.status === 'stale' ? 'stale' : 'down'}>
+          {s.status === 'stale' ? `${MARK.stale} ${s.id.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `${MARK.down} ${s.id.host}: `}
           {s.error}
           {s.hint ? ` — ${s.hint}` : ''}
         </Note>
       ))}
-      <Text bold color="gray" wrap="truncate">
+      <Text bold color={theme.muted} wrap="truncate">
         {showHost ? fit('HOST', hostWidth) : ''}
         {fit('UNIT', unitWidth)} {fit('ACTIVE', 10)}
         {fit('SUB', 10)}
@@ -68,11 +74,11 @@ function ServicesPaneView({ rows, banner, sources, showHost, hostColors, title, 
         const index = top + i;
         return (
           <Text key={`${row.host}/${u.name}`} inverse={focused && index === cursor} wrap="truncate">
-            {showHost ? <Text color={hostColors[row.host]}>{fit(row.host, hostWidth)}</Text> : ''}
-            <Text bold={u.active === 'failed'}>{fit(u.name, unitWidth)}</Text> <Text color={activeColor(u.active)}>{fit(u.active, 10)}</Text>
-            <Text color={activeColor(u.active)}>{fit(u.sub, 10)}</Text>
-            {fitRight(u.since ? formatDuration(now - u.since) : '–', 8)} <Text color={(u.restarts ?? 0) > 0 ? 'yellow' : undefined}>{fitRight(u.restarts === undefined ? '–' : String(u.restarts), 4)}</Text>
-            <Text color="gray"> {u.description}</Text>
+            {showHost ? <Text color={hostColor(theme, hostColors[row.host])}>{fit(row.host, hostWidth)}</Text> : ''}
+            <Text bold={u.active === 'failed'}>{fit(u.name, unitWidth)}</Text> <Text color={theme[activeTone(u.active)]}>{fit(u.active, 10)}</Text>
+            <Text color={theme[activeTone(u.active)]}>{fit(u.sub, 10)}</Text>
+            {fitRight(u.since ? formatDuration(now - u.since) : '–', 8)} <Text color={(u.restarts ?? 0) > 0 ? theme.warn : undefined}>{fitRight(u.restarts === undefined ? '–' : String(u.restarts), 4)}</Text>
+            <Text color={theme.muted}> {u.description}</Text>
           </Text>
         );
       })}

@@ -1,8 +1,5 @@
 // Text shaping for fixed-width cells: every string a pane draws is cut or padded to its column.
 import stringWidth from 'string-width';
-import type { Level } from '../domain/model.js';
-
-export const LEVEL_COLOR: Record<Level, string> = { ok: 'green', warn: 'yellow', crit: 'red' };
 
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 

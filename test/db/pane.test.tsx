@@ -100,17 +100,17 @@ function colourBefore(line: string, value: string): string | undefined {
 }
 
 describe('DatabasesPane', () => {
-  it('shows each database with its key figures, coloured by level', () => {
+  it('shows each database with its key figures, coloured and marked (▲ warn, ✖ crit) by level', () => {
     const { lines, plain } = draw({ width: 160, height: 24 });
     const main = lineWith(lines, 'main pg 15.4');
-    expect(stripVTControlCharacters(main)).toMatch(/conn 95\/100 {2}tps 153 {2}hit 99\.2% {2}idle-tx 1 \(1m05s\) {2}blocked 1 {2}deadlocks \+1 {2}tmp \+0 {2}size 3\.0G/);
+    expect(stripVTControlCharacters(main)).toMatch(/conn 95\/100✖ {2}tps 153 {2}hit 99\.2% {2}idle-tx 1 \(1m05s\)▲ {2}blocked 1✖ {2}deadlocks \+1✖ {2}tmp \+0 {2}size 3\.0G/);
     expect(colourBefore(main, '95/100')).toBe(RED);
     expect(colourBefore(main, '99.2%')).toBe(GREEN);
     const orders = lineWith(lines, 'orders maria 10.11.19');
-    expect(stripVTControlCharacters(orders)).toMatch(/thr 20\/151 {2}run 3 {2}qps 1\.2k {2}slow \+2 {2}bp hit 99\.9% {2}replica lag 30s/);
+    expect(stripVTControlCharacters(orders)).toMatch(/thr 20\/151 {2}run 3 {2}qps 1\.2k {2}slow \+2▲ {2}bp hit 99\.9% {2}replica lag 30s▲/);
     expect(colourBefore(orders, '30s')).toBe(YELLOW);
     const cache = lineWith(lines, 'cache redis 7.0.15');
-    expect(stripVTControlCharacters(cache)).toMatch(/ping 0\.4ms {2}mem 60\.0M\/64\.0M 93\.8% {2}frag 1\.10 {2}ops 2\.5k\/s {2}cli 12 {2}blk 0 {2}hit 97\.0% {2}evict 3\/s {2}exp 0\/s {2}save ok 3m00s/);
+    expect(stripVTControlCharacters(cache)).toMatch(/ping 0\.4ms {2}mem 60\.0M\/64\.0M 93\.8%✖ {2}frag 1\.10 {2}ops 2\.5k\/s {2}cli 12 {2}blk 0 {2}hit 97\.0% {2}evict 3\/s▲ {2}exp 0\/s {2}save ok 3m00s/);
     expect(colourBefore(cache, '60.0M/64.0M')).toBe(RED);
     expect(plain.some((l) => l.includes('keyspace db0 53k keys (300 exp)'))).toBe(true);
   });
@@ -119,16 +119,16 @@ describe('DatabasesPane', () => {
     const { plain, lines } = draw({ width: 160, height: 24 });
     expect(plain.some((l) => l.includes('⛓ 101 (app idle in transaction 1m05s) blocks 102 (12s)'))).toBe(true);
     const waiter = lineWith(lines, 'SET n = n - 2');
-    expect(stripVTControlCharacters(waiter)).toMatch(/^│\s+102 app\s+shop\s+12s active\s+⧗ by 101\s+UPDATE stock SET n = n - 2 WHERE sku = 7/);
+    expect(stripVTControlCharacters(waiter)).toMatch(/^│\s+102 app\s+shop\s+12s▲ active\s+⧗ by 101\s+UPDATE stock SET n = n - 2 WHERE sku = 7/);
     expect(colourBefore(waiter, '⧗ by 101')).toBe(RED);
     expect(stripVTControlCharacters(lineWith(lines, 'sku = 7') )).toContain('101 app');
-    expect(plain.some((l) => /^│\s+7 shop\s+shop\s+31s query\s+User sleep\s+SELECT SLEEP\(30\)/.test(l))).toBe(true);
+    expect(plain.some((l) => /^│\s+7 shop\s+shop\s+31s▲ query\s+User sleep\s+SELECT SLEEP\(30\)/.test(l))).toBe(true);
   });
 
   it('shows a database that is down with its error, since when, and what to do', () => {
     const { lines, plain } = draw({ width: 160, height: 24 });
     const down = lineWith(lines, 'legacy');
-    expect(stripVTControlCharacters(down)).toContain(`✖ legacy  postgres://monitor@db-9:5432/old  down since ${formatClock(NOW - 120_000)} (2m00s): connection refused (db-9:5432)`);
+    expect(stripVTControlCharacters(down)).toContain(`○ legacy  postgres://monitor@db-9:5432/old  down since ${formatClock(NOW - 120_000)} (2m00s): connection refused (db-9:5432)`);
     expect(colourBefore(down, 'down since')).toBe(RED);
     expect(plain.some((l) => l.includes('is the server running and listening there?'))).toBe(true);
   });
@@ -181,7 +181,7 @@ describe('DatabasesPane', () => {
     );
     expect(view).toMatchObject({ name: 'billing', kind: 'postgres', target: 'postgres://monitor@db-7:5432/billing', status: 'error', since: NOW - 5000 });
     const { plain } = draw({ databases: [view], width: 120 });
-    expect(plain[1]).toContain(`✖ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5s): connection refused (db-7:5432)`);
+    expect(plain[1]).toContain(`○ billing  postgres://monitor@db-7:5432/billing  down since ${formatClock(NOW - 5000)} (5s): connection refused (db-7:5432)`);
     expect(plain[2]).toContain('is the server running and listening there?');
     await source.close();
   });

@@ -53,7 +53,7 @@ describe('Databases pane against the real PostgreSQL', () => {
   it('shows a sleeping query with a growing duration and terminates it after the pid is typed', { timeout: 90_000 }, async () => {
     const { pid, query } = await sleeper();
     const term = cockpit();
-    await term.waitForScreen((s) => s.includes('● main'), 'the database header', 20_000);
+    await term.waitForScreen((s) => /[●▲✖] main/.test(s), 'the database header', 20_000);
     term.keys('6', '/');
     term.keys(...String(pid).split(''), 'Enter');
     const first = await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);
@@ -86,7 +86,7 @@ describe('Databases pane against the real PostgreSQL', () => {
   it('in --read-only refuses to terminate, leaves the query running and audits the refusal', { timeout: 90_000 }, async () => {
     const { pid, query } = await sleeper();
     const term = cockpit('--read-only');
-    await term.waitForScreen((s) => s.includes('● main'), 'the database header', 20_000);
+    await term.waitForScreen((s) => /[●▲✖] main/.test(s), 'the database header', 20_000);
     term.keys('6', '/');
     term.keys(...String(pid).split(''), 'Enter');
     await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);

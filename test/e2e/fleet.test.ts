@@ -49,8 +49,8 @@ describe('opsdeck watching SSH hosts', () => {
     const term = new TmuxTerminal(`SSH_AUTH_SOCK= OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${scratch} ${LAUNCHER} --config ${configPath} --refresh 1s`, 200, 50, join(scratch, 'exit-code'));
     try {
       const fingerprint = await fingerprintOf(hosts[1]!.hostKeyPub);
-      const screen = await term.waitForScreen((s) => /● web-1\s+\d+%/.test(s) && s.includes('host key refused'), 'web-1 live and web-2 refused', 30_000);
-      expect(screen).toMatch(/✖ web-2 .*host key refused since \d\d:\d\d:\d\d/);
+      const screen = await term.waitForScreen((s) => /[●▲✖] web-1\s+\d+%/.test(s) && s.includes('host key refused'), 'web-1 live and web-2 refused', 30_000);
+      expect(screen).toMatch(/○ web-2 .*host key refused since \d\d:\d\d:\d\d/);
       await term.waitForScreen((s) => /garden-backend\.service\s+active\s+running/.test(s), 'web-1 units');
 
       term.keys('j');
@@ -59,7 +59,7 @@ describe('opsdeck watching SSH hosts', () => {
       await term.waitForScreen((s) => s.includes('trust the SSH host key of web-2') && s.includes(fingerprint), 'the trust dialog with the fingerprint');
       // Typed fast, as tmux delivers it: the prompt must take the burst as three characters and Enter.
       term.keys('y', 'e', 's', 'Enter');
-      await term.waitForScreen((s) => /● web-2\s+\d+%/.test(s), 'web-2 connected and measured after trusting', 30_000);
+      await term.waitForScreen((s) => /[●▲✖] web-2\s+\d+%/.test(s), 'web-2 connected and measured after trusting', 30_000);
       expect(await readFile(workspace.knownHosts, 'utf8')).toContain(hosts[1]!.hostPub.split(' ')[1]!);
       // Trusting a key changes what opsdeck will believe about a host: it is on the audit record.
       const records = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));

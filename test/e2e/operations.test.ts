@@ -61,7 +61,7 @@ describe('restarting a unit from the cockpit', () => {
       const after = await mainPid();
       expect(after).not.toBe(before);
       expect(screen).toContain(`MainPID ${before} → ${after}`);
-      await term.waitForScreen((s) => /● web-1\s+\d+%/.test(s), 'web-1 still measured');
+      await term.waitForScreen((s) => /[●▲✖] web-1\s+\d+%/.test(s), 'web-1 still measured');
       const records = (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
       expect(records).toEqual([
         expect.objectContaining({ action: 'unit.restart', target: 'unit:web-1/garden-backend.service', outcome: 'started' }),

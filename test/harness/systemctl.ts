@@ -1,11 +1,14 @@
 // A daemonless systemctl for tests: Debian's `systemctl` package (a Python reimplementation) unpacked,
 // never installed (installing it removes systemd packages), run with --root=DIR on real unit files.
+// It prints no timestamps; systemctl-times.py, beside this file, adds them to `show` as systemd 252
+// prints them (in the zone of its environment), so "since" is tested on a stand-in that has one.
 import { execFile, spawn } from 'node:child_process';
 import { access, chmod, copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const TIMES = resolve(import.meta.dirname, 'systemctl-times.py');
 const CACHE = resolve(import.meta.dirname, '../../.tmp/systemctl');
 const SCRIPT = join(CACHE, 'root/usr/bin/systemctl');
 
@@ -75,13 +78,16 @@ export async function makeSystemdRoot(dir: string, units: Record<string, string>
   const unitDir = join(dir, 'root/etc/systemd/system');
   await mkdir(unitDir, { recursive: true });
   for (const [name, content] of Object.entries(units)) await writeFile(join(unitDir, name), content);
-  // A private copy: the test user may not be able to read the repository's .tmp/.
+  // Private copies: the test user may not be able to read the repository's .tmp/ or test/.
   const copy = join(dir, 'systemctl.py');
   await copyFile(script, copy);
+  const times = join(dir, 'systemctl-times.py');
+  await copyFile(TIMES, times);
   const wrapper = join(dir, 'systemctl');
-  await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/python3 ${copy} --root=${join(dir, 'root')} "$@"\n`);
+  await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/python3 ${times} ${copy} --root=${join(dir, 'root')} "$@"\n`);
   await chmod(wrapper, 0o755);
   await chmod(copy, 0o644);
+  await chmod(times, 0o644);
   if (owner) await run('chown', ['-R', `${owner.uid}:${owner.gid}`, dir]);
   const ctl = (...args: string[]): Promise<number> =>
     new Promise((resolveRun) => {

@@ -10,6 +10,7 @@ import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import { OpsProvider } from '../../src/hooks/store.js';
+import { ThemeProvider } from '../../src/panes/theme.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 
 export interface AppHarness {
@@ -90,7 +91,9 @@ export async function renderApp(
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
   const instance = render(
     <OpsProvider store={store} size={size}>
-      <App config={appConfig} controls={controls} />
+      <ThemeProvider theme={appConfig.theme}>
+        <App config={appConfig} controls={controls} />
+      </ThemeProvider>
     </OpsProvider>,
   );
   await tick();

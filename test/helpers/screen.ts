@@ -21,3 +21,13 @@ export function screenReader(frame: () => string) {
     },
   };
 }
+
+// SGR parameters that set a colour: 30-38 and 90-97 foreground, 40-48 and 100-107 background (38/48
+// start a 256-colour or RGB one). 39 and 49 restore the terminal's default colours: tmux writes them
+// after every reset of attributes, coloured or not, so they are not a colour.
+const COLOUR_PARAMETER = /^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/;
+
+/** Every SGR sequence in `text` that sets a colour (bold, dim, inverse and the like are not colour). */
+export function colourSequences(text: string): string[] {
+  return [...text.matchAll(/\u001b\[([\d;:]*)m/g)].filter((m) => m[1]!.split(/[;:]/).some((p) => COLOUR_PARAMETER.test(p))).map((m) => m[0]);
+}

@@ -21,6 +21,20 @@ export class TmuxTerminal {
     return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
   }
 
+  /**
+   * The screen with every line as wide as the terminal, trailing blanks kept (`capture-pane -N`): what
+   * sits in each line's last column, as tmux itself counted the cells (a wide character is one
+   * character here and two cells there).
+   */
+  cellScreen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-N', '-t', this.session], { encoding: 'utf8' });
+  }
+
+  /** The screen with its attributes as escape sequences (`capture-pane -e`): what colours and styles are on it. */
+  styledScreen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-e', '-t', this.session], { encoding: 'utf8' });
+  }
+
   /** What tmux knows of the pane's modes: the alternate screen, and whether the cursor is shown. */
   modes(): { alternateScreen: boolean; cursorVisible: boolean } {
     const [alternate, cursor] = execFileSync('tmux', ['display', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}'], { encoding: 'utf8' }).trim().split(' ');

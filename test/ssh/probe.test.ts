@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseProcessProbe, parseResourceProbe, ProbeError, ResourceRates } from '../../src/services/ssh/probe.js';
+import { parseProcessProbe, parseResourceProbe, ProbeError, ProcessRates, ResourceRates } from '../../src/services/ssh/probe.js';
 
-// Output of RESOURCE_PROBE and PROCESS_PROBE captured on a Debian 12 machine (2 cores), a second apart with load between.
+// Output of RESOURCE_PROBE and PROCESS_PROBE captured on a Debian 12 machine (2 cores), a second apart
+// with load between. processes-1/2.txt: a copy of dash named busy-loop (pid 29805) spinning, and a
+// copy of sleep named "a) b (c" (pid 29820), while the machine was saturated by other work.
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const first = fixture('resources-1.txt');
 const second = fixture('resources-2.txt');
@@ -75,22 +77,51 @@ describe('resource probe parser', () => {
   });
 });
 
-describe('process probe parser', () => {
-  test('top processes by CPU and memory, without the probe itself', () => {
-    const output = fixture('processes.txt');
-    const self = Number(/^@self (\d+)/m.exec(output)![1]);
-    const sample = parseProcessProbe(output);
-    expect(sample.byCpu.length).toBeGreaterThan(3);
-    expect(sample.byCpu.length).toBeLessThanOrEqual(15);
-    expect(sample.byCpu.some((p) => p.pid === self)).toBe(false);
-    expect(sample.byMemory[0]!.memBytes).toBeGreaterThanOrEqual(sample.byMemory[1]!.memBytes);
-    expect(sample.byCpu[0]).toMatchObject({ user: 'root' });
-    expect(sample.byCpu[0]!.cpuPercent).toBeGreaterThanOrEqual(sample.byCpu[1]!.cpuPercent);
+describe('process probe parser and rates', () => {
+  const one = fixture('processes-1.txt');
+  const two = fixture('processes-2.txt');
+  const BUSY = 29805;
+  const ODD = 29820;
+
+  test('reads who each process is from ps and its CPU ticks from /proc/PID/stat, names with ") (" kept whole', () => {
+    const reading = parseProcessProbe(two);
+    expect(reading.processes.size).toBeGreaterThan(100);
+    expect(reading.processes.get(BUSY)).toEqual({ ppid: 29799, user: 'root', name: 'busy-loop', memBytes: 1556 * 1024, ticks: 55 });
+    expect(reading.processes.get(ODD)).toMatchObject({ name: 'a) b (c', ticks: 0 });
+    // user + nice + system + idle + iowait + irq + softirq + steal of every CPU.
+    expect(reading.totalTicks).toBe(300709 + 0 + 74268 + 101743 + 1352 + 0 + 1011 + 4621);
   });
 
-  test('command names with spaces are kept whole; an empty ps is an error', () => {
-    const sample = parseProcessProbe('@self 1\n@cpu\n  42   7 www-data  12.5  2048 Web Content\n@mem\n@end\n');
-    expect(sample.byCpu).toEqual([{ pid: 42, user: 'www-data', cpuPercent: 12.5, memBytes: 2048 * 1024, name: 'Web Content' }]);
-    expect(() => parseProcessProbe('@self 1\n@cpu\n@mem\n@end\n')).toThrow(/procps/);
+  test('CPU % is the ticks a process used over the ticks every CPU passed, between two readings', () => {
+    const rates = new ProcessRates();
+    const first = rates.next(parseProcessProbe(one));
+    expect(first.byCpu.every((p) => p.cpuPercent === 0)).toBe(true);
+    const sample = rates.next(parseProcessProbe(two));
+    const busy = [...sample.byCpu, ...sample.byMemory].find((p) => p.pid === BUSY);
+    // 30 of the 249 ticks both CPUs passed: the loop shared a saturated machine.
+    expect(busy?.cpuPercent).toBeCloseTo((30 / 249) * 100, 5);
+    expect(sample.byCpu[0]!.cpuPercent).toBeGreaterThanOrEqual(sample.byCpu[1]!.cpuPercent);
+    expect(sample.byMemory[0]!.memBytes).toBeGreaterThanOrEqual(sample.byMemory[1]!.memBytes);
+    expect(sample.byCpu.length).toBeLessThanOrEqual(15);
+  });
+
+  test('leaves out the probe itself and its children', () => {
+    const self = Number(/^@self (\d+)/m.exec(two)![1]);
+    const sample = new ProcessRates().next(parseProcessProbe(two));
+    const reading = parseProcessProbe(two);
+    const own = [...reading.processes].filter(([pid, p]) => pid === self || p.ppid === self).map(([pid]) => pid);
+    expect(own.length).toBeGreaterThan(0);
+    expect([...sample.byCpu, ...sample.byMemory].some((p) => own.includes(p.pid))).toBe(false);
+  });
+
+  test('a pid seen again with fewer ticks is a new process: all its ticks count', () => {
+    const rates = new ProcessRates();
+    const reading = (ticks: number, total: number) => `@self 1\n@cpu\ncpu  ${total} 0 0 0 0 0 0 0 0 0\n@ps\n  42   7 www-data  2048 worker\n@ticks\n42 ${ticks} 0\n@end\n`;
+    rates.next(parseProcessProbe(reading(500, 1000)));
+    expect(rates.next(parseProcessProbe(reading(50, 1200))).byCpu[0]).toMatchObject({ pid: 42, cpuPercent: 25 });
+  });
+
+  test('an empty ps is an error, not an empty list', () => {
+    expect(() => parseProcessProbe('@self 1\n@cpu\ncpu  1 0 0 0 0 0 0 0\n@ps\n@ticks\n@end\n')).toThrow(/procps/);
   });
 });

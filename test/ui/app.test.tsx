@@ -20,27 +20,27 @@ describe('cockpit at 200x50', () => {
     app = await renderApp(fleetConfig(), fleetData());
     const screen = text();
     for (const title of ['Hosts', 'Resources', 'Services', 'Logs', 'Events']) expect(screen).toContain(`╭─ ${title}`);
-    expect(screen).toMatch(/web-1\s+76%\s+40%\s+30%/);
-    expect(screen).toMatch(/db-1\s+20%\s+50%\s+93%/);
-    expect(plainLine('✖ edge')).toMatch(/down since \d\d:\d\d:\d\d: connection refused/);
+    expect(screen).toMatch(/web-1\s+76%▲\s+40%\s+30%/);
+    expect(screen).toMatch(/db-1\s+20%\s+50%\s+93%✖/);
+    expect(plainLine('○ edge')).toMatch(/down since \d\d:\d\d:\d\d: connection refused/);
     expect(screen.split('\n').length).toBeLessThanOrEqual(50);
   });
 
-  it('colours values by level: green ok, yellow warn, red crit and red for an unreachable host', async () => {
+  it('marks and colours values by level: ● green ok, ▲ yellow warn, ✖ red crit and ○ red for an unreachable host', async () => {
     app = await renderApp(fleetConfig(), fleetData());
-    expect(colourBefore('● web-1', '76%')).toBe(YELLOW);
-    expect(colourBefore('● db-1', '93%')).toBe(RED);
+    expect(colourBefore('▲ web-1', '76%▲')).toBe(YELLOW);
+    expect(colourBefore('✖ db-1', '93%✖')).toBe(RED);
     expect(colourBefore('● local', '5%')).toBe(GREEN);
-    expect(colourBefore('✖ edge', 'down since')).toBe(RED);
-    expect(text()).toContain('1 crit 1 warn 1 down');
+    expect(colourBefore('○ edge', 'down since')).toBe(RED);
+    expect(text()).toContain('✖ 1 crit ▲ 1 warn ○ 1 down');
   });
 
   it('counts a database gone critical against its host, though nothing else changed', async () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase());
-    expect(text()).toContain('1 crit 1 warn 1 down');
+    expect(text()).toContain('✖ 1 crit ▲ 1 warn ○ 1 down');
     app.store.setState((s) => ({ ...s, data: { ...s.data, databases: { main: { ...s.data.databases.main!, levels: { connections: 'crit', overall: 'crit' } } } } }));
     await new Promise((r) => setTimeout(r, 20));
-    expect(text()).toContain('2 crit 1 warn 1 down');
+    expect(text()).toContain('✖ 2 crit ▲ 1 warn ○ 1 down');
   });
 
   it('moves focus with Tab and Shift-Tab and says which pane has it', async () => {

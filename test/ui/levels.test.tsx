@@ -19,9 +19,10 @@ afterEach(() => app?.unmount());
 
 const { text, colourBefore } = screenReader(() => app!.frame());
 
-/** The colour of the ● that marks `name`: a Hosts row's worst level, or a database header's. */
-function markColour(name: string): string | undefined {
-  return new RegExp(`(\u001b\\[\\d+m)● (?:\u001b\\[\\d+m)*${name}`).exec(app!.frame())?.[1];
+/** The mark before `name` and its colour: a Hosts row's worst level, or a database header's. */
+function markOf(name: string): [string | undefined, string | undefined] {
+  const found = new RegExp(`(\u001b\\[\\d+m)([●▲✖○]) (?:\u001b\\[\\d+m)*${name}`).exec(app!.frame());
+  return [found?.[1], found?.[2]];
 }
 
 /** The runtime's commit of a new data state; the screen follows on its next frame. */
@@ -52,8 +53,8 @@ describe('during hold ticks one sample shows one level everywhere', () => {
     const twice = deliver(once, resources, sample(76, 40, 30, NOW + 2000), tracker, NOW + 2000);
     await commit(twice);
 
-    expect(colourBefore('● web-1', '76%')).toBe(YELLOW);
-    expect(colourBefore('76.0%', '76.0%')).toBe(YELLOW);
+    expect(colourBefore('▲ web-1', '76%▲')).toBe(YELLOW);
+    expect(colourBefore('76.0%▲', '76.0%▲')).toBe(YELLOW);
     expect(colourBefore('cpu warn: 76% (warn 70%)', 'WARN')).toBe(YELLOW);
     const second = snapshotJson(twice, config) as { hosts: Record<string, { level: string; levels: { cpu: string } }>; events: { message: string }[] };
     expect(second.hosts['web-1']).toMatchObject({ level: 'warn', levels: { cpu: 'warn' } });
@@ -71,8 +72,8 @@ describe('during hold ticks one sample shows one level everywhere', () => {
     expect(colourBefore('93.0G/100G', '93%')).toBe(GREEN);
 
     await commit(deliver(once, resources, sample(10, 40, 93, NOW + 2000), tracker, NOW + 2000));
-    expect(colourBefore('● web-1', '93%')).toBe(RED);
-    expect(colourBefore('93.0G/100G', '93%')).toBe(RED);
+    expect(colourBefore('✖ web-1', '93%✖')).toBe(RED);
+    expect(colourBefore('93.0G/100G', '93%✖')).toBe(RED);
   });
 
   it('connections over warn: the Databases header, the host row, Events and the json snapshot move together', async () => {
@@ -95,16 +96,16 @@ describe('during hold ticks one sample shows one level everywhere', () => {
     const once = deliver(normal, id, busy(NOW), tracker, NOW);
     app = await renderApp(config, once);
     expect(colourBefore('main pg 15.4', '85/100')).toBe(GREEN);
-    expect(markColour('main')).toBe(GREEN);
-    expect(markColour('local')).toBe(GREEN);
+    expect(markOf('main')).toEqual([GREEN, '●']);
+    expect(markOf('local')).toEqual([GREEN, '●']);
     expect(text()).not.toContain('main: connections');
     expect((snapshotJson(once, config) as { databases: Record<string, { level: string }> }).databases.main!.level).toBe('ok');
 
     const twice = deliver(once, id, busy(NOW + 2000), tracker, NOW + 2000);
     await commit(twice);
-    expect(colourBefore('main pg 15.4', '85/100')).toBe(YELLOW);
-    expect(markColour('main')).toBe(YELLOW);
-    expect(markColour('local')).toBe(YELLOW);
+    expect(colourBefore('main pg 15.4', '85/100▲')).toBe(YELLOW);
+    expect(markOf('main')).toEqual([YELLOW, '▲']);
+    expect(markOf('local')).toEqual([YELLOW, '▲']);
     expect(colourBefore('main: connections 85% (warn 80%)', 'WARN')).toBe(YELLOW);
     const report = snapshotJson(twice, config) as { hosts: Record<string, { level: string }>; databases: Record<string, { level: string; levels: { connections: string } }> };
     expect(report.databases.main).toMatchObject({ level: 'warn', levels: { connections: 'warn' } });

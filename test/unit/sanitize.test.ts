@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import stringWidth from 'string-width';
 import { DEFAULT_MAX_LINE, sanitizeLine } from '../../src/domain/sanitize.js';
 
 const ESC = '\u001b';
@@ -156,5 +157,29 @@ describe('sanitizeLine: property, random bytes', () => {
       const bad = FORBIDDEN.exec(out);
       if (bad) throw new Error(`control U+${bad[0].codePointAt(0)!.toString(16).padStart(4, '0')} survived in ${JSON.stringify(out)} from bytes ${bytes.toString('hex')}`);
     }
+  });
+});
+
+describe('sanitizeLine: every character as wide to opsdeck as to the terminal', () => {
+  // Widths glibc's wcwidth (and so tmux 3.3) gives, measured on Debian 12: 🛠 1, 👨 👩 👧 👍 2 each, "1" 1.
+  it.each([
+    ['# 🛠️ Crypto AI Platform - 運用ガイド', '# 🛠 Crypto AI Platform - 運用ガイド'],
+    ['⚠️ disk almost full', '⚠ disk almost full'],
+    ['family 👨‍👩‍👧 here', 'family 👨👩👧 here'],
+    ['thumbs 👍🏽', 'thumbs 👍'],
+    ['step 1️⃣', 'step 1'],
+  ])('drops what terminals count differently from %j, keeping the emoji', (raw, shown) => {
+    expect(sanitizeLine(raw)).toBe(shown);
+  });
+
+  it('agrees with the terminal on the width of what is left', () => {
+    expect(stringWidth(sanitizeLine('🛠️'))).toBe(1);
+    expect(stringWidth(sanitizeLine('👨‍👩‍👧'))).toBe(6);
+    expect(stringWidth(sanitizeLine('👍🏽'))).toBe(2);
+    expect(stringWidth(sanitizeLine('運用ガイド🚀'))).toBe(12);
+  });
+
+  it('keeps a joiner that is not inside an emoji sequence (scripts that shape with it)', () => {
+    expect(sanitizeLine('क्\u200dष')).toBe('क्\u200dष');
   });
 });

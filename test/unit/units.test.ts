@@ -124,6 +124,13 @@ describe('parseShow on systemd 252 output (the full property set systemd itself 
     expect(backend!.mainPid).toBeUndefined();
   });
 
+  it('reads a time in UTC with microseconds (--timestamp=us+utc style) and leaves a zone it cannot place blank, never wrong', () => {
+    const [utc] = parseShow('Id=a.service\nActiveEnterTimestamp=Mon 2026-11-30 12:04:05.250000 UTC\n', ['a.service']);
+    expect(utc!.since).toBe(Date.UTC(2026, 10, 30, 12, 4, 5, 250));
+    const [jst] = parseShow('Id=a.service\nActiveEnterTimestamp=Mon 2026-11-30 21:04:05 JST\n', ['a.service']);
+    expect(jst!.since).toBeUndefined();
+  });
+
   it('uses the requested name when a block has no Id', () => {
     const [unit] = parseShow('ActiveState=active\nSubState=running\n', ['nginx.service']);
     expect(unit).toMatchObject({ name: 'nginx.service', active: 'active', sub: 'running' });

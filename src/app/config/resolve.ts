@@ -9,6 +9,7 @@ import type { RawConfig, RawDatabase } from './schema.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
+import { DEFAULT_THEME, type ThemeName } from '../color.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -33,6 +34,8 @@ export interface OpsConfig {
   refreshMs: number;
   /** Refuse every operation that changes anything outside opsdeck (`--read-only` or `readOnly: true`). */
   readOnly: boolean;
+  /** The screen's colours: the config's `theme`, turned to `mono` by NO_COLOR or `--color never` (src/app/color.ts). */
+  theme: ThemeName;
   holdTicks: number;
   logBuffer: number;
   maxLineLength: number;
@@ -95,6 +98,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     file,
     refreshMs: refreshFrom(raw.refresh),
     readOnly: raw.readOnly ?? false,
+    theme: raw.theme ?? DEFAULT_THEME,
     holdTicks: raw.hold ?? DEFAULT_HOLD_TICKS,
     logBuffer: raw.logs?.buffer ?? DEFAULT_LOG_BUFFER,
     maxLineLength: raw.logs?.maxLineLength ?? 2000,

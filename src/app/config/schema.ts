@@ -5,6 +5,7 @@ import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema } from '../sources/database/config.js';
 import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
+import { THEMES } from '../color.js';
 
 export const thresholdsSchema = z.strictObject({
   cpu: thresholdPair.optional(),
@@ -83,6 +84,7 @@ const sshSchema = z.strictObject({
 const baseConfigSchema = z.strictObject({
   refresh: duration.optional(),
   readOnly: z.boolean().optional(),
+  theme: z.enum(THEMES).optional(),
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   maintenanceExpiry: duration.optional(),

@@ -5,7 +5,7 @@ import type { HostAdapter, HostControls, HostWatch } from '../host-adapter.js';
 import { LocalLogFollower } from '../logs/local-follower.js';
 import { SYSTEM_LOG_FILES } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
-import { hasProcfs, ProcResources } from './procfs.js';
+import { hasProcfs, ProcProcesses, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
 import { collectLocalServices } from './services.js';
 import { localMaintenanceFlag } from '../maintenance-flag.js';
@@ -34,8 +34,11 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
 
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
-    // /proc where there is one (no process spawned per tick); systeminformation elsewhere (macOS).
-    const proc = (await hasProcfs()) ? new ProcResources() : undefined;
+    // /proc where there is one (no process spawned per tick for resources; processes through the SSH
+    // probe, so their CPU % means what it means on remote hosts); systeminformation elsewhere (macOS).
+    const procfs = await hasProcfs();
+    const proc = procfs ? new ProcResources() : undefined;
+    const procProcesses = procfs ? new ProcProcesses() : undefined;
     const controls = this.controls(host);
     // A file we may not read is an error, not "no maintenance".
     const flag = controls.maintenanceFlag;
@@ -50,7 +53,7 @@ export class LocalHostAdapter implements HostAdapter {
     }
     return {
       resources: { timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: () => collectLocalProcesses() },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => (procProcesses ? procProcesses.collect(signal) : collectLocalProcesses()) },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
       maintenance: flag ? { timeoutMs, collect: async (signal) => (await flag.read(signal)) ?? null } : undefined,
       ...controls,

@@ -1,8 +1,9 @@
 // Linux resources read straight from /proc and statfs(2): no child process per tick. The files are
 // parsed by the same code as an SSH host's probe output, so local and remote numbers mean the same.
 import { readFile, statfs } from 'node:fs/promises';
-import type { DiskStat, ResourceSample } from '../../domain/model.js';
-import { parseResourceProbe, ResourceRates } from '../ssh/probe.js';
+import type { DiskStat, ProcessSample, ResourceSample } from '../../domain/model.js';
+import { parseResourceProbe, PROCESS_PROBE, ProcessRates, ResourceRates, sampleProcesses } from '../ssh/probe.js';
+import { runLocal } from '../exec.js';
 import { isPseudoFilesystem, usefulDisks } from './resources.js';
 
 const PROC_FILES = [
@@ -65,6 +66,22 @@ export class ProcResources {
     }
     const [output, disks] = await Promise.all([readProbe(), localDisks()]);
     return { ...this.rates.next(parseResourceProbe(output)), disks };
+  }
+}
+
+/**
+ * Top processes from the same probe an SSH host runs, through a local shell: current CPU % from
+ * /proc tick deltas, so the column means the same here and on every remote host.
+ */
+export class ProcProcesses {
+  private readonly rates = new ProcessRates();
+
+  collect(signal: AbortSignal): Promise<ProcessSample> {
+    return sampleProcesses(async () => {
+      const result = await runLocal('sh', ['-c', PROCESS_PROBE], signal);
+      if (!result.stdout.includes('@end')) throw new Error(`process probe failed: ${result.stderr.trim() || `exit code ${result.code}`}`);
+      return result.stdout;
+    }, this.rates);
   }
 }
 

@@ -1,4 +1,5 @@
-// A bounded log buffer per source: classifies, sanitizes and collapses identical repeated lines.
+// A bounded log buffer per source: sanitizes, classifies (where the source gave no level) and
+// collapses identical repeated lines.
 import type { LogLevel, LogLine } from '../../domain/model.js';
 import { RingBuffer } from '../ring.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
@@ -28,7 +29,8 @@ export class LogBuffer {
     this.ring = new RingBuffer(capacity);
   }
 
-  append(raw: string, at = Date.now()): void {
+  /** A line; `level` when its source said it (the journal's PRIORITY), else guessed from its words. */
+  append(raw: string, at = Date.now(), level?: LogLevel): void {
     const text = sanitizeLine(raw, this.maxLineLength);
     const last = this.ring.last();
     this.dirty = true;
@@ -36,7 +38,7 @@ export class LogBuffer {
       this.ring.replaceLast({ ...last, at, count: last.count + 1 });
       return;
     }
-    this.ring.push({ seq: ++nextSeq, at, text, level: classify(text), count: 1 });
+    this.ring.push({ seq: ++nextSeq, at, text, level: level ?? classify(text), count: 1 });
   }
 
   /** A line opsdeck itself writes into the stream: rotation, truncation, a gap after a reconnect. */

@@ -1,6 +1,8 @@
 // Entries of `journalctl -o json`: which followed unit each belongs to, judged as `journalctl -u`
-// does, and the line it is shown as, in the shape of `-o short-iso`. One JSON object per line, with
-// the message inside a string, so no message can pass for an entry or for another unit's.
+// does, the line it is shown as, in the shape of `-o short-iso`, and its level from its PRIORITY
+// rather than guessed from its words. One JSON object per line, with the message inside a string, so
+// no message can pass for an entry or for another unit's.
+import type { LogLevel } from '../../domain/model.js';
 
 /** A field's value: text, bytes (not UTF-8, or binary), several values, or null (over 4096 bytes without --all). */
 export type JournalValue = string | number[] | (string | number[])[] | null;
@@ -90,4 +92,32 @@ export function formatJournalEntry(entry: JournalEntry, offsetMinutes: number): 
   const message = entry.MESSAGE === null ? '[message not sent by journalctl]' : (text(entry.MESSAGE) ?? '').slice(0, MAX_MESSAGE);
   const [first, ...rest] = message.replace(/\n$/, '').split('\n');
   return [`${prefix}${first}`, ...rest.map((line) => `${' '.repeat(prefix.length)}${line}`)];
+}
+
+/**
+ * syslog's priorities, which journald keeps for every entry: 0 emerg, 1 alert, 2 crit and 3 err are
+ * errors, 4 warning is a warning, 5 notice, 6 info and 7 debug are information (as journalctl's
+ * own colours have it). An entry without one is information.
+ */
+export function priorityLevel(priority: string | undefined): LogLevel {
+  const value = Number(priority);
+  if (priority === undefined || priority === '' || !Number.isInteger(value)) return 'info';
+  if (value <= 3) return 'error';
+  if (value === 4) return 'warn';
+  return 'info';
+}
+
+export const entryLevel = (entry: JournalEntry): LogLevel => priorityLevel(text(entry.PRIORITY));
+
+/**
+ * A line of a journal followed on this machine (`journalctl -f -o json`): its lines as short-iso
+ * prints them in this machine's zone at that instant, and its level; undefined when the line is no
+ * journal entry (the syslog file a host without a journal falls back to, an app's own JSON).
+ */
+export function journalLine(line: string): { lines: string[]; level: LogLevel } | undefined {
+  const entry = parseJournalLine(line);
+  if (!entry || entry.__REALTIME_TIMESTAMP === undefined) return undefined;
+  const at = Number(text(entry.__REALTIME_TIMESTAMP)) / 1000;
+  const offsetMinutes = Number.isFinite(at) ? -new Date(at).getTimezoneOffset() : 0;
+  return { lines: formatJournalEntry(entry, offsetMinutes), level: entryLevel(entry) };
 }

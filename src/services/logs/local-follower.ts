@@ -32,6 +32,7 @@ export class LocalLogFollower implements LogStream {
     const { out, err, lastNote } = followerOutput(handlers, {
       errorPrefix: '',
       missingHint: this.source.kind === 'file' ? `waiting for ${this.source.path} to appear` : undefined,
+      journal: this.source.kind === 'journal',
       onLine: () => {
         this.failures = 0;
       },

@@ -1,9 +1,11 @@
 // What a log source is, wherever it runs: a follower that pushes lines and reports its health.
-import type { LogSourceConfig } from '../../domain/model.js';
+import type { LogLevel, LogSourceConfig } from '../../domain/model.js';
+import { journalLine } from './journal.js';
 import { LineSplitter } from './lines.js';
 
 export interface LogStreamHandlers {
-  line(text: string): void;
+  /** A line as the source wrote it; `level` when the source says it (the journal's PRIORITY). */
+  line(text: string, level?: LogLevel): void;
   /** opsdeck's own note in the stream: rotation, truncation, restart. */
   mark(text: string): void;
   state(status: 'ok' | 'error', error?: string, hint?: string): void;
@@ -27,13 +29,14 @@ export const SYSTEM_LOG_FILES = ['/var/log/syslog', '/var/log/messages'];
 export const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
 
 /**
- * argv of the follower for one log source: `tail -F` (rotation and truncation) or `journalctl -f`.
- * `initialLines` is 0 when resuming after a gap, so lines already shown are not repeated.
+ * argv of the follower for one log source: `tail -F` (rotation and truncation) or `journalctl -f`,
+ * in JSON so each entry comes with its PRIORITY (journal.ts). `initialLines` is 0 when resuming
+ * after a gap, so lines already shown are not repeated.
  */
 export function followCommand(source: LogSourceConfig, initialLines = INITIAL_LINES): [string, string[]] {
   if (source.kind === 'file') return ['tail', ['-F', '-n', String(initialLines), '--', source.path]];
   const unit = source.unit ? ['-u', source.unit] : [];
-  return ['journalctl', ['-f', '-n', String(initialLines), '-o', 'short-iso', '--no-pager', ...unit]];
+  return ['journalctl', ['-f', '-n', String(initialLines), '-o', 'json', '--no-pager', ...unit]];
 }
 
 /** Reads GNU tail's stderr notes: which mean the file is gone, which that it is being followed again. */
@@ -45,10 +48,14 @@ export function interpretFollowerNote(note: string): { kind: 'missing' | 'resume
 }
 
 /**
- * The output handling every follower shares, local or over SSH: stdout lines go to the buffer,
- * tail's stderr notes become markers, and only a note that the file is followed again clears an error.
+ * The output handling every follower shares, local or over SSH: stdout lines go to the buffer (a
+ * journal entry, where the source may be the journal, as its text and PRIORITY level), tail's stderr
+ * notes become markers, and only a note that the file is followed again clears an error.
  */
-export function followerOutput(handlers: LogStreamHandlers, options: { errorPrefix: string; missingHint?: string; onLine(): void }): { out: LineSplitter; err: LineSplitter; lastNote(): string } {
+export function followerOutput(
+  handlers: LogStreamHandlers,
+  options: { errorPrefix: string; missingHint?: string; journal: boolean; onLine(): void },
+): { out: LineSplitter; err: LineSplitter; lastNote(): string } {
   let healthy = true;
   let lastNote = '';
   const out = new LineSplitter((line) => {
@@ -57,7 +64,9 @@ export function followerOutput(handlers: LogStreamHandlers, options: { errorPref
       handlers.state('ok');
     }
     options.onLine();
-    handlers.line(line);
+    const entry = options.journal ? journalLine(line) : undefined;
+    if (entry) for (const text of entry.lines) handlers.line(text, entry.level);
+    else handlers.line(line);
   });
   const err = new LineSplitter((note) => {
     const { kind, text } = interpretFollowerNote(note);

@@ -12,7 +12,7 @@ import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { singleLogFollower, systemLogScript } from './follower.js';
 import { remoteShell } from './operator-command.js';
-import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, RESOURCE_PROBE, ResourceRates } from './probe.js';
+import { parseResourceProbe, PROCESS_PROBE, ProbeError, ProcessRates, RESOURCE_PROBE, ResourceRates, sampleProcesses } from './probe.js';
 import { remoteLogStreams } from './remote-logs.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
@@ -145,6 +145,7 @@ export class SshHostAdapter implements HostAdapter {
 
     const run: RemoteRun = (script, signal) => connection.exec(script, signal);
     const rates = new ResourceRates();
+    const processRates = new ProcessRates();
     const controls = hostControls(host, connection);
     const logStreams =
       host.logs === 'auto'
@@ -162,7 +163,7 @@ export class SshHostAdapter implements HostAdapter {
           return rates.next(parseResourceProbe(result.stdout));
         },
       },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: async (signal) => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout) },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => sampleProcesses(async () => (await run(PROCESS_PROBE, signal)).stdout, processRates) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag, timeoutMs) : undefined,
       ...controls,

@@ -94,9 +94,9 @@ export function outletOf(outlets: readonly (LogStreamHandlers | undefined)[], in
 }
 
 /** The decoder of a script that follows one log: stdout is its lines, stderr the follower's notes. */
-function singleLogOutput(host: string): OutputDecoder {
+function singleLogOutput(host: string, journal: boolean): OutputDecoder {
   return (outlets, onLine) => {
-    const { out, err, lastNote } = followerOutput(outletOf(outlets, 0), { errorPrefix: `${host}: `, missingHint: 'waiting for it to appear', onLine });
+    const { out, err, lastNote } = followerOutput(outletOf(outlets, 0), { errorPrefix: `${host}: `, missingHint: 'waiting for it to appear', journal, onLine });
     return {
       stdout: (chunk) => out.push(chunk),
       stderr: (chunk) => err.push(chunk),
@@ -279,5 +279,6 @@ export class SshFollower {
 
 /** A follower channel for one log whose script prints its lines as they are. */
 export function singleLogFollower(host: string, label: string, connection: SshConnection, script: (initialLines: number) => string): LogStream {
-  return new SshFollower(host, [label], connection, script, singleLogOutput(host)).streams[0]!;
+  // Its one use is the system log, the journal in JSON where there is one, else a syslog file's text.
+  return new SshFollower(host, [label], connection, script, singleLogOutput(host, true)).streams[0]!;
 }

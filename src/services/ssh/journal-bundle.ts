@@ -5,7 +5,8 @@
 // our own start with `@`; journalctl's start with `{`, and a message cannot start a line.
 import { INITIAL_LINES, type LogStreamHandlers } from '../logs/stream.js';
 import { LineSplitter } from '../logs/lines.js';
-import { entryMatchesUnit, formatJournalEntry, journalUnitName, parseJournalLine, zoneOffsetMinutes } from '../logs/journal.js';
+import { entryLevel, entryMatchesUnit, formatJournalEntry, journalUnitName, parseJournalLine, zoneOffsetMinutes } from '../logs/journal.js';
+import type { LogLevel } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
 import { followerScript, type FollowerOutput, type OutputDecoder } from './follower.js';
 
@@ -50,7 +51,7 @@ export function journalBundleOutput(units: readonly string[]): OutputDecoder {
   const wanted = units.map((unit) => (unit === '' ? undefined : journalUnitName(unit)));
   return (outlets: readonly (LogStreamHandlers | undefined)[], onLine): FollowerOutput => {
     let offset = 0;
-    let backlog: { index: number; entries: string[][] } | undefined;
+    let backlog: { index: number; entries: { lines: string[]; level: LogLevel }[] } | undefined;
     let lastNote = '';
     const everyone = (text: string): void => {
       for (const outlet of outlets) outlet?.mark(text);
@@ -62,7 +63,7 @@ export function journalBundleOutput(units: readonly string[]): OutputDecoder {
         else if (word === 'backlog') backlog = { index: Number(arg), entries: [] };
         else if (word === 'end' && backlog) {
           const outlet = outlets[backlog.index];
-          for (const entry of backlog.entries.reverse()) for (const text of entry) outlet?.line(text);
+          for (const entry of backlog.entries.reverse()) for (const text of entry.lines) outlet?.line(text, entry.level);
           if (backlog.entries.length > 0) onLine();
           backlog = undefined;
         }
@@ -74,15 +75,16 @@ export function journalBundleOutput(units: readonly string[]): OutputDecoder {
         return;
       }
       const lines = formatJournalEntry(entry, offset);
+      const level = entryLevel(entry);
       if (backlog) {
-        if (backlog.entries.length < INITIAL_LINES) backlog.entries.push(lines);
+        if (backlog.entries.length < INITIAL_LINES) backlog.entries.push({ lines, level });
         return;
       }
       let shown = false;
       wanted.forEach((unit, index) => {
         const outlet = outlets[index];
         if (!outlet || (unit !== undefined && !entryMatchesUnit(entry, unit))) return;
-        for (const text of lines) outlet.line(text);
+        for (const text of lines) outlet.line(text, level);
         shown = true;
       });
       if (shown) onLine();

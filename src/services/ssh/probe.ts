@@ -1,5 +1,6 @@
 // A host's resources and top processes from one batched shell command each, read from /proc, df and
-// ps and parsed here, into the shapes the local collector produces. No agent on the host.
+// ps and parsed here, into the shapes the local collector produces (which reads /proc with the same
+// parsers). No agent on the host.
 import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ProcessStat, type ResourceSample } from '../../domain/model.js';
 import { usefulDisks } from '../local/resources.js';
 
@@ -188,32 +189,98 @@ export class ResourceRates {
 }
 
 
-const PS = 'ps -eo pid=,ppid=,user:32=,pcpu=,rss=,comm=';
-
-/** Top processes by CPU and by memory; the probe's own shell and its children are left out. */
+/**
+ * Every process: who it is from ps (pid, parent, user, resident KiB, name) and the CPU ticks it has
+ * used from /proc/PID/stat (utime and stime, fields 14 and 15, after a name that may hold spaces and
+ * parentheses: the greedy `(.*)` ends at its last one), with /proc/stat's cpu line as the clock. Two
+ * readings make a rate (ProcessRates), so the CPU % is what a process uses now, as top and htop show,
+ * not ps's average over its whole life. The probe's own shell and its children are left out.
+ */
 export const PROCESS_PROBE = [
   'LC_ALL=C; export LC_ALL',
   'echo "@self $$"',
-  `echo @cpu; ${PS} --sort=-pcpu | head -n ${TOP_PROCESSES + 5}`,
-  `echo @mem; ${PS} --sort=-rss | head -n ${TOP_PROCESSES + 5}`,
+  'echo @cpu; grep "^cpu " /proc/stat',
+  'echo @ps; ps -eo pid=,ppid=,user:32=,rss=,comm=',
+  `echo @ticks; sed -n 's/^\\([0-9][0-9]*\\) (.*) [A-Za-z] \\([-0-9][0-9]* \\)\\{10\\}\\([0-9][0-9]*\\) \\([0-9][0-9]*\\) .*$/\\1 \\3 \\4/p' /proc/[0-9]*/stat 2>/dev/null`,
   'echo @end',
 ].join('\n');
 
-function parsePs(lines: readonly string[], self: number): ProcessStat[] {
-  const rows: ProcessStat[] = [];
-  for (const line of lines) {
-    const match = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+([\d.]+)\s+(\d+)\s+(.*)$/.exec(line);
-    if (!match) continue;
-    const pid = Number(match[1]);
-    if (pid === self || Number(match[2]) === self) continue;
-    rows.push({ pid, user: match[3]!, cpuPercent: Number(match[4]), memBytes: Number(match[5]) * 1024, name: match[6]! });
-  }
-  return rows.slice(0, TOP_PROCESSES);
+/** One process in a reading: what ps says of it, and the CPU ticks it has used so far. */
+interface ProcessEntry {
+  ppid: number;
+  user: string;
+  name: string;
+  memBytes: number;
+  ticks?: number;
 }
 
-export function parseProcessProbe(output: string, at = Date.now()): ProcessSample {
-  const found = sections(output, ['self', 'cpu', 'mem']);
+/** What one process probe read: counters, not yet rates. */
+export interface ProcessReading {
+  /** The probe's shell, left out with its children. */
+  self: number;
+  /** Ticks of every CPU together since boot: the clock process ticks are measured against. */
+  totalTicks: number;
+  processes: Map<number, ProcessEntry>;
+}
+
+export function parseProcessProbe(output: string): ProcessReading {
+  const found = sections(output, ['self', 'cpu', 'ps', 'ticks']);
   const self = Number(found.get('self')![0]);
-  if (found.get('cpu')!.every((l) => l.trim() === '')) throw new ProbeError('ps printed nothing (is procps installed?)');
-  return { at, byCpu: parsePs(found.get('cpu')!, self), byMemory: parsePs(found.get('mem')!, self) };
+  const processes = new Map<number, ProcessEntry>();
+  for (const line of found.get('ps')!) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(.*)$/.exec(line);
+    if (match) processes.set(Number(match[1]), { ppid: Number(match[2]), user: match[3]!, memBytes: Number(match[4]) * 1024, name: match[5]! });
+  }
+  if (processes.size === 0) throw new ProbeError('ps printed nothing (is procps installed?)');
+  for (const line of found.get('ticks')!) {
+    const match = /^(\d+) (\d+) (\d+)$/.exec(line.trim());
+    const entry = match ? processes.get(Number(match[1])) : undefined;
+    if (entry) entry.ticks = Number(match![2]) + Number(match![3]);
+  }
+  return { self, totalTicks: parseCpu(found.get('cpu')!)[0]!.total, processes };
+}
+
+/**
+ * Per-process CPU % between two readings of one host, as a share of all its CPUs (the scale of the
+ * host's own CPU figure): the ticks a process used over the ticks that passed on every CPU. A
+ * process not in the previous reading (or a pid used again) started within the interval, so all
+ * its ticks count.
+ */
+export class ProcessRates {
+  private previous: ProcessReading | undefined;
+
+  get primed(): boolean {
+    return this.previous !== undefined;
+  }
+
+  next(reading: ProcessReading, at = Date.now()): ProcessSample {
+    const before = this.previous;
+    this.previous = reading;
+    const elapsed = before ? reading.totalTicks - before.totalTicks : 0;
+    const rows: ProcessStat[] = [];
+    for (const [pid, p] of reading.processes) {
+      if (pid === reading.self || p.ppid === reading.self) continue;
+      const old = before?.processes.get(pid)?.ticks;
+      const used = p.ticks === undefined ? 0 : old !== undefined && p.ticks >= old ? p.ticks - old : p.ticks;
+      const cpuPercent = elapsed > 0 ? Math.min(100, (used / elapsed) * 100) : 0;
+      rows.push({ pid, user: p.user, name: p.name, memBytes: p.memBytes, cpuPercent });
+    }
+    return {
+      at,
+      byCpu: [...rows].sort((a, b) => b.cpuPercent - a.cpuPercent || b.memBytes - a.memBytes).slice(0, TOP_PROCESSES),
+      byMemory: [...rows].sort((a, b) => b.memBytes - a.memBytes).slice(0, TOP_PROCESSES),
+    };
+  }
+}
+
+/** The first sample reads twice this far apart, so its CPU % is already a current one. */
+export const FIRST_PROCESS_INTERVAL_MS = 250;
+
+/** One host's top processes: `read` runs PROCESS_PROBE there (a local shell or an SSH exec). */
+export async function sampleProcesses(read: () => Promise<string>, rates: ProcessRates): Promise<ProcessSample> {
+  if (!rates.primed) {
+    rates.next(parseProcessProbe(await read()));
+    await new Promise((resolve) => setTimeout(resolve, FIRST_PROCESS_INTERVAL_MS));
+  }
+  return rates.next(parseProcessProbe(await read()));
 }

@@ -14,9 +14,13 @@ export function systemctlScript(host: Pick<HostConfig, 'systemctl' | 'sudo'>, ar
   return commandScript([...(host.sudo ? ['sudo', '-n'] : []), host.systemctl, ...args]);
 }
 
-/** The script that runs exactly `argv` (each word quoted), in the C locale without colours or a pager. */
+/**
+ * The script that runs exactly `argv` (each word quoted), in the C locale without colours or a pager,
+ * and in UTC: systemd prints times in the zone of its environment, and a host on JST, CET or IST
+ * would otherwise print zone names no parser can place (`Mon 2026-11-30 21:04:05 JST`).
+ */
 export function commandScript(argv: readonly string[]): string {
-  return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER\nexec ${shJoin(argv)}`;
+  return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat TZ=UTC; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER TZ\nexec ${shJoin(argv)}`;
 }
 
 function unavailable(host: HostConfig, result: ExecResult): Error {

@@ -30,10 +30,15 @@ export function parseListUnits(output: string): string[] {
   return names;
 }
 
+/**
+ * "Mon 2026-11-23 11:49:31 UTC", as systemd prints a time in UTC: systemctl runs with TZ=UTC
+ * (commandScript, runLocal), since a zone name such as JST or IST cannot be placed without the
+ * host's zone database. Anything else is no time rather than a wrong one.
+ */
 function parseTimestamp(value: string | undefined): number | undefined {
-  if (!value || value === 'n/a' || value === '0') return undefined;
-  // "Mon 2026-11-23 11:49:31 UTC": Date understands it once the weekday is removed.
-  const parsed = Date.parse(value.replace(/^[A-Za-z]{3}\s+/, '').replace(/ ([A-Z]{2,5})$/, (_m, zone: string) => (zone === 'UTC' ? 'Z' : ` ${zone}`)));
+  const match = /^(?:[A-Za-z]{3} )?(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) UTC$/.exec(value ?? '');
+  if (!match) return undefined;
+  const parsed = Date.parse(`${match[1]}T${match[2]}Z`);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 

@@ -11,8 +11,8 @@ export function followLog(stream: LogStream, capacity: number, maxLineLength: nu
       const fresh = new LogBuffer(capacity, maxLineLength);
       buffer = fresh;
       stream.start({
-        line: (text) => {
-          fresh.append(text);
+        line: (text, level) => {
+          fresh.append(text, Date.now(), level);
           changed();
         },
         mark: (text) => {
