@@ -12,7 +12,8 @@ import type { DatabaseView } from '../app/database-view.js';
 import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
 import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
-import { cut as cutText, fit, fitRight, formatBytes, LEVEL_COLOR } from './format.js';
+import { formatBytes } from '../domain/bytes.js';
+import { cut as cutText, fit, fitRight, LEVEL_COLOR } from './format.js';
 
 export interface DatabasesPaneProps {
   databases: DatabaseView[];

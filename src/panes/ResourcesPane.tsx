@@ -7,7 +7,8 @@ import { formatDuration } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
 import type { HostHistory, HostView } from '../app/store.js';
 import { Frame, Note } from './Frame.js';
-import { bar, fit, fitRight, formatBytes, formatRate, LEVEL_COLOR, sparkline } from './format.js';
+import { formatBytes, formatRate } from '../domain/bytes.js';
+import { bar, fit, fitRight, LEVEL_COLOR, sparkline } from './format.js';
 
 export interface ResourcesEntry {
   host: HostView;
