@@ -74,16 +74,16 @@ function mysqlOptions(c: BackupConnection): string {
 }
 
 /**
- * MySQL's connection options (its password among them), for as long as `use` runs: a 0600 file in a
- * fresh 0700 directory, removed after. Other kinds need no file: `use` gets undefined.
+ * MySQL's connection options (its password among them), for as long as `work` runs: a 0600 file in a
+ * fresh 0700 directory, removed after. Other kinds need no file: `work` gets undefined.
  */
-export async function withClientOptions<T>(c: BackupConnection, use: (file: string | undefined) => Promise<T>): Promise<T> {
-  if (c.kind !== 'mysql') return use(undefined);
+export async function withClientOptions<T>(c: BackupConnection, work: (file: string | undefined) => Promise<T>): Promise<T> {
+  if (c.kind !== 'mysql') return work(undefined);
   const dir = await mkdtemp(join(tmpdir(), 'opsdeck-my-'));
   try {
     const file = join(dir, 'client.cnf');
     await writeFile(file, mysqlOptions(c), { mode: 0o600, flag: 'wx' });
-    return await use(file);
+    return await work(file);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
