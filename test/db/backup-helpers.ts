@@ -1,6 +1,7 @@
 // Databases of a backup test's own on the machine's servers (uniquely named, dropped after), the
 // BackupControl over them, and what a restored copy holds, read with plain driver sessions.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BackupControl, BackupProgress } from '../../src/domain/backup.js';
 import type { DatabaseSpec } from '../../src/domain/database.js';
 import { backupControl } from '../../src/services/backup/index.js';
@@ -107,3 +108,45 @@ export function progressLog(): { seen: BackupProgress[]; report(p: BackupProgres
 
 /** The directory's names, sorted. */
 export const listing = (dir: string) => readdirSync(dir).sort();
+
+/** Every process's argv as /proc shows it to `ps`, by pid. */
+export function allCommandLines(): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      out.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** The pid of a running program started (directly) by `parent`, by its name, if there is one. */
+export function childOf(parent: number, name: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (comm === name && Number(ppid) === parent && state !== 'Z') return Number(entry);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return undefined;
+}
+
+/** The size of the one temporary file in `dir` (a backup being written), once it has some bytes. */
+export function writingTemp(dir: string): { name: string; bytes: number } | undefined {
+  const name = readdirSync(dir).find((n) => n.endsWith('.partial') && !n.includes('.sha256'));
+  if (!name) return undefined;
+  try {
+    const bytes = statSync(join(dir, name)).size;
+    return bytes > 0 ? { name, bytes } : undefined;
+  } catch {
+    return undefined;
+  }
+}
