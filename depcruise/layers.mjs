@@ -3,7 +3,7 @@
 // module names: files relative to the project root, core modules without their `node:` prefix,
 // npm packages as the file they resolve to under node_modules/.
 
-export const ENTRY = '^src/(main|cli|cockpit)\\.tsx?$';
+export const ENTRY = '^src/(main|cli|cli-backup|cockpit)\\.tsx?$';
 // Panes and hooks: what draws the screen.
 export const UI = '^src/(panes|hooks)/';
 

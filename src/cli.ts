@@ -4,6 +4,7 @@ import { parseDuration } from './domain/duration.js';
 import { ConfigError, loadConfig, locateConfig } from './app/config/load.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
+import { addBackupCommands } from './cli-backup.js';
 import { collectSnapshot, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 
 export const EXIT_USAGE = 2;
@@ -96,6 +97,8 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
       const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
       process.stdout.write(output);
     });
+
+  addBackupCommands(program, configOrExit);
 
   return program;
 }

@@ -8,6 +8,8 @@ import type { HostAdapter, HostWatch } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { DatabaseSource } from '../services/db/index.js';
+import type { BackupControl } from '../domain/backup.js';
+import { configuredBackups } from './backups.js';
 import type { OperationPorts } from './operations/ports.js';
 import type { HostConfig, OpsEvent } from '../domain/model.js';
 import { sourceKey, type SourceId } from '../domain/source-id.js';
@@ -56,6 +58,8 @@ export class Runtime {
   private setup: SourceSetup | undefined;
   /** Each host's collectors and doors, for the unit and maintenance operations. */
   private readonly watches = new Map<string, HostWatch>();
+  /** The databases with `backup:`, for the backup operations. */
+  private readonly backups: Map<string, BackupControl>;
 
   constructor(
     private readonly config: OpsConfig,
@@ -71,6 +75,7 @@ export class Runtime {
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
     this.tracker = new ThresholdTracker(config.holdTicks);
     this.scheduler = new Scheduler(config.refreshMs);
+    this.backups = configuredBackups(config);
   }
 
   /** Sets up every host's sources; the store shows them as pending until their first result. */
@@ -141,6 +146,7 @@ export class Runtime {
       sshHost: (name) => (this.hostsByName.get(name)?.local === false && trust && again ? { trustHostKey: () => trust(name), reconnect: () => again(name) } : undefined),
       units: (name) => this.watches.get(name)?.units,
       maintenance: (name) => this.watches.get(name)?.maintenanceFlag,
+      backup: (name) => this.backups.get(name),
     };
   }
 

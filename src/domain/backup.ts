@@ -52,6 +52,14 @@ export function sidecarOf(database: string, kind: DatabaseKind, fileName: string
   return parseBackupFileName(database, kind, backup) !== undefined ? backup : undefined;
 }
 
+/** A backup refused before it started (another one runs, it would not fit): nothing was written. */
+export class BackupRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupRefused';
+  }
+}
+
 /** What the sidecar says about its backup: written only once the file passed a full read. */
 export interface BackupRecord {
   database: string;
@@ -157,6 +165,8 @@ export interface BackupInventory {
   /** Newest first. */
   files: BackupFile[];
   space: BackupSpace;
+  /** The directory does not exist yet (the first backup makes it); `space` is its nearest parent's. */
+  missing?: boolean;
 }
 
 /** What a finished backup reports. */

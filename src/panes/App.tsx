@@ -45,12 +45,13 @@ function HostsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hosts = useData('hosts');
   const sources = useData('sources');
   const databases = useData('databases');
+  const backups = useData('backups');
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   return (
     <HostsPane
@@ -192,6 +193,7 @@ function TopBar({ width }: { width: number }) {
   const hosts = useData('hosts');
   const sources = useData('sources');
   const databases = useData('databases');
+  const backups = useData('backups');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
@@ -199,13 +201,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases]);
+  }, [hostOrder, hosts, sources, databases, backups]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 

@@ -24,7 +24,7 @@ export interface BackendRun {
 
 export function runOnBackend(kind: 'db.cancel' | 'db.terminate', source: DatabaseSource, pid: number, options: BackendRun): Promise<OperationResult> {
   const executor = new OperationExecutor(createOpsStore(), {
-    ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined },
+    ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, backup: () => undefined },
     audit: auditTrail(options.auditLog),
     readOnly: options.readOnly ?? false,
     record: (event) => options.events?.push(event),

@@ -49,6 +49,7 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
     sshHost: (host) => (config.hosts.some((h) => h.name === host && !h.local) ? { trustHostKey: async () => void harness.trusted.push(host), reconnect: () => void harness.reconnects.push(host) } : undefined),
     units: () => undefined,
     maintenance: () => undefined,
+    backup: () => undefined,
   };
   const operations = new OperationExecutor(store, {
     ports,

@@ -47,7 +47,7 @@ function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}
   const auditLog = join(scratch, `audit-${Math.random().toString(36).slice(2)}.jsonl`);
   const store = createOpsStore();
   const exec = new OperationExecutor(store, {
-    ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag },
+    ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag, backup: () => undefined },
     audit: auditTrail(auditLog),
     readOnly: options.readOnly ?? false,
     readOnlyHosts: new Set(options.readOnlyHosts ?? []),

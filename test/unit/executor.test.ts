@@ -40,7 +40,7 @@ function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { 
   const audit: AuditEntry[] = [];
   const events: OpsEvent[] = [];
   const trusted: string[] = [];
-  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined };
+  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined, backup: () => undefined };
   const store = createOpsStore();
   const executor = new OperationExecutor(store, { ports, audit: { location: '/var/log/opsdeck/audit.jsonl', append: async (e) => void audit.push(e) }, readOnly: false, record: (e) => events.push(e), ...options });
   return { executor, store, audit, events, trusted };

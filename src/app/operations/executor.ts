@@ -12,6 +12,8 @@ export interface OperationResult {
   id?: string;
   outcome: Exclude<AuditOutcome, 'started'>;
   message: string;
+  /** What the operation produced (its OperationOutcome's result). */
+  result?: Record<string, unknown>;
 }
 
 /** What the keys reach: dispatch knows only this, not how operations are carried out. */
@@ -83,7 +85,7 @@ export class OperationExecutor implements OperationControls {
       this.running.delete(target);
     }
     try {
-      await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: result.outcome, ...(result.outcome === 'failed' ? { error: result.message } : {}) });
+      await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: result.outcome, ...(result.outcome === 'failed' || result.outcome === 'refused' ? { error: result.message } : {}), ...(result.result ? { result: result.result } : {}) });
     } catch (error) {
       result = { ...result, message: `${result.message}; its outcome could not be written to ${this.options.audit.location}: ${errorText(error)}` };
     }

@@ -1,11 +1,12 @@
 // The doors operations act through. The runtime opens them onto services; operations see only these
 // shapes, so an operation module never reaches I/O by import (panes may import the registry).
 import type { AuditEntry } from '../../domain/audit.js';
+import type { BackupControl } from '../../domain/backup.js';
 import type { DatabaseSample } from '../../domain/database.js';
 import type { MaintenanceControl } from '../../domain/maintenance.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
-export type { MaintenanceControl, UnitControl };
+export type { BackupControl, MaintenanceControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -33,6 +34,8 @@ export interface OperationPorts {
   units(host: string): UnitControl | undefined;
   /** A watched host's maintenance flag file; undefined for a host without `maintenance:`. */
   maintenance(host: string): MaintenanceControl | undefined;
+  /** A configured database's backups (src/services/backup); undefined without `backup:`. */
+  backup(database: string): BackupControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

@@ -1,5 +1,6 @@
 // Every operation kind, by the name its audit records carry. A new kind is its module, one line here
 // and its key in keymaps/default.yaml.
+import { backupDatabase, restoreBackup, testRestoreBackup } from './backup.js';
 import { cancelQuery, terminateQuery } from './database-backend.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
 import { reconnectHost, trustHostKey } from './ssh-host.js';
@@ -10,6 +11,9 @@ import type { OperationPorts } from './ports.js';
 export const OPERATIONS = {
   'db.cancel': cancelQuery,
   'db.terminate': terminateQuery,
+  'db.backup': backupDatabase,
+  'db.test-restore': testRestoreBackup,
+  'db.restore': restoreBackup,
   'host.trust-key': trustHostKey,
   'host.reconnect': reconnectHost,
   'host.maintenance-on': maintenanceOn,

@@ -23,7 +23,13 @@ export interface OperationDescription {
 
 export type Confirmation = { kind: 'none' } | { kind: 'yes' } | { kind: 'typed'; word: string };
 
-export type OperationOutcome = { outcome: 'ok' | 'failed' | 'not-found'; message: string };
+export type OperationOutcome = {
+  /** refused: it declined before doing anything (another backup of it runs, it would not fit). */
+  outcome: 'ok' | 'failed' | 'not-found' | 'refused';
+  message: string;
+  /** What it produced, for scripts (`--format json`) and the audit record: a backup's file and sha256. Never a secret. */
+  result?: Record<string, unknown>;
+};
 
 /** One kind of operation; its name in the registry (src/app/operations/registry.ts) is its audit action. */
 export interface OperationKind<P> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { backupFileName, formatSidecar, isTempOf, sidecarName, sidecarOf, tempName, type BackupProgress, type BackupSummary, type RetentionPolicy } from '../../domain/backup.js';
+import { BackupRefused, backupFileName, formatSidecar, isTempOf, sidecarName, sidecarOf, tempName, type BackupProgress, type BackupSummary, type RetentionPolicy } from '../../domain/backup.js';
 import { formatBytes } from '../../domain/bytes.js';
 import { checkDatabaseName, dumpCommand, queryCommand, redisCommand, withClientOptions, type BackupConnection } from './clients.js';
 import { backupSpace } from './inventory.js';
@@ -194,7 +194,7 @@ export async function runBackup(plan: BackupPlan, signal: AbortSignal, progress:
         const size = await databaseSize(plan.connection, optionFile, signal);
         const { freeBytes } = await backupSpace(plan.dir);
         if (size.bytes > freeBytes) {
-          throw new BackupError(`refused before starting: ${plan.name} is ${formatBytes(size.bytes)} (${size.source}) and ${plan.dir} has ${formatBytes(freeBytes)} free`);
+          throw new BackupRefused(`refused before starting: ${plan.name} is ${formatBytes(size.bytes)} (${size.source}) and ${plan.dir} has ${formatBytes(freeBytes)} free`);
         }
         const notes: string[] = [];
         if (plan.connection.kind === 'redis') {

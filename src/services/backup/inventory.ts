@@ -1,7 +1,7 @@
 // What is in a backup directory for one database: opsdeck's own files (by name), each judged against
 // its checksum sidecar, and the free space of the filesystem they are on. Foreign files are not listed.
 import { readdir, readFile, stat, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { judgeBackupFile, parseBackupFileName, sidecarName, type BackupFile, type BackupInventory, type BackupSpace } from '../../domain/backup.js';
 import type { DatabaseKind } from '../../domain/database.js';
 
@@ -25,9 +25,22 @@ export async function backupSpace(dir: string): Promise<BackupSpace> {
   return { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize };
 }
 
-/** Every backup of `database` in `dir`, newest first; a missing directory is an error the caller shows. */
+/** The directory, or the nearest parent that exists (whose filesystem a first backup will create it on). */
+async function existingAncestor(dir: string): Promise<string> {
+  for (let path = dir; ; path = dirname(path)) {
+    if ((await stat(path).catch(() => undefined))?.isDirectory() || path === dirname(path)) return path;
+  }
+}
+
+/** Every backup of `database` in `dir`, newest first; a directory not made yet (no backup so far) holds none. */
 export async function listBackups(dir: string, database: string, kind: DatabaseKind): Promise<BackupInventory> {
-  const names = await readdir(dir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return { dir, files: [], space: await backupSpace(await existingAncestor(dir)), missing: true };
+  }
   const files: BackupFile[] = [];
   for (const name of names) {
     const at = parseBackupFileName(database, kind, name);

@@ -5,7 +5,7 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { lockName } from '../../domain/backup.js';
+import { BackupRefused, lockName } from '../../domain/backup.js';
 
 interface LockOwner {
   pid: number;
@@ -15,7 +15,7 @@ interface LockOwner {
   startedAt: number;
 }
 
-export class BackupBusyError extends Error {
+export class BackupBusyError extends BackupRefused {
   constructor(message: string) {
     super(message);
     this.name = 'BackupBusyError';
