@@ -8,6 +8,7 @@ import { HostsPane } from './HostsPane.js';
 import { LogsPane } from './LogsPane.js';
 import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
+import { BackupsPane } from './BackupsPane.js';
 import { DatabasesPane } from './DatabasesPane.js';
 import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
@@ -18,6 +19,7 @@ import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
+import { backupRows } from '../app/backup-rows.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
@@ -160,15 +162,26 @@ function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} />;
 }
 
+function BackupsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const backups = useData('backups');
+  const filter = useOps((s) => s.ui.filters.databases);
+  const cursor = useOps((s) => s.ui.cursor.databases);
+  const rows = useMemo(() => backupRows(backups, filter), [backups, filter]);
+  return <BackupsPane rows={rows} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
+}
+
 function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const databases = useData('databases');
   const sources = useData('sources');
+  const backups = useData('backups');
   const filter = useOps((s) => s.ui.filters.databases);
   const cursor = useOps((s) => s.ui.cursor.databases);
   const databaseSelection = useOps((s) => s.ui.databaseSelection);
+  const showBackups = useOps((s) => s.ui.databaseView === 'backups');
   const views = useMemo(() => databaseViews({ databases, sources }), [databases, sources]);
+  if (showBackups) return <BackupsContainer box={box} focused={focused} />;
   const { index } = selectedDatabaseRow(databaseRows(views, filter), { cursor: { databases: cursor }, databaseSelection });
-  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
+  return <DatabasesPane databases={views} backups={backups} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
 }
 
 const PaneSlot = memo(function PaneSlot({ box, focused }: { box: PaneBox; focused: boolean }) {

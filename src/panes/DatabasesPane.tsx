@@ -9,6 +9,7 @@ import type { Level } from '../domain/model.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MysqlSample, PostgresSample, RedisSample } from '../domain/database.js';
 import type { DatabaseView } from '../app/database-view.js';
+import type { BackupView } from '../app/store.js';
 import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
 import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
@@ -17,6 +18,8 @@ import { cut as cutText, fit, fitRight, LEVEL_COLOR } from './format.js';
 
 export interface DatabasesPaneProps {
   databases: DatabaseView[];
+  /** Those with `backup:`: their latest backup's age joins their header. */
+  backups?: Record<string, BackupView>;
   width: number;
   height: number;
   focused: boolean;
@@ -147,7 +150,14 @@ function packFigures(key: string, head: Segment[], figures: Segment[], width: nu
 
 const KIND_LABEL = { postgres: 'pg', mysql: 'my', redis: 'redis' } as const;
 
-function headerLines(view: DatabaseView, now: number, width: number): Line[] {
+/** The latest verified backup's age, coloured by its level ("none" when there is no verified backup). */
+function backupFigure(backup: BackupView | undefined, now: number): Segment[] {
+  if (!backup?.inventory) return [];
+  const age = backup.latestVerifiedAt === undefined ? 'none' : formatDuration(Math.max(0, now - backup.latestVerifiedAt));
+  return figure('backup', age, LEVEL_COLOR[backup.level]);
+}
+
+function headerLines(view: DatabaseView, now: number, width: number, backup: BackupView | undefined): Line[] {
   const name: Segment = { text: view.name, bold: true };
   if (view.status === 'pending') return [{ key: `${view.name}:h`, segments: [{ text: '… ', dim: true }, name, { text: `  ${view.target}  collecting…`, dim: true }] }];
   if (view.status !== 'ok' || !view.sample) {
@@ -161,6 +171,7 @@ function headerLines(view: DatabaseView, now: number, width: number): Line[] {
           name,
           { text: `  ${view.target}  `, dim: true },
           { text: `${stale ? 'stale' : 'down'} since ${formatClock(view.since)} (${formatDuration(Math.max(0, now - view.since))})${view.error ? `: ${view.error}` : ''}`, color },
+          ...backupFigure(backup, now),
         ],
       },
     ];
@@ -170,7 +181,7 @@ function headerLines(view: DatabaseView, now: number, width: number): Line[] {
   const sample = view.sample;
   const levels = view.levels;
   const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
-  const figures = sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now);
+  const figures = [...(sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now)), ...backupFigure(backup, now)];
   const lines = packFigures(`${view.name}:h`, [{ text: '● ', color: LEVEL_COLOR[levels.overall] }, name, { text: ` ${version}`, dim: true }], figures, width);
   if (sample.kind === 'redis' && sample.keyspace.length > 0) {
     lines.push({
@@ -253,14 +264,14 @@ function rowLine(row: DatabaseRow, index: number, c: Columns): Line {
   };
 }
 
-function buildLines(databases: readonly DatabaseView[], filter: string, now: number, c: Columns, width: number): Line[] {
+function buildLines(databases: readonly DatabaseView[], backups: Record<string, BackupView>, filter: string, now: number, c: Columns, width: number): Line[] {
   const match = textFilter(filter);
   const lines: Line[] = [];
   let index = 0;
   for (const view of databases) {
     const rows = visibleRows(view, filter, match);
     if (filter !== '' && rows.length === 0 && !nameMatches(view, match)) continue;
-    lines.push(...headerLines(view, now, width), ...chainLines(view));
+    lines.push(...headerLines(view, now, width, backups[view.name]), ...chainLines(view));
     for (const row of rows) lines.push(rowLine(row, index++, c));
   }
   return lines;
@@ -300,11 +311,13 @@ function renderLine(line: Line, width: number, inverse: boolean): ReactNode {
   );
 }
 
-function DatabasesPaneView({ databases, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
+const NO_BACKUPS: Record<string, BackupView> = {};
+
+function DatabasesPaneView({ databases, backups = NO_BACKUPS, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
   const inner = Math.max(0, width - 2);
   const rows = Math.max(0, height - 2);
   const columns = columnsFor(inner);
-  const lines = buildLines(databases, filter, now, columns, inner);
+  const lines = buildLines(databases, backups, filter, now, columns, inner);
   const selectable = lines.filter((l) => l.row !== undefined).length;
   const info = `${filter ? `/${filter} ` : ''}${databases.length} db${selectable > 0 ? ` · ${selectable} busy` : ''}`;
   const hasRows = selectable > 0;
