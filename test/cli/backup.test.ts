@@ -2,7 +2,7 @@
 // the machine's PostgreSQL, exit codes, --format json, the audit trail, read-only, and what a kill -9
 // of opsdeck itself half-way leaves (nothing under a final name; the next run clears the rest).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,28 @@ describe('opsdeck backup', () => {
       expect(json!.message).toContain('took over the stale lock');
       const made = json!.result!.fileName as string;
       expect(listing(s.dir)).toEqual([earlier, made, sidecarName(earlier), sidecarName(made)].sort());
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('opsdeck snapshot', () => {
+  it('reports a backup truncated after it finished as not verified, and the database without a verified backup as crit', async () => {
+    const db = await ownPostgres(2000);
+    const s = setup(db.name);
+    try {
+      const file = (await backupJson(s)).json!.result!.fileName as string;
+      const healthy = JSON.parse((await runCliAsync(['snapshot', '--config', s.config, '--format', 'json'], s.env)).stdout) as { backups: Record<string, { level: string; files: { verified: boolean }[] }> };
+      expect(healthy.backups.main).toMatchObject({ level: 'ok', files: [{ verified: true }] });
+
+      truncateSync(join(s.dir, file), 100);
+      const run = await runCliAsync(['snapshot', '--config', s.config, '--format', 'json'], s.env);
+      const report = JSON.parse(run.stdout) as { backups: Record<string, unknown>; hosts: Record<string, { level: string }> };
+      expect(report.backups.main).toMatchObject({ level: 'crit', latestVerifiedAt: null, files: [{ file, bytes: 100, verified: false, problem: expect.stringContaining('when verified: changed since') }] });
+      expect(report.hosts.local?.level).toBe('crit');
+      const markdown = (await runCliAsync(['snapshot', '--config', s.config, '--format', 'markdown'], s.env)).stdout;
+      expect(markdown).toMatch(/\| main \| \*\*crit\*\* \| no verified backup \(crit\), 1 file, 1 not verified, .* free in /);
     } finally {
       await db.drop();
     }
