@@ -39,7 +39,11 @@ function describeConfig(config: OpsConfig): string {
     lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
   }
   if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets');
-  for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
+  for (const [name, db] of Object.entries(config.databases ?? {})) {
+    lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
+    const b = db.backup;
+    if (b) lines.push(`  backup: into ${b.dir}, keeping ${[b.keep !== undefined ? `the ${b.keep} newest verified` : '', b.maxAge !== undefined ? `those younger than ${b.maxAge} days` : ''].filter(Boolean).join(' and ')}`);
+  }
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
   for (const [name, action] of Object.entries(config.actions)) lines.push(`action ${name}: key ${action.key} (validated; the cockpit does not run actions: yet)`);
   return `${lines.join('\n')}\n`;
@@ -59,7 +63,8 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
       `
 Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open host, z zoom, / filter,
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
-T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), q quit.
+T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), in Databases B
+backups view and b back up / t test-restore / R restore, q quit.
 
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
