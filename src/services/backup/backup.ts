@@ -28,6 +28,12 @@ export interface BackupPlan {
 
 
 const PROGRESS_EVERY_MS = 500;
+/** A size query or a Redis command that has not answered by then will not: the backup fails rather than hang a timer. */
+const QUERY_TIMEOUT_MS = 60_000;
+/** A dump whose output has not grown for this long is stuck (a hung server, a lock it waits on): stopped, nothing kept. */
+const STALL_MS = 10 * 60_000;
+/** The server's own BGSAVE of a large dataset takes a while; past this it is reported and the --rdb snapshot goes on. */
+const BGSAVE_WAIT_MS = 30 * 60_000;
 
 /** Counts the bytes that pass and reports them at most every half second. */
 function counter(report: (bytes: number) => void): Transform & { bytes: number } {
@@ -121,14 +127,15 @@ async function streamDump(plan: BackupPlan, optionFile: string | undefined, path
 /** The server's own BGSAVE, awaited until LASTSAVE (or the save count) moves; a failure is a note, not the end. */
 async function redisBgsave(plan: BackupPlan, signal: AbortSignal): Promise<string | undefined> {
   const c = plan.connection;
-  const persistence = async () => query(redisCommand(c, ['INFO', 'persistence']), signal, 'reading Redis persistence');
+  const ask = (command: string[], what: string) => query(redisCommand(c, command), AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]), what);
+  const persistence = () => ask(['INFO', 'persistence'], 'reading Redis persistence');
   const field = (info: string, name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
-  const lastSave = async () => (await query(redisCommand(c, ['LASTSAVE']), signal, 'LASTSAVE')).trim();
+  const lastSave = async () => (await ask(['LASTSAVE'], 'LASTSAVE')).trim();
   const before = await lastSave();
   const savesBefore = field(await persistence(), 'rdb_saves');
-  const reply = (await query(redisCommand(c, ['BGSAVE']), signal, 'BGSAVE')).trim();
+  const reply = (await ask(['BGSAVE'], 'BGSAVE')).trim();
   if (!/^Background saving (started|scheduled)/.test(reply) && !/already in progress/.test(reply)) return `BGSAVE refused (${lastLines(reply, 1)}); the backup is redis-cli --rdb's own fresh snapshot`;
-  for (;;) {
+  for (const until = Date.now() + BGSAVE_WAIT_MS; Date.now() < until; ) {
     const info = await persistence();
     if (field(info, 'rdb_bgsave_in_progress') === '0') {
       if (field(info, 'rdb_last_bgsave_status') !== 'ok') return 'the server\'s BGSAVE failed (rdb_last_bgsave_status: err, see its log); the backup is redis-cli --rdb\'s own fresh snapshot';
@@ -137,6 +144,7 @@ async function redisBgsave(plan: BackupPlan, signal: AbortSignal): Promise<strin
     await new Promise((resolve) => setTimeout(resolve, 200));
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new BackupError('stopped');
   }
+  return `the server's BGSAVE had not finished after ${BGSAVE_WAIT_MS / 60_000} min; the backup is redis-cli --rdb's own fresh snapshot`;
 }
 
 /** Redis: redis-cli --rdb writes the snapshot itself (its `-` output would carry the transfer's end marker), watched for progress. */
@@ -173,6 +181,27 @@ function checkPlan(plan: BackupPlan): void {
   if (problem) throw new BackupError(`${plan.name}: ${problem}`);
 }
 
+/** Runs `dump` with a signal that also fires when the dump's output stops growing for STALL_MS. */
+async function watchedDump(signal: AbortSignal, say: (step: string, bytes: number) => void, dump: (signal: AbortSignal, report: (bytes: number) => void) => Promise<void>): Promise<void> {
+  const stalled = new AbortController();
+  let bytes = -1;
+  let grewAt = Date.now();
+  const watch = setInterval(() => {
+    if (Date.now() - grewAt > STALL_MS) stalled.abort(new BackupError(`the dump wrote nothing for ${STALL_MS / 60_000} min (${formatBytes(Math.max(0, bytes))} so far): stopped, nothing kept`));
+  }, 5000);
+  try {
+    await dump(AbortSignal.any([signal, stalled.signal]), (now) => {
+      if (now !== bytes) grewAt = Date.now();
+      bytes = now;
+      say('dumping', now);
+    });
+  } catch (error) {
+    throw stalled.signal.aborted && !signal.aborted ? stalled.signal.reason : error;
+  } finally {
+    clearInterval(watch);
+  }
+}
+
 /** Runs one backup of `plan`; throws BackupBusyError or BackupError (nothing kept) when it does not succeed. */
 export async function runBackup(plan: BackupPlan, signal: AbortSignal, progress: (p: BackupProgress) => void): Promise<BackupSummary> {
   checkPlan(plan);
@@ -191,7 +220,7 @@ export async function runBackup(plan: BackupPlan, signal: AbortSignal, progress:
     try {
       return await withClientOptions(plan.connection, async (optionFile) => {
         say('checking space');
-        const size = await databaseSize(plan.connection, optionFile, signal);
+        const size = await databaseSize(plan.connection, optionFile, AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]));
         const { freeBytes } = await backupSpace(plan.dir);
         if (size.bytes > freeBytes) {
           throw new BackupRefused(`refused before starting: ${plan.name} is ${formatBytes(size.bytes)} (${size.source}) and ${plan.dir} has ${formatBytes(freeBytes)} free`);
@@ -201,9 +230,9 @@ export async function runBackup(plan: BackupPlan, signal: AbortSignal, progress:
           say('waiting for BGSAVE');
           const note = await redisBgsave(plan, signal);
           if (note) notes.push(note);
-          await redisDump(plan, temp, signal, (bytes) => say('dumping', bytes));
+          await watchedDump(signal, say, (watched, report) => redisDump(plan, temp, watched, report));
         } else {
-          await streamDump(plan, optionFile, temp, signal, (bytes) => say('dumping', bytes));
+          await watchedDump(signal, say, (watched, report) => streamDump(plan, optionFile, temp, watched, report));
         }
         await fsyncPath(temp);
         const { size: bytes } = await stat(temp);
@@ -222,7 +251,8 @@ export async function runBackup(plan: BackupPlan, signal: AbortSignal, progress:
         renamed = true;
         await fsyncPath(plan.dir);
         say('retention', bytes);
-        const retention = await applyRetention(plan.dir, plan.name, plan.connection.kind, plan.retention);
+        // The backup is safe under its name by now: retention failing is reported, not the backup.
+        const retention = await applyRetention(plan.dir, plan.name, plan.connection.kind, plan.retention).catch((error: Error) => ({ removed: [], failed: [`retention did not run: ${error.message}`] }));
         return { fileName, path, bytes, sha256, verifiedBy: verified.by, elapsedMs: Date.now() - startedAt, removed: retention.removed, notRemoved: retention.failed, cleaned, ...(lock.replaced ? { staleLock: lock.replaced } : {}), notes };
       });
     } catch (error) {

@@ -109,7 +109,8 @@ function redisArgs(c: BackupConnection): { args: string[]; env: Record<string, s
 export function dumpCommand(c: BackupConnection, optionFile: string | undefined, path: string): ClientCommand {
   switch (c.kind) {
     case 'postgres':
-      return { file: 'pg_dump', args: ['-Fc', '--no-password'], env: postgresEnv(c) };
+      // A table held by an exclusive lock (a migration) fails the backup after 2 min instead of hanging it.
+      return { file: 'pg_dump', args: ['-Fc', '--no-password', '--lock-wait-timeout=2min'], env: postgresEnv(c) };
     case 'mysql':
       return { file: 'mysqldump', args: [`--defaults-extra-file=${optionFile ?? ''}`, '--single-transaction', '--routines', '--triggers', '--events', '--', c.database ?? ''], env: {} };
     case 'redis': {
