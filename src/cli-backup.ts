@@ -10,6 +10,7 @@ import type { Operation } from './app/operations/registry.js';
 import { configuredBackupView } from './app/sources/backups/index.js';
 import { createOpsStore } from './app/store.js';
 import { auditTrail } from './services/audit.js';
+import { localMaintenanceFlag } from './services/maintenance-flag.js';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -31,7 +32,7 @@ function usage(message: string): never {
 
 function backupTarget(config: OpsConfig, database: string) {
   const view = configuredBackupView(config, database);
-  if (view) return { database: view.database, kind: view.kind, host: view.host, dir: view.dir };
+  if (view) return { database: view.database, kind: view.kind, host: view.host, dir: view.dir, apps: view.apps };
   const known = Object.entries(config.databases ?? {}).flatMap(([name, spec]) => (spec.backup ? [name] : []));
   return usage(`no database "${database}" with backup: in ${config.file ?? 'the config'} (${known.length > 0 ? `those with backup: ${known.join(', ')}` : 'none has backup: {dir, keep}'})`);
 }
@@ -40,8 +41,10 @@ function backupTarget(config: OpsConfig, database: string) {
 async function run(config: OpsConfig, operation: Operation, format: Format): Promise<number> {
   const store = createOpsStore();
   const backups = configuredBackups(config);
+  const localFlags = new Map(config.hosts.flatMap((h) => (h.local && h.maintenance ? [[h.name, localMaintenanceFlag(h.maintenance)] as const] : [])));
   const executor = new OperationExecutor(store, {
-    ports: { database: () => undefined, sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, backup: (name) => backups.get(name) },
+    // The maintenance flags of local hosts; an SSH host's needs its connection, which this command does not open.
+    ports: { database: () => undefined, sshHost: () => undefined, units: () => undefined, maintenance: (host) => localFlags.get(host), backup: (name) => backups.get(name) },
     audit: auditTrail(),
     readOnly: config.readOnly,
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),

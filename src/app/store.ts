@@ -70,6 +70,8 @@ export interface BackupView {
   /** The host its database belongs to: the level feeds that host's row. */
   host: string;
   dir: string;
+  /** Hosts whose maintenance flag a restore over the live database sets for its duration. */
+  apps: string[];
   /** Seconds since the newest verified backup: warn / crit. */
   thresholds: ThresholdPair;
   inventory?: BackupInventory;

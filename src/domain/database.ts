@@ -33,6 +33,8 @@ export interface BackupSpec {
   keep?: number;
   /** Days a verified backup is kept. */
   maxAge?: number;
+  /** Hosts whose maintenance flag is set while a restore replaces the database. */
+  apps?: string[];
 }
 
 /** One `databases:` entry of the config (src/app/config/schema.ts), as the app resolved it. */

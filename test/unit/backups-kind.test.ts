@@ -14,7 +14,7 @@ import { deliver, NOW, withHost, withPendingSource } from '../helpers/fixtures.j
 const HOUR = 3_600_000;
 
 function view(database: string, host = 'web-1'): BackupView {
-  return { database, kind: 'postgres', host, dir: `/var/backups/${database}`, thresholds: { warn: 26 * 3600, crit: 50 * 3600 }, level: 'ok' };
+  return { database, kind: 'postgres', host, dir: `/var/backups/${database}`, apps: [], thresholds: { warn: 26 * 3600, crit: 50 * 3600 }, level: 'ok' };
 }
 
 function file(database: string, at: number, verified = true): BackupFile {

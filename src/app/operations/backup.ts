@@ -19,6 +19,8 @@ export interface BackupParams {
   /** Its host (read-only hosts refuse). */
   host: string;
   dir: string;
+  /** Hosts whose maintenance flag a restore over the live database sets for its duration. */
+  apps: string[];
 }
 
 export interface BackupFileParams extends BackupParams {
@@ -36,7 +38,9 @@ const DUMP_COMMAND: Record<DatabaseKind, string> = {
   redis: 'BGSAVE, then redis-cli --rdb',
 };
 
-const paramsOf = (view: BackupView): BackupParams => ({ database: view.database, kind: view.kind, host: view.host, dir: view.dir });
+const paramsOf = (view: BackupView): BackupParams => ({ database: view.database, kind: view.kind, host: view.host, dir: view.dir, apps: view.apps });
+/** A maintenance flag set for a restore is cleared even when the restore was stopped: on a deadline of its own. */
+const FLAG_TIMEOUT_MS = 15_000;
 
 /** "dumping 12.3M, 4.1M/s, 3.2s": what the status line shows while it runs. */
 export function progressText(p: BackupProgress, now = Date.now()): string {
@@ -137,7 +141,11 @@ export const restoreBackup: OperationKind<RestoreParams> = {
     title: p.into ? `restore ${p.fileName} into ${p.into}` : `restore ${p.fileName} over ${p.database}`,
     lines: p.into
       ? [`creates the new database ${p.into} and loads the backup into it (its sha256 checked first)`]
-      : [`REPLACES the live database ${p.database} with this backup (its sha256 checked first)`, p.kind === 'postgres' ? 'pg_restore --clean --if-exists --single-transaction: all or nothing' : 'the dump drops and recreates each table it holds'],
+      : [
+          `REPLACES the live database ${p.database} with this backup (its sha256 checked first)`,
+          p.kind === 'postgres' ? 'pg_restore --clean --if-exists --single-transaction: all or nothing' : 'the dump drops and recreates each table it holds',
+          ...(p.apps.length > 0 ? [`maintenance flag set on ${p.apps.join(', ')} while it runs`] : []),
+        ],
     host: p.host,
     target: `backup:${p.database}`,
     detail: { kind: p.kind, dir: p.dir, file: p.fileName, ...(p.into ? { into: p.into } : { replace: true }) },
@@ -146,8 +154,24 @@ export const restoreBackup: OperationKind<RestoreParams> = {
   async run(p, ports, signal, progress) {
     const control = ports.backup(p.database);
     if (!control) return { outcome: 'failed', message: `${p.database}: no backup configured` };
-    const summary = await control.restore(p.fileName, p.into ? { into: p.into } : { replace: true }, signal, (step) => progress(progressText(step)));
-    const rows = summary.contents.reduce((n, t) => n + t.rows, 0);
-    return { outcome: 'ok', message: `restored ${p.fileName} into ${summary.database} in ${formatDuration(summary.elapsedMs)}: ${summary.contents.length} tables, ${rows} rows (sha256 checked)`, result: { ...summary } };
+    const apps = p.into ? [] : p.apps;
+    const flags = apps.map((host) => ({ host, flag: ports.maintenance(host) }));
+    const unreachable = flags.filter((f) => !f.flag).map((f) => f.host);
+    if (unreachable.length > 0) return { outcome: 'refused', message: `cannot set the maintenance flag of ${unreachable.join(', ')} from here: ${p.database} was not replaced` };
+    // Flags already set (someone's own maintenance) are left as they are, before and after.
+    const setHere: typeof flags = [];
+    try {
+      for (const f of flags) {
+        if ((await f.flag!.read(signal)) !== undefined) continue;
+        await f.flag!.set({ at: Date.now(), why: `opsdeck restores ${p.database} from ${p.fileName}` }, signal);
+        setHere.push(f);
+      }
+      const summary = await control.restore(p.fileName, p.into ? { into: p.into } : { replace: true }, signal, (step) => progress(progressText(step)));
+      const rows = summary.contents.reduce((n, t) => n + t.rows, 0);
+      const maintained = setHere.length > 0 ? `; maintenance flag on ${setHere.map((f) => f.host).join(', ')} set for its duration` : '';
+      return { outcome: 'ok', message: `restored ${p.fileName} into ${summary.database} in ${formatDuration(summary.elapsedMs)}: ${summary.contents.length} tables, ${rows} rows (sha256 checked)${maintained}`, result: { ...summary } };
+    } finally {
+      for (const f of setHere) await f.flag!.clear(AbortSignal.timeout(FLAG_TIMEOUT_MS)).catch(() => undefined);
+    }
   },
 };

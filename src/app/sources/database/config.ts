@@ -27,6 +27,7 @@ const backupSchema = z
     dir: absolutePath,
     keep: z.number().int().min(1).optional(),
     maxAge: z.number().positive({ message: 'maxAge is in days and must be above 0' }).optional(),
+    apps: z.array(hostName).optional(),
   })
   .refine((b) => b.keep !== undefined || b.maxAge !== undefined, { message: 'backup needs keep: N (newest verified backups kept) and/or maxAge: DAYS' });
 
