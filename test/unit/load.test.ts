@@ -135,7 +135,7 @@ describe('parseConfigText: rules across keys', () => {
     expect(configError(['databases:', '  main:', '    postgres: postgres://app@db-1/app', '    backup: {dir: /b, keep: 0}'].join('\n')).keyPath).toBe('databases.main.backup.keep');
     expect(configError(['databases:', '  main:', '    postgres: postgres://app@db-1/app', '    thresholds: {backupAge: {warn: 50h, crit: 26h}}'].join('\n')).problem).toMatch(/warn must not be longer than crit/);
     const apps = configError(['hosts:', '  web-1: {local: true}', 'databases:', '  main:', '    postgres: postgres://app@db-1/app', '    backup: {dir: /b, keep: 3, apps: [web-1]}'].join('\n'));
-    expect(apps.keyPath).toBe('databases.main.backup.apps.0');
+    expect(apps.keyPath).toBe('databases.main.backup.apps[0]');
     expect(apps.problem).toBe('host "web-1" has no maintenance: flag file to set while a restore replaces main');
   });
 
