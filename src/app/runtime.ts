@@ -58,8 +58,8 @@ export class Runtime {
   private setup: SourceSetup | undefined;
   /** Each host's collectors and doors, for the unit and maintenance operations. */
   private readonly watches = new Map<string, HostWatch>();
-  /** The databases with `backup:`, for the backup operations. */
-  private readonly backups: Map<string, BackupControl>;
+  /** The databases with `backup:`, for the backup operations (filled by prepare: via: databases need the SSH connections). */
+  private readonly backups = new Map<string, BackupControl>();
 
   constructor(
     private readonly config: OpsConfig,
@@ -75,7 +75,6 @@ export class Runtime {
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
     this.tracker = new ThresholdTracker(config.holdTicks);
     this.scheduler = new Scheduler(config.refreshMs);
-    this.backups = configuredBackups(config);
   }
 
   /** Sets up every host's sources; the store shows them as pending until their first result. */
@@ -106,6 +105,7 @@ export class Runtime {
       databases: this.databases,
     };
     this.setup = setup;
+    for (const [name, control] of configuredBackups(this.config, setup.tunnel)) this.backups.set(name, control);
     for (const kind of Object.values(SOURCE_KINDS)) {
       const prepare = kind.prepare;
       if (prepare) this.mutate((d) => prepare(d, setup));
