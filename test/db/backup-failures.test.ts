@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backupFileName, lockName, sidecarName, tempName } from '../../src/domain/backup.js';
 import { waitFor } from '../helpers/wait.js';
 import { allCommandLines, childOf, control, listing, mySpec, ownMysql, ownPostgres, pgSpec, unique, writingTemp } from './backup-helpers.js';
-import { mySession, pgSession, tempDir } from './harness.js';
+import { mySession, pgSession, startRedis, tempDir } from './harness.js';
 
 const dirs: { remove(): void }[] = [];
 function backupDir(): string {
@@ -208,6 +208,32 @@ describe('secrets', () => {
       await admin.query('DROP USER ?@?', [user, '%']);
       await admin.end();
       await db.drop();
+    }
+  });
+
+  it('Redis gets its password through REDISCLI_AUTH, never argv, and a wrong one fails the backup', async () => {
+    const password = `rd pw ${unique('s')}`;
+    const redis = await startRedis(['--requirepass', password]);
+    const dir = backupDir();
+    try {
+      const spec = { redis: `redis://127.0.0.1:${redis.port}`, passwordEnv: 'OPSDECK_TEST_RD_PW', backup: { dir, keep: 2 } };
+      const running = control('cache', spec, { ...process.env, OPSDECK_TEST_RD_PW: password }).backup(AbortSignal.timeout(60_000), () => undefined);
+      let settled = false;
+      running.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      const leaks: string[] = [];
+      while (!settled) {
+        for (const [pid, argv] of allCommandLines()) if (argv.includes(password)) leaks.push(`${pid}: ${argv}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect((await running).verifiedBy).toBe('redis-check-rdb');
+      expect(leaks).toEqual([]);
+      await expect(control('cache', spec, { ...process.env, OPSDECK_TEST_RD_PW: 'wrong' }).backup(AbortSignal.timeout(60_000), () => undefined)).rejects.toThrow('reading the Redis memory size: AUTH failed: WRONGPASS invalid username-password pair or user is disabled.');
+      expect(listing(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
+      await redis.stop();
     }
   });
 

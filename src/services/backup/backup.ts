@@ -14,7 +14,7 @@ import { formatBytes } from '../../domain/bytes.js';
 import { checkDatabaseName, dumpCommand, queryCommand, redisCommand, withClientOptions, type BackupConnection } from './clients.js';
 import { backupSpace } from './inventory.js';
 import { acquireBackupLock } from './lock.js';
-import { BackupError, endingProblem, lastLines, query, startClient } from './process.js';
+import { BackupError, endingProblem, lastLines, query, redisReply, startClient } from './process.js';
 import { applyRetention } from './retention.js';
 import { MYSQL_TRAILER, sha256Of, tailKeeper, verifyBackupFile } from './verify.js';
 
@@ -87,7 +87,7 @@ async function clearLeftovers(plan: BackupPlan): Promise<string[]> {
 /** The database's size as its server reports it: what a backup is checked against before it starts. */
 async function databaseSize(c: BackupConnection, optionFile: string | undefined, signal: AbortSignal): Promise<{ bytes: number; source: string }> {
   if (c.kind === 'redis') {
-    const info = await query(redisCommand(c, ['INFO', 'memory']), signal, 'reading the Redis memory size');
+    const info = await redisReply(redisCommand(c, ['INFO', 'memory']), signal, 'reading the Redis memory size');
     const used = /^used_memory:(\d+)/m.exec(info);
     if (!used) throw new BackupError(`reading the Redis memory size: unexpected reply: ${lastLines(info, 1)}`);
     return { bytes: Number(used[1]), source: 'used_memory' };
@@ -127,7 +127,7 @@ async function streamDump(plan: BackupPlan, optionFile: string | undefined, path
 /** The server's own BGSAVE, awaited until LASTSAVE (or the save count) moves; a failure is a note, not the end. */
 async function redisBgsave(plan: BackupPlan, signal: AbortSignal): Promise<string | undefined> {
   const c = plan.connection;
-  const ask = (command: string[], what: string) => query(redisCommand(c, command), AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]), what);
+  const ask = (command: string[], what: string) => redisReply(redisCommand(c, command), AbortSignal.any([signal, AbortSignal.timeout(QUERY_TIMEOUT_MS)]), what);
   const persistence = () => ask(['INFO', 'persistence'], 'reading Redis persistence');
   const field = (info: string, name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
   const lastSave = async () => (await ask(['LASTSAVE'], 'LASTSAVE')).trim();

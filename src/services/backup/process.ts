@@ -107,3 +107,14 @@ export async function query(command: ClientCommand, signal: AbortSignal, what: s
   if (problem) throw new BackupError(`${what}: ${problem}`);
   return result.stdout;
 }
+
+/** A redis-cli reply: redis-cli exits 0 on an error reply (NOAUTH, WRONGPASS, ERR...), so the reply itself is read. */
+export async function redisReply(command: ClientCommand, signal: AbortSignal, what: string): Promise<string> {
+  const result = await runClient(command, signal);
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new BackupError('stopped');
+  const problem = endingProblem(command.file, result);
+  if (problem) throw new BackupError(`${what}: ${problem}`);
+  const refused = /^(AUTH failed:.*)$/m.exec(result.stderr)?.[1] ?? /^((ERR|NOAUTH|WRONGPASS|NOPERM|LOADING|MISCONF)\b.*)$/.exec(result.stdout.trim())?.[1];
+  if (refused) throw new BackupError(`${what}: ${refused}`);
+  return result.stdout;
+}

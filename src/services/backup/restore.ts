@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { formatSidecar, parseBackupFileName, parseSidecar, sidecarName, tempName, type BackupProgress, type BackupRecord, type RestoreSummary, type RestoreTarget, type TableCount, type TestRestoreSummary } from '../../domain/backup.js';
 import { checkDatabaseName, loadCommand, queryCommand, redisCommand, withClientOptions, type BackupConnection } from './clients.js';
 import type { BackupPlan } from './backup.js';
-import { BackupError, endingProblem, query, runClient, startClient } from './process.js';
+import { BackupError, endingProblem, query, redisReply, runClient, startClient } from './process.js';
 import { sha256Of } from './verify.js';
 
 const quotePg = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -148,7 +148,7 @@ async function redisScratchCounts(path: string, signal: AbortSignal): Promise<Ta
         if (waited > 60_000 || server.child.exitCode !== null) throw new BackupError(`a scratch redis-server did not load the RDB: ${(await server.ended.catch(() => undefined))?.stderr ?? 'no answer within 60 s'}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      return keyspaceCounts(await query(redisCommand(scratch, ['INFO', 'keyspace']), signal, 'reading the scratch server'));
+      return keyspaceCounts(await redisReply(redisCommand(scratch, ['INFO', 'keyspace']), signal, 'reading the scratch server'));
     } finally {
       server.child.kill('SIGTERM');
       await server.ended.catch(() => undefined);
@@ -200,7 +200,7 @@ export async function testRestoreBackup(plan: BackupPlan, file: string, signal: 
     if (c.kind === 'redis') {
       say('loading into a scratch redis-server');
       const restored = await redisScratchCounts(path, signal);
-      return { backup: restored, source: keyspaceCounts(await query(redisCommand(c, ['INFO', 'keyspace']), signal, 'reading the source keyspace')) };
+      return { backup: restored, source: keyspaceCounts(await redisReply(redisCommand(c, ['INFO', 'keyspace']), signal, 'reading the source keyspace')) };
     }
     const scratch = scratchName(plan);
     say(`restoring into ${scratch}`);
