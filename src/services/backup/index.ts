@@ -10,8 +10,6 @@ import { listBackups } from './inventory.js';
 import { BackupError } from './process.js';
 import { restoreBackup, testRestoreBackup } from './restore.js';
 
-export { BackupError } from './process.js';
-export { BackupBusyError } from './lock.js';
 export { listBackups } from './inventory.js';
 
 export interface BackupSetup {
@@ -23,7 +21,7 @@ export interface BackupSetup {
 }
 
 /** The plan a backup of this entry follows; throws BackupError when the entry cannot be backed up from here. */
-export function backupPlan(name: string, spec: DatabaseSpec, setup: BackupSetup = {}): BackupPlan {
+function backupPlan(name: string, spec: DatabaseSpec, setup: BackupSetup = {}): BackupPlan {
   if (!spec.backup) throw new BackupError(`${name} has no backup: configured (databases.${name}.backup: {dir, keep})`);
   const target = resolveTarget(setup.viaLocal ? { ...spec, via: undefined } : spec);
   if (target.via && !setup.tunnel) throw new BackupError(`${name} is reached through ${target.via}, and this command opens no SSH connection: back it up from the cockpit (b), or run \`opsdeck backup ${name}\` on ${target.via}`);

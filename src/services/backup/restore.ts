@@ -197,22 +197,23 @@ export async function testRestoreBackup(plan: BackupPlan, file: string, signal: 
   let counted: { backup: TableCount[]; source: TableCount[] };
   try {
     counted = await withClientOptions(c, async (optionFile) => {
-    if (c.kind === 'redis') {
-      say('loading into a scratch redis-server');
-      const restored = await redisScratchCounts(path, signal);
-      return { backup: restored, source: keyspaceCounts(await redisReply(redisCommand(c, ['INFO', 'keyspace']), signal, 'reading the source keyspace')) };
-    }
-    const scratch = scratchName(plan);
-    say(`restoring into ${scratch}`);
-    try {
-      const restored = await restoreInto(c, optionFile, scratch, path, signal);
-      say('comparing with the source');
-      return { backup: restored, source: await tableCounts(c, optionFile, c.database ?? '', signal) };
-    } finally {
-      await dropDatabase(c, optionFile, scratch).catch(() => undefined);
-    }
-  });
+      if (c.kind === 'redis') {
+        say('loading into a scratch redis-server');
+        const restored = await redisScratchCounts(path, signal);
+        return { backup: restored, source: keyspaceCounts(await redisReply(redisCommand(c, ['INFO', 'keyspace']), signal, 'reading the source keyspace')) };
+      }
+      const scratch = scratchName(plan);
+      say(`restoring into ${scratch}`);
+      try {
+        const restored = await restoreInto(c, optionFile, scratch, path, signal);
+        say('comparing with the source');
+        return { backup: restored, source: await tableCounts(c, optionFile, c.database ?? '', signal) };
+      } finally {
+        await dropDatabase(c, optionFile, scratch).catch(() => undefined);
+      }
+    });
   } catch (error) {
+    // A restore that fails is the test's answer too, recorded on the backup.
     if (signal.aborted) throw error;
     const message = `test restore failed: ${(error as Error).message}`;
     await recordResult(path, record, { at: Date.now(), ok: false, message });
