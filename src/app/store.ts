@@ -166,6 +166,8 @@ export interface UiState {
   frozen: DataState | null;
   logs: LogViewState;
   message: Message | null;
+  /** What each running operation last said of its progress, by its target ("backup:main"): views show it beside what it acts on. */
+  progress: Readonly<Record<string, string>>;
 }
 
 export interface OpsState {
@@ -202,6 +204,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     frozen: null,
     logs: { anchor: null, wrap: false, timestamps: false, source: -1 },
     message: null,
+    progress: {},
     ...overrides,
   };
 }

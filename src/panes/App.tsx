@@ -20,6 +20,7 @@ import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
+import { backupTarget } from '../app/operations/backup.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
@@ -166,8 +167,10 @@ function BackupsContainer({ box, focused }: { box: PaneBox; focused: boolean }) 
   const backups = useData('backups');
   const filter = useOps((s) => s.ui.filters.databases);
   const cursor = useOps((s) => s.ui.cursor.databases);
+  const progress = useOps((s) => s.ui.progress);
   const rows = useMemo(() => backupRows(backups, filter), [backups, filter]);
-  return <BackupsPane rows={rows} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
+  const running = useMemo(() => Object.fromEntries(Object.keys(backups).flatMap((db) => (progress[backupTarget(db)] ? [[db, progress[backupTarget(db)]!]] : []))), [backups, progress]);
+  return <BackupsPane rows={rows} running={running} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
 }
 
 function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {

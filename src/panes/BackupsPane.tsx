@@ -16,6 +16,8 @@ export interface BackupsPaneProps {
   focused: boolean;
   cursor: number;
   filter: string;
+  /** A running backup, restore or test restore's progress, by database. */
+  running?: Readonly<Record<string, string>>;
   /** For ages; default Date.now(). */
   now?: number;
 }
@@ -27,17 +29,18 @@ function when(at: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function DatabaseLine({ row, now, width, selected }: { row: BackupRow; now: number; width: number; selected: boolean }) {
+function DatabaseLine({ row, now, width, selected, running }: { row: BackupRow; now: number; width: number; selected: boolean; running?: string }) {
   const view = row.view;
   const files = view.inventory?.files ?? [];
   const age = view.latestVerifiedAt === undefined ? 'no verified backup' : `latest ${formatDuration(Math.max(0, now - view.latestVerifiedAt))} ago`;
   const free = view.inventory ? `${formatBytes(view.inventory.space.freeBytes)} free` : 'not read yet';
-  const rest = `  ${files.length} file${files.length === 1 ? '' : 's'} · ${free} · ${view.dir}${view.inventory?.missing ? ' (not created yet)' : ''}`;
+  const rest = `${running ? '' : `  ${files.length} file${files.length === 1 ? '' : 's'} · ${free} · ${view.dir}`}${view.inventory?.missing && !running ? ' (not created yet)' : ''}`;
   return (
     <Text wrap="truncate" inverse={selected}>
       <Text color={LEVEL_COLOR[view.level]}>{view.level === 'ok' ? '● ' : '✖ '}</Text>
       <Text bold>{view.database}</Text>
       <Text color={LEVEL_COLOR[view.level]}>{cut(`  ${age}`, Math.max(0, width - view.database.length - 2))}</Text>
+      {running ? <Text color="cyan">{cut(`  ⟳ ${running}`, Math.max(0, width - view.database.length - age.length - 4))}</Text> : null}
       <Text dimColor>{cut(rest, Math.max(0, width - view.database.length - age.length - 4))}</Text>
     </Text>
   );
@@ -60,7 +63,9 @@ function FileLine({ row, now, width, selected }: { row: BackupRow; now: number; 
   );
 }
 
-function BackupsPaneView({ rows, width, height, focused, cursor, filter, now = Date.now() }: BackupsPaneProps) {
+const NOTHING_RUNNING: Readonly<Record<string, string>> = {};
+
+function BackupsPaneView({ rows, width, height, focused, cursor, filter, running = NOTHING_RUNNING, now = Date.now() }: BackupsPaneProps) {
   const inner = Math.max(0, width - 2);
   const body = Math.max(0, height - 2);
   const databases = rows.filter((r) => !r.file).length;
@@ -76,7 +81,7 @@ function BackupsPaneView({ rows, width, height, focused, cursor, filter, now = D
         row.file ? (
           <FileLine key={`${row.view.database}:${row.file.fileName}`} row={row} now={now} width={inner} selected={focused && top + i === cursor} />
         ) : (
-          <DatabaseLine key={row.view.database} row={row} now={now} width={inner} selected={focused && top + i === cursor} />
+          <DatabaseLine key={row.view.database} row={row} now={now} width={inner} selected={focused && top + i === cursor} running={running[row.view.database]} />
         ),
       )}
     </Frame>

@@ -1,5 +1,5 @@
 // The cockpit at 80x24 against the machine's PostgreSQL: the Backups view shows no verified backup
-// (crit), b and y back the database up with its progress on the status line, then the view lists the
+// (crit), b and y back the database up with its progress on the status line and in the view, then it lists the
 // new file as verified with its age and the latest backup's level turns ok.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,8 @@ it('backs up from the Backups view with progress on screen; the new file is veri
     term.keys('b');
     await term.waitForScreen((s) => s.includes('back up main?') && s.includes(`pg_dump -Fc into ${backups}`), 'the confirmation');
     term.keys('y');
-    const progress = await term.waitForScreen((s) => /back up main: dumping [\d.]+[KM], [\d.]+[KM]\/s, [\d.]+s/.test(s), 'bytes, rate and elapsed on the status line', 30_000);
+    // Bytes, rate and elapsed on the status line and on the database's line of the view.
+    const progress = await term.waitForScreen((s) => /back up main: dumping [\d.]+[KM], [\d.]+[KM]\/s, [\d.]+s/.test(s) && /✖ main {2}no verified backup {2}⟳ dumping [\d.]+[KM], /.test(s), 'progress on the status line and in the view', 30_000);
     expect(progress.split('\n').at(-2)).toMatch(/back up main: dumping/);
     await term.waitForScreen((s) => s.includes('backup of main verified'), 'the verified backup', 60_000);
     // The directory is read again on the next tick.

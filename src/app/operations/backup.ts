@@ -38,6 +38,9 @@ const DUMP_COMMAND: Record<DatabaseKind, string> = {
   redis: 'BGSAVE, then redis-cli --rdb',
 };
 
+/** Backups, restores and test restores of one database take turns: the executor's target, where their progress is kept. */
+export const backupTarget = (database: string): string => `backup:${database}`;
+
 const paramsOf = (view: BackupView): BackupParams => ({ database: view.database, kind: view.kind, host: view.host, dir: view.dir, apps: view.apps });
 /** A maintenance flag set for a restore is cleared even when the restore was stopped: on a deadline of its own. */
 const FLAG_TIMEOUT_MS = 15_000;
@@ -98,8 +101,7 @@ export const backupDatabase: OperationKind<BackupParams> = {
     title: `back up ${p.database}`,
     lines: [`${DUMP_COMMAND[p.kind]} into ${p.dir}`, 'under a temporary name until a full read verifies it; then its sha256 sidecar, the rename, and retention'],
     host: p.host,
-    // Backups, restores and test restores of one database take turns.
-    target: `backup:${p.database}`,
+    target: backupTarget(p.database),
     command: DUMP_COMMAND[p.kind],
     detail: { kind: p.kind, dir: p.dir },
   }),
@@ -121,7 +123,7 @@ export const testRestoreBackup: OperationKind<BackupFileParams> = {
     title: `test-restore ${p.fileName}`,
     lines: [p.kind === 'redis' ? 'loads it into a scratch redis-server (unix socket), compares keys per db with the source' : 'restores it into a scratch database, compares tables and row counts with the source, drops it', 'the result is recorded beside the backup'],
     host: p.host,
-    target: `backup:${p.database}`,
+    target: backupTarget(p.database),
     detail: { kind: p.kind, dir: p.dir, file: p.fileName },
   }),
   confirmation: () => ({ kind: 'yes' }),
@@ -147,7 +149,7 @@ export const restoreBackup: OperationKind<RestoreParams> = {
           ...(p.apps.length > 0 ? [`maintenance flag set on ${p.apps.join(', ')} while it runs`] : []),
         ],
     host: p.host,
-    target: `backup:${p.database}`,
+    target: backupTarget(p.database),
     detail: { kind: p.kind, dir: p.dir, file: p.fileName, ...(p.into ? { into: p.into } : { replace: true }) },
   }),
   confirmation: (p) => (p.into ? { kind: 'yes' } : { kind: 'typed', word: p.database }),

@@ -77,12 +77,16 @@ export class OperationExecutor implements OperationControls {
     this.say(`${title}…`, 'info');
     let result: OperationResult;
     try {
-      const done = await bound.run(this.options.ports, controller.signal, (text) => this.say(`${title}: ${text}`, 'info'));
+      const done = await bound.run(this.options.ports, controller.signal, (text) => {
+        this.say(`${title}: ${text}`, 'info');
+        this.store.setState((s) => ({ ...s, ui: { ...s.ui, progress: { ...s.ui.progress, [target]: text } } }));
+      });
       result = { id, ...done };
     } catch (error) {
       result = controller.signal.aborted ? { id, outcome: 'cancelled', message: `${title}: stopped before it finished` } : { id, outcome: 'failed', message: `${title} failed: ${errorText(error)}` };
     } finally {
       this.running.delete(target);
+      this.store.setState((s) => (target in s.ui.progress ? { ...s, ui: { ...s.ui, progress: Object.fromEntries(Object.entries(s.ui.progress).filter(([key]) => key !== target)) } } : s));
     }
     try {
       await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: result.outcome, ...(result.outcome === 'failed' || result.outcome === 'refused' ? { error: result.message } : {}), ...(result.result ? { result: result.result } : {}) });
