@@ -42,7 +42,11 @@ function describeConfig(config: OpsConfig): string {
   for (const [name, db] of Object.entries(config.databases ?? {})) {
     lines.push(`database ${name}: ${db.postgres ? 'postgres' : db.mysql ? 'mysql' : 'redis'}${db.via ? ` via ${db.via}` : ''}`);
     const b = db.backup;
-    if (b) lines.push(`  backup: into ${b.dir}, keeping ${[b.keep !== undefined ? `the ${b.keep} newest verified` : '', b.maxAge !== undefined ? `those younger than ${b.maxAge} days` : ''].filter(Boolean).join(' and ')}`);
+    if (b) {
+      const keeping = [b.keep !== undefined ? `the ${b.keep} newest verified` : '', b.maxAge !== undefined ? `those younger than ${b.maxAge} days` : ''].filter(Boolean).join(' and ');
+      const through = db.via && !config.hosts.some((h) => h.name === db.via && h.local) ? ` (from the cockpit, through ${db.via}'s SSH connection)` : '';
+      lines.push(`  backup: into ${b.dir}, keeping ${keeping}${through}${b.apps?.length ? `; a restore over it sets the maintenance flag of ${b.apps.join(', ')}` : ''}`);
+    }
   }
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
   for (const [name, action] of Object.entries(config.actions)) lines.push(`action ${name}: key ${action.key} (validated; the cockpit does not run actions: yet)`);

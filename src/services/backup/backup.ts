@@ -243,7 +243,10 @@ export async function runBackup(plan: BackupPlan, signal: AbortSignal, progress:
         say('checksum', bytes);
         const sha256 = await sha256Of(temp, signal);
         // The sidecar goes first: a backup is never under its final name without it.
-        await writeFile(sidecarTemp, formatSidecar({ database: plan.name, kind: plan.connection.kind, fileName, bytes, sha256, verifiedAt: Date.now(), verifiedBy: verified.by }), { flag: 'wx', mode: 0o600 });
+        const sidecarText = formatSidecar({ database: plan.name, kind: plan.connection.kind, fileName, bytes, sha256, verifiedAt: Date.now(), verifiedBy: verified.by });
+        await writeFile(sidecarTemp, sidecarText, { flag: 'wx', mode: 0o600 }).catch((error: unknown) => {
+          throw writeProblem(error, sidecarTemp, 0);
+        });
         await fsyncPath(sidecarTemp);
         await rename(sidecarTemp, sidecar);
         if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new BackupError('stopped');
