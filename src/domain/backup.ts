@@ -1,5 +1,6 @@
 // What a backup is on disk, as pure data: the names opsdeck gives its files (so it recognises its own
 // and nothing else), the checksum sidecar that marks a file verified, and the retention rule.
+import { formatBytes } from './bytes.js';
 import type { DatabaseKind } from './database.js';
 
 /** Each kind's format: pg_dump's custom format, a gzipped mysqldump, an RDB snapshot. */
@@ -115,7 +116,7 @@ export function judgeBackupFile(fileName: string, at: number, bytes: number, sid
   if (sidecar === undefined) return { fileName, at, bytes, verified: false, problem: 'no checksum file: never verified' };
   const record = parseSidecar(sidecar, fileName);
   if ('error' in record) return { fileName, at, bytes, verified: false, problem: record.error };
-  if (record.bytes !== bytes) return { fileName, at, bytes, verified: false, problem: `${bytes} bytes, ${record.bytes} when verified: changed since`, record };
+  if (record.bytes !== bytes) return { fileName, at, bytes, verified: false, problem: `changed since verified: ${formatBytes(bytes)}, was ${formatBytes(record.bytes)}`, record };
   return { fileName, at, bytes, verified: true, record };
 }
 

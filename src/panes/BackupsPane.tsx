@@ -51,7 +51,8 @@ function FileLine({ row, now, width, selected }: { row: BackupRow; now: number; 
   const test = file.record?.testRestore;
   const state = file.verified ? '✓ verified' : `✗ ${file.problem ?? 'not verified'}`;
   const head = `  ${when(file.at)} ${fitRight(formatBytes(file.bytes), 6)} ${fitRight(formatDuration(Math.max(0, now - file.at)), 7)}  `;
-  const tail = `${file.record && file.verified ? `  sha256 ${file.record.sha256.slice(0, 12)}` : ''}${test ? `  test restore ${test.ok ? 'ok' : 'FAILED'} ${when(test.at)}` : ''}`;
+  // Eight hex digits tell files apart on screen; `sha256sum -c` and the json have all of it.
+  const tail = `${file.record && file.verified ? `  sha256 ${file.record.sha256.slice(0, 8)}` : ''}${test ? `  tested ${test.ok ? 'ok' : 'FAILED'}` : ''}`;
   return (
     <Text wrap="truncate" inverse={selected}>
       {head}

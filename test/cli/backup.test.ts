@@ -142,7 +142,7 @@ describe('opsdeck snapshot', () => {
       truncateSync(join(s.dir, file), 100);
       const run = await runCliAsync(['snapshot', '--config', s.config, '--format', 'json'], s.env);
       const report = JSON.parse(run.stdout) as { backups: Record<string, unknown>; hosts: Record<string, { level: string }> };
-      expect(report.backups.main).toMatchObject({ level: 'crit', latestVerifiedAt: null, files: [{ file, bytes: 100, verified: false, problem: expect.stringContaining('when verified: changed since') }] });
+      expect(report.backups.main).toMatchObject({ level: 'crit', latestVerifiedAt: null, files: [{ file, bytes: 100, verified: false, problem: expect.stringMatching(/^changed since verified: 100B, was [\d.]+[KM]$/) }] });
       expect(report.hosts.local?.level).toBe('crit');
       const markdown = (await runCliAsync(['snapshot', '--config', s.config, '--format', 'markdown'], s.env)).stdout;
       expect(markdown).toMatch(/\| main \| \*\*crit\*\* \| no verified backup \(crit\), 1 file, 1 not verified, .* free in /);

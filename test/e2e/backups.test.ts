@@ -38,7 +38,7 @@ it('backs up from the Backups view with progress on screen; the new file is veri
     expect(progress.split('\n').at(-2)).toMatch(/back up main: dumping/);
     await term.waitForScreen((s) => s.includes('backup of main verified'), 'the verified backup', 60_000);
     // The directory is read again on the next tick.
-    await term.waitForScreen((s) => /\d{4}-\d\d-\d\d \d\d:\d\d +[\d.]+M +[\d.]+s +✓ verified +sha256 [0-9a-f]{12}/.test(s), 'the new file, verified, with its age', 10_000);
+    await term.waitForScreen((s) => /\d{4}-\d\d-\d\d \d\d:\d\d +[\d.]+M +[\d.]+s +✓ verified +sha256 [0-9a-f]{8}/.test(s), 'the new file, verified, with its age', 10_000);
     await term.waitForScreen((s) => /● main {2}latest [\d.]+s ago {2}1 file · [\d.]+[GMT] free/.test(s), 'the latest backup\'s age, now ok', 20_000);
     const records = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; outcome: string });
     expect(records.map((r) => `${r.action} ${r.outcome}`)).toEqual(['db.backup started', 'db.backup ok']);

@@ -49,7 +49,7 @@ describe('the sidecar', () => {
     const name = backupFileName('main', 'postgres', AT);
     const sidecar = formatSidecar(record(name, 1234));
     expect(judgeBackupFile(name, AT, 1234, sidecar)).toMatchObject({ verified: true });
-    expect(judgeBackupFile(name, AT, 617, sidecar)).toMatchObject({ verified: false, problem: '617 bytes, 1234 when verified: changed since' });
+    expect(judgeBackupFile(name, AT, 617, sidecar)).toMatchObject({ verified: false, problem: 'changed since verified: 617B, was 1.2K' });
     expect(judgeBackupFile(name, AT, 1234, undefined)).toMatchObject({ verified: false, problem: 'no checksum file: never verified' });
   });
 });
