@@ -8,6 +8,7 @@ import { describeTarget, resolveTarget } from './services/db/target.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
+import { addBackupCommands } from './cli/backup.js';
 import { addOperationCommands } from './cli/operations.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
@@ -46,7 +47,15 @@ function describeConfig(config: OpsConfig): string {
   }
   if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets, or where PGHOST, PGSERVICE, MYSQL_HOST, REDIS_URL... point');
   // Where each entry leads once the clients' own settings (PGHOST, PGSERVICE...) filled its gaps; validated already.
-  for (const [name, db] of Object.entries(config.databases ?? {})) lines.push(`database ${name}: ${describeTarget(resolveTarget(db))}`);
+  for (const [name, db] of Object.entries(config.databases ?? {})) {
+    lines.push(`database ${name}: ${describeTarget(resolveTarget(db))}`);
+    const b = db.backup;
+    if (b) {
+      const keeping = [b.keep !== undefined ? `the ${b.keep} newest verified` : '', b.maxAge !== undefined ? `those younger than ${b.maxAge} days` : ''].filter(Boolean).join(' and ');
+      const through = db.via && !config.hosts.some((h) => h.name === db.via && h.local) ? ` (from the cockpit, through ${db.via}'s SSH connection)` : '';
+      lines.push(`  backup: into ${b.dir}, keeping ${keeping}${through}${b.apps?.length ? `; a restore over it sets the maintenance flag of ${b.apps.join(', ')}` : ''}`);
+    }
+  }
   for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
   for (const a of config.actions) {
     const on = a.hosts.length > 0 ? `on ${a.hosts.join(', ')}` : 'on the selected host';
@@ -71,8 +80,9 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
       `
 Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open host, z zoom, / filter,
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
-T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), the config's
-actions: on their keys or :run NAME (output in a panel), q quit.
+T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), in Databases B
+backups view and b back up / t test-restore / R restore, the config's actions: on their keys or
+:run NAME (output in a panel), q quit.
 
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
@@ -136,6 +146,7 @@ maintenance: 1 when a step failed, was refused or was not confirmed.`,
     });
 
   addOperationCommands(program, configOrExit);
+  addBackupCommands(program, configOrExit);
 
   return program;
 }

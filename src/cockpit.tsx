@@ -5,7 +5,7 @@ import { OpsProvider } from './hooks/store.js';
 import { App } from './panes/App.js';
 import { ThemeProvider } from './panes/theme.js';
 import type { OpsConfig } from './app/config/resolve.js';
-import { cockpitOperations, statusLine } from './app/operations/controls.js';
+import { cockpitOperations, progressByTarget, statusLine } from './app/operations/controls.js';
 import { OperationExecutor } from './app/operations/executor.js';
 import { OutputPanelWriter } from './app/output-panel.js';
 import { Runtime } from './app/runtime.js';
@@ -28,6 +28,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     readOnly: config.readOnly,
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
     say: statusLine(store),
+    progress: progressByTarget(store),
     record: (event) => runtime.recordEvent(event),
     // An operator command's output streams into the panel under the panes.
     output: () => new OutputPanelWriter(store),

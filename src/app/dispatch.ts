@@ -167,7 +167,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       return;
     case 'select':
       if (ui.focus === 'services') openUnitLog(store);
-      else if (ui.focus === 'databases') {
+      else if (ui.focus === 'databases' && ui.databaseView === 'activity') {
         const problem = openQueryDetails(store, controls.queries);
         if (problem) setMessage(store, problem, 'error');
       } else selectHost(store);
@@ -181,6 +181,10 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'wrap':
     case 'next-source':
       logIntent(store, intent, viewport);
+      return;
+    case 'backups':
+      // The two views list different rows: the cursor starts again at the top.
+      setUi({ databaseView: ui.databaseView === 'backups' ? 'activity' : 'backups', cursor: { ...ui.cursor, databases: 0 } });
       return;
     default:
       return intent satisfies never;
@@ -210,8 +214,9 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
   const length = listLength(pane, data, ui);
   const page = Math.max(1, (viewport[pane] ?? 10) - 1);
   const processes = pane === 'resources' ? processRows(data, ui) : undefined;
+  const activity = pane === 'databases' && ui.databaseView === 'activity';
   const current =
-    pane === 'databases'
+    activity
       ? selectedDatabaseRow(databaseRows(databaseViews(data), ui.filters.databases), ui).index
       : pane === 'events'
         ? selectedEventIndex(eventRows(data, ui), ui)
@@ -220,7 +225,7 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
           : Math.min(ui.cursor[pane], Math.max(0, length - 1));
   const moves: Record<MoveIntent, number> = { up: current - 1, down: current + 1, 'page-up': current - page, 'page-down': current + page, top: 0, bottom: length - 1 };
   const cursor = Math.max(0, Math.min(length - 1, moves[intent]));
-  const picked = pane === 'databases' ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
+  const picked = activity ? databaseRows(databaseViews(data), ui.filters.databases)[cursor] : undefined;
   const process = processes?.rows[cursor];
   // Back on the newest event the cursor follows new ones again; anywhere else it holds its event.
   const event = pane === 'events' ? (cursor === 0 ? null : (eventRows(data, ui)[cursor]?.id ?? null)) : ui.eventSelection;

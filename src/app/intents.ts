@@ -32,6 +32,9 @@ const SCREEN_INTENTS = {
     bottom: 'last row (Logs: follow again)',
     select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan',
   },
+  databases: {
+    backups: 'show each database\'s backups (age, size, verified) / back to its queries',
+  },
   logs: {
     follow: 'follow / pause the tail',
     'next-error': 'next error',

@@ -7,9 +7,10 @@ import type { HostControls } from '../services/host-adapter.js';
 import { auditTrail } from '../services/audit.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import type { SshHostAdapter } from '../services/ssh/adapter.js';
+import { configuredBackups } from './backups.js';
 import type { OpsConfig } from './config/resolve.js';
 import { OperationExecutor, type OperationResult } from './operations/executor.js';
-import type { AuditTrail, OperationPorts } from './operations/ports.js';
+import type { AuditTrail, BackupControl, OperationPorts } from './operations/ports.js';
 import type { OperationOutput } from './operations/types.js';
 import { bind, type Operation } from './operations/registry.js';
 import { sshAdapter } from './runtime.js';
@@ -31,12 +32,15 @@ export interface StepResult {
   message: string;
   /** The audit id of its records; absent when it was skipped or nothing could be recorded. */
   id?: string;
+  /** What it produced (a backup's file and sha256), for scripts. */
+  result?: Record<string, unknown>;
 }
 
 export class OperationRunner {
   private readonly hosts: Map<string, HostConfig>;
   private readonly local = new LocalHostAdapter();
   private ssh: SshHostAdapter | undefined;
+  private backups: Map<string, BackupControl> | undefined;
   private readonly opened = new Map<string, HostControls>();
   private readonly executor: OperationExecutor;
   private stopping = false;
@@ -114,6 +118,8 @@ export class OperationRunner {
       maintenance: (name) => this.controls(name)?.maintenanceFlag,
       processes: (name) => this.controls(name)?.processControl,
       shell: (name) => this.controls(name)?.shell,
+      // Backups of a database reached through an SSH host need the cockpit's tunnel: refused here, saying so.
+      backup: (name) => (this.backups ??= configuredBackups(this.config)).get(name),
       // Databases and host keys are the cockpit's: it has them open and shows what they are.
       database: () => undefined,
       sshHost: () => undefined,
@@ -134,7 +140,7 @@ export class OperationRunner {
 }
 
 function step(operation: Operation, result: OperationResult): StepResult {
-  return { operation, host: bind(operation).description.host, outcome: result.outcome, message: result.message, ...(result.id !== undefined ? { id: result.id } : {}) };
+  return { operation, host: bind(operation).description.host, outcome: result.outcome, message: result.message, ...(result.id !== undefined ? { id: result.id } : {}), ...(result.result ? { result: result.result } : {}) };
 }
 
 function skipped(operation: Operation, message: string): StepResult {

@@ -8,6 +8,7 @@ import type { SourceKind } from './sources/registry.js';
 import { checkSourceId } from './sources/check/id.js';
 import { databaseSourceId } from './sources/database/id.js';
 import { databaseView, type DatabaseView } from './database-view.js';
+import { backupRows } from './backup-rows.js';
 import { databaseRows } from './database-rows.js';
 import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
@@ -61,7 +62,7 @@ export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { 
   return { health: resources.status, problem: failing ? resources : undefined, issues };
 }
 
-export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases'>, ui: { filters: { hosts: string } }): HostRow[] {
+export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups'>, ui: { filters: { hosts: string } }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
   return data.hostOrder.flatMap((name) => {
     const host = data.hosts[name];
@@ -74,7 +75,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
         problem,
         issues,
         connection: host.connection,
-        level: worstLevel([host.levels.cpu, host.levels.memory, host.levels.disk, ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : []))]),
+        level: worstLevel([host.levels.cpu, host.levels.memory, host.levels.disk, ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])), ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : []))]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
       },
     ];
@@ -127,7 +128,7 @@ export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
     case 'events':
       return eventRows(data, ui).length;
     case 'databases':
-      return databaseRows(databaseViews(data), ui.filters.databases).length;
+      return ui.databaseView === 'backups' ? backupRows(data.backups, ui.filters.databases).length : databaseRows(databaseViews(data), ui.filters.databases).length;
     case 'resources':
       return processRows(data, ui)?.rows.length ?? 0;
     default:

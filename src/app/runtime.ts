@@ -8,6 +8,8 @@ import type { HostAdapter, HostWatch } from '../services/host-adapter.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { DatabaseSource } from '../services/db/index.js';
+import type { BackupControl } from '../domain/backup.js';
+import { configuredBackups } from './backups.js';
 import type { OperationPorts } from './operations/ports.js';
 import type { QueryReader } from './query-details.js';
 import type { HostConfig, OpsEvent } from '../domain/model.js';
@@ -63,6 +65,8 @@ export class Runtime {
   private setup: SourceSetup | undefined;
   /** Each host's collectors and doors, for the unit and maintenance operations. */
   private readonly watches = new Map<string, HostWatch>();
+  /** The databases with `backup:`, for the backup operations (filled by prepare: via: databases need the SSH connections). */
+  private readonly backups = new Map<string, BackupControl>();
 
   constructor(
     private readonly config: OpsConfig,
@@ -106,6 +110,7 @@ export class Runtime {
       databases: this.databases,
     };
     this.setup = setup;
+    for (const [name, control] of configuredBackups(this.config, setup.tunnel)) this.backups.set(name, control);
     for (const kind of Object.values(SOURCE_KINDS)) {
       const prepare = kind.prepare;
       if (prepare) this.mutate((d) => prepare(d, setup));
@@ -148,6 +153,7 @@ export class Runtime {
       maintenance: (name) => this.watches.get(name)?.maintenanceFlag,
       processes: (name) => this.watches.get(name)?.processControl,
       shell: (name) => this.watches.get(name)?.shell,
+      backup: (name) => this.backups.get(name),
     };
   }
 

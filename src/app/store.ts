@@ -1,5 +1,6 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BackupInventory } from '../domain/backup.js';
 import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
@@ -8,7 +9,7 @@ import type { DatabaseRow } from './database-rows.js';
 import type { Operation } from './operations/registry.js';
 import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
-import type { CheckResult, ConnectionState, HostLevels, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, Thresholds } from '../domain/model.js';
+import type { CheckResult, ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
@@ -71,6 +72,25 @@ export interface DatabaseEntry {
   levels: DatabaseLevels;
 }
 
+/** A database's backups (`databases.NAME.backup`): what its directory holds and how old the newest verified one is. */
+export interface BackupView {
+  /** The database's name in the config. */
+  database: string;
+  kind: DatabaseKind;
+  /** The host its database belongs to: the level feeds that host's row. */
+  host: string;
+  dir: string;
+  /** Hosts whose maintenance flag a restore over the live database sets for its duration. */
+  apps: string[];
+  /** Seconds since the newest verified backup: warn / crit. */
+  thresholds: ThresholdPair;
+  inventory?: BackupInventory;
+  /** When the newest verified backup was taken; absent when there is none. */
+  latestVerifiedAt?: number;
+  /** The latest backup's age judged with hold ticks (crit when there is no verified backup). */
+  level: Level;
+}
+
 export interface CheckView {
   name: string;
   url: string;
@@ -101,6 +121,8 @@ export interface DataState {
   logs: Record<string, LogView>;
   checks: Record<string, CheckView>;
   databases: Record<string, DatabaseEntry>;
+  /** By database name: those with `backup:` in the config. */
+  backups: Record<string, BackupView>;
   /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
   notes: Partial<Record<PaneId, string>>;
   events: readonly OpsEvent[];
@@ -157,6 +179,8 @@ export interface UiState {
   cursor: Record<PaneId, number>;
   /** The event selected in Events (its id); null follows the newest, which new events push down. */
   eventSelection: number | null;
+  /** What the Databases pane shows: its busy queries, or each database's backups. */
+  databaseView: 'activity' | 'backups';
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
   databaseSelection: { database: string; pid: number } | null;
   /** The unit whose log the Logs pane shows (Enter on a unit in Services); it lasts while Logs has the focus. */
@@ -183,6 +207,8 @@ export interface UiState {
   frozen: DataState | null;
   logs: LogViewState;
   message: Message | null;
+  /** What each running operation last said of its progress, by its target ("backup:main"): views show it beside what it acts on. */
+  progress: Readonly<Record<string, string>>;
 }
 
 export interface OpsState {
@@ -193,7 +219,7 @@ export interface OpsState {
 export type OpsStore = StoreApi<OpsState>;
 
 export function emptyData(): DataState {
-  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
 }
 
 export function initialUi(overrides: Partial<UiState> = {}): UiState {
@@ -203,6 +229,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     host: '',
     group: '',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
+    databaseView: 'activity',
     databaseSelection: null,
     processSelection: null,
     unitLog: null,
@@ -222,6 +249,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     frozen: null,
     logs: { anchor: null, wrap: false, timestamps: false, source: -1 },
     message: null,
+    progress: {},
     ...overrides,
   };
 }

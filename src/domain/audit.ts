@@ -16,6 +16,8 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
   outcome: AuditOutcome;
   error?: string;
+  /** What it produced (a backup's file and sha256), on the outcome's record. */
+  result?: Record<string, unknown>;
 }
 
 export interface AuditRecord extends AuditEntry {

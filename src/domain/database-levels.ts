@@ -11,12 +11,13 @@ export const DEFAULT_DATABASE_THRESHOLDS: DatabaseThresholds = {
   replicationLagSec: { warn: 10, crit: 60 },
   cacheHit: { warn: 95, crit: 90 },
   memory: { warn: 80, crit: 90 },
+  backupAgeSec: { warn: 26 * 3600, crit: 50 * 3600 },
 };
 
 function seconds(value: string | number): number {
   if (typeof value === 'number') return value;
   const ms = parseDuration(value);
-  if (ms === undefined) throw new Error(`expected a duration such as 10s or 1m, got "${value}"`);
+  if (ms === undefined) throw new Error(`expected a duration such as 10s, 1m or 26h, got "${value}"`);
   return ms / 1000;
 }
 
@@ -28,6 +29,7 @@ export function resolveThresholds(spec: DatabaseThresholdsSpec | undefined, defa
     replicationLagSec: spec.replicationLag ? { warn: seconds(spec.replicationLag.warn), crit: seconds(spec.replicationLag.crit) } : defaults.replicationLagSec,
     cacheHit: spec.cacheHit ?? defaults.cacheHit,
     memory: spec.memory ?? defaults.memory,
+    backupAgeSec: spec.backupAge ? { warn: seconds(spec.backupAge.warn), crit: seconds(spec.backupAge.crit) } : defaults.backupAgeSec,
   };
 }
 

@@ -23,6 +23,18 @@ export interface DatabaseThresholdsSpec {
   /** Lower is worse: warn when the hit ratio falls below `warn`, crit below `crit`. */
   cacheHit?: ThresholdPair;
   memory?: ThresholdPair;
+  backupAge?: { warn: string | number; crit: string | number };
+}
+
+/** `databases.NAME.backup`: where backups go and how many stay (at least one of keep, maxAge). */
+export interface BackupSpec {
+  dir: string;
+  /** The newest verified backups kept. */
+  keep?: number;
+  /** Days a verified backup is kept. */
+  maxAge?: number;
+  /** Hosts whose maintenance flag is set while a restore replaces the database. */
+  apps?: string[];
 }
 
 /** One `databases:` entry of the config (src/app/config/schema.ts), as the app resolved it. */
@@ -37,7 +49,7 @@ export interface DatabaseSpec {
   database?: string | number;
   tls?: boolean | DatabaseTls;
   thresholds?: DatabaseThresholdsSpec;
-  backup?: { dir: string; keep: number };
+  backup?: BackupSpec;
 }
 
 // ---- PostgreSQL ----
@@ -211,6 +223,8 @@ export interface DatabaseThresholds {
   cacheHit: ThresholdPair;
   /** Redis used_memory as a percent of maxmemory. */
   memory: ThresholdPair;
+  /** Seconds since the latest verified backup (databases with `backup:`). */
+  backupAgeSec: ThresholdPair;
 }
 
 export interface DatabaseCheck {

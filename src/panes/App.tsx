@@ -8,6 +8,7 @@ import { HostsPane } from './HostsPane.js';
 import { LogsPane } from './LogsPane.js';
 import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
+import { BackupsPane } from './BackupsPane.js';
 import { DatabasesPane } from './DatabasesPane.js';
 import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
@@ -24,6 +25,8 @@ import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
+import { backupRows } from '../app/backup-rows.js';
+import { backupTarget } from '../app/operations/backup.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
@@ -72,12 +75,13 @@ function HostsContainer({ box, focused, clearKey }: SlotProps) {
   const hosts = useData('hosts');
   const sources = useData('sources');
   const databases = useData('databases');
+  const backups = useData('backups');
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   return (
     <HostsPane
@@ -210,15 +214,28 @@ function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} />;
 }
 
+function BackupsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const backups = useData('backups');
+  const filter = useOps((s) => s.ui.filters.databases);
+  const cursor = useOps((s) => s.ui.cursor.databases);
+  const progress = useOps((s) => s.ui.progress);
+  const rows = useMemo(() => backupRows(backups, filter), [backups, filter]);
+  const running = useMemo(() => Object.fromEntries(Object.keys(backups).flatMap((db) => (progress[backupTarget(db)] ? [[db, progress[backupTarget(db)]!]] : []))), [backups, progress]);
+  return <BackupsPane rows={rows} running={running} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
+}
+
 function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const databases = useData('databases');
   const sources = useData('sources');
+  const backups = useData('backups');
   const filter = useOps((s) => s.ui.filters.databases);
   const cursor = useOps((s) => s.ui.cursor.databases);
   const databaseSelection = useOps((s) => s.ui.databaseSelection);
+  const showBackups = useOps((s) => s.ui.databaseView === 'backups');
   const views = useMemo(() => databaseViews({ databases, sources }), [databases, sources]);
+  if (showBackups) return <BackupsContainer box={box} focused={focused} />;
   const { index } = selectedDatabaseRow(databaseRows(views, filter), { cursor: { databases: cursor }, databaseSelection });
-  return <DatabasesPane databases={views} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
+  return <DatabasesPane databases={views} backups={backups} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
 }
 
 /** Enter on a Databases row: the query's details over the panes; it also sets how far j/k may scroll. */
@@ -256,6 +273,7 @@ function TopBar({ width }: { width: number }) {
   const hosts = useData('hosts');
   const sources = useData('sources');
   const databases = useData('databases');
+  const backups = useData('backups');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
@@ -263,13 +281,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases]);
+  }, [hostOrder, hosts, sources, databases, backups]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 

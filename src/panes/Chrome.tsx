@@ -3,7 +3,8 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
-import { fit, formatBytes, widthOf } from './format.js';
+import { formatBytes } from '../domain/bytes.js';
+import { fit, widthOf } from './format.js';
 import { MARK, useTheme } from './theme.js';
 
 export interface TabBarProps {

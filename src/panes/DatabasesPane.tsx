@@ -9,14 +9,18 @@ import type { Level } from '../domain/model.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MysqlSample, PostgresSample, RedisSample } from '../domain/database.js';
 import type { DatabaseView } from '../app/database-view.js';
+import type { BackupView } from '../app/store.js';
 import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows.js';
 import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
-import { cut as cutText, fit, fitRight, formatBytes } from './format.js';
+import { formatBytes } from '../domain/bytes.js';
+import { cut as cutText, fit, fitRight } from './format.js';
 import { levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface DatabasesPaneProps {
   databases: DatabaseView[];
+  /** Those with `backup:`: their latest backup's age joins their header. */
+  backups?: Record<string, BackupView>;
   width: number;
   height: number;
   focused: boolean;
@@ -148,7 +152,14 @@ function packFigures(key: string, head: Segment[], figures: Segment[], width: nu
 
 const KIND_LABEL = { postgres: 'pg', mysql: 'my', redis: 'redis' } as const;
 
-function headerLines(view: DatabaseView, now: number, width: number): Line[] {
+/** The latest verified backup's age, marked and coloured by its level ("none" when there is no verified backup). */
+function backupFigure(backup: BackupView | undefined, now: number): Segment[] {
+  if (!backup?.inventory) return [];
+  const age = backup.latestVerifiedAt === undefined ? 'none' : formatDuration(Math.max(0, now - backup.latestVerifiedAt));
+  return figure('backup', age, backup.level);
+}
+
+function headerLines(view: DatabaseView, now: number, width: number, backup: BackupView | undefined): Line[] {
   const name: Segment = { text: view.name, bold: true };
   if (view.status === 'pending') return [{ key: `${view.name}:h`, segments: [{ text: `${MARK.pending} `, dim: true }, name, { text: `  ${view.target}  collecting…`, dim: true }] }];
   if (view.status !== 'ok' || !view.sample) {
@@ -162,6 +173,7 @@ function headerLines(view: DatabaseView, now: number, width: number): Line[] {
           name,
           { text: `  ${view.target}  `, dim: true },
           { text: `${stale ? 'stale' : 'down'} since ${formatClock(view.since)} (${formatDuration(Math.max(0, now - view.since))})${view.error ? `: ${view.error}` : ''}`, tone },
+          ...backupFigure(backup, now),
         ],
       },
     ];
@@ -171,7 +183,7 @@ function headerLines(view: DatabaseView, now: number, width: number): Line[] {
   const sample = view.sample;
   const levels = view.levels;
   const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
-  const figures = sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now);
+  const figures = [...(sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now)), ...backupFigure(backup, now)];
   const lines = packFigures(`${view.name}:h`, [{ text: `${MARK[levels.overall]} `, tone: levels.overall }, name, { text: ` ${version}`, dim: true }], figures, width);
   if (sample.kind === 'redis' && sample.keyspace.length > 0) {
     lines.push({
@@ -256,14 +268,14 @@ function rowLine(row: DatabaseRow, index: number, c: Columns): Line {
   };
 }
 
-function buildLines(databases: readonly DatabaseView[], filter: string, now: number, c: Columns, width: number): Line[] {
+function buildLines(databases: readonly DatabaseView[], backups: Record<string, BackupView>, filter: string, now: number, c: Columns, width: number): Line[] {
   const match = textFilter(filter);
   const lines: Line[] = [];
   let index = 0;
   for (const view of databases) {
     const rows = visibleRows(view, filter, match);
     if (filter !== '' && rows.length === 0 && !nameMatches(view, match)) continue;
-    lines.push(...headerLines(view, now, width), ...chainLines(view));
+    lines.push(...headerLines(view, now, width, backups[view.name]), ...chainLines(view));
     for (const row of rows) lines.push(rowLine(row, index++, c));
   }
   return lines;
@@ -303,12 +315,14 @@ function renderLine(theme: Theme, line: Line, width: number, inverse: boolean): 
   );
 }
 
-function DatabasesPaneView({ databases, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
+const NO_BACKUPS: Record<string, BackupView> = {};
+
+function DatabasesPaneView({ databases, backups = NO_BACKUPS, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
   const theme = useTheme();
   const inner = Math.max(0, width - 2);
   const rows = Math.max(0, height - 2);
   const columns = columnsFor(inner);
-  const lines = buildLines(databases, filter, now, columns, inner);
+  const lines = buildLines(databases, backups, filter, now, columns, inner);
   const selectable = lines.filter((l) => l.row !== undefined).length;
   const info = `${filter ? `/${filter} ` : ''}${databases.length} db${selectable > 0 ? ` · ${selectable} busy` : ''}`;
   const hasRows = selectable > 0;

@@ -10,7 +10,8 @@ import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
-import { bar, fit, fitRight, formatBytes, formatRate, sparkline } from './format.js';
+import { formatBytes, formatRate } from '../domain/bytes.js';
+import { bar, fit, fitRight, sparkline } from './format.js';
 import { hostColor, levelMark, MARK, useTheme } from './theme.js';
 
 export interface ResourcesEntry {

@@ -60,22 +60,6 @@ export function cut(text: string, width: number): string {
   return widthOf(text) <= width ? text : fit(text, width);
 }
 
-const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(1)}${UNITS[unit]}`;
-}
-
-export function formatRate(bytesPerSec: number): string {
-  return `${formatBytes(bytesPerSec)}/s`;
-}
-
 const SPARK = '▁▂▃▄▅▆▇█';
 
 /** The last `width` values as block characters, scaled to `max` (or the series' own peak). */

@@ -32,6 +32,7 @@ export async function auditAppend(entry: AuditEntry & Partial<Pick<AuditRecord, 
     ...(entry.detail !== undefined ? { detail: entry.detail } : {}),
     outcome: entry.outcome,
     ...(entry.error !== undefined ? { error: entry.error } : {}),
+    ...(entry.result !== undefined ? { result: entry.result } : {}),
   };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const file = await open(path, 'a', 0o600);

@@ -23,7 +23,7 @@ export interface BackendRun {
 
 export function runOnBackend(kind: 'db.cancel' | 'db.terminate', source: DatabaseSource, pid: number, options: BackendRun): Promise<OperationResult> {
   const executor = new OperationExecutor({
-    ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, processes: () => undefined },
+    ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, processes: () => undefined, backup: () => undefined },
     audit: auditTrail(options.auditLog),
     readOnly: options.readOnly ?? false,
     say: () => undefined,

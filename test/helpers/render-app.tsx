@@ -66,6 +66,7 @@ export async function renderApp(
     maintenance: () => undefined,
     processes: () => undefined,
     shell: () => undefined,
+    backup: () => undefined,
     // Real doors where a test gives them.
     ...options.ports,
   };

@@ -45,7 +45,7 @@ function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}
     record: (event) => events.push(event),
     output: () => new OutputPanelWriter(store),
   });
-  const records = async () => (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { detail: Record<string, unknown> });
+  const records = async () => (await readFile(auditLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown> & { detail: Record<string, unknown>; result: { results: unknown[] } });
   return { exec, events, records, store };
 }
 
@@ -108,7 +108,7 @@ describe('a placeholder value is one word, whatever it holds (acceptance 4)', ()
     // Started and outcome for each: the exact command the host got, its exit status and duration.
     expect(audit).toHaveLength(hostile().length * 2);
     expect(audit[0]).toMatchObject({ action: 'action.run', host, target: 'action:probe', outcome: 'started', detail: { commands: { [host]: expect.stringContaining('touch') } } });
-    expect(audit[1]).toMatchObject({ outcome: 'ok', detail: { results: [expect.objectContaining({ host, ended: 'exit', exit: 0, durationMs: expect.any(Number) })] } });
+    expect(audit[1]).toMatchObject({ outcome: 'ok', result: { results: [expect.objectContaining({ host, ended: 'exit', exit: 0, durationMs: expect.any(Number) })] } });
   });
 });
 
@@ -139,7 +139,7 @@ describe('fan-out over three hosts, one of them dead (acceptance 5)', () => {
     expect(sections[0]!.status!.text).toMatch(/^exit 0 in /);
     const outcome = (await records())[1]!;
     expect(outcome).toMatchObject({ host: 'alpha,dead,beta', outcome: 'failed' });
-    expect(outcome.detail.results).toEqual([
+    expect(outcome.result.results).toEqual([
       expect.objectContaining({ host: 'alpha', ended: 'exit', exit: 0, tail: ['hello from alpha', 'to stderr'] }),
       expect.objectContaining({ host: 'dead', ended: 'timeout' }),
       expect.objectContaining({ host: 'beta', ended: 'exit', exit: 0 }),
@@ -169,7 +169,7 @@ describe('the deadline ends the command and what it started', () => {
     const result = await running;
     expect(result.outcome).toBe('cancelled');
     expect(result.message).toMatch(/^probe: 0 of 2 hosts ok; alpha stopped \(:abort or quit\) in [\d.]+m?s \(exit 143\); local stopped \(:abort or quit\) in [\d.]+m?s \(killed by SIGTERM\)$/);
-    expect((await records())[1]).toMatchObject({ outcome: 'cancelled', detail: { results: [expect.objectContaining({ ended: 'aborted' }), expect.objectContaining({ ended: 'aborted' })] } });
+    expect((await records())[1]).toMatchObject({ outcome: 'cancelled', result: { results: [expect.objectContaining({ ended: 'aborted' }), expect.objectContaining({ ended: 'aborted' })] } });
     await waitFor(`no sleep ${marker} left`, async () => (await processesMatching(`sleep ${marker}`)).length === 0, 10_000);
   });
 

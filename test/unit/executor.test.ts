@@ -1,12 +1,13 @@
 // The one executor every operation goes through: what the operator sees and what the audit trail
 // holds when an operation is refused, cannot be recorded, runs, fails, collides or is stopped.
 import { describe, expect, it } from 'vitest';
-import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
+import { cockpitOperations, progressByTarget, statusLine } from '../../src/app/operations/controls.js';
 import { OperationExecutor, type ExecutorOptions } from '../../src/app/operations/executor.js';
 import type { DatabaseAdmin, OperationPorts } from '../../src/app/operations/ports.js';
 import type { Operation } from '../../src/app/operations/registry.js';
 import { createOpsStore, type OpsStore } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
+import type { BackupControl } from '../../src/domain/backup.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import type { PostgresSample } from '../../src/domain/database.js';
 import { fleetWithDatabase } from '../helpers/fixtures.js';
@@ -41,7 +42,7 @@ function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { 
   const audit: AuditEntry[] = [];
   const events: OpsEvent[] = [];
   const trusted: string[] = [];
-  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined, processes: () => undefined };
+  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined, processes: () => undefined, backup: () => undefined };
   const store = createOpsStore();
   const core = new OperationExecutor({ ports, audit: { location: '/var/log/opsdeck/audit.jsonl', append: async (e) => void audit.push(e) }, readOnly: false, say: statusLine(store), record: (e) => events.push(e), ...options });
   // As the cockpit's keys reach it: request() puts it to the operator, start() runs it.
@@ -156,5 +157,44 @@ describe('OperationExecutor', () => {
     expect(message(store)?.level).toBe('error');
     expect(events.at(-1)).toMatchObject({ level: 'warn', message: 'cancel query 4242 on main failed: connection reset' });
     expect(audit.at(-1)).toMatchObject({ outcome: 'failed', error: 'cancel query 4242 on main failed: connection reset' });
+  });
+});
+
+describe('a running operation\'s progress', () => {
+  it('is kept by its target while it runs (the Backups view shows it) and gone once it ends; a second on the same target is refused', async () => {
+    let finish: () => void = () => undefined;
+    const control: BackupControl = {
+      database: 'main',
+      kind: 'postgres',
+      dir: '/var/backups/main',
+      backup: (_signal, progress) =>
+        new Promise((resolve) => {
+          progress({ step: 'dumping', bytes: 2048, startedAt: Date.now() - 1000 });
+          finish = () => resolve({ fileName: 'opsdeck-main-20261130T233006.123Z.pgdump', path: '/var/backups/main/x', bytes: 2048, sha256: 'c'.repeat(64), verifiedBy: 'pg_restore -f /dev/null', elapsedMs: 1000, removed: [], notRemoved: [], cleaned: [], notes: [] });
+        }),
+      list: async () => ({ dir: '/var/backups/main', files: [], space: { freeBytes: 0, totalBytes: 0 } }),
+      restore: async () => Promise.reject(new Error('unused')),
+      testRestore: async () => Promise.reject(new Error('unused')),
+    };
+    const store = createOpsStore();
+    const audit: AuditEntry[] = [];
+    const executor = new OperationExecutor({
+      ports: { database: () => undefined, sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, processes: () => undefined, shell: () => undefined, backup: () => control },
+      audit: { location: 'memory', append: async (e) => void audit.push(e) },
+      readOnly: false,
+      say: statusLine(store),
+      progress: progressByTarget(store),
+      record: () => undefined,
+    });
+    const backup: Operation = { kind: 'db.backup', params: { database: 'main', kind: 'postgres', host: 'db-1', dir: '/var/backups/main', apps: [] } };
+    const running = executor.start(backup);
+    await settle();
+    expect(store.getState().ui.progress).toEqual({ 'backup:main': expect.stringMatching(/^dumping 2\.0K, 2\.0K\/s, 1(\.0)?s$/) });
+    expect(message(store)?.text).toMatch(/^back up main: dumping 2\.0K/);
+    expect(await executor.start(backup)).toMatchObject({ outcome: 'refused', message: 'back up main: refused, an operation on backup:main is still running' });
+    finish();
+    expect(await running).toMatchObject({ outcome: 'ok', result: { sha256: 'c'.repeat(64) } });
+    expect(store.getState().ui.progress).toEqual({});
+    expect(audit.at(-1)).toMatchObject({ action: 'db.backup', outcome: 'ok', result: { fileName: 'opsdeck-main-20261130T233006.123Z.pgdump' } });
   });
 });

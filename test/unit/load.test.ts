@@ -128,6 +128,17 @@ describe('parseConfigText: rules across keys', () => {
     expect(error.problem).toMatch(/warn must not be above crit/);
   });
 
+  it('a backup without keep or maxAge is refused at the backup entry: retention needs a rule', () => {
+    const error = configError(['databases:', '  main:', '    postgres: postgres://app@db-1/app', '    backup: {dir: /var/backups/app}'].join('\n'));
+    expect(where(error)).toBe('4:13 databases.main.backup');
+    expect(error.problem).toMatch(/backup needs keep: N .* and\/or maxAge: DAYS/);
+    expect(configError(['databases:', '  main:', '    postgres: postgres://app@db-1/app', '    backup: {dir: /b, keep: 0}'].join('\n')).keyPath).toBe('databases.main.backup.keep');
+    expect(configError(['databases:', '  main:', '    postgres: postgres://app@db-1/app', '    thresholds: {backupAge: {warn: 50h, crit: 26h}}'].join('\n')).problem).toMatch(/warn must not be longer than crit/);
+    const apps = configError(['hosts:', '  web-1: {local: true}', 'databases:', '  main:', '    postgres: postgres://app@db-1/app', '    backup: {dir: /b, keep: 3, apps: [web-1]}'].join('\n'));
+    expect(apps.keyPath).toBe('databases.main.backup.apps[0]');
+    expect(apps.problem).toBe('host "web-1" has no maintenance: flag file to set while a restore replaces main');
+  });
+
   it('an invalid unit name in services points at that list item', () => {
     const text = ['hosts:', '  web-1:', '    ssh: deploy@10.0.0.5', '    services:', '      - nginx', '      - "x; rm -rf /"'].join('\n');
     const error = configError(text);

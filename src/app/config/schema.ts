@@ -106,6 +106,11 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
   }
   for (const [name, db] of Object.entries(config.databases ?? {})) {
     if (db.via !== undefined && !hosts.includes(db.via)) ctx.addIssue({ code: 'custom', path: ['databases', name, 'via'], message: `no host "${db.via}" (${known})` });
+    (db.backup?.apps ?? []).forEach((host, i) => {
+      const path = ['databases', name, 'backup', 'apps', i];
+      if (!hosts.includes(host)) ctx.addIssue({ code: 'custom', path, message: `no host "${host}" (${known})` });
+      else if (!config.hosts?.[host]?.maintenance) ctx.addIssue({ code: 'custom', path, message: `host "${host}" has no maintenance: flag file to set while a restore replaces ${name}` });
+    });
   }
   const groups = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => h.group ?? []))];
   for (const [name, action] of Object.entries(config.actions ?? {})) {

@@ -219,7 +219,7 @@ export const runAction: OperationKind<ActionParams> = {
       }),
     );
     const ok = results.filter((r) => succeeded(r.result)).length;
-    const detail = {
+    const report = {
       results: results.map(({ run, result, tail }) => ({
         host: run.host,
         command: run.command,
@@ -232,8 +232,8 @@ export const runAction: OperationKind<ActionParams> = {
       })),
     };
     const outcome = ok === results.length ? 'ok' : signal.aborted ? 'cancelled' : 'failed';
-    if (results.length === 1) return { outcome, message: `${p.action} on ${results[0]!.run.host}: ${results[0]!.text}`, detail };
+    if (results.length === 1) return { outcome, message: `${p.action} on ${results[0]!.run.host}: ${results[0]!.text}`, result: report };
     const failures = results.filter((r) => !succeeded(r.result)).map((r) => `${r.run.host} ${r.text}`);
-    return { outcome, message: `${p.action}: ${ok} of ${results.length} hosts ok${failures.length > 0 ? `; ${failures.join('; ')}` : ''}`, detail };
+    return { outcome, message: `${p.action}: ${ok} of ${results.length} hosts ok${failures.length > 0 ? `; ${failures.join('; ')}` : ''}`, result: report };
   },
 };

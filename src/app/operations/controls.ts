@@ -21,6 +21,16 @@ export function statusLine(store: OpsStore): (text: string, level: 'info' | 'err
   return (text, level) => setUi(store, { message: { text, level, at: Date.now() } });
 }
 
+/** A running operation's progress in the store by its target, gone when it ends: the Backups view shows it beside its database. */
+export function progressByTarget(store: OpsStore): (target: string, text: string | undefined) => void {
+  return (target, text) =>
+    store.setState((s) => {
+      if (text !== undefined) return { ...s, ui: { ...s.ui, progress: { ...s.ui.progress, [target]: text } } };
+      if (!(target in s.ui.progress)) return s;
+      return { ...s, ui: { ...s.ui, progress: Object.fromEntries(Object.entries(s.ui.progress).filter(([key]) => key !== target)) } };
+    });
+}
+
 export function cockpitOperations(executor: OperationExecutor, store: OpsStore): OperationControls {
   return {
     request(operation) {

@@ -13,8 +13,8 @@ export interface OperationResult {
   id?: string;
   outcome: Exclude<AuditOutcome, 'started'>;
   message: string;
-  /** What the operation reported of its run, as its outcome's audit record holds it. */
-  detail?: Record<string, unknown>;
+  /** What the operation produced (its OperationOutcome's result), as its outcome's audit record holds it. */
+  result?: Record<string, unknown>;
 }
 
 export interface ExecutorOptions {
@@ -28,6 +28,8 @@ export interface ExecutorOptions {
   say(text: string, level: 'info' | 'error'): void;
   /** An operation's result joins the timeline. */
   record(event: OpsEvent): void;
+  /** A running operation's latest progress by its target, undefined once it ends: the cockpit shows it beside what it acts on. */
+  progress?(target: string, text: string | undefined): void;
   /** Where an operation's output goes (an operator command's): the cockpit's output panel, or a command's stdout. Default: nowhere. */
   output?: () => OperationOutput;
 }
@@ -70,17 +72,20 @@ export class OperationExecutor {
     this.options.say(`${title}…`, 'info');
     let result: OperationResult;
     try {
-      const progress = (text: string) => this.options.say(`${title}: ${text}`, 'info');
-      const { detail: outcomeDetail, ...done } = await bound.run(this.options.ports, controller.signal, progress, this.options.output?.() ?? NO_OUTPUT);
-      result = { id, ...done, ...(outcomeDetail ? { detail: outcomeDetail } : {}) };
+      const progress = (text: string) => {
+        this.options.say(`${title}: ${text}`, 'info');
+        this.options.progress?.(target, text);
+      };
+      const done = await bound.run(this.options.ports, controller.signal, progress, this.options.output?.() ?? NO_OUTPUT);
+      result = { id, ...done };
     } catch (error) {
       result = controller.signal.aborted ? { id, outcome: 'cancelled', message: `${title}: stopped before it finished` } : { id, outcome: 'failed', message: `${title} failed: ${errorText(error)}` };
     } finally {
       this.running.delete(target);
+      this.options.progress?.(target, undefined);
     }
     try {
-      const recorded = result.detail ? { ...detail, ...result.detail } : detail;
-      await this.options.audit.append({ id, action: operation.kind, target, host, detail: recorded, outcome: result.outcome, ...(result.outcome === 'failed' ? { error: result.message } : {}) });
+      await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: result.outcome, ...(result.outcome === 'failed' || result.outcome === 'refused' ? { error: result.message } : {}), ...(result.result ? { result: result.result } : {}) });
     } catch (error) {
       result = { ...result, message: `${result.message}; its outcome could not be written to ${this.options.audit.location}: ${errorText(error)}` };
     }

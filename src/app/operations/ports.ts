@@ -1,13 +1,14 @@
 // The doors operations act through. The runtime opens them onto services; operations see only these
 // shapes, so an operation module never reaches I/O by import (panes may import the registry).
 import type { AuditEntry } from '../../domain/audit.js';
+import type { BackupControl } from '../../domain/backup.js';
 import type { DatabaseSample } from '../../domain/database.js';
 import type { MaintenanceControl } from '../../domain/maintenance.js';
 import type { ProcessControl } from '../../domain/process-control.js';
 import type { ShellControl } from '../../domain/shell-command.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
-export type { MaintenanceControl, ProcessControl, ShellControl, UnitControl };
+export type { BackupControl, MaintenanceControl, ProcessControl, ShellControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -39,6 +40,8 @@ export interface OperationPorts {
   processes(host: string): ProcessControl | undefined;
   /** A watched host's shell, for the operator's commands (src/services/operator-command.ts, src/services/ssh/operator-command.ts). */
   shell(host: string): ShellControl | undefined;
+  /** A configured database's backups (src/services/backup); undefined without `backup:`. */
+  backup(database: string): BackupControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

@@ -1,6 +1,7 @@
 // Every operation kind, by the name its audit records carry. A new kind is its module, one line here
 // and its key in keymaps/default.yaml.
 import { runAction } from './action.js';
+import { backupDatabase, restoreBackup, testRestoreBackup } from './backup.js';
 import { cancelQuery, terminateQuery } from './database-backend.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
 import { killProcess, termProcess } from './process.js';
@@ -12,6 +13,9 @@ import type { OperationPorts } from './ports.js';
 export const OPERATIONS = {
   'db.cancel': cancelQuery,
   'db.terminate': terminateQuery,
+  'db.backup': backupDatabase,
+  'db.test-restore': testRestoreBackup,
+  'db.restore': restoreBackup,
   'host.trust-key': trustHostKey,
   'host.reconnect': reconnectHost,
   'host.maintenance-on': maintenanceOn,

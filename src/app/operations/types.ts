@@ -30,10 +30,11 @@ export interface OperationDescription {
 export type Confirmation = { kind: 'none' } | { kind: 'yes' } | { kind: 'typed'; word: string } | { kind: 'value'; label: string; placeholder: string; hint: string };
 
 export interface OperationOutcome {
-  outcome: 'ok' | 'failed' | 'not-found' | 'cancelled';
+  /** refused: it declined before doing anything (another backup of it runs, it would not fit). */
+  outcome: 'ok' | 'failed' | 'not-found' | 'cancelled' | 'refused';
   message: string;
-  /** What happened, for the outcome's audit record (exit status, duration, tail of output...). */
-  detail?: Record<string, unknown>;
+  /** What it produced, for scripts (`--format json`) and the outcome's audit record: a backup's file and sha256, an operator command's exit status, duration and tail of output per host. Never a secret. */
+  result?: Record<string, unknown>;
 }
 
 /** Where an operation's live output goes: the output panel (src/app/output-panel.ts), a section per host. */

@@ -2,6 +2,7 @@
 // builds snapshots through this registry alone; a new kind is a folder beside this file and a line here.
 import type { SourceId } from '../../domain/source-id.js';
 import type { DataState } from '../store.js';
+import { backupsKind } from './backups/index.js';
 import { checkKind } from './check/index.js';
 import { databaseKind } from './database/index.js';
 import type { KindSource, ReduceContext, SourceKindModule } from './kind.js';
@@ -24,6 +25,7 @@ const KINDS = byKind({
   maintenance: maintenanceKind,
   logs: logsKind,
   database: databaseKind,
+  backups: backupsKind,
   check: checkKind,
 });
 

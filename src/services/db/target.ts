@@ -26,6 +26,8 @@ export interface ConnectionTarget {
   passwordEnv?: string;
   /** Database name (PostgreSQL, MySQL) or index (Redis). */
   database?: string;
+  /** PostgreSQL: `database` is the default (`postgres`), not one the entry names (a backup needs it named). */
+  databaseDefaulted?: boolean;
   /** undefined: no TLS. */
   tls?: DatabaseTls;
   via?: string;
@@ -132,7 +134,10 @@ export function resolveTarget(spec: DatabaseSpec, env: NodeJS.ProcessEnv = proce
   // Like psql: the OS user (pg itself would send none when $USER is unset).
   if (target.user === undefined && kind === 'postgres') target.user = osUser();
   // Statistics cover the whole server: any database will do, and this one always exists.
-  if (target.database === undefined && kind === 'postgres') target.database = 'postgres';
+  if (target.database === undefined && kind === 'postgres') {
+    target.database = 'postgres';
+    target.databaseDefaulted = true;
+  }
   if (target.via && target.socket) throw new DatabaseError(`${kind}: a unix socket cannot be reached through via: ${target.via}`, 'give the host and port as the SSH host sees them');
   return target;
 }

@@ -2,6 +2,7 @@
 // and its thresholds.
 import { z } from 'zod';
 import { resolveTarget } from '../../../services/db/target.js';
+import { parseDuration } from '../../../domain/duration.js';
 import { absolutePath, duration, hostName, percent, thresholdPair } from '../../config/fields.js';
 
 // Percent pair where lower is worse (hit ratios): warn at or below `warn`, crit at or below `crit`.
@@ -14,7 +15,21 @@ const databaseThresholdsSchema = z.strictObject({
   replicationLag: z.strictObject({ warn: duration, crit: duration }).optional(),
   cacheHit: lowerIsWorsePair.optional(),
   memory: thresholdPair.optional(),
+  backupAge: z
+    .strictObject({ warn: duration, crit: duration })
+    .refine((p) => (parseDuration(String(p.warn)) ?? 0) <= (parseDuration(String(p.crit)) ?? 0), { message: 'warn must not be longer than crit' })
+    .optional(),
 });
+
+// Retention needs a rule: an empty policy would keep every file forever, a zero one none.
+const backupSchema = z
+  .strictObject({
+    dir: absolutePath,
+    keep: z.number().int().min(1).optional(),
+    maxAge: z.number().positive({ message: 'maxAge is in days and must be above 0' }).optional(),
+    apps: z.array(hostName).optional(),
+  })
+  .refine((b) => b.keep !== undefined || b.maxAge !== undefined, { message: 'backup needs keep: N (newest verified backups kept) and/or maxAge: DAYS' });
 
 const databaseTlsSchema = z.union([
   z.boolean(),
@@ -34,7 +49,7 @@ export const databaseSchema = z
     redis: z.string().min(1).optional(),
     passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
     via: hostName.optional(),
-    backup: z.strictObject({ dir: absolutePath, keep: z.number().int().min(1) }).optional(),
+    backup: backupSchema.optional(),
     user: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).optional(),
     database: z.union([z.string().min(1), z.number().int().min(0)]).optional(),

@@ -1,0 +1,72 @@
+// The Backups view at 80x24 as the operator reads it: each database's latest verified backup and free
+// space, each file verified or why not with its last test restore; R asks for the database's name
+// typed; under --read-only b is refused and the refusal audited.
+import { afterEach, describe, expect, it } from 'vitest';
+import { backupsSourceId } from '../../src/app/sources/backups/index.js';
+import type { BackupView, DataState } from '../../src/app/store.js';
+import { backupFileName, formatSidecar, judgeBackupFile } from '../../src/domain/backup.js';
+import { ThresholdTracker } from '../../src/domain/thresholds.js';
+import { deliver, fleetConfig, fleetWithDatabase, withPendingSource } from '../helpers/fixtures.js';
+import { GREEN, RED, screenReader } from '../helpers/screen.js';
+import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
+
+const HOUR = 3_600_000;
+/** The pane reads the clock for ages: the backups are as old as they say now. */
+const NOW = Date.now();
+
+function withBackups(): DataState {
+  const view: BackupView = { database: 'main', kind: 'postgres', host: 'db-1', dir: '/var/backups/main', apps: [], thresholds: { warn: 26 * 3600, crit: 50 * 3600 }, level: 'ok' };
+  let data = withPendingSource({ ...fleetWithDatabase(), backups: { main: view } }, backupsSourceId(view), 'backups of main');
+  const file = (at: number, bytes: number, testRestore?: { ok: boolean }) => {
+    const fileName = backupFileName('main', 'postgres', at);
+    const sidecar = formatSidecar({ database: 'main', kind: 'postgres', fileName, bytes: 2_000_000, sha256: 'd'.repeat(64), verifiedAt: at, verifiedBy: 'pg_restore -f /dev/null', ...(testRestore ? { testRestore: { at: at + 60_000, ok: testRestore.ok, message: 'x' } } : {}) });
+    return judgeBackupFile(fileName, at, bytes, sidecar);
+  };
+  const files = [file(NOW - 3 * HOUR, 1000), file(NOW - 27 * HOUR, 2_000_000, { ok: true })];
+  // Judged now: warn, the newest verified backup being 27 h old.
+  data = deliver(data, backupsSourceId(view), { dir: view.dir, files, space: { freeBytes: 41 * 1024 ** 3, totalBytes: 100 * 1024 ** 3 } }, new ThresholdTracker(1), NOW);
+  return data;
+}
+
+let app: AppHarness | undefined;
+afterEach(() => app?.unmount());
+
+describe('the Backups view', () => {
+  it('shows the latest verified backup\'s age and free space, a truncated file as not verified, and the test restore', async () => {
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24 });
+    await app.press('6', 'B');
+    const screen = screenReader(app.frame);
+    const frame = screen.text();
+    expect(frame).toContain('Databases · Backups');
+    // The newest verified one is 27 h old: past warn (26 h), so the database's line is yellow.
+    expect(frame).toMatch(/✖ main {2}latest 27h0\dm ago {2}2 files · 41\.0G free · \/var\/backups\/main/);
+    expect(frame).toMatch(/ 1000B +3h0\dm +✗ changed since verified: 1000B, was 1\.9M/);
+    expect(screen.colourBefore('was 1.9M', '✗')).toBe(RED);
+    expect(frame).toMatch(/ 1\.9M +27h0\dm +✓ verified +sha256 dddddddd +tested ok/);
+    expect(screen.colourBefore('tested ok', '✓')).toBe(GREEN);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('R on a file asks for the database\'s name typed before replacing it', async () => {
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24 });
+    await app.press('6', 'B', 'j', 'R');
+    expect(app.frame()).toContain(`restore ${backupFileName('main', 'postgres', NOW - 3 * HOUR)} over main`);
+    expect(app.frame()).toContain('REPLACES the live database main');
+    expect(screenReader(app.frame).text()).toContain('type main and Enter to go, Esc to cancel');
+  });
+
+  it('under --read-only, b is refused at once and the refusal is audited', async () => {
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24, readOnly: true });
+    await app.press('6', 'B', 'b');
+    expect(app.frame()).toContain('read-only: "back up main" refused');
+    expect(app.audit).toEqual([expect.objectContaining({ action: 'db.backup', target: 'backup:main', outcome: 'refused' })]);
+  });
+
+  it('B again goes back to the queries', async () => {
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24 });
+    await app.press('6', 'B', 'B');
+    expect(app.frame()).not.toContain('Databases · Backups');
+    expect(screenReader(app.frame).text()).toMatch(/backup 27h0\dm/);
+    await app.press(KEYS.escape);
+  });
+});
