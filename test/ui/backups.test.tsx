@@ -39,7 +39,7 @@ describe('the Backups view', () => {
     const frame = screen.text();
     expect(frame).toContain('Databases · Backups');
     // The newest verified one is 27 h old: past warn (26 h), so the database's line is yellow.
-    expect(frame).toMatch(/✖ main {2}latest 27h0\dm ago {2}2 files · 41\.0G free · \/var\/backups\/main/);
+    expect(frame).toMatch(/▲ main {2}latest 27h0\dm ago {2}2 files · 41\.0G free · \/var\/backups\/main/);
     expect(frame).toMatch(/ 1000B +3h0\dm +✗ changed since verified: 1000B, was 1\.9M/);
     expect(screen.colourBefore('was 1.9M', '✗')).toBe(RED);
     expect(frame).toMatch(/ 1\.9M +27h0\dm +✓ verified +sha256 dddddddd +tested ok/);
