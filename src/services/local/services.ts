@@ -1,7 +1,7 @@
 // Unit states on the local machine through its systemctl, with a plain reason when there is none.
 import { ExecError, runLocal } from '../exec.js';
 import type { ServicesSample } from '../../domain/model.js';
-import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { LIST_SERVICES_ARGS, parseListUnits, parseShow, SHOW_ENV, showArgs } from '../systemd/units.js';
 
 /** systemd is missing or not running: asked again once a minute rather than every tick. */
 export class ServicesUnavailable extends ExecError {
@@ -18,7 +18,7 @@ export async function collectLocalServices(systemctl: string, units: readonly st
     names = units;
   }
   if (names.length === 0) return { at: Date.now(), units: [] };
-  const shown = await runLocal(systemctl, showArgs(names), signal);
+  const shown = await runLocal(systemctl, showArgs(names), signal, SHOW_ENV);
   // show exits 0 even for unknown units (LoadState=not-found); anything else means no systemd to ask.
   if (shown.stdout.trim() === '') throw unavailable(systemctl, shown.stderr);
   return { at: Date.now(), units: parseShow(shown.stdout, names) };

@@ -3,20 +3,25 @@
 import type { ExecResult } from '../exec.js';
 import type { HostConfig, ServicesSample } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
-import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { LIST_SERVICES_ARGS, parseListUnits, parseShow, SHOW_ENV, showArgs } from '../systemd/units.js';
 import { isSafeCommandPath } from './validate.js';
 
 export type RemoteRun = (script: string, signal: AbortSignal) => Promise<ExecResult>;
 
 /** The script that runs systemctl with these arguments, through `sudo -n` when the host says so. */
-export function systemctlScript(host: Pick<HostConfig, 'systemctl' | 'sudo'>, args: readonly string[]): string {
+export function systemctlScript(host: Pick<HostConfig, 'systemctl' | 'sudo'>, args: readonly string[], env: Readonly<Record<string, string>> = {}): string {
   if (!isSafeCommandPath(host.systemctl)) throw new Error(`systemctl: ${JSON.stringify(host.systemctl)} is not a command name or path`);
-  return commandScript([...(host.sudo ? ['sudo', '-n'] : []), host.systemctl, ...args]);
+  return commandScript([...(host.sudo ? ['sudo', '-n'] : []), host.systemctl, ...args], env);
 }
 
-/** The script that runs exactly `argv` (each word quoted), in the C locale without colours or a pager. */
-export function commandScript(argv: readonly string[]): string {
-  return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER\nexec ${shJoin(argv)}`;
+/**
+ * The script that runs exactly `argv` (each word quoted), in the C locale without colours or a pager,
+ * with `env` besides (names are the caller's constants; sudo keeps TZ and LC_ALL).
+ */
+export function commandScript(argv: readonly string[], env: Readonly<Record<string, string>> = {}): string {
+  const vars = { LC_ALL: 'C', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat', ...env };
+  const names = Object.keys(vars);
+  return `${Object.entries(vars).map(([name, value]) => `${name}=${shJoin([value])}`).join(' ')}; export ${names.join(' ')}\nexec ${shJoin(argv)}`;
 }
 
 function unavailable(host: HostConfig, result: ExecResult): Error {
@@ -40,7 +45,7 @@ export async function collectRemoteServices(run: RemoteRun, host: HostConfig, si
   }
   if (names.length === 0) return { at: Date.now(), units: [] };
   // showArgs refuses an invalid unit name before anything is sent.
-  const script = systemctlScript(host, showArgs(names));
+  const script = systemctlScript(host, showArgs(names), SHOW_ENV);
   const shown = await run(script, signal);
   if (shown.stdout.trim() === '') throw unavailable(host, shown);
   return { at: Date.now(), units: parseShow(shown.stdout, names) };

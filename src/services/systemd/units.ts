@@ -30,11 +30,35 @@ export function parseListUnits(output: string): string[] {
   return names;
 }
 
+/**
+ * A `systemctl show` timestamp ("Mon 2026-11-23 11:49:31 UTC") as epoch milliseconds. systemctl prints
+ * them in the host's zone by its abbreviation, which cannot be placed ("CST" is China's and the US
+ * Central's): the collectors run it with TZ=UTC (SHOW_ENV), and any other zone gives no time at all
+ * rather than a wrong one.
+ */
 function parseTimestamp(value: string | undefined): number | undefined {
-  if (!value || value === 'n/a' || value === '0') return undefined;
-  // "Mon 2026-11-23 11:49:31 UTC": Date understands it once the weekday is removed.
-  const parsed = Date.parse(value.replace(/^[A-Za-z]{3}\s+/, '').replace(/ ([A-Z]{2,5})$/, (_m, zone: string) => (zone === 'UTC' ? 'Z' : ` ${zone}`)));
+  const utc = /^(?:[A-Za-z]{3} )?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC$/.exec(value ?? '');
+  if (!utc) return undefined;
+  const parsed = Date.parse(`${utc[1]!.replace(' ', 'T')}Z`);
   return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** systemctl's environment for `show`: timestamps in UTC, the one zone parseTimestamp reads. */
+export const SHOW_ENV = { TZ: 'UTC' } as const;
+
+/** Since when a unit is in its state, by state, as `systemctl status` says it ("failed since" is when it failed). */
+const SINCE_PROPERTY: Readonly<Record<string, string>> = {
+  active: 'ActiveEnterTimestamp',
+  reloading: 'ActiveEnterTimestamp',
+  failed: 'InactiveEnterTimestamp',
+  inactive: 'InactiveEnterTimestamp',
+  activating: 'InactiveExitTimestamp',
+  deactivating: 'ActiveExitTimestamp',
+};
+
+function sinceOf(props: ReadonlyMap<string, string>): number | undefined {
+  const property = SINCE_PROPERTY[props.get('ActiveState') ?? ''];
+  return parseTimestamp(property && props.get(property)) ?? parseTimestamp(props.get('StateChangeTimestamp'));
 }
 
 function parseCount(value: string | undefined): number | undefined {
@@ -63,7 +87,7 @@ export function parseShow(output: string, requested: readonly string[]): UnitSta
       load: props.get('LoadState') ?? 'unknown',
       active: props.get('ActiveState') ?? 'unknown',
       sub: props.get('SubState') ?? 'unknown',
-      since: parseTimestamp(props.get('ActiveEnterTimestamp')) ?? parseTimestamp(props.get('StateChangeTimestamp')),
+      since: sinceOf(props),
       restarts: parseCount(props.get('NRestarts')),
       mainPid: parseCount(props.get('MainPID')) || undefined,
     });
