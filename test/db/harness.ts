@@ -77,11 +77,23 @@ export async function freePort(): Promise<number> {
 }
 
 interface Pair {
-  id: number;
   client: net.Socket;
   upstream: net.Socket;
+  traffic: Traffic;
+}
+
+/** One connection through the proxy, kept after it closes. */
+export interface Traffic {
+  /** 1, 2... in accept order. */
+  id: number;
   /** Bytes the client sent toward the server. */
   sent: number;
+  /** Of which while the proxy was frozen (the server answered none of them). */
+  sentFrozen: number;
+  /** When the first of those arrived (Date.now()). */
+  firstFrozenAt?: number;
+  /** When the connection closed, from either side. */
+  closedAt?: number;
 }
 
 /**
@@ -93,11 +105,12 @@ export class TcpProxy {
   port = 0;
   private server: net.Server | undefined;
   private readonly pairs = new Set<Pair>();
+  private readonly log: Traffic[] = [];
   private frozen = false;
-  private accepted = 0;
 
   constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
 
+  /** Listens on `port`, or on a free one read back from the kernel (0). */
   async start(port = 0): Promise<this> {
     const server = net.createServer((client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
@@ -111,16 +124,24 @@ export class TcpProxy {
 
   private accept(client: net.Socket): void {
     const upstream = net.connect(this.targetPort, this.targetHost);
-    const pair: Pair = { id: ++this.accepted, client, upstream, sent: 0 };
+    const traffic: Traffic = { id: this.log.length + 1, sent: 0, sentFrozen: 0 };
+    this.log.push(traffic);
+    const pair: Pair = { client, upstream, traffic };
     this.pairs.add(pair);
     const drop = () => {
+      traffic.closedAt ??= Date.now();
       client.destroy();
       upstream.destroy();
       this.pairs.delete(pair);
     };
     client.on('data', (data) => {
-      pair.sent += data.length;
-      if (!this.frozen) upstream.write(data);
+      traffic.sent += data.length;
+      if (this.frozen) {
+        traffic.sentFrozen += data.length;
+        traffic.firstFrozenAt ??= Date.now();
+      } else {
+        upstream.write(data);
+      }
     });
     upstream.on('data', (data) => {
       if (!this.frozen) client.write(data);
@@ -131,12 +152,12 @@ export class TcpProxy {
 
   /** Connections accepted so far, open or not. */
   get acceptedCount(): number {
-    return this.accepted;
+    return this.log.length;
   }
 
-  /** Bytes sent toward the server on each open connection, by connection number (1, 2... in accept order). */
-  get connections(): Map<number, number> {
-    return new Map([...this.pairs].map((p) => [p.id, p.sent]));
+  /** Every connection accepted so far, closed ones included, in accept order. */
+  get traffic(): readonly Readonly<Traffic>[] {
+    return this.log.map((t) => ({ ...t }));
   }
 
   freeze(): void {
@@ -158,9 +179,21 @@ export class TcpProxy {
     if (server) await new Promise((resolve) => server.close(resolve));
   }
 
+  /**
+   * Listens again on the same port. It was free a moment ago, but another test's connection or
+   * listener may hold it for a while: retried on EADDRINUSE for up to five seconds.
+   */
   async restore(): Promise<void> {
     this.frozen = false;
-    await this.start(this.port);
+    for (const until = Date.now() + 5000; ; ) {
+      try {
+        await this.start(this.port);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > until) throw error;
+        await sleep(100);
+      }
+    }
   }
 
   async stop(): Promise<void> {
