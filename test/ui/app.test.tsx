@@ -334,7 +334,18 @@ describe('Databases pane actions', () => {
     expect(text()).toContain('read-only: "terminate session 4242 on main" refused');
     expect(text()).toContain('READ-ONLY');
     expect(app.admin).toEqual([]);
-    expect(app.audit).toEqual([expect.objectContaining({ action: 'db.terminate', target: 'db:main pid 4242', outcome: 'refused' })]);
+    // One record, the refusal itself: what was refused, on what, why, and what the operator saw.
+    expect(app.audit).toEqual([
+      {
+        id: expect.any(String),
+        action: 'db.terminate',
+        target: 'db:main pid 4242',
+        host: 'local',
+        detail: expect.objectContaining({ pid: 4242, query: expect.stringContaining('UPDATE plans') }),
+        outcome: 'refused',
+        error: 'read-only: "terminate session 4242 on main" refused',
+      },
+    ]);
   });
 });
 
