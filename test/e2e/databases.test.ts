@@ -36,8 +36,8 @@ async function sleeper(): Promise<{ pid: number; query: Promise<unknown>; client
   return { pid: rows[0]!.pid, query, client };
 }
 
-function cockpit(args = ''): TmuxTerminal {
-  const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${dir} ${LAUNCHER} --config ${config} ${args}`, 200, 50, join(dir, `exit-${terminals.length}`));
+function cockpit(args = '', configPath = config): TmuxTerminal {
+  const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${dir} ${LAUNCHER} --config ${configPath} ${args}`, 200, 50, join(dir, `exit-${terminals.length}`));
   terminals.push(term);
   return term;
 }
@@ -49,6 +49,24 @@ function auditRecords(): { id: string; action: string; outcome: string; target: 
     return [];
   }
 }
+
+describe('Databases pane with no databases: in the config', () => {
+  it("shows the PostgreSQL, MariaDB and Redis this machine runs, found on their default ports and sockets, each with its figures", { timeout: 90_000 }, async () => {
+    const bare = join(dir, 'no-databases.yaml');
+    writeFileSync(bare, 'refresh: 1s\nhosts: {local: {local: true, logs: []}}\n');
+    const term = cockpit('', bare);
+    await term.waitForScreen((s) => s.includes('╭─ Hosts'), 'the cockpit', 30_000);
+    term.keys('6');
+    const screen = await term.waitForScreen(
+      (s) => /● postgres pg [\d.]+ +conn \d+\/\d+ +tps \d/.test(s) && /● mysql maria [\d.]+ +thr \d+\/\d+/.test(s) && /● redis redis [\d.]+ +ping [\d.]+ms +mem /.test(s),
+      'the three databases with their figures',
+      30_000,
+    );
+    expect(screen).toMatch(/╭─ Databases ─+ 3 db ─╮/);
+    term.keys('q');
+    expect(await term.exitCode()).toBe(0);
+  });
+});
 
 describe('Databases pane against the real PostgreSQL', () => {
   it('shows a sleeping query with a growing duration and terminates it after the pid is typed', { timeout: 90_000 }, async () => {
