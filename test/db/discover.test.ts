@@ -1,7 +1,8 @@
 // Discovery with no databases in the config: the three local servers, and the ones that refuse us.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, discoverLocalDatabases } from '../../src/services/db/index.js';
-import { freePort, startRedis, tick, type PrivateRedis } from './harness.js';
+import { freePort } from '../harness/ports.js';
+import { startRedis, tick, type PrivateRedis } from './harness.js';
 
 describe('discoverLocalDatabases', () => {
   let locked: PrivateRedis;
