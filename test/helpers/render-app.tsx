@@ -1,5 +1,5 @@
-// Renders the whole App with ink-testing-library at a chosen terminal size, with a fresh store.
-import { render } from 'ink-testing-library';
+// Renders the whole App in a test terminal of a chosen size, with a fresh store; keys are typed one by
+// one, each waited for until ink has drawn what it caused.
 import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { OperationExecutor } from '../../src/app/operations/executor.js';
@@ -8,10 +8,15 @@ import { createOpsStore, type DataState, type UiState } from '../../src/app/stor
 import type { AuditEntry } from '../../src/domain/audit.js';
 import { OpsProvider } from '../../src/hooks/store.js';
 import type { OpsEvent } from '../../src/domain/model.js';
+import { inkTerminal } from './ink-terminal.js';
+import { waitFor } from './wait.js';
 
 export interface AppHarness {
   frame(): string;
+  /** Types each key as its own chunk and waits until ink has drawn what it caused. */
   press(...keys: string[]): Promise<void>;
+  /** Waits until ink has drawn what is pending (after a change to the store, say). */
+  flush(): Promise<void>;
   store: ReturnType<typeof createOpsStore>;
   quits: number;
   refreshes: number[];
@@ -25,8 +30,6 @@ export interface AppHarness {
 }
 
 export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u001b', up: '\u001b[A', down: '\u001b[B', backspace: '\u007f' };
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
@@ -60,24 +63,28 @@ export async function renderApp(config: OpsConfig, data: DataState, options: { c
   const controls = { quit: () => harness.quits++, setRefresh: (ms: number) => harness.refreshes.push(ms), operations };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
-  const instance = render(
+  const terminal = inkTerminal(
     <OpsProvider store={store} size={size}>
       <App config={appConfig} controls={controls} />
     </OpsProvider>,
+    size,
   );
-  await tick();
+  // Its key handler is attached by an effect, after the first frame.
+  await terminal.flush();
   return Object.assign(harness, {
     store,
-    frame: () => instance.lastFrame() ?? '',
-    // One key per write, each followed by a macrotask: ink handles input asynchronously.
+    frame: terminal.lastFrame,
+    flush: terminal.flush,
     press: async (...keys: string[]) => {
       for (const key of keys) {
-        instance.stdin.write(key);
-        await tick();
-        // A lone ESC may begin a sequence: ink waits briefly before taking it as the Escape key.
-        if (key === KEYS.escape) await new Promise((resolve) => setTimeout(resolve, 100));
+        const ui = store.getState().ui;
+        terminal.type(key);
+        // A lone ESC may begin a sequence: ink takes it as the Escape key only once nothing has followed
+        // it for a moment. Every Esc in these tests closes or clears something: that change is the sign.
+        if (key === KEYS.escape) await waitFor(() => store.getState().ui !== ui, 'Esc to close or clear something', 5000, 5);
+        await terminal.flush();
       }
     },
-    unmount: () => instance.unmount(),
+    unmount: terminal.unmount,
   });
 }
