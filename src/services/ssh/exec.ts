@@ -21,11 +21,13 @@ export function remoteCommand(script: string): string {
  * `script` ended on the host when its channel goes: closing a channel without a pty leaves its command
  * running. A watcher reads the channel's stdin (the script gets /dev/null, so one that reads stdin does
  * not wait for us) and, at its end (the channel closed at a deadline, or the connection gone), stops
- * the session's process group, which sshd makes of every session. After a normal end the group holds
- * only the watcher.
+ * the session's process group: OpenSSH makes one of every session, with the script's shell as its
+ * leader, which the watcher checks first (another server may leave the session in its own group, and
+ * after a normal end the shell is gone).
  */
 export function boundToChannel(script: string): string {
-  return ['exec 3<&0 </dev/null', '{ cat <&3; kill -TERM 0; } >/dev/null 2>&1 &', 'exec 3<&-', script].join('\n');
+  const stopGroup = 'read -r _ _ _ _ g _ </proc/$$/stat && [ "$g" = $$ ] && kill -TERM 0';
+  return ['exec 3<&0 </dev/null', `{ cat <&3; ${stopGroup}; } >/dev/null 2>&1 &`, 'exec 3<&-', script].join('\n');
 }
 
 /** How a channel's command ended, filled in as soon as the host says. */
