@@ -124,6 +124,7 @@ export function snapshotText(data: DataState): string {
     out.push(`${h.name} (${h.address}): ${row.health}${row.problem?.error ? ` — ${row.problem.error}` : ''}${row.level !== 'ok' ? ` [${row.level}]` : ''}`);
     for (const section of SECTIONS) out.push(...(section.hostText?.(data, h) ?? []));
   }
+  for (const section of SECTIONS) out.push(...(section.text?.(data) ?? []));
   for (const [key, s] of Object.entries(data.sources)) if (s.status !== 'ok') out.push(`source ${key}: ${s.status}${s.error ? ` — ${s.error}` : ''}`);
   return `${out.join('\n')}\n`;
 }

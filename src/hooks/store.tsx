@@ -1,5 +1,5 @@
 // React glue: the store and the terminal size reach components through context, so tests can hand
-// in a fresh store and any size (ink-testing-library's own terminal is fixed at 100 columns).
+// in a fresh store and any size.
 import { createContext, useContext, type ReactNode } from 'react';
 import { useWindowSize } from 'ink';
 import { useStore } from 'zustand';

@@ -79,6 +79,31 @@ describe('opsdeck snapshot', () => {
     }
   });
 
+  it('prints plain text by default: each host with its figures and log errors, the databases this machine runs with theirs, what failed', () => {
+    const log = join(dir, 'text.log');
+    writeFileSync(log, 'INFO started\nERROR payment gateway timeout\n');
+    // No databases: in the config, so those answering on this machine are found and read; refresh 5s
+    // gives every read 10 s, which a loaded machine may need.
+    const path = configFile('text.yaml', `refresh: 5s\nhosts:\n  local:\n    local: true\n    logs: [{file: ${log}, label: app}]\n`);
+    const { code, stdout } = runCli(['snapshot', '--config', path]);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^local \(local\): (ok|stale|error)( — .+)?( \[(warn|crit)\])?$/);
+    expect(lines[1]).toMatch(/^ {2}cpu \d+% {2}mem \d+% {2}load \d+\.\d\d \d+\.\d\d \d+\.\d\d$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}disk \/ \d+% of \d+\.\d GiB$/));
+    expect(lines).toContain('  error in app: ERROR payment gateway timeout');
+    const database = (kind: string, figures: RegExp) => {
+      const at = lines.findIndex((l) => l.startsWith(`database ${kind} (${kind}, `));
+      expect(lines[at], kind).toMatch(/\): ok( \[(warn|crit)\])?$/);
+      expect(lines[at + 1], kind).toMatch(figures);
+    };
+    database('postgres', /^ {2}\d+\/\d+ connections, \d+\.\d TPS, cache hit [\d.]+%/);
+    database('mysql', /^ {2}\d+\/\d+ threads \(\d+ running\), \d+\.\d QPS/);
+    database('redis', /^ {2}\d+ ops\/s, \d+ clients \(\d+ blocked\), memory [\d.]+ MiB/);
+    // What did not answer is named (here no systemd runs), each with why.
+    for (const line of lines.filter((l) => l.startsWith('source '))) expect(line).toMatch(/^source \S+: (stale|error) — ./);
+  });
+
   it('prints a Markdown report for an incident channel', () => {
     const { code, stdout } = runCli(['snapshot', '--format', 'markdown']);
     expect(code).toBe(0);

@@ -1,5 +1,6 @@
 // The step `npm test` and .ci/run begin with: on a machine without tmux or sshd it installs them (as
-// root) or stops at once naming the one command to run, instead of 100 tests failing on ENOENT.
+// root) or stops at once naming the one command to run, instead of 100 tests failing on ENOENT; the
+// same for the daemonless systemctl the SSH tests unpack.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,5 +29,13 @@ describe('scripts/test-tools.sh', () => {
     const result = run({ PATH: bare, OPSDECK_SSHD: '/nonexistent/sshd', OPSDECK_NO_INSTALL: '1' });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe('test tools: the tests need tmux openssh-server openssh-client postgresql-contrib; install with: sudo apt-get install -y --no-install-recommends tmux openssh-server openssh-client postgresql-contrib');
+  });
+
+  it('without the daemonless systemctl and no install allowed, stops at once with the commands that fetch it', () => {
+    const result = run({ PATH: process.env.PATH, OPSDECK_TEST_SYSTEMCTL: '/nonexistent/systemctl', OPSDECK_NO_INSTALL: '1' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "test tools: the SSH tests need Debian's daemonless systemctl unpacked (not installed); fetch it with: mkdir -p /nonexistent/systemctl/deb && cd /nonexistent/systemctl/deb && apt-get download systemctl && dpkg -x systemctl_*.deb /nonexistent/systemctl/root",
+    );
   });
 });

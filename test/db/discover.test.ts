@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, discoverLocalDatabases, type DiscoveredDatabase, type PostgresSample } from '../../src/services/db/index.js';
-import { freePort, startPostgresPrimary, startRedis, TcpProxy, tempDir, tick, type PrivatePostgres, type PrivateRedis } from './harness.js';
+import { freePort } from '../harness/ports.js';
+import { startPostgresPrimary, startRedis, TcpProxy, tempDir, tick, type PrivatePostgres, type PrivateRedis } from './harness.js';
 
 describe('discoverLocalDatabases', () => {
   let locked: PrivateRedis;

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
+import { freePort, spawnListening } from '../harness/ports.js';
 import type { DatabaseSample } from '../../src/services/db/index.js';
 import type { DatabaseSource } from '../../src/services/db/index.js';
 
@@ -68,20 +69,24 @@ export function tempDir(prefix = 'opsdeck-db-'): { path: string; remove(): void 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 interface Pair {
-  id: number;
   client: net.Socket;
   upstream: net.Socket;
+  traffic: Traffic;
+}
+
+/** One connection through the proxy, kept after it closes. */
+export interface Traffic {
+  /** 1, 2... in accept order. */
+  id: number;
   /** Bytes the client sent toward the server. */
   sent: number;
+  /** Of which while the proxy was frozen (the server answered none of them). */
+  sentFrozen: number;
+  /** When the first of those arrived (Date.now()). */
+  firstFrozenAt?: number;
+  /** When the connection closed, from either side. */
+  closedAt?: number;
 }
 
 /**
@@ -93,11 +98,12 @@ export class TcpProxy {
   port = 0;
   private server: net.Server | undefined;
   private readonly pairs = new Set<Pair>();
+  private readonly log: Traffic[] = [];
   private frozen = false;
-  private accepted = 0;
 
   constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
 
+  /** Listens on `port`, or on a free one read back from the kernel (0). */
   async start(port = 0): Promise<this> {
     const server = net.createServer((client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
@@ -111,16 +117,24 @@ export class TcpProxy {
 
   private accept(client: net.Socket): void {
     const upstream = net.connect(this.targetPort, this.targetHost);
-    const pair: Pair = { id: ++this.accepted, client, upstream, sent: 0 };
+    const traffic: Traffic = { id: this.log.length + 1, sent: 0, sentFrozen: 0 };
+    this.log.push(traffic);
+    const pair: Pair = { client, upstream, traffic };
     this.pairs.add(pair);
     const drop = () => {
+      traffic.closedAt ??= Date.now();
       client.destroy();
       upstream.destroy();
       this.pairs.delete(pair);
     };
     client.on('data', (data) => {
-      pair.sent += data.length;
-      if (!this.frozen) upstream.write(data);
+      traffic.sent += data.length;
+      if (this.frozen) {
+        traffic.sentFrozen += data.length;
+        traffic.firstFrozenAt ??= Date.now();
+      } else {
+        upstream.write(data);
+      }
     });
     upstream.on('data', (data) => {
       if (!this.frozen) client.write(data);
@@ -131,12 +145,12 @@ export class TcpProxy {
 
   /** Connections accepted so far, open or not. */
   get acceptedCount(): number {
-    return this.accepted;
+    return this.log.length;
   }
 
-  /** Bytes sent toward the server on each open connection, by connection number (1, 2... in accept order). */
-  get connections(): Map<number, number> {
-    return new Map([...this.pairs].map((p) => [p.id, p.sent]));
+  /** Every connection accepted so far, closed ones included, in accept order. */
+  get traffic(): readonly Readonly<Traffic>[] {
+    return this.log.map((t) => ({ ...t }));
   }
 
   freeze(): void {
@@ -158,9 +172,21 @@ export class TcpProxy {
     if (server) await new Promise((resolve) => server.close(resolve));
   }
 
+  /**
+   * Listens again on the same port. It was free a moment ago, but another test's connection or
+   * listener may hold it for a while: retried on EADDRINUSE for up to five seconds.
+   */
   async restore(): Promise<void> {
     this.frozen = false;
-    await this.start(this.port);
+    for (const until = Date.now() + 5000; ; ) {
+      try {
+        await this.start(this.port);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > until) throw error;
+        await sleep(100);
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -179,27 +205,21 @@ export interface PrivateRedis {
 /** A redis-server of the test's own on a free port (for settings the shared one must not get). */
 export async function startRedis(args: string[] = [], options: { tls?: Certificates } = {}): Promise<PrivateRedis> {
   const { spawn } = await import('node:child_process');
-  const port = await freePort();
   const dir = tempDir('opsdeck-redis-');
-  const listen = options.tls
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key, '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', 'no']
-    : ['--port', String(port)];
-  const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path, ...args], {
-    stdio: 'ignore',
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
   // Listening means ready (it loads nothing: no RDB, no AOF).
-  await eventually(
-    () =>
-      new Promise<true | undefined>((resolve) => {
-        const socket = net.connect(port, '127.0.0.1');
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.once('error', () => resolve(undefined));
-      }),
-    10_000,
+  const { child, port, exited } = await spawnListening(
+    'redis-server',
+    (port) => {
+      const listen = options.tls
+        ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', options.tls.cert, '--tls-key-file', options.tls.key, '--tls-ca-cert-file', options.tls.ca, '--tls-auth-clients', 'no']
+        : ['--port', String(port)];
+      const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      output = '';
+      for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => (output = `${output}${chunk.toString()}`.slice(-4000)));
+      return child;
+    },
+    () => output.trim().split('\n').slice(-5).join('\n'),
   );
   return {
     port,
@@ -243,22 +263,35 @@ async function pgDir(): Promise<string> {
   return dir.path;
 }
 
-async function startCluster(dir: string, port: number, extraConf: string[]): Promise<PrivatePostgres> {
-  const { appendFileSync } = await import('node:fs');
+/**
+ * Starts the cluster in `dir` on a free port. pg_ctl -w knows its own server by postmaster.pid; a
+ * port taken between the pick and the bind fails the start ("Address already in use" in the log),
+ * which is tried again on another port (the last `port =` of postgresql.conf wins).
+ */
+async function startCluster(dir: string, extraConf: string[]): Promise<PrivatePostgres> {
+  const { appendFileSync, readFileSync } = await import('node:fs');
   const data = join(dir, 'data');
-  appendFileSync(
-    join(data, 'postgresql.conf'),
-    [`port = ${port}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', ...extraConf, ''].join('\n'),
-  );
-  await asPostgres('pg_ctl', ['start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log')]);
-  return {
-    port,
-    dataDir: data,
-    async stop() {
-      await asPostgres('pg_ctl', ['stop', '-m', 'immediate', '-D', data]).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const log = join(dir, 'server.log');
+  appendFileSync(join(data, 'postgresql.conf'), ["listen_addresses = '127.0.0.1'", `unix_socket_directories = '${dir}'`, 'fsync = off', ...extraConf, ''].join('\n'));
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    appendFileSync(join(data, 'postgresql.conf'), `port = ${port}\n`);
+    try {
+      await asPostgres('pg_ctl', ['start', '-w', '-t', '60', '-D', data, '-l', log]);
+    } catch (error) {
+      const tail = readFileSync(log, 'utf8').split('\n').slice(-10).join('\n');
+      if (attempt < 3 && /Address already in use/.test(tail)) continue;
+      throw new Error(`PostgreSQL on port ${port} did not start: ${String(error)}\n${tail}`, { cause: error });
+    }
+    return {
+      port,
+      dataDir: data,
+      async stop() {
+        await asPostgres('pg_ctl', ['stop', '-m', 'immediate', '-D', data]).catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
 }
 
 /**
@@ -286,14 +319,14 @@ export async function startPostgresPrimary(options: { hba?: string[]; tls?: Cert
     }
     conf.push('ssl = on', "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'");
   }
-  return startCluster(dir, await freePort(), conf);
+  return startCluster(dir, conf);
 }
 
 /** A streaming standby of `primary`, from pg_basebackup. */
 export async function startPostgresStandby(primary: PrivatePostgres): Promise<PrivatePostgres> {
   const dir = await pgDir();
   await asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', join(dir, 'data'), '-R', '-X', 'stream', '--no-sync']);
-  return startCluster(dir, await freePort(), ['hot_standby = on']);
+  return startCluster(dir, ['hot_standby = on']);
 }
 
 export interface Certificates {
@@ -327,7 +360,7 @@ export interface PrivateMariadb {
 export async function startMariadb(serverId: number, extra: string[] = []): Promise<PrivateMariadb> {
   const { execFile, execFileSync, spawn } = await import('node:child_process');
   const { promisify } = await import('node:util');
-  const { chownSync } = await import('node:fs');
+  const { chownSync, readFileSync } = await import('node:fs');
   const dir = tempDir('opsdeck-maria-');
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -338,29 +371,34 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
   const user = asRoot ? ['--user=mysql'] : [];
   // A private tmpdir: two bootstraps sharing /tmp have failed with "Could not remove temporary table".
   await promisify(execFile)('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, `--tmpdir=${dir.path}`, ...user, '--auth-root-authentication-method=normal', '--skip-test-db'], { timeout: 60_000 });
-  const port = await freePort();
-  const child = spawn(
+  const errorLog = join(dir.path, 'error.log');
+  const logTail = (): string => {
+    try {
+      return readFileSync(errorLog, 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      return '(no error log)';
+    }
+  };
+  const { child, port, exited } = await spawnListening(
     'mariadbd',
-    ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir.path, 'sock')}`, ...user, `--server-id=${serverId}`, '--innodb-buffer-pool-size=16M', `--log-error=${join(dir.path, 'error.log')}`, ...extra],
-    { stdio: 'ignore' },
+    (port) =>
+      spawn(
+        'mariadbd',
+        ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${join(dir.path, 'sock')}`, ...user, `--server-id=${serverId}`, '--innodb-buffer-pool-size=16M', `--log-error=${errorLog}`, ...extra],
+        { stdio: 'ignore' },
+      ),
+    logTail,
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
+    // It listens before it has finished starting: ready once it answers.
     await eventually(async () => {
       const probe = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
       await probe.end();
       return true;
     }, 30_000, 200);
   } catch (error) {
-    const { readFileSync } = await import('node:fs');
-    let log: string;
-    try {
-      log = readFileSync(join(dir.path, 'error.log'), 'utf8').split('\n').slice(-15).join('\n');
-    } catch {
-      log = '(no error log)';
-    }
     child.kill('SIGKILL');
-    throw new Error(`mariadbd on port ${port} did not come up: ${String(error)}\n${log}`, { cause: error });
+    throw new Error(`mariadbd on port ${port} did not answer: ${String(error)}\n${logTail()}`, { cause: error });
   }
   return {
     port,

@@ -53,12 +53,19 @@ describe('MariaDB replication (private primary and replica)', () => {
     const onP = await session(primary.port);
     await onP.query('CREATE DATABASE IF NOT EXISTS lagging');
     await onP.query('CREATE TABLE lagging.t (v int)');
+    // Every figure read while the event waits out its 3 s delay: the lag climbs, second by second.
+    const lags: number[] = [];
     const behind = await eventually(async () => {
       const s = await tick<MysqlSample>(onReplica);
-      return (s.replicationLagSec ?? 0) >= 1 ? s : undefined;
+      if (s.replicationLagSec !== undefined) lags.push(s.replicationLagSec);
+      return (s.replicationLagSec ?? 0) >= 2 ? s : undefined;
     }, 10_000, 200);
     expect(behind.replica?.secondsBehind).toBe(behind.replicationLagSec);
     expect(judgedLevels(behind, onReplica.thresholds).replicationLag).toBe('warn');
+    // Seen behind by less before (1 s), and never going back down meanwhile.
+    const climbing = lags.filter((lag) => lag > 0);
+    expect(climbing.filter((lag) => lag < behind.replicationLagSec!).length).toBeGreaterThan(0);
+    expect(climbing.every((lag, i) => i === 0 || lag >= climbing[i - 1]!)).toBe(true);
     const applied = await eventually(async () => {
       const s = await tick<MysqlSample>(onReplica);
       return s.replicationLagSec === 0 ? s : undefined;

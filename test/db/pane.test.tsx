@@ -1,10 +1,6 @@
 // The Databases pane as the operator sees it: figures coloured by level, blocking chains, the
 // cursor row, errors with since when, and never a line or a row more than its box.
-import { EventEmitter } from 'node:events';
 import { stripVTControlCharacters } from 'node:util';
-import { render as inkRender } from 'ink';
-import type { ReactElement } from 'react';
-import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseRows } from '../../src/app/database-rows.js';
@@ -12,6 +8,7 @@ import { DatabasesPane } from '../../src/panes/DatabasesPane.js';
 import { formatClock } from '../../src/domain/duration.js';
 import { databaseView, type DatabaseView } from '../../src/app/database-view.js';
 import { databaseSourceId } from '../../src/app/sources/database/id.js';
+import { inkTerminal } from '../helpers/ink-terminal.js';
 import { judgedLevels } from '../helpers/levels.js';
 import {
   createDatabaseSource,
@@ -74,21 +71,11 @@ const views = (): DatabaseView[] => [
   { name: 'legacy', kind: 'postgres', target: 'postgres://monitor@db-9:5432/old', status: 'error', since: NOW - 120_000, error: 'connection refused (db-9:5432)', hint: 'is the server running and listening there?', levels: { overall: 'ok' } },
 ];
 
-/** ink-testing-library's terminal is 100 columns: wider panes get a terminal of their own width. */
-function renderWide(tree: ReactElement, columns: number): { lastFrame(): string | undefined; unmount(): void } {
-  let last: string | undefined;
-  const stdout = Object.assign(new EventEmitter(), { columns, rows: 100, write: (frame: string) => ((last = frame), true) });
-  const stdin = Object.assign(new EventEmitter(), { isTTY: false, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null });
-  const instance = inkRender(tree, { stdout: stdout as unknown as NodeJS.WriteStream, stderr: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false });
-  return { lastFrame: () => last, unmount: () => instance.unmount() };
-}
-
 function draw(props: Partial<Parameters<typeof DatabasesPane>[0]> = {}) {
   const all = { databases: views(), width: 100, height: 20, focused: true, cursor: 0, filter: '', now: NOW, ...props };
-  const tree = <DatabasesPane {...all} />;
-  const { lastFrame, unmount } = all.width <= 100 ? render(tree) : renderWide(tree, all.width);
-  const frame = lastFrame() ?? '';
-  unmount();
+  const terminal = inkTerminal(<DatabasesPane {...all} />, { columns: Math.max(100, all.width), rows: 100 });
+  const frame = terminal.lastFrame();
+  terminal.unmount();
   return { frame, lines: frame.split('\n'), plain: stripVTControlCharacters(frame).split('\n') };
 }
 

@@ -56,19 +56,23 @@ describe('PostgreSQL replication (private primary and standby)', () => {
   });
 
   it('shows the standby on the primary, streaming and caught up', async () => {
+    // Caught up: the standby has replayed every byte of WAL the primary has written.
     const sample = await eventually(async () => {
       const s = await tick<PostgresSample>(onPrimary);
-      return s.replication.role === 'primary' && s.replication.replicas[0]?.state === 'streaming' ? s : undefined;
+      return s.replication.role === 'primary' && s.replication.replicas[0]?.state === 'streaming' && s.replication.replicas[0].lagBytes === 0 ? s : undefined;
     });
-    expect(sample.replication.role === 'primary' && sample.replication.replicas[0]).toMatchObject({ client: '127.0.0.1', state: 'streaming', syncState: 'async' });
-    expect(sample.replicationLagSec).toBeDefined();
+    expect(sample.replication.role === 'primary' && sample.replication.replicas[0]).toMatchObject({ client: '127.0.0.1', state: 'streaming', syncState: 'async', lagBytes: 0 });
+    expect(sample.replicationLagSec).toBeGreaterThanOrEqual(0);
+    expect(sample.replicationLagSec).toBeLessThan(1);
+    expect(judgedLevels(sample, onStandby.thresholds).replicationLag).toBe('ok');
   });
 
   it('shows a standby receiving, with replay lag growing while replay is paused, at warn past 1 s', async () => {
     const caughtUp = await eventually(async () => {
       const s = await tick<PostgresSample>(onStandby);
-      return s.replication.role === 'standby' && s.replication.receiving ? s : undefined;
+      return s.replication.role === 'standby' && s.replication.receiving && s.replication.receiveLagBytes === 0 ? s : undefined;
     });
+    expect(caughtUp.replication).toMatchObject({ role: 'standby', receiving: true, receiveLagBytes: 0, replayDelaySec: 0 });
     expect(caughtUp.replicationLagSec).toBe(0);
     expect(judgedLevels(caughtUp, onStandby.thresholds).replicationLag).toBe('ok');
 

@@ -53,13 +53,21 @@ describe.each(KINDS)('$kind through a proxy', ({ kind, port, url }) => {
     await tick(source);
     proxy.freeze();
     await expect(tick(source)).rejects.toThrow(/timed out|no answer/);
-    const hung = [...proxy.connections];
+    // The tick's query went down one connection and was never answered.
+    const hung = proxy.traffic.filter((t) => t.sentFrozen > 0);
     expect(hung).toHaveLength(1);
-    const [id, sent] = hung[0]!;
-    // The next tick comes while the first query is unanswered: nothing more goes down that connection
-    // (Redis, past commandTimeout, drops it and tries a new one).
+    const stuck = hung[0]!;
+    // The next tick comes while it is unanswered. Over every connection the proxy ever had: nothing
+    // more went down the stuck one, and no other carried a byte while it was still open (Redis, past
+    // its commandTimeout, drops the stuck one and tries a new one).
     await expect(tick(source)).rejects.toThrow(/previous query still running|no answer|timed out/);
-    expect(proxy.connections.get(id) ?? sent).toBe(sent);
+    const traffic = proxy.traffic;
+    expect(traffic.find((t) => t.id === stuck.id)!.sentFrozen).toBe(stuck.sentFrozen);
+    for (const other of traffic.filter((t) => t.id !== stuck.id && t.sentFrozen > 0)) {
+      const closedAt = traffic.find((t) => t.id === stuck.id)!.closedAt;
+      expect(closedAt, `connection ${other.id} sent while ${stuck.id} was open`).toBeDefined();
+      expect(other.firstFrozenAt!).toBeGreaterThanOrEqual(closedAt!);
+    }
     proxy.thaw();
     const back = await eventually(async () => tick(source), 10_000, 300);
     expect(back.kind).toBe(kind);

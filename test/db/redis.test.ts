@@ -35,27 +35,41 @@ describe('Redis source', () => {
   });
 
   it('matches INFO read in the same moment: version, memory, clients, keyspace, role, persistence', async () => {
-    for (let i = 0; i < 25; i++) await client.set(`k${i}`, 'v');
-    for (let i = 0; i < 5; i++) await client.set(`t${i}`, 'v', 'EX', 600);
-    const sample = await tick<RedisSample>(source);
-    const now = await info(client);
-    expect(sample.version).toBe(now.server?.redis_version);
-    expect(sample.mode).toBe(now.server?.redis_mode);
-    expect(sample.memory.max).toBe(Number(now.memory?.maxmemory));
-    expect(sample.memory.policy).toBe(now.memory?.maxmemory_policy);
-    expect(Math.abs(sample.memory.used - Number(now.memory?.used_memory))).toBeLessThan(256 * 1024);
-    expect(sample.clients.connected).toBe(Number(now.clients?.connected_clients));
-    expect(sample.clients.blocked).toBe(Number(now.clients?.blocked_clients));
-    expect(sample.keyspace.find((k) => k.db === DB)).toMatchObject({ keys: 30, expires: 5 });
-    expect(now.keyspace?.[`db${DB}`]).toMatch(/^keys=30,expires=5,/);
-    expect(sample.replication).toMatchObject({ role: 'master', offset: Number(now.replication?.master_repl_offset) });
-    expect(sample.persistence.lastSaveAt).toBe(Number(now.persistence?.rdb_last_save_time) * 1000);
-    expect(sample.persistence.lastSaveOk).toBe(now.persistence?.rdb_last_bgsave_status === 'ok');
-    expect(Math.abs(sample.uptimeSec - Number(now.server?.uptime_in_seconds))).toBeLessThanOrEqual(1);
-    expect(sample.pingMs).toBeGreaterThan(0);
-    expect(sample.pingMs).toBeLessThan(1000);
-    // One connection, named for whoever reads CLIENT LIST on the server.
-    expect(String(await client.client('LIST')).match(/ name=opsdeck /g)?.length).toBeGreaterThanOrEqual(1);
+    // A server of its own: on the shared one, other test files connect and disconnect meanwhile, and
+    // connected_clients moves between the two reads.
+    const own = await startRedis();
+    const ownSource = createDatabaseSource('own', { redis: redisUrl(own.port) });
+    const ownClient = await redisSession(own.port);
+    try {
+      await ownClient.select(DB);
+      for (let i = 0; i < 25; i++) await ownClient.set(`k${i}`, 'v');
+      for (let i = 0; i < 5; i++) await ownClient.set(`t${i}`, 'v', 'EX', 600);
+      const sample = await tick<RedisSample>(ownSource);
+      const now = await info(ownClient);
+      expect(sample.version).toBe(now.server?.redis_version);
+      expect(sample.mode).toBe(now.server?.redis_mode);
+      expect(sample.memory.max).toBe(Number(now.memory?.maxmemory));
+      expect(sample.memory.policy).toBe(now.memory?.maxmemory_policy);
+      expect(Math.abs(sample.memory.used - Number(now.memory?.used_memory))).toBeLessThan(256 * 1024);
+      // opsdeck's connection and the test's.
+      expect(sample.clients.connected).toBe(2);
+      expect(sample.clients.connected).toBe(Number(now.clients?.connected_clients));
+      expect(sample.clients.blocked).toBe(Number(now.clients?.blocked_clients));
+      expect(sample.keyspace.find((k) => k.db === DB)).toMatchObject({ keys: 30, expires: 5 });
+      expect(now.keyspace?.[`db${DB}`]).toMatch(/^keys=30,expires=5,/);
+      expect(sample.replication).toMatchObject({ role: 'master', offset: Number(now.replication?.master_repl_offset) });
+      expect(sample.persistence.lastSaveAt).toBe(Number(now.persistence?.rdb_last_save_time) * 1000);
+      expect(sample.persistence.lastSaveOk).toBe(now.persistence?.rdb_last_bgsave_status === 'ok');
+      expect(Math.abs(sample.uptimeSec - Number(now.server?.uptime_in_seconds))).toBeLessThanOrEqual(1);
+      expect(sample.pingMs).toBeGreaterThan(0);
+      expect(sample.pingMs).toBeLessThan(1000);
+      // One connection, named for whoever reads CLIENT LIST on the server.
+      expect(String(await ownClient.client('LIST')).match(/ name=opsdeck /g)).toHaveLength(1);
+    } finally {
+      ownClient.disconnect();
+      await ownSource.close();
+      await own.stop();
+    }
   });
 
   it('shows ops/s above zero under load, agreeing with total_commands_processed over the same interval', async () => {

@@ -1,5 +1,6 @@
 // The cockpit against the machine's real PostgreSQL: a sleeping query shows up with its duration,
-// the operator terminates it from the keys, and the audit log has the record; read-only refuses.
+// the operator cancels it or terminates it from the keys, and the audit log has the records;
+// read-only refuses.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function sleeper(): Promise<{ pid: number; query: Promise<unknown> }> {
+async function sleeper(): Promise<{ pid: number; query: Promise<unknown>; client: pg.Client }> {
   const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', application_name: 'e2e-sleeper' });
   clients.push(client);
   client.on('error', () => undefined);
@@ -32,11 +33,11 @@ async function sleeper(): Promise<{ pid: number; query: Promise<unknown> }> {
     () => 'finished',
     (error: Error) => error.message,
   );
-  return { pid: rows[0]!.pid, query };
+  return { pid: rows[0]!.pid, query, client };
 }
 
-function cockpit(args = ''): TmuxTerminal {
-  const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${dir} ${LAUNCHER} --config ${config} ${args}`, 200, 50, join(dir, `exit-${terminals.length}`));
+function cockpit(args = '', configPath = config): TmuxTerminal {
+  const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${auditLog} XDG_CONFIG_HOME=${dir} ${LAUNCHER} --config ${configPath} ${args}`, 200, 50, join(dir, `exit-${terminals.length}`));
   terminals.push(term);
   return term;
 }
@@ -48,6 +49,24 @@ function auditRecords(): { id: string; action: string; outcome: string; target: 
     return [];
   }
 }
+
+describe('Databases pane with no databases: in the config', () => {
+  it("shows the PostgreSQL, MariaDB and Redis this machine runs, found on their default ports and sockets, each with its figures", { timeout: 90_000 }, async () => {
+    const bare = join(dir, 'no-databases.yaml');
+    writeFileSync(bare, 'refresh: 1s\nhosts: {local: {local: true, logs: []}}\n');
+    const term = cockpit('', bare);
+    await term.waitForScreen((s) => s.includes('╭─ Hosts'), 'the cockpit', 30_000);
+    term.keys('6');
+    const screen = await term.waitForScreen(
+      (s) => /● postgres pg [\d.]+ +conn \d+\/\d+ +tps \d/.test(s) && /● mysql maria [\d.]+ +thr \d+\/\d+/.test(s) && /● redis redis [\d.]+ +ping [\d.]+ms +mem /.test(s),
+      'the three databases with their figures',
+      30_000,
+    );
+    expect(screen).toMatch(/╭─ Databases ─+ 3 db ─╮/);
+    term.keys('q');
+    expect(await term.exitCode()).toBe(0);
+  });
+});
 
 describe('Databases pane against the real PostgreSQL', () => {
   it('shows a sleeping query with a growing duration and terminates it after the pid is typed', { timeout: 90_000 }, async () => {
@@ -77,6 +96,31 @@ describe('Databases pane against the real PostgreSQL', () => {
       return mine.length === 2 ? mine : undefined;
     }, 'the audit records before and after');
     // Recorded before it ran, then its outcome, under one id.
+    expect(records.map((r) => r.outcome)).toEqual(['started', 'ok']);
+    expect(records[0]!.id).toBe(records[1]!.id);
+    term.keys('q');
+    expect(await term.exitCode()).toBe(0);
+  });
+
+  it('cancels the selected query after a yes: the query ends as cancelled, its session lives on, the audit has both records', { timeout: 90_000 }, async () => {
+    const { pid, query, client } = await sleeper();
+    const term = cockpit();
+    await term.waitForScreen((s) => s.includes('● main'), 'the database header', 30_000);
+    term.keys('6', '/');
+    term.keys(...String(pid).split(''), 'Enter');
+    await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);
+    term.keys('c');
+    await term.waitForScreen((s) => s.includes(`cancel query ${pid} on main?`) && s.includes(`sends: SELECT pg_cancel_backend(${pid})`), 'the confirmation with the statement');
+    term.keys('y');
+    expect(await query).toBe('canceling statement due to user request');
+    await term.waitForScreen((s) => s.includes(`cancelled the query of pid ${pid} on main`), 'the verified result on the status line', 20_000);
+    // Cancel, not terminate: the same session answers the next query.
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(rows[0]!.pid).toBe(pid);
+    const records = await waitFor(() => {
+      const mine = auditRecords().filter((r) => r.action === 'db.cancel' && r.target.includes(String(pid)));
+      return mine.length === 2 ? mine : undefined;
+    }, 'the audit records before and after');
     expect(records.map((r) => r.outcome)).toEqual(['started', 'ok']);
     expect(records[0]!.id).toBe(records[1]!.id);
     term.keys('q');

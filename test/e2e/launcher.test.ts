@@ -79,9 +79,14 @@ describe('bin/opsdeck', () => {
     expect(screen).not.toContain('opsdeck ended by');
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s to the launcher reaches the runtime, which quits cleanly: exit 0, terminal restored', { timeout: 90_000 }, async (signal) => {
+  it.each([
+    ['SIGTERM', 'the launcher'],
+    ['SIGINT', 'the launcher'],
+    ['SIGTERM', 'the runtime itself'],
+  ] as const)('%s to %s: the runtime quits cleanly, exit 0, terminal restored', { timeout: 90_000 }, async (signal, to) => {
     const { term, launcher, runtime } = await cockpit();
-    process.kill(launcher, signal);
+    expect(term.modes()).toEqual({ alternateScreen: true, cursorVisible: false });
+    process.kill(to === 'the launcher' ? launcher : runtime, signal);
     expect(await term.exitCode(20_000)).toBe(0);
     await waitFor(() => gone(runtime), 'the runtime to end');
     const screen = await term.waitForScreen((s) => s.includes('shell before opsdeck'), 'the shell screen');

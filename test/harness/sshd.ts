@@ -3,26 +3,16 @@
 // and known_hosts, so no test touches the real ~/.ssh.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports.js';
 
 const run = promisify(execFile);
 
 export const SSHD = '/usr/sbin/sshd';
 export const TEST_USER = 'opsdeck-ssh';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A non-root login for tests (we run as root): created once, with an unlocked password field so sshd lets it in without PAM. */
 export async function ensureTestUser(name = TEST_USER): Promise<{ uid: number; gid: number; name: string }> {

@@ -3,62 +3,26 @@
 // It prints no timestamps; systemctl-times.py, beside this file, adds them to `show` as systemd 252
 // prints them (in the zone of its environment), so "since" is tested on a stand-in that has one.
 import { execFile, spawn } from 'node:child_process';
-import { access, chmod, copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const TIMES = resolve(import.meta.dirname, 'systemctl-times.py');
-const CACHE = resolve(import.meta.dirname, '../../.tmp/systemctl');
-const SCRIPT = join(CACHE, 'root/usr/bin/systemctl');
+// Where scripts/test-tools.sh (run first by `npm test` and .ci/run) unpacks it.
+const SCRIPT = resolve(import.meta.dirname, '../../.tmp/systemctl/root/usr/bin/systemctl');
 
-let unpacking: Promise<string> | undefined;
+let found: Promise<string> | undefined;
 
-async function download(dir: string): Promise<void> {
-  // Two test workers may both find no package lists and run apt-get at once: one of them then
-  // waits for apt's lock, so retry a few times before giving up.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await run('apt-get', ['download', 'systemctl'], { cwd: dir });
-      return;
-    } catch (error) {
-      if (attempt >= 5) throw new Error(`apt-get download systemctl failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`, { cause: error });
-      // No package lists yet on a fresh machine.
-      await run('apt-get', ['update', '-qq']).catch(() => {});
-      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
-    }
-  }
-}
-
-/**
- * The unpacked systemctl script, downloaded once into .tmp/ and reused. Test files run in parallel
- * workers: each unpacks into its own folder and renames it into place, so none sees half a tree.
- */
+/** The unpacked systemctl script; a clear failure naming the set-up step when it is missing. */
 export function daemonlessSystemctl(): Promise<string> {
-  unpacking ??= (async () => {
-    try {
-      await access(SCRIPT);
-      return SCRIPT;
-    } catch {
-      // Not unpacked yet.
-    }
-    const work = join(CACHE, `unpack-${process.pid}`);
-    await rm(work, { recursive: true, force: true });
-    await mkdir(work, { recursive: true });
-    await download(work);
-    const deb = (await readdir(work)).find((f) => f.startsWith('systemctl_') && f.endsWith('.deb'));
-    if (!deb) throw new Error('apt-get download systemctl gave no .deb');
-    await run('dpkg', ['-x', join(work, deb), join(work, 'root')]);
-    try {
-      await rename(join(work, 'root'), join(CACHE, 'root'));
-    } catch {
-      // Another worker got there first: its tree is as good.
-    }
-    await rm(work, { recursive: true, force: true });
-    await access(SCRIPT);
-    return SCRIPT;
-  })();
-  return unpacking;
+  found ??= access(SCRIPT).then(
+    () => SCRIPT,
+    () => {
+      throw new Error(`the daemonless systemctl is missing (${SCRIPT}): run \`sh scripts/test-tools.sh\` once (npm test and .ci/run do it first)`);
+    },
+  );
+  return found;
 }
 
 export interface SystemdRoot {

@@ -1,5 +1,5 @@
-// Renders the whole App with ink-testing-library at a chosen terminal size, with a fresh store.
-import { render } from 'ink-testing-library';
+// Renders the whole App in a test terminal of a chosen size, with a fresh store; keys are typed one by
+// one, each waited for until ink has drawn what it caused.
 import { App } from '../../src/panes/App.js';
 import type { OpsConfig } from '../../src/app/config/resolve.js';
 import { cockpitOperations, statusLine } from '../../src/app/operations/controls.js';
@@ -12,10 +12,15 @@ import type { AuditEntry } from '../../src/domain/audit.js';
 import { OpsProvider } from '../../src/hooks/store.js';
 import { ThemeProvider } from '../../src/panes/theme.js';
 import type { OpsEvent } from '../../src/domain/model.js';
+import { inkTerminal } from './ink-terminal.js';
+import { waitFor } from './wait.js';
 
 export interface AppHarness {
   frame(): string;
+  /** Types each key as its own chunk and waits until ink has drawn what it caused. */
   press(...keys: string[]): Promise<void>;
+  /** Waits until ink has drawn what is pending (after a change to the store, say). */
+  flush(): Promise<void>;
   store: ReturnType<typeof createOpsStore>;
   quits: number;
   refreshes: number[];
@@ -35,8 +40,6 @@ const NO_QUERY_READER: QueryReader = {
   text: () => Promise.reject(new Error('this test reads no query text')),
   plan: () => Promise.reject(new Error('this test plans no query')),
 };
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH
@@ -90,26 +93,30 @@ export async function renderApp(
   };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
-  const instance = render(
+  const terminal = inkTerminal(
     <OpsProvider store={store} size={size}>
       <ThemeProvider theme={appConfig.theme}>
         <App config={appConfig} controls={controls} />
       </ThemeProvider>
     </OpsProvider>,
+    size,
   );
-  await tick();
+  // Its key handler is attached by an effect, after the first frame.
+  await terminal.flush();
   return Object.assign(harness, {
     store,
-    frame: () => instance.lastFrame() ?? '',
-    // One key per write, each followed by a macrotask: ink handles input asynchronously.
+    frame: terminal.lastFrame,
+    flush: terminal.flush,
     press: async (...keys: string[]) => {
       for (const key of keys) {
-        instance.stdin.write(key);
-        await tick();
-        // A lone ESC may begin a sequence: ink waits briefly before taking it as the Escape key.
-        if (key === KEYS.escape) await new Promise((resolve) => setTimeout(resolve, 100));
+        const ui = store.getState().ui;
+        terminal.type(key);
+        // A lone ESC may begin a sequence: ink takes it as the Escape key only once nothing has followed
+        // it for a moment. Every Esc in these tests closes or clears something: that change is the sign.
+        if (key === KEYS.escape) await waitFor(() => store.getState().ui !== ui, 'Esc to close or clear something', 5000, 5);
+        await terminal.flush();
       }
     },
-    unmount: () => instance.unmount(),
+    unmount: terminal.unmount,
   });
 }

@@ -13,7 +13,8 @@ import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/a
 import { sshHost, waitFor } from '../harness/hosts.js';
 import { bannerOnlyListener, droppingListener, silentListener, type Listener } from '../harness/listeners.js';
 import { FlakyProxy } from '../harness/proxy.js';
-import { ensureTestUser, freePort, keygen, SshdHost, Workspace } from '../harness/sshd.js';
+import { freePort } from '../harness/ports.js';
+import { ensureTestUser, keygen, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;
 let user: string;

@@ -2,7 +2,7 @@
 // and no command runs; trusting is explicit (or accept-new, for new keys only); hashed entries,
 // [host]:port entries, hosts with several key types, and jump hosts.
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
@@ -64,11 +64,27 @@ describe('host keys', () => {
   test('trustHostKey files the offered key atomically in known_hosts and connects', async () => {
     const gamma = await startHost('gamma');
     await workspace.writeSshConfig([{ alias: 'gamma', port: gamma.port, user }]);
+    const other = 'other.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsdeckOtherHostKeyForTheAtomicTest0000000\n';
+    await writeFile(workspace.knownHosts, other);
+    await chmod(workspace.knownHosts, 0o600);
     const { adapter, state, watched } = await watch('gamma');
     expect(state().status).toBe('hostkey-refused');
-    await adapter.trustHostKey('gamma');
+    // A reader that opened the file before (ssh, another opsdeck) must see the old file whole, never
+    // one being rewritten: the new file is written beside it and renamed over it.
+    const reader = await open(workspace.knownHosts, 'r');
+    const before = await stat(workspace.knownHosts);
+    try {
+      await adapter.trustHostKey('gamma');
+      expect(await reader.readFile('utf8')).toBe(other);
+    } finally {
+      await reader.close();
+    }
+    const after = await stat(workspace.knownHosts);
+    expect(after.ino).not.toBe(before.ino);
+    expect(after.mode & 0o777).toBe(0o600);
+    expect((await readdir(workspace.dir)).filter((f) => f.startsWith('known_hosts'))).toEqual(['known_hosts']);
     await waitFor('gamma ok', () => state().status === 'ok');
-    expect(await readFile(workspace.knownHosts, 'utf8')).toBe(`[127.0.0.1]:${gamma.port} ${gamma.hostPub}\n`);
+    expect(await readFile(workspace.knownHosts, 'utf8')).toBe(`${other}[127.0.0.1]:${gamma.port} ${gamma.hostPub}\n`);
     expect(execFileSync('ssh-keygen', ['-F', `[127.0.0.1]:${gamma.port}`, '-f', workspace.knownHosts]).toString()).toContain(gamma.hostPub.split(' ')[1]);
     await expect(collectWithDeadline(watched.resources)).resolves.toMatchObject({ memory: expect.any(Object) });
   });

@@ -6,6 +6,7 @@ import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.j
 import { withEvents } from '../../src/app/apply.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
+import { waitFor } from '../helpers/wait.js';
 import type { PostgresSample } from '../../src/domain/database.js';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { handshakeTimedOut } from '../../src/services/ssh/errors.js';
@@ -39,7 +40,7 @@ describe('cockpit at 200x50', () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase());
     expect(text()).toContain('✖ 1 crit ▲ 1 warn ○ 1 down');
     app.store.setState((s) => ({ ...s, data: { ...s.data, databases: { main: { ...s.data.databases.main!, levels: { connections: 'crit', overall: 'crit' } } } } }));
-    await new Promise((r) => setTimeout(r, 20));
+    await app.flush();
     expect(text()).toContain('✖ 2 crit ▲ 1 warn ○ 1 down');
   });
 
@@ -69,7 +70,7 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('GET /api/plans 502');
     const local = data.hosts.local!;
     app.store.setState((s) => ({ ...s, data: { ...s.data, hosts: { ...s.data.hosts, local: { ...local, resources: { ...local.resources!, cpu: { totalPercent: 9, perCorePercent: [9] } } } } } }));
-    await new Promise((r) => setTimeout(r, 20));
+    await app.flush();
     expect(text()).toContain('GET /api/plans 502');
     await app.press(KEYS.enter);
     expect(app.store.getState().ui.host).toBe('web-1');
@@ -215,7 +216,9 @@ describe('trusting an SSH host key', () => {
     expect(app.trusted).toEqual([]);
     expect(text()).toContain('type "yes" to confirm');
     await app.press(KEYS.backspace, ...'yes', KEYS.enter);
-    await new Promise((r) => setTimeout(r, 20));
+    // It runs in the background: done once its result is in Events.
+    await waitFor(() => app!.events.length === 1, 'the operation to finish');
+    await app.flush();
     expect(app.trusted).toEqual(['edge']);
     expect(app.events.at(-1)?.message).toBe('edge: host key SHA256:abcDEF123 trusted, reconnecting');
     // On the record before the key was filed, and its outcome after, under one id.
@@ -298,7 +301,8 @@ describe('Databases pane actions', () => {
     // What will be sent, and where, before the yes.
     expect(text()).toContain('on local · db:main pid 4242 · sends: SELECT pg_cancel_backend(4242)');
     await app.press('y');
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => app!.events.length === 1, 'the operation to finish');
+    await app.flush();
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'cancel' }]);
     expect(text()).toContain('cancelled the query of pid 4242 on main');
     expect(app.events.at(-1)).toMatchObject({ kind: 'action', message: 'cancelled the query of pid 4242 on main' });
@@ -311,7 +315,7 @@ describe('Databases pane actions', () => {
     await app.press('y', KEYS.enter);
     expect(app.admin).toEqual([]);
     await app.press(KEYS.backspace, ...'4242', KEYS.enter);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => app!.events.length === 1, 'the operation to finish');
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'terminate' }]);
   });
 
@@ -334,7 +338,18 @@ describe('Databases pane actions', () => {
     expect(text()).toContain('read-only: "terminate session 4242 on main" refused');
     expect(text()).toContain('READ-ONLY');
     expect(app.admin).toEqual([]);
-    expect(app.audit).toEqual([expect.objectContaining({ action: 'db.terminate', target: 'db:main pid 4242', outcome: 'refused' })]);
+    // One record, the refusal itself: what was refused, on what, why, and what the operator saw.
+    expect(app.audit).toEqual([
+      {
+        id: expect.any(String),
+        action: 'db.terminate',
+        target: 'db:main pid 4242',
+        host: 'local',
+        detail: expect.objectContaining({ pid: 4242, query: expect.stringContaining('UPDATE plans') }),
+        outcome: 'refused',
+        error: 'read-only: "terminate session 4242 on main" refused',
+      },
+    ]);
   });
 });
 

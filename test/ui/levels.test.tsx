@@ -28,7 +28,7 @@ function markOf(name: string): [string | undefined, string | undefined] {
 /** The runtime's commit of a new data state; the screen follows on its next frame. */
 async function commit(data: DataState): Promise<void> {
   app!.store.setState((s) => ({ ...s, data }));
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await app!.flush();
 }
 
 function holdTwo(extra: object = {}): OpsConfig {

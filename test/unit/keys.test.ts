@@ -1,9 +1,9 @@
 import { createElement } from 'react';
 import { Text, useInput, type Key } from 'ink';
-import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { keyName } from '../../src/hooks/keys.js';
 import { isKeyName } from '../../src/app/keymap.js';
+import { inkTerminal } from '../helpers/ink-terminal.js';
 
 /** Feeds raw terminal bytes through a real ink app and returns what keyName made of each keypress. */
 async function namesOf(sequences: string[]): Promise<(string | undefined)[]> {
@@ -14,16 +14,17 @@ async function namesOf(sequences: string[]): Promise<(string | undefined)[]> {
     });
     return createElement(Text, null, 'ready');
   };
-  const app = render(createElement(Probe));
-  await new Promise((r) => setTimeout(r, 20));
+  const terminal = inkTerminal(createElement(Probe));
+  // useInput listens from an effect, after the first frame.
+  await terminal.flush();
   try {
     for (const sequence of sequences) {
       const before = seen.length;
-      app.stdin.write(sequence);
+      terminal.type(sequence);
       await vi.waitFor(() => expect(seen.length).toBe(before + 1), { timeout: 2000, interval: 5 });
     }
   } finally {
-    app.unmount();
+    terminal.unmount();
   }
   return seen;
 }

@@ -78,15 +78,18 @@ describe('Runtime', () => {
     expect(store.getState().data.events.some((e) => e.host === 'a' && /resources back after/.test(e.message))).toBe(true);
   });
 
-  it('applies a new refresh at once', async () => {
+  it('applies a new refresh at once: the next tick one new period after the change, and on at that pace', async () => {
     const at: number[] = [];
     const { runtime } = setup({ a: async () => (at.push(Date.now()), sample(1, 1, 1)), b: async () => sample(1, 1, 1) });
     await runtime.prepare();
     runtime.start();
     await waitFor(() => at.length >= 2, 'two ticks at 500 ms', 3000);
-    runtime.setRefresh(5000);
+    const changedAt = Date.now();
+    runtime.setRefresh(1000);
     const count = at.length;
-    await new Promise((r) => setTimeout(r, 1200));
-    expect(at.length).toBe(count);
+    await waitFor(() => at.length >= count + 2, 'two ticks at the new refresh', 5000);
+    // The tick due within 500 ms was moved, not kept; then ticks keep coming, a second apart.
+    expect(at[count]! - changedAt).toBeGreaterThanOrEqual(990);
+    expect(at[count + 1]! - at[count]!).toBeGreaterThanOrEqual(990);
   });
 });

@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectLocalServices } from '../../src/services/local/services.js';
+import { collectRemoteServices } from '../../src/services/ssh/services.js';
 import { isValidUnitName, parseListUnits, parseShow, showArgs } from '../../src/services/systemd/units.js';
+import { sshHost } from '../harness/hosts.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -57,7 +63,7 @@ describe('parseShow on real `systemctl show` output (daemonless systemctl, test/
 
   it('reads a running service', () => {
     const backend = units[0]!;
-    expect(backend).toMatchObject({ name: 'garden-backend.service', description: 'Garden DX Backend', load: 'loaded', active: 'active', sub: 'running' });
+    expect(backend).toMatchObject({ name: 'garden-backend.service', description: 'Garden DX Backend (workers=4)', load: 'loaded', active: 'active', sub: 'running' });
     expect(backend.mainPid).toBeGreaterThan(0);
   });
 
@@ -81,47 +87,44 @@ describe('parseShow on real `systemctl show` output (daemonless systemctl, test/
   });
 });
 
-describe('parseShow on systemd 252 output (the full property set systemd itself prints)', () => {
-  // Shape of `systemctl show --no-pager -- cron.service garden-backend.service` on Debian 12 (systemd 252):
-  // a Description with "=" in it, timestamps with weekday and zone, NRestarts and MainPID.
-  const output = [
-    'Id=cron.service',
-    'Description=Regular background program processing daemon',
-    'LoadState=loaded',
-    'ActiveState=active',
-    'SubState=running',
-    'MainPID=612',
-    'NRestarts=0',
-    'ActiveEnterTimestamp=Mon 2026-11-23 11:49:31 UTC',
-    'StateChangeTimestamp=Mon 2026-11-23 11:49:31 UTC',
-    '',
-    'Id=garden-backend.service',
-    'Description=Garden DX Backend (workers=4)',
-    'LoadState=loaded',
-    'ActiveState=failed',
-    'SubState=failed',
-    'MainPID=0',
-    'NRestarts=5',
-    'ActiveEnterTimestamp=',
-    'StateChangeTimestamp=Mon 2026-11-23 12:01:02 UTC',
-    '',
-  ].join('\n');
-  const [cron, backend] = parseShow(output, ['cron.service', 'garden-backend.service']);
+describe('parseShow on real systemd 252 output (test/fixtures/systemd252-show-*.txt, a user manager; see capture-systemd.sh)', () => {
+  // Where it differs from the daemonless systemctl: some 230 properties a unit, Id in the middle of
+  // its block, empty ones left out, timestamps in the host's zone, NRestarts, a failed state.
+  const requested = ['garden-backend.service', 'garden-frontend.service', 'garden-worker.service', 'nosuch.service'];
+  const utc = parseShow(fixture('systemd252-show-utc.txt'), requested);
+  const [backend, frontend, worker, nosuch] = utc;
 
-  it('reads since from ActiveEnterTimestamp as UTC epoch milliseconds', () => {
-    expect(cron!.since).toBe(Date.UTC(2026, 10, 23, 11, 49, 31));
-    expect(cron!.mainPid).toBe(612);
-    expect(cron!.restarts).toBe(0);
+  it('returns one unit per block, named by its Id wherever it stands in the block', () => {
+    expect(utc.map((u) => u.name)).toEqual(requested);
   });
 
-  it('keeps a "=" inside a value', () => {
-    expect(backend!.description).toBe('Garden DX Backend (workers=4)');
+  it('reads a running service with its main PID, restart count and since when it runs', () => {
+    expect(backend).toMatchObject({ description: 'Garden DX Backend (workers=4)', load: 'loaded', active: 'active', sub: 'running', restarts: 0 });
+    expect(backend!.mainPid).toBeGreaterThan(0);
+    // ActiveEnterTimestamp=Mon 2026-11-30 23:34:28 UTC
+    expect(backend!.since).toBe(Date.UTC(2026, 10, 30, 23, 34, 28));
   });
 
-  it('falls back to StateChangeTimestamp for a failed unit, and reads the restart count', () => {
-    expect(backend).toMatchObject({ active: 'failed', sub: 'failed', restarts: 5 });
-    expect(backend!.since).toBe(Date.UTC(2026, 10, 23, 12, 1, 2));
-    expect(backend!.mainPid).toBeUndefined();
+  it('a failed unit is failed since it failed, not since it last started, with its restarts', () => {
+    // It went active at 23:34:30 (ActiveEnterTimestamp) and failed at 23:34:32 (InactiveEnterTimestamp).
+    expect(worker).toMatchObject({ active: 'failed', sub: 'failed', restarts: 2 });
+    expect(worker!.mainPid).toBeUndefined();
+    expect(worker!.since).toBe(Date.UTC(2026, 10, 30, 23, 34, 32));
+  });
+
+  it('a unit never started has no since; an unknown one is not-found', () => {
+    expect(frontend).toMatchObject({ active: 'inactive', sub: 'dead', since: undefined, mainPid: undefined });
+    expect(nosuch).toMatchObject({ load: 'not-found', active: 'inactive' });
+  });
+
+  it('on a host in Asia/Tokyo or Asia/Shanghai gives no time rather than a wrong one (CST is also US Central)', () => {
+    for (const zone of ['tokyo', 'shanghai']) {
+      const units = parseShow(fixture(`systemd252-show-${zone}.txt`), requested);
+      expect(fixture(`systemd252-show-${zone}.txt`)).toContain(zone === 'tokyo' ? 'ActiveEnterTimestamp=Tue 2026-12-01 08:34:28 JST' : 'ActiveEnterTimestamp=Tue 2026-12-01 07:34:28 CST');
+      // Everything but the time reads as in UTC.
+      expect(units.map((u) => ({ ...u, since: undefined }))).toEqual(utc.map((u) => ({ ...u, since: undefined })));
+      expect(units.map((u) => u.since)).toEqual([undefined, undefined, undefined, undefined]);
+    }
   });
 
   it('reads a time in UTC with microseconds (--timestamp=us+utc style) and leaves a zone it cannot place blank, never wrong', () => {
@@ -141,19 +144,40 @@ describe('parseShow on systemd 252 output (the full property set systemd itself 
   });
 });
 
-describe('parseListUnits', () => {
-  it('reads real daemonless systemctl output (test/fixtures/systemctl-list-units.txt)', () => {
-    expect(parseListUnits(fixture('systemctl-list-units.txt'))).toEqual(['garden-backend.service', 'garden-frontend.service']);
+describe('the services collectors run systemctl show in UTC, the zone its timestamps are read in', () => {
+  // A systemctl that answers as systemd does: the time in the zone of its own environment.
+  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-tz-'));
+  const systemctl = join(dir, 'systemctl');
+  writeFileSync(systemctl, `#!/bin/sh\nprintf 'Id=garden-backend.service\\nActiveState=active\\nSubState=running\\nActiveEnterTimestamp=%s\\n' "$(date '+%a %Y-%m-%d %H:%M:%S %Z')"\n`, { mode: 0o755 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const host = sshHost('tokyo', 'tokyo', { systemctl, services: ['garden-backend.service'] });
+
+  it('over SSH, on a host whose shell runs in Asia/Tokyo', async () => {
+    const run = (script: string) => promisify(execFile)('sh', ['-c', script], { env: { ...process.env, TZ: 'Asia/Tokyo' } }).then(({ stdout, stderr }) => ({ stdout, stderr, code: 0 }));
+    const [unit] = (await collectRemoteServices(run, host, AbortSignal.timeout(5000))).units;
+    expect(Math.abs(unit!.since! - Date.now())).toBeLessThan(5000);
   });
 
-  it('reads systemd --plain --no-legend output with aligned columns', () => {
-    const output = [
-      '  cron.service                 loaded    active   running Regular background program processing daemon',
-      '  garden-backend.service       loaded    failed   failed  Garden DX Backend',
-      '  getty@tty1.service           loaded    active   running Getty on tty1',
-      '',
-    ].join('\n');
-    expect(parseListUnits(output)).toEqual(['cron.service', 'garden-backend.service', 'getty@tty1.service']);
+  it('locally, on a machine in Asia/Tokyo', async () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const [unit] = (await collectLocalServices(systemctl, ['garden-backend.service'], AbortSignal.timeout(5000))).units;
+      expect(Math.abs(unit!.since! - Date.now())).toBeLessThan(5000);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
+
+describe('parseListUnits', () => {
+  it('reads real daemonless systemctl output (test/fixtures/systemctl-list-units.txt)', () => {
+    expect(parseListUnits(fixture('systemctl-list-units.txt'))).toEqual(['garden-backend.service', 'garden-frontend.service', 'garden-worker.service']);
+  });
+
+  it('reads real systemd 252 output, aligned columns (test/fixtures/systemd252-list-units.txt)', () => {
+    expect(parseListUnits(fixture('systemd252-list-units.txt'))).toEqual(['dbus.service', 'dirmngr.service', 'garden-backend.service', 'garden-worker.service', 'gpg-agent.service', 'pk-debconf-helper.service']);
   });
 
   it('strips the ● that systemd puts before failed or not-found units', () => {

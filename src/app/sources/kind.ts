@@ -83,6 +83,8 @@ export interface SnapshotSections {
   json?(data: DataState): Record<string, unknown>;
   /** Sections after the hosts in `--format markdown`. */
   markdown?(data: DataState): string[];
+  /** Lines after the hosts in `--format text`. */
+  text?(data: DataState): string[];
 }
 
 export interface SourceKindModule<K extends string, R> {

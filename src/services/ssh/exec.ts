@@ -17,6 +17,19 @@ export function remoteCommand(script: string): string {
   return `exec sh -c ${shQuote(script)}`;
 }
 
+/**
+ * `script` ended on the host when its channel goes: closing a channel without a pty leaves its command
+ * running. A watcher reads the channel's stdin (the script gets /dev/null, so one that reads stdin does
+ * not wait for us) and, at its end (the channel closed at a deadline, or the connection gone), stops
+ * the session's process group: OpenSSH makes one of every session, with the script's shell as its
+ * leader, which the watcher checks first (another server may leave the session in its own group, and
+ * after a normal end the shell is gone).
+ */
+export function boundToChannel(script: string): string {
+  const stopGroup = 'read -r _ _ _ _ g _ </proc/$$/stat && [ "$g" = $$ ] && kill -TERM 0';
+  return ['exec 3<&0 </dev/null', `{ cat <&3; ${stopGroup}; } >/dev/null 2>&1 &`, 'exec 3<&-', script].join('\n');
+}
+
 /** How a channel's command ended, filled in as soon as the host says. */
 export interface ChannelExit {
   code?: number;
@@ -58,14 +71,15 @@ export function openChannel(client: Client, script: string): Promise<OpenedChann
 /**
  * Runs `script` and resolves with its output and exit code (non-zero is not an error: systemctl and
  * test(1) answer with codes). Rejects on abort, on a signal, on output past `maxStdout`, and when the
- * channel closes without an exit status (the connection went away). `release` is called once the
- * channel is closed on both sides, when the server has really given its session back.
+ * channel closes without an exit status (the connection went away); the channel is then closed, which
+ * ends the script on the host. `release` is called once the channel is closed on both sides, when the
+ * server has really given its session back.
  */
 export async function runOnChannel(client: Client, script: string, signal: AbortSignal, maxStdout = MAX_STDOUT, release: () => void = () => {}): Promise<ExecResult> {
   let opened: OpenedChannel;
   try {
     signal.throwIfAborted();
-    opened = await openChannel(client, script);
+    opened = await openChannel(client, boundToChannel(script));
   } catch (error) {
     release();
     throw error;
@@ -111,7 +125,6 @@ export async function runOnChannel(client: Client, script: string, signal: Abort
       else if (exit.code === undefined) finish(new ExecError('no exit status from the host (connection lost?)', { stdout: out, stderr: err, code: -1 }));
       else finish(undefined, { stdout: out, stderr: err, code: exit.code });
     });
-    // The scripts read nothing: EOF on stdin at once, so a command that does read cannot wait for us.
-    channel.end();
+    // stdin stays open: its end is what stops the command on the host (boundToChannel).
   });
 }

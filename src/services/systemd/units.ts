@@ -42,6 +42,22 @@ function parseTimestamp(value: string | undefined): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
+/** systemctl's environment for `show`: timestamps in UTC, the one zone parseTimestamp reads. */
+/** Since when a unit is in its state, by state, as `systemctl status` says it ("failed since" is when it failed). */
+const SINCE_PROPERTY: Readonly<Record<string, string>> = {
+  active: 'ActiveEnterTimestamp',
+  reloading: 'ActiveEnterTimestamp',
+  failed: 'InactiveEnterTimestamp',
+  inactive: 'InactiveEnterTimestamp',
+  activating: 'InactiveExitTimestamp',
+  deactivating: 'ActiveExitTimestamp',
+};
+
+function sinceOf(props: ReadonlyMap<string, string>): number | undefined {
+  const property = SINCE_PROPERTY[props.get('ActiveState') ?? ''];
+  return parseTimestamp(property && props.get(property)) ?? parseTimestamp(props.get('StateChangeTimestamp'));
+}
+
 function parseCount(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Number(value);
@@ -68,7 +84,7 @@ export function parseShow(output: string, requested: readonly string[]): UnitSta
       load: props.get('LoadState') ?? 'unknown',
       active: props.get('ActiveState') ?? 'unknown',
       sub: props.get('SubState') ?? 'unknown',
-      since: parseTimestamp(props.get('ActiveEnterTimestamp')) ?? parseTimestamp(props.get('StateChangeTimestamp')),
+      since: sinceOf(props),
       restarts: parseCount(props.get('NRestarts')),
       mainPid: parseCount(props.get('MainPID')) || undefined,
     });

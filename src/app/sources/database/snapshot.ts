@@ -1,4 +1,4 @@
-// Databases in a snapshot: each one's state, levels and sample (json), or a line of key figures (markdown).
+// Databases in a snapshot: each one's state, levels and sample (json), or a line of key figures (markdown, text).
 import type { DatabaseSample } from '../../../domain/database.js';
 import { databaseViews } from '../../rows.js';
 import { iso } from '../../snapshot-format.js';
@@ -44,4 +44,11 @@ export const databaseSnapshot: SnapshotSections = {
       ),
     ];
   },
+  // As a host: its state and worst level on one line, its figures (the last ones, when stale) under it.
+  text: (data) =>
+    databaseViews(data).flatMap((view) => {
+      const level = view.levels.overall !== 'ok' ? ` [${view.levels.overall}]` : '';
+      const head = `database ${view.name} (${view.kind}, ${view.target}): ${view.status}${view.error ? ` — ${view.error}` : ''}${level}`;
+      return view.sample ? [head, `  ${databaseFigures(view.sample)}`] : [head];
+    }),
 };

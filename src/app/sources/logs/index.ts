@@ -43,6 +43,12 @@ export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStr
   return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) } };
 }
 
+/** A host's last error lines over all its logs, each as "LABEL: TEXT". */
+const recentErrors = (data: DataState, host: string): string[] =>
+  logsOf(data, host)
+    .flatMap((l) => l.lines.filter((line) => line.level === 'error').map((line) => `${l.label}: ${line.text}`))
+    .slice(-RECENT_ERROR_LINES);
+
 export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
   sources: ({ hosts, config }) =>
     hosts.flatMap(({ host, watch }) =>
@@ -66,10 +72,9 @@ export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
       logs: logsOf(data, h.name).map((l) => ({ label: l.label, recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: line.level, text: line.text, count: line.count })) })),
     }),
     hostMarkdown: (data, h) => {
-      const errors = logsOf(data, h.name)
-        .flatMap((l) => l.lines.filter((line) => line.level === 'error').map((line) => `${l.label}: ${line.text}`))
-        .slice(-RECENT_ERROR_LINES);
+      const errors = recentErrors(data, h.name);
       return errors.length > 0 ? ['', 'Recent error lines:', '', '```', ...errors, '```'] : [];
     },
+    hostText: (data, h) => recentErrors(data, h.name).map((line) => `  error in ${line}`),
   },
 };

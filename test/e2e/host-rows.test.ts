@@ -1,0 +1,78 @@
+// The Hosts row of a real SSH host (OpenSSH sshd on loopback, the daemonless systemctl), read in tmux
+// as the operator reads it: F once a watched unit has failed, M while the maintenance flag file is
+// there, and "stale Ns" with the age growing while the host stops answering (its last figures kept).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAUNCHER } from '../helpers/cli.js';
+import { TmuxTerminal } from '../helpers/tmux.js';
+import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
+import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
+
+let workspace: Workspace;
+let host: SshdHost;
+let systemd: SystemdRoot;
+let configPath: string;
+let flag: string;
+const scratch = mkdtempSync(join(tmpdir(), 'opsdeck-rows-'));
+
+beforeAll(async () => {
+  const user = await ensureTestUser();
+  workspace = await Workspace.create();
+  host = await SshdHost.start(workspace, 'web-1');
+  await workspace.trust(host);
+  await workspace.writeSshConfig([{ alias: 'web-1', port: host.port, user: user.name }]);
+  systemd = await makeSystemdRoot(join(host.dir, 'systemd'), { 'garden-backend.service': unitFile('Garden backend'), 'garden-worker.service': unitFile('Garden worker', '/bin/sh -c "exit 3"') }, user);
+  await systemd.ctl('start', 'garden-backend.service');
+  flag = join(systemd.dir, 'maintenance.flag');
+  configPath = join(workspace.dir, 'opsdeck.yaml');
+  await writeFile(
+    configPath,
+    [`ssh: {config: ${workspace.sshConfig}}`, 'hosts:', `  web-1: {ssh: web-1, systemctl: ${systemd.systemctl}, services: [garden-backend.service, garden-worker.service], maintenance: ${flag}, logs: []}`].join('\n'),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await host?.signalAll('SIGCONT');
+  await systemd?.ctl('stop', 'garden-backend.service');
+  await host?.stop();
+  await workspace?.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** The web-1 row of the Hosts pane: mark (● ok, ✖ not), name, CPU, MEM, DISK, LOAD, then FLAGS and STATUS. */
+const ROW = /[●✖] web-1 +\d+% +\d+% +\d+% +[\d.]+ (.{5}) (.*?) *│/;
+
+describe('a host row', () => {
+  it('shows F for a failed unit, M for the maintenance flag, and "stale Ns" while the host does not answer', { timeout: 120_000 }, async () => {
+    const term = new TmuxTerminal(`SSH_AUTH_SOCK= XDG_CONFIG_HOME=${scratch} ${LAUNCHER} --config ${configPath} --refresh 1s`, 200, 50, join(scratch, 'exit-code'));
+    const row = (screen: string) => ROW.exec(screen);
+    try {
+      const first = await term.waitForScreen((s) => row(s)?.[2] === 'ok', 'web-1 ok', 30_000);
+      // Selected (◀), nothing flagged yet.
+      expect(row(first)![1]).toBe('  ◀  ');
+
+      await systemd.ctl('start', 'garden-worker.service');
+      await term.waitForScreen((s) => row(s)?.[1] === ' F◀  ', 'F once garden-worker has failed', 20_000);
+      await writeFile(flag, 'who: oncall\n', { mode: 0o644 });
+      await term.waitForScreen((s) => row(s)?.[1] === 'MF◀  ', 'M while the flag file is there', 20_000);
+      await rm(flag);
+      await term.waitForScreen((s) => row(s)?.[1] === ' F◀  ', 'M gone with the flag file', 20_000);
+
+      // The host stops answering (sshd and its sessions stopped): its probes time out, the row keeps
+      // the last figures and says for how long they have been stale, counting up.
+      await host.signalAll('SIGSTOP');
+      const staleFor = (screen: string) => Number(/^stale (\d+(?:\.\d)?)s: timed out after \d+ ms/.exec(row(screen)?.[2] ?? '')?.[1] ?? NaN);
+      const stale = staleFor(await term.waitForScreen((s) => staleFor(s) >= 0, 'the row stale', 20_000));
+      await term.waitForScreen((s) => staleFor(s) >= stale + 2, 'the stale age counting up', 10_000);
+      await host.signalAll('SIGCONT');
+      await term.waitForScreen((s) => row(s)?.[2] === 'ok', 'web-1 ok again', 30_000);
+      term.keys('q');
+      expect(await term.exitCode()).toBe(0);
+    } finally {
+      term.kill();
+    }
+  });
+});
