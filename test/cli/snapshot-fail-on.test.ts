@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { freePort } from '../db/harness.js';
+import { freePort } from '../harness/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsdeck-fail-on-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

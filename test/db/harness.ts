@@ -28,6 +28,9 @@ export async function pgSession(applicationName = 'opsdeck-test'): Promise<pg.Cl
   return client;
 }
 
+/** The server process of a session (pg keeps it from the backend key data; its types leave it out). */
+export const backendPid = (client: pg.Client): number => (client as pg.Client & { processID: number }).processID;
+
 export async function mySession(): Promise<mysql.Connection> {
   const connection = await mysql.createConnection({ ...MY });
   connection.on('error', () => undefined);
@@ -402,8 +405,6 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
   }
   return {
     port,
-    pause: () => child.kill('SIGSTOP'),
-    resume: () => child.kill('SIGCONT'),
     async stop() {
       // A stopped server acts on SIGTERM only once it runs again.
       child.kill('SIGCONT');

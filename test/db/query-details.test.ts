@@ -4,7 +4,7 @@ import type { Connection as MyConnection } from 'mysql2/promise';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, type DatabaseSource } from '../../src/services/db/index.js';
-import { eventually, mySession, pgSession } from './harness.js';
+import { backendPid, eventually, mySession, pgSession } from './harness.js';
 
 const signal = () => AbortSignal.timeout(10_000);
 
@@ -33,7 +33,7 @@ describe('PostgreSQL: query text and plan', () => {
   });
 
   afterAll(async () => {
-    for (const s of sessions) await admin.query('SELECT pg_terminate_backend($1)', [s.processID]).catch(() => undefined);
+    for (const s of sessions) await admin.query('SELECT pg_terminate_backend($1)', [backendPid(s)]).catch(() => undefined);
     for (const s of sessions) await s.end().catch(() => undefined);
     await admin?.query('DROP TABLE IF EXISTS opsdeck_details');
     await admin?.end();
@@ -78,7 +78,7 @@ describe('PostgreSQL: query text and plan', () => {
     const session = await pgSession('opsdeck-details');
     sessions.push(session);
     await session.query('CREATE TEMP TABLE opsdeck_mine (a int)');
-    const pid = session.processID!;
+    const pid = backendPid(session);
     void session.query('SELECT count(*) FROM opsdeck_mine, pg_sleep(30)').catch(() => undefined);
     await eventually(async () => ((await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).rowCount ? true : undefined));
     await expect(source.planQuery((await source.queryText(pid, signal()))!, signal())).rejects.toThrow(/^EXPLAIN failed: relation "opsdeck_mine" does not exist/);

@@ -7,22 +7,14 @@ import { databaseViews, hostRows, sourceState } from '../../src/app/rows.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore, initialUi } from '../../src/app/store.js';
 import type { HostAdapter } from '../../src/services/host-adapter.js';
-import { runLocal } from '../../src/services/exec.js';
-import { unitControl } from '../../src/services/systemd/control.js';
-import { sample } from '../helpers/fixtures.js';
+import { quietWatch } from '../helpers/fixtures.js';
 
 const runtimes: Runtime[] = [];
 afterEach(() => runtimes.splice(0).forEach((r) => r.stop()));
 
 /** The local host with quiet figures: only its databases are under test. */
 const quietHost: HostAdapter = {
-  watch: async (host) => ({
-    resources: { timeoutMs: 1000, collect: async () => sample(5, 10, 20, Date.now()) },
-    processes: { timeoutMs: 1000, collect: async () => ({ at: Date.now(), byCpu: [], byMemory: [] }) },
-    services: { timeoutMs: 1000, collect: async () => ({ at: Date.now(), units: [] }) },
-    logStreams: [],
-      units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
-  }),
+  watch: async (host) => quietWatch(host),
   close: () => {},
 };
 

@@ -8,7 +8,7 @@ import { sourceState } from '../../src/app/rows.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore } from '../../src/app/store.js';
 import type { HostAdapter } from '../../src/services/host-adapter.js';
-import { sample } from '../helpers/fixtures.js';
+import { quietWatch } from '../helpers/fixtures.js';
 import { RD, TcpProxy } from './harness.js';
 
 const REFRESH_MS = 500;
@@ -23,12 +23,7 @@ afterEach(async () => {
 
 /** The local host with quiet figures: only the database is under test. */
 const quietHost: HostAdapter = {
-  watch: async () => ({
-    resources: { timeoutMs: 1000, collect: async () => sample(5, 10, 20, Date.now()) },
-    processes: { timeoutMs: 1000, collect: async () => ({ at: Date.now(), byCpu: [], byMemory: [] }) },
-    services: { timeoutMs: 1000, collect: async () => ({ at: Date.now(), units: [] }) },
-    logStreams: [],
-  }),
+  watch: async (host) => quietWatch(host),
   close: () => {},
 };
 
@@ -37,7 +32,7 @@ describe('snapshot reads of a hung Redis', () => {
     const proxy = await new TcpProxy(RD.port).start();
     cleanups.push(() => proxy.stop());
     proxy.freeze();
-    const raw = { refresh: `${REFRESH_MS}ms`, hosts: { local: { local: true } }, databases: { cache: { redis: `redis://127.0.0.1:${proxy.port}` } } };
+    const raw = { refresh: `${REFRESH_MS}ms`, hosts: { local: { local: true as const } }, databases: { cache: { redis: `redis://127.0.0.1:${proxy.port}` } } };
     const config = resolveConfig(raw, null, loadDefaultBindings()).config;
     const store = createOpsStore();
     const runtime = new Runtime(config, store, { local: quietHost });

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAUNCHER } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
+import { backendPid } from '../db/harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsdeck-query-e2e-'));
 const config = join(dir, 'config.yaml');
@@ -41,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   term?.kill();
-  await admin.query('SELECT pg_terminate_backend($1)', [pgSession.processID]).catch(() => undefined);
+  await admin.query('SELECT pg_terminate_backend($1)', [backendPid(pgSession)]).catch(() => undefined);
   await myAdmin.query(`KILL ${mySession.threadId}`).catch(() => undefined);
   await pgSession.end().catch(() => undefined);
   mySession.destroy();
@@ -61,7 +62,7 @@ describe('the query details view in a terminal', () => {
     await t.waitForScreen((s) => s.includes('╭─ Databases') && /● maria/.test(s) && /● pg/.test(s), 'both databases answering', 20_000);
 
     for (const [id, table, plan] of [
-      [String(pgSession.processID), 'FROM opsdeck_e2e_plans AS p, pg_sleep(60)', /Scan on opsdeck_e2e_plans p|Scan using opsdeck_e2e_plans_pkey/],
+      [String(backendPid(pgSession)), 'FROM opsdeck_e2e_plans AS p, pg_sleep(60)', /Scan on opsdeck_e2e_plans p|Scan using opsdeck_e2e_plans_pkey/],
       [String(mySession.threadId), 'FROM opsdeck_e2e_plans AS p', /id\s+select_type\s+table/],
     ] as const) {
       t.keys('6', '/');
@@ -80,7 +81,7 @@ describe('the query details view in a terminal', () => {
       await t.waitForScreen((s) => !s.includes(`/${id}`), 'the filter cleared');
     }
     // Planned, never run: both statements are still sleeping.
-    const { rows } = await admin.query<{ state: string }>('SELECT state FROM pg_stat_activity WHERE pid = $1', [pgSession.processID]);
+    const { rows } = await admin.query<{ state: string }>('SELECT state FROM pg_stat_activity WHERE pid = $1', [backendPid(pgSession)]);
     expect(rows[0]?.state).toBe('active');
     t.keys('q');
     expect(await t.exitCode()).toBe(0);

@@ -13,6 +13,7 @@ export function sshHost(name: string, ssh: string, overrides: Partial<HostConfig
     systemctl: 'systemctl',
     sudo: false,
     logs: [],
+    readOnly: false,
     thresholds: { cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } },
     ...overrides,
   };

@@ -9,6 +9,8 @@ import { hostSourceId, sourceKey, type SourceId } from '../../src/domain/source-
 import type { SourceKind } from '../../src/app/sources/registry.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { DEFAULT_DATABASE_THRESHOLDS, type PgBackend, type PostgresSample } from '../../src/services/db/index.js';
+import type { HostWatch } from '../../src/services/host-adapter.js';
+import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 
 export const NOW = Date.parse('2026-11-23T12:03:11Z');
 
@@ -133,4 +135,22 @@ export function fleetWithDatabase(): DataState {
     'db main',
   );
   return deliver(seeded, id, sample, new ThresholdTracker(1));
+}
+
+/**
+ * A host whose sources answer at once with quiet figures (for tests of something else: its databases,
+ * the runtime's timing), and whose doors are this machine's own.
+ */
+export function quietWatch(host: HostConfig, sources: Partial<HostWatch> = {}, timeoutMs = 1000): HostWatch {
+  return {
+    ...new LocalHostAdapter().controls(host),
+    resources: { timeoutMs, collect: async () => sample(5, 10, 20, Date.now()) },
+    processes: { timeoutMs, collect: async () => ({ at: Date.now(), byCpu: [], byMemory: [] }) },
+    services: { timeoutMs, collect: async () => ({ at: Date.now(), units: [] }) },
+    logStreams: [],
+    followLog: () => {
+      throw new Error('this test opens no unit log');
+    },
+    ...sources,
+  };
 }

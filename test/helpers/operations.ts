@@ -10,7 +10,7 @@ import type { DatabaseSource } from '../../src/services/db/index.js';
 
 /** The row the operator would have selected for this pid (a bare one when the last sample lacks it). */
 export function backendRow(source: DatabaseSource, pid: number): BackendParams {
-  const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, thresholds: source.thresholds }, undefined, source.last);
+  const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' } }, undefined, source.last);
   const row = databaseRows([{ ...view, status: 'ok' }], '').find((r) => r.pid === pid);
   return { ...(row ?? { database: source.name, kind: source.dbKind, pid, user: '', db: '', durationSec: 0, state: '', wait: '', query: '', blockedBy: [] }), host: 'local', server: source.target };
 }
@@ -23,7 +23,7 @@ export interface BackendRun {
 
 export function runOnBackend(kind: 'db.cancel' | 'db.terminate', source: DatabaseSource, pid: number, options: BackendRun): Promise<OperationResult> {
   const executor = new OperationExecutor({
-    ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, processes: () => undefined, backup: () => undefined },
+    ports: { database: (name) => (name === source.name ? source : undefined), sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, processes: () => undefined, shell: () => undefined, backup: () => undefined },
     audit: auditTrail(options.auditLog),
     readOnly: options.readOnly ?? false,
     say: () => undefined,

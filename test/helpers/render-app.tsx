@@ -6,6 +6,7 @@ import { cockpitOperations, statusLine } from '../../src/app/operations/controls
 import { OperationExecutor } from '../../src/app/operations/executor.js';
 import { OutputPanelWriter } from '../../src/app/output-panel.js';
 import type { QueryReader } from '../../src/app/query-details.js';
+import { NO_QUERY_READER } from './controls.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -34,12 +35,6 @@ export interface AppHarness {
 }
 
 export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u001b', up: '\u001b[A', down: '\u001b[B', backspace: '\u007f' };
-
-/** Where a test does not open the query details view: every read fails, saying so. */
-const NO_QUERY_READER: QueryReader = {
-  text: () => Promise.reject(new Error('this test reads no query text')),
-  plan: () => Promise.reject(new Error('this test plans no query')),
-};
 
 /**
  * The App with the real operation executor; its ports (the runtime's doors onto databases and SSH

@@ -18,6 +18,7 @@ import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { waitFor } from '../harness/hosts.js';
 import { processesMatching } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
+import { testControls } from '../helpers/controls.js';
 
 let scratch: string;
 let systemd: SystemdRoot;
@@ -46,7 +47,7 @@ test('Enter on a local unit follows its log; Esc stops the local follower', { ti
   runtime.start();
   const stop = followUnitLogs(store, (host, unit) => runtime.openUnitLog(host, unit));
   const operations = cockpitOperations(new OperationExecutor({ ports: runtime.operationPorts(), audit: { location: 'memory', append: async () => undefined }, readOnly: true, say: statusLine(store), record: () => undefined }), store);
-  const press = (key: string) => handleKey(store, config.keymap, key, key === 'enter' ? '\r' : '\u001b', { quit: () => undefined, setRefresh: () => undefined, operations }, {});
+  const press = (key: string) => handleKey(store, config.keymap, key, key === 'enter' ? '\r' : '\u001b', testControls(operations), {});
   const logFile = join(systemd.dir, 'root/var/log/journal/ticker.service.log');
   try {
     await waitFor('ticker listed', () => serviceRows(store.getState().data, store.getState().ui).length === 1, 20_000);

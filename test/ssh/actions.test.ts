@@ -37,7 +37,7 @@ function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}
   const auditLog = join(scratch, `audit-${Math.random().toString(36).slice(2)}.jsonl`);
   const store = createOpsStore();
   const exec = new OperationExecutor({
-    ports: { database: () => undefined, sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, shell: (h) => watches.get(h)?.shell },
+    ports: { database: () => undefined, sshHost: () => undefined, units: () => undefined, maintenance: () => undefined, processes: () => undefined, backup: () => undefined, shell: (h) => watches.get(h)?.shell },
     audit: auditTrail(auditLog),
     readOnly: options.readOnly ?? false,
     readOnlyHosts: new Set(options.readOnlyHosts ?? []),

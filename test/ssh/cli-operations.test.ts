@@ -144,7 +144,7 @@ describe('opsdeck restart|start|stop', () => {
       const result = await opsdeck(...args);
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stdout).toMatch(new RegExp(`^HOST +UNIT +RESULT +MESSAGE\\n\\S+ +app\\.service +refused +${refusal.replace(/[.*"()]/g, '\\$&')}\\n$`));
-      expect(await result.audit()).toEqual([expect.objectContaining({ action: args.includes('stop') ? 'unit.stop' : 'unit.restart', outcome: 'refused', error: refusal })]);
+      expect(await result.audit()).toEqual([expect.objectContaining({ action: (args as readonly string[]).includes('stop') ? 'unit.stop' : 'unit.restart', outcome: 'refused', error: refusal })]);
     }
     expect(await mainPid('web-1', 'app.service')).toBe(before);
   });

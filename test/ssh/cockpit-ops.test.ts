@@ -27,6 +27,7 @@ import type { SshConnection } from '../../src/services/ssh/connection.js';
 import { testConnection, waitFor } from '../harness/hosts.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
+import { testControls } from '../helpers/controls.js';
 
 let workspace: Workspace;
 let sshd: SshdHost;
@@ -47,7 +48,7 @@ function executor(readOnly = false) {
   return cockpitOperations(new OperationExecutor({ ports: runtime.operationPorts(), audit: auditTrail(auditLog), readOnly, say: statusLine(store), record: (event) => runtime.recordEvent(event) }), store);
 }
 
-const controls = (): Controls => ({ quit: () => undefined, setRefresh: () => undefined, operations: executor() });
+const controls = (): Controls => testControls(executor());
 const press = (key: string) => handleKey(store, config.keymap, key, key === 'enter' ? '\r' : key === 'escape' ? '\u001b' : key, controls(), {});
 const ui = () => store.getState().ui;
 

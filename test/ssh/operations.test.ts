@@ -46,7 +46,7 @@ function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}
   const auditLog = join(scratch, `audit-${Math.random().toString(36).slice(2)}.jsonl`);
   let status: string | undefined;
   const exec = new OperationExecutor({
-    ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag, processes: (h) => watches.get(h)?.processControl, backup: () => undefined },
+    ports: { database: () => undefined, sshHost: () => undefined, units: (h) => watches.get(h)?.units, maintenance: (h) => watches.get(h)?.maintenanceFlag, processes: (h) => watches.get(h)?.processControl, shell: (h) => watches.get(h)?.shell, backup: () => undefined },
     audit: auditTrail(auditLog),
     readOnly: options.readOnly ?? false,
     readOnlyHosts: new Set(options.readOnlyHosts ?? []),

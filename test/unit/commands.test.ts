@@ -2,9 +2,12 @@ import { describe, expect, it, vi, type Mock } from 'vitest';
 import { complete, runCommand, type Controls } from '../../src/app/commands.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from '../../src/app/refresh.js';
 import { emptyData, initialUi, type DataState, type HostView, type OpsState } from '../../src/app/store.js';
+import { testControls } from '../helpers/controls.js';
+import { hostView as hostViewOf } from '../../src/app/apply.js';
+import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 
 function hostView(name: string, group?: string): HostView {
-  return { name, local: name === 'local', address: name === 'local' ? 'local' : `deploy@${name}`, group, levels: { cpu: 'ok', memory: 'ok', disk: 'ok' } };
+  return hostViewOf({ name, local: name === 'local', ssh: name === 'local' ? undefined : `deploy@${name}`, group, services: 'auto', systemctl: 'systemctl', sudo: false, logs: 'auto', thresholds: DEFAULT_THRESHOLDS, readOnly: false });
 }
 
 function fleet(): DataState {
@@ -17,12 +20,9 @@ function state(ui: Partial<OpsState['ui']> = {}): OpsState {
 }
 
 function controls(running = 0): Controls & { quit: Mock<() => void>; setRefresh: Mock<(ms: number) => void> } {
-  return {
-    quit: vi.fn<() => void>(),
-    setRefresh: vi.fn<(ms: number) => void>(),
-    operations: { request: vi.fn(), start: vi.fn(), abortAll: vi.fn(() => running) },
-    rememberCommand: () => Promise.resolve(),
-  };
+  const quit = vi.fn<() => void>();
+  const setRefresh = vi.fn<(ms: number) => void>();
+  return { ...testControls({ request: vi.fn(), start: vi.fn(), abortAll: vi.fn(() => running) }), quit, setRefresh };
 }
 
 describe('runCommand', () => {

@@ -1,7 +1,6 @@
 // handleKey on its own: the key table turns keys into typed intents, per focused pane, with the
 // config's overrides, and operation keys reach the executor as data built from the selection.
 import { describe, expect, it } from 'vitest';
-import type { Controls } from '../../src/app/commands.js';
 import { handleKey } from '../../src/app/dispatch.js';
 import { KEY_TABLE } from '../../src/app/intents.js';
 import { buildKeymap, type Keymap } from '../../src/app/keymap.js';
@@ -9,6 +8,7 @@ import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import type { Operation } from '../../src/app/operations/registry.js';
 import { createOpsStore, type OpsStore } from '../../src/app/store.js';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
+import { testControls } from '../helpers/controls.js';
 
 function setUp(data = fleetData(), overrides: Record<string, Record<string, string | string[]>> = {}) {
   const { keymap, problems } = buildKeymap(KEY_TABLE, loadDefaultBindings(), overrides);
@@ -17,16 +17,14 @@ function setUp(data = fleetData(), overrides: Record<string, Record<string, stri
   const requested: Operation[] = [];
   const started: Operation[] = [];
   let quits = 0;
-  const controls: Controls = {
-    quit: () => void quits++,
-    setRefresh: () => undefined,
-    operations: {
+  const controls = testControls(
+    {
       request: (op) => void requested.push(op),
       start: async (op) => (started.push(op), { outcome: 'ok', message: '' }),
       abortAll: () => 0,
     },
-    rememberCommand: () => Promise.resolve(),
-  };
+    { quit: () => void quits++ },
+  );
   const press = (...keys: string[]) => {
     for (const key of keys) handleKey(store, keymap, key, key.length === 1 ? key : '', controls, { hosts: 10, logs: 10, databases: 10 });
   };
@@ -125,7 +123,7 @@ describe('handleKey', () => {
 
   it('a pasted chunk is each of its keys in turn', () => {
     const { store, keymap } = setUp();
-    const controls = { quit: () => undefined, setRefresh: () => undefined, operations: { request: () => undefined, start: async () => ({ outcome: 'ok' as const, message: '' }), abortAll: () => 0 }, rememberCommand: () => Promise.resolve() };
+    const controls = testControls({ request: () => undefined, start: async () => ({ outcome: 'ok' as const, message: '' }), abortAll: () => 0 });
     handleKey(store, keymap, undefined, '6/', controls, {});
     expect(ui(store).focus).toBe('databases');
     expect(ui(store).overlay).toBe('filter');

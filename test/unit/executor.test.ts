@@ -42,7 +42,7 @@ function setUp(options: Partial<ExecutorOptions> = {}, admin: DatabaseAdmin = { 
   const audit: AuditEntry[] = [];
   const events: OpsEvent[] = [];
   const trusted: string[] = [];
-  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined, processes: () => undefined, backup: () => undefined };
+  const ports: OperationPorts = { database: () => admin, sshHost: (host) => ({ trustHostKey: async () => void trusted.push(host), reconnect: () => undefined }), units: () => undefined, maintenance: () => undefined, processes: () => undefined, shell: () => undefined, backup: () => undefined };
   const store = createOpsStore();
   const core = new OperationExecutor({ ports, audit: { location: '/var/log/opsdeck/audit.jsonl', append: async (e) => void audit.push(e) }, readOnly: false, say: statusLine(store), record: (e) => events.push(e), ...options });
   // As the cockpit's keys reach it: request() puts it to the operator, start() runs it.

@@ -259,8 +259,8 @@ actions:
   });
 
   it('keeps databases, checks and actions', () => {
-    expect(Object.keys(config.databases)).toEqual(['main', 'cache']);
-    expect(config.databases.main).toMatchObject({ postgres: 'postgres://monitor@db-1:5432/garden_dx', via: 'web-1' });
+    expect(Object.keys(config.databases ?? {})).toEqual(['main', 'cache']);
+    expect(config.databases?.main).toMatchObject({ postgres: 'postgres://monitor@db-1:5432/garden_dx', via: 'web-1' });
     expect(config.checks).toEqual([{ name: 'api', url: 'http://127.0.0.1:8000/health', expect: 'healthy', host: undefined, timeoutMs: 5000 }]);
     expect(config.actions).toEqual([{ name: 'flush-cache', key: 'F', hosts: ['web-1'], run: 'redis-cli FLUSHDB', confirm: 'typed', timeoutMs: 60_000 }]);
   });

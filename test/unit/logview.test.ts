@@ -11,7 +11,7 @@ function line(seq: number, text: string, level: LogLevel = 'info'): LogLine {
 }
 
 function host(name: string, group?: string): HostView {
-  return hostView({ name, local: false, ssh: name, group, services: 'auto', systemctl: 'systemctl', sudo: false, logs: 'auto', thresholds: DEFAULT_THRESHOLDS });
+  return hostView({ name, local: false, ssh: name, group, services: 'auto', systemctl: 'systemctl', sudo: false, logs: 'auto', thresholds: DEFAULT_THRESHOLDS, readOnly: false });
 }
 
 function data(): DataState {

@@ -8,10 +8,8 @@ import { createOpsStore } from '../../src/app/store.js';
 import { sourceState } from '../../src/app/rows.js';
 import { hostSourceId } from '../../src/domain/source-id.js';
 import type { HostAdapter } from '../../src/services/host-adapter.js';
-import { runLocal } from '../../src/services/exec.js';
-import { unitControl } from '../../src/services/systemd/control.js';
 import type { ResourceSample } from '../../src/domain/model.js';
-import { sample } from '../helpers/fixtures.js';
+import { quietWatch, sample } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/wait.js';
 
 const runtimes: Runtime[] = [];
@@ -20,13 +18,7 @@ afterEach(() => runtimes.splice(0).forEach((r) => r.stop()));
 function setup(behaviour: Record<string, () => Promise<ResourceSample>>) {
   const config = resolveConfig({ refresh: '500ms', hosts: { a: { local: true }, b: { local: true } } }, null, loadDefaultBindings()).config;
   const adapter: HostAdapter = {
-    watch: async (host) => ({
-      resources: { timeoutMs: 300, collect: behaviour[host.name]! },
-      processes: { timeoutMs: 300, collect: async () => ({ at: Date.now(), byCpu: [], byMemory: [] }) },
-      services: { timeoutMs: 300, collect: async () => ({ at: Date.now(), units: [] }) },
-      logStreams: [],
-      units: unitControl(host, (argv, signal) => runLocal(argv[0]!, argv.slice(1), signal)),
-    }),
+    watch: async (host) => quietWatch(host, { resources: { timeoutMs: 300, collect: behaviour[host.name]! } }, 300),
     close: () => {},
   };
   const store = createOpsStore();
