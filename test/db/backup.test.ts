@@ -74,12 +74,14 @@ describe('PostgreSQL', () => {
     const db = await ownPostgres(300);
     const dir = backupDir();
     try {
-      const backups = control('main', pgSpec(db.name, dir));
+      // A name of its own: other files test-restore their own 'main' at the same time.
+      const name = `tr_${Date.now().toString(36)}`;
+      const backups = control(name, pgSpec(db.name, dir));
       const done = await backups.backup(AbortSignal.timeout(60_000), () => undefined);
       const test = await backups.testRestore(done.fileName, AbortSignal.timeout(60_000), () => undefined);
       expect(test).toMatchObject({ ok: true, message: 'restored 2 tables, 450 rows, the same as the source', differences: [] });
       const client = await (await import('./harness.js')).pgSession();
-      const scratch = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'opsdeck_check_main_%'");
+      const scratch = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`opsdeck_check_${name}_%`]);
       await client.end();
       expect(scratch.rows).toEqual([]);
       expect((await backups.list()).files[0]?.record?.testRestore).toMatchObject({ ok: true });

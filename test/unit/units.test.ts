@@ -128,9 +128,9 @@ describe('parseShow on real systemd 252 output (test/fixtures/systemd252-show-*.
   });
 
   it('reads a time in UTC with microseconds (--timestamp=us+utc style) and leaves a zone it cannot place blank, never wrong', () => {
-    const [utc] = parseShow('Id=a.service\nActiveEnterTimestamp=Mon 2026-11-30 12:04:05.250000 UTC\n', ['a.service']);
+    const [utc] = parseShow('Id=a.service\nActiveState=active\nActiveEnterTimestamp=Mon 2026-11-30 12:04:05.250000 UTC\n', ['a.service']);
     expect(utc!.since).toBe(Date.UTC(2026, 10, 30, 12, 4, 5, 250));
-    const [jst] = parseShow('Id=a.service\nActiveEnterTimestamp=Mon 2026-11-30 21:04:05 JST\n', ['a.service']);
+    const [jst] = parseShow('Id=a.service\nActiveState=active\nActiveEnterTimestamp=Mon 2026-11-30 21:04:05 JST\n', ['a.service']);
     expect(jst!.since).toBeUndefined();
   });
 

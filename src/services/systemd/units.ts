@@ -42,7 +42,6 @@ function parseTimestamp(value: string | undefined): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-/** systemctl's environment for `show`: timestamps in UTC, the one zone parseTimestamp reads. */
 /** Since when a unit is in its state, by state, as `systemctl status` says it ("failed since" is when it failed). */
 const SINCE_PROPERTY: Readonly<Record<string, string>> = {
   active: 'ActiveEnterTimestamp',
