@@ -10,6 +10,7 @@ import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addBackupCommands } from './cli/backup.js';
 import { addOperationCommands } from './cli/operations.js';
+import { addRunCommand } from './cli/run.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN, screenTheme, type ColorWhen } from './app/color.js';
@@ -146,6 +147,7 @@ maintenance: 1 when a step failed, was refused or was not confirmed.`,
     });
 
   addOperationCommands(program, configOrExit);
+  addRunCommand(program, configOrExit);
   addBackupCommands(program, configOrExit);
 
   return program;
