@@ -60,8 +60,8 @@ export function withRunOptions(command: Command, exitStatus = STEPS_EXIT_STATUS)
     .addHelpText(
       'after',
       `
-${exitStatus} Every step is in the audit log ($OPSDECK_AUDIT_LOG, else
-$XDG_STATE_HOME/opsdeck/audit.jsonl).`,
+${exitStatus}
+Every step is in the audit log ($OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl).`,
     );
 }
 

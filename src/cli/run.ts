@@ -18,7 +18,7 @@ const SETTABLE: readonly Placeholder[] = (Object.keys(PLACEHOLDERS) as Placehold
 
 interface ActionOptions extends RunOptions {
   hosts?: string[];
-  set: PlaceholderValues;
+  set?: PlaceholderValues;
 }
 
 function hostNames(value: string): string[] {
@@ -27,7 +27,7 @@ function hostNames(value: string): string[] {
   return names;
 }
 
-function placeholderValue(value: string, values: PlaceholderValues): PlaceholderValues {
+function placeholderValue(value: string, values: PlaceholderValues = {}): PlaceholderValues {
   const match = /^([^=]+)=(.*)$/s.exec(value);
   const name = match?.[1] as Placeholder | undefined;
   if (!match || !name || !SETTABLE.includes(name)) throw new InvalidArgumentError(`expected NAME=VALUE with NAME one of ${SETTABLE.join(', ')}`);
@@ -47,9 +47,10 @@ function actionParams(config: OpsConfig, name: string, options: ActionOptions): 
   const targets = actionHosts(names, config.hosts);
   if ('error' in targets) usageError(`${name}: ${targets.error}`);
   const why = Object.fromEntries(SETTABLE.map((p) => [p, `give it with --set ${p}=VALUE`]));
-  const built = buildAction(spec, targets.hosts, options.set, why);
+  const set = options.set ?? {};
+  const built = buildAction(spec, targets.hosts, set, why);
   if ('error' in built) usageError(built.error);
-  const unused = SETTABLE.filter((p) => options.set[p] !== undefined && built.params.values[p] === undefined);
+  const unused = SETTABLE.filter((p) => set[p] !== undefined && built.params.values[p] === undefined);
   if (unused.length > 0) usageError(`${name}'s command has no ${unused.map((p) => `{${p}}`).join(', ')} to set`);
   return built.params;
 }
@@ -110,7 +111,7 @@ placeholder without --set, no terminal to ask on and no --yes), nothing done.`,
     .description('run a configured action on every target host at once, each with its deadline; output streams to stdout (each line prefixed by its host when there are several, to stderr with --format json), then each host\'s exit status and duration')
     .argument('<action>', 'an action name under actions:')
     .option('--hosts <names>', "hosts or groups, separated by commas (default: the action's hosts:)", hostNames)
-    .option('--set <name=value>', `a placeholder's value, one shell word once quoted (${SETTABLE.join(', ')}); repeat for several`, placeholderValue, {})
+    .option('--set <name=value>', `a placeholder's value, one shell word once quoted (${SETTABLE.join(', ')}); repeat for several`, placeholderValue)
     .action(async (name: string, options: ActionOptions) => {
       const config = configFor(options);
       const operation = { kind: 'action.run', params: actionParams(config, name, options) } as const;

@@ -286,7 +286,7 @@ describe('opsdeck run ACTION', () => {
   test("runs the action's command over SSH, its output on stdout, then the host's exit status; started and outcome on the audit record", { timeout: 60_000 }, async () => {
     const result = await opsdeck('run', 'greet', '--yes');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^hello from web-1\nHOST {3}RESULT {2}STATUS\nweb-1  ok {6}exit 0 in \d+ms\n$/);
+    expect(result.stdout).toMatch(/^hello from web-1\nHOST {3}RESULT {2}STATUS\nweb-1 {2}ok {6}exit 0 in \d+ms\n$/);
     expect(existsSync(join(drops, 'greeted-web-1'))).toBe(true);
     const audit = await result.audit();
     expect(audit.map((a) => [a.action, a.target, a.host, a.outcome])).toEqual([
@@ -333,8 +333,8 @@ describe('opsdeck run ACTION', () => {
     expect(existsSync(canary())).toBe(false);
     expect(result.stdout).toContain(`web-1: <${value}>\n`);
     expect(result.stdout).toContain(`web-2: <${value}>\n`);
-    expect(result.stdout).toMatch(/\nweb-1  ok {6}exit 0 in /);
-    expect(result.stdout).toMatch(/\nweb-3  failed  did not run: /);
+    expect(result.stdout).toMatch(/\nweb-1 {2}ok {6}exit 0 in /);
+    expect(result.stdout).toMatch(/\nweb-3 {2}failed {2}did not run: /);
     expect(result.code).toBe(1);
   });
 
