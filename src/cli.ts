@@ -10,6 +10,7 @@ import { commandLine } from './app/operations/action.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addBackupCommands } from './cli/backup.js';
 import { addOperationCommands } from './cli/operations.js';
+import { addRunCommand } from './cli/run.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN, screenTheme, type ColorWhen } from './app/color.js';
@@ -87,8 +88,8 @@ backups view and b back up / t test-restore / R restore, the config's actions: o
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
 Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N killed by signal N
-(bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload and
-maintenance: 1 when a step failed, was refused or was not confirmed.`,
+(bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload,
+maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
     )
     .action(async (options: { config?: string; readOnly: boolean; refresh?: number; color: ColorWhen }) => {
       const config = configOrExit(options.config);
@@ -146,6 +147,7 @@ maintenance: 1 when a step failed, was refused or was not confirmed.`,
     });
 
   addOperationCommands(program, configOrExit);
+  addRunCommand(program, configOrExit);
   addBackupCommands(program, configOrExit);
 
   return program;

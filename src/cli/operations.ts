@@ -5,7 +5,8 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { OpsConfig } from '../app/config/resolve.js';
 import { maintenancePlan, unitPlan, type Plan } from '../app/operation-plans.js';
-import { OperationRunner, type StepResult } from '../app/operation-runner.js';
+import { OperationRunner } from '../app/operation-runner.js';
+import type { Operation } from '../app/operations/registry.js';
 import { parseDuration } from '../domain/duration.js';
 import { UNIT_VERBS, type UnitVerb } from '../domain/unit-control.js';
 import { confirmPlan } from './confirm.js';
@@ -16,7 +17,7 @@ const EXIT_FAILED = 1;
 
 export const CLI_REASON = 'set from the opsdeck command line';
 
-interface RunOptions {
+export interface RunOptions {
   config?: string;
   readOnly?: boolean;
   yes?: boolean;
@@ -25,7 +26,7 @@ interface RunOptions {
 }
 
 /** Whatever the command has: the root's --config and --read-only also count when given before it. */
-type LoadConfig = (options: RunOptions) => OpsConfig;
+export type LoadConfig = (options: RunOptions) => OpsConfig;
 
 const WHAT_THEY_DO: Record<UnitVerb, string> = {
   restart: 'restart units, then verify each runs with a new MainPID',
@@ -34,7 +35,7 @@ const WHAT_THEY_DO: Record<UnitVerb, string> = {
   reload: 'reload units, then verify each is active',
 };
 
-function usageError(message: string): never {
+export function usageError(message: string): never {
   process.stderr.write(`opsdeck: ${message}\n`);
   process.exit(EXIT_USAGE);
 }
@@ -45,7 +46,12 @@ function expiresOption(value: string): number {
   return ms;
 }
 
-function withRunOptions(command: Command): Command {
+const STEPS_EXIT_STATUS = `Exit status: 0 every step done and verified; 1 a step failed, was refused (read-only) or
+not confirmed; 2 usage (an unknown host, group or unit; no terminal to ask on and no
+--yes), nothing done.`;
+
+/** The options every operation subcommand has, and its exit statuses in --help. */
+export function withRunOptions(command: Command, exitStatus = STEPS_EXIT_STATUS): Command {
   return command
     .option('-c, --config <file>', 'config file')
     .option('--read-only', 'refuse (and audit the refusal); also readOnly: true in the config or on the host')
@@ -54,38 +60,45 @@ function withRunOptions(command: Command): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 every step done and verified; 1 a step failed, was refused (read-only) or
-not confirmed; 2 usage (an unknown host, group or unit; no terminal to ask on and no
---yes), nothing done. Every step is in the audit log ($OPSDECK_AUDIT_LOG, else
-$XDG_STATE_HOME/opsdeck/audit.jsonl).`,
+${exitStatus}
+Every step is in the audit log ($OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl).`,
     );
 }
 
-async function execute(command: string, plan: Plan, config: OpsConfig, options: RunOptions, subject: Subject): Promise<void> {
-  if ('error' in plan) usageError(plan.error);
-  const runner = new OperationRunner(config, { say: (text) => process.stderr.write(`${text}\n`) });
-  // A plan that would be refused is not put to the operator: it is refused (and audited) at once.
-  if (runner.refusals(plan.operations).length === 0) {
-    const answer = await confirmPlan(plan.operations, { yes: options.yes ?? false, keepGoing: options.keepGoing ?? false });
-    if (answer === 'no-terminal') usageError(`${command} asks for a yes and there is no terminal to ask on: add --yes (nothing was done)`);
-    if (answer === 'no') {
-      process.stderr.write('not confirmed: nothing was done\n');
-      process.exitCode = EXIT_FAILED;
-      return;
-    }
-  }
-  // Ctrl-C or a TERM stops the running step (recorded as cancelled) and skips the rest.
+/**
+ * The operator's yes for these operations, asked on the terminal, or --yes. A plan that would be
+ * refused is not put to the operator: it goes on to be refused (and audited) at once. No terminal
+ * and no --yes exits 2 with nothing done; a no sets exit 1 and returns false.
+ */
+export async function confirmed(command: string, operations: readonly Operation[], runner: OperationRunner, options: Pick<RunOptions, 'yes' | 'keepGoing'>): Promise<boolean> {
+  if (runner.refusals(operations).length > 0) return true;
+  const answer = await confirmPlan(operations, { yes: options.yes ?? false, keepGoing: options.keepGoing ?? false });
+  if (answer === 'no-terminal') usageError(`${command} asks for a yes and there is no terminal to ask on: add --yes (nothing was done)`);
+  if (answer === 'yes') return true;
+  process.stderr.write('not confirmed: nothing was done\n');
+  process.exitCode = EXIT_FAILED;
+  return false;
+}
+
+/** Runs the work with Ctrl-C or a TERM stopping the running step (recorded as cancelled) and skipping the rest; closes the runner after. */
+export async function stoppable<T>(runner: OperationRunner, work: () => Promise<T>): Promise<T> {
   const stop = (): void => runner.abort();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  let results: StepResult[];
   try {
-    results = await runner.runInOrder(plan.operations, { keepGoing: options.keepGoing });
+    return await work();
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     runner.close();
   }
+}
+
+async function execute(command: string, plan: Plan, config: OpsConfig, options: RunOptions, subject: Subject): Promise<void> {
+  if ('error' in plan) usageError(plan.error);
+  const runner = new OperationRunner(config, { say: (text) => process.stderr.write(`${text}\n`) });
+  if (!(await confirmed(command, plan.operations, runner, options))) return runner.close();
+  const results = await stoppable(runner, () => runner.runInOrder(plan.operations, { keepGoing: options.keepGoing }));
   process.stdout.write(options.format === 'json' ? `${JSON.stringify(resultJson(command, results, subject), null, 2)}\n` : resultTable(results, subject, process.stdout.isTTY === true && !process.env.NO_COLOR));
   process.exitCode = succeeded(results) ? 0 : EXIT_FAILED;
 }
@@ -93,14 +106,19 @@ async function execute(command: string, plan: Plan, config: OpsConfig, options: 
 const unitSubject: Subject = { name: 'unit', of: ({ operation: { params } }) => ('unit' in params ? params.unit : '') };
 const flagSubject: Subject = { name: 'path', of: ({ operation: { params } }) => ('path' in params ? params.path : '') };
 
-/** Adds the operation subcommands; `loadConfig` is the CLI's (config errors exit 2), given the flags. */
-export function addOperationCommands(program: Command, loadConfig: (flag: string | undefined) => OpsConfig): void {
+/** A subcommand's config: its own --config and --read-only, or the root's given before it. */
+export function commandConfig(program: Command, loadConfig: (flag: string | undefined) => OpsConfig): LoadConfig {
   const root = () => program.opts<{ config?: string; readOnly?: boolean }>();
-  const configFor: LoadConfig = (options) => {
+  return (options) => {
     const config = loadConfig(options.config ?? root().config);
     if (options.readOnly || root().readOnly) config.readOnly = true;
     return config;
   };
+}
+
+/** Adds the operation subcommands; `loadConfig` is the CLI's (config errors exit 2), given the flags. */
+export function addOperationCommands(program: Command, loadConfig: (flag: string | undefined) => OpsConfig): void {
+  const configFor = commandConfig(program, loadConfig);
 
   for (const verb of UNIT_VERBS) {
     withRunOptions(program.command(verb))

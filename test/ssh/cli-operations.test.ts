@@ -3,7 +3,8 @@
 // starts and stops, with a real audit file: confirmation, read-only refusal, ordered restarts that stop
 // at the first failure, a group fan-out with a dead host, exit codes and the JSON for scripts.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +25,8 @@ const UNITS = {
 
 let workspace: Workspace;
 let scratch: string;
+/** Where the test user's commands write (and where a canary would appear). */
+let drops: string;
 let silent: Listener;
 let config: string;
 const sshd: SshdHost[] = [];
@@ -52,6 +55,10 @@ async function opsdeck(...args: string[]) {
 beforeAll(async () => {
   const user = await ensureTestUser();
   scratch = await mkdtemp(join(tmpdir(), 'opsdeck-cli-ops-'));
+  drops = join(scratch, 'drops');
+  await mkdir(drops);
+  await chmod(scratch, 0o755);
+  await chmod(drops, 0o777);
   workspace = await Workspace.create();
   for (const name of ['web-1', 'web-2']) {
     const host = await SshdHost.start(workspace, name);
@@ -81,6 +88,20 @@ beforeAll(async () => {
       `  web-2: {ssh: web-2, group: web, systemctl: ${s2.systemctl}, services: [app.service, worker.service], logs: []}`,
       `  web-1-ro: {ssh: web-1, systemctl: ${s1.systemctl}, services: [app.service], readOnly: true, logs: []}`,
       `  here: {local: true, maintenance: ${join(scratch, "flag with 'quote'")}, services: [], logs: []}`,
+      // Operator commands for `opsdeck run`; the test user writes in drops/, where a canary would land.
+      'actions:',
+      '  greet:',
+      '    key: ctrl+g',
+      '    hosts: web-1',
+      `    run: echo hello from {host} && touch ${drops}/greeted-{host}`,
+      '  touch-canary:',
+      '    key: ctrl+o',
+      '    hosts: web-1',
+      `    run: touch ${drops}/CANARY`,
+      '  show-unit:',
+      '    key: ctrl+y',
+      '    hosts: web',
+      "    run: printf '<%s>\\n' {unit}",
       '',
     ].join('\n'),
   );
@@ -256,5 +277,78 @@ describe('opsdeck maintenance on|off', () => {
     expect(await readFile(path, 'utf8')).toMatch(/^who: root\nwhen: \S+\nwhy: set from the opsdeck command line\n$/);
     expect((await opsdeck('maintenance', 'off', 'here', '--yes')).code).toBe(0);
     await expect(stat(path)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('opsdeck run ACTION', () => {
+  const canary = () => join(drops, 'CANARY');
+
+  test("runs the action's command over SSH, its output on stdout, then the host's exit status; started and outcome on the audit record", { timeout: 60_000 }, async () => {
+    const result = await opsdeck('run', 'greet', '--yes');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^hello from web-1\nHOST {3}RESULT {2}STATUS\nweb-1 {2}ok {6}exit 0 in \d+ms\n$/);
+    expect(existsSync(join(drops, 'greeted-web-1'))).toBe(true);
+    const audit = await result.audit();
+    expect(audit.map((a) => [a.action, a.target, a.host, a.outcome])).toEqual([
+      ['action.run', 'action:greet', 'web-1', 'started'],
+      ['action.run', 'action:greet', 'web-1', 'ok'],
+    ]);
+    expect(audit[0]!.detail).toMatchObject({ commands: { 'web-1': `echo hello from 'web-1' && touch ${drops}/greeted-'web-1'` } });
+  });
+
+  test('fanned out with --hosts and --format json: each line prefixed by its host on stderr, one JSON object with each host\'s result on stdout', { timeout: 60_000 }, async () => {
+    const result = await opsdeck('run', 'greet', '--hosts', 'web-2,web-1', '--yes', '--format', 'json');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('web-2: hello from web-2\n');
+    expect(result.stderr).toContain('web-1: hello from web-1\n');
+    const json = JSON.parse(result.stdout) as { ok: boolean; outcome: string; auditId: string; results: { host: string; exit: number; durationMs: number; tail: string[] }[] };
+    expect(json).toMatchObject({ command: 'run', action: 'greet', ok: true, outcome: 'ok', auditId: (await result.audit())[1]!.id });
+    expect(json.results.map((r) => [r.host, r.exit, r.tail])).toEqual([
+      ['web-2', 0, ['hello from web-2']],
+      ['web-1', 0, ['hello from web-1']],
+    ]);
+    expect(existsSync(join(drops, 'greeted-web-2'))).toBe(true);
+  });
+
+  test('without a terminal and without --yes: exit 2, the command does not run, nothing on the audit record', { timeout: 60_000 }, async () => {
+    const result = await opsdeck('run', 'touch-canary');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('opsdeck: run touch-canary asks for a yes and there is no terminal to ask on: add --yes (nothing was done)');
+    expect(existsSync(canary())).toBe(false);
+    expect(await result.audit()).toEqual([]);
+  });
+
+  test('--read-only refuses, on the audit record, and the command does not run', { timeout: 60_000 }, async () => {
+    const result = await opsdeck('run', 'touch-canary', '--yes', '--read-only');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('read-only: "run touch-canary on web-1" refused');
+    expect(existsSync(canary())).toBe(false);
+    expect((await result.audit()).map((a) => [a.action, a.target, a.outcome])).toEqual([['action.run', 'action:touch-canary', 'refused']]);
+  });
+
+  test('--set unit=VALUE reaches the command as one word: a command substitution in it is text, on every host of the group; a dead host fails alone', { timeout: 90_000 }, async () => {
+    const value = `$(touch ${canary()}); touch ${canary()} '`;
+    const result = await opsdeck('run', 'show-unit', '--set', `unit=${value}`, '--yes');
+    expect(existsSync(canary())).toBe(false);
+    expect(result.stdout).toContain(`web-1: <${value}>\n`);
+    expect(result.stdout).toContain(`web-2: <${value}>\n`);
+    expect(result.stdout).toMatch(/\nweb-1 {2}ok {6}exit 0 in /);
+    expect(result.stdout).toMatch(/\nweb-3 {2}failed {2}did not run: /);
+    expect(result.code).toBe(1);
+  });
+
+  test('an unknown action, an unknown host or a placeholder without --set is a usage error (exit 2) that says what there is; nothing runs', { timeout: 60_000 }, async () => {
+    const unknown = await opsdeck('run', 'reboot-all', '--yes');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`opsdeck: no action "reboot-all" in ${config} (actions: greet, touch-canary, show-unit)`);
+    const host = await opsdeck('run', 'touch-canary', '--hosts', 'db-9', '--yes');
+    expect(host.code).toBe(2);
+    expect(host.stderr).toContain('opsdeck: touch-canary: no host or group "db-9" (hosts: web-1, web-3, web-2, web-1-ro, here)');
+    const missing = await opsdeck('run', 'show-unit', '--yes');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('opsdeck: show-unit needs {unit}: give it with --set unit=VALUE');
+    for (const r of [unknown, host, missing]) expect(await r.audit()).toEqual([]);
+    expect(existsSync(canary())).toBe(false);
   });
 });
