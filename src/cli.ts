@@ -13,7 +13,7 @@ import { addOperationCommands } from './cli/operations.js';
 import { addRunCommand } from './cli/run.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
-import { COLOR_WHEN, screenTheme, type ColorWhen } from './app/color.js';
+import { COLOR_WHEN, forcedColorLevel, screenTheme, type ColorWhen } from './app/color.js';
 
 export const EXIT_USAGE = 2;
 
@@ -96,8 +96,9 @@ maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
       if (options.refresh !== undefined) config.refreshMs = options.refresh;
       if (options.readOnly) config.readOnly = true;
       config.theme = screenTheme(config.theme, options.color, process.env);
-      // ink's colour library decides on its own that a terminal has no colour (TERM=dumb, a pipe); `always` overrules it.
-      if (options.color === 'always') process.env.FORCE_COLOR = 'true';
+      // ink's colour library decides on its own that a terminal has no colour (TERM=dumb, a pipe, CI set); `always` overrules it, and so does a terminal under CI.
+      const forced = forcedColorLevel(options.color, process.env);
+      if (forced !== undefined) process.env.FORCE_COLOR = forced;
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         process.stderr.write('opsdeck: the cockpit needs a terminal; for scripts use `opsdeck snapshot --format json`\n');
         process.exit(EXIT_USAGE);

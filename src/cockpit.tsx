@@ -49,7 +49,8 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
       instance?.unmount();
     } finally {
       process.stdout.write(RESTORE_TERMINAL);
-      process.stderr.write(`opsdeck crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // On a line of its own: ink may have left the cursor at the end of its last frame.
+      process.stderr.write(`\nopsdeck crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(70);
     }
   };

@@ -1,6 +1,6 @@
 // Which theme the screen gets: the config's, unless NO_COLOR or --color says otherwise for this run.
 import { describe, expect, it } from 'vitest';
-import { screenTheme } from '../../src/app/color.js';
+import { forcedColorLevel, screenTheme } from '../../src/app/color.js';
 import { ConfigError, parseConfigText } from '../../src/app/config/load.js';
 
 describe('screenTheme', () => {
@@ -19,6 +19,22 @@ describe('screenTheme', () => {
     expect(screenTheme('dark', 'never', {})).toBe('mono');
     expect(screenTheme('light', 'always', { NO_COLOR: '1' })).toBe('light');
     expect(screenTheme('mono', 'always', {})).toBe('mono');
+  });
+});
+
+describe('forcedColorLevel', () => {
+  it('keeps colour on a terminal where CI is set (ink\'s colour library would drop it), at the depth TERM says', () => {
+    expect(forcedColorLevel('auto', { CI: 'true', TERM: 'tmux-256color' })).toBe('2');
+    expect(forcedColorLevel('auto', { CI: 'true', TERM: 'xterm', COLORTERM: 'truecolor' })).toBe('3');
+    expect(forcedColorLevel('auto', { CI: '1', TERM: 'xterm' })).toBe('1');
+  });
+
+  it('forces nothing without CI, for TERM=dumb or where FORCE_COLOR is set; always forces; mono keeps its styles', () => {
+    expect(forcedColorLevel('auto', { TERM: 'xterm-256color' })).toBeUndefined();
+    expect(forcedColorLevel('auto', { CI: 'true', TERM: 'xterm' })).toBe('1');
+    expect(forcedColorLevel('auto', { CI: 'true', TERM: 'dumb' })).toBeUndefined();
+    expect(forcedColorLevel('auto', { CI: 'true', TERM: 'xterm', FORCE_COLOR: '0' })).toBeUndefined();
+    expect(forcedColorLevel('always', {})).toBe('true');
   });
 });
 
