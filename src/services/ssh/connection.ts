@@ -230,16 +230,7 @@ export class SshConnection {
    */
   async openCommand(script: string, signal: AbortSignal): Promise<OpenedChannel> {
     const live = await this.ready(signal);
-    const release = await live.slots.acquire('exec', signal);
-    let opened: OpenedChannel;
-    try {
-      opened = await openChannel(live.client, script);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    opened.channel.once('close', release);
-    return opened;
+    return openHoldingSlot(live.client, script, await live.slots.acquire('exec', signal));
   }
 
   get followerLimit(): number {
@@ -252,15 +243,7 @@ export class SshConnection {
    */
   async openFollower(script: string, onQueued?: () => void): Promise<OpenedChannel & { generation: number }> {
     const live = await this.ready();
-    const release = await live.slots.acquire('follow', undefined, onQueued);
-    let opened: OpenedChannel;
-    try {
-      opened = await openChannel(live.client, script);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    opened.channel.once('close', release);
+    const opened = await openHoldingSlot(live.client, script, await live.slots.acquire('follow', undefined, onQueued));
     return { ...opened, generation: live.generation };
   }
 
@@ -429,4 +412,17 @@ export class SshConnection {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.attempt(), delay);
   }
+}
+
+/** Opens a session channel on a slot already granted: the slot is given back when the channel closes, or at once if it never opens. */
+async function openHoldingSlot(client: Client, script: string, release: () => void): Promise<OpenedChannel> {
+  let opened: OpenedChannel;
+  try {
+    opened = await openChannel(client, script);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  opened.channel.once('close', release);
+  return opened;
 }
