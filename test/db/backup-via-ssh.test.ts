@@ -1,45 +1,24 @@
 // A database reached with `via: HOST` is backed up through that host's SSH connection (the SSH tests'
 // harness, a non-root login): the client programs connect to a 0700 unix socket whose connections
 // become forwarded channels, so the backup verifies and restores like a direct one.
-import { readFileSync } from 'node:fs';
-import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TunnelFactory } from '../../src/services/db/index.js';
-import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
+import { startBastion, type Bastion } from '../harness/bastion.js';
 import { control, listing, mySpec, ownMysql, ownPostgres, pgSpec } from './backup-helpers.js';
 import { tempDir } from './harness.js';
 import { backupControl } from '../../src/services/backup/index.js';
 
 describe('backups via an SSH host', () => {
-  let workspace: Workspace;
-  let host: SshdHost;
-  let client: Client;
-  const forwarded: string[] = [];
+  let bastion: Bastion;
+  const tunnel: TunnelFactory = (target, signal) => bastion.tunnel(target, signal);
   const dir = tempDir('opsdeck-backup-via-');
 
-  const tunnel: TunnelFactory = ({ host: to, port }) =>
-    new Promise((resolve, reject) => {
-      forwarded.push(`${to}:${port}`);
-      client.forwardOut('127.0.0.1', 0, to, port, (error, channel) => (error ? reject(error) : resolve(channel)));
-    });
-
   beforeAll(async () => {
-    const user = await ensureTestUser();
-    workspace = await Workspace.create();
-    host = await SshdHost.start(workspace, 'bastion');
-    client = new Client();
-    const expected = Buffer.from(host.hostPub.split(' ')[1]!, 'base64');
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve());
-      client.once('error', reject);
-      client.connect({ host: '127.0.0.1', port: host.port, username: user.name, privateKey: readFileSync(workspace.clientKey), hostVerifier: (key: Buffer) => key.equals(expected) });
-    });
+    bastion = await startBastion();
   }, 60_000);
 
   afterAll(async () => {
-    client?.end();
-    await host?.stop();
-    await workspace?.cleanup();
+    await bastion?.stop();
     dir.remove();
   });
 
@@ -52,7 +31,7 @@ describe('backups via an SSH host', () => {
       expect(done.verifiedBy).toBe('pg_restore -f /dev/null');
       await backups.restore(done.fileName, { into: restored }, AbortSignal.timeout(60_000), () => undefined);
       expect(await db.counts(restored)).toEqual({ 'public.orders': 1000, 'shop.items': 500 });
-      expect(forwarded.filter((f) => f === '127.0.0.1:5432').length).toBeGreaterThanOrEqual(3);
+      expect(bastion.forwarded.filter((f) => f === '127.0.0.1:5432').length).toBeGreaterThanOrEqual(3);
       expect(listing(`${dir.path}/pg`)).toEqual([done.fileName, `${done.fileName}.sha256`]);
     } finally {
       await db.drop(restored);
@@ -67,7 +46,7 @@ describe('backups via an SSH host', () => {
       expect((await shop.testRestore((await shop.backup(AbortSignal.timeout(60_000), () => undefined)).fileName, AbortSignal.timeout(60_000), () => undefined)).ok).toBe(true);
       const cache = backupControl('cache', { redis: 'redis://127.0.0.1:6379', via: 'bastion', backup: { dir: `${dir.path}/rd`, keep: 2 } }, { tunnel });
       expect((await cache.backup(AbortSignal.timeout(60_000), () => undefined)).verifiedBy).toBe('redis-check-rdb');
-      expect(forwarded).toEqual(expect.arrayContaining(['127.0.0.1:3306', '127.0.0.1:6379']));
+      expect(bastion.forwarded).toEqual(expect.arrayContaining(['127.0.0.1:3306', '127.0.0.1:6379']));
     } finally {
       await db.drop();
     }
