@@ -11,7 +11,12 @@ import { OutputPanelWriter } from './app/output-panel.js';
 import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
 import { followUnitLogs } from './app/unit-log.js';
-import { auditTrail } from './services/audit.js';
+import { auditLogPath, auditTrail } from './services/audit.js';
+import { IncidentStore } from './services/incidents.js';
+import { timelineDir, TimelineWriter } from './services/timeline-file.js';
+import { attachEventSinks } from './app/event-sink.js';
+import { cockpitIncidents, watchIncident } from './app/incidents.js';
+import { restoreTimeline, timelineSink } from './app/timeline.js';
 import { COMMAND_HISTORY_LIMIT } from './app/commands.js';
 import { commandHistory } from './services/command-history.js';
 
@@ -21,19 +26,33 @@ const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?
 export async function runCockpit(config: OpsConfig): Promise<number> {
   const history = commandHistory(COMMAND_HISTORY_LIMIT);
   const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, history: history.load() });
+  const say = statusLine(store);
+  // The last day of events back on screen, then every new one to the day's file (and to any other sink).
+  const timeline = new TimelineWriter(timelineDir(), (message) => say(message, 'error'));
+  const notice = await restoreTimeline(store, timeline.dir);
+  if (notice) say(notice, 'error');
+  const detachSinks = attachEventSinks(store, [timelineSink(timeline)]);
+  const incidents = new IncidentStore();
+  const stopIncidentWatch = watchIncident(store, incidents);
   const runtime = new Runtime(config, store);
   const executor = new OperationExecutor({
     ports: runtime.operationPorts(),
-    audit: auditTrail(),
+    audit: auditTrail(auditLogPath(), async () => (await incidents.open())?.id),
     readOnly: config.readOnly,
     readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
-    say: statusLine(store),
+    say,
     progress: progressByTarget(store),
     record: (event) => runtime.recordEvent(event),
     // An operator command's output streams into the panel under the panes.
     output: () => new OutputPanelWriter(store),
   });
   const operations = cockpitOperations(executor, store);
+  const incidentControls = cockpitIncidents({ store, config, incidents, timeline, auditPath: auditLogPath(), say });
+  const stopRecording = async () => {
+    detachSinks();
+    stopIncidentWatch();
+    await timeline.flush();
+  };
   // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
   let instance: Instance | undefined;
   let quitting = false;
@@ -61,6 +80,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   await runtime.prepare();
   if (quitting) {
     runtime.stop();
+    await stopRecording();
     return 0;
   }
   runtime.start();
@@ -70,7 +90,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
       <ThemeProvider theme={config.theme}>
         <App
           config={config}
-          controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
+          controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader(), incidents: incidentControls }}
         />
       </ThemeProvider>
     </OpsProvider>,
@@ -83,6 +103,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     operations.abortAll();
     stopUnitLogs();
     runtime.stop();
+    await stopRecording();
   }
   return 0;
 }

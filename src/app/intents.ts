@@ -22,6 +22,9 @@ const SCREEN_INTENTS = {
     'pane-logs': 'go to Logs',
     'pane-events': 'go to Events',
     'pane-databases': 'go to Databases',
+    timeline: 'the lasting timeline, full screen (h host, l level, / text filter)',
+    incident: 'open an incident (:incident start P1..P4 TITLE), or close the open one',
+    report: 'write the postmortem draft of the open (or last) incident; the status line says where',
   },
   list: {
     up: 'move up',

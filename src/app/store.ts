@@ -5,6 +5,8 @@ import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { QueryText } from '../domain/explain.js';
+import type { Incident } from '../domain/incident.js';
+import type { LevelFilter } from '../domain/timeline.js';
 import type { DatabaseRow } from './database-rows.js';
 import type { Operation } from './operations/registry.js';
 import type { OutputPanel } from './output-panel.js';
@@ -126,6 +128,8 @@ export interface DataState {
   /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
   notes: Partial<Record<PaneId, string>>;
   events: readonly OpsEvent[];
+  /** The incident open now (opened here or by `opsdeck incident start`): new events are tagged with it. */
+  incident: Incident | null;
   self: { cpuPercent: number; rssBytes: number };
 }
 
@@ -163,6 +167,17 @@ export interface QueryDetailsState {
   scroll: number;
 }
 
+export interface TimelineViewState {
+  /** '' for every host. */
+  host: string;
+  level: LevelFilter;
+  text: string;
+  /** Rows scrolled up from the newest (0: the newest at the bottom, following). */
+  back: number;
+  /** `/` pressed: typed characters go to `text` until Enter (keep) or Esc (clear). */
+  editing: boolean;
+}
+
 export interface Message {
   text: string;
   level: 'info' | 'error';
@@ -187,7 +202,9 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'timeline';
+  /** The full-screen timeline's filters and scroll (overlay 'timeline'); its text filter is edited on the prompt. */
+  timeline: TimelineViewState;
   /** The query details view (Enter on a Databases row), while overlay is 'query'. */
   query: QueryDetailsState | null;
   /** First help line shown, where the help does not fit the screen. */
@@ -219,7 +236,7 @@ export interface OpsState {
 export type OpsStore = StoreApi<OpsState>;
 
 export function emptyData(): DataState {
-  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, events: [], incident: null, self: { cpuPercent: 0, rssBytes: 0 } };
 }
 
 export function initialUi(overrides: Partial<UiState> = {}): UiState {
@@ -236,6 +253,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     eventSelection: null,
     overlay: 'none',
     query: null,
+    timeline: { host: '', level: 'all', text: '', back: 0, editing: false },
     helpScroll: 0,
     confirm: null,
     output: null,

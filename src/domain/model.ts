@@ -115,6 +115,10 @@ export interface OpsEvent {
   kind: EventKind;
   level: Level | 'info';
   message: string;
+  /** An operation's result: the audit id its records share (the audit log says who, and what it verified). */
+  auditId?: string;
+  /** The incident open when it happened (src/domain/incident.ts). */
+  incident?: string;
 }
 
 export type Metric = 'cpu' | 'memory' | 'disk';

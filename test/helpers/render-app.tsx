@@ -6,7 +6,8 @@ import { cockpitOperations, statusLine } from '../../src/app/operations/controls
 import { OperationExecutor } from '../../src/app/operations/executor.js';
 import { OutputPanelWriter } from '../../src/app/output-panel.js';
 import type { QueryReader } from '../../src/app/query-details.js';
-import { NO_QUERY_READER } from './controls.js';
+import { NO_INCIDENTS, NO_QUERY_READER } from './controls.js';
+import type { IncidentControls } from '../../src/app/incidents.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -44,7 +45,7 @@ export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u0
 export async function renderApp(
   config: OpsConfig,
   data: DataState,
-  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts>; queries?: QueryReader } = {},
+  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts>; queries?: QueryReader; incidents?: IncidentControls } = {},
 ): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
   const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
@@ -85,6 +86,7 @@ export async function renderApp(
     actions: new Map(config.actions.map((a) => [a.name, a])),
     rememberCommand: () => Promise.resolve(),
     queries: options.queries ?? NO_QUERY_READER,
+    incidents: options.incidents ?? NO_INCIDENTS,
   };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
