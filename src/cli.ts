@@ -11,6 +11,8 @@ import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addBackupCommands } from './cli/backup.js';
 import { addOperationCommands } from './cli/operations.js';
 import { addRunCommand } from './cli/run.js';
+import { addIncidentCommands } from './cli/incident.js';
+import { addReportCommand } from './cli/report.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN, forcedColorLevel, screenTheme, type ColorWhen } from './app/color.js';
@@ -150,6 +152,8 @@ maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
   addOperationCommands(program, configOrExit);
   addRunCommand(program, configOrExit);
   addBackupCommands(program, configOrExit);
+  addIncidentCommands(program, configOrExit);
+  addReportCommand(program, configOrExit);
 
   return program;
 }

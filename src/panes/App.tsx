@@ -14,6 +14,9 @@ import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
+import { timelineCapacity, TimelineView } from './TimelineView.js';
+import { IncidentBanner } from './IncidentBanner.js';
+import { filterTimeline } from '../domain/timeline.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
@@ -251,6 +254,23 @@ function QueryDetailsContainer({ width, height, viewport }: { width: number; hei
   return <QueryDetailsView q={q} lines={lines} width={width} height={height} kind={databases[q.database]?.kind ?? ''} />;
 }
 
+/** ctrl+t: the lasting timeline over the panes, filtered; it also sets how far j/k may scroll. */
+function TimelineContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const events = useData('events');
+  const view = useOps((s) => s.ui.timeline);
+  const rows = useMemo(() => filterTimeline(events, view), [events, view]);
+  const capacity = timelineCapacity(height);
+  viewport.current.timeline = capacity;
+  viewport.current.timelineMax = Math.max(0, rows.length - capacity);
+  return <TimelineView rows={rows} total={events.length} view={view} width={width} height={height} />;
+}
+
+/** The line under the tab bar while an incident is open. */
+function IncidentLine({ width, keys }: { width: number; keys: { close?: string; report?: string } }) {
+  const incident = useOps((s) => s.data.incident);
+  return incident ? <IncidentBanner incident={incident} width={width} now={secondNow()} keys={keys} /> : null;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -325,7 +345,10 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   // An operator command's output likewise, while it has the keys.
   const panelRows = useOps((s) => (s.ui.overlay === 'output' && s.ui.output ? outputPanelRows(rows) : 0));
   const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
-  const summaryRows = useOps((s) => (Object.values(visibleData(s).hosts).some((h) => h.maintenanceOn) ? 1 : 0));
+  const maintenanceRows = useOps((s) => (Object.values(visibleData(s).hosts).some((h) => h.maintenanceOn) ? 1 : 0));
+  // The open incident is live state, never frozen with a paused screen.
+  const incidentRows = useOps((s) => (s.data.incident ? 1 : 0));
+  const summaryRows = maintenanceRows + incidentRows;
   const clearKey = config.bindings.global['maintenance-off']?.[0];
   const layout = computeLayout(columns, rows - dialogRows - panelRows - summaryRows, focus, zoomed, hostCount, databaseCount);
   const viewport = useRef<Viewport>({});
@@ -339,11 +362,14 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <TopBar width={columns} />
-      {summaryRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
+      {incidentRows > 0 ? <IncidentLine width={columns} keys={{ close: config.bindings.global.incident?.[0], report: config.bindings.global.report?.[0] }} /> : null}
+      {maintenanceRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
         <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'timeline' ? (
+        <TimelineContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (
