@@ -56,12 +56,9 @@ export class TimelineWriter {
     if (batch.length === 0) return;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const byDay = new Map<string, string[]>();
-      for (const event of batch) {
-        const day = dayOf(event.at);
-        byDay.set(day, [...(byDay.get(day) ?? []), timelineLine(event)]);
-      }
-      for (const [day, lines] of byDay) await this.writeDay(day, lines);
+      const byDay = new Map<string, OpsEvent[]>();
+      for (const event of batch) byDay.set(dayOf(event.at), [...(byDay.get(dayOf(event.at)) ?? []), event]);
+      for (const [day, events] of byDay) await this.writeDay(day, events);
     } catch (error) {
       const message = `timeline not written to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`;
       if (message !== this.lastError) this.onError(message);
@@ -69,8 +66,9 @@ export class TimelineWriter {
     }
   }
 
-  private async writeDay(day: string, lines: readonly string[]): Promise<void> {
+  private async writeDay(day: string, events: readonly OpsEvent[]): Promise<void> {
     if (this.full.has(day)) return;
+    const lines = events.map(timelineLine);
     const path = join(this.dir, `${day}.jsonl`);
     if (!this.sizes.has(day)) {
       this.sizes.set(day, await stat(path).then((s) => s.size, () => 0));
@@ -78,11 +76,12 @@ export class TimelineWriter {
     }
     let size = this.sizes.get(day)!;
     const kept: string[] = [];
-    for (const line of lines) {
+    for (const [i, line] of lines.entries()) {
       const bytes = Buffer.byteLength(line);
       if (size + bytes > MAX_DAY_BYTES) {
         this.full.add(day);
-        kept.push(timelineLine({ at: Math.min(Date.now(), Date.parse(`${day}T23:59:59.999Z`)), host: 'opsdeck', kind: 'source', level: 'warn', message: `timeline full for ${day} (${MAX_DAY_BYTES / 1024 / 1024} MiB): later events of that day are not kept` }));
+        // At the time of the first event left out: from there on, that day's file has nothing.
+        kept.push(timelineLine({ at: events[i]!.at, host: 'opsdeck', kind: 'source', level: 'warn', message: `timeline full for ${day} (${MAX_DAY_BYTES / 1024 / 1024} MiB): later events of that day are not kept` }));
         break;
       }
       size += bytes;
