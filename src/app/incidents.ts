@@ -58,7 +58,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 export function cockpitIncidents({ store, config, incidents, timeline, auditPath, say }: CockpitIncidentOptions): IncidentControls {
   const capture = (at: number, errorsFrom: number) => stateCapture(store.getState().data, config, at, errorsFrom, 'the cockpit');
-  const record = (message: string, level: 'info' | 'crit') => store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'opsdeck', kind: 'action', level, message }]) }));
+  const record = (message: string, level: 'info' | 'crit') => store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'opsdeck', kind: 'incident', level, message }]) }));
   return {
     async start(severity, title) {
       try {

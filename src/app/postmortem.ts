@@ -85,8 +85,10 @@ function operationRows(audit: readonly AuditRecord[], events: readonly OpsEvent[
 }
 
 function timelineRows(input: ReportInput): Row[] {
+  // An operation is told once, from the audit log (who, outcome); an incident's opening and closing
+  // from its records, which also know who when it was done from the command line.
   const seen: Row[] = input.events
-    .filter((e) => !(e.kind === 'action' && e.auditId))
+    .filter((e) => !(e.kind === 'action' && e.auditId) && e.kind !== 'incident')
     .map((e) => ({ at: e.at, what: 'seen', who: e.kind === 'action' ? 'opsdeck' : '', text: `${MARKS[e.level]} ${e.level} ${e.host}: ${e.message}` }));
   const incident: Row[] = [];
   if (input.incident) {

@@ -67,6 +67,8 @@ describe('the postmortem draft', () => {
       to: T0 + 30 * 60_000,
       events: [
         { at: T0 - 60_000, host: 'web-1', kind: 'unit', level: 'crit', message: 'app.service active → failed (failed)' },
+        // The cockpit's own line for the opening: told once, from the incident's record.
+        { at: T0, host: 'opsdeck', kind: 'incident', level: 'crit', message: 'incident inc-1 opened: P2 checkout failing' },
         { at: T0 + 120_500, host: 'web-1', kind: 'action', level: 'info', message: 'web-1: app.service restarted, verified active (running)', auditId: 'a1', incident: 'inc-1' },
       ],
       audit: [audit('a1', 'started', T0 + 120_000), audit('a1', 'ok', T0 + 120_400), audit('b2', 'started', T0 + 300_000, { user: 'bob', action: 'maintenance.on', target: 'maintenance:web-1' }), audit('b2', 'failed', T0 + 301_000, { user: 'bob', action: 'maintenance.on', target: 'maintenance:web-1', error: 'permission denied' })],
