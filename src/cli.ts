@@ -85,9 +85,11 @@ Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open ho
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
 T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), in Databases B
 backups view and b back up / t test-restore / R restore, the config's actions: on their keys or
-:run NAME (output in a panel), q quit.
+:run NAME (output in a panel), Ctrl-T the lasting timeline, I open/close an incident, P write its
+postmortem draft, q quit.
 
-Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
+Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl. Timeline, incidents and
+reports: $XDG_STATE_HOME/opsdeck/ (timeline/, incidents.jsonl, reports/).
 
 Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N killed by signal N
 (bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload,

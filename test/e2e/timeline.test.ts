@@ -63,14 +63,12 @@ async function timelineLines(): Promise<Record<string, unknown>[]> {
 describe('the lasting timeline', () => {
   it('a unit stopped on the host is in the day\'s file at the time it was seen, and on screen again after a restart', { timeout: 150_000 }, async () => {
     const first = cockpit(200, 50);
-    let stoppedAt = 0;
-    let seenAt = 0;
     try {
       await first.waitForScreen((s) => /worker\.service\s+active\s+running/.test(s), 'the worker running', 30_000);
-      stoppedAt = Date.now();
+      const stoppedAt = Date.now();
       await systemd.ctl('stop', 'worker.service');
       await first.waitForScreen((s) => s.includes('worker.service active → inactive'), 'the transition in Events', 30_000);
-      seenAt = Date.now();
+      const seenAt = Date.now();
       const line = (await waitFor(async () => (await timelineLines()).find((l) => String(l.message).startsWith('worker.service active → inactive')), 'the transition in the timeline file', 10_000))!;
       expect(line).toMatchObject({ host: 'web-1', kind: 'unit', level: 'warn' });
       // Its time is when the sample that saw it was taken: after the stop began (less the refresh it may have started in), before it was on screen.
