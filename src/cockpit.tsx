@@ -9,7 +9,7 @@ import { cockpitOperations, progressByTarget, statusLine } from './app/operation
 import { OperationExecutor } from './app/operations/executor.js';
 import { OutputPanelWriter } from './app/output-panel.js';
 import { Runtime } from './app/runtime.js';
-import { createOpsStore, emptyData } from './app/store.js';
+import { createOpsStore, emptyData, type DataState } from './app/store.js';
 import { followUnitLogs } from './app/unit-log.js';
 import { auditLogPath, auditTrail } from './services/audit.js';
 import { IncidentStore } from './services/incidents.js';
@@ -33,8 +33,9 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   if (notice) say(notice, 'error');
   const detachSinks = attachEventSinks(store, [timelineSink(timeline)]);
   const incidents = new IncidentStore();
-  const stopIncidentWatch = watchIncident(store, incidents);
   const runtime = new Runtime(config, store);
+  const commit = (change: (data: DataState) => DataState) => runtime.commit(change);
+  const stopIncidentWatch = watchIncident(commit, incidents);
   const executor = new OperationExecutor({
     ports: runtime.operationPorts(),
     audit: auditTrail(auditLogPath(), async () => (await incidents.open())?.id),
@@ -47,7 +48,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     output: () => new OutputPanelWriter(store),
   });
   const operations = cockpitOperations(executor, store);
-  const incidentControls = cockpitIncidents({ store, config, incidents, timeline, auditPath: auditLogPath(), say });
+  const incidentControls = cockpitIncidents({ store, commit, config, incidents, timeline, auditPath: auditLogPath(), say });
   const stopRecording = async () => {
     detachSinks();
     stopIncidentWatch();

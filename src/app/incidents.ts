@@ -9,7 +9,7 @@ import type { TimelineWriter } from '../services/timeline-file.js';
 import { withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
 import { buildPostmortem, LEAD_IN_MS, stateCapture } from './postmortem.js';
-import type { OpsStore } from './store.js';
+import type { DataState, OpsStore } from './store.js';
 
 /** What the keys and `:incident` / `:report` reach; each says its result on the status line. */
 export interface IncidentControls {
@@ -24,17 +24,26 @@ export const INCIDENT_POLL_MS = 2000;
 
 const sameIncident = (a: Incident | null, b: Incident | null): boolean => a?.id === b?.id && a?.stoppedAt === b?.stoppedAt;
 
-function setIncident(store: OpsStore, incident: Incident | null): void {
-  if (sameIncident(store.getState().data.incident, incident)) return;
-  store.setState((s) => ({ ...s, data: { ...s.data, incident } }));
+/** How the data changes from here: through the runtime (`Runtime.commit`), so a pending tick does not undo it. */
+export type CommitData = (change: (data: DataState) => DataState) => void;
+
+function setIncident(commit: CommitData, incident: Incident | null): void {
+  commit((d) => (sameIncident(d.incident, incident) ? d : { ...d, incident }));
 }
 
 /** Follows the state dir's open incident into the store; returns the stop. A read that fails keeps what is shown. */
-export function watchIncident(store: OpsStore, incidents: IncidentStore, everyMs = INCIDENT_POLL_MS): () => void {
+export function watchIncident(commit: CommitData, incidents: IncidentStore, everyMs = INCIDENT_POLL_MS): () => void {
   let stopped = false;
+  // Committed only when the file says something new: an idle poll costs no frame.
+  let last: Incident | null | undefined;
   const read = () =>
     incidents.open().then(
-      (incident) => void (stopped || setIncident(store, incident ?? null)),
+      (open) => {
+        const incident = open ?? null;
+        if (stopped || (last !== undefined && sameIncident(last, incident))) return;
+        last = incident;
+        setIncident(commit, incident);
+      },
       () => undefined,
     );
   void read();
@@ -47,6 +56,7 @@ export function watchIncident(store: OpsStore, incidents: IncidentStore, everyMs
 
 export interface CockpitIncidentOptions {
   store: OpsStore;
+  commit: CommitData;
   config: OpsConfig;
   incidents: IncidentStore;
   timeline: TimelineWriter;
@@ -56,15 +66,15 @@ export interface CockpitIncidentOptions {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export function cockpitIncidents({ store, config, incidents, timeline, auditPath, say }: CockpitIncidentOptions): IncidentControls {
+export function cockpitIncidents({ store, commit, config, incidents, timeline, auditPath, say }: CockpitIncidentOptions): IncidentControls {
   const capture = (at: number, errorsFrom: number) => stateCapture(store.getState().data, config, at, errorsFrom, 'the cockpit');
-  const record = (message: string, level: 'info' | 'crit') => store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'opsdeck', kind: 'incident', level, message }]) }));
+  const record = (message: string, level: 'info' | 'crit') => commit((d) => withEvents(d, [{ at: Date.now(), host: 'opsdeck', kind: 'incident', level, message }]));
   return {
     async start(severity, title) {
       try {
         const at = Date.now();
         const incident = await incidents.start(severity, title, at);
-        setIncident(store, incident);
+        setIncident(commit, incident);
         record(`incident ${incident.id} opened: ${incidentLabel(incident)}`, severity === 'P1' || severity === 'P2' ? 'crit' : 'info');
         await incidents.saveCapture(incident.id, 'start', capture(at, at - LEAD_IN_MS));
         say(`incident ${incident.id} open (${incidentLabel(incident)}): events and operations are tagged with it`, 'info');
@@ -81,7 +91,7 @@ export function cockpitIncidents({ store, config, incidents, timeline, auditPath
         await incidents.saveCapture(open.id, 'end', capture(at, open.startedAt));
         const closed = await incidents.stop(at);
         record(`incident ${closed.id} closed after ${formatDuration(at - closed.startedAt)}`, 'info');
-        setIncident(store, null);
+        setIncident(commit, null);
         say(`incident ${closed.id} closed; P writes its report`, 'info');
       } catch (error) {
         say(`incident not closed: ${errorText(error)}`, 'error');
