@@ -47,9 +47,10 @@ function verdict(socket: TLSSocket, peer: PeerCertificate, certificate: CheckCer
   if (error) {
     const code = typeof error === 'string' ? error : (error.code ?? error.message);
     if (code === 'CERT_HAS_EXPIRED') return certificate ? describeExpiry(certificate, at) : 'certificate expired';
+    // Node checks the name itself once the chain verified (tls.checkServerIdentity against `host`).
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `hostname mismatch: the certificate is for ${namesOf(peer)}, not ${servername}`;
     return VERIFY_ERRORS[code] ?? code.toLowerCase().replaceAll('_', ' ');
   }
-  if (tls.checkServerIdentity(servername, peer)) return `hostname mismatch: the certificate is for ${namesOf(peer)}, not ${servername}`;
   return undefined;
 }
 
@@ -63,7 +64,8 @@ async function trusted(ca: string | undefined): Promise<string[] | undefined> {
 export async function handshake(stream: Duplex, servername: string, ca: string | undefined, signal: AbortSignal): Promise<Handshake> {
   const socket = tls.connect({
     socket: stream,
-    // SNI takes names only; a certificate for an IP address is still checked against it below.
+    // The name the certificate is checked against; SNI takes names only, so an IP address is not sent.
+    host: servername,
     servername: isIP(servername) ? undefined : servername,
     ca: await trusted(ca),
     rejectUnauthorized: false,
