@@ -18,10 +18,19 @@ const NET_ERRORS: Record<string, string> = {
   EPIPE: 'connection closed',
 };
 
+/** RFC 4254's channel open failure codes, as the SSH host's refusal to forward reads to an operator. */
+const OPEN_FAILURES: Record<number, string> = {
+  1: "the host's sshd does not allow forwarding there (administratively prohibited)",
+  3: "the host's sshd does not forward TCP (unknown channel type)",
+  4: "the host's sshd is out of resources for another channel",
+};
+
 /** The words an operator needs for a socket error ("connection refused"), or its own message. */
 export function describeNetError(error: unknown): string {
   const code = (error as { code?: string }).code;
   if (code && NET_ERRORS[code]) return NET_ERRORS[code];
+  const refusal = OPEN_FAILURES[(error as { cause?: { reason?: unknown } }).cause?.reason as number];
+  if (refusal) return refusal;
   const message = (error as Error).message ?? String(error);
   // OpenSSH's direct-tcpip refusal comes back through ssh2 as "(SSH) Channel open failure: Connection refused".
   const channel = /Channel open failure: (.+)$/i.exec(message);
