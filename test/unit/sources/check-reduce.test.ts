@@ -29,6 +29,8 @@ describe('check states', () => {
     const slow = runs([50, 1500, 1600, 1700]);
     expect(slow.checks.api).toMatchObject({ state: 'crit', reason: 'latency 1.7s (crit 1s)' });
     expect(messages(slow)).toEqual(['crit check api crit: latency 1.6s (crit 1s)']);
+    // Held crit through one fast run: the reason says the run was under the line.
+    expect(runs([50, 1500, 1600, 40]).checks.api).toMatchObject({ state: 'crit', reason: 'latency 40ms, back under 1s (crit until it holds)' });
   });
 
   it('a failure counts at once, and the first good answer after it is the recovery', () => {

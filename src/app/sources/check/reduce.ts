@@ -5,7 +5,7 @@ import { daysLeft, describeExpiry, describeLatency, type CheckResult, type Check
 import { formatDuration } from '../../../domain/duration.js';
 import type { Level, OpsEvent } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
-import { worstLevel } from '../../../domain/thresholds.js';
+import { levelOf, SEVERITY, worstLevel } from '../../../domain/thresholds.js';
 import { safeText, withEvents } from '../../apply.js';
 import type { CheckView, DataState } from '../../store.js';
 import type { ReduceContext } from '../kind.js';
@@ -24,7 +24,9 @@ function judgeLevels(check: CheckView, key: string, result: CheckResult, { at, t
   if (check.latency && result.latencyMs !== undefined) {
     tracker.observe(`${key}:latency`, result.latencyMs, check.latency);
     const level = tracker.level(`${key}:latency`);
-    if (level !== 'ok') found.push({ level, reason: describeLatency(result.latencyMs, level, check.latency) });
+    // A level still held while this run was under its line says so, rather than "121ms (warn 150ms)".
+    const under = SEVERITY[levelOf(result.latencyMs, check.latency)] < SEVERITY[level];
+    if (level !== 'ok') found.push({ level, reason: under ? `latency ${formatDuration(result.latencyMs)}, back under ${formatDuration(check.latency[level])} (${level} until it holds)` : describeLatency(result.latencyMs, level, check.latency) });
   }
   if (result.certificate) {
     // Fewer days is worse: the tracker compares upwards, so it is given days as a negative number.
