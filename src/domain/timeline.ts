@@ -3,7 +3,7 @@
 import { sanitizeLine } from './sanitize.js';
 import type { EventKind, OpsEvent } from './model.js';
 
-const KINDS: readonly EventKind[] = ['threshold', 'unit', 'source', 'action', 'log', 'incident'];
+const KINDS: readonly EventKind[] = ['threshold', 'unit', 'source', 'action', 'log', 'check', 'incident'];
 const LEVELS: readonly OpsEvent['level'][] = ['info', 'ok', 'warn', 'crit'];
 /** What one event's message may hold once read back: the store's own limit for text from outside. */
 const MESSAGE_LIMIT = 2000;
