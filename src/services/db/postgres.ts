@@ -5,7 +5,7 @@ import { DatabaseError } from './errors.js';
 import { explainableText, explainRefusal, type QueryText } from '../../domain/explain.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
 import type { Connection } from './link.js';
-import { hitPercent, increase, num, optionalNum, perSecond } from './rates.js';
+import { increase, intervalHitRatio, num, optionalNum, perSecond } from './rates.js';
 import { connectedStream, DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, tlsOptions, type ConnectionTarget } from './target.js';
 import type { DatabaseSpec, PgBackend, PgBlocking, PgReplica, PostgresSample } from '../../domain/database.js';
@@ -217,6 +217,7 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
       if (replicas.length > 0) replicationLagSec = Math.max(...replicas.map((r) => r.replayLagSec ?? 0));
     }
     const transactions = counters.commits + counters.rollbacks;
+    const hits = intervalHitRatio(counters.blksHit, counters.blksRead, prev ? { hits: prev.counters.blksHit, misses: prev.counters.blksRead } : undefined);
     return {
       kind: 'postgres',
       at,
@@ -225,7 +226,8 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
       connections: { total: num(summary.total), max: num(summary.max_connections), byState: Object.fromEntries(Object.entries((summary.by_state as Record<string, unknown>) ?? {}).map(([k, v]) => [k, num(v)])) },
       counters,
       tps: perSecond(transactions, prev ? prev.counters.commits + prev.counters.rollbacks : undefined, intervalSec, own),
-      cacheHitPercent: hitPercent(counters.blksHit, counters.blksRead, prev ? { hits: prev.counters.blksHit, misses: prev.counters.blksRead } : undefined),
+      cacheHitPercent: hits.percent,
+      hitReads: hits.reads,
       deadlocksSinceLast: increase(counters.deadlocks, prev?.counters.deadlocks),
       tempFilesSinceLast: increase(counters.tempFiles, prev?.counters.tempFiles),
       tempBytesSinceLast: increase(counters.tempBytes, prev?.counters.tempBytes),

@@ -33,6 +33,8 @@ export interface DatabaseSourceOptions {
   topQueries?: number;
   /** PostgreSQL database sizes and MySQL server variables are re-read every this many ticks; default 15. */
   slowEvery?: number;
+  /** What the entry's own thresholds are laid over: the config's `thresholds.database`; default the built-in ones. */
+  thresholds?: DatabaseThresholds;
 }
 
 /** The cost of the source's ticks, for the bench and the self-meter. */
@@ -128,7 +130,7 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
     this.home = options.home;
     this.tunnel = options.tunnel;
     this.target = describeTarget(conn);
-    this.thresholds = resolveThresholds(spec.thresholds);
+    this.thresholds = resolveThresholds(spec.thresholds, dbKind, options.thresholds);
     this.link = new Link<C>({
       open: (signal) => this.open(signal),
       stuckMs: this.timeoutMs + this.statementTimeoutMs,
