@@ -13,8 +13,7 @@ export function backendRow(source: DatabaseSource, pid: number): BackendParams {
   const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' }, thresholds: source.thresholds }, undefined, source.last);
   const row = databaseRows([{ ...view, status: 'ok' }], '').find((r) => r.pid === pid);
   if (!row) return { database: source.name, kind: source.dbKind, pid, user: '', db: '', durationSec: 0, state: '', wait: '', query: '', blockedBy: [], host: 'local', server: source.target };
-  const { durationLevel: _shown, ...backend } = row;
-  return { ...backend, host: 'local', server: source.target };
+  return { ...row, host: 'local', server: source.target };
 }
 
 export interface BackendRun {

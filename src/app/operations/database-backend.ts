@@ -43,8 +43,8 @@ function selectedBackend(data: DataState, ui: UiState): { params: BackendParams 
   if (!row) return { error: 'no query selected: move onto one in the Databases pane' };
   if (!Number.isInteger(row.pid) || row.pid <= 0 || row.pid > MAX_BACKEND_ID) return { error: `${row.pid} is not a backend id` };
   const entry = data.databases[row.database];
-  const { durationLevel: _shown, ...backend } = row;
-  return { params: { ...backend, host: entry?.host ?? 'local', server: entry?.target ?? '' } };
+  const { database, kind, pid, user, db, durationSec, state, wait, query, blockedBy } = row;
+  return { params: { database, kind, pid, user, db, durationSec, state, wait, query, blockedBy, host: entry?.host ?? 'local', server: entry?.target ?? '' } };
 }
 
 /** The statement the server is sent (as src/services/db/{postgres,mysql,redis}.ts send it). */
