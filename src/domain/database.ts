@@ -279,3 +279,49 @@ export interface DiscoveredDatabase {
   /** For needs-config: what it said and what to put in the config. */
   note?: string;
 }
+
+// ---- PostgreSQL details (the details view, read when it opens) ----
+
+/** One pg_stat_statements entry: a normalised statement and its execution totals. */
+export interface PgStatement {
+  query: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  rows: number;
+}
+
+export interface PgTableSize {
+  schema: string;
+  name: string;
+  /** Table, indexes and TOAST. */
+  totalBytes: number;
+  liveTuples: number;
+  deadTuples: number;
+  /** The latest vacuum, manual or automatic (epoch ms), if any. */
+  vacuumedAt?: number;
+}
+
+/** An index no scan has used since the statistics were reset (unique and primary keys left out: they enforce). */
+export interface PgUnusedIndex {
+  schema: string;
+  table: string;
+  name: string;
+  sizeBytes: number;
+}
+
+export type PgStatements =
+  | { status: 'ok'; byTotal: PgStatement[]; byMean: PgStatement[] }
+  /** Why not (the extension is not loaded or not created), and how to enable it. */
+  | { status: 'unavailable'; reason: string; hint: string };
+
+export interface PgDetails {
+  at: number;
+  /** The database the tables and indexes are in (the entry's). */
+  database: string;
+  statements: PgStatements;
+  tables: PgTableSize[];
+  unusedIndexes: PgUnusedIndex[];
+  /** When the database's statistics were last reset (epoch ms): "unused" means since then. */
+  statsSince?: number;
+}

@@ -7,7 +7,7 @@ import { DatabaseError, explainError } from './errors.js';
 import { resolveThresholds } from '../../domain/database-levels.js';
 import { abortable, Link, type Connection } from './link.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
-import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds } from '../../domain/database.js';
+import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds, PgDetails } from '../../domain/database.js';
 import type { QueryText } from '../../domain/explain.js';
 
 /**
@@ -71,6 +71,8 @@ export interface DatabaseSource extends PollSource<DatabaseSample> {
    * saying why when it cannot be planned (explainRefusal, or what the server answered).
    */
   planQuery(query: QueryText, signal: AbortSignal): Promise<string[]>;
+  /** The details view's statistics: statements, table sizes, unused indexes (PostgreSQL only). */
+  details?(signal: AbortSignal): Promise<PgDetails>;
   close(): Promise<void>;
 }
 
