@@ -51,7 +51,8 @@ function tableLines(details: PgDetails, width: number): DetailLine[] {
 function indexLines(details: PgDetails, width: number): DetailLine[] {
   const since = details.statsSince === undefined ? 'since the statistics began' : `since the statistics reset at ${day(details.statsSince)}`;
   return [
-    { text: `Unused indexes (no scan ${since}; unique and primary keys left out)`, tone: 'title' },
+    { text: 'Unused indexes', tone: 'title' },
+    ...wrapToWidth(`no scan ${since}; unique and primary keys left out`, width, true).map((text) => ({ text, tone: 'dim' as const })),
     ...(details.unusedIndexes.length === 0 ? [{ text: 'none', tone: 'dim' as const }] : []),
     ...details.unusedIndexes.map((i) => ({ text: cut(`${fitRight(formatBytes(i.sizeBytes), 6)}  ${i.schema}.${i.name} on ${i.table}`, width) })),
   ];
