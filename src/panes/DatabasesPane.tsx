@@ -65,7 +65,8 @@ function figure(label: string, value: string, level?: Level): Segment[] {
 
 /** The hit ratio with its level once its interval saw enough reads; grey "too few reads" before. */
 function hitFigure(label: string, hit: HitRatio | undefined, level: Level | undefined): Segment[] {
-  if (!hit || hit.percent === undefined || hit.enough) return figure(label, pct(hit?.percent), level);
+  // No interval yet (the first reading): nothing to say about reads.
+  if (!hit || hit.reads === undefined || hit.enough) return figure(label, pct(hit?.percent), level);
   return [{ text: `  ${label} `, dim: true }, { text: `${pct(hit.percent)} too few reads`, tone: 'muted' }];
 }
 

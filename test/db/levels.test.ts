@@ -4,6 +4,8 @@ import { databaseChecks, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresho
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { globalDatabaseThresholds, hitRatio } from '../../src/domain/database-levels.js';
 import { judgedLevels } from '../helpers/levels.js';
+import { judgeDatabase } from '../../src/app/sources/database/levels.js';
+import { databaseSourceId } from '../../src/app/sources/database/id.js';
 
 function pgSample(over: Partial<PostgresSample> = {}): PostgresSample {
   return {
@@ -93,5 +95,19 @@ describe('database levels', () => {
     expect(judgedLevels(pgSample({ databases: [{ name: 'a', sizeBytes: 1.5 * 1024 ** 3 }, { name: 'b', sizeBytes: 0.6 * 1024 ** 3 }] }), t).size).toBe('crit');
     // Sizes not read yet: nothing to judge.
     expect(judgedLevels(pgSample(), t).size).toBeUndefined();
+  });
+
+  it('closes a hit-ratio alert in Events when the next interval has too few reads to judge, and judges afresh after', () => {
+    const id = databaseSourceId({ name: 'maria', host: 'local' });
+    const tracker = new ThresholdTracker(2);
+    const busy = judgeDatabase(id, pgSample({ cacheHitPercent: 60, hitReads: 5000 }), DEFAULT_DATABASE_THRESHOLDS, tracker, { overall: 'ok' });
+    expect(busy.levels.cacheHit).toBe('crit');
+    const quiet = judgeDatabase(id, pgSample({ cacheHitPercent: 60, hitReads: 30 }), DEFAULT_DATABASE_THRESHOLDS, tracker, busy.levels);
+    expect(quiet.levels.cacheHit).toBeUndefined();
+    expect(quiet.events.map((e) => `${e.level} ${e.message}`)).toEqual(['info maria: cache hit not judged: too few reads in the interval to judge it (was crit)']);
+    // Judged again from scratch: its first sample counts at once.
+    const again = judgeDatabase(id, pgSample({ cacheHitPercent: 93, hitReads: 5000 }), DEFAULT_DATABASE_THRESHOLDS, tracker, quiet.levels);
+    expect(again.levels.cacheHit).toBe('warn');
+    expect(again.events.map((e) => e.message)).toEqual(['maria: cache hit 93% over 5000 reads (warn 95%)']);
   });
 });
