@@ -1,7 +1,7 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BackupInventory } from '../domain/backup.js';
-import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
+import type { DatabaseKind, DatabaseSample, DatabaseThresholds, PgDetails } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { QueryText } from '../domain/explain.js';
@@ -197,6 +197,14 @@ export interface TimelineViewState {
   editing: boolean;
 }
 
+/** The database details view (i in Databases): its statistics, read on opening and on r. */
+export interface DatabaseDetailsState {
+  database: string;
+  details: Pending<PgDetails>;
+  /** First line shown, where the view does not fit the screen. */
+  scroll: number;
+}
+
 export interface Message {
   text: string;
   level: 'info' | 'error';
@@ -223,11 +231,13 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'timeline';
-  /** The full-screen timeline's filters and scroll (overlay 'timeline'); its text filter is edited on the prompt. */
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database' | 'timeline';
+  /** The full-screen timeline's filters and scroll (overlay 'timeline'). */
   timeline: TimelineViewState;
   /** The query details view (Enter on a Databases row), while overlay is 'query'. */
   query: QueryDetailsState | null;
+  /** The database details view (i in Databases), while overlay is 'database'. */
+  databaseDetails: DatabaseDetailsState | null;
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
@@ -276,6 +286,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     overlay: 'none',
     query: null,
     timeline: { host: '', level: 'all', text: '', back: 0, editing: false },
+    databaseDetails: null,
     helpScroll: 0,
     confirm: null,
     output: null,

@@ -20,6 +20,7 @@ import { IncidentBanner } from './IncidentBanner.js';
 import { filterTimeline } from '../domain/timeline.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
+import { databaseDetailLines, DatabaseDetailsView } from './DatabaseDetails.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -286,6 +287,17 @@ function IncidentLine({ width, keys }: { width: number; keys: { close?: string; 
   return incident ? <IncidentBanner incident={incident} width={width} now={secondNow()} keys={keys} /> : null;
 }
 
+/** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */
+function DatabaseDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const view = useOps((s) => s.ui.databaseDetails);
+  const lines = useMemo(() => (view ? databaseDetailLines(view, width - 4) : []), [view, width]);
+  const capacity = queryDetailCapacity(height);
+  viewport.current.details = capacity;
+  viewport.current.detailsMax = Math.max(0, lines.length - capacity);
+  if (!view) return null;
+  return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -386,6 +398,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : overlay === 'timeline' ? (
         <TimelineContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'database' ? (
+        <DatabaseDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (

@@ -9,6 +9,7 @@ import type { IncidentControls } from '../../src/app/incidents.js';
 export const NO_QUERY_READER: QueryReader = {
   text: () => Promise.reject(new Error('this test reads no query text')),
   plan: () => Promise.reject(new Error('this test plans no query')),
+  details: () => Promise.reject(new Error('this test reads no database details')),
 };
 
 /** Where a test opens no incident: each call fails, saying so. */

@@ -2,6 +2,8 @@
 // merged global -> host, durations in milliseconds.
 import { parseDuration } from '../../domain/duration.js';
 import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
+import type { DatabaseThresholds } from '../../domain/database.js';
+import { globalDatabaseThresholds } from '../../domain/database-levels.js';
 
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import { DEFAULT_CERT_DAYS, type CheckSpec } from '../../domain/check.js';
@@ -43,6 +45,8 @@ export interface OpsConfig {
   hosts: HostConfig[];
   /** Absent when the config has no `databases:`: then the local machine's servers are looked for. */
   databases?: Record<string, RawDatabase>;
+  /** `thresholds.database` over the built-in ones: what each database's own thresholds are laid over. */
+  databaseThresholds: DatabaseThresholds;
   checks: CheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   /** The operator's commands, in the file's order. */
@@ -84,6 +88,7 @@ function resolveCheck(name: string, c: RawCheck): CheckSpec {
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
 export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings): { config: OpsConfig; problems: KeymapProblem[] } {
   const rawHosts = raw.hosts ?? { local: { local: true as const } };
+  const { database: databaseThresholds, ...hostThresholds } = raw.thresholds ?? {};
   const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
     name,
     local: host.local === true,
@@ -101,7 +106,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       ) ?? 'auto',
     maintenance: host.maintenance,
     maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
-    thresholds: mergeThresholds(raw.thresholds, host.thresholds),
+    thresholds: mergeThresholds(hostThresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
   }));
   const actions: ActionSpec[] = Object.entries(raw.actions ?? {}).map(([name, a]) => ({
@@ -129,6 +134,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       connectTimeoutMs: raw.ssh?.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(raw.ssh.connectTimeout),
     },
     databases: raw.databases,
+    databaseThresholds: globalDatabaseThresholds(databaseThresholds),
     checks: Object.entries(raw.checks ?? {}).map(([name, c]) => resolveCheck(name, c)),
     actions,
     keymap,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
-import { databaseSchema } from '../sources/database/config.js';
+import { databaseSchema, databaseThresholdsSchema } from '../sources/database/config.js';
 import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
@@ -88,7 +88,8 @@ const baseConfigSchema = z.strictObject({
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   maintenanceExpiry: duration.optional(),
-  thresholds: thresholdsSchema.optional(),
+  // A host's thresholds have the same keys but database: every database's are set here only.
+  thresholds: thresholdsSchema.extend({ database: databaseThresholdsSchema.optional() }).optional(),
   logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).max(65_536).optional() }).optional(),
   hosts: z.record(hostName, hostSchema).optional(),
   databases: z.record(hostName, databaseSchema).optional(),
