@@ -64,6 +64,11 @@ export class ThresholdTracker {
     return change;
   }
 
+  /** Drops a key that has gone (a rule's key out of its window), so keys seen once do not pile up. */
+  forget(key: string): void {
+    this.tracks.delete(key);
+  }
+
   level(key: string): Level {
     return this.tracks.get(key)?.level ?? 'ok';
   }

@@ -1,19 +1,38 @@
 // logs: each host's followed logs (configured files and journal units, or the system log).
-import type { LogLine } from '../../../domain/model.js';
+import type { LogMeasures } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
-import type { DataState } from '../../store.js';
+import { withEvents } from '../../apply.js';
+import type { DataState, LogView } from '../../store.js';
 import type { OpsConfig } from '../../config/resolve.js';
 import type { LogStream } from '../../../services/logs/stream.js';
-import type { KindSource, SourceKindModule } from '../kind.js';
-import { followLog } from './follow.js';
+import type { KindSource, ReduceContext, SourceKindModule } from '../kind.js';
+import { followLog, type LogResult } from './follow.js';
+import { judgeLog } from './levels.js';
 
 const RECENT_LOG_LINES = 20;
 const RECENT_ERROR_LINES = 10;
 
-function reduceLogs(data: DataState, id: SourceId<'logs'>, lines: readonly LogLine[]): DataState {
+function reduceLogs(data: DataState, id: SourceId<'logs'>, result: LogResult, { tracker }: ReduceContext): DataState {
   const key = sourceKey(id);
   const view = data.logs[key];
-  return view ? { ...data, logs: { ...data.logs, [key]: { ...view, lines } } } : data;
+  if (!view) return data;
+  const withLines = result.lines ? { ...view, lines: result.lines } : view;
+  if (!result.metrics) return { ...data, logs: { ...data.logs, [key]: withLines } };
+  const judged = judgeLog(id, withLines, result.metrics, tracker);
+  return withEvents({ ...data, logs: { ...data.logs, [key]: judged.view } }, judged.events);
+}
+
+/** A configured log's view before its first line: what it measures, nothing measured yet. */
+function seedView(id: SourceId<'logs'>, host: string, stream: LogStream, measures: LogMeasures): LogView {
+  return {
+    id,
+    host,
+    label: stream.label,
+    ...(stream.file ? { file: stream.file } : {}),
+    lines: [],
+    ...(measures.access ? { access: { spec: measures.access, level: 'ok' as const } } : {}),
+    ...(measures.rules?.length ? { rules: measures.rules.map((spec) => ({ spec, top: [], alerts: [] })) } : {}),
+  };
 }
 
 const logsOf = (data: DataState, host: string) => Object.values(data.logs).filter((l) => l.host === host && l.unit === undefined);
@@ -39,7 +58,7 @@ export function withoutLog(data: DataState, id: SourceId<'logs'>): DataState {
 }
 
 /** The follower of a unit's log as a source of this kind. */
-export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStream, config: Pick<OpsConfig, 'logBuffer' | 'maxLineLength'>): KindSource<'logs', readonly LogLine[]> {
+export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStream, config: Pick<OpsConfig, 'logBuffer' | 'maxLineLength'>): KindSource<'logs', LogResult> {
   return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) } };
 }
 
@@ -49,16 +68,18 @@ const recentErrors = (data: DataState, host: string): string[] =>
     .flatMap((l) => l.lines.filter((line) => line.level === 'error').map((line) => `${l.label}: ${line.text}`))
     .slice(-RECENT_ERROR_LINES);
 
-export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
+export const logsKind: SourceKindModule<'logs', LogResult> = {
   sources: ({ hosts, config }) =>
     hosts.flatMap(({ host, watch }) =>
       watch.logStreams.map((stream, index) => {
         const id: SourceId<'logs'> = { host: host.name, kind: 'logs', name: String(index) };
+        // The streams are in the config's order; the system log a host gets without `logs:` measures nothing.
+        const measures: LogMeasures = host.logs === 'auto' ? {} : (host.logs[index] ?? {});
         return {
           id,
           label: `log ${stream.label}`,
-          seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: { id, host: host.name, label: stream.label, ...(stream.file ? { file: stream.file } : {}), lines: [] } } }),
-          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) },
+          seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: seedView(id, host.name, stream, measures) } }),
+          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength, measures) },
         };
       }),
     ),

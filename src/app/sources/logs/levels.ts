@@ -1,0 +1,73 @@
+// A log's levels, judged once per meter sample (once a second) through the hold-tick tracker: an
+// access log's error rate, and each rule's keys at its threshold. The Hosts row, Logs, Events and the
+// snapshot read what is stored here.
+import { formatDuration } from '../../../domain/duration.js';
+import type { LogMetricsSample } from '../../../domain/log-meters.js';
+import type { Level, OpsEvent, ThresholdPair } from '../../../domain/model.js';
+import { sourceKey, type SourceId } from '../../../domain/source-id.js';
+import { worstLevel, type LevelChange, type ThresholdTracker } from '../../../domain/thresholds.js';
+import type { AccessView, LogView, RuleView } from '../../store.js';
+
+const TOP_KEYS = 5;
+
+export const formatRate = (percent: number): string => `${percent < 10 ? percent.toFixed(1) : percent.toFixed(0)}%`;
+
+function errorRateMessage(label: string, view: AccessView, rate: number, change: LevelChange): string {
+  const { window } = view.metrics!;
+  const over = `${window.serverErrors} of ${window.requests} requests in ${formatDuration(window.seconds * 1000)}`;
+  const bound = change.to === 'crit' ? `crit ${view.spec.errorRate.crit}%` : `warn ${view.spec.errorRate.warn}%`;
+  return change.to === 'ok' ? `${label}: 5xx rate back to normal: ${formatRate(rate)} (${over}; from ${change.from})` : `${label}: 5xx rate ${change.to}: ${formatRate(rate)} (${over}; ${bound})`;
+}
+
+function judgeAccess(id: SourceId<'logs'>, label: string, access: AccessView, sample: NonNullable<LogMetricsSample['access']>, tracker: ThresholdTracker, events: OpsEvent[]): AccessView {
+  const key = `${sourceKey(id)}:error-rate`;
+  // Too few requests to judge: taken as fine, so a quiet hour after an incident clears its alert.
+  const rate = sample.window.judged ? (sample.window.errorRate ?? 0) : 0;
+  const change = tracker.observe(key, rate, access.spec.errorRate);
+  const next: AccessView = { ...access, metrics: sample, level: tracker.level(key) };
+  if (change) events.push({ at: sample.at, host: id.host, kind: 'log', level: change.to === 'ok' ? 'info' : change.to, message: errorRateMessage(label, next, rate, change) });
+  return next;
+}
+
+function ruleMessage(rule: RuleView, key: string, count: number, label: string, change: LevelChange): string {
+  const who = key === '' ? '' : ` from ${key}`;
+  const window = formatDuration(rule.spec.windowSec * 1000);
+  return change.to === 'ok'
+    ? `${rule.spec.name}${who}: back under ${rule.spec.threshold} in ${window} on ${label} (from ${change.from})`
+    : `${rule.spec.name}: ${count} matches${who} in ${window} on ${label} (threshold ${rule.spec.threshold})`;
+}
+
+function judgeRule(id: SourceId<'logs'>, label: string, rule: RuleView, keys: LogMetricsSample['rules'][number]['keys'], tracker: ThresholdTracker, events: OpsEvent[], at: number): RuleView {
+  const { threshold, level } = rule.spec;
+  const pair: ThresholdPair = level === 'crit' ? { warn: threshold, crit: threshold } : { warn: threshold, crit: Number.POSITIVE_INFINITY };
+  const counts = new Map(keys.map((k) => [k.key, k.count]));
+  // The keys at the threshold, and those still alerting (to clear them, through the hold ticks).
+  const judged = new Set([...keys.filter((k) => k.count >= threshold).map((k) => k.key), ...rule.alerts.map((a) => a.key)]);
+  const alerts: { key: string; count: number; level: Level }[] = [];
+  for (const key of judged) {
+    const count = counts.get(key) ?? 0;
+    const trackKey = `${sourceKey(id)}:rule:${rule.spec.name}:${key}`;
+    const change = tracker.observe(trackKey, count, pair);
+    if (change) events.push({ at, host: id.host, kind: 'log', level: change.to === 'ok' ? 'info' : change.to, message: ruleMessage(rule, key, count, label, change) });
+    const now = tracker.level(trackKey);
+    if (now !== 'ok' || count >= threshold) alerts.push({ key, count, level: now });
+    else tracker.forget(trackKey);
+  }
+  return { ...rule, top: keys.slice(0, TOP_KEYS), alerts: alerts.sort((a, b) => b.count - a.count) };
+}
+
+/** The view with the sample's figures and levels, and the events of every level that moved. */
+export function judgeLog(id: SourceId<'logs'>, view: LogView, sample: LogMetricsSample, tracker: ThresholdTracker): { view: LogView; events: OpsEvent[] } {
+  const events: OpsEvent[] = [];
+  const access = view.access && sample.access ? judgeAccess(id, view.label, view.access, sample.access, tracker, events) : view.access;
+  const rules = view.rules?.map((rule) => {
+    const counted = sample.rules.find((r) => r.name === rule.spec.name);
+    return counted ? judgeRule(id, view.label, rule, counted.keys, tracker, events, sample.at) : rule;
+  });
+  return { view: { ...view, ...(access ? { access } : {}), ...(rules ? { rules } : {}) }, events };
+}
+
+/** A log's worst level: its error rate and its rules' alerts. */
+export function logLevel(view: Pick<LogView, 'access' | 'rules'>): Level {
+  return worstLevel([view.access?.level ?? 'ok', ...(view.rules ?? []).flatMap((r) => r.alerts.map((a) => a.level))]);
+}
