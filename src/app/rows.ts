@@ -12,6 +12,7 @@ import { backupRows } from './backup-rows.js';
 import { databaseRows } from './database-rows.js';
 import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
+import { hostLogAlerts, type LogAlert } from './log-measures.js';
 import { scopeHosts } from './scope.js';
 import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
@@ -28,6 +29,8 @@ export interface HostRow {
   issues: SourceState[];
   connection?: ConnectionState;
   failedUnits: number;
+  /** Its logs' error rates and rules past their thresholds (held levels). */
+  logAlerts: LogAlert[];
 }
 
 /** A source's state, looked up by the id a reader builds for it. */
@@ -62,12 +65,13 @@ export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { 
   return { health: resources.status, problem: failing ? resources : undefined, issues };
 }
 
-export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups'>, ui: { filters: { hosts: string } }): HostRow[] {
+export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'logs'>, ui: { filters: { hosts: string } }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
   return data.hostOrder.flatMap((name) => {
     const host = data.hosts[name];
     if (!host || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
     const { health, problem, issues } = hostHealth(data, host);
+    const logAlerts = hostLogAlerts(data.logs, name);
     return [
       {
         host,
@@ -75,8 +79,16 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
         problem,
         issues,
         connection: host.connection,
-        level: worstLevel([host.levels.cpu, host.levels.memory, host.levels.disk, ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])), ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : []))]),
+        level: worstLevel([
+          host.levels.cpu,
+          host.levels.memory,
+          host.levels.disk,
+          ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])),
+          ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : [])),
+          ...logAlerts.map((a) => a.level),
+        ]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
+        logAlerts,
       },
     ];
   });

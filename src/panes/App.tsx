@@ -24,6 +24,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
+import { measureLines } from '../app/log-measures.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
@@ -76,12 +77,13 @@ function HostsContainer({ box, focused, clearKey }: SlotProps) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, logs }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, logs, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   return (
     <HostsPane
@@ -181,11 +183,13 @@ function LogsContainer({ box, focused, clearKey }: SlotProps) {
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
+  const measures = useMemo(() => measureLines(view.shown, box.width >= 120), [view.shown, box.width]);
   return (
     <LogsPane
       lines={view.lines}
       banner={banner}
       heading={heading}
+      measures={measures}
       bottom={bottomIndex(view.lines, logView.anchor)}
       following={logView.anchor === null}
       sources={states}
@@ -274,6 +278,7 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
@@ -281,13 +286,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, logs }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases, backups]);
+  }, [hostOrder, hosts, sources, databases, backups, logs]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 

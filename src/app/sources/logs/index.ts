@@ -2,7 +2,8 @@
 import type { LogMeasures } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
 import { withEvents } from '../../apply.js';
-import type { DataState, LogView } from '../../store.js';
+import type { AccessView, DataState, LogView, RuleView } from '../../store.js';
+import { measureLines } from '../../log-measures.js';
 import type { OpsConfig } from '../../config/resolve.js';
 import type { LogStream } from '../../../services/logs/stream.js';
 import type { KindSource, ReduceContext, SourceKindModule } from '../kind.js';
@@ -62,6 +63,27 @@ export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStr
   return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) } };
 }
 
+/** An access log in `snapshot --format json`: its figures as read, its error rate's level and thresholds. */
+function accessJson(access: AccessView): Record<string, unknown> {
+  const m = access.metrics;
+  return {
+    format: access.spec.format,
+    level: access.level,
+    errorRate: { warn: access.spec.errorRate.warn, crit: access.spec.errorRate.crit, windowSec: access.spec.windowSec, minRequests: access.spec.minRequests },
+    ...(m
+      ? {
+          at: new Date(m.at).toISOString(),
+          requestsPerSec: m.requestsPerSec,
+          lastMinute: m.lastMinute,
+          window: { seconds: m.window.seconds, requests: m.window.requests, serverErrors: m.window.serverErrors, errorRatePercent: m.window.errorRate ?? null, judged: m.window.judged },
+          top: m.top,
+        }
+      : {}),
+  };
+}
+
+const ruleJson = (rule: RuleView) => ({ name: rule.spec.name, windowSec: rule.spec.windowSec, threshold: rule.spec.threshold, alerts: rule.alerts, top: rule.top });
+
 /** A host's last error lines over all its logs, each as "LABEL: TEXT". */
 const recentErrors = (data: DataState, host: string): string[] =>
   logsOf(data, host)
@@ -90,12 +112,21 @@ export const logsKind: SourceKindModule<'logs', LogResult> = {
   reduce: reduceLogs,
   snapshot: {
     hostJson: (data, h) => ({
-      logs: logsOf(data, h.name).map((l) => ({ label: l.label, recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: line.level, text: line.text, count: line.count })) })),
+      logs: logsOf(data, h.name).map((l) => ({
+        label: l.label,
+        ...(l.access ? { access: accessJson(l.access) } : {}),
+        ...(l.rules ? { rules: l.rules.map(ruleJson) } : {}),
+        recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: line.level, text: line.text, count: line.count })),
+      })),
     }),
     hostMarkdown: (data, h) => {
+      const measured = measureLines(logsOf(data, h.name), true);
       const errors = recentErrors(data, h.name);
-      return errors.length > 0 ? ['', 'Recent error lines:', '', '```', ...errors, '```'] : [];
+      return [
+        ...(measured.length > 0 ? ['', 'Logs measured:', '', ...measured.map((m) => `- ${m.level === 'ok' ? '' : `**${m.level}** `}${m.text}`)] : []),
+        ...(errors.length > 0 ? ['', 'Recent error lines:', '', '```', ...errors, '```'] : []),
+      ];
     },
-    hostText: (data, h) => recentErrors(data, h.name).map((line) => `  error in ${line}`),
+    hostText: (data, h) => [...measureLines(logsOf(data, h.name), true).map((m) => `  ${m.level === 'ok' ? '' : `[${m.level}] `}${m.text}`), ...recentErrors(data, h.name).map((line) => `  error in ${line}`)],
   },
 };
