@@ -6,6 +6,8 @@ export class SlidingCounts {
   /** The slot each bucket holds (-1: none yet). */
   private readonly slots: Float64Array;
   private readonly counts: Uint32Array[];
+  /** The newest slot counted in: anything a whole ring older has no bucket left. */
+  private newest = -1;
 
   /**
    * `buckets` buckets of `spanSec` seconds each, with `lanes` counts in each (requests, 4xx, 5xx):
@@ -23,6 +25,8 @@ export class SlidingCounts {
   /** Counts one (or n) in `lane` at second `sec`; false when that second is older than the ring reaches. */
   add(sec: number, lane = 0, n = 1): boolean {
     const slot = Math.floor(sec / this.spanSec);
+    if (slot <= this.newest - this.buckets) return false;
+    this.newest = Math.max(this.newest, slot);
     const index = slot % this.buckets;
     const held = this.slots[index]!;
     if (held > slot) return false;
