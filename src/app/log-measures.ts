@@ -1,10 +1,9 @@
 // A log's measures as words, one derivation for the Logs pane's header, the Hosts row, the snapshot
 // and its verdict: an access log's figures and error rate, each rule's busiest keys and alerts.
-import { formatDuration } from '../domain/duration.js';
 import type { Level } from '../domain/model.js';
 import type { KeyCount } from '../domain/sliding-window.js';
 import { worstLevel } from '../domain/thresholds.js';
-import { formatRate } from './sources/logs/levels.js';
+import { formatRate, formatWindow } from './sources/logs/levels.js';
 import type { AccessView, DataState, LogView, RuleView } from './store.js';
 
 export interface LogAlert {
@@ -17,7 +16,7 @@ export interface LogAlert {
   reason: string;
 }
 
-const window = (seconds: number) => formatDuration(seconds * 1000);
+const window = formatWindow;
 
 /** "10.0% of 200 requests in 1m" (or "no requests in 5m", "3 requests in 5m: too few to judge"). */
 export function errorRateText(access: AccessView): string {

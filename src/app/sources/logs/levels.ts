@@ -1,7 +1,6 @@
 // A log's levels, judged once per meter sample (once a second) through the hold-tick tracker: an
 // access log's error rate, and each rule's keys at its threshold. The Hosts row, Logs, Events and the
 // snapshot read what is stored here.
-import { formatDuration } from '../../../domain/duration.js';
 import type { LogMetricsSample } from '../../../domain/log-meters.js';
 import type { Level, OpsEvent, ThresholdPair } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
@@ -12,9 +11,16 @@ const TOP_KEYS = 5;
 
 export const formatRate = (percent: number): string => `${percent < 10 ? percent.toFixed(1) : percent.toFixed(0)}%`;
 
+/** A window as the config writes it: "5m", "1h", "90s". */
+export function formatWindow(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 function errorRateMessage(label: string, view: AccessView, rate: number, change: LevelChange): string {
   const { window } = view.metrics!;
-  const over = `${window.serverErrors} of ${window.requests} requests in ${formatDuration(window.seconds * 1000)}`;
+  const over = `${window.serverErrors} of ${window.requests} requests in ${formatWindow(window.seconds)}`;
   const bound = change.to === 'crit' ? `crit ${view.spec.errorRate.crit}%` : `warn ${view.spec.errorRate.warn}%`;
   return change.to === 'ok' ? `${label}: 5xx rate back to normal: ${formatRate(rate)} (${over}; from ${change.from})` : `${label}: 5xx rate ${change.to}: ${formatRate(rate)} (${over}; ${bound})`;
 }
@@ -31,7 +37,7 @@ function judgeAccess(id: SourceId<'logs'>, label: string, access: AccessView, sa
 
 function ruleMessage(rule: RuleView, key: string, count: number, label: string, change: LevelChange): string {
   const who = key === '' ? '' : ` from ${key}`;
-  const window = formatDuration(rule.spec.windowSec * 1000);
+  const window = formatWindow(rule.spec.windowSec);
   return change.to === 'ok'
     ? `${rule.spec.name}${who}: back under ${rule.spec.threshold} in ${window} on ${label} (from ${change.from})`
     : `${rule.spec.name}: ${count} matches${who} in ${window} on ${label} (threshold ${rule.spec.threshold})`;
