@@ -4,7 +4,7 @@
 // (5) A real sshd (password logins on, its log in a file) refuses 30 password logins from one
 // address within a minute: the brute-force rule's alert names that address.
 import { spawn } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore, initialUi, type OpsStore } from '../../src/app/store.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { spawnListening, type ListeningChild } from '../harness/ports.js';
+import { TEN_PERCENT_5XX, within1Percent, writeTraffic } from '../helpers/access-traffic.js';
 import { waitFor } from '../helpers/wait.js';
 
 let scratch: string;
@@ -42,30 +43,6 @@ async function cockpit(logs: Record<string, unknown>[], rules?: Record<string, u
   return store;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const two = (n: number) => String(n).padStart(2, '0');
-/** nginx's $time_local, in UTC. */
-const timeLocal = (ms: number) => {
-  const d = new Date(ms);
-  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
-};
-
-/**
- * Appends `perSecond` lines for each second from the next whole second on, for `seconds` seconds, each
- * batch when its second begins and stamped with it, as nginx stamps a request with the second it ended.
- */
-async function writeTraffic(path: string, seconds: number, statusOf: (i: number) => number, perSecond = 20): Promise<void> {
-  const first = Math.ceil(Date.now() / 1000) * 1000;
-  for (let s = 0; s < seconds; s++) {
-    const at = first + s * 1000;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
-    const batch = Array.from({ length: perSecond }, (_, i) => `10.0.0.${i % 4} - - [${timeLocal(at)}] "GET /api/p${i % 3}?q=${i} HTTP/1.1" ${statusOf(i)} 12 "-" "loadgen/1.0"\n`);
-    appendFileSync(path, batch.join(''));
-  }
-}
-
-const within1Percent = (shown: number, expected: number) => Math.abs(shown - expected) <= expected * 0.01;
-
 describe('access-log metrics from a followed nginx log', () => {
   test('the figures match a known mix and rate; crossing the error rate raises an event and clearing it another', { timeout: 120_000 }, async () => {
     const log = join(scratch, 'access.log');
@@ -74,9 +51,8 @@ describe('access-log metrics from a followed nginx log', () => {
     const view = () => Object.values(store.getState().data.logs).find((l) => l.label === 'nginx');
     await waitFor(() => view()?.access?.metrics, 'the first reading of the access log', 20_000);
 
-    // 20 requests a second: 14 × 200, 4 × 404, 2 × 503, so 10 % are 5xx, for 12 s.
-    const mix = (i: number) => (i < 14 ? 200 : i < 18 ? 404 : 503);
-    const writing = writeTraffic(log, 12, mix);
+    // 20 requests a second, 10 % of them 5xx, for 12 s.
+    const writing = writeTraffic(log, 12, TEN_PERCENT_5XX);
     const during = await waitFor(() => {
       const m = view()?.access?.metrics;
       return m && m.window.requests >= 200 && within1Percent(m.requestsPerSec, 20) && within1Percent(m.window.errorRate ?? 0, 10) ? m : undefined;
