@@ -34,7 +34,7 @@ export function accessFigures(access: AccessView): string {
   return `${m.requestsPerSec.toFixed(1)} req/s · 4xx ${m.lastMinute.clientErrors}/min · 5xx ${m.lastMinute.serverErrors}/min · ${errorRateText(access)}${unparsed}`;
 }
 
-const keys = (list: readonly KeyCount[]) => list.map((k) => `${k.key} ${k.count}`).join(', ');
+const keys = (list: readonly KeyCount[]) => list.map((k) => `${k.key} ×${k.count}`).join(', ');
 
 /** The top statuses, paths and clients of the last five minutes, for the wide Logs pane. */
 export function accessTop(access: AccessView): string | undefined {
@@ -47,7 +47,7 @@ export function accessTop(access: AccessView): string | undefined {
 export function ruleFigures(rule: RuleView): string {
   const head = `${rule.spec.name} (≥${rule.spec.threshold} in ${window(rule.spec.windowSec)})`;
   const alerting = rule.alerts.filter((a) => a.level !== 'ok');
-  if (alerting.length > 0) return `${head}: ${alerting.map((a) => `${a.key || 'matches'} ${a.count}`).join(', ')}`;
+  if (alerting.length > 0) return `${head}: ${alerting.map((a) => `${a.key || 'matches'} ×${a.count}`).join(', ')}`;
   return rule.top.length > 0 ? `${head}: ${keys(rule.top.map((k) => ({ key: k.key || 'matches', count: k.count })))}` : `${head}: none`;
 }
 

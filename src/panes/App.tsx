@@ -183,7 +183,7 @@ function LogsContainer({ box, focused, clearKey }: SlotProps) {
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
-  const measures = useMemo(() => measureLines(view.shown, box.width >= 120), [view.shown, box.width]);
+  const measures = useMemo(() => measureLines(view.shown, box.width >= 100), [view.shown, box.width]);
   return (
     <LogsPane
       lines={view.lines}
