@@ -90,9 +90,11 @@ export interface MeasureLine {
  */
 export function measureLines(views: readonly LogView[], wide: boolean): MeasureLine[] {
   const lines: MeasureLine[] = [];
-  const named = views.filter((v) => v.access || v.rules).length > 1;
+  const measured = views.filter((v) => v.access || v.rules);
+  const named = measured.length > 1;
+  const hosts = new Set(measured.map((v) => v.host)).size > 1;
   for (const view of views) {
-    const prefix = named ? `${view.label}: ` : '';
+    const prefix = named ? `${hosts ? `${view.host} ` : ''}${view.label}: ` : '';
     if (view.access) {
       lines.push({ text: `${prefix}${accessFigures(view.access)}`, level: view.access.level });
       const top = wide ? accessTop(view.access) : undefined;

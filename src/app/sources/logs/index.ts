@@ -20,6 +20,7 @@ function reduceLogs(data: DataState, id: SourceId<'logs'>, result: LogResult, { 
   const withLines = result.lines ? { ...view, lines: result.lines } : view;
   if (!result.metrics) return { ...data, logs: { ...data.logs, [key]: withLines } };
   const judged = judgeLog(id, withLines, result.metrics, tracker);
+  if (judged.view === view && judged.events.length === 0) return data;
   return withEvents({ ...data, logs: { ...data.logs, [key]: judged.view } }, judged.events);
 }
 
@@ -72,7 +73,6 @@ function accessJson(access: AccessView): Record<string, unknown> {
     errorRate: { warn: access.spec.errorRate.warn, crit: access.spec.errorRate.crit, windowSec: access.spec.windowSec, minRequests: access.spec.minRequests },
     ...(m
       ? {
-          at: new Date(m.at).toISOString(),
           requestsPerSec: m.requestsPerSec,
           lastMinute: m.lastMinute,
           window: { seconds: m.window.seconds, requests: m.window.requests, serverErrors: m.window.serverErrors, errorRatePercent: m.window.errorRate ?? null, judged: m.window.judged },

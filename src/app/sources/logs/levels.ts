@@ -1,6 +1,7 @@
 // A log's levels, judged once per meter sample (once a second) through the hold-tick tracker: an
 // access log's error rate, and each rule's keys at its threshold. The Hosts row, Logs, Events and the
 // snapshot read what is stored here.
+import type { AccessMetrics } from '../../../domain/access-metrics.js';
 import type { LogMetricsSample } from '../../../domain/log-meters.js';
 import type { Level, OpsEvent, ThresholdPair } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
@@ -25,12 +26,17 @@ function errorRateMessage(label: string, view: AccessView, rate: number, change:
   return change.to === 'ok' ? `${label}: 5xx rate back to normal: ${formatRate(rate)} (${over}; from ${change.from})` : `${label}: 5xx rate ${change.to}: ${formatRate(rate)} (${over}; ${bound})`;
 }
 
+const sameFigures = (a: AccessMetrics, b: AccessMetrics): boolean => JSON.stringify({ ...a, at: 0 }) === JSON.stringify({ ...b, at: 0 });
+
 function judgeAccess(id: SourceId<'logs'>, label: string, access: AccessView, sample: NonNullable<LogMetricsSample['access']>, tracker: ThresholdTracker, events: OpsEvent[]): AccessView {
   const key = `${sourceKey(id)}:error-rate`;
   // Too few requests to judge: taken as fine, so a quiet hour after an incident clears its alert.
   const rate = sample.window.judged ? (sample.window.errorRate ?? 0) : 0;
   const change = tracker.observe(key, rate, access.spec.errorRate);
-  const next: AccessView = { ...access, metrics: sample, level: tracker.level(key) };
+  const level = tracker.level(key);
+  // The same figures as a second ago (a quiet log): the view stays as it is, and nothing is drawn again.
+  if (level === access.level && access.metrics && sameFigures(access.metrics, sample)) return access;
+  const next: AccessView = { ...access, metrics: sample, level };
   if (change) events.push({ at: sample.at, host: id.host, kind: 'log', level: change.to === 'ok' ? 'info' : change.to, message: errorRateMessage(label, next, rate, change) });
   return next;
 }
@@ -59,10 +65,11 @@ function judgeRule(id: SourceId<'logs'>, label: string, rule: RuleView, keys: Lo
     if (now !== 'ok' || count >= threshold) alerts.push({ key, count, level: now });
     else tracker.forget(trackKey);
   }
-  return { ...rule, top: keys.slice(0, TOP_KEYS), alerts: alerts.sort((a, b) => b.count - a.count) };
+  const next = { top: keys.slice(0, TOP_KEYS), alerts: alerts.sort((a, b) => b.count - a.count) };
+  return JSON.stringify(next) === JSON.stringify({ top: rule.top, alerts: rule.alerts }) ? rule : { ...rule, ...next };
 }
 
-/** The view with the sample's figures and levels, and the events of every level that moved. */
+/** The view with the sample's figures and levels (the same view when none changed), and the events of every level that moved. */
 export function judgeLog(id: SourceId<'logs'>, view: LogView, sample: LogMetricsSample, tracker: ThresholdTracker): { view: LogView; events: OpsEvent[] } {
   const events: OpsEvent[] = [];
   const access = view.access && sample.access ? judgeAccess(id, view.label, view.access, sample.access, tracker, events) : view.access;
@@ -70,7 +77,8 @@ export function judgeLog(id: SourceId<'logs'>, view: LogView, sample: LogMetrics
     const counted = sample.rules.find((r) => r.name === rule.spec.name);
     return counted ? judgeRule(id, view.label, rule, counted.keys, tracker, events, sample.at) : rule;
   });
-  return { view: { ...view, ...(access ? { access } : {}), ...(rules ? { rules } : {}) }, events };
+  const unchanged = access === view.access && (rules ?? []).every((rule, i) => rule === view.rules![i]);
+  return { view: unchanged ? view : { ...view, ...(access ? { access } : {}), ...(rules ? { rules } : {}) }, events };
 }
 
 /** A log's worst level: its error rate and its rules' alerts. */
