@@ -19,7 +19,7 @@ export interface LogAlert {
 const window = formatWindow;
 
 /** "10.0% of 200 requests in 1m" (or "no requests in 5m", "3 requests in 5m: too few to judge"). */
-export function errorRateText(access: AccessView): string {
+function errorRateText(access: AccessView): string {
   const w = access.metrics?.window;
   if (!w || w.requests === 0) return `no requests in ${window(access.spec.windowSec)}`;
   const rate = `5xx ${formatRate(w.errorRate ?? 0)} of ${w.requests} in ${window(w.seconds)}`;
@@ -27,7 +27,7 @@ export function errorRateText(access: AccessView): string {
 }
 
 /** The Logs pane's line for an access log: rate, 4xx and 5xx per minute, the error rate and its level. */
-export function accessFigures(access: AccessView): string {
+function accessFigures(access: AccessView): string {
   const m = access.metrics;
   if (!m) return 'measuring…';
   const unparsed = m.lastMinute.unparsed > 0 ? ` · ${m.lastMinute.unparsed} lines/min not ${access.spec.format}` : '';
@@ -37,14 +37,14 @@ export function accessFigures(access: AccessView): string {
 const keys = (list: readonly KeyCount[]) => list.map((k) => `${k.key} ×${k.count}`).join(', ');
 
 /** The top statuses, paths and clients of the last five minutes, for the wide Logs pane. */
-export function accessTop(access: AccessView): string | undefined {
+function accessTop(access: AccessView): string | undefined {
   const top = access.metrics?.top;
   if (!top || top.statuses.length === 0) return undefined;
   return `top 5m: ${keys(top.statuses)} · ${keys(top.paths)} · ${keys(top.clients)}`;
 }
 
 /** A rule's line: its alerts first, else its busiest keys. */
-export function ruleFigures(rule: RuleView): string {
+function ruleFigures(rule: RuleView): string {
   const head = `${rule.spec.name} (≥${rule.spec.threshold} in ${window(rule.spec.windowSec)})`;
   const alerting = rule.alerts.filter((a) => a.level !== 'ok');
   if (alerting.length > 0) return `${head}: ${alerting.map((a) => `${a.key || 'matches'} ×${a.count}`).join(', ')}`;

@@ -5,7 +5,7 @@ import { RuleMeter } from './log-rules.js';
 import type { LogMeasures } from './model.js';
 import type { KeyCount } from './sliding-window.js';
 
-export interface RuleSample {
+interface RuleSample {
   name: string;
   /** Every key's matches in the window, most first. */
   keys: KeyCount[];

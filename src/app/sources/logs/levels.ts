@@ -5,7 +5,7 @@ import type { AccessMetrics } from '../../../domain/access-metrics.js';
 import type { LogMetricsSample } from '../../../domain/log-meters.js';
 import type { Level, OpsEvent, ThresholdPair } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
-import { worstLevel, type LevelChange, type ThresholdTracker } from '../../../domain/thresholds.js';
+import type { LevelChange, ThresholdTracker } from '../../../domain/thresholds.js';
 import type { AccessView, LogView, RuleView } from '../../store.js';
 
 const TOP_KEYS = 5;
@@ -79,9 +79,4 @@ export function judgeLog(id: SourceId<'logs'>, view: LogView, sample: LogMetrics
   });
   const unchanged = access === view.access && (rules ?? []).every((rule, i) => rule === view.rules![i]);
   return { view: unchanged ? view : { ...view, ...(access ? { access } : {}), ...(rules ? { rules } : {}) }, events };
-}
-
-/** A log's worst level: its error rate and its rules' alerts. */
-export function logLevel(view: Pick<LogView, 'access' | 'rules'>): Level {
-  return worstLevel([view.access?.level ?? 'ok', ...(view.rules ?? []).flatMap((r) => r.alerts.map((a) => a.level))]);
 }
