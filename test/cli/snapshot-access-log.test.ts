@@ -1,5 +1,6 @@
 // `snapshot` reads a log's measures from the backlog its follower reads at start: the last minute of
-// an nginx log and of an auth log, in json (figures, levels, findings for --fail-on) and markdown.
+// an nginx log and of an auth log, in json (figures, levels, findings for --fail-on) and markdown;
+// and `check` saying what each log measures.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,12 @@ describe('snapshot with measured logs', () => {
     );
     expect(code).toBe(1);
     expect(stderr).toContain('crit: host local rule ssh-bruteforce 203.0.113.9: 25 matches in 5m on auth (threshold 20)');
+  });
+
+  it('check: says what each log measures', () => {
+    const { code, stdout } = runCli(['check', '--config', config]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('    nginx: nginx access log, 5xx warn 1% / crit 5% over 5m (judged from 10 requests)\n    auth: rule ssh-bruteforce, crit at 20 matches of one key in 5m\n');
   });
 
   it('markdown: the measures under the host', () => {
