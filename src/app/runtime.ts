@@ -16,6 +16,7 @@ import type { HostConfig, OpsEvent } from '../domain/model.js';
 import { sourceKey, type SourceId } from '../domain/source-id.js';
 import { collectWithDeadline, Scheduler } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
+import { tickStatsFromEnv } from '../services/tick-stats.js';
 import { ThresholdTracker } from '../domain/thresholds.js';
 import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
 import { reduceResult, SOURCE_KINDS, type AnySource, type SourceKind, type SourceResult } from './sources/registry.js';
@@ -56,6 +57,7 @@ export class Runtime {
   private running = false;
   private stopped = false;
   private readonly selfMeter = new SelfMeter();
+  private readonly tickStats = tickStatsFromEnv();
   private selfSampledAt = 0;
 
   private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
@@ -79,7 +81,7 @@ export class Runtime {
     };
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
     this.tracker = new ThresholdTracker(config.holdTicks);
-    this.scheduler = new Scheduler(config.refreshMs);
+    this.scheduler = new Scheduler(config.refreshMs, this.tickStats && ((ms, period) => this.tickStats?.poll(ms, period)));
   }
 
   /** Sets up every host's sources; the store shows them as pending until their first result. */
@@ -129,6 +131,7 @@ export class Runtime {
   stop(): void {
     this.stopped = true;
     this.scheduler.stop();
+    this.tickStats?.stop();
     for (const source of this.sources) {
       if ('follow' in source.collect) source.collect.follow.stop();
       source.close?.().catch(() => undefined);
@@ -345,6 +348,7 @@ export class Runtime {
     if (Date.now() - this.selfSampledAt >= SELF_SAMPLE_MS) draft = this.withSelf(draft);
     this.draft = null;
     const next = draft;
+    this.tickStats?.commit();
     this.store.setState((s) => ({ ...s, data: next }));
   }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// The side-by-side benchmark: opsdeck and the tools it replaces, in one run, on one machine, so only
+// ratios taken in the same run are compared (absolute figures move with the machine's load).
+//
+//   npm run bench                         # every scenario (about 10 minutes), tables into docs/PERFORMANCE.md
+//   npm run bench -- idle fleet           # some of them: idle | logs | fleet | keys | backup
+//   npm run bench -- idle --quick         # shorter windows, fewer repetitions (a smoke test; not written)
+//
+// Runs as root (it starts sshd hosts and may install htop, btop, glances and lnav). Never part of `npm test`.
+import { parseArgs } from 'node:util';
+import { machine, writeSection } from './lib/report.mjs';
+import { ROOT } from './lib/tools.mjs';
+
+const SCENARIOS = {
+  idle: async (quick) => (await import('./scenarios/idle.mjs')).idle(quick ? { reps: 1, seconds: 10 } : {}),
+  logs: async (quick) => (await import('./scenarios/logs.mjs')).logs(quick ? { rates: [10_000], seconds: 5 } : {}),
+  fleet: async (quick) => (await import('./scenarios/fleet.mjs')).fleet(quick ? { sizes: [1, 10], seconds: 10 } : {}),
+  keys: async (quick) => (await import('./scenarios/keys.mjs')).keys(quick ? { presses: 5, hosts: 10 } : {}),
+  backup: async (quick) => (await import('./scenarios/backup.mjs')).backup(quick ? { scale: 5, reps: 1 } : {}),
+};
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS);
+for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenario ${name}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
+
+const host = machine();
+const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
+for (const name of chosen) {
+  const t0 = performance.now();
+  const result = await SCENARIOS[name](values.quick);
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  console.log(`\n## ${result.title} (${seconds} s)\n\n${result.text}\n`);
+  if (!values.quick) writeSection(ROOT, name, `Run ${started} UTC on ${host}. \`npm run bench -- ${name}\` took ${seconds} s.\n\n${result.text}`);
+}
