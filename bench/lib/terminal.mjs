@@ -87,7 +87,7 @@ export class Terminal {
   }
 
   onOutput(chunk) {
-    const at = performance.now();
+    const at = Date.now();
     this.bytes += chunk.length;
     const text = this.tail + chunk.toString('latin1');
     this.waiters = this.waiters.filter((w) => {
@@ -98,7 +98,7 @@ export class Terminal {
     this.tail = text.slice(-256);
   }
 
-  /** performance.now() of the first output, from now on, that holds `needle` (undefined after `timeoutMs`). */
+  /** Date.now() of the first output, from now on, that holds `needle` (undefined after `timeoutMs`). */
   waitForOutput(needle, timeoutMs) {
     return new Promise((resolve) => {
       const waiter = { needle, resolve };
