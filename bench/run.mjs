@@ -5,11 +5,15 @@
 //   npm run bench                         # every scenario (about 10 minutes), tables into docs/PERFORMANCE.md
 //   npm run bench -- idle fleet           # some of them: idle | logs | fleet | keys | backup
 //   npm run bench -- idle --quick         # shorter windows, fewer repetitions (a smoke test; not written)
+//   npm run bench -- logs --baseline DIR  # another build (a checkout with dist/) beside this one, same run
 //
 // Runs as root (it starts sshd hosts and may install htop, btop, glances and lnav). Never part of `npm test`.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machine, writeSection } from './lib/report.mjs';
-import { ROOT } from './lib/tools.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+
 
 const SCENARIOS = {
   idle: async (quick) => (await import('./scenarios/idle.mjs')).idle(quick ? { reps: 1, seconds: 10 } : {}),
@@ -19,7 +23,9 @@ const SCENARIOS = {
   backup: async (quick) => (await import('./scenarios/backup.mjs')).backup(quick ? { scale: 5, reps: 1 } : {}),
 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, baseline: { type: 'string' } } });
+// Read by bench/lib/tools.mjs, loaded below with the scenarios.
+if (values.baseline) process.env.OPSDECK_BENCH_BASELINE = values.baseline;
 const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS);
 for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenario ${name}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
 
@@ -30,5 +36,5 @@ for (const name of chosen) {
   const result = await SCENARIOS[name](values.quick);
   const seconds = Math.round((performance.now() - t0) / 1000);
   console.log(`\n## ${result.title} (${seconds} s)\n\n${result.text}\n`);
-  if (!values.quick) writeSection(ROOT, name, `Run ${started} UTC on ${host}. \`npm run bench -- ${name}\` took ${seconds} s.\n\n${result.text}`);
+  if (!values.quick) writeSection(ROOT, values.baseline ? `${name}-baseline` : name, `Run ${started} UTC on ${host}. \`npm run bench -- ${name}${values.baseline ? ' --baseline DIR' : ''}\` took ${seconds} s.\n\n${result.text}`);
 }

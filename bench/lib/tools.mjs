@@ -33,8 +33,19 @@ export function freshHome(name) {
   return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state') };
 }
 
+/**
+ * Another build of opsdeck to measure beside this one in the same run (`--baseline DIR`: a checkout
+ * with its own dist/, e.g. the commit before a change), for before/after figures on a noisy machine.
+ */
+export const BASELINE = process.env.OPSDECK_BENCH_BASELINE;
+
+/** This tree's opsdeck, and the baseline's beside it when there is one (named "… (baseline)"). */
+export function opsdecks(name, options) {
+  return [opsdeck(name, options), ...(BASELINE ? [opsdeck(`${name} (baseline)`, { ...options, root: BASELINE })] : [])];
+}
+
 /** opsdeck through its launcher; `config` is YAML text, or undefined for no config (the default). */
-export function opsdeck(name, { config, refresh = '1s', env = {} } = {}) {
+export function opsdeck(name, { config, refresh = '1s', env = {}, root = ROOT } = {}) {
   const home = freshHome(name);
   let flags = `--refresh ${refresh}`;
   if (config !== undefined) {
@@ -44,7 +55,7 @@ export function opsdeck(name, { config, refresh = '1s', env = {} } = {}) {
   }
   // HOME stays the user's: database discovery and ssh look there, as they would for the user.
   const { HOME: _home, ...xdg } = home;
-  return { name, command: `${join(ROOT, 'bin/opsdeck')} ${flags}`, env: { ...xdg, ...env } };
+  return { name, command: `${join(root, 'bin/opsdeck')} ${flags}`, env: { ...xdg, ...env } };
 }
 
 export function htop() {

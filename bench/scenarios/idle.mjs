@@ -2,7 +2,7 @@
 // started at once in terminals of their own (200x50, 1 s refresh), so every tool sees the same load;
 // after the warm-up, the CPU of each process tree and its RSS over the window. Repeated with fresh
 // starts; medians, and opsdeck's ratio to glances taken within each repetition.
-import { btop, ensureTools, glances, htop, opsdeck } from '../lib/tools.mjs';
+import { btop, ensureTools, glances, htop, opsdecks } from '../lib/tools.mjs';
 import { fixed, load, median, sleep, table } from '../lib/report.mjs';
 import { Terminal } from '../lib/terminal.mjs';
 
@@ -10,7 +10,7 @@ export const LOCAL_ONLY = 'hosts: {local: {local: true}}\ndatabases: {}\n';
 
 export async function idle({ reps = 3, warmup = 5, seconds = 30 } = {}) {
   ensureTools(['htop', 'btop', 'glances']);
-  const tools = () => [opsdeck('opsdeck, this machine only', { config: LOCAL_ONLY }), opsdeck('opsdeck, default config'), glances(), btop(), htop()];
+  const tools = () => [...opsdecks('opsdeck, this machine only', { config: LOCAL_ONLY }), ...opsdecks('opsdeck, default config'), glances(), btop(), htop()];
   const runs = [];
   for (let rep = 0; rep < reps; rep++) {
     const terminals = tools().map((t) => new Terminal(t));
@@ -43,7 +43,7 @@ export async function idle({ reps = 3, warmup = 5, seconds = 30 } = {}) {
   const loads = runs.map((r) => r.load.join('→')).join(', ');
   return {
     title: 'Idle',
-    text: `${reps} repetitions, all five tools at once in each, ${warmup} s warm-up then ${seconds} s; load average (1 min) before→after each: ${loads}\n\n${table(['tool', 'CPU % of one core (median)', 'each run', 'RSS MiB (min–max)', 'bytes/s to the terminal', 'CPU ÷ glances (median of runs)'], rows)}`,
+    text: `${reps} repetitions, all the tools at once in each, ${warmup} s warm-up then ${seconds} s; load average (1 min) before→after each: ${loads}\n\n${table(['tool', 'CPU % of one core (median)', 'each run', 'RSS MiB (min–max)', 'bytes/s to the terminal', 'CPU ÷ glances (median of runs)'], rows)}`,
     figures: runs,
   };
 }

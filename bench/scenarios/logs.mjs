@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fixed, load, sleep, table } from '../lib/report.mjs';
 import { Terminal } from '../lib/terminal.mjs';
-import { ensureTools, lnav, opsdeck, ROOT, tailF } from '../lib/tools.mjs';
+import { ensureTools, lnav, opsdecks, ROOT, tailF } from '../lib/tools.mjs';
 
 const run = promisify(execFile);
 /** How long a tool may take to show the marker after the writer stops. */
@@ -32,7 +32,7 @@ export async function logs({ rates = [10_000, 50_000, 100_000], seconds = 20, wa
     const file = join(dir, 'app.log');
     writeFileSync(file, `${new Date().toISOString()} INFO bench start\n`);
     const config = `hosts: {local: {local: true, logs: [{file: ${JSON.stringify(file)}}]}}\ndatabases: {}\n`;
-    const terminals = [opsdeck('opsdeck', { config }), lnav(file), tailF(file)].map((t) => new Terminal(t));
+    const terminals = [...opsdecks('opsdeck', { config }), lnav(file), tailF(file)].map((t) => new Terminal(t));
     try {
       await sleep(warmup * 1000);
       // opsdeck: the Logs pane, focused and following.
@@ -67,7 +67,7 @@ export async function logs({ rates = [10_000, 50_000, 100_000], seconds = 20, wa
           `${loadBefore}→${loadAfter}`,
         ]);
       });
-      console.error(`logs ${rate}/s: ${rows.slice(-3).map((r) => `${r[1]} lag ${r[3]} ms cpu ${r[5]} %`).join(', ')}`);
+      console.error(`logs ${rate}/s: ${rows.slice(-terminals.length).map((r) => `${r[1]} lag ${r[3]} ms cpu ${r[5]} %`).join(', ')}`);
     } finally {
       for (const t of terminals) t.stop();
       rmSync(dir, { recursive: true, force: true });

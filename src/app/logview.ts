@@ -37,11 +37,13 @@ export function compileLogFilter(text: string): LogFilter {
   };
 }
 
-// Log lines are immutable and live in a buffer for a long time: each is decorated with its host and
-// source once, not on every flush (a full buffer is 10,000 lines, redrawn up to four times a second).
+// Log lines are immutable and live in a buffer for a long time: a line without its host and source
+// (a test's, a snapshot's) is decorated once, not on every flush (a full buffer is 10,000 lines).
 const decorated = new WeakMap<LogLine, DisplayLine>();
 
 function decorate(line: LogLine, view: LogView): DisplayLine {
+  // A follower's buffer stamps its lines with where they came from: shown as they are.
+  if (line.host === view.host && line.source === view.label) return line as DisplayLine;
   let shown = decorated.get(line);
   if (!shown) {
     shown = { ...line, host: view.host, source: view.label };

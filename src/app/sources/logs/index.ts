@@ -40,7 +40,7 @@ export function withoutLog(data: DataState, id: SourceId<'logs'>): DataState {
 
 /** The follower of a unit's log as a source of this kind. */
 export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStream, config: Pick<OpsConfig, 'logBuffer' | 'maxLineLength'>): KindSource<'logs', readonly LogLine[]> {
-  return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) } };
+  return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength, { host: id.host, source: unit }) } };
 }
 
 /** A host's last error lines over all its logs, each as "LABEL: TEXT". */
@@ -58,7 +58,7 @@ export const logsKind: SourceKindModule<'logs', readonly LogLine[]> = {
           id,
           label: `log ${stream.label}`,
           seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: { id, host: host.name, label: stream.label, ...(stream.file ? { file: stream.file } : {}), lines: [] } } }),
-          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) },
+          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength, { host: host.name, source: stream.label }) },
         };
       }),
     ),
