@@ -14,7 +14,7 @@ import { opsdeck, ROOT } from '../lib/tools.mjs';
 /** A line only the help overlay draws. */
 const HELP_TITLE = 'Everywhere';
 
-export async function keys({ presses = 30, hosts = 50, rate = 50_000 } = {}) {
+export async function keys({ presses = 20, hosts = 50, rate = 50_000 } = {}) {
   const fleet = await startFleet(Math.min(10, hosts));
   const dir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
   const file = join(dir, 'app.log');
