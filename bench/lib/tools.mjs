@@ -54,8 +54,7 @@ export function opsdeck(name, { config, refresh = '1s', env = {}, root = ROOT } 
     flags += ` --config ${shellQuote(file)}`;
   }
   // HOME stays the user's: database discovery and ssh look there, as they would for the user.
-  const { HOME: _home, ...xdg } = home;
-  return { name, command: `${join(root, 'bin/opsdeck')} ${flags}`, env: { ...xdg, ...env } };
+  return { name, command: `${join(root, 'bin/opsdeck')} ${flags}`, env: { XDG_CONFIG_HOME: home.XDG_CONFIG_HOME, XDG_STATE_HOME: home.XDG_STATE_HOME, ...env } };
 }
 
 export function htop() {
