@@ -1,7 +1,7 @@
 // A bounded log buffer per source: sanitizes, classifies (where the source gave no level) and
 // collapses identical repeated lines.
 //
-// Kept as parallel arrays over a fixed ring of slots, and a line becomes an object (and is
+// Kept as parallel arrays used as a ring of slots, and a line becomes an object (and is
 // classified) only when a snapshot first includes it: in a burst that overwrites the window between
 // two flushes (50,000 lines a second against 10,000 kept, flushed twice a second) most lines never
 // reach a snapshot, and cost one sanitized string each.
@@ -26,14 +26,16 @@ let nextSeq = 0;
 export type LineOrigin = Required<Pick<LogLine, 'host' | 'source'>>;
 
 export class LogBuffer {
-  private readonly texts: string[];
+  // Grown line by line up to the capacity (a quiet log of a 200-host fleet holds a few lines, not
+  // 10,000 empty slots), then written over in place.
+  private readonly texts: string[] = [];
   /** The source's level (journal PRIORITY), 'marker', or the classified one once made; undefined until then. */
-  private readonly levels: (LogLevel | undefined)[];
-  private readonly seqs: Float64Array;
-  private readonly ats: Float64Array;
-  private readonly counts: Uint32Array;
+  private readonly levels: (LogLevel | undefined)[] = [];
+  private readonly seqs: number[] = [];
+  private readonly ats: number[] = [];
+  private readonly counts: number[] = [];
   /** Each slot's line as handed out, made at the first snapshot that includes it (again after a repeat bumps its count). */
-  private readonly made: (LogLine | undefined)[];
+  private readonly made: (LogLine | undefined)[] = [];
   private start = 0;
   private length = 0;
   private dirty = false;
@@ -44,12 +46,6 @@ export class LogBuffer {
     private readonly origin?: LineOrigin,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`log buffer capacity must be a positive integer, got ${capacity}`);
-    this.texts = new Array<string>(capacity);
-    this.levels = new Array<LogLevel | undefined>(capacity);
-    this.seqs = new Float64Array(capacity);
-    this.ats = new Float64Array(capacity);
-    this.counts = new Uint32Array(capacity);
-    this.made = new Array<LogLine | undefined>(capacity);
   }
 
   /** A line; `level` when its source said it (the journal's PRIORITY), else guessed from its words. */
