@@ -8,7 +8,7 @@ import { fixed, load, percentile, sleep, table } from '../lib/report.mjs';
 import { startFleet } from '../lib/ssh-fleet.mjs';
 import { Terminal } from '../lib/terminal.mjs';
 import { readTickStats } from '../lib/tick-stats.mjs';
-import { opsdeck } from '../lib/tools.mjs';
+import { opsdecks } from '../lib/tools.mjs';
 
 /** Polls a second the refresh asks for, per host: resources and services every 2 s, processes every 4 s. */
 const POLLS_PER_HOST_SECOND = 1.25;
@@ -18,39 +18,43 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
   const rows = [];
   try {
     for (const size of sizes) {
-      const stats = join(hosts.dir, `ticks-${size}.jsonl`);
-      const terminal = new Terminal(opsdeck(`opsdeck, ${size} hosts`, { config: await hosts.config(size), refresh: '2s', env: { OPSDECK_TICK_STATS: stats } }));
-      try {
-        const settled = await settle(stats, size);
-        const loadBefore = load();
-        const t0 = Date.now();
-        const cpu0 = terminal.cpuSeconds();
-        const bytes0 = terminal.bytes;
-        const rss = [];
-        for (let s = 0; s < seconds; s++) {
-          await sleep(1000);
-          rss.push(terminal.rssMiB());
+      // With --baseline, the other build runs the same size right after (one at a time: they would share the sshd servers).
+      for (const [index, tool] of opsdecks('opsdeck', { config: await hosts.config(size), refresh: '2s' }).entries()) {
+        const stats = join(hosts.dir, `ticks-${size}-${index}.jsonl`);
+        const terminal = new Terminal({ ...tool, env: { ...tool.env, OPSDECK_TICK_STATS: stats } });
+        try {
+          const settled = await settle(stats, size);
+          const loadBefore = load();
+          const t0 = Date.now();
+          const cpu0 = terminal.cpuSeconds();
+          const bytes0 = terminal.bytes;
+          const rss = [];
+          for (let s = 0; s < seconds; s++) {
+            await sleep(1000);
+            rss.push(terminal.rssMiB());
+          }
+          const elapsed = (Date.now() - t0) / 1000;
+          const cpu = ((terminal.cpuSeconds() - cpu0) / elapsed) * 100;
+          const ticks = readTickStats(stats, t0, Date.now());
+          const row = [
+            tool.name,
+            String(size),
+            fixed(cpu, 1),
+            `${fixed(Math.min(...rss), 0)}–${fixed(Math.max(...rss), 0)}`,
+            fixed(percentile(ticks.durations, 50), 0),
+            fixed(percentile(ticks.durations, 99), 0),
+            `${ticks.durations.length} / ${Math.round(size * POLLS_PER_HOST_SECOND * elapsed)}`,
+            String(ticks.missed),
+            fixed(ticks.commits / elapsed, 1),
+            fixed((terminal.bytes - bytes0) / elapsed, 0),
+            `${settled} s`,
+            `${loadBefore}→${load()}`,
+          ];
+          rows.push(row);
+          console.error(`fleet ${size}: ${row.join(' | ')}`);
+        } finally {
+          terminal.stop();
         }
-        const elapsed = (Date.now() - t0) / 1000;
-        const cpu = ((terminal.cpuSeconds() - cpu0) / elapsed) * 100;
-        const ticks = readTickStats(stats, t0, Date.now());
-        const row = [
-          String(size),
-          fixed(cpu, 1),
-          `${fixed(Math.min(...rss), 0)}–${fixed(Math.max(...rss), 0)}`,
-          fixed(percentile(ticks.durations, 50), 0),
-          fixed(percentile(ticks.durations, 99), 0),
-          `${ticks.durations.length} / ${Math.round(size * POLLS_PER_HOST_SECOND * elapsed)}`,
-          String(ticks.missed),
-          fixed(ticks.commits / elapsed, 1),
-          fixed((terminal.bytes - bytes0) / elapsed, 0),
-          `${settled} s`,
-          `${loadBefore}→${load()}`,
-        ];
-        rows.push(row);
-        console.error(`fleet ${size}: ${row.join(' | ')}`);
-      } finally {
-        terminal.stop();
       }
     }
   } finally {
@@ -58,7 +62,7 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
   }
   return {
     title: 'Fleet',
-    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered. Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
+    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered. Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
   };
 }
 
