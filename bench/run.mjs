@@ -29,6 +29,9 @@ if (values.baseline) process.env.OPSDECK_BENCH_BASELINE = values.baseline;
 const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS);
 for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenario ${name}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
 
+// Through process.exit, so the terminals and fresh homes are cleaned up (their 'exit' handlers).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
 const host = machine();
 const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
 for (const name of chosen) {

@@ -60,6 +60,12 @@ export function treeRssMiB(root) {
   return kib / 1024;
 }
 
+const live = new Set();
+// A bench stopped half-way (Ctrl-C: bench/run.mjs exits on it) leaves no tmux server running.
+process.on('exit', () => {
+  for (const terminal of live) terminal.stop();
+});
+
 export class Terminal {
   /** @param {{ name: string, command: string, env?: Record<string,string>, columns?: number, rows?: number, cwd?: string }} options */
   constructor({ name, command, env = {}, columns = 200, rows = 50, cwd }) {
@@ -80,6 +86,7 @@ export class Terminal {
     this.tmux('set-option', '-g', 'status', 'off');
     this.tmux('pipe-pane', '-t', 'bench', `exec cat > ${shellQuote(fifo)}`);
     this.pid = Number(this.tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
+    live.add(this);
   }
 
   tmux(...args) {
@@ -136,6 +143,7 @@ export class Terminal {
   }
 
   stop() {
+    live.delete(this);
     try {
       this.tmux('kill-server');
     } catch {

@@ -1,7 +1,7 @@
 // The programs measured beside opsdeck, each started the way a user would start it, with a home of
 // its own (no user config read, none written), and opsdeck itself through bin/opsdeck.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote } from './terminal.mjs';
@@ -26,9 +26,16 @@ export function ensureTools(names) {
   execFileSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive ${command} -qq`], { stdio: 'inherit' });
 }
 
+const homes = [];
+// Removed when the bench ends, however it ends.
+process.on('exit', () => {
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+});
+
 /** A fresh home with XDG dirs, so no tool reads or changes the user's own config. */
 export function freshHome(name) {
-  const home = mkdtempSync(join(tmpdir(), `bench-home-${name}-`));
+  const home = mkdtempSync(join(tmpdir(), `bench-home-${name.replace(/[^\w-]+/g, '_')}-`));
+  homes.push(home);
   for (const d of ['.config', '.local/state']) mkdirSync(join(home, d), { recursive: true });
   return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state') };
 }
