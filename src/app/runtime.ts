@@ -26,8 +26,11 @@ import { sourceTimeoutMs } from './refresh.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
 const RESULT_COALESCE_MS = 150;
-/** Log lines are shown at most this late; a burst of thousands still costs one frame. */
-const LOG_FLUSH_MS = 500;
+/**
+ * Log lines are shown at most this late; a burst of thousands still costs one frame. 200 ms keeps the
+ * screen under 250 ms behind a busy log; each frame costs ~25 ms of CPU (docs/PERFORMANCE.md).
+ */
+const LOG_FLUSH_MS = 200;
 const SELF_SAMPLE_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
