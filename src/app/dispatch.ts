@@ -11,7 +11,7 @@ import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
-import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
+import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
@@ -182,6 +182,9 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'next-source':
       logIntent(store, intent, viewport);
       return;
+    case 'checks':
+      setUi({ hostsView: ui.hostsView === 'checks' ? 'hosts' : 'checks', cursor: { ...ui.cursor, hosts: 0 } });
+      return;
     case 'backups':
       // The two views list different rows: the cursor starts again at the top.
       setUi({ databaseView: ui.databaseView === 'backups' ? 'activity' : 'backups', cursor: { ...ui.cursor, databases: 0 } });
@@ -241,15 +244,14 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
   }));
 }
 
-/** Enter on a Hosts row: that host in Resources, Services and Logs. */
+/** Enter on a Hosts row (or a check in the Checks view: its host): that host in Resources, Services and Logs. */
 function selectHost(store: OpsStore): void {
   const state = store.getState();
   const { ui } = state;
   if (ui.focus !== 'hosts') return;
   const data = ui.frozen ?? state.data;
-  const rows = hostRows(data, ui);
-  const row = rows[Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))];
-  if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+  const name = ui.hostsView === 'checks' ? checkRows(data, ui.filters.hosts)[ui.cursor.hosts]?.check.host : hostRows(data, ui)[Math.min(ui.cursor.hosts, Math.max(0, hostRows(data, ui).length - 1))]?.host.name;
+  if (name && data.hosts[name]) store.setState((s) => ({ ...s, ui: { ...s.ui, host: name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
 }
 
 /** Enter on a unit in Services: its log in Logs, the lazydocker and k9s habit; Esc comes back. */

@@ -8,7 +8,7 @@ export function levelOf(value: number, pair: ThresholdPair): Level {
   return 'ok';
 }
 
-const SEVERITY: Record<Level, number> = { ok: 0, warn: 1, crit: 2 };
+export const SEVERITY: Record<Level, number> = { ok: 0, warn: 1, crit: 2 };
 
 export function worstLevel(levels: Iterable<Level>): Level {
   let worst: Level = 'ok';

@@ -5,6 +5,7 @@ import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
 import { HostsPane } from './HostsPane.js';
+import { ChecksPane } from './ChecksPane.js';
 import { LogsPane } from './LogsPane.js';
 import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
@@ -70,7 +71,21 @@ function useBanner(clearKey: string | undefined): MaintenanceBanner | undefined 
   return useMemo(() => (encoded ? { expired: encoded[0] === '!', text: encoded.slice(1) } : undefined), [encoded]);
 }
 
+function ChecksContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const checkViews = useData('checks');
+  const sources = useData('sources');
+  const filter = useOps((s) => s.ui.filters.hosts);
+  const cursor = useOps((s) => s.ui.cursor.hosts);
+  const rows = useMemo(() => checkRows({ checks: checkViews, sources }, filter), [checkViews, sources, filter]);
+  return <ChecksPane rows={rows} total={Object.keys(checkViews).length} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
+}
+
 function HostsContainer({ box, focused, clearKey }: SlotProps) {
+  const showChecks = useOps((s) => s.ui.hostsView === 'checks');
+  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} />;
+}
+
+function HostListContainer({ box, focused, clearKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const sources = useData('sources');
@@ -81,7 +96,7 @@ function HostsContainer({ box, focused, clearKey }: SlotProps) {
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   return (
     <HostsPane
@@ -274,6 +289,7 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const checks = useData('checks');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
@@ -281,13 +297,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases, backups]);
+  }, [hostOrder, hosts, sources, databases, backups, checks]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
@@ -315,10 +331,10 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const confirm = useOps((s) => s.ui.confirm);
   const confirmInput = useOps((s) => (s.ui.overlay === 'confirm' ? s.ui.input : ''));
   const helpScroll = useOps((s) => s.ui.helpScroll);
-  // Checks are listed under the hosts, so they count towards the Hosts pane's height.
+  // Checks are listed under the hosts, so they count towards the Hosts pane's height; the Checks view has only them.
   const hostCount = useOps((s) => {
     const checks = Object.keys(s.data.checks).length;
-    return s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
+    return s.ui.hostsView === 'checks' ? Math.max(checks, 1) : s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
   const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;

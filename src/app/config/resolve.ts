@@ -4,8 +4,9 @@ import { parseDuration } from '../../domain/duration.js';
 import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
 
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
-import type { HttpCheckSpec } from '../../services/checks/http.js';
+import { DEFAULT_CERT_DAYS, type CheckSpec } from '../../domain/check.js';
 import type { RawConfig, RawDatabase } from './schema.js';
+import type { RawCheck } from '../sources/check/config.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
@@ -42,7 +43,7 @@ export interface OpsConfig {
   hosts: HostConfig[];
   /** Absent when the config has no `databases:`: then the local machine's servers are looked for. */
   databases?: Record<string, RawDatabase>;
-  checks: HttpCheckSpec[];
+  checks: CheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   /** The operator's commands, in the file's order. */
   actions: ActionSpec[];
@@ -60,6 +61,24 @@ function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresh
   const merged: Thresholds = { ...DEFAULT_THRESHOLDS };
   for (const layer of layers) if (layer) Object.assign(merged, Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)));
   return merged;
+}
+
+/** A validated check: its kind and target, the defaults filled in; listed with `host:`, else with `from:`. */
+function resolveCheck(name: string, c: RawCheck): CheckSpec {
+  const [kind, target] = c.http !== undefined ? (['http', c.http] as const) : c.tls !== undefined ? (['tls', c.tls] as const) : (['tcp', c.tcp ?? ''] as const);
+  const warnDays = c.warnDays ?? DEFAULT_CERT_DAYS.warn;
+  return {
+    name,
+    kind,
+    target,
+    expect: c.expect,
+    latency: c.latency ? { warn: durationMs(c.latency.warn), crit: durationMs(c.latency.crit) } : undefined,
+    days: { warn: warnDays, crit: Math.min(warnDays, c.critDays ?? DEFAULT_CERT_DAYS.crit) },
+    ca: c.ca,
+    timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
+    from: c.from,
+    host: c.host ?? c.from,
+  };
 }
 
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
@@ -110,13 +129,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       connectTimeoutMs: raw.ssh?.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(raw.ssh.connectTimeout),
     },
     databases: raw.databases,
-    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => ({
-      name,
-      url: c.http,
-      expect: c.expect,
-      host: c.host,
-      timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
-    })),
+    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => resolveCheck(name, c)),
     actions,
     keymap,
     bindings,

@@ -102,7 +102,10 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
   const hosts = Object.keys(config.hosts ?? { local: true });
   const known = `known hosts: ${hosts.join(', ')}`;
   for (const [name, check] of Object.entries(config.checks ?? {})) {
-    if (check.host !== undefined && !hosts.includes(check.host)) ctx.addIssue({ code: 'custom', path: ['checks', name, 'host'], message: `no host "${check.host}" (${known})` });
+    for (const key of ['host', 'from'] as const) {
+      const value = check[key];
+      if (value !== undefined && !hosts.includes(value)) ctx.addIssue({ code: 'custom', path: ['checks', name, key], message: `no host "${value}" (${known})` });
+    }
   }
   for (const [name, db] of Object.entries(config.databases ?? {})) {
     if (db.via !== undefined && !hosts.includes(db.via)) ctx.addIssue({ code: 'custom', path: ['databases', name, 'via'], message: `no host "${db.via}" (${known})` });
