@@ -11,11 +11,12 @@ import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
+import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
 import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 
@@ -70,6 +71,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       break;
     case 'query':
       queryDetailsKey(store, key, controls, viewport);
+      return;
+    case 'database':
+      databaseDetailsKey(store, key, controls, viewport);
       return;
     default:
       break;
@@ -182,6 +186,11 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'next-source':
       logIntent(store, intent, viewport);
       return;
+    case 'details': {
+      const problem = openDatabaseDetails(store, controls.queries);
+      if (problem) setMessage(store, problem, 'error');
+      return;
+    }
     case 'checks':
       setUi({ hostsView: ui.hostsView === 'checks' ? 'hosts' : 'checks', cursor: { ...ui.cursor, hosts: 0 } });
       return;
@@ -280,6 +289,23 @@ function queryDetailsKey(store: OpsStore, key: string | undefined, controls: Con
   else if (key === 'g' || key === 'home') scrollTo(0);
   else if (key === 'G' || key === 'end') scrollTo(max);
   else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', query: null } }));
+}
+
+/** Keys in the database details view: r reads again, n the next PostgreSQL database, j/k scroll, Esc back. */
+function databaseDetailsKey(store: OpsStore, key: string | undefined, controls: Controls, viewport: Viewport): void {
+  const { ui } = store.getState();
+  const view = ui.databaseDetails;
+  if (!view) return;
+  const page = Math.max(1, (viewport.details ?? 10) - 1);
+  const max = viewport.detailsMax ?? 0;
+  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
+  const scrollTo = (line: number) => store.setState((s) => (s.ui.databaseDetails ? { ...s, ui: { ...s.ui, databaseDetails: { ...s.ui.databaseDetails, scroll: Math.max(0, Math.min(max, line)) } } } : s));
+  if (key === 'r') rereadDatabaseDetails(store, controls.queries, 'same');
+  else if (key === 'n') rereadDatabaseDetails(store, controls.queries, 'next');
+  else if (key !== undefined && key in steps) scrollTo(view.scroll + steps[key]!);
+  else if (key === 'g' || key === 'home') scrollTo(0);
+  else if (key === 'G' || key === 'end') scrollTo(max);
+  else if (key === 'escape' || key === 'q' || key === 'i') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', databaseDetails: null } }));
 }
 
 type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;

@@ -37,6 +37,7 @@ const SCREEN_INTENTS = {
   },
   databases: {
     backups: 'show each database\'s backups (age, size, verified) / back to its queries',
+    details: 'PostgreSQL details: top statements (pg_stat_statements), table sizes and dead tuples, unused indexes',
   },
   logs: {
     follow: 'follow / pause the tail',

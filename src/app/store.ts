@@ -1,7 +1,7 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BackupInventory } from '../domain/backup.js';
-import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
+import type { DatabaseKind, DatabaseSample, DatabaseThresholds, PgDetails } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { QueryText } from '../domain/explain.js';
@@ -11,6 +11,9 @@ import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
+import type { AccessLogSpec, AccessMetrics } from '../domain/access-metrics.js';
+import type { LogRuleSpec } from '../domain/log-rules.js';
+import type { KeyCount } from '../domain/sliding-window.js';
 import type { CheckKind, CheckResult, CheckState } from '../domain/check.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
@@ -128,6 +131,25 @@ export interface LogView {
   unit?: string;
   /** Where a unit's log comes from ("journal", or the daemonless systemctl's log file). */
   from?: string;
+  /** An access log's figures (`format:` in the config) and its error rate's level. */
+  access?: AccessView;
+  /** The rules counting on this log's lines. */
+  rules?: readonly RuleView[];
+}
+
+export interface AccessView {
+  spec: AccessLogSpec;
+  metrics?: AccessMetrics;
+  /** The 5xx share over the window, judged with hold ticks once the window holds minRequests. */
+  level: Level;
+}
+
+export interface RuleView {
+  spec: LogRuleSpec;
+  /** The busiest keys in the window. */
+  top: readonly KeyCount[];
+  /** The keys at or over the threshold, or still held there by the hold ticks, each with its level. */
+  alerts: readonly { key: string; count: number; level: Level }[];
 }
 
 export interface DataState {
@@ -182,6 +204,14 @@ export interface QueryDetailsState {
   scroll: number;
 }
 
+/** The database details view (i in Databases): its statistics, read on opening and on r. */
+export interface DatabaseDetailsState {
+  database: string;
+  details: Pending<PgDetails>;
+  /** First line shown, where the view does not fit the screen. */
+  scroll: number;
+}
+
 export interface Message {
   text: string;
   level: 'info' | 'error';
@@ -208,9 +238,11 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database';
   /** The query details view (Enter on a Databases row), while overlay is 'query'. */
   query: QueryDetailsState | null;
+  /** The database details view (i in Databases), while overlay is 'database'. */
+  databaseDetails: DatabaseDetailsState | null;
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
@@ -258,6 +290,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     eventSelection: null,
     overlay: 'none',
     query: null,
+    databaseDetails: null,
     helpScroll: 0,
     confirm: null,
     output: null,

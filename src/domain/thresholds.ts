@@ -64,6 +64,11 @@ export class ThresholdTracker {
     return change;
   }
 
+  /** Drops what is known of `key`: a measure no longer judged, or a rule's key out of its window (so keys seen once do not pile up), starts afresh. */
+  forget(key: string): void {
+    this.tracks.delete(key);
+  }
+
   level(key: string): Level {
     return this.tracks.get(key)?.level ?? 'ok';
   }

@@ -17,6 +17,7 @@ import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
+import { databaseDetailLines, DatabaseDetailsView } from './DatabaseDetails.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -25,6 +26,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
+import { measureLines } from '../app/log-measures.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
@@ -91,12 +93,13 @@ function HostListContainer({ box, focused, clearKey }: SlotProps) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews, logs }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, logs, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   return (
     <HostsPane
@@ -196,11 +199,13 @@ function LogsContainer({ box, focused, clearKey }: SlotProps) {
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
+  const measures = useMemo(() => measureLines(view.shown, box.width >= 100), [view.shown, box.width]);
   return (
     <LogsPane
       lines={view.lines}
       banner={banner}
       heading={heading}
+      measures={measures}
       bottom={bottomIndex(view.lines, logView.anchor)}
       following={logView.anchor === null}
       sources={states}
@@ -266,6 +271,17 @@ function QueryDetailsContainer({ width, height, viewport }: { width: number; hei
   return <QueryDetailsView q={q} lines={lines} width={width} height={height} kind={databases[q.database]?.kind ?? ''} />;
 }
 
+/** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */
+function DatabaseDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const view = useOps((s) => s.ui.databaseDetails);
+  const lines = useMemo(() => (view ? databaseDetailLines(view, width - 4) : []), [view, width]);
+  const capacity = queryDetailCapacity(height);
+  viewport.current.details = capacity;
+  viewport.current.detailsMax = Math.max(0, lines.length - capacity);
+  if (!view) return null;
+  return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -289,6 +305,7 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const checks = useData('checks');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
@@ -297,13 +314,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks, logs }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases, backups, checks]);
+  }, [hostOrder, hosts, sources, databases, backups, checks, logs]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
@@ -360,6 +377,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
         <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'database' ? (
+        <DatabaseDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (

@@ -59,7 +59,8 @@ describe('snapshot', () => {
     });
     // A check's state is on its host's row: web-1 has a certificate at warn.
     expect(json.hosts['web-1'].level).toBe('warn');
-    expect(json.databases.main).toMatchObject({ kind: 'postgres', status: 'ok', level: 'ok', levels: { overall: 'ok', connections: 'ok', cacheHit: 'ok' }, sample: { tps: 12.5 } });
+    // Query 4242 has run 42 s: over the 5 s warn of the longest query.
+    expect(json.databases.main).toMatchObject({ kind: 'postgres', status: 'ok', level: 'warn', levels: { overall: 'warn', connections: 'ok', queryDuration: 'warn', cacheHit: 'ok' }, sample: { tps: 12.5 } });
     expect(json.sources['web-1:resources']).toMatchObject({ host: 'web-1', kind: 'resources', name: '', status: 'ok' });
     expect(json.sources['local:database:main']).toMatchObject({ host: 'local', kind: 'database', name: 'main', label: 'db main', status: 'ok' });
     expect(json.sources[':check:shop']).toMatchObject({ host: '', kind: 'check', name: 'shop', status: 'ok' });
@@ -81,7 +82,7 @@ describe('snapshot', () => {
     expect(markdown).toContain('Recent error lines:');
     expect(markdown).toContain('/var/log/app.log: GET /api/plans 502');
     expect(markdown.indexOf('## Databases')).toBeLessThan(markdown.indexOf('## Checks'));
-    expect(markdown).toContain('| main (postgres, postgres://monitor@db-1:5432/garden_dx) | ok | 12/100 connections, 12.5 TPS');
+    expect(markdown).toContain('| main (postgres, postgres://monitor@db-1:5432/garden_dx) | **warn** | 12/100 connections, 12.5 TPS');
     expect(markdown).toContain('| api | ok, HTTP 200 in 12 ms | http http://10.0.0.5/health |');
     expect(markdown).toContain('| shop | **failing**: connection refused | http https://shop.example/health |');
     expect(markdown).toContain('| cert | **warn**: certificate expires in 20 days (warn 30 days) | tls 10.0.0.5:443 from web-1 |');
