@@ -3,7 +3,8 @@
 import { sanitizeLine } from './sanitize.js';
 import type { EventKind, OpsEvent } from './model.js';
 
-const KINDS: readonly EventKind[] = ['threshold', 'unit', 'source', 'action', 'log', 'check', 'incident'];
+// Every kind, as a record so a kind added to EventKind does not compile until it is read back too.
+const KINDS: Record<EventKind, true> = { threshold: true, unit: true, source: true, action: true, log: true, check: true, incident: true };
 const LEVELS: readonly OpsEvent['level'][] = ['info', 'ok', 'warn', 'crit'];
 /** What one event's message may hold once read back: the store's own limit for text from outside. */
 const MESSAGE_LIMIT = 2000;
@@ -31,7 +32,7 @@ export function parseTimelineLine(line: string): OpsEvent | undefined {
   const r = value as Record<string, unknown>;
   const at = isText(r.at) ? Date.parse(r.at) : Number.NaN;
   if (Number.isNaN(at) || !isText(r.host) || !isText(r.message)) return undefined;
-  if (!KINDS.includes(r.kind as EventKind) || !LEVELS.includes(r.level as OpsEvent['level'])) return undefined;
+  if (typeof r.kind !== 'string' || !Object.hasOwn(KINDS, r.kind) || !LEVELS.includes(r.level as OpsEvent['level'])) return undefined;
   return {
     at,
     host: sanitizeLine(r.host, 100),
