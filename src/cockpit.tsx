@@ -3,6 +3,7 @@
 import { render, type Instance } from 'ink';
 import { OpsProvider } from './hooks/store.js';
 import { App } from './panes/App.js';
+import { WallScreen } from './panes/Wall.js';
 import { ThemeProvider } from './panes/theme.js';
 import type { OpsConfig } from './app/config/resolve.js';
 import { cockpitOperations, progressByTarget, statusLine } from './app/operations/controls.js';
@@ -68,10 +69,14 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   instance = render(
     <OpsProvider store={store}>
       <ThemeProvider theme={config.theme}>
-        <App
-          config={config}
-          controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
-        />
+        {config.wall.on ? (
+          <WallScreen cycleMs={config.wall.cycleMs} refreshMs={config.refreshMs} quitKeys={config.bindings.global.quit ?? ['q']} quit={quit} />
+        ) : (
+          <App
+            config={config}
+            controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
+          />
+        )}
       </ThemeProvider>
     </OpsProvider>,
     // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.

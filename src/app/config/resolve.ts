@@ -22,6 +22,7 @@ export const DEFAULT_HOLD_TICKS = 2;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_WALL_CYCLE_MS = 10_000;
 
 /** A validated duration from the config: a string as "2s", or a number of seconds. */
 function durationMs(value: string | number): number {
@@ -49,6 +50,8 @@ export interface OpsConfig {
   keymap: Keymap;
   /** The effective bindings, for the help overlay. */
   bindings: KeyBindings;
+  /** `--wall`: the read-only wall display instead of the cockpit; its pages turn every `cycleMs`. */
+  wall: { on: boolean; cycleMs: number };
 }
 
 export function refreshFrom(value: string | number | undefined): number {
@@ -120,6 +123,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     actions,
     keymap,
     bindings,
+    wall: { on: false, cycleMs: raw.wall?.cycle === undefined ? DEFAULT_WALL_CYCLE_MS : Math.max(1000, durationMs(raw.wall.cycle)) },
   };
   return { config, problems };
 }

@@ -95,6 +95,7 @@ const baseConfigSchema = z.strictObject({
   checks: z.record(hostName, checkSchema).optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
+  wall: z.strictObject({ cycle: duration.optional() }).optional(),
 });
 
 /** Names that refer to a host must name one in `hosts:` (the default config has only `local`). */
