@@ -30,7 +30,7 @@ export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent
 }
 
 /** The key name of one character of a chunk (a paste, or fast typing that arrived in one read). */
-function charKey(char: string): string {
+export function charKey(char: string): string {
   if (char === '\r' || char === '\n') return 'enter';
   if (char === '\t') return 'tab';
   if (char === '\u007f' || char === '\b') return 'backspace';

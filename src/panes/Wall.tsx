@@ -5,6 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { formatBytes } from '../domain/bytes.js';
 import { keyName } from '../hooks/keys.js';
+import { charKey } from '../app/dispatch.js';
 import { useOps, useTerminalSize } from '../hooks/store.js';
 import { wallGroups, wallPages, type WallHost, type WallState, type WallTile } from '../app/wall.js';
 import { cut, fit, widthOf } from './format.js';
@@ -125,9 +126,11 @@ export function WallScreen({ cycleMs, refreshMs, quitKeys, quit }: { cycleMs: nu
   const pages = useMemo(() => wallPages(groups, columns, bodyRows), [groups, columns, bodyRows]);
   const page = usePage(pages.length, cycleMs);
   // Every key but quit is ignored: a wall display has no operator at its keyboard.
+  // Keys typed fast arrive in one read ("zq"): each character counts, as in the cockpit.
   useInput((input, key) => {
     const name = keyName(input, key);
-    if (name !== undefined && quitKeys.includes(name)) quit();
+    const names = name === undefined ? [...input].map(charKey) : [name];
+    if (names.some((n) => quitKeys.includes(n))) quit();
   });
   const shown = pages[Math.min(page, pages.length - 1)] ?? { rows: [], spacing: 0 };
   return (
