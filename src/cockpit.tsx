@@ -12,6 +12,8 @@ import { OutputPanelWriter } from './app/output-panel.js';
 import { Runtime } from './app/runtime.js';
 import { createOpsStore, emptyData } from './app/store.js';
 import { followUnitLogs } from './app/unit-log.js';
+import { startAlerts } from './app/alerts.js';
+import { postJson } from './services/webhook.js';
 import { auditTrail } from './services/audit.js';
 import { COMMAND_HISTORY_LIMIT } from './app/commands.js';
 import { commandHistory } from './services/command-history.js';
@@ -65,6 +67,8 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     return 0;
   }
   runtime.start();
+  // Alerts go out in the background; a receiver's failures reach the status line, never the frame.
+  const stopAlerts = config.alerts.receivers.length > 0 ? startAlerts(store, config.alerts, statusLine(store), postJson) : () => {};
   const stopUnitLogs = followUnitLogs(store, (host, unit) => runtime.openUnitLog(host, unit));
   instance = render(
     <OpsProvider store={store}>
@@ -87,6 +91,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   } finally {
     operations.abortAll();
     stopUnitLogs();
+    stopAlerts();
     runtime.stop();
   }
   return 0;

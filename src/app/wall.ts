@@ -2,9 +2,9 @@
 // the groups worst first, and how the tiles are spread over pages when they do not fit the screen.
 // Pure derivation from the store's data; the pane only draws it.
 import { maintenanceExpired, noteSummary } from '../domain/maintenance.js';
-import type { ConnectionState, Level, SourceState } from '../domain/model.js';
+import type { Level } from '../domain/model.js';
 import { timeLeft } from './maintenance-view.js';
-import { checkRows, hostRows } from './rows.js';
+import { checkRows, downReason, hostRows } from './rows.js';
 import type { DataState } from './store.js';
 
 /** A tile's or host's state on the wall: a level, or a host that cannot be read (down) or not read yet. */
@@ -44,13 +44,6 @@ function levelWords(data: Pick<DataState, 'hosts'>, name: string): string[] {
     if (level !== 'ok' && disk) words.push(`disk ${mount} ${Math.round(disk.usedPercent)}%`);
   }
   return words;
-}
-
-/** "unreachable", "auth failed", "host key refused"; a failing probe by its error. */
-function downReason(problem: SourceState | ConnectionState | undefined): string {
-  if (!problem) return 'down';
-  if (problem.status === 'stale' || problem.status === 'error') return problem.error ?? 'down';
-  return problem.status.replace('-', ' ');
 }
 
 /** Every host of the config in its group's tile, judged as the Hosts pane judges it, worst first. */

@@ -34,3 +34,17 @@ export function redactLiterals(query: string, kind: DatabaseKind): string {
   }
   return out.slice(0, 500);
 }
+
+/** Where a secret (an alert receiver's URL) would appear in text (an error, a log line), a mark instead: the whole value, and its path alone, which is where a webhook's token sits. */
+export function redactSecret(text: string, secret: string): string {
+  if (secret === '') return text;
+  let path = '';
+  try {
+    path = new URL(secret).pathname;
+  } catch {
+    // Not a URL: only the whole value is hidden.
+  }
+  let out = text.split(secret).join('‹secret›');
+  if (path.length > 1) out = out.split(path).join('‹secret›');
+  return out;
+}

@@ -10,6 +10,7 @@ import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
 import { DEFAULT_THEME, type ThemeName } from '../color.js';
+import type { AlertsConfig } from '../alerts.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -23,6 +24,8 @@ export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_WALL_CYCLE_MS = 10_000;
+const DEFAULT_ALERTS_PER_MINUTE = 20;
+const DEFAULT_ALERT_TIMEOUT_MS = 5000;
 
 /** A validated duration from the config: a string as "2s", or a number of seconds. */
 function durationMs(value: string | number): number {
@@ -52,6 +55,8 @@ export interface OpsConfig {
   bindings: KeyBindings;
   /** `--wall`: the read-only wall display instead of the cockpit; its pages turn every `cycleMs`. */
   wall: { on: boolean; cycleMs: number };
+  /** Where crit transitions, recoveries and operations are POSTed (`alerts:`); no receivers: none. */
+  alerts: AlertsConfig;
 }
 
 export function refreshFrom(value: string | number | undefined): number {
@@ -123,6 +128,15 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     actions,
     keymap,
     bindings,
+    alerts: {
+      receivers: (['slack', 'webhook'] as const).flatMap((format) => {
+        const receiver = raw.alerts?.[format];
+        // Checked by the schema: set, and an http(s) URL.
+        return receiver ? [{ format, url: process.env[receiver.url.env] ?? '' }] : [];
+      }),
+      perMinute: raw.alerts?.rateLimit ?? DEFAULT_ALERTS_PER_MINUTE,
+      timeoutMs: raw.alerts?.timeout === undefined ? DEFAULT_ALERT_TIMEOUT_MS : durationMs(raw.alerts.timeout),
+    },
     wall: { on: false, cycleMs: raw.wall?.cycle === undefined ? DEFAULT_WALL_CYCLE_MS : Math.max(1000, durationMs(raw.wall.cycle)) },
   };
   return { config, problems };

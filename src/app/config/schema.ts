@@ -72,6 +72,24 @@ const actionSchema = z.strictObject({
   timeout: duration.optional(),
 });
 
+/**
+ * An alert receiver's URL is a secret (a Slack webhook's token is its path): the file names the
+ * environment variable that holds it, never the URL. Judged here so a missing one is an error at its
+ * line; the message names the variable, never its value.
+ */
+const secretUrl = z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }) }).superRefine((url, ctx) => {
+  const value = process.env[url.env];
+  if (!value) ctx.addIssue({ code: 'custom', path: ['env'], message: `${url.env} is not set: it must hold the receiver's URL when opsdeck starts` });
+  else if (!/^https?:\/\/[^\s/]+/.test(value)) ctx.addIssue({ code: 'custom', path: ['env'], message: `${url.env} does not hold an http:// or https:// URL` });
+});
+
+const alertsSchema = z.strictObject({
+  slack: z.strictObject({ url: secretUrl }).optional(),
+  webhook: z.strictObject({ url: secretUrl }).optional(),
+  rateLimit: z.number().int().min(1).max(600).optional(),
+  timeout: duration.optional(),
+});
+
 const keyList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 
 const sshSchema = z.strictObject({
@@ -96,6 +114,7 @@ const baseConfigSchema = z.strictObject({
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
   wall: z.strictObject({ cycle: duration.optional() }).optional(),
+  alerts: alertsSchema.optional(),
 });
 
 /** Names that refer to a host must name one in `hosts:` (the default config has only `local`). */
