@@ -14,6 +14,8 @@ import { createOpsStore, emptyData } from './app/store.js';
 import { followUnitLogs } from './app/unit-log.js';
 import { startAlerts } from './app/alerts.js';
 import { postJson } from './services/webhook.js';
+import { osc52, pagerCommand, runPager } from './services/runbook.js';
+import { runbookLabel, type Runbook } from './domain/runbook.js';
 import { auditTrail } from './services/audit.js';
 import { COMMAND_HISTORY_LIMIT } from './app/commands.js';
 import { commandHistory } from './services/command-history.js';
@@ -40,6 +42,13 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
   let instance: Instance | undefined;
   let quitting = false;
+  // Set while the screen is handed to another program (the pager): ink is unmounted, that runs, ink
+  // is mounted again on the same store.
+  let suspended: (() => Promise<void>) | undefined;
+  const suspend = (run: () => Promise<void>) => {
+    suspended = run;
+    instance?.unmount();
+  };
   // Ctrl-C while hosts are still being set up must not be lost: it is honoured once they are.
   const quit = () => {
     quitting = true;
@@ -59,7 +68,12 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, quit);
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, quit);
+  // Ctrl-C in the pager reaches the whole foreground group: it is the pager's (less stops a search), not a quit.
+  let paging = false;
+  process.on('SIGINT', () => {
+    if (!paging) quit();
+  });
 
   await runtime.prepare();
   if (quitting) {
@@ -70,7 +84,25 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   // Alerts go out in the background; a receiver's failures reach the status line, never the frame.
   const stopAlerts = config.alerts.receivers.length > 0 ? startAlerts(store, config.alerts, statusLine(store), postJson) : () => {};
   const stopUnitLogs = followUnitLogs(store, (host, unit) => runtime.openUnitLog(host, unit));
-  instance = render(
+  const say = statusLine(store);
+  const openRunbook = (what: string, runbook: Runbook) => {
+    if (runbook.kind === 'url') {
+      if (process.env.TERM !== 'dumb') process.stdout.write(osc52(runbook.url));
+      say(`runbook for ${what}: ${runbook.url} (copied with OSC 52 where the terminal allows)`, 'info');
+      return;
+    }
+    pagerCommand(runbook.path, runbook.heading, process.env.PAGER).then(
+      ({ command, missing }) =>
+        suspend(async () => {
+          const status = await runPager(command);
+          if (missing !== undefined) say(`runbook for ${what}: no heading "${missing}" in ${runbook.path}: opened at the top`, 'error');
+          else if (status !== 0) say(`runbook for ${what}: the pager exited with status ${status} (PAGER=${process.env.PAGER ?? 'less'})`, 'error');
+          else say(`runbook for ${what}: ${runbookLabel(runbook)}`, 'info');
+        }),
+      (error: Error) => say(`runbook for ${what}: ${error.message}`, 'error'),
+    );
+  };
+  const tree = (
     <OpsProvider store={store}>
       <ThemeProvider theme={config.theme}>
         {config.wall.on ? (
@@ -78,16 +110,31 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
         ) : (
           <App
             config={config}
-            controls={{ quit, setRefresh: (ms) => runtime.setRefresh(ms), operations, actions: new Map(config.actions.map((a) => [a.name, a])), rememberCommand: (line) => history.append(line), queries: runtime.queryReader() }}
+            controls={{
+              quit,
+              setRefresh: (ms) => runtime.setRefresh(ms),
+              operations,
+              actions: new Map(config.actions.map((a) => [a.name, a])),
+              rememberCommand: (line) => history.append(line),
+              queries: runtime.queryReader(),
+              runbooks: { index: config.runbooks, open: openRunbook },
+            }}
           />
         )}
       </ThemeProvider>
-    </OpsProvider>,
-    // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.
-    { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false, interactive: true },
+    </OpsProvider>
   );
   try {
-    await instance.waitUntilExit();
+    for (;;) {
+      // interactive: the CLI has checked for a terminal; ink would otherwise go line-mode wherever CI is set.
+      instance = render(tree, { alternateScreen: true, incrementalRendering: true, maxFps: 15, patchConsole: false, exitOnCtrlC: false, interactive: true });
+      await instance.waitUntilExit();
+      const run = suspended;
+      suspended = undefined;
+      if (quitting || !run) break;
+      paging = true;
+      await run().finally(() => (paging = false));
+    }
   } finally {
     operations.abortAll();
     stopUnitLogs();

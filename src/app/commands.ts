@@ -3,6 +3,8 @@ import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
+import type { RunbookIndex } from './runbooks.js';
+import type { Runbook } from '../domain/runbook.js';
 import type { QueryReader } from './query-details.js';
 import { groups } from './scope.js';
 import { PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
@@ -19,6 +21,8 @@ export interface Controls {
   rememberCommand(line: string): Promise<void>;
   /** The query details view's reads: a backend's text, its plan. */
   queries: QueryReader;
+  /** What names a runbook, and the door that opens one (the pager, or the URL shown and copied). */
+  runbooks: { index: RunbookIndex; open(what: string, runbook: Runbook): void };
 }
 
 /** The `:` lines kept, in the session and across runs. */

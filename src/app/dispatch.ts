@@ -12,7 +12,8 @@ import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
-import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { PANES, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { selectedRunbook } from './runbooks.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
 export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax', number>>;
@@ -121,6 +122,12 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'help':
       setUi({ overlay: 'help' });
       return;
+    case 'open-runbook': {
+      const found = selectedRunbook(controls.runbooks.index, visibleData(state), ui);
+      if ('error' in found) setMessage(store, found.error, 'error');
+      else controls.runbooks.open(found.what, found.runbook);
+      return;
+    }
     case 'focus-next':
       setUi({ focus: focusBy(state, 1) });
       return;

@@ -22,6 +22,7 @@ const SCREEN_INTENTS = {
     'pane-logs': 'go to Logs',
     'pane-events': 'go to Events',
     'pane-databases': 'go to Databases',
+    'open-runbook': "open the selected failing item's runbook ($PAGER at its heading; a URL shown and copied)",
   },
   list: {
     up: 'move up',

@@ -8,7 +8,7 @@ import { scrollTop } from '../app/layout.js';
 import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
 import { Frame, Note } from './Frame.js';
-import { cut, fit, fitRight } from './format.js';
+import { cut, fit, fitRight, widthOf } from './format.js';
 import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface HostsPaneProps {
@@ -24,6 +24,11 @@ export interface HostsPaneProps {
   now: number;
   /** The key that clears a maintenance flag, for the selected host's banner. */
   clearKey?: string;
+  /** By host: a failed unit or crossed metric there that names a runbook ("cpu"), shown with the key that opens it. */
+  runbooks?: Readonly<Record<string, string>>;
+  /** The checks that name a runbook: a failing one shows it. */
+  checkRunbooks?: ReadonlySet<string>;
+  runbookKey?: string;
 }
 
 const HEALTH_TONE = { ok: 'ok', pending: 'pending', stale: 'stale', error: 'down' } as const satisfies Record<HostRow['health'], Tone>;
@@ -59,7 +64,7 @@ function statusText(row: HostRow, now: number): string {
   return row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
 }
 
-function CheckLine({ row, width }: { row: CheckRow; width: number }) {
+function CheckLine({ row, width, runbookHint }: { row: CheckRow; width: number; runbookHint?: string }) {
   const theme = useTheme();
   const { check, source } = row;
   const down = source?.status === 'error' || source?.status === 'stale';
@@ -67,17 +72,20 @@ function CheckLine({ row, width }: { row: CheckRow; width: number }) {
   // The state matters more than the URL: the URL only gets the room left on a wide pane.
   const urlWidth = width >= 90 ? Math.min(40, check.url.length) : 0;
   const tone: Tone = down ? 'down' : source?.status === 'ok' ? 'ok' : 'pending';
+  // A failing check's runbook keeps its room before the state's end: it is what to do next.
+  const hint = down && runbookHint ? runbookHint : '';
   return (
     <Text wrap="truncate">
       <Text color={theme[tone]}>{MARK[tone]} </Text>
       <Text bold>{fit(check.name, 12)}</Text>
-      <Text color={down ? theme.down : undefined}>{fit(state, Math.max(10, width - 14 - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
+      <Text color={down ? theme.down : undefined}>{fit(state, Math.max(10, width - 14 - widthOf(hint) - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
+      {hint ? <Text color={theme.accent}>{hint}</Text> : null}
       {urlWidth > 0 ? <Text color={theme.muted}> {cut(check.url, urlWidth)}</Text> : null}
     </Text>
   );
 }
 
-function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now, clearKey }: HostsPaneProps) {
+function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now, clearKey, runbooks = {}, checkRunbooks, runbookKey }: HostsPaneProps) {
   const theme = useTheme();
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
@@ -127,7 +135,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
               </>
             ) : null}
             <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
-            <Text color={row.health === 'ok' && row.issues.length > 0 ? theme.warn : theme[HEALTH_TONE[row.health]]}>{fit(statusText(row, now), statusWidth)}</Text>
+            <Text color={row.health === 'ok' && row.issues.length > 0 ? theme.warn : theme[HEALTH_TONE[row.health]]}>{fit(`${statusText(row, now)}${runbooks[row.host.name] ? ` ▸ ${runbookKey ?? ''} runbook: ${runbooks[row.host.name]}` : ''}`, statusWidth)}</Text>
           </Text>
         );
       })}
@@ -144,7 +152,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
             {'  CHECK'}
           </Text>
           {checks.slice(0, checkLines - 1).map((row) => (
-            <CheckLine key={row.check.name} row={row} width={inner} />
+            <CheckLine key={row.check.name} row={row} width={inner} runbookHint={checkRunbooks?.has(row.check.name) ? ` ▸ ${runbookKey ?? ''} runbook` : undefined} />
           ))}
         </>
       ) : null}

@@ -3,6 +3,7 @@
 import type { Controls } from '../../src/app/commands.js';
 import type { OperationControls } from '../../src/app/operations/controls.js';
 import type { QueryReader } from '../../src/app/query-details.js';
+import { NO_RUNBOOKS } from '../../src/app/runbooks.js';
 
 /** Where a test does not open the query details view: every read fails, saying so. */
 export const NO_QUERY_READER: QueryReader = {
@@ -11,5 +12,5 @@ export const NO_QUERY_READER: QueryReader = {
 };
 
 export function testControls(operations: OperationControls, overrides: Partial<Controls> = {}): Controls {
-  return { quit: () => undefined, setRefresh: () => undefined, operations, rememberCommand: () => Promise.resolve(), queries: NO_QUERY_READER, ...overrides };
+  return { quit: () => undefined, setRefresh: () => undefined, operations, rememberCommand: () => Promise.resolve(), queries: NO_QUERY_READER, runbooks: { index: NO_RUNBOOKS, open: () => undefined }, ...overrides };
 }

@@ -1,5 +1,6 @@
 // Turns a validated config file into the settings opsdeck runs with: defaults filled in, thresholds
 // merged global -> host, durations in milliseconds.
+import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDuration } from '../../domain/duration.js';
 import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
 
@@ -11,6 +12,8 @@ import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
 import { DEFAULT_THEME, type ThemeName } from '../color.js';
 import type { AlertsConfig } from '../alerts.js';
+import type { RunbookIndex } from '../runbooks.js';
+import { parseRunbook, type Runbook } from '../../domain/runbook.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -57,6 +60,8 @@ export interface OpsConfig {
   wall: { on: boolean; cycleMs: number };
   /** Where crit transitions, recoveries and operations are POSTed (`alerts:`); no receivers: none. */
   alerts: AlertsConfig;
+  /** What names a runbook, by check, database, and host (unit or metric). */
+  runbooks: RunbookIndex;
 }
 
 export function refreshFrom(value: string | number | undefined): number {
@@ -68,6 +73,19 @@ function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresh
   const merged: Thresholds = { ...DEFAULT_THRESHOLDS };
   for (const layer of layers) if (layer) Object.assign(merged, Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)));
   return merged;
+}
+
+/** Paths are taken from the config file's directory (the runbooks usually live beside it). */
+function runbookIndex(raw: RawConfig, file: string | null): RunbookIndex {
+  const base = file ? dirname(resolvePath(file)) : process.cwd();
+  const parse = (entries: Record<string, string | undefined>): Record<string, Runbook> =>
+    Object.fromEntries(Object.entries(entries).flatMap(([name, ref]) => (ref === undefined ? [] : [[name, parseRunbook(ref, base)]])));
+  const rawHosts = raw.hosts ?? { local: { local: true as const } };
+  return {
+    checks: parse(Object.fromEntries(Object.entries(raw.checks ?? {}).map(([name, c]) => [name, c.runbook]))),
+    databases: parse(Object.fromEntries(Object.entries(raw.databases ?? {}).map(([name, d]) => [name, d.runbook]))),
+    hosts: Object.fromEntries(Object.entries(rawHosts).map(([name, host]) => [name, parse({ ...raw.runbooks, ...('runbooks' in host ? host.runbooks : {}) })])),
+  };
 }
 
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
@@ -137,6 +155,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       perMinute: raw.alerts?.rateLimit ?? DEFAULT_ALERTS_PER_MINUTE,
       timeoutMs: raw.alerts?.timeout === undefined ? DEFAULT_ALERT_TIMEOUT_MS : durationMs(raw.alerts.timeout),
     },
+    runbooks: runbookIndex(raw, file),
     wall: { on: false, cycleMs: raw.wall?.cycle === undefined ? DEFAULT_WALL_CYCLE_MS : Math.max(1000, durationMs(raw.wall.cycle)) },
   };
   return { config, problems };

@@ -4,7 +4,7 @@ import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema } from '../sources/database/config.js';
-import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
+import { absolutePath, duration, hostName, runbookRef, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
 export const thresholdsSchema = z.strictObject({
@@ -46,6 +46,7 @@ const hostSchema = z
     maintenanceExpiry: duration.optional(),
     thresholds: thresholdsSchema.optional(),
     readOnly: z.boolean().optional(),
+    runbooks: z.record(z.string(), runbookRef).optional(),
   })
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
     message: 'a host is either local: true or ssh: user@host:port (or an ~/.ssh/config alias)',
@@ -115,6 +116,8 @@ const baseConfigSchema = z.strictObject({
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
   wall: z.strictObject({ cycle: duration.optional() }).optional(),
   alerts: alertsSchema.optional(),
+  /** Runbooks by unit name or metric (cpu, memory, disk), for every host; a host's own `runbooks:` over these. */
+  runbooks: z.record(z.string(), runbookRef).optional(),
 });
 
 /** Names that refer to a host must name one in `hosts:` (the default config has only `local`). */
