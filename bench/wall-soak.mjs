@@ -6,14 +6,16 @@
 //   npm run build && node --experimental-transform-types --no-warnings bench/wall-soak.mjs [minutes]
 //
 // Runs as root (it starts sshd and logs in as a test user, like test/ssh). opsdeck runs from a copy of
-// dist/ in .tmp/soak, so rebuilding while it runs does not change what is measured.
+// dist/ in a temporary directory, so rebuilding while it runs does not change what is measured.
 import { execFileSync } from 'node:child_process';
 import { register } from 'node:module';
 import { cp, mkdir, readdir, readFile, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 const ROOT = join(import.meta.dirname, '..');
-const COPY = join(ROOT, '.tmp/soak');
+// Outside the repository, so neither the build nor the linters see the copy.
+const COPY = join(tmpdir(), `opsdeck-soak-${process.pid}`);
 const MINUTES = Number(process.argv[2] ?? 30);
 const SAMPLE_MS = 15_000;
 /** Every minute one host goes away for 30 s, alternately killed and frozen. */
@@ -51,7 +53,7 @@ async function runtimePid(panePid) {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    // The launcher runs it as .tmp/soak/bin/../dist/main.js.
+    // The launcher runs it as COPY/bin/../dist/main.js.
     if (cmdline.includes(COPY) && cmdline.includes('dist/main.js') && !cmdline.startsWith('/bin/sh') && Number(entry) !== panePid) return Number(entry);
   }
   return undefined;
@@ -65,7 +67,6 @@ async function rssKiB(pid) {
 }
 
 const { ensureTestUser, SshdHost, Workspace } = await import('../test/harness/sshd.ts');
-await rm(COPY, { recursive: true, force: true });
 await mkdir(join(COPY, 'bin'), { recursive: true });
 await cp(join(ROOT, 'dist'), join(COPY, 'dist'), { recursive: true });
 await cp(join(ROOT, 'keymaps'), join(COPY, 'keymaps'), { recursive: true });
@@ -188,6 +189,7 @@ try {
     await host.stop();
   }
   await workspace.cleanup();
+  await rm(COPY, { recursive: true, force: true });
 }
 
 async function waitScreen(predicate, timeoutMs) {

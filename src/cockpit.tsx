@@ -39,7 +39,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
     output: () => new OutputPanelWriter(store),
   });
   const operations = cockpitOperations(executor, store);
-  // eslint-disable-next-line prefer-const -- quit and crash read it before render assigns it; a const there would throw
+  // Read by quit and crash before the first render; assigned again after each pager run.
   let instance: Instance | undefined;
   let quitting = false;
   // Set while the screen is handed to another program (the pager): ink is unmounted, that runs, ink

@@ -79,9 +79,9 @@ function ServicesPaneView({ rows, runbooks, runbookKey, banner, sources, showHos
           <Text key={`${row.host}/${u.name}`} inverse={focused && index === cursor} wrap="truncate">
             {showHost ? <Text color={hostColor(theme, hostColors[row.host])}>{fit(row.host, hostWidth)}</Text> : ''}
             <Text bold={u.active === 'failed'}>{fit(u.name, unitWidth)}</Text> <Text color={theme[activeTone(u.active)]}>{fit(u.active, 10)}</Text>
-            <Text color={theme[activeTone(u.active)]}>{fit(u.sub, 10)}</Text>
+            {/* A failed unit's sub-state says "failed" again: its runbook (and the key) takes that cell, where a narrow pane still shows it. */}
+            {u.active === 'failed' && runbooks?.has(`${row.host}/${u.name}`) ? <Text color={theme.accent}>{fit(`▸${runbookKey ?? ''} runbook`, 10)}</Text> : <Text color={theme[activeTone(u.active)]}>{fit(u.sub, 10)}</Text>}
             {fitRight(u.since ? formatDuration(now - u.since) : '–', 8)} <Text color={(u.restarts ?? 0) > 0 ? theme.warn : undefined}>{fitRight(u.restarts === undefined ? '–' : String(u.restarts), 4)}</Text>
-            {u.active === 'failed' && runbooks?.has(`${row.host}/${u.name}`) ? <Text color={theme.accent}> ▸ {runbookKey} runbook</Text> : null}
             <Text color={theme.muted}> {u.description}</Text>
           </Text>
         );
