@@ -84,7 +84,7 @@ Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open ho
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
 T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), in Databases B
 backups view and b back up / t test-restore / R restore, the config's actions: on their keys or
-:run NAME (output in a panel), q quit.
+:run NAME (output in a panel), o open the failing item's runbook, q quit.
 
 Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
 
