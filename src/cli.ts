@@ -57,7 +57,17 @@ function describeConfig(config: OpsConfig): string {
       lines.push(`  backup: into ${b.dir}, keeping ${keeping}${through}${b.apps?.length ? `; a restore over it sets the maintenance flag of ${b.apps.join(', ')}` : ''}`);
     }
   }
-  for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
+  for (const c of config.checks) {
+    const parts = [
+      c.expect !== undefined ? `expecting "${c.expect}"` : '',
+      c.latency ? `latency warn ${formatDuration(c.latency.warn)} crit ${formatDuration(c.latency.crit)}` : '',
+      c.kind === 'tls' || c.target.startsWith('https:') ? `certificate warn ${c.days.warn} crit ${c.days.crit} days left${c.ca ? `, trusting ${c.ca}` : ''}` : '',
+      `timeout ${formatDuration(c.timeoutMs)}`,
+      c.from ? `from ${c.from}` : '',
+      c.host ? `on ${c.host}'s row` : '',
+    ];
+    lines.push(`check ${c.name}: ${c.kind} ${c.target} (${parts.filter(Boolean).join(', ')})`);
+  }
   for (const a of config.actions) {
     const on = a.hosts.length > 0 ? `on ${a.hosts.join(', ')}` : 'on the selected host';
     lines.push(`action ${a.name}: key ${a.key}, ${on}, timeout ${formatDuration(a.timeoutMs)}, confirm ${a.confirm === 'typed' ? `by typing "${a.name}"` : 'with y'}: ${commandLine(a.run)}`);

@@ -9,6 +9,7 @@ import { redactSecret } from '../domain/redact.js';
 import type { SourceState } from '../domain/model.js';
 import { databaseSourceId } from './sources/database/id.js';
 import { checkRows, downReason, hostRows, sourceState } from './rows.js';
+import { checkStateText } from './check-text.js';
 import type { DataState, OpsStore } from './store.js';
 
 export interface AlertReceiver {
@@ -66,9 +67,9 @@ export function watchedItems(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sour
     }
     for (const unit of row.host.services?.units ?? []) items.set(`unit:${name}:${unit.name}`, { crit: unit.active === 'failed', host: name, text: `${name} ${unit.name} ${unit.active}${unit.sub && unit.sub !== unit.active ? ` (${unit.sub})` : ''}` });
   }
-  for (const { check, source } of checkRows(data)) {
-    const down = failing(source);
-    items.set(`check:${check.name}`, { crit: down, host: check.host ?? '', text: `check ${check.name} ${down ? `down: ${source?.error ?? ''}` : 'ok'}` });
+  for (const row of checkRows(data)) {
+    const crit = row.state === 'pending' ? undefined : row.state === 'crit' || row.state === 'failing';
+    items.set(`check:${row.check.name}`, { crit, host: row.check.host ?? '', text: `check ${row.check.name} ${checkStateText(row)}` });
   }
   for (const db of Object.values(data.databases)) {
     const source = sourceState(data, databaseSourceId(db));

@@ -33,8 +33,12 @@ const SCREEN_INTENTS = {
     bottom: 'last row (Logs: follow again)',
     select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan',
   },
+  hosts: {
+    checks: 'show the Checks view (state, latency, days left of each check) / back to the hosts',
+  },
   databases: {
     backups: 'show each database\'s backups (age, size, verified) / back to its queries',
+    details: 'PostgreSQL details: top statements (pg_stat_statements), table sizes and dead tuples, unused indexes',
   },
   logs: {
     follow: 'follow / pause the tail',

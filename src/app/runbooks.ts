@@ -29,9 +29,9 @@ export function hostRunbooks(index: RunbookIndex, data: Pick<DataState, 'hosts' 
   const view = data.hosts[host];
   const own = index.hosts[host] ?? {};
   const found: FailingRunbook[] = [];
-  for (const { check, source } of checkRows(data)) {
+  for (const { check, state } of checkRows(data)) {
     const runbook = index.checks[check.name];
-    if (check.host === host && runbook && (source?.status === 'error' || source?.status === 'stale')) found.push({ kind: 'check', what: `check ${check.name}`, runbook });
+    if (check.host === host && runbook && (state === 'failing' || state === 'crit' || state === 'warn')) found.push({ kind: 'check', what: `check ${check.name}`, runbook });
   }
   for (const unit of view?.services?.units ?? []) if (unit.active === 'failed' && own[unit.name]) found.push({ kind: 'unit', what: unit.name, runbook: own[unit.name]! });
   for (const level of ['crit', 'warn'] as const) for (const metric of METRICS) if (view?.levels[metric] === level && own[metric]) found.push({ kind: 'metric', what: metric, runbook: own[metric]! });

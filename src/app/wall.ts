@@ -4,7 +4,7 @@
 import { maintenanceExpired, noteSummary } from '../domain/maintenance.js';
 import type { Level } from '../domain/model.js';
 import { timeLeft } from './maintenance-view.js';
-import { checkRows, downReason, hostRows } from './rows.js';
+import { downReason, hostRows } from './rows.js';
 import type { DataState } from './store.js';
 
 /** A tile's or host's state on the wall: a level, or a host that cannot be read (down) or not read yet. */
@@ -48,13 +48,8 @@ function levelWords(data: Pick<DataState, 'hosts'>, name: string): string[] {
 
 /** Every host of the config in its group's tile, judged as the Hosts pane judges it, worst first. */
 export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks'>, now: number): WallGroup[] {
-  const failingChecks = new Map<string, string[]>();
-  for (const { check, source } of checkRows(data)) {
-    if (check.host && (source?.status === 'error' || source?.status === 'stale')) failingChecks.set(check.host, [...(failingChecks.get(check.host) ?? []), check.name]);
-  }
   const groups = new Map<string, WallHost[]>();
   for (const row of hostRows(data, { filters: { hosts: '' } })) {
-    const checks = failingChecks.get(row.host.name) ?? [];
     const reasons: string[] = [];
     let state: WallState;
     if (row.health === 'error' || row.health === 'stale') {
@@ -66,10 +61,8 @@ export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'source
       state = worse(state, 'crit');
       reasons.push(`${row.failedUnits} unit${row.failedUnits === 1 ? '' : 's'} failed`);
     }
-    for (const check of checks) {
-      state = worse(state, 'crit');
-      reasons.push(`check ${check} down`);
-    }
+    // The row's level already counts its checks (failing is crit); the reason names them.
+    for (const check of row.checks) reasons.push(`check ${check.check.name} ${check.state === 'failing' ? 'down' : check.state}`);
     if (state !== 'down') reasons.unshift(...levelWords(data, row.host.name));
     const host = row.host;
     const maintenance = host.maintenanceOn

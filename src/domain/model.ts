@@ -87,13 +87,6 @@ export interface ServicesSample {
   units: UnitState[];
 }
 
-/** An HTTP health check that answered 2xx (with the expected word, if any). */
-export interface CheckResult {
-  at: number;
-  status: number;
-  latencyMs: number;
-}
-
 export type LogLevel = 'error' | 'warn' | 'info' | 'marker';
 
 export interface LogLine {
@@ -105,7 +98,7 @@ export interface LogLine {
   count: number;
 }
 
-export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log';
+export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check';
 
 export interface OpsEvent {
   /** Increasing number given when the event joins the timeline; the Events cursor holds on to it. */

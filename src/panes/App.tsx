@@ -5,6 +5,7 @@ import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
 import { HostsPane } from './HostsPane.js';
+import { ChecksPane } from './ChecksPane.js';
 import { LogsPane } from './LogsPane.js';
 import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
@@ -16,6 +17,7 @@ import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
+import { databaseDetailLines, DatabaseDetailsView } from './DatabaseDetails.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -77,7 +79,21 @@ function useBanner(clearKey: string | undefined): MaintenanceBanner | undefined 
   return useMemo(() => (encoded ? { expired: encoded[0] === '!', text: encoded.slice(1) } : undefined), [encoded]);
 }
 
+function ChecksContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const checkViews = useData('checks');
+  const sources = useData('sources');
+  const filter = useOps((s) => s.ui.filters.hosts);
+  const cursor = useOps((s) => s.ui.cursor.hosts);
+  const rows = useMemo(() => checkRows({ checks: checkViews, sources }, filter), [checkViews, sources, filter]);
+  return <ChecksPane rows={rows} total={Object.keys(checkViews).length} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
+}
+
 function HostsContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
+  const showChecks = useOps((s) => s.ui.hostsView === 'checks');
+  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
+}
+
+function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const sources = useData('sources');
@@ -88,7 +104,7 @@ function HostsContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotPr
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   const withRunbook = useMemo(
     () => Object.fromEntries(hostOrder.flatMap((h) => hostRunbooks(runbooks, { hosts, checks: checkViews, sources }, h).filter((r) => r.kind !== 'check').slice(0, 1).map((r) => [h, r.what]))),
@@ -269,6 +285,17 @@ function QueryDetailsContainer({ width, height, viewport }: { width: number; hei
   return <QueryDetailsView q={q} lines={lines} width={width} height={height} kind={databases[q.database]?.kind ?? ''} />;
 }
 
+/** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */
+function DatabaseDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const view = useOps((s) => s.ui.databaseDetails);
+  const lines = useMemo(() => (view ? databaseDetailLines(view, width - 4) : []), [view, width]);
+  const capacity = queryDetailCapacity(height);
+  viewport.current.details = capacity;
+  viewport.current.detailsMax = Math.max(0, lines.length - capacity);
+  if (!view) return null;
+  return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -292,6 +319,7 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const checks = useData('checks');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
@@ -299,13 +327,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases, backups]);
+  }, [hostOrder, hosts, sources, databases, backups, checks]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
@@ -333,10 +361,10 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const confirm = useOps((s) => s.ui.confirm);
   const confirmInput = useOps((s) => (s.ui.overlay === 'confirm' ? s.ui.input : ''));
   const helpScroll = useOps((s) => s.ui.helpScroll);
-  // Checks are listed under the hosts, so they count towards the Hosts pane's height.
+  // Checks are listed under the hosts, so they count towards the Hosts pane's height; the Checks view has only them.
   const hostCount = useOps((s) => {
     const checks = Object.keys(s.data.checks).length;
-    return s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
+    return s.ui.hostsView === 'checks' ? Math.max(checks, 1) : s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
   const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;
@@ -362,6 +390,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
         <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'database' ? (
+        <DatabaseDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (

@@ -2,11 +2,13 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
+import { checkStateText } from '../app/check-text.js';
 import type { Level } from '../domain/model.js';
 import type { CheckRow, HostRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
+import { checkTone } from './ChecksPane.js';
 import { Frame, Note } from './Frame.js';
 import { cut, fit, fitRight, widthOf } from './format.js';
 import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
@@ -61,26 +63,26 @@ function statusText(row: HostRow, now: number): string {
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
   // The row names what is failing; the selected row's hint line says why.
-  return row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
+  const failing = [...row.issues.map((s) => `${s.label} failing`), ...row.checks.map((c) => `check ${c.check.name} ${c.state}`)];
+  return failing.length === 0 ? 'ok' : `ok · ${failing.join(', ')}`;
 }
 
 function CheckLine({ row, width, runbookHint }: { row: CheckRow; width: number; runbookHint?: string }) {
   const theme = useTheme();
-  const { check, source } = row;
-  const down = source?.status === 'error' || source?.status === 'stale';
-  const state = !source || source.status === 'pending' ? 'checking…' : down ? `down since ${formatClock(source.since)}: ${source.error}` : `${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms`;
-  // The state matters more than the URL: the URL only gets the room left on a wide pane.
-  const urlWidth = width >= 90 ? Math.min(40, check.url.length) : 0;
-  const tone: Tone = down ? 'down' : source?.status === 'ok' ? 'ok' : 'pending';
+  const { check } = row;
+  const tone = checkTone(row.state);
+  const ok = row.state === 'ok' || row.state === 'pending';
+  // The state matters more than the target: the target only gets the room left on a wide pane.
+  const targetWidth = width >= 90 ? Math.min(40, check.target.length) : 0;
   // A failing check's runbook keeps its room before the state's end: it is what to do next.
-  const hint = down && runbookHint ? runbookHint : '';
+  const hint = !ok && runbookHint ? runbookHint : '';
   return (
     <Text wrap="truncate">
       <Text color={theme[tone]}>{MARK[tone]} </Text>
       <Text bold>{fit(check.name, 12)}</Text>
-      <Text color={down ? theme.down : undefined}>{fit(state, Math.max(10, width - 14 - widthOf(hint) - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
+      <Text color={ok ? undefined : theme[tone]}>{fit(checkStateText(row), Math.max(10, width - 14 - widthOf(hint) - (targetWidth > 0 ? targetWidth + 1 : 0)))}</Text>
       {hint ? <Text color={theme.accent}>{hint}</Text> : null}
-      {urlWidth > 0 ? <Text color={theme.muted}> {cut(check.url, urlWidth)}</Text> : null}
+      {targetWidth > 0 ? <Text color={theme.muted}> {cut(check.target, targetWidth)}</Text> : null}
     </Text>
   );
 }
@@ -98,7 +100,9 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
       ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}`
       : issue
         ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
-        : banner?.text;
+        : selectedRow.checks[0]
+          ? `${selectedRow.host.name} check ${selectedRow.checks[0].check.name}: ${checkStateText(selectedRow.checks[0])}`
+          : banner?.text;
   const hintLines = hint && height >= 6 ? 2 : 0;
   const body = Math.max(0, height - 3 - hintLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
@@ -135,7 +139,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
               </>
             ) : null}
             <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
-            <Text color={row.health === 'ok' && row.issues.length > 0 ? theme.warn : theme[HEALTH_TONE[row.health]]}>{fit(`${statusText(row, now)}${runbooks[row.host.name] ? ` ▸ ${runbookKey ?? ''} runbook: ${runbooks[row.host.name]}` : ''}`, statusWidth)}</Text>
+            <Text color={row.health === 'ok' && (row.issues.length > 0 || row.checks.length > 0) ? theme[row.checks.some((c) => c.state !== 'warn') ? 'crit' : 'warn'] : theme[HEALTH_TONE[row.health]]}>{fit(`${statusText(row, now)}${runbooks[row.host.name] ? ` ▸ ${runbookKey ?? ''} runbook: ${runbooks[row.host.name]}` : ''}`, statusWidth)}</Text>
           </Text>
         );
       })}

@@ -3,10 +3,13 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { parseDuration } from '../../domain/duration.js';
 import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
+import type { DatabaseThresholds } from '../../domain/database.js';
+import { globalDatabaseThresholds } from '../../domain/database-levels.js';
 
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
-import type { HttpCheckSpec } from '../../services/checks/http.js';
+import { DEFAULT_CERT_DAYS, type CheckSpec } from '../../domain/check.js';
 import type { RawConfig, RawDatabase } from './schema.js';
+import type { RawCheck } from '../sources/check/config.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
@@ -49,7 +52,9 @@ export interface OpsConfig {
   hosts: HostConfig[];
   /** Absent when the config has no `databases:`: then the local machine's servers are looked for. */
   databases?: Record<string, RawDatabase>;
-  checks: HttpCheckSpec[];
+  /** `thresholds.database` over the built-in ones: what each database's own thresholds are laid over. */
+  databaseThresholds: DatabaseThresholds;
+  checks: CheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   /** The operator's commands, in the file's order. */
   actions: ActionSpec[];
@@ -88,9 +93,28 @@ function runbookIndex(raw: RawConfig, file: string | null): RunbookIndex {
   };
 }
 
+/** A validated check: its kind and target, the defaults filled in; listed with `host:`, else with `from:`. */
+function resolveCheck(name: string, c: RawCheck): CheckSpec {
+  const [kind, target] = c.http !== undefined ? (['http', c.http] as const) : c.tls !== undefined ? (['tls', c.tls] as const) : (['tcp', c.tcp ?? ''] as const);
+  const warnDays = c.warnDays ?? DEFAULT_CERT_DAYS.warn;
+  return {
+    name,
+    kind,
+    target,
+    expect: c.expect,
+    latency: c.latency ? { warn: durationMs(c.latency.warn), crit: durationMs(c.latency.crit) } : undefined,
+    days: { warn: warnDays, crit: Math.min(warnDays, c.critDays ?? DEFAULT_CERT_DAYS.crit) },
+    ca: c.ca,
+    timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
+    from: c.from,
+    host: c.host ?? c.from,
+  };
+}
+
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
 export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings): { config: OpsConfig; problems: KeymapProblem[] } {
   const rawHosts = raw.hosts ?? { local: { local: true as const } };
+  const { database: databaseThresholds, ...hostThresholds } = raw.thresholds ?? {};
   const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
     name,
     local: host.local === true,
@@ -108,7 +132,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       ) ?? 'auto',
     maintenance: host.maintenance,
     maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
-    thresholds: mergeThresholds(raw.thresholds, host.thresholds),
+    thresholds: mergeThresholds(hostThresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
   }));
   const actions: ActionSpec[] = Object.entries(raw.actions ?? {}).map(([name, a]) => ({
@@ -136,13 +160,8 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       connectTimeoutMs: raw.ssh?.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(raw.ssh.connectTimeout),
     },
     databases: raw.databases,
-    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => ({
-      name,
-      url: c.http,
-      expect: c.expect,
-      host: c.host,
-      timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
-    })),
+    databaseThresholds: globalDatabaseThresholds(databaseThresholds),
+    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => resolveCheck(name, c)),
     actions,
     keymap,
     bindings,

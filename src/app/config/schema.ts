@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
-import { databaseSchema } from '../sources/database/config.js';
+import { databaseSchema, databaseThresholdsSchema } from '../sources/database/config.js';
 import { absolutePath, duration, hostName, runbookRef, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
@@ -107,7 +107,8 @@ const baseConfigSchema = z.strictObject({
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   maintenanceExpiry: duration.optional(),
-  thresholds: thresholdsSchema.optional(),
+  // A host's thresholds have the same keys but database: every database's are set here only.
+  thresholds: thresholdsSchema.extend({ database: databaseThresholdsSchema.optional() }).optional(),
   logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).max(65_536).optional() }).optional(),
   hosts: z.record(hostName, hostSchema).optional(),
   databases: z.record(hostName, databaseSchema).optional(),
@@ -125,7 +126,10 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
   const hosts = Object.keys(config.hosts ?? { local: true });
   const known = `known hosts: ${hosts.join(', ')}`;
   for (const [name, check] of Object.entries(config.checks ?? {})) {
-    if (check.host !== undefined && !hosts.includes(check.host)) ctx.addIssue({ code: 'custom', path: ['checks', name, 'host'], message: `no host "${check.host}" (${known})` });
+    for (const key of ['host', 'from'] as const) {
+      const value = check[key];
+      if (value !== undefined && !hosts.includes(value)) ctx.addIssue({ code: 'custom', path: ['checks', name, key], message: `no host "${value}" (${known})` });
+    }
   }
   for (const [name, db] of Object.entries(config.databases ?? {})) {
     if (db.via !== undefined && !hosts.includes(db.via)) ctx.addIssue({ code: 'custom', path: ['databases', name, 'via'], message: `no host "${db.via}" (${known})` });
