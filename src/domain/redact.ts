@@ -1,5 +1,5 @@
-// Query text for the audit log and anything else that keeps what an operator saw: string literals
-// (where passwords hide) are replaced, even one cut short.
+// What must not reach a log or the screen: string literals in query text (where passwords hide),
+// replaced even when cut short; and a secret value (an alert receiver's URL) wherever it appears.
 import type { DatabaseKind } from './database.js';
 
 /** Query text for the audit log: string literals (where passwords hide) become '?', even one cut short. */
