@@ -14,6 +14,7 @@ import { addRunCommand } from './cli/run.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN, forcedColorLevel, screenTheme, type ColorWhen } from './app/color.js';
+import { formatWindow } from './app/sources/logs/levels.js';
 
 export const EXIT_USAGE = 2;
 
@@ -43,6 +44,11 @@ function describeConfig(config: OpsConfig): string {
     lines.push(`host ${h.name}: ${h.local ? 'local' : `ssh ${h.ssh}`}${h.group ? `, group ${h.group}` : ''}`);
     lines.push(`  services: ${h.services === 'auto' ? 'every loaded service unit' : h.services.join(', ') || 'none'} (via ${h.sudo ? 'sudo -n ' : ''}${h.systemctl})`);
     lines.push(`  logs: ${h.logs === 'auto' ? 'system journal or syslog, if found' : h.logs.map((l) => l.label).join(', ') || 'none'}`);
+    for (const log of h.logs === 'auto' ? [] : h.logs) {
+      const a = log.access;
+      if (a) lines.push(`    ${log.label}: ${a.format} access log, 5xx warn ${a.errorRate.warn}% / crit ${a.errorRate.crit}% over ${formatWindow(a.windowSec)} (judged from ${a.minRequests} requests)`);
+      for (const r of log.rules ?? []) lines.push(`    ${log.label}: rule ${r.name}, ${r.level} at ${r.threshold} matches of one key in ${formatWindow(r.windowSec)}`);
+    }
     if (h.maintenance) lines.push(`  maintenance flag: ${h.maintenance}`);
     lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
   }

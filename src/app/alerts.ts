@@ -50,7 +50,7 @@ interface Watched {
 const failing = (s: SourceState | undefined): boolean | undefined => (s === undefined || s.status === 'pending' ? undefined : s.status === 'error' || s.status === 'stale');
 
 /** Every item that can go crit, as the screen judges it (held levels, source states). */
-export function watchedItems(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks'>): Map<string, Watched> {
+export function watchedItems(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>): Map<string, Watched> {
   const items = new Map<string, Watched>();
   for (const row of hostRows(data, { filters: { hosts: '' } })) {
     const name = row.host.name;

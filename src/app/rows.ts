@@ -13,6 +13,7 @@ import { backupRows } from './backup-rows.js';
 import { databaseRows } from './database-rows.js';
 import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
+import { hostLogAlerts, type LogAlert } from './log-measures.js';
 import { scopeHosts } from './scope.js';
 import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
@@ -29,6 +30,8 @@ export interface HostRow {
   issues: SourceState[];
   connection?: ConnectionState;
   failedUnits: number;
+  /** Its logs' error rates and rules past their thresholds (held levels). */
+  logAlerts: LogAlert[];
   /** The host's checks that are not ok (failing, warn or crit): the row names them. */
   checks: CheckRow[];
 }
@@ -72,13 +75,14 @@ export function downReason(problem: SourceState | ConnectionState | undefined): 
   return problem.status.replace('-', ' ');
 }
 
-export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks'>, ui: { filters: { hosts: string } }): HostRow[] {
+export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, ui: { filters: { hosts: string } }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
   const troubled = checkRows(data).filter((row) => checkLevel(row.state) !== 'ok');
   return data.hostOrder.flatMap((name) => {
     const host = data.hosts[name];
     if (!host || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
     const { health, problem, issues } = hostHealth(data, host);
+    const logAlerts = hostLogAlerts(data.logs, name);
     const checks = troubled.filter((row) => row.check.host === name);
     return [
       {
@@ -93,9 +97,11 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
           host.levels.disk,
           ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])),
           ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : [])),
+          ...logAlerts.map((a) => a.level),
           ...checks.map((row) => checkLevel(row.state)),
         ]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
+        logAlerts,
         checks,
       },
     ];

@@ -11,6 +11,9 @@ import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
+import type { AccessLogSpec, AccessMetrics } from '../domain/access-metrics.js';
+import type { LogRuleSpec } from '../domain/log-rules.js';
+import type { KeyCount } from '../domain/sliding-window.js';
 import type { CheckKind, CheckResult, CheckState } from '../domain/check.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
@@ -128,6 +131,25 @@ export interface LogView {
   unit?: string;
   /** Where a unit's log comes from ("journal", or the daemonless systemctl's log file). */
   from?: string;
+  /** An access log's figures (`format:` in the config) and its error rate's level. */
+  access?: AccessView;
+  /** The rules counting on this log's lines. */
+  rules?: readonly RuleView[];
+}
+
+export interface AccessView {
+  spec: AccessLogSpec;
+  metrics?: AccessMetrics;
+  /** The 5xx share over the window, judged with hold ticks once the window holds minRequests. */
+  level: Level;
+}
+
+export interface RuleView {
+  spec: LogRuleSpec;
+  /** The busiest keys in the window. */
+  top: readonly KeyCount[];
+  /** The keys at or over the threshold, or still held there by the hold ticks, each with its level. */
+  alerts: readonly { key: string; count: number; level: Level }[];
 }
 
 export interface DataState {

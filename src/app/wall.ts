@@ -47,7 +47,7 @@ function levelWords(data: Pick<DataState, 'hosts'>, name: string): string[] {
 }
 
 /** Every host of the config in its group's tile, judged as the Hosts pane judges it, worst first. */
-export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks'>, now: number): WallGroup[] {
+export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, now: number): WallGroup[] {
   const groups = new Map<string, WallHost[]>();
   for (const row of hostRows(data, { filters: { hosts: '' } })) {
     const reasons: string[] = [];
@@ -61,8 +61,9 @@ export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'source
       state = worse(state, 'crit');
       reasons.push(`${row.failedUnits} unit${row.failedUnits === 1 ? '' : 's'} failed`);
     }
-    // The row's level already counts its checks (failing is crit); the reason names them.
+    // The row's level already counts its checks (failing is crit) and its logs' alerts; the reasons name them.
     for (const check of row.checks) reasons.push(`check ${check.check.name} ${check.state === 'failing' ? 'down' : check.state}`);
+    for (const alert of row.logAlerts) reasons.push(alert.short);
     if (state !== 'down') reasons.unshift(...levelWords(data, row.host.name));
     const host = row.host;
     const maintenance = host.maintenanceOn

@@ -1,4 +1,6 @@
 // The domain shapes every collector produces and every pane reads, whatever the host or source kind.
+import type { AccessLogSpec } from './access-metrics.js';
+import type { LogRuleSpec } from './log-rules.js';
 import type { SourceId } from './source-id.js';
 
 export type Level = 'ok' | 'warn' | 'crit';
@@ -96,6 +98,9 @@ export interface LogLine {
   level: LogLevel;
   /** How many identical lines in a row this one stands for. */
   count: number;
+  /** The host and log label it came from, when its buffer was told them (a merged view then copies nothing). */
+  host?: string;
+  source?: string;
 }
 
 export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check';
@@ -134,9 +139,15 @@ export interface HostLevels {
   cores: readonly Level[];
 }
 
-export type LogSourceConfig =
-  | { kind: 'file'; path: string; label: string }
-  | { kind: 'journal'; unit: string; label: string };
+/** What is measured on a log's lines as they arrive, besides showing them. */
+export interface LogMeasures {
+  /** An access log's requests (`format:`): rates, error rate, top statuses, paths and clients. */
+  access?: AccessLogSpec;
+  /** The config's `rules:` that name this log. */
+  rules?: LogRuleSpec[];
+}
+
+export type LogSourceConfig = ({ kind: 'file'; path: string; label: string } | { kind: 'journal'; unit: string; label: string }) & LogMeasures;
 
 /** What to watch on one host, as resolved from the config. */
 export interface HostConfig {

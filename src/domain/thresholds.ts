@@ -64,7 +64,7 @@ export class ThresholdTracker {
     return change;
   }
 
-  /** Drops what is known of `key`: a measure no longer judged starts afresh when it is judged again. */
+  /** Drops what is known of `key`: a measure no longer judged, or a rule's key out of its window (so keys seen once do not pile up), starts afresh. */
   forget(key: string): void {
     this.tracks.delete(key);
   }

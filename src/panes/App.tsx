@@ -26,6 +26,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
+import { measureLines } from '../app/log-measures.js';
 import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
@@ -99,12 +100,13 @@ function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: Slo
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, filter]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews, logs }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, logs, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   const withRunbook = useMemo(
     () => Object.fromEntries(hostOrder.flatMap((h) => hostRunbooks(runbooks, { hosts, checks: checkViews, sources }, h).filter((r) => r.kind !== 'check').slice(0, 1).map((r) => [h, r.what]))),
@@ -215,11 +217,13 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
+  const measures = useMemo(() => measureLines(view.shown, box.width >= 100), [view.shown, box.width]);
   return (
     <LogsPane
       lines={view.lines}
       banner={banner}
       heading={heading}
+      measures={measures}
       bottom={bottomIndex(view.lines, logView.anchor)}
       following={logView.anchor === null}
       sources={states}
@@ -319,6 +323,7 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const checks = useData('checks');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
@@ -327,13 +332,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks, logs }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases, backups, checks]);
+  }, [hostOrder, hosts, sources, databases, backups, checks, logs]);
   return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 

@@ -62,9 +62,15 @@ function statusText(row: HostRow, now: number): string {
     const what = problem.id.kind === 'resources' ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
-  // The row names what is failing; the selected row's hint line says why.
+  // The row names what is alerting in its logs and what is failing; the selected row's hint line says why.
   const failing = [...row.issues.map((s) => `${s.label} failing`), ...row.checks.map((c) => `check ${c.check.name} ${c.state}`)];
-  return failing.length === 0 ? 'ok' : `ok · ${failing.join(', ')}`;
+  const notes = [...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')])];
+  return notes.length === 0 ? 'ok' : `ok · ${notes.join(' · ')}`;
+}
+
+/** The selected row's log alerts, each with its reading against its threshold. */
+function alertHint(row: HostRow): string | undefined {
+  return row.logAlerts.length > 0 ? `${row.host.name}: ${row.logAlerts.map((a) => `${a.subject}: ${a.reason}`).join(' · ')}` : undefined;
 }
 
 function CheckLine({ row, width, runbookHint }: { row: CheckRow; width: number; runbookHint?: string }) {
@@ -102,7 +108,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
         ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
         : selectedRow.checks[0]
           ? `${selectedRow.host.name} check ${selectedRow.checks[0].check.name}: ${checkStateText(selectedRow.checks[0])}`
-          : banner?.text;
+          : (banner?.text ?? alertHint(selectedRow));
   const hintLines = hint && height >= 6 ? 2 : 0;
   const body = Math.max(0, height - 3 - hintLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
@@ -139,7 +145,19 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
               </>
             ) : null}
             <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
-            <Text color={row.health === 'ok' && (row.issues.length > 0 || row.checks.length > 0) ? theme[row.checks.some((c) => c.state !== 'warn') ? 'crit' : 'warn'] : theme[HEALTH_TONE[row.health]]}>{fit(`${statusText(row, now)}${runbooks[row.host.name] ? ` ▸ ${runbookKey ?? ''} runbook: ${runbooks[row.host.name]}` : ''}`, statusWidth)}</Text>
+            <Text
+              color={
+                row.health !== 'ok'
+                  ? theme[HEALTH_TONE[row.health]]
+                  : row.logAlerts.length > 0
+                    ? theme[row.level]
+                    : row.issues.length > 0 || row.checks.length > 0
+                      ? theme[row.checks.some((c) => c.state !== 'warn') ? 'crit' : 'warn']
+                      : theme.ok
+              }
+            >
+              {fit(`${statusText(row, now)}${runbooks[row.host.name] ? ` ▸ ${runbookKey ?? ''} runbook: ${runbooks[row.host.name]}` : ''}`, statusWidth)}
+            </Text>
           </Text>
         );
       })}

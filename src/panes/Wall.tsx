@@ -120,8 +120,9 @@ export function WallScreen({ cycleMs, refreshMs, quitKeys, quit }: { cycleMs: nu
   const databases = useOps((s) => s.data.databases);
   const backups = useOps((s) => s.data.backups);
   const checks = useOps((s) => s.data.checks);
+  const logs = useOps((s) => s.data.logs);
   const now = secondNow();
-  const groups = useMemo(() => wallGroups({ hostOrder, hosts, sources, databases, backups, checks }, now), [hostOrder, hosts, sources, databases, backups, checks, now]);
+  const groups = useMemo(() => wallGroups({ hostOrder, hosts, sources, databases, backups, checks, logs }, now), [hostOrder, hosts, sources, databases, backups, checks, logs, now]);
   const bodyRows = Math.max(1, rows - 2);
   const pages = useMemo(() => wallPages(groups, columns, bodyRows), [groups, columns, bodyRows]);
   const page = usePage(pages.length, cycleMs);

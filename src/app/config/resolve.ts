@@ -1,10 +1,13 @@
 // Turns a validated config file into the settings opsdeck runs with: defaults filled in, thresholds
 // merged global -> host, durations in milliseconds.
 import { dirname, resolve as resolvePath } from 'node:path';
-import { parseDuration } from '../../domain/duration.js';
-import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
 import type { DatabaseThresholds } from '../../domain/database.js';
 import { globalDatabaseThresholds } from '../../domain/database-levels.js';
+import { durationMs } from './fields.js';
+import type { HostConfig, LogMeasures, LogSourceConfig, Thresholds } from '../../domain/model.js';
+import { DEFAULT_ERROR_RATE, DEFAULT_ERROR_WINDOW_SEC, DEFAULT_MIN_REQUESTS, type AccessLogSpec } from '../../domain/access-metrics.js';
+import type { LogRuleSpec } from '../../domain/log-rules.js';
+import type { RawRule } from '../sources/logs/config.js';
 
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import { DEFAULT_CERT_DAYS, type CheckSpec } from '../../domain/check.js';
@@ -26,6 +29,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 export const DEFAULT_HOLD_TICKS = 2;
+/** Garden DX's runbook counts failed logins over 5 minutes. */
+const DEFAULT_RULE_WINDOW_SEC = 300;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -33,10 +38,6 @@ const DEFAULT_WALL_CYCLE_MS = 10_000;
 const DEFAULT_ALERTS_PER_MINUTE = 20;
 const DEFAULT_ALERT_TIMEOUT_MS = 5000;
 
-/** A validated duration from the config: a string as "2s", or a number of seconds. */
-function durationMs(value: string | number): number {
-  return typeof value === 'number' ? value * 1000 : (parseDuration(value) ?? 0);
-}
 const optionalMs = (value: string | number | undefined): number | undefined => (value === undefined ? undefined : durationMs(value));
 
 export interface OpsConfig {
@@ -72,6 +73,30 @@ export interface OpsConfig {
 export function refreshFrom(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_REFRESH_MS;
   return clampRefresh(durationMs(value) || DEFAULT_REFRESH_MS);
+}
+
+type RawLog = NonNullable<NonNullable<RawConfig['hosts']>[string]['logs']>[number];
+
+/** What a log measures: its access metrics (format:) and the rules that name it by label or file. */
+function logMeasures(log: RawLog, label: string, rules: readonly { name: string; rule: RawRule }[]): LogMeasures {
+  const access: AccessLogSpec | undefined = log.format
+    ? {
+        format: log.format,
+        errorRate: log.errorRate ?? DEFAULT_ERROR_RATE,
+        windowSec: Math.round((log.window === undefined ? DEFAULT_ERROR_WINDOW_SEC * 1000 : durationMs(log.window)) / 1000),
+        minRequests: log.minRequests ?? DEFAULT_MIN_REQUESTS,
+      }
+    : undefined;
+  const mine = rules
+    .filter(({ rule }) => rule.log === label || rule.log === log.file)
+    .map(({ name, rule }): LogRuleSpec => ({
+      name,
+      match: rule.match,
+      windowSec: Math.round((rule.window === undefined ? DEFAULT_RULE_WINDOW_SEC * 1000 : durationMs(rule.window)) / 1000),
+      threshold: rule.threshold,
+      level: rule.level ?? 'crit',
+    }));
+  return { ...(access ? { access } : {}), ...(mine.length > 0 ? { rules: mine } : {}) };
 }
 
 function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresholds {
@@ -115,6 +140,7 @@ function resolveCheck(name: string, c: RawCheck): CheckSpec {
 export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings): { config: OpsConfig; problems: KeymapProblem[] } {
   const rawHosts = raw.hosts ?? { local: { local: true as const } };
   const { database: databaseThresholds, ...hostThresholds } = raw.thresholds ?? {};
+  const rules = Object.entries(raw.rules ?? {}).map(([name, rule]) => ({ name, rule }));
   const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
     name,
     local: host.local === true,
@@ -125,11 +151,13 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     systemctl: host.systemctl ?? 'systemctl',
     sudo: host.sudo ?? false,
     logs:
-      host.logs?.map((l): LogSourceConfig =>
-        l.file !== undefined
-          ? { kind: 'file', path: l.file, label: l.label ?? l.file }
-          : { kind: 'journal', unit: l.journal ?? '', label: l.label ?? (l.journal ? `journal:${l.journal}` : 'journal') },
-      ) ?? 'auto',
+      host.logs?.map((l): LogSourceConfig => {
+        const where: LogSourceConfig =
+          l.file !== undefined
+            ? { kind: 'file', path: l.file, label: l.label ?? l.file }
+            : { kind: 'journal', unit: l.journal ?? '', label: l.label ?? (l.journal ? `journal:${l.journal}` : 'journal') };
+        return { ...where, ...logMeasures(l, where.label, rules) };
+      }) ?? 'auto',
     maintenance: host.maintenance,
     maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
     thresholds: mergeThresholds(hostThresholds, host.thresholds),

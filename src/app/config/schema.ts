@@ -4,6 +4,7 @@ import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema, databaseThresholdsSchema } from '../sources/database/config.js';
+import { accessKeysNeedFormat, logMeasuresShape, ruleSchema } from '../sources/logs/config.js';
 import { absolutePath, duration, hostName, runbookRef, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
@@ -18,7 +19,9 @@ const logSource = z
     file: absolutePath.optional(),
     journal: z.string().optional(),
     label: z.string().min(1).optional(),
+    ...logMeasuresShape,
   })
+  .superRefine(accessKeysNeedFormat)
   .refine((l) => (l.file === undefined) !== (l.journal === undefined), {
     message: 'a log source has exactly one of file: PATH or journal: UNIT ("" for the whole journal)',
   })
@@ -113,6 +116,7 @@ const baseConfigSchema = z.strictObject({
   hosts: z.record(hostName, hostSchema).optional(),
   databases: z.record(hostName, databaseSchema).optional(),
   checks: z.record(hostName, checkSchema).optional(),
+  rules: z.record(hostName, ruleSchema).optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
   wall: z.strictObject({ cycle: duration.optional() }).optional(),
@@ -138,6 +142,11 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
       if (!hosts.includes(host)) ctx.addIssue({ code: 'custom', path, message: `no host "${host}" (${known})` });
       else if (!config.hosts?.[host]?.maintenance) ctx.addIssue({ code: 'custom', path, message: `host "${host}" has no maintenance: flag file to set while a restore replaces ${name}` });
     });
+  }
+  // A rule names a log by its label or its file, as the Logs pane shows it.
+  const logNames = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => (h.logs ?? []).flatMap((l) => [l.label ?? l.file ?? (l.journal ? `journal:${l.journal}` : 'journal'), ...(l.file ? [l.file] : [])])))];
+  for (const [name, rule] of Object.entries(config.rules ?? {})) {
+    if (!logNames.includes(rule.log)) ctx.addIssue({ code: 'custom', path: ['rules', name, 'log'], message: `no host follows a log labelled or at "${rule.log}" (logs: ${logNames.join(', ') || 'none configured'})` });
   }
   const groups = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => h.group ?? []))];
   for (const [name, action] of Object.entries(config.actions ?? {})) {
