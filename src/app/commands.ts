@@ -3,6 +3,8 @@ import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
+import type { RunbookIndex } from './runbooks.js';
+import type { Runbook } from '../domain/runbook.js';
 import type { QueryReader } from './query-details.js';
 import type { IncidentControls } from './incidents.js';
 import { isSeverity, SEVERITIES } from '../domain/incident.js';
@@ -23,6 +25,8 @@ export interface Controls {
   queries: QueryReader;
   /** Open and close incidents, write the postmortem draft (src/app/incidents.ts). */
   incidents: IncidentControls;
+  /** What names a runbook, and the door that opens one (the pager, or the URL shown and copied). */
+  runbooks: { index: RunbookIndex; open(what: string, runbook: Runbook): void };
 }
 
 /** The `:` lines kept, in the session and across runs. */

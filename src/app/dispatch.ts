@@ -14,7 +14,8 @@ import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
 import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { LEVEL_FILTERS } from '../domain/timeline.js';
-import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { PANES, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { selectedRunbook } from './runbooks.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
 export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax' | 'timeline' | 'timelineMax', number>>;
@@ -32,7 +33,7 @@ export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent
 }
 
 /** The key name of one character of a chunk (a paste, or fast typing that arrived in one read). */
-function charKey(char: string): string {
+export function charKey(char: string): string {
   if (char === '\r' || char === '\n') return 'enter';
   if (char === '\t') return 'tab';
   if (char === '\u007f' || char === '\b') return 'backspace';
@@ -129,6 +130,12 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'help':
       setUi({ overlay: 'help' });
       return;
+    case 'open-runbook': {
+      const found = selectedRunbook(controls.runbooks.index, visibleData(state), ui);
+      if ('error' in found) setMessage(store, found.error, 'error');
+      else controls.runbooks.open(found.what, found.runbook);
+      return;
+    }
     case 'focus-next':
       setUi({ focus: focusBy(state, 1) });
       return;

@@ -68,6 +68,13 @@ export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { 
   return { health: resources.status, problem: failing ? resources : undefined, issues };
 }
 
+/** Why a host is down, in a few words: "unreachable", "auth failed", "host key refused"; a failing probe by its error. */
+export function downReason(problem: SourceState | ConnectionState | undefined): string {
+  if (!problem) return 'down';
+  if (problem.status === 'stale' || problem.status === 'error') return problem.error ?? 'down';
+  return problem.status.replace('-', ' ');
+}
+
 export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, ui: { filters: { hosts: string } }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
   const troubled = checkRows(data).filter((row) => checkLevel(row.state) !== 'ok');

@@ -37,6 +37,7 @@ import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { visibleData, type DataState } from '../app/store.js';
+import { hostRunbooks, type RunbookIndex } from '../app/runbooks.js';
 
 /**
  * One field of what panes draw: the live data, or the frozen copy while paused. The store commits an
@@ -57,10 +58,16 @@ function useHostColors(): Record<string, string | undefined> {
 }
 
 /** What every pane slot gets: its box, whether it has the focus, and the key that clears a maintenance flag (for banners). */
-interface SlotProps {
+interface PaneProps {
   box: PaneBox;
   focused: boolean;
   clearKey?: string;
+}
+
+interface SlotProps extends PaneProps {
+  /** What names a runbook, and the key that opens one: failing items show it. */
+  runbooks: RunbookIndex;
+  runbookKey?: string;
 }
 
 /**
@@ -85,12 +92,12 @@ function ChecksContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   return <ChecksPane rows={rows} total={Object.keys(checkViews).length} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
 }
 
-function HostsContainer({ box, focused, clearKey }: SlotProps) {
+function HostsContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const showChecks = useOps((s) => s.ui.hostsView === 'checks');
-  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} />;
+  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
 }
 
-function HostListContainer({ box, focused, clearKey }: SlotProps) {
+function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const sources = useData('sources');
@@ -104,8 +111,16 @@ function HostListContainer({ box, focused, clearKey }: SlotProps) {
   const group = useOps((s) => s.ui.group);
   const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews, logs }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, logs, filter]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
+  const withRunbook = useMemo(
+    () => Object.fromEntries(hostOrder.flatMap((h) => hostRunbooks(runbooks, { hosts, checks: checkViews, sources }, h).filter((r) => r.kind !== 'check').slice(0, 1).map((r) => [h, r.what]))),
+    [runbooks, hostOrder, hosts, checkViews, sources],
+  );
+  const checkRunbooks = useMemo(() => new Set(Object.keys(runbooks.checks)), [runbooks]);
   return (
     <HostsPane
+      runbooks={withRunbook}
+      checkRunbooks={checkRunbooks}
+      runbookKey={runbookKey}
       rows={rows}
       checks={checks}
       total={hostOrder.length}
@@ -121,7 +136,7 @@ function HostListContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
-function ResourcesContainer({ box, focused, clearKey }: SlotProps) {
+function ResourcesContainer({ box, focused, clearKey }: PaneProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const history = useData('history');
@@ -155,7 +170,7 @@ function ResourcesContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
-function ServicesContainer({ box, focused, clearKey }: SlotProps) {
+function ServicesContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const hostColors = useHostColors();
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
@@ -167,8 +182,11 @@ function ServicesContainer({ box, focused, clearKey }: SlotProps) {
   const rows = useMemo(() => serviceRows({ hostOrder, hosts }, { host, group, filters: { services: filter } }), [hostOrder, hosts, host, group, filter]);
   const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => hostSource({ sources }, h, 'services') ?? []), [hostOrder, hosts, sources, host, group]);
   const banner = useBanner(clearKey);
+  const withRunbook = useMemo(() => new Set(Object.entries(runbooks.hosts).flatMap(([h, units]) => Object.keys(units).map((u) => `${h}/${u}`))), [runbooks]);
   return (
     <ServicesPane
+      runbooks={withRunbook}
+      runbookKey={runbookKey}
       rows={rows}
       banner={banner}
       sources={states}
@@ -185,7 +203,7 @@ function ServicesContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
-function LogsContainer({ box, focused, clearKey }: SlotProps) {
+function LogsContainer({ box, focused, clearKey }: PaneProps) {
   const hostColors = useHostColors();
   const banner = useBanner(clearKey);
   // The scope reads the hosts, which change on every resources tick; compared by content it changes
@@ -302,14 +320,14 @@ function DatabaseDetailsContainer({ width, height, viewport }: { width: number; 
   return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
 }
 
-const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
+const PaneSlot = memo(function PaneSlot({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
-      return <HostsContainer box={box} focused={focused} clearKey={clearKey} />;
+      return <HostsContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
     case 'resources':
       return <ResourcesContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'services':
-      return <ServicesContainer box={box} focused={focused} clearKey={clearKey} />;
+      return <ServicesContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
     case 'logs':
       return <LogsContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'events':
@@ -410,7 +428,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
-                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} clearKey={clearKey} />
+                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} clearKey={clearKey} runbooks={config.runbooks} runbookKey={config.bindings.global['open-runbook']?.[0]} />
               ))}
             </Box>
           ))}

@@ -4,6 +4,7 @@ import type { Controls } from '../../src/app/commands.js';
 import type { OperationControls } from '../../src/app/operations/controls.js';
 import type { QueryReader } from '../../src/app/query-details.js';
 import type { IncidentControls } from '../../src/app/incidents.js';
+import { NO_RUNBOOKS } from '../../src/app/runbooks.js';
 
 /** Where a test does not open the query details view: every read fails, saying so. */
 export const NO_QUERY_READER: QueryReader = {
@@ -20,5 +21,5 @@ export const NO_INCIDENTS: IncidentControls = {
 };
 
 export function testControls(operations: OperationControls, overrides: Partial<Controls> = {}): Controls {
-  return { quit: () => undefined, setRefresh: () => undefined, operations, rememberCommand: () => Promise.resolve(), queries: NO_QUERY_READER, incidents: NO_INCIDENTS, ...overrides };
+  return { quit: () => undefined, setRefresh: () => undefined, operations, rememberCommand: () => Promise.resolve(), queries: NO_QUERY_READER, incidents: NO_INCIDENTS, runbooks: { index: NO_RUNBOOKS, open: () => undefined }, ...overrides };
 }

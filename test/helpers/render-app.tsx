@@ -15,6 +15,7 @@ import { OpsProvider } from '../../src/hooks/store.js';
 import { ThemeProvider } from '../../src/panes/theme.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import { inkTerminal } from './ink-terminal.js';
+import type { Runbook } from '../../src/domain/runbook.js';
 import { waitFor } from './wait.js';
 
 export interface AppHarness {
@@ -30,6 +31,8 @@ export interface AppHarness {
   trusted: string[];
   reconnects: string[];
   admin: { database: string; pid: number; operation: string }[];
+  /** The runbooks the key asked to open. */
+  runbooks: { what: string; runbook: Runbook }[];
   /** Every audit record the operations wrote, in order. */
   audit: AuditEntry[];
   unmount(): void;
@@ -48,7 +51,7 @@ export async function renderApp(
   options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts>; queries?: QueryReader; incidents?: IncidentControls } = {},
 ): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
-  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
+  const harness = { runbooks: [] as { what: string; runbook: Runbook }[], quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
   const admin = (database: string) => ({
     cancelBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'cancel' }), true),
     terminateBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'terminate' }), true),
@@ -87,6 +90,7 @@ export async function renderApp(
     rememberCommand: () => Promise.resolve(),
     queries: options.queries ?? NO_QUERY_READER,
     incidents: options.incidents ?? NO_INCIDENTS,
+    runbooks: { index: config.runbooks, open: (what: string, runbook: Runbook) => void harness.runbooks.push({ what, runbook }) },
   };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };
