@@ -1,7 +1,7 @@
 // Drives a real terminal: opsdeck runs in a tmux pane, keys go in with send-keys, the screen comes
 // back with capture-pane, exactly what an operator would see.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { waitFor } from './wait.js';
 
 export class TmuxTerminal {
@@ -13,12 +13,14 @@ export class TmuxTerminal {
     readonly rows: number,
     private readonly exitFile: string,
   ) {
+    // A tmux server of its own (-L): a shared one exits when its last session ends, and a test starting
+    // a session just then fails with "server exited unexpectedly"; nor can anyone's kill-server reach it.
     // The pane stays after the program ends so the restored screen can be read; the exit code goes to a file.
-    execFileSync('tmux', ['new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), `${command}; echo $? > ${exitFile}; sleep 60`]);
+    execFileSync('tmux', ['-L', this.session, 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), `${command}; echo $? > ${exitFile}; sleep 60`]);
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.session, 'capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
   }
 
   /**
@@ -27,31 +29,31 @@ export class TmuxTerminal {
    * character here and two cells there).
    */
   cellScreen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-N', '-t', this.session], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.session, 'capture-pane', '-p', '-N', '-t', this.session], { encoding: 'utf8' });
   }
 
   /** The screen with its attributes as escape sequences (`capture-pane -e`): what colours and styles are on it. */
   styledScreen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-e', '-t', this.session], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.session, 'capture-pane', '-p', '-e', '-t', this.session], { encoding: 'utf8' });
   }
 
   /** What tmux knows of the pane's modes: the alternate screen, and whether the cursor is shown. */
   modes(): { alternateScreen: boolean; cursorVisible: boolean } {
-    const [alternate, cursor] = execFileSync('tmux', ['display', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}'], { encoding: 'utf8' }).trim().split(' ');
+    const [alternate, cursor] = execFileSync('tmux', ['-L', this.session, 'display', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}'], { encoding: 'utf8' }).trim().split(' ');
     return { alternateScreen: alternate === '1', cursorVisible: cursor === '1' };
   }
 
   /** The pid of the shell running the pane's command. */
   panePid(): number {
-    return Number(execFileSync('tmux', ['display', '-p', '-t', this.session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
+    return Number(execFileSync('tmux', ['-L', this.session, 'display', '-p', '-t', this.session, '#{pane_pid}'], { encoding: 'utf8' }).trim());
   }
 
   keys(...keys: string[]): void {
-    for (const key of keys) execFileSync('tmux', ['send-keys', '-t', this.session, key]);
+    for (const key of keys) execFileSync('tmux', ['-L', this.session, 'send-keys', '-t', this.session, key]);
   }
 
   resize(columns: number, rows: number): void {
-    execFileSync('tmux', ['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
+    execFileSync('tmux', ['-L', this.session, 'resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
   }
 
   async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
@@ -80,7 +82,10 @@ export class TmuxTerminal {
 
   kill(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.session], { stdio: 'ignore' });
+      const socket = execFileSync('tmux', ['-L', this.session, 'display', '-p', '#{socket_path}'], { encoding: 'utf8' }).trim();
+      execFileSync('tmux', ['-L', this.session, 'kill-server'], { stdio: 'ignore' });
+      // tmux leaves its socket file behind.
+      rmSync(socket, { force: true });
     } catch {
       // Already gone.
     }
