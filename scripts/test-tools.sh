@@ -74,3 +74,14 @@ unpack "the SSH tests need Debian's daemonless systemctl" "$unpacked" usr/bin/sy
 # (test/harness/prometheus.ts): their postinst scripts expect systemd, so they are unpacked too.
 unpack "the Prometheus tests need Debian's prometheus, prometheus-node-exporter and prometheus-alertmanager" "$prometheus" usr/bin/prometheus-alertmanager \
   prometheus prometheus-node-exporter prometheus-alertmanager || exit 1
+# Debian's Alertmanager reads its notification templates from this fixed path (no flag moves it),
+# where the package would have put them: the templates alone are copied there, nothing else.
+templates=/usr/share/prometheus/alertmanager
+if [ ! -f "$templates/default.tmpl" ] || [ ! -f "$templates/email.tmpl" ]; then
+  if [ "$(id -u)" = 0 ] && can_install; then
+    mkdir -p "$templates" && cp "$prometheus/root$templates"/*.tmpl "$templates/" || exit 1
+  else
+    echo "test tools: Alertmanager needs its templates in $templates; copy them with: sudo mkdir -p $templates && sudo cp $prometheus/root$templates/*.tmpl $templates/" >&2
+    exit 1
+  fi
+fi
