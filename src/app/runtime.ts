@@ -320,9 +320,13 @@ export class Runtime {
     this.mutate((d) => reduceResult(applySourceOk(d, id, at), id, value, { at, tracker: this.tracker }));
   }
 
-  private onFailure(id: SourceId, error: Error, at: number): void {
+  private onFailure<K extends SourceKind>(id: SourceId<K>, error: Error, at: number): void {
     const hint = (error as { hint?: unknown }).hint;
-    this.mutate((d) => applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined));
+    const fail = SOURCE_KINDS[id.kind].fail;
+    this.mutate((d) => {
+      const failed = applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined);
+      return fail ? fail(failed, id, error.message, at) : failed;
+    });
   }
 
   private mutate(change: (data: DataState) => DataState): void {

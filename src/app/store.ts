@@ -50,6 +50,23 @@ export interface HostView {
   levels: HostLevels;
   /** Remote hosts: the SSH connection's state; absent for the local machine. */
   connection?: ConnectionState;
+  /** Its resources and units are read from Prometheus (`prometheus:`), not from the host itself. */
+  metricsFrom?: 'prometheus';
+  /** Its Prometheus target's labels (job, instance, and what relabelling added). */
+  labels?: Readonly<Record<string, string>>;
+}
+
+/** The `prometheus:` source as the Hosts pane and the fleet's reducer need it. */
+export interface PrometheusView {
+  url: string;
+  /** The label whose value is a discovered host's group. */
+  groupLabel?: string;
+  /** Host label value -> configured host name (`hosts.NAME.prometheus`). */
+  links: Readonly<Record<string, string>>;
+  /** Thresholds for the hosts its targets add. */
+  thresholds: Thresholds;
+  /** Its hosts were marked stale because Prometheus itself failed (not their targets). */
+  outage: boolean;
 }
 
 export interface HostHistory {
@@ -120,6 +137,8 @@ export interface DataState {
   /** By sourceKey(id). */
   logs: Record<string, LogView>;
   checks: Record<string, CheckView>;
+  /** Absent without a `prometheus:` section. */
+  prometheus?: PrometheusView;
   databases: Record<string, DatabaseEntry>;
   /** By database name: those with `backup:` in the config. */
   backups: Record<string, BackupView>;

@@ -164,6 +164,8 @@ export interface HostConfig {
   thresholds: Thresholds;
   /** Operations that change this host (or a database reached through it) are refused. */
   readOnly: boolean;
+  /** The host label's value in Prometheus: its resources and units are read there, not over SSH or locally. */
+  prometheus?: string;
 }
 
 export type ConnectionStatus = 'connecting' | 'ok' | 'unreachable' | 'auth-failed' | 'hostkey-refused';

@@ -51,12 +51,20 @@ function statusText(row: HostRow, now: number): string {
   }
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {
-    // The resources probe is the host's pulse: its failure is the host's, so it needs no label.
-    const what = problem.id.kind === 'resources' ? '' : `${problem.label} `;
+    // The resources probe is the host's pulse: its failure is the host's, so it needs no label, unless
+    // the figures come from Prometheus (the host itself may be fine).
+    const what = problem.id.kind === 'resources' && !row.host.metricsFrom ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
   // The row names what is failing; the selected row's hint line says why.
-  return row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
+  const ok = row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
+  return `${ok}${origin(row)}`;
+}
+
+/** Where a host's figures come from and how it is acted on, when that is not the host itself. */
+function origin(row: HostRow): string {
+  if (row.host.metricsFrom !== 'prometheus') return '';
+  return row.host.address === 'prometheus' ? ' · figures: prometheus, no ssh' : ' · figures: prometheus, actions: ssh';
 }
 
 function CheckLine({ row, width }: { row: CheckRow; width: number }) {

@@ -204,22 +204,30 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   };
 }
 
-/** Waits until Prometheus has scraped every target (its `up` is 1 for each). */
-export async function waitForTargets(url: string, count: number, timeoutMs = 60_000): Promise<void> {
+/** The single number an instant query answers, or undefined while it answers nothing. */
+async function scalarQuery(url: string, query: string): Promise<number | undefined> {
+  const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
+  const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
+  const value = body.data?.result?.[0]?.value[1];
+  return value === undefined ? undefined : Number(value);
+}
+
+/** Waits until every one of `count` targets is up and has been scraped `scrapes` times (a past for range queries). */
+export async function waitForTargets(url: string, count: number, scrapes = 1, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {
     try {
-      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent('count(up{job="node"} == 1)')}`, { signal: AbortSignal.timeout(5000) });
-      const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
-      last = body.data?.result?.[0]?.value[1] ?? '0';
-      if (Number(last) >= count) return;
+      const up = await scalarQuery(url, 'count(up{job="node"} == 1)');
+      const scraped = await scalarQuery(url, 'min(count_over_time(up{job="node"}[10m]))');
+      last = `${up ?? 0} of ${count} targets up, at least ${scraped ?? 0} scrapes each`;
+      if ((up ?? 0) >= count && (scraped ?? 0) >= scrapes) return;
     } catch (error) {
       last = (error as Error).message;
     }
     await new Promise((done) => setTimeout(done, 200));
   }
-  throw new Error(`prometheus at ${url} has ${last} of ${count} targets up after ${timeoutMs} ms`);
+  throw new Error(`prometheus at ${url}: ${last} after ${timeoutMs} ms`);
 }
 
 export interface AlertmanagerServer {

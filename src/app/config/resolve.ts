@@ -6,6 +6,8 @@ import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import type { HttpCheckSpec } from '../../services/checks/http.js';
 import type { RawConfig, RawDatabase } from './schema.js';
+import type { RawPrometheus } from '../sources/prometheus/config.js';
+import type { TlsOptions } from '../../services/prometheus/http.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
@@ -22,6 +24,7 @@ export const DEFAULT_HOLD_TICKS = 2;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5000;
 
 /** A validated duration from the config: a string as "2s", or a number of seconds. */
 function durationMs(value: string | number): number {
@@ -44,6 +47,10 @@ export interface OpsConfig {
   databases?: Record<string, RawDatabase>;
   checks: HttpCheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
+  /** Where hosts' figures are read from Prometheus (`prometheus:`), absent without that section. */
+  prometheus?: PrometheusConfig;
+  /** The thresholds of hosts that are not in `hosts:` (those Prometheus's targets add). */
+  thresholds: Thresholds;
   /** The operator's commands, in the file's order. */
   actions: ActionSpec[];
   keymap: Keymap;
@@ -60,6 +67,37 @@ function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresh
   const merged: Thresholds = { ...DEFAULT_THRESHOLDS };
   for (const layer of layers) if (layer) Object.assign(merged, Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)));
   return merged;
+}
+
+export interface PrometheusConfig {
+  url: string;
+  selector: string;
+  hostLabel: string;
+  /** The label whose value is a discovered host's group (its `:group` and the fleet overview's sections). */
+  groupLabel?: string;
+  rateWindow: string;
+  timeoutMs: number;
+  /** The environment variable holding the bearer token. */
+  tokenEnv?: string;
+  tls: TlsOptions;
+  /** Host label value -> the configured host it is (`hosts.NAME.prometheus`). */
+  links: Record<string, string>;
+}
+
+export const DEFAULT_PROMETHEUS_SELECTOR = '{job="node"}';
+
+function prometheusConfig(raw: RawPrometheus, hosts: readonly HostConfig[]): PrometheusConfig {
+  return {
+    url: raw.url,
+    selector: raw.selector ?? DEFAULT_PROMETHEUS_SELECTOR,
+    hostLabel: raw.hostLabel ?? 'instance',
+    groupLabel: raw.groupLabel,
+    rateWindow: raw.rateWindow ?? '1m',
+    timeoutMs: raw.timeout === undefined ? DEFAULT_PROMETHEUS_TIMEOUT_MS : durationMs(raw.timeout),
+    tokenEnv: raw.token?.env,
+    tls: { caFile: raw.tls?.ca, certFile: raw.tls?.cert, keyFile: raw.tls?.key, serverName: raw.tls?.serverName, insecure: raw.tls?.insecure },
+    links: Object.fromEntries(hosts.flatMap((h) => (h.prometheus === undefined ? [] : [[h.prometheus, h.name]]))),
+  };
 }
 
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
@@ -84,6 +122,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
     thresholds: mergeThresholds(raw.thresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
+    prometheus: host.prometheus,
   }));
   const actions: ActionSpec[] = Object.entries(raw.actions ?? {}).map(([name, a]) => ({
     name,
@@ -117,6 +156,8 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       host: c.host,
       timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
     })),
+    prometheus: raw.prometheus && prometheusConfig(raw.prometheus, hosts),
+    thresholds: mergeThresholds(raw.thresholds),
     actions,
     keymap,
     bindings,

@@ -4,6 +4,7 @@ import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema } from '../sources/database/config.js';
+import { prometheusSchema } from '../sources/prometheus/config.js';
 import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
@@ -46,6 +47,8 @@ const hostSchema = z
     maintenanceExpiry: duration.optional(),
     thresholds: thresholdsSchema.optional(),
     readOnly: z.boolean().optional(),
+    /** This host's value of the Prometheus host label: its figures come from Prometheus, actions still over ssh:. */
+    prometheus: z.string().min(1).optional(),
   })
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
     message: 'a host is either local: true or ssh: user@host:port (or an ~/.ssh/config alias)',
@@ -93,6 +96,7 @@ const baseConfigSchema = z.strictObject({
   hosts: z.record(hostName, hostSchema).optional(),
   databases: z.record(hostName, databaseSchema).optional(),
   checks: z.record(hostName, checkSchema).optional(),
+  prometheus: prometheusSchema.optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
 });
@@ -111,6 +115,9 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
       if (!hosts.includes(host)) ctx.addIssue({ code: 'custom', path, message: `no host "${host}" (${known})` });
       else if (!config.hosts?.[host]?.maintenance) ctx.addIssue({ code: 'custom', path, message: `host "${host}" has no maintenance: flag file to set while a restore replaces ${name}` });
     });
+  }
+  for (const [name, host] of Object.entries(config.hosts ?? {})) {
+    if (host.prometheus !== undefined && config.prometheus === undefined) ctx.addIssue({ code: 'custom', path: ['hosts', name, 'prometheus'], message: 'no prometheus: section to read this host from' });
   }
   const groups = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => h.group ?? []))];
   for (const [name, action] of Object.entries(config.actions ?? {})) {

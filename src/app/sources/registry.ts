@@ -9,6 +9,7 @@ import type { KindSource, ReduceContext, SourceKindModule } from './kind.js';
 import { logsKind } from './logs/index.js';
 import { maintenanceKind } from './maintenance/index.js';
 import { processesKind } from './processes/index.js';
+import { prometheusKind } from './prometheus/index.js';
 import { resourcesKind } from './resources/index.js';
 import { servicesKind } from './services/index.js';
 
@@ -27,6 +28,7 @@ const KINDS = byKind({
   database: databaseKind,
   backups: backupsKind,
   check: checkKind,
+  prometheus: prometheusKind,
 });
 
 /** Every kind of source: the registry's names. */
