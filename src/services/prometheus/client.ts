@@ -26,19 +26,27 @@ function resultOf(answer: unknown, expected: 'vector' | 'matrix') {
   return a.data.result ?? [];
 }
 
+/** An instant query's answer as series; a failed or non-vector answer throws. */
+export function parseVector(answer: unknown): Sample[] {
+  return resultOf(answer, 'vector').map((r) => ({ labels: r.metric ?? {}, value: Number(r.value?.[1]) }));
+}
+
+/** A range query's answer as series; a failed or non-matrix answer throws. */
+export function parseMatrix(answer: unknown): RangeSample[] {
+  return resultOf(answer, 'matrix').map((r) => ({ labels: r.metric ?? {}, values: (r.values ?? []).map(([t, v]) => [t, Number(v)] as [number, number]) }));
+}
+
 export class PrometheusClient {
   constructor(private readonly endpoint: HttpEndpoint) {}
 
   /** One instant query, evaluated now. */
   async instant(query: string, signal: AbortSignal): Promise<Sample[]> {
-    const answer = await requestJson(this.endpoint, 'GET', `/api/v1/query?query=${encodeURIComponent(query)}`, signal);
-    return resultOf(answer, 'vector').map((r) => ({ labels: r.metric ?? {}, value: Number(r.value?.[1]) }));
+    return parseVector(await requestJson(this.endpoint, 'GET', `/api/v1/query?query=${encodeURIComponent(query)}`, signal));
   }
 
   /** One range query from `start` to `end` (epoch seconds) at `stepSec`. */
   async range(query: string, start: number, end: number, stepSec: number, signal: AbortSignal): Promise<RangeSample[]> {
     const params = new URLSearchParams({ query, start: String(start), end: String(end), step: String(stepSec) });
-    const answer = await requestJson(this.endpoint, 'GET', `/api/v1/query_range?${params.toString()}`, signal);
-    return resultOf(answer, 'matrix').map((r) => ({ labels: r.metric ?? {}, values: (r.values ?? []).map(([t, v]) => [t, Number(v)] as [number, number]) }));
+    return parseMatrix(await requestJson(this.endpoint, 'GET', `/api/v1/query_range?${params.toString()}`, signal));
   }
 }
