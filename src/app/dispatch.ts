@@ -12,7 +12,7 @@ import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
-import { PANES, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { shownPanes, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
 export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax', number>>;
@@ -95,9 +95,9 @@ function setMessage(store: OpsStore, text: string, level: 'info' | 'error' = 'in
   store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text, level, at: Date.now() } } }));
 }
 
-/** Tab order over the panes that have something to show (Databases only when there are databases). */
+/** Tab order over the panes that have something to show (Databases only when there are databases, Alerts with an Alertmanager). */
 function focusBy(state: OpsState, step: number): PaneId {
-  const panes = PANES.filter((p) => p !== 'databases' || Object.keys(state.data.databases).length > 0 || state.ui.focus === 'databases');
+  const panes = shownPanes(state.data, state.ui.focus);
   const index = panes.indexOf(state.ui.focus);
   return panes[(index + step + panes.length) % panes.length]!;
 }
@@ -154,6 +154,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'pane-logs':
     case 'pane-events':
     case 'pane-databases':
+    case 'pane-alerts':
       setUi({ focus: PANE_OF[intent] });
       return;
     case 'up':
@@ -191,7 +192,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
   }
 }
 
-const PANE_OF = { 'pane-hosts': 'hosts', 'pane-resources': 'resources', 'pane-services': 'services', 'pane-logs': 'logs', 'pane-events': 'events', 'pane-databases': 'databases' } as const satisfies Record<string, PaneId>;
+const PANE_OF = { 'pane-hosts': 'hosts', 'pane-resources': 'resources', 'pane-services': 'services', 'pane-logs': 'logs', 'pane-events': 'events', 'pane-databases': 'databases', 'pane-alerts': 'alerts' } as const satisfies Record<string, PaneId>;
 
 function back(store: OpsStore): void {
   const { ui } = store.getState();

@@ -22,6 +22,7 @@ const SCREEN_INTENTS = {
     'pane-logs': 'go to Logs',
     'pane-events': 'go to Events',
     'pane-databases': 'go to Databases',
+    'pane-alerts': 'go to Alerts (alertmanager:)',
   },
   list: {
     up: 'move up',

@@ -13,7 +13,7 @@ import { databaseRows } from './database-rows.js';
 import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
 import { scopeHosts } from './scope.js';
-import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
+import type { AlertView, CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
 export type HostHealth = 'pending' | 'ok' | 'stale' | 'error';
 
@@ -108,6 +108,12 @@ export function serviceRows(data: Pick<DataState, 'hostOrder' | 'hosts'>, ui: Pi
   );
 }
 
+/** The Alerts view's rows: Alertmanager's alerts by name, then host (its reducer's order), filtered. */
+export function alertRows(data: Pick<DataState, 'alerts'>, ui: { filters: { alerts: string } }): AlertView[] {
+  const keep = textFilter(ui.filters.alerts);
+  return (data.alerts?.list ?? []).filter((a) => keep(`${a.name} ${a.host ?? ''} ${a.severity} ${a.state} ${Object.values(a.labels).join(' ')}`));
+}
+
 /** Newest first, like an incident timeline read from the top. */
 export function eventRows(data: Pick<DataState, 'events'>, ui: { filters: { events: string } }): OpsEvent[] {
   const keep = textFilter(ui.filters.events);
@@ -131,6 +137,8 @@ export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
       return ui.databaseView === 'backups' ? backupRows(data.backups, ui.filters.databases).length : databaseRows(databaseViews(data), ui.filters.databases).length;
     case 'resources':
       return processRows(data, ui)?.rows.length ?? 0;
+    case 'alerts':
+      return alertRows(data, ui).length;
     default:
       return 0;
   }

@@ -11,8 +11,9 @@ import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { CheckResult, ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
+import type { Alert } from '../domain/alerts.js';
 
-export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
+export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases', 'alerts'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<PaneId, string> = {
@@ -22,6 +23,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
   logs: 'Logs',
   events: 'Events',
   databases: 'Databases',
+  alerts: 'Alerts',
 };
 
 export interface HostView {
@@ -54,6 +56,22 @@ export interface HostView {
   metricsFrom?: 'prometheus';
   /** Its Prometheus target's labels (job, instance, and what relabelling added). */
   labels?: Readonly<Record<string, string>>;
+  /** Names of the alerts firing on it and not silenced (`alertmanager:`). */
+  firingAlerts?: readonly string[];
+}
+
+/** An alert as the Alerts view shows it: which host it names, if opsdeck watches that host. */
+export interface AlertView extends Alert {
+  /** Its `alertname` label. */
+  name: string;
+  severity: string;
+  host?: string;
+}
+
+export interface AlertsView {
+  url: string;
+  /** By alert name, then host: the view's rows in order. */
+  list: readonly AlertView[];
 }
 
 /** The `prometheus:` source as the Hosts pane and the fleet's reducer need it. */
@@ -139,6 +157,8 @@ export interface DataState {
   checks: Record<string, CheckView>;
   /** Absent without a `prometheus:` section. */
   prometheus?: PrometheusView;
+  /** Absent without an `alertmanager:` section. */
+  alerts?: AlertsView;
   databases: Record<string, DatabaseEntry>;
   /** By database name: those with `backup:` in the config. */
   backups: Record<string, BackupView>;
@@ -247,7 +267,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     zoomed: false,
     host: '',
     group: '',
-    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
+    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0, alerts: 0 },
     databaseView: 'activity',
     databaseSelection: null,
     processSelection: null,
@@ -262,7 +282,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     completions: [],
     history: [],
     historyIndex: -1,
-    filters: { hosts: '', resources: '', services: '', logs: '', events: '', databases: '' },
+    filters: { hosts: '', resources: '', services: '', logs: '', events: '', databases: '', alerts: '' },
     refreshMs: 2000,
     paused: false,
     frozen: null,
@@ -275,6 +295,11 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
 
 export function createOpsStore(data: DataState = emptyData(), ui: Partial<UiState> = {}): OpsStore {
   return createStore<OpsState>()(() => ({ data, ui: initialUi(ui) }));
+}
+
+/** The panes that have something to show, in order: Databases only with databases, Alerts only with an Alertmanager (or while focused). */
+export function shownPanes(data: Pick<DataState, 'databases' | 'alerts'>, focus: PaneId): PaneId[] {
+  return PANES.filter((p) => (p !== 'databases' || Object.keys(data.databases).length > 0 || focus === p) && (p !== 'alerts' || data.alerts !== undefined || focus === p));
 }
 
 /** What panes draw: the live data, or the frozen copy while paused. */

@@ -105,7 +105,7 @@ export interface LogLine {
   count: number;
 }
 
-export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log';
+export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'alert';
 
 export interface OpsEvent {
   /** Increasing number given when the event joins the timeline; the Events cursor holds on to it. */

@@ -4,6 +4,8 @@ import { Box, useInput } from 'ink';
 import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
+import { AlertsPane } from './AlertsPane.js';
+import { ALERTS_SOURCE } from '../app/sources/alerts/index.js';
 import { HostsPane } from './HostsPane.js';
 import { LogsPane } from './LogsPane.js';
 import { ResourcesPane } from './ResourcesPane.js';
@@ -24,13 +26,13 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
-import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
+import { alertRows, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
-import { visibleData, type DataState } from '../app/store.js';
+import { PANES, visibleData, type DataState } from '../app/store.js';
 
 /**
  * One field of what panes draw: the live data, or the frozen copy while paused. The store commits an
@@ -205,6 +207,16 @@ function LogsContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
+function AlertsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const alerts = useData('alerts');
+  const filter = useOps((s) => s.ui.filters.alerts);
+  const cursor = useOps((s) => s.ui.cursor.alerts);
+  const source = useOps((s) => sourceState(visibleData(s), ALERTS_SOURCE));
+  const rows = useMemo(() => alertRows({ alerts }, { filters: { alerts: filter } }), [alerts, filter]);
+  const problem = source?.status === 'stale' || source?.status === 'error' ? `${source.label}: ${source.error ?? source.status}` : alerts ? undefined : 'no alertmanager: in the config';
+  return <AlertsPane rows={rows} problem={problem} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} now={secondNow()} />;
+}
+
 function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostColors = useHostColors();
   const events = useData('events');
@@ -265,6 +277,8 @@ const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
       return <EventsContainer box={box} focused={focused} />;
     case 'databases':
       return <DatabasesContainer box={box} focused={focused} />;
+    case 'alerts':
+      return <AlertsContainer box={box} focused={focused} />;
   }
 });
 
@@ -288,7 +302,10 @@ function TopBar({ width }: { width: number }) {
     }
     return { crit, warn, down };
   }, [hostOrder, hosts, sources, databases, backups]);
-  return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
+  // Alerts only with an Alertmanager: every other pane has its tab, with something to show or not.
+  const withAlerts = useOps((s) => s.data.alerts !== undefined || s.ui.focus === 'alerts');
+  const panes = useMemo(() => PANES.filter((p) => p !== 'alerts' || withAlerts), [withAlerts]);
+  return <TabBar focus={focus} panes={panes} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
 /** The line under the tab bar while any host is in maintenance. */

@@ -58,7 +58,8 @@ function statusText(row: HostRow, now: number): string {
   }
   // The row names what is failing; the selected row's hint line says why.
   const ok = row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
-  return `${ok}${origin(row)}`;
+  const alerts = row.host.firingAlerts;
+  return `${ok}${alerts ? ` · alert ${alerts.join(', ')}` : ''}${origin(row)}`;
 }
 
 /** Where a host's figures come from and how it is acted on, when that is not the host itself. */
@@ -118,7 +119,8 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
       {rows.slice(top, top + visible).map((row, i) => {
         const index = top + i;
         const r = row.host.resources;
-        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}`;
+        const alerting = (row.host.firingAlerts?.length ?? 0) > 0;
+        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${alerting ? 'A' : ' '}${row.host.name === selected ? '◀' : ' '}`;
         const { mark, tone } = healthMark(row);
         return (
           <Text key={row.host.name} inverse={focused && index === cursor} wrap="truncate">
@@ -134,7 +136,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
                 <Text>{fitRight(r ? r.load[0].toFixed(2) : '–', 7)}</Text>
               </>
             ) : null}
-            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
+            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 || alerting ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
             <Text color={row.health === 'ok' && row.issues.length > 0 ? theme.warn : theme[HEALTH_TONE[row.health]]}>{fit(statusText(row, now), statusWidth)}</Text>
           </Text>
         );

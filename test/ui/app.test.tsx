@@ -371,7 +371,7 @@ describe('help at 80x24', () => {
     expect(text()).toMatch(/lines 1–\d+ of \d+, j\/k scroll/);
     expect(text()).toMatch(/q ctrl\+c\s+quit opsdeck/);
     expect(text()).not.toContain('Commands (:)');
-    for (let i = 0; i < 60; i++) await app.press('j');
+    for (let i = 0; i < 70; i++) await app.press('j');
     expect(text()).toContain('Commands (:)');
     expect(text()).toMatch(/quit\s+quit opsdeck/);
     expect(text().split('\n').length).toBeLessThanOrEqual(24);

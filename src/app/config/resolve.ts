@@ -49,6 +49,8 @@ export interface OpsConfig {
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   /** Where hosts' figures are read from Prometheus (`prometheus:`), absent without that section. */
   prometheus?: PrometheusConfig;
+  /** Where alerts are read and silenced (`alertmanager:`), absent without that section. */
+  alertmanager?: AlertmanagerConfig;
   /** The thresholds of hosts that are not in `hosts:` (those Prometheus's targets add). */
   thresholds: Thresholds;
   /** The operator's commands, in the file's order. */
@@ -84,6 +86,17 @@ export interface PrometheusConfig {
   links: Record<string, string>;
 }
 
+export interface AlertmanagerConfig {
+  url: string;
+  timeoutMs: number;
+  tokenEnv?: string;
+  tls: TlsOptions;
+}
+
+function tlsOptions(raw: RawPrometheus['tls']): TlsOptions {
+  return { caFile: raw?.ca, certFile: raw?.cert, keyFile: raw?.key, serverName: raw?.serverName, insecure: raw?.insecure };
+}
+
 export const DEFAULT_PROMETHEUS_SELECTOR = '{job="node"}';
 
 function prometheusConfig(raw: RawPrometheus, hosts: readonly HostConfig[]): PrometheusConfig {
@@ -95,7 +108,7 @@ function prometheusConfig(raw: RawPrometheus, hosts: readonly HostConfig[]): Pro
     rateWindow: raw.rateWindow ?? '1m',
     timeoutMs: raw.timeout === undefined ? DEFAULT_PROMETHEUS_TIMEOUT_MS : durationMs(raw.timeout),
     tokenEnv: raw.token?.env,
-    tls: { caFile: raw.tls?.ca, certFile: raw.tls?.cert, keyFile: raw.tls?.key, serverName: raw.tls?.serverName, insecure: raw.tls?.insecure },
+    tls: tlsOptions(raw.tls),
     links: Object.fromEntries(hosts.flatMap((h) => (h.prometheus === undefined ? [] : [[h.prometheus, h.name]]))),
   };
 }
@@ -157,6 +170,12 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
     })),
     prometheus: raw.prometheus && prometheusConfig(raw.prometheus, hosts),
+    alertmanager: raw.alertmanager && {
+      url: raw.alertmanager.url,
+      timeoutMs: raw.alertmanager.timeout === undefined ? DEFAULT_PROMETHEUS_TIMEOUT_MS : durationMs(raw.alertmanager.timeout),
+      tokenEnv: raw.alertmanager.token?.env,
+      tls: tlsOptions(raw.alertmanager.tls),
+    },
     thresholds: mergeThresholds(raw.thresholds),
     actions,
     keymap,

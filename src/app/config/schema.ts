@@ -5,6 +5,7 @@ import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema } from '../sources/database/config.js';
 import { prometheusSchema } from '../sources/prometheus/config.js';
+import { alertmanagerSchema } from '../sources/alerts/config.js';
 import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
@@ -97,6 +98,7 @@ const baseConfigSchema = z.strictObject({
   databases: z.record(hostName, databaseSchema).optional(),
   checks: z.record(hostName, checkSchema).optional(),
   prometheus: prometheusSchema.optional(),
+  alertmanager: alertmanagerSchema.optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
 });

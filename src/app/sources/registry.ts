@@ -2,6 +2,7 @@
 // builds snapshots through this registry alone; a new kind is a folder beside this file and a line here.
 import type { SourceId } from '../../domain/source-id.js';
 import type { DataState } from '../store.js';
+import { alertsKind } from './alerts/index.js';
 import { backupsKind } from './backups/index.js';
 import { checkKind } from './check/index.js';
 import { databaseKind } from './database/index.js';
@@ -29,6 +30,7 @@ const KINDS = byKind({
   backups: backupsKind,
   check: checkKind,
   prometheus: prometheusKind,
+  alerts: alertsKind,
 });
 
 /** Every kind of source: the registry's names. */

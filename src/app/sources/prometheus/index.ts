@@ -2,7 +2,6 @@
 // fixed set of queries per tick for the whole fleet. docs/prometheus.md says what is read from where.
 import { hostSourceId } from '../../../domain/source-id.js';
 import { fleetSource, type FleetSample } from '../../../services/prometheus/fleet.js';
-import type { PrometheusConfig } from '../../config/resolve.js';
 import type { DataState } from '../../store.js';
 import type { SourceKindModule } from '../kind.js';
 import { HISTORY_LENGTH } from '../resources/reduce.js';
@@ -10,12 +9,14 @@ import { failFleet, reduceFleet, seedFleetHost } from './reduce.js';
 
 export const PROMETHEUS_SOURCE = hostSourceId('', 'prometheus');
 
-/** The bearer token from the environment; a missing variable fails each tick with its name, never silently unauthenticated. */
-function token(config: PrometheusConfig): string | undefined {
-  if (config.tokenEnv === undefined) return undefined;
-  const value = process.env[config.tokenEnv];
-  if (value === undefined || value === '') throw new Error(`the token's environment variable ${config.tokenEnv} is not set`);
-  return value;
+/** The bearer token from the environment, read at each request; a missing variable fails the request with its name, never silently unauthenticated. */
+export function tokenFrom(envName: string | undefined): () => string | undefined {
+  return () => {
+    if (envName === undefined) return undefined;
+    const value = process.env[envName];
+    if (value === undefined || value === '') throw new Error(`the token's environment variable ${envName} is not set`);
+    return value;
+  };
 }
 
 export const prometheusKind: SourceKindModule<'prometheus', FleetSample> = {
@@ -23,7 +24,7 @@ export const prometheusKind: SourceKindModule<'prometheus', FleetSample> = {
     const prometheus = config.prometheus;
     if (!prometheus) return [];
     const source = fleetSource(
-      { name: 'prometheus', endpoint: { url: prometheus.url, tls: prometheus.tls, token: () => token(prometheus) }, selector: prometheus.selector, hostLabel: prometheus.hostLabel, rateWindow: prometheus.rateWindow, timeoutMs: prometheus.timeoutMs },
+      { name: 'prometheus', endpoint: { url: prometheus.url, tls: prometheus.tls, token: tokenFrom(prometheus.tokenEnv) }, selector: prometheus.selector, hostLabel: prometheus.hostLabel, rateWindow: prometheus.rateWindow, timeoutMs: prometheus.timeoutMs },
       { points: HISTORY_LENGTH - 1, stepMs: () => config.refreshMs },
     );
     return [
