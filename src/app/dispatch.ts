@@ -183,6 +183,10 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'next-source':
       logIntent(store, intent, viewport);
       return;
+    case 'sort-hosts':
+      // The rows change order under the cursor: it starts again at the top (the worst host).
+      setUi({ hostSort: ui.hostSort === 'worst' ? 'config' : 'worst', cursor: { ...ui.cursor, hosts: 0 } });
+      return;
     case 'backups':
       // The two views list different rows: the cursor starts again at the top.
       setUi({ databaseView: ui.databaseView === 'backups' ? 'activity' : 'backups', cursor: { ...ui.cursor, databases: 0 } });

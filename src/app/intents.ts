@@ -33,6 +33,9 @@ const SCREEN_INTENTS = {
     bottom: 'last row (Logs: follow again)',
     select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan',
   },
+  hosts: {
+    'sort-hosts': 'fleet overview: hosts grouped, worst first / back to config order',
+  },
   databases: {
     backups: 'show each database\'s backups (age, size, verified) / back to its queries',
   },

@@ -213,8 +213,10 @@ export interface UiState {
   zoomed: boolean;
   /** The host Resources, Services and Logs show (Enter on a Hosts row). */
   host: string;
-  /** When set, Resources, Services and Logs show every host of this group at once. */
+  /** When set, Hosts lists only this group's hosts, and Resources, Services and Logs show them all at once. */
   group: string;
+  /** Hosts in config order, or the fleet overview's: grouped, worst first (o toggles; worst with `prometheus:`). */
+  hostSort: 'config' | 'worst';
   cursor: Record<PaneId, number>;
   /** The event selected in Events (its id); null follows the newest, which new events push down. */
   eventSelection: number | null;
@@ -267,6 +269,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     zoomed: false,
     host: '',
     group: '',
+    hostSort: 'config',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0, alerts: 0 },
     databaseView: 'activity',
     databaseSelection: null,

@@ -26,7 +26,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
-import { alertRows, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
+import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
@@ -83,11 +83,15 @@ function HostsContainer({ box, focused, clearKey }: SlotProps) {
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, filter]);
+  const hostSort = useOps((s) => s.ui.hostSort);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter }, hostSort, group }), [hostOrder, hosts, sources, databases, backups, filter, hostSort, group]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
+  // The overview's strip: each group's hosts and how many are in trouble, worst group first.
+  const groupStrip = useMemo(() => (hostSort === 'worst' && !group ? groupSummaries(rows) : []), [rows, hostSort, group]);
   return (
     <HostsPane
       rows={rows}
+      groups={groupStrip.length > 1 || (groupStrip.length === 1 && groupStrip[0]!.group !== '') ? groupStrip : []}
       checks={checks}
       total={hostOrder.length}
       width={box.width}
