@@ -57,14 +57,29 @@ export function reduceAlerts(data: DataState, _id: SourceId<'alerts'>, sample: A
     ...list.filter((a) => firing(a) && !(before.get(a.fingerprint) && firing(before.get(a.fingerprint)!))).map((a) => eventFor(a, sample.at, true)),
     ...view.list.filter((a) => firing(a) && !after.has(a.fingerprint)).map((a) => eventFor(a, sample.at, false)),
   ];
+  return withEvents(withAlertsOnHosts({ ...data, alerts: { ...view, list } }), events);
+}
+
+/** Each host's firing alerts from the list; the fleet calls it too when its targets add hosts an alert already named. */
+export function placeAlerts(data: DataState): DataState {
+  const view = data.alerts;
+  if (!view) return data;
+  const list = view.list.map((alert) => {
+    const host = hostOf(data, alert.labels);
+    return host === alert.host ? alert : { ...alert, host };
+  });
+  return withAlertsOnHosts({ ...data, alerts: { ...view, list } });
+}
+
+function withAlertsOnHosts(data: DataState): DataState {
   const onHosts = new Map<string, string[]>();
-  for (const alert of list) if (alert.host && firing(alert)) onHosts.set(alert.host, [...(onHosts.get(alert.host) ?? []), alert.name]);
+  for (const alert of data.alerts?.list ?? []) if (alert.host && firing(alert)) onHosts.set(alert.host, [...(onHosts.get(alert.host) ?? []), alert.name]);
   const hosts = { ...data.hosts };
   for (const [name, host] of Object.entries(hosts)) {
     const names = onHosts.get(name);
     if (names || host.firingAlerts) hosts[name] = { ...host, firingAlerts: names };
   }
-  return withEvents({ ...data, hosts, alerts: { ...view, list } }, events);
+  return { ...data, hosts };
 }
 
 export const alertsSnapshot: SnapshotSections = {
@@ -75,5 +90,5 @@ export const alertsSnapshot: SnapshotSections = {
     if (list.length === 0) return [];
     return ['', '## Alerts', '', ...markdownTable(['alert', 'host', 'severity', 'state', 'since'], list.map((a) => [a.name, a.host ?? '–', a.severity || '–', a.state, new Date(a.since).toISOString()]))];
   },
-  text: (data) => (data.alerts?.list ?? []).map((a) => `alert ${a.name} ${a.host ?? '-'} ${a.state}`),
+  text: (data) => (data.alerts?.list ?? []).map((a) => `alert ${a.name} ${a.host ?? a.labels.instance ?? '-'} ${a.state}`),
 };

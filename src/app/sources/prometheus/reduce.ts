@@ -9,6 +9,7 @@ import type { DataState, HostHistory, HostView, PrometheusView } from '../../sto
 import type { ReduceContext } from '../kind.js';
 import { HISTORY_LENGTH, reduceResources } from '../resources/reduce.js';
 import { reduceServices } from '../services/reduce.js';
+import { placeAlerts } from '../alerts/reduce.js';
 
 /** How the host's sources are named in its row and its events: where the figures come from. */
 export const METRICS_LABEL = 'metrics (prometheus)';
@@ -69,6 +70,7 @@ export function reduceFleet(data: DataState, _id: SourceId<'prometheus'>, sample
   const recovering = view.outage;
   let next: DataState = { ...data, prometheus: { ...view, outage: false } };
   const seen = new Set<string>();
+  const hostsBefore = next.hostOrder.length;
   for (const target of sample.hosts) {
     const name = fleetHostName(view, target.name);
     const existing = next.hosts[name];
@@ -93,6 +95,8 @@ export function reduceFleet(data: DataState, _id: SourceId<'prometheus'>, sample
     next = reduceResources(next, metrics, target.resources, context);
     next = reduceServices(next, units, { at: sample.at, units: target.units });
   }
+  // Alerts that came before the targets naming their hosts: on those hosts now.
+  if (next.hostOrder.length > hostsBefore) next = placeAlerts(next);
   for (const name of fleetHosts(next)) {
     if (seen.has(name)) continue;
     const why = 'not among Prometheus\'s targets for the selector';
