@@ -37,12 +37,16 @@ function alertView(data: DataState, alert: Alert): AlertView {
   };
 }
 
+/** The host an alert is on, or the machine its labels name when opsdeck does not watch it. */
+function machineOf(alert: AlertView): string {
+  return alert.host ?? HOST_LABELS.map((l) => alert.labels[l]).find((v) => v !== undefined) ?? '';
+}
+
 function eventFor(alert: AlertView, at: number, started: boolean): OpsEvent {
   const level = !started ? 'info' : alert.severity === 'critical' || alert.severity === 'page' ? 'crit' : 'warn';
   // An alert may come before the target that names its host (the two sources answer apart): the event
   // names the machine by its label all the same.
-  const host = alert.host ?? HOST_LABELS.map((l) => alert.labels[l]).find((v) => v !== undefined) ?? '';
-  return { at, host, kind: 'alert', level, message: `alert ${alert.name} ${started ? 'firing' : 'no longer firing'}${started && alert.summary ? `: ${alert.summary}` : ''}` };
+  return { at, host: machineOf(alert), kind: 'alert', level, message: `alert ${alert.name} ${started ? 'firing' : 'no longer firing'}${started && alert.summary ? `: ${alert.summary}` : ''}` };
 }
 
 export function reduceAlerts(data: DataState, _id: SourceId<'alerts'>, sample: AlertsSample): DataState {
@@ -50,7 +54,7 @@ export function reduceAlerts(data: DataState, _id: SourceId<'alerts'>, sample: A
   if (!view) return data;
   const list = sample.alerts
     .map((a) => alertView(data, a))
-    .sort((a, b) => a.name.localeCompare(b.name) || (a.host ?? '').localeCompare(b.host ?? '') || a.since - b.since);
+    .sort((a, b) => a.name.localeCompare(b.name) || machineOf(a).localeCompare(machineOf(b)) || a.since - b.since);
   const before = new Map(view.list.map((a) => [a.fingerprint, a]));
   const after = new Set(list.filter(firing).map((a) => a.fingerprint));
   const events = [
