@@ -14,6 +14,7 @@ import { addRunCommand } from './cli/run.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN, forcedColorLevel, screenTheme, type ColorWhen } from './app/color.js';
+import { formatWindow } from './app/sources/logs/levels.js';
 
 export const EXIT_USAGE = 2;
 
@@ -43,6 +44,11 @@ function describeConfig(config: OpsConfig): string {
     lines.push(`host ${h.name}: ${h.local ? 'local' : `ssh ${h.ssh}`}${h.group ? `, group ${h.group}` : ''}`);
     lines.push(`  services: ${h.services === 'auto' ? 'every loaded service unit' : h.services.join(', ') || 'none'} (via ${h.sudo ? 'sudo -n ' : ''}${h.systemctl})`);
     lines.push(`  logs: ${h.logs === 'auto' ? 'system journal or syslog, if found' : h.logs.map((l) => l.label).join(', ') || 'none'}`);
+    for (const log of h.logs === 'auto' ? [] : h.logs) {
+      const a = log.access;
+      if (a) lines.push(`    ${log.label}: ${a.format} access log, 5xx warn ${a.errorRate.warn}% / crit ${a.errorRate.crit}% over ${formatWindow(a.windowSec)} (judged from ${a.minRequests} requests)`);
+      for (const r of log.rules ?? []) lines.push(`    ${log.label}: rule ${r.name}, ${r.level} at ${r.threshold} matches of one key in ${formatWindow(r.windowSec)}`);
+    }
     if (h.maintenance) lines.push(`  maintenance flag: ${h.maintenance}`);
     lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
   }
@@ -57,7 +63,17 @@ function describeConfig(config: OpsConfig): string {
       lines.push(`  backup: into ${b.dir}, keeping ${keeping}${through}${b.apps?.length ? `; a restore over it sets the maintenance flag of ${b.apps.join(', ')}` : ''}`);
     }
   }
-  for (const check of config.checks) lines.push(`check ${check.name}: ${check.url}${check.expect ? ` expecting "${check.expect}"` : ''}${check.host ? ` (on ${check.host}'s row)` : ''}`);
+  for (const c of config.checks) {
+    const parts = [
+      c.expect !== undefined ? `expecting "${c.expect}"` : '',
+      c.latency ? `latency warn ${formatDuration(c.latency.warn)} crit ${formatDuration(c.latency.crit)}` : '',
+      c.kind === 'tls' || c.target.startsWith('https:') ? `certificate warn ${c.days.warn} crit ${c.days.crit} days left${c.ca ? `, trusting ${c.ca}` : ''}` : '',
+      `timeout ${formatDuration(c.timeoutMs)}`,
+      c.from ? `from ${c.from}` : '',
+      c.host ? `on ${c.host}'s row` : '',
+    ];
+    lines.push(`check ${c.name}: ${c.kind} ${c.target} (${parts.filter(Boolean).join(', ')})`);
+  }
   for (const a of config.actions) {
     const on = a.hosts.length > 0 ? `on ${a.hosts.join(', ')}` : 'on the selected host';
     lines.push(`action ${a.name}: key ${a.key}, ${on}, timeout ${formatDuration(a.timeoutMs)}, confirm ${a.confirm === 'typed' ? `by typing "${a.name}"` : 'with y'}: ${commandLine(a.run)}`);

@@ -1,5 +1,7 @@
 // The selectable rows of the Databases pane (one per busy backend), filtered: what the pane draws
 // and what cancel / terminate act on come from this one derivation.
+import type { Level } from '../domain/model.js';
+import { levelOf } from '../domain/thresholds.js';
 import type { DatabaseView } from './database-view.js';
 import type { UiState } from './store.js';
 import { textFilter } from './text-filter.js';
@@ -12,6 +14,8 @@ export interface DatabaseRow {
   user: string;
   db: string;
   durationSec: number;
+  /** durationSec against the database's queryDuration thresholds. */
+  durationLevel: Level;
   state: string;
   wait: string;
   query: string;
@@ -20,6 +24,7 @@ export interface DatabaseRow {
 
 function rowsOf(view: DatabaseView): DatabaseRow[] {
   const sample = view.status === 'ok' ? view.sample : undefined;
+  const durationLevel = (seconds: number) => levelOf(seconds, view.thresholds.queryDurationSec);
   if (sample?.kind === 'postgres') {
     return sample.queries.map((q) => ({
       database: view.name,
@@ -28,6 +33,7 @@ function rowsOf(view: DatabaseView): DatabaseRow[] {
       user: q.user,
       db: q.database,
       durationSec: q.durationSec,
+      durationLevel: durationLevel(q.durationSec),
       state: q.state,
       wait: q.waitEvent ? `${q.waitEventType}:${q.waitEvent}` : '',
       query: q.query,
@@ -42,6 +48,7 @@ function rowsOf(view: DatabaseView): DatabaseRow[] {
       user: p.user,
       db: p.db,
       durationSec: p.timeSec,
+      durationLevel: durationLevel(p.timeSec),
       state: p.command === 'Query' ? 'query' : p.command.toLowerCase(),
       wait: p.state,
       query: p.query,

@@ -1,7 +1,7 @@
 // What the Databases pane draws for one database: its entry in the store joined with its poll state.
 import type { SourceState, SourceStatus } from '../domain/model.js';
-import type { DatabaseKind, DatabaseSample } from '../domain/database.js';
-import type { DatabaseLevels } from '../domain/database-levels.js';
+import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
+import { hitRatio, type DatabaseLevels, type HitRatio } from '../domain/database-levels.js';
 
 export interface DatabaseView {
   name: string;
@@ -11,6 +11,10 @@ export interface DatabaseView {
   sample?: DatabaseSample;
   /** Judged with hold ticks when the sample arrived (src/app/sources/database/levels.ts). */
   levels: DatabaseLevels;
+  /** Its thresholds: each busy query's duration is judged by queryDurationSec. */
+  thresholds: DatabaseThresholds;
+  /** The sample's hit ratio and whether its interval saw enough reads to be judged (else "too few reads"). */
+  hit?: HitRatio;
   status: SourceStatus;
   /** When the status began (epoch ms). */
   since: number;
@@ -18,13 +22,15 @@ export interface DatabaseView {
   hint?: string;
 }
 
-export function databaseView(entry: { name: string; kind: DatabaseKind; target: string; levels: DatabaseLevels }, state: SourceState | undefined, sample: DatabaseSample | undefined): DatabaseView {
+export function databaseView(entry: { name: string; kind: DatabaseKind; target: string; levels: DatabaseLevels; thresholds: DatabaseThresholds }, state: SourceState | undefined, sample: DatabaseSample | undefined): DatabaseView {
   return {
     name: entry.name,
     kind: entry.kind,
     target: entry.target,
     sample,
     levels: entry.levels,
+    thresholds: entry.thresholds,
+    ...(sample ? { hit: hitRatio(sample, entry.thresholds) } : {}),
     status: state?.status ?? 'pending',
     since: state?.since ?? Date.now(),
     ...(state?.error !== undefined ? { error: state.error } : {}),

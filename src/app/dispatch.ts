@@ -11,11 +11,12 @@ import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { bottomIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
-import { databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
+import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
+import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { shownPanes, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 
@@ -70,6 +71,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       break;
     case 'query':
       queryDetailsKey(store, key, controls, viewport);
+      return;
+    case 'database':
+      databaseDetailsKey(store, key, controls, viewport);
       return;
     default:
       break;
@@ -187,6 +191,14 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       // The rows change order under the cursor: it starts again at the top (the worst host).
       setUi({ hostSort: ui.hostSort === 'worst' ? 'config' : 'worst', cursor: { ...ui.cursor, hosts: 0 } });
       return;
+    case 'details': {
+      const problem = openDatabaseDetails(store, controls.queries);
+      if (problem) setMessage(store, problem, 'error');
+      return;
+    }
+    case 'checks':
+      setUi({ hostsView: ui.hostsView === 'checks' ? 'hosts' : 'checks', cursor: { ...ui.cursor, hosts: 0 } });
+      return;
     case 'backups':
       // The two views list different rows: the cursor starts again at the top.
       setUi({ databaseView: ui.databaseView === 'backups' ? 'activity' : 'backups', cursor: { ...ui.cursor, databases: 0 } });
@@ -246,15 +258,14 @@ function listIntent(store: OpsStore, intent: MoveIntent, viewport: Viewport): vo
   }));
 }
 
-/** Enter on a Hosts row: that host in Resources, Services and Logs. */
+/** Enter on a Hosts row (or a check in the Checks view: its host): that host in Resources, Services and Logs. */
 function selectHost(store: OpsStore): void {
   const state = store.getState();
   const { ui } = state;
   if (ui.focus !== 'hosts') return;
   const data = ui.frozen ?? state.data;
-  const rows = hostRows(data, ui);
-  const row = rows[Math.min(ui.cursor.hosts, Math.max(0, rows.length - 1))];
-  if (row) store.setState((s) => ({ ...s, ui: { ...s.ui, host: row.host.name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
+  const name = ui.hostsView === 'checks' ? checkRows(data, ui.filters.hosts)[ui.cursor.hosts]?.check.host : hostRows(data, ui)[Math.min(ui.cursor.hosts, Math.max(0, hostRows(data, ui).length - 1))]?.host.name;
+  if (name && data.hosts[name]) store.setState((s) => ({ ...s, ui: { ...s.ui, host: name, group: '', focus: 'resources', logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
 }
 
 /** Enter on a unit in Services: its log in Logs, the lazydocker and k9s habit; Esc comes back. */
@@ -283,6 +294,23 @@ function queryDetailsKey(store: OpsStore, key: string | undefined, controls: Con
   else if (key === 'g' || key === 'home') scrollTo(0);
   else if (key === 'G' || key === 'end') scrollTo(max);
   else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', query: null } }));
+}
+
+/** Keys in the database details view: r reads again, n the next PostgreSQL database, j/k scroll, Esc back. */
+function databaseDetailsKey(store: OpsStore, key: string | undefined, controls: Controls, viewport: Viewport): void {
+  const { ui } = store.getState();
+  const view = ui.databaseDetails;
+  if (!view) return;
+  const page = Math.max(1, (viewport.details ?? 10) - 1);
+  const max = viewport.detailsMax ?? 0;
+  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
+  const scrollTo = (line: number) => store.setState((s) => (s.ui.databaseDetails ? { ...s, ui: { ...s.ui, databaseDetails: { ...s.ui.databaseDetails, scroll: Math.max(0, Math.min(max, line)) } } } : s));
+  if (key === 'r') rereadDatabaseDetails(store, controls.queries, 'same');
+  else if (key === 'n') rereadDatabaseDetails(store, controls.queries, 'next');
+  else if (key !== undefined && key in steps) scrollTo(view.scroll + steps[key]!);
+  else if (key === 'g' || key === 'home') scrollTo(0);
+  else if (key === 'G' || key === 'end') scrollTo(max);
+  else if (key === 'escape' || key === 'q' || key === 'i') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', databaseDetails: null } }));
 }
 
 type LogIntent = MoveIntent | Extract<ScreenIntent, 'follow' | 'next-error' | 'prev-error' | 'next-warning' | 'prev-warning' | 'timestamps' | 'wrap' | 'next-source'>;

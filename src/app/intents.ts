@@ -34,10 +34,12 @@ const SCREEN_INTENTS = {
     select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan',
   },
   hosts: {
+    checks: 'show the Checks view (state, latency, days left of each check) / back to the hosts',
     'sort-hosts': 'fleet overview: hosts grouped, worst first / back to config order',
   },
   databases: {
     backups: 'show each database\'s backups (age, size, verified) / back to its queries',
+    details: 'PostgreSQL details: top statements (pg_stat_statements), table sizes and dead tuples, unused indexes',
   },
   logs: {
     follow: 'follow / pause the tail',

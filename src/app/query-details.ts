@@ -2,6 +2,7 @@
 // opens, and its plan by EXPLAIN when the operator asks (e). Both are reads through the runtime's
 // QueryReader (src/services/db: the text on the database's own connection, the plan on one of its
 // own); nothing here is an operation: nothing changes outside opsdeck.
+import type { PgDetails } from '../domain/database.js';
 import type { QueryText } from '../domain/explain.js';
 import { databaseRows, selectedDatabaseRow, type DatabaseRow } from './database-rows.js';
 import { databaseViews } from './rows.js';
@@ -12,6 +13,8 @@ export interface QueryReader {
   /** undefined: no such backend any more. */
   text(database: string, pid: number): Promise<QueryText | undefined>;
   plan(database: string, query: QueryText): Promise<string[]>;
+  /** The database details view's statistics (src/app/database-details.ts). */
+  details(database: string): Promise<PgDetails>;
 }
 
 function failed(error: unknown): Pending<never> {

@@ -3,6 +3,7 @@
 // so a pane can select just those from the store and memoize on exactly them.
 import { worstLevel } from '../domain/thresholds.js';
 import type { ConnectionState, Level, OpsEvent, SourceState, UnitState } from '../domain/model.js';
+import type { CheckState } from '../domain/check.js';
 import { hostSourceId, sourceKey, type SourceId } from '../domain/source-id.js';
 import type { SourceKind } from './sources/registry.js';
 import { checkSourceId } from './sources/check/id.js';
@@ -12,6 +13,7 @@ import { backupRows } from './backup-rows.js';
 import { databaseRows } from './database-rows.js';
 import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
+import { hostLogAlerts, type LogAlert } from './log-measures.js';
 import { scopeHosts } from './scope.js';
 import type { AlertView, CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
@@ -28,6 +30,10 @@ export interface HostRow {
   issues: SourceState[];
   connection?: ConnectionState;
   failedUnits: number;
+  /** Its logs' error rates and rules past their thresholds (held levels). */
+  logAlerts: LogAlert[];
+  /** The host's checks that are not ok (failing, warn or crit): the row names them. */
+  checks: CheckRow[];
 }
 
 /** A source's state, looked up by the id a reader builds for it. */
@@ -125,8 +131,9 @@ export function groupSummaries(rows: readonly HostRow[]): GroupSummary[] {
  * The Hosts rows: in config order, or (`hostSort: 'worst'`, the fleet overview) grouped and worst
  * first; only the group in view when `:group` chose one; filtered by name, group and address.
  */
-export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups'>, ui: { filters: { hosts: string }; hostSort?: UiState['hostSort']; group?: string }): HostRow[] {
+export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, ui: { filters: { hosts: string }; hostSort?: UiState['hostSort']; group?: string }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
+  const troubled = checkRows(data).filter((row) => checkLevel(row.state) !== 'ok');
   // Each host's sources, found in one pass: a fleet has hundreds of hosts and each a few sources.
   const byHost = new Map<string, SourceState[]>();
   for (const state of Object.values(data.sources)) {
@@ -138,6 +145,8 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
     const host = data.hosts[name];
     if (!host || (ui.group && host.group !== ui.group) || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
     const { health, problem, issues } = hostHealth(data, host, byHost.get(name) ?? []);
+    const logAlerts = hostLogAlerts(data.logs, name);
+    const checks = troubled.filter((row) => row.check.host === name);
     return [
       {
         host,
@@ -145,8 +154,18 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
         problem,
         issues,
         connection: host.connection,
-        level: worstLevel([host.levels.cpu, host.levels.memory, host.levels.disk, ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])), ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : []))]),
+        level: worstLevel([
+          host.levels.cpu,
+          host.levels.memory,
+          host.levels.disk,
+          ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])),
+          ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : [])),
+          ...logAlerts.map((a) => a.level),
+          ...checks.map((row) => checkLevel(row.state)),
+        ]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
+        logAlerts,
+        checks,
       },
     ];
   });
@@ -161,10 +180,26 @@ export function databaseViews(data: Pick<DataState, 'databases' | 'sources'>): D
 export interface CheckRow {
   check: CheckView;
   source?: SourceState;
+  /** The check's state, or failing when its run could not even finish (the source's own deadline). */
+  state: CheckState;
+  reason?: string;
+  since?: number;
 }
 
-export function checkRows(data: Pick<DataState, 'checks' | 'sources'>): CheckRow[] {
-  return Object.values(data.checks).map((check) => ({ check, source: sourceState(data, checkSourceId(check)) }));
+/** A check's state as a host's level: failing counts as crit on its host's row. */
+export function checkLevel(state: CheckState): Level {
+  return state === 'failing' ? 'crit' : state === 'warn' || state === 'crit' ? state : 'ok';
+}
+
+/** The checks in config order, filtered on name, kind, target, hosts and state (the Checks view's `/`). */
+export function checkRows(data: Pick<DataState, 'checks' | 'sources'>, filter = ''): CheckRow[] {
+  const keep = textFilter(filter);
+  return Object.values(data.checks).flatMap((check) => {
+    const source = sourceState(data, checkSourceId(check));
+    const broken = source?.status === 'error' || source?.status === 'stale';
+    const row: CheckRow = broken ? { check, source, state: 'failing', reason: source.error, since: source.since } : { check, source, state: check.state, reason: check.reason, since: check.since };
+    return keep(`${check.name} ${check.kind} ${check.target} ${check.from ?? ''} ${check.host ?? ''} ${row.state}`) ? [row] : [];
+  });
 }
 
 export interface ServiceRow {
@@ -199,7 +234,7 @@ export function eventRows(data: Pick<DataState, 'events'>, ui: { filters: { even
 export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
   switch (pane) {
     case 'hosts':
-      return hostRows(data, ui).length;
+      return ui.hostsView === 'checks' ? checkRows(data, ui.filters.hosts).length : hostRows(data, ui).length;
     case 'services':
       return serviceRows(data, ui).length;
     case 'events':

@@ -202,7 +202,7 @@ export class Runtime {
     };
   }
 
-  /** The query details view's reads on this runtime's databases, each within the source timeout. */
+  /** The query and database details views' reads on this runtime's databases, each within the source timeout. */
   queryReader(): QueryReader {
     const source = (name: string) => {
       const db = this.databases.get(name);
@@ -213,6 +213,11 @@ export class Runtime {
     return {
       text: async (database, pid) => source(database).queryText(pid, timeout()),
       plan: async (database, query) => source(database).planQuery(query, timeout()),
+      details: async (database) => {
+        const db = source(database);
+        if (!db.details) throw new Error(`the details view reads PostgreSQL's statistics; ${database} is not PostgreSQL`);
+        return db.details(timeout());
+      },
     };
   }
 

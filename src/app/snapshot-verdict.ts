@@ -22,8 +22,9 @@ const fixed = (v: number | undefined) => (v === undefined ? '' : ` ${v.toFixed(0
 /**
  * Down: a host whose connection or resources could not be read (unreachable, refused, timed out,
  * still connecting when the snapshot ended), a database opsdeck could not read, a failing check.
- * Crit and warn: the held threshold levels (host CPU, memory, each disk; each database metric) and
- * a failed unit (crit). Another source of a reachable host that could not be read (its units, a
+ * A check's latency or certificate past its threshold is its warn or crit.
+ * Crit and warn: the held threshold levels (host CPU, memory, each disk; each database metric; a
+ * log's error rate and rules) and a failed unit (crit). Another source of a reachable host that could not be read (its units, a
  * log, its process list, its maintenance flag) is warn: part of the picture is missing, the host is
  * not down (the Events pane records those outages at warn too).
  */
@@ -46,6 +47,7 @@ export function snapshotFindings(data: DataState): Finding[] {
     }
     for (const unit of h.services?.units ?? []) if (unit.active === 'failed') findings.push({ level: 'crit', subject: `${subject} unit ${unit.name}`, reason: 'failed' });
     for (const source of row.issues) findings.push({ level: 'warn', subject: `${subject} ${source.label}`, reason: source.error ?? source.status });
+    for (const alert of row.logAlerts) findings.push({ level: alert.level, subject: `${subject} ${alert.subject}`, reason: alert.reason });
   }
   for (const db of databaseViews(data)) {
     const subject = `database ${db.name}`;
@@ -59,8 +61,11 @@ export function snapshotFindings(data: DataState): Finding[] {
       findings.push({ level, subject: `${subject} ${metric}`, reason: `${level}: ${readings.find((c) => c.metric === metric)?.text ?? metric}` });
     }
   }
-  for (const { check, source } of checkRows(data)) {
-    if (source?.status !== 'ok') findings.push({ level: 'down', subject: `check ${check.name}`, reason: source?.error ?? 'no answer before the snapshot ended' });
+  for (const row of checkRows(data)) {
+    const subject = `check ${row.check.name}`;
+    if (row.state === 'pending') findings.push({ level: 'down', subject, reason: 'no answer before the snapshot ended' });
+    else if (row.state === 'failing') findings.push({ level: 'down', subject, reason: row.reason ?? 'failing' });
+    else if (row.state !== 'ok') findings.push({ level: row.state, subject, reason: row.reason ?? row.state });
   }
   return findings;
 }

@@ -1,7 +1,7 @@
 // The one store: services' results land here (data), keys change the view (ui); panes only read it.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { BackupInventory } from '../domain/backup.js';
-import type { DatabaseKind, DatabaseSample, DatabaseThresholds } from '../domain/database.js';
+import type { DatabaseKind, DatabaseSample, DatabaseThresholds, PgDetails } from '../domain/database.js';
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { QueryText } from '../domain/explain.js';
@@ -9,9 +9,13 @@ import type { DatabaseRow } from './database-rows.js';
 import type { Operation } from './operations/registry.js';
 import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
-import type { CheckResult, ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
+import type { ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
 import type { Alert } from '../domain/alerts.js';
+import type { AccessLogSpec, AccessMetrics } from '../domain/access-metrics.js';
+import type { LogRuleSpec } from '../domain/log-rules.js';
+import type { KeyCount } from '../domain/sliding-window.js';
+import type { CheckKind, CheckResult, CheckState } from '../domain/check.js';
 
 export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases', 'alerts'] as const;
 export type PaneId = (typeof PANES)[number];
@@ -126,11 +130,29 @@ export interface BackupView {
   level: Level;
 }
 
+/** A configured check (`checks:`), its last run and its state as the check reducer judged it. */
 export interface CheckView {
   name: string;
-  url: string;
+  kind: CheckKind;
+  /** The URL (without any credentials in it) or host:port. */
+  target: string;
+  /** The host whose SSH connection it runs through; absent: from this machine. */
+  from?: string;
+  /** The host row it is listed with. */
   host?: string;
+  /** Milliseconds, warn / crit. */
+  latency?: ThresholdPair;
+  /** Days left on the certificate, warn / crit (fewer is worse). */
+  days: ThresholdPair;
   result?: CheckResult;
+  /** Failing at once; warn and crit (latency, days left) with hold ticks. */
+  state: CheckState;
+  /** Why it is not ok, in words. */
+  reason?: string;
+  /** When the state began. */
+  since?: number;
+  /** The latest latencies in ms, oldest first (the Checks view's sparkline). */
+  latencies: readonly number[];
 }
 
 export interface LogView {
@@ -144,6 +166,25 @@ export interface LogView {
   unit?: string;
   /** Where a unit's log comes from ("journal", or the daemonless systemctl's log file). */
   from?: string;
+  /** An access log's figures (`format:` in the config) and its error rate's level. */
+  access?: AccessView;
+  /** The rules counting on this log's lines. */
+  rules?: readonly RuleView[];
+}
+
+export interface AccessView {
+  spec: AccessLogSpec;
+  metrics?: AccessMetrics;
+  /** The 5xx share over the window, judged with hold ticks once the window holds minRequests. */
+  level: Level;
+}
+
+export interface RuleView {
+  spec: LogRuleSpec;
+  /** The busiest keys in the window. */
+  top: readonly KeyCount[];
+  /** The keys at or over the threshold, or still held there by the hold ticks, each with its level. */
+  alerts: readonly { key: string; count: number; level: Level }[];
 }
 
 export interface DataState {
@@ -202,6 +243,14 @@ export interface QueryDetailsState {
   scroll: number;
 }
 
+/** The database details view (i in Databases): its statistics, read on opening and on r. */
+export interface DatabaseDetailsState {
+  database: string;
+  details: Pending<PgDetails>;
+  /** First line shown, where the view does not fit the screen. */
+  scroll: number;
+}
+
 export interface Message {
   text: string;
   level: 'info' | 'error';
@@ -220,6 +269,8 @@ export interface UiState {
   cursor: Record<PaneId, number>;
   /** The event selected in Events (its id); null follows the newest, which new events push down. */
   eventSelection: number | null;
+  /** What the Hosts pane shows: the hosts (with the checks not ok under them), or the Checks view. */
+  hostsView: 'hosts' | 'checks';
   /** What the Databases pane shows: its busy queries, or each database's backups. */
   databaseView: 'activity' | 'backups';
   /** The query selected in the Databases pane, followed across re-sorts of the busy list. */
@@ -228,9 +279,11 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database';
   /** The query details view (Enter on a Databases row), while overlay is 'query'. */
   query: QueryDetailsState | null;
+  /** The database details view (i in Databases), while overlay is 'database'. */
+  databaseDetails: DatabaseDetailsState | null;
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
@@ -271,6 +324,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     group: '',
     hostSort: 'config',
     cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0, alerts: 0 },
+    hostsView: 'hosts',
     databaseView: 'activity',
     databaseSelection: null,
     processSelection: null,
@@ -278,6 +332,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     eventSelection: null,
     overlay: 'none',
     query: null,
+    databaseDetails: null,
     helpScroll: 0,
     confirm: null,
     output: null,

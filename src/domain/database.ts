@@ -16,12 +16,21 @@ export interface DatabaseTls {
   verify?: boolean;
 }
 
-/** Database thresholds as the config gives them; lag is a duration, the rest percentages. */
+/** Database thresholds as the config gives them (`databases.NAME.thresholds`, `thresholds.database`). */
 export interface DatabaseThresholdsSpec {
+  /** Percent of max_connections. */
   connections?: ThresholdPair;
+  /** Connections as a count. */
+  connectionCount?: ThresholdPair;
+  /** The longest running query, as a duration. */
+  queryDuration?: { warn: string | number; crit: string | number };
   replicationLag?: { warn: string | number; crit: string | number };
   /** Lower is worse: warn when the hit ratio falls below `warn`, crit below `crit`. */
   cacheHit?: ThresholdPair;
+  /** Reads an interval needs before its hit ratio is judged. */
+  minReads?: number;
+  /** The server's databases together, as bytes or a size such as 80G. */
+  size?: { warn: string | number; crit: string | number };
   memory?: ThresholdPair;
   backupAge?: { warn: string | number; crit: string | number };
 }
@@ -99,8 +108,10 @@ export interface PostgresSample {
   counters: { commits: number; rollbacks: number; blksHit: number; blksRead: number; deadlocks: number; tempFiles: number; tempBytes: number };
   /** Commits + rollbacks per second, opsdeck's own transaction excluded. */
   tps?: number;
-  /** Buffer hits over all block reads, over the last interval when it read any, else since the stats reset. */
+  /** Buffer hits over all block reads in the last interval (absent on the first sample and when it read nothing). */
   cacheHitPercent?: number;
+  /** Block reads (hits and misses) in that interval: too few and the ratio is not judged. */
+  hitReads?: number;
   deadlocksSinceLast?: number;
   tempFilesSinceLast?: number;
   tempBytesSinceLast?: number;
@@ -161,7 +172,12 @@ export interface MysqlSample {
   /** Statements per second from `Questions`, opsdeck's own excluded. */
   qps?: number;
   slowSinceLast?: number;
+  /** Buffer pool read requests served from memory in the last interval. */
   bufferPoolHitPercent?: number;
+  /** Buffer pool read requests in that interval. */
+  hitReads?: number;
+  /** Data and indexes of every user schema (information_schema.TABLES), re-read every few ticks. */
+  sizeBytes?: number;
   /** Busy threads (not Sleep, not opsdeck's), longest first. */
   processes: MysqlProcess[];
   lockWaits: MysqlLockWait[];
@@ -197,7 +213,10 @@ export interface RedisSample {
   opsPerSec?: number;
   /** Redis's own estimate (instantaneous_ops_per_sec). */
   instantaneousOps: number;
+  /** Keyspace hits over lookups in the last interval. */
   hitPercent?: number;
+  /** Keyspace lookups (hits and misses) in that interval. */
+  hitReads?: number;
   evictedPerSec?: number;
   expiredPerSec?: number;
   keyspace: { db: number; keys: number; expires: number; avgTtlMs: number }[];
@@ -212,15 +231,23 @@ export type DatabaseSample = PostgresSample | MysqlSample | RedisSample;
 
 // ---- Levels ----
 
-export type DatabaseMetric = 'connections' | 'replicationLag' | 'cacheHit' | 'memory';
+export type DatabaseMetric = 'connections' | 'connectionCount' | 'queryDuration' | 'replicationLag' | 'cacheHit' | 'size' | 'memory';
 
 export interface DatabaseThresholds {
   /** Percent of max_connections in use. */
   connections: ThresholdPair;
+  /** Connections (Redis: clients) as a count; judged only when configured. */
+  connectionCount?: ThresholdPair;
+  /** Seconds the longest running query has run. */
+  queryDurationSec: ThresholdPair;
   /** Seconds behind. */
   replicationLagSec: ThresholdPair;
-  /** Percent; lower is worse (warn >= crit). */
-  cacheHit: ThresholdPair;
+  /** Percent; lower is worse (warn >= crit). Redis: judged only when its entry sets it. */
+  cacheHit?: ThresholdPair;
+  /** Reads (or keyspace lookups) an interval needs before its hit ratio is judged. */
+  minReads: number;
+  /** Bytes of the server's databases together; judged only when configured. */
+  sizeBytes?: ThresholdPair;
   /** Redis used_memory as a percent of maxmemory. */
   memory: ThresholdPair;
   /** Seconds since the latest verified backup (databases with `backup:`). */
@@ -251,4 +278,50 @@ export interface DiscoveredDatabase {
   version?: string;
   /** For needs-config: what it said and what to put in the config. */
   note?: string;
+}
+
+// ---- PostgreSQL details (the details view, read when it opens) ----
+
+/** One pg_stat_statements entry: a normalised statement and its execution totals. */
+export interface PgStatement {
+  query: string;
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  rows: number;
+}
+
+export interface PgTableSize {
+  schema: string;
+  name: string;
+  /** Table, indexes and TOAST. */
+  totalBytes: number;
+  liveTuples: number;
+  deadTuples: number;
+  /** The latest vacuum, manual or automatic (epoch ms), if any. */
+  vacuumedAt?: number;
+}
+
+/** An index no scan has used since the statistics were reset (unique and primary keys left out: they enforce). */
+export interface PgUnusedIndex {
+  schema: string;
+  table: string;
+  name: string;
+  sizeBytes: number;
+}
+
+export type PgStatements =
+  | { status: 'ok'; byTotal: PgStatement[]; byMean: PgStatement[] }
+  /** Why not (the extension is not loaded or not created), and how to enable it. */
+  | { status: 'unavailable'; reason: string; hint: string };
+
+export interface PgDetails {
+  at: number;
+  /** The database the tables and indexes are in (the entry's). */
+  database: string;
+  statements: PgStatements;
+  tables: PgTableSize[];
+  unusedIndexes: PgUnusedIndex[];
+  /** When the database's statistics were last reset (epoch ms): "unused" means since then. */
+  statsSince?: number;
 }

@@ -1,4 +1,6 @@
 // The domain shapes every collector produces and every pane reads, whatever the host or source kind.
+import type { AccessLogSpec } from './access-metrics.js';
+import type { LogRuleSpec } from './log-rules.js';
 import type { SourceId } from './source-id.js';
 
 export type Level = 'ok' | 'warn' | 'crit';
@@ -87,13 +89,6 @@ export interface ServicesSample {
   units: UnitState[];
 }
 
-/** An HTTP health check that answered 2xx (with the expected word, if any). */
-export interface CheckResult {
-  at: number;
-  status: number;
-  latencyMs: number;
-}
-
 export type LogLevel = 'error' | 'warn' | 'info' | 'marker';
 
 export interface LogLine {
@@ -105,7 +100,7 @@ export interface LogLine {
   count: number;
 }
 
-export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'alert';
+export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'alert';
 
 export interface OpsEvent {
   /** Increasing number given when the event joins the timeline; the Events cursor holds on to it. */
@@ -141,9 +136,15 @@ export interface HostLevels {
   cores: readonly Level[];
 }
 
-export type LogSourceConfig =
-  | { kind: 'file'; path: string; label: string }
-  | { kind: 'journal'; unit: string; label: string };
+/** What is measured on a log's lines as they arrive, besides showing them. */
+export interface LogMeasures {
+  /** An access log's requests (`format:`): rates, error rate, top statuses, paths and clients. */
+  access?: AccessLogSpec;
+  /** The config's `rules:` that name this log. */
+  rules?: LogRuleSpec[];
+}
+
+export type LogSourceConfig = ({ kind: 'file'; path: string; label: string } | { kind: 'journal'; unit: string; label: string }) & LogMeasures;
 
 /** What to watch on one host, as resolved from the config. */
 export interface HostConfig {

@@ -8,7 +8,7 @@ export function levelOf(value: number, pair: ThresholdPair): Level {
   return 'ok';
 }
 
-const SEVERITY: Record<Level, number> = { ok: 0, warn: 1, crit: 2 };
+export const SEVERITY: Record<Level, number> = { ok: 0, warn: 1, crit: 2 };
 
 export function worstLevel(levels: Iterable<Level>): Level {
   let worst: Level = 'ok';
@@ -62,6 +62,11 @@ export class ThresholdTracker {
     track.level = track.target;
     track.heldFor = 0;
     return change;
+  }
+
+  /** Drops what is known of `key`: a measure no longer judged, or a rule's key out of its window (so keys seen once do not pile up), starts afresh. */
+  forget(key: string): void {
+    this.tracks.delete(key);
   }
 
   level(key: string): Level {

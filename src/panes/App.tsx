@@ -7,6 +7,7 @@ import { EventsPane } from './EventsPane.js';
 import { AlertsPane } from './AlertsPane.js';
 import { ALERTS_SOURCE } from '../app/sources/alerts/index.js';
 import { HostsPane } from './HostsPane.js';
+import { ChecksPane } from './ChecksPane.js';
 import { LogsPane } from './LogsPane.js';
 import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
@@ -18,6 +19,7 @@ import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
+import { databaseDetailLines, DatabaseDetailsView } from './DatabaseDetails.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -26,6 +28,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
+import { measureLines } from '../app/log-measures.js';
 import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
@@ -72,19 +75,34 @@ function useBanner(clearKey: string | undefined): MaintenanceBanner | undefined 
   return useMemo(() => (encoded ? { expired: encoded[0] === '!', text: encoded.slice(1) } : undefined), [encoded]);
 }
 
+function ChecksContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const checkViews = useData('checks');
+  const sources = useData('sources');
+  const filter = useOps((s) => s.ui.filters.hosts);
+  const cursor = useOps((s) => s.ui.cursor.hosts);
+  const rows = useMemo(() => checkRows({ checks: checkViews, sources }, filter), [checkViews, sources, filter]);
+  return <ChecksPane rows={rows} total={Object.keys(checkViews).length} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
+}
+
 function HostsContainer({ box, focused, clearKey }: SlotProps) {
+  const showChecks = useOps((s) => s.ui.hostsView === 'checks');
+  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} />;
+}
+
+function HostListContainer({ box, focused, clearKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
   const hostSort = useOps((s) => s.ui.hostSort);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: filter }, hostSort, group }), [hostOrder, hosts, sources, databases, backups, filter, hostSort, group]);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews, logs }, { filters: { hosts: filter }, hostSort, group }), [hostOrder, hosts, sources, databases, backups, checkViews, logs, filter, hostSort, group]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   // The overview's strip: each group's hosts and how many are in trouble, worst group first.
   const groupStrip = useMemo(() => (hostSort === 'worst' && !group ? groupSummaries(rows) : []), [rows, hostSort, group]);
@@ -187,11 +205,13 @@ function LogsContainer({ box, focused, clearKey }: SlotProps) {
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
+  const measures = useMemo(() => measureLines(view.shown, box.width >= 100), [view.shown, box.width]);
   return (
     <LogsPane
       lines={view.lines}
       banner={banner}
       heading={heading}
+      measures={measures}
       bottom={bottomIndex(view.lines, logView.anchor)}
       following={logView.anchor === null}
       sources={states}
@@ -267,6 +287,17 @@ function QueryDetailsContainer({ width, height, viewport }: { width: number; hei
   return <QueryDetailsView q={q} lines={lines} width={width} height={height} kind={databases[q.database]?.kind ?? ''} />;
 }
 
+/** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */
+function DatabaseDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const view = useOps((s) => s.ui.databaseDetails);
+  const lines = useMemo(() => (view ? databaseDetailLines(view, width - 4) : []), [view, width]);
+  const capacity = queryDetailCapacity(height);
+  viewport.current.details = capacity;
+  viewport.current.detailsMax = Math.max(0, lines.length - capacity);
+  if (!view) return null;
+  return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -292,6 +323,8 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
+  const logs = useData('logs');
+  const checks = useData('checks');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
@@ -299,13 +332,13 @@ function TopBar({ width }: { width: number }) {
     let crit = 0;
     let warn = 0;
     let down = 0;
-    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups }, { filters: { hosts: '' } })) {
+    for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks, logs }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
       else if (row.level === 'crit') crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
-  }, [hostOrder, hosts, sources, databases, backups]);
+  }, [hostOrder, hosts, sources, databases, backups, checks, logs]);
   // Alerts only with an Alertmanager: every other pane has its tab, with something to show or not.
   const withAlerts = useOps((s) => s.data.alerts !== undefined || s.ui.focus === 'alerts');
   const panes = useMemo(() => PANES.filter((p) => p !== 'alerts' || withAlerts), [withAlerts]);
@@ -336,10 +369,10 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const confirm = useOps((s) => s.ui.confirm);
   const confirmInput = useOps((s) => (s.ui.overlay === 'confirm' ? s.ui.input : ''));
   const helpScroll = useOps((s) => s.ui.helpScroll);
-  // Checks are listed under the hosts, so they count towards the Hosts pane's height.
+  // Checks are listed under the hosts, so they count towards the Hosts pane's height; the Checks view has only them.
   const hostCount = useOps((s) => {
     const checks = Object.keys(s.data.checks).length;
-    return s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
+    return s.ui.hostsView === 'checks' ? Math.max(checks, 1) : s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
   const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm) : 0;
@@ -365,6 +398,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
         <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'database' ? (
+        <DatabaseDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (

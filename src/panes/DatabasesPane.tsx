@@ -6,7 +6,7 @@ import { Text } from 'ink';
 import stringWidth from 'string-width';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import type { Level } from '../domain/model.js';
-import type { DatabaseLevels } from '../domain/database-levels.js';
+import { longestQuerySec, type DatabaseLevels, type HitRatio } from '../domain/database-levels.js';
 import type { MysqlSample, PostgresSample, RedisSample } from '../domain/database.js';
 import type { DatabaseView } from '../app/database-view.js';
 import type { BackupView } from '../app/store.js';
@@ -14,6 +14,7 @@ import { nameMatches, visibleRows, type DatabaseRow } from '../app/database-rows
 import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
 import { formatBytes } from '../domain/bytes.js';
+import { worstLevel } from '../domain/thresholds.js';
 import { cut as cutText, fit, fitRight } from './format.js';
 import { levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
@@ -62,7 +63,22 @@ function figure(label: string, value: string, level?: Level): Segment[] {
   return [{ text: `  ${label} `, dim: true }, { text: level ? `${value}${levelMark(level)}` : value, tone: level }];
 }
 
-function postgresFigures(s: PostgresSample, levels: DatabaseLevels): Segment[] {
+/** The hit ratio with its level once its interval saw enough reads; grey "too few reads" before. */
+function hitFigure(label: string, hit: HitRatio | undefined, level: Level | undefined): Segment[] {
+  // No interval yet (the first reading): nothing to say about reads.
+  if (!hit || hit.reads === undefined || hit.enough) return figure(label, pct(hit?.percent), level);
+  return [{ text: `  ${label} `, dim: true }, { text: `${pct(hit.percent)} too few reads`, tone: 'muted' }];
+}
+
+/** The longest query's age, once it stands at warn or crit (the rows below show each one). */
+function longestFigure(s: PostgresSample | MysqlSample, levels: DatabaseLevels): Segment[] {
+  return levels.queryDuration === 'warn' || levels.queryDuration === 'crit' ? figure('longest', secs(longestQuerySec(s)), levels.queryDuration) : [];
+}
+
+/** Connections in percent and as a count are two thresholds on one figure: it shows the worse. */
+const connectionLevel = (levels: DatabaseLevels) => worstLevel([levels.connections ?? 'ok', levels.connectionCount ?? 'ok']);
+
+function postgresFigures(s: PostgresSample, levels: DatabaseLevels, hit: HitRatio | undefined): Segment[] {
   const size = s.databases.reduce((sum, d) => sum + d.sizeBytes, 0);
   const lag =
     s.replication.role === 'standby'
@@ -71,19 +87,20 @@ function postgresFigures(s: PostgresSample, levels: DatabaseLevels): Segment[] {
         ? figure(`${s.replication.replicas.length} replica lag`, secs(s.replicationLagSec), levels.replicationLag)
         : [];
   return [
-    ...figure('conn', `${s.connections.total}/${s.connections.max}`, levels.connections),
+    ...figure('conn', `${s.connections.total}/${s.connections.max}`, connectionLevel(levels)),
     ...figure('tps', compact(s.tps)),
-    ...figure('hit', pct(s.cacheHitPercent), levels.cacheHit),
+    ...hitFigure('hit', hit, levels.cacheHit),
+    ...longestFigure(s, levels),
     ...figure('idle-tx', s.idleInTransaction.count > 0 ? `${s.idleInTransaction.count} (${secs(s.idleInTransaction.longestSec)})` : '0', countLevel(s.idleInTransaction.count)),
     ...(s.blocking.length > 0 ? figure('blocked', String(new Set(s.blocking.map((b) => b.blocked.pid)).size), 'crit') : []),
     ...lag,
     ...figure('deadlocks', `+${compact(s.deadlocksSinceLast)}`, countLevel(s.deadlocksSinceLast, 'crit')),
     ...figure('tmp', `+${compact(s.tempFilesSinceLast)}`, countLevel(s.tempFilesSinceLast)),
-    ...(size > 0 ? figure('size', formatBytes(size)) : []),
+    ...(size > 0 ? figure('size', formatBytes(size), levels.size) : []),
   ];
 }
 
-function mysqlFigures(s: MysqlSample, levels: DatabaseLevels): Segment[] {
+function mysqlFigures(s: MysqlSample, levels: DatabaseLevels, hit: HitRatio | undefined): Segment[] {
   const r = s.replica;
   const replica = r
     ? r.ioRunning !== 'Yes' || r.sqlRunning !== 'Yes'
@@ -91,18 +108,20 @@ function mysqlFigures(s: MysqlSample, levels: DatabaseLevels): Segment[] {
       : figure('replica lag', secs(s.replicationLagSec), levels.replicationLag)
     : [];
   return [
-    ...figure('thr', `${s.threads.connected}/${s.threads.max}`, levels.connections),
+    ...figure('thr', `${s.threads.connected}/${s.threads.max}`, connectionLevel(levels)),
     ...figure('run', String(s.threads.running)),
     ...figure('qps', compact(s.qps)),
+    ...longestFigure(s, levels),
     ...figure('slow', `+${compact(s.slowSinceLast)}`, countLevel(s.slowSinceLast)),
-    ...figure('bp hit', pct(s.bufferPoolHitPercent), levels.cacheHit),
+    ...hitFigure('bp hit', hit, levels.cacheHit),
     ...(s.lockWaits.length > 0 ? figure('lock waits', String(s.lockWaits.length), 'crit') : []),
     ...replica,
+    ...(s.sizeBytes ? figure('size', formatBytes(s.sizeBytes), levels.size) : []),
     ...(s.readOnly ? [{ text: '  read-only', tone: 'warn' as const }] : []),
   ];
 }
 
-function redisFigures(s: RedisSample, levels: DatabaseLevels, now: number): Segment[] {
+function redisFigures(s: RedisSample, levels: DatabaseLevels, hit: HitRatio | undefined, now: number): Segment[] {
   const m = s.memory;
   const memory = m.max > 0 ? `${formatBytes(m.used)}/${formatBytes(m.max)} ${pct(m.usedPercent)}` : formatBytes(m.used);
   const rep = s.replication;
@@ -118,9 +137,9 @@ function redisFigures(s: RedisSample, levels: DatabaseLevels, now: number): Segm
     ...figure('mem', memory, levels.memory),
     ...figure('frag', m.fragmentation.toFixed(2), m.fragmentation > 1.5 ? 'warn' : undefined),
     ...figure('ops', `${compact(s.opsPerSec)}/s`),
-    ...figure('cli', String(s.clients.connected)),
+    ...figure('cli', String(s.clients.connected), levels.connectionCount),
     ...figure('blk', String(s.clients.blocked), countLevel(s.clients.blocked)),
-    ...figure('hit', pct(s.hitPercent)),
+    ...hitFigure('hit', hit, levels.cacheHit),
     ...figure('evict', `${compact(s.evictedPerSec)}/s`, countLevel(s.evictedPerSec)),
     ...figure('exp', `${compact(s.expiredPerSec)}/s`),
     ...role,
@@ -183,7 +202,8 @@ function headerLines(view: DatabaseView, now: number, width: number, backup: Bac
   const sample = view.sample;
   const levels = view.levels;
   const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
-  const figures = [...(sample.kind === 'postgres' ? postgresFigures(sample, levels) : sample.kind === 'mysql' ? mysqlFigures(sample, levels) : redisFigures(sample, levels, now)), ...backupFigure(backup, now)];
+  const hit = view.hit;
+  const figures = [...(sample.kind === 'postgres' ? postgresFigures(sample, levels, hit) : sample.kind === 'mysql' ? mysqlFigures(sample, levels, hit) : redisFigures(sample, levels, hit, now)), ...backupFigure(backup, now)];
   const lines = packFigures(`${view.name}:h`, [{ text: `${MARK[levels.overall]} `, tone: levels.overall }, name, { text: ` ${version}`, dim: true }], figures, width);
   if (sample.kind === 'redis' && sample.keyspace.length > 0) {
     lines.push({
@@ -242,17 +262,10 @@ function columnsFor(inner: number): Columns {
 /** A column's text and the space after it. */
 const cell = (text: string, width: number) => `${fit(text, width - 1)} `;
 
-/** How long a query has run, as a level: a minute is crit, five seconds warn. */
-function durationLevel(seconds: number): Level {
-  if (seconds >= 60) return 'crit';
-  if (seconds >= 5) return 'warn';
-  return 'ok';
-}
-
 function rowLine(row: DatabaseRow, index: number, c: Columns): Line {
   const blocked = row.blockedBy.length > 0;
   const idleTx = row.state.startsWith('idle in transaction');
-  const duration = durationLevel(row.durationSec);
+  const duration = row.durationLevel;
   return {
     key: `${row.database}:${row.pid}`,
     row: index,

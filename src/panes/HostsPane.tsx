@@ -2,11 +2,13 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
+import { checkStateText } from '../app/check-text.js';
 import type { Level } from '../domain/model.js';
 import type { CheckRow, GroupSummary, HostRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
+import { checkTone } from './ChecksPane.js';
 import { Frame, Note } from './Frame.js';
 import { cut, fit, fitRight } from './format.js';
 import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
@@ -58,10 +60,16 @@ function statusText(row: HostRow, now: number): string {
     const what = problem.id.kind === 'resources' && !row.host.metricsFrom ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
-  // The row names what is failing; the selected row's hint line says why.
-  const ok = row.issues.length === 0 ? 'ok' : `ok · ${row.issues.map((s) => s.label).join(', ')} failing`;
+  // The row names what is alerting in its logs and what is failing; the selected row's hint line says why.
+  const failing = [...row.issues.map((s) => `${s.label} failing`), ...row.checks.map((c) => `check ${c.check.name} ${c.state}`)];
   const alerts = row.host.firingAlerts;
-  return `${ok}${alerts ? ` · alert ${alerts.join(', ')}` : ''}${origin(row)}`;
+  const notes = [...(alerts ? [`alert ${alerts.join(', ')}`] : []), ...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')])];
+  return `${notes.length === 0 ? 'ok' : `ok · ${notes.join(' · ')}`}${origin(row)}`;
+}
+
+/** The selected row's log alerts, each with its reading against its threshold. */
+function alertHint(row: HostRow): string | undefined {
+  return row.logAlerts.length > 0 ? `${row.host.name}: ${row.logAlerts.map((a) => `${a.subject}: ${a.reason}`).join(' · ')}` : undefined;
 }
 
 /** Where a host's figures come from and how it is acted on, when that is not the host itself. */
@@ -82,18 +90,17 @@ function groupStrip(groups: readonly GroupSummary[]): string {
 
 function CheckLine({ row, width }: { row: CheckRow; width: number }) {
   const theme = useTheme();
-  const { check, source } = row;
-  const down = source?.status === 'error' || source?.status === 'stale';
-  const state = !source || source.status === 'pending' ? 'checking…' : down ? `down since ${formatClock(source.since)}: ${source.error}` : `${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms`;
-  // The state matters more than the URL: the URL only gets the room left on a wide pane.
-  const urlWidth = width >= 90 ? Math.min(40, check.url.length) : 0;
-  const tone: Tone = down ? 'down' : source?.status === 'ok' ? 'ok' : 'pending';
+  const { check } = row;
+  const tone = checkTone(row.state);
+  const ok = row.state === 'ok' || row.state === 'pending';
+  // The state matters more than the target: the target only gets the room left on a wide pane.
+  const targetWidth = width >= 90 ? Math.min(40, check.target.length) : 0;
   return (
     <Text wrap="truncate">
       <Text color={theme[tone]}>{MARK[tone]} </Text>
       <Text bold>{fit(check.name, 12)}</Text>
-      <Text color={down ? theme.down : undefined}>{fit(state, Math.max(10, width - 14 - (urlWidth > 0 ? urlWidth + 1 : 0)))}</Text>
-      {urlWidth > 0 ? <Text color={theme.muted}> {cut(check.url, urlWidth)}</Text> : null}
+      <Text color={ok ? undefined : theme[tone]}>{fit(checkStateText(row), Math.max(10, width - 14 - (targetWidth > 0 ? targetWidth + 1 : 0)))}</Text>
+      {targetWidth > 0 ? <Text color={theme.muted}> {cut(check.target, targetWidth)}</Text> : null}
     </Text>
   );
 }
@@ -111,7 +118,9 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
       ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}`
       : issue
         ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
-        : banner?.text;
+        : selectedRow.checks[0]
+          ? `${selectedRow.host.name} check ${selectedRow.checks[0].check.name}: ${checkStateText(selectedRow.checks[0])}`
+          : (banner?.text ?? alertHint(selectedRow));
   const hintLines = hint && height >= 6 ? 2 : 0;
   const stripLines = groups.length > 0 && height >= 8 ? 1 : 0;
   const body = Math.max(0, height - 3 - hintLines - stripLines);
@@ -155,7 +164,19 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
               </>
             ) : null}
             <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 || alerting ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
-            <Text color={row.health === 'ok' && row.issues.length > 0 ? theme.warn : theme[HEALTH_TONE[row.health]]}>{fit(statusText(row, now), statusWidth)}</Text>
+            <Text
+              color={
+                row.health !== 'ok'
+                  ? theme[HEALTH_TONE[row.health]]
+                  : row.logAlerts.length > 0
+                    ? theme[row.level]
+                    : row.issues.length > 0 || row.checks.length > 0
+                      ? theme[row.checks.some((c) => c.state !== 'warn') ? 'crit' : 'warn']
+                      : theme.ok
+              }
+            >
+              {fit(statusText(row, now), statusWidth)}
+            </Text>
           </Text>
         );
       })}

@@ -6,6 +6,7 @@ import { formatClock } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
 import type { DisplayLine } from '../app/logview.js';
+import type { MeasureLine } from '../app/log-measures.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
@@ -18,6 +19,8 @@ export interface LogsPaneProps {
   banner?: MaintenanceBanner;
   /** What a unit's log view shows and how to leave it (Enter on a unit in Services). */
   heading?: string;
+  /** The shown logs' measures (access figures, rules), each at its level. */
+  measures: readonly MeasureLine[];
   bottom: number;
   following: boolean;
   sources: readonly SourceState[];
@@ -76,11 +79,14 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 }
 
 function LogsPaneView(props: LogsPaneProps) {
-  const { lines, banner, heading, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const { lines, banner, heading, measures, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const theme = useTheme();
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
-  const rows = Math.max(0, height - 2 - problems.length - (note ? 2 : 0) - (banner ? 1 : 0) - (heading ? 1 : 0));
+  const fixed = height - 2 - problems.length - (note ? 2 : 0) - (banner ? 1 : 0) - (heading ? 1 : 0);
+  // The measures never take more than a third of the pane: the tail is what the pane is for.
+  const figures = measures.slice(0, Math.max(measures.length > 0 ? 1 : 0, Math.floor(fixed / 3)));
+  const rows = Math.max(0, fixed - figures.length);
   const newer = lines.length - 1 - bottom;
   const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
@@ -132,6 +138,11 @@ function LogsPaneView(props: LogsPaneProps) {
           {heading}
         </Text>
       ) : null}
+      {figures.map((m, i) => (
+        <Text key={`m${i}`} color={m.level === 'ok' ? theme.muted : theme[m.level]} wrap="truncate">
+          {m.level === 'ok' ? ' ' : MARK[m.level]} {m.text}
+        </Text>
+      ))}
       {note ? <Note tone="warn">{note}</Note> : null}
       {problems.map((s) => (
         <Text key={sourceKey(s.id)} color={s.status === 'stale' ? theme.stale : theme.down} wrap="truncate">

@@ -49,7 +49,7 @@ export function queryDetailLines(q: QueryDetailsState, current: { row: DatabaseR
   return lines;
 }
 
-const toneStyle = (theme: Theme): Record<NonNullable<DetailLine['tone']>, { color?: string; bold?: boolean; dimColor?: boolean }> => ({
+export const detailTones = (theme: Theme): Record<NonNullable<DetailLine['tone']>, { color?: string; bold?: boolean; dimColor?: boolean }> => ({
   title: { color: theme.accent, bold: true },
   dim: { dimColor: true },
   error: { color: theme.crit },
@@ -63,7 +63,7 @@ export function queryDetailCapacity(height: number): number {
 
 export function QueryDetailsView({ q, lines, width, height, kind }: { q: QueryDetailsState; lines: readonly DetailLine[]; width: number; height: number; kind: string }) {
   const theme = useTheme();
-  const tones = toneStyle(theme);
+  const tones = detailTones(theme);
   const capacity = queryDetailCapacity(height);
   const start = Math.max(0, Math.min(q.scroll, lines.length - capacity));
   const shown = lines.slice(start, start + capacity);

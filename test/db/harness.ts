@@ -299,16 +299,17 @@ async function startCluster(dir: string, extraConf: string[]): Promise<PrivatePo
 
 /**
  * A primary of the test's own (initdb on a free port) that accepts replication from 127.0.0.1.
- * `hba` lines go first (they win over initdb's trust lines); `tls` turns on ssl with those files.
+ * `hba` lines go first (they win over initdb's trust lines); `tls` turns on ssl with those files;
+ * `conf` lines are added to postgresql.conf (settings that need a restart on the shared server).
  */
-export async function startPostgresPrimary(options: { hba?: string[]; tls?: Certificates } = {}): Promise<PrivatePostgres> {
+export async function startPostgresPrimary(options: { hba?: string[]; tls?: Certificates; conf?: string[] } = {}): Promise<PrivatePostgres> {
   const { copyFileSync, chmodSync, chownSync, readFileSync: read, statSync, writeFileSync } = await import('node:fs');
   const dir = await pgDir();
   const data = join(dir, 'data');
   await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const hba = join(data, 'pg_hba.conf');
   writeFileSync(hba, [...(options.hba ?? []), read(hba, 'utf8'), 'host replication all 127.0.0.1/32 trust', ''].join('\n'));
-  const conf = ['wal_level = replica', 'max_wal_senders = 5', "password_encryption = 'scram-sha-256'"];
+  const conf = ['wal_level = replica', 'max_wal_senders = 5', "password_encryption = 'scram-sha-256'", ...(options.conf ?? [])];
   if (options.tls) {
     // The server wants its key private and its own.
     const owner = statSync(dir);

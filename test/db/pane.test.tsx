@@ -12,6 +12,8 @@ import { inkTerminal } from '../helpers/ink-terminal.js';
 import { judgedLevels } from '../helpers/levels.js';
 import {
   createDatabaseSource,
+  DEFAULT_DATABASE_THRESHOLDS,
+  resolveThresholds,
   type DatabaseSource,
   type DatabaseSample,
   type MysqlSample,
@@ -38,7 +40,7 @@ function pgSample(over: Partial<PostgresSample> = {}): PostgresSample {
   return {
     kind: 'postgres', at: NOW, intervalSec: 2, version: '15.4', connections: { total: 95, max: 100, byState: { active: 3, idle: 91, 'idle in transaction': 1 } },
     counters: { commits: 0, rollbacks: 0, blksHit: 0, blksRead: 0, deadlocks: 0, tempFiles: 0, tempBytes: 0 },
-    tps: 153.4, cacheHitPercent: 99.2, deadlocksSinceLast: 1, tempFilesSinceLast: 0, tempBytesSinceLast: 0,
+    tps: 153.4, cacheHitPercent: 99.2, hitReads: 40_000, deadlocksSinceLast: 1, tempFilesSinceLast: 0, tempBytesSinceLast: 0,
     queries: [long, holder, waiter], blocking: [{ blocker: holder, blocked: waiter }], idleInTransaction: { count: 1, longestSec: 65 },
     databases: [{ name: 'shop', sizeBytes: 3 * 1024 ** 3 }], replication: { role: 'primary', replicas: [] }, ...over,
   };
@@ -48,7 +50,7 @@ function mysqlSample(): MysqlSample {
   return {
     kind: 'mysql', at: NOW, intervalSec: 2, flavor: 'mariadb', version: '10.11.19-MariaDB-0+deb12u1', readOnly: false,
     threads: { connected: 20, running: 3, max: 151, maxUsed: 40 }, counters: { questions: 0, slowQueries: 0, bpReadRequests: 0, bpReads: 0 },
-    qps: 1234, slowSinceLast: 2, bufferPoolHitPercent: 99.9,
+    qps: 1234, slowSinceLast: 2, bufferPoolHitPercent: 99.9, hitReads: 90_000,
     processes: [{ id: 7, user: 'shop', host: 'localhost', db: 'shop', command: 'Query', timeSec: 31, state: 'User sleep', query: 'SELECT SLEEP(30)', blockedBy: [] }],
     lockWaits: [], replica: { source: 'db-1:3306', ioRunning: 'Yes', sqlRunning: 'Yes', secondsBehind: 30, lastError: '' }, replicationLagSec: 30,
   };
@@ -59,17 +61,22 @@ function redisSample(): RedisSample {
     kind: 'redis', at: NOW, intervalSec: 2, version: '7.0.15', mode: 'standalone', uptimeSec: 1000, pingMs: 0.4,
     memory: { used: 60 * 1024 ** 2, max: 64 * 1024 ** 2, usedPercent: 93.75, rss: 0, peak: 0, fragmentation: 1.1, policy: 'allkeys-lru' },
     clients: { connected: 12, blocked: 0 }, counters: { commands: 0, hits: 0, misses: 0, evicted: 0, expired: 0 },
-    opsPerSec: 2500, instantaneousOps: 2400, hitPercent: 97, evictedPerSec: 3, expiredPerSec: 0,
+    opsPerSec: 2500, instantaneousOps: 2400, hitPercent: 97, hitReads: 5000, evictedPerSec: 3, expiredPerSec: 0,
     keyspace: [{ db: 0, keys: 53000, expires: 300, avgTtlMs: 0 }], replication: { role: 'master', offset: 10, replicas: [] },
     persistence: { lastSaveOk: true, lastSaveAt: NOW - 180_000, changesSinceSave: 0, saving: false, aofEnabled: false, aofLastWriteOk: true },
   };
 }
 
+/** A database as the pane gets it: its sample judged by `thresholds` (the defaults for its kind). */
+function okView(name: string, target: string, sample: DatabaseSample, thresholds = resolveThresholds(undefined, sample.kind), since = NOW - 60_000): DatabaseView {
+  return databaseView({ name, kind: sample.kind, target, levels: judgedLevels(sample, thresholds), thresholds }, { id: databaseSourceId({ name, host: 'local' }), label: `db ${name}`, status: 'ok', since }, sample);
+}
+
 const views = (): DatabaseView[] => [
-  { name: 'main', kind: 'postgres', target: 'postgres://monitor@db-1:5432/shop', status: 'ok', since: NOW - 60_000, sample: pgSample(), levels: judgedLevels(pgSample()) },
-  { name: 'orders', kind: 'mysql', target: 'mysql://monitor@db-2:3306', status: 'ok', since: NOW - 60_000, sample: mysqlSample(), levels: judgedLevels(mysqlSample()) },
-  { name: 'cache', kind: 'redis', target: 'redis://cache-1:6379', status: 'ok', since: NOW - 60_000, sample: redisSample(), levels: judgedLevels(redisSample()) },
-  { name: 'legacy', kind: 'postgres', target: 'postgres://monitor@db-9:5432/old', status: 'error', since: NOW - 120_000, error: 'connection refused (db-9:5432)', hint: 'is the server running and listening there?', levels: { overall: 'ok' } },
+  okView('main', 'postgres://monitor@db-1:5432/shop', pgSample()),
+  okView('orders', 'mysql://monitor@db-2:3306', mysqlSample()),
+  okView('cache', 'redis://cache-1:6379', redisSample()),
+  { name: 'legacy', kind: 'postgres', target: 'postgres://monitor@db-9:5432/old', status: 'error', since: NOW - 120_000, error: 'connection refused (db-9:5432)', hint: 'is the server running and listening there?', levels: { overall: 'ok' }, thresholds: DEFAULT_DATABASE_THRESHOLDS },
 ];
 
 function draw(props: Partial<Parameters<typeof DatabasesPane>[0]> = {}) {
@@ -91,16 +98,26 @@ describe('DatabasesPane', () => {
   it('shows each database with its key figures, coloured and marked (▲ warn, ✖ crit) by level', () => {
     const { lines, plain } = draw({ width: 160, height: 24 });
     const main = lineWith(lines, 'main pg 15.4');
-    expect(stripVTControlCharacters(main)).toMatch(/conn 95\/100✖ {2}tps 153 {2}hit 99\.2% {2}idle-tx 1 \(1m05s\)▲ {2}blocked 1✖ {2}deadlocks \+1✖ {2}tmp \+0 {2}size 3\.0G/);
+    expect(stripVTControlCharacters(main)).toMatch(/conn 95\/100✖ {2}tps 153 {2}hit 99\.2% {2}longest 5m00s✖ {2}idle-tx 1 \(1m05s\)▲ {2}blocked 1✖ {2}deadlocks \+1✖ {2}tmp \+0 {2}size 3\.0G/);
     expect(colourBefore(main, '95/100')).toBe(RED);
     expect(colourBefore(main, '99.2%')).toBe(GREEN);
     const orders = lineWith(lines, 'orders maria 10.11.19');
-    expect(stripVTControlCharacters(orders)).toMatch(/thr 20\/151 {2}run 3 {2}qps 1\.2k {2}slow \+2▲ {2}bp hit 99\.9% {2}replica lag 30s▲/);
+    expect(stripVTControlCharacters(orders)).toMatch(/thr 20\/151 {2}run 3 {2}qps 1\.2k {2}longest 31s▲ {2}slow \+2▲ {2}bp hit 99\.9% {2}replica lag 30s▲/);
     expect(colourBefore(orders, '30s')).toBe(YELLOW);
     const cache = lineWith(lines, 'cache redis 7.0.15');
     expect(stripVTControlCharacters(cache)).toMatch(/ping 0\.4ms {2}mem 60\.0M\/64\.0M 93\.8%✖ {2}frag 1\.10 {2}ops 2\.5k\/s {2}cli 12 {2}blk 0 {2}hit 97\.0% {2}evict 3\/s▲ {2}exp 0\/s {2}save ok 3m00s/);
     expect(colourBefore(cache, '60.0M/64.0M')).toBe(RED);
     expect(plain.some((l) => l.includes('keyspace db0 53k keys (300 exp)'))).toBe(true);
+  });
+
+  it('shows a hit ratio over too few reads grey, without a level', () => {
+    const quiet = okView('quiet', 'mysql://root@127.0.0.1:3306', { ...mysqlSample(), processes: [], bufferPoolHitPercent: 86, hitReads: 120 });
+    expect(quiet.levels).toEqual({ overall: 'warn', connections: 'ok', queryDuration: 'ok', replicationLag: 'warn' });
+    const { lines } = draw({ databases: [quiet], width: 160 });
+    const head = lineWith(lines, 'quiet maria');
+    expect(stripVTControlCharacters(head)).toContain('bp hit 86.0% too few reads');
+    expect(stripVTControlCharacters(head)).not.toMatch(/86\.0%[▲✖]/);
+    expect(colourBefore(head, '86.0%')).toBe('\u001b[90m');
   });
 
   it('shows who blocks whom, and the busy queries with pid, user, time, state and wait', () => {
@@ -163,7 +180,7 @@ describe('DatabasesPane', () => {
   it('draws a source from its poll state: an error with since when, before any sample', async () => {
     const source = createDatabaseSource('billing', { postgres: 'postgres://monitor@db-7:5432/billing' });
     const view = databaseView(
-      { name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' } },
+      { name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' }, thresholds: source.thresholds },
       { id: databaseSourceId(source), label: 'db billing', status: 'error', since: NOW - 5000, error: 'connection refused (db-7:5432)', hint: 'is the server running and listening there?' },
       undefined,
     );
@@ -194,7 +211,7 @@ describe('DatabasesPane on samples from the real servers', () => {
         const read = await tick(s);
         return rate(read) === undefined ? undefined : read;
       });
-      real.push({ name: s.name, kind: s.dbKind, target: s.target, status: 'ok', since: Date.now(), sample, levels: judgedLevels(sample) });
+      real.push(okView(s.name, s.target, sample, s.thresholds, Date.now()));
     }
   });
 

@@ -31,9 +31,10 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
 }
 
 /** One connection to `alias` in a workspace's ssh config, as the adapter makes them, for tests that exec directly. */
-export function testConnection(sshConfig: string, home: string, alias: string): SshConnection {
+export function testConnection(sshConfig: string, home: string, alias: string, channels: { maxChannels?: number; followerChannels?: number } = {}): SshConnection {
   const connection = new SshConnection(alias, alias, (spec) => resolveTarget(spec, { ssh: 'ssh', configFile: sshConfig, home, agent: false }), {
     ...SSH_DEFAULTS,
+    ...channels,
     backoff: { initialMs: 100, maxMs: 500 },
     extraKnownHosts: [],
     identityFiles: [],

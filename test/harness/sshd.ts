@@ -186,6 +186,8 @@ export interface SshdOptions {
   authorizedKeys?: string;
   /** A given port (a host that comes up where opsdeck already looks) instead of a free one. */
   port?: number;
+  /** sshd's LogLevel (default INFO); DEBUG logs each forwarded (direct-tcpip) channel and its target. */
+  logLevel?: 'INFO' | 'VERBOSE' | 'DEBUG';
 }
 
 export class SshdHost {
@@ -300,7 +302,7 @@ export class SshdHost {
       'PubkeyAuthentication yes',
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
-      'LogLevel INFO',
+      `LogLevel ${this.options.logLevel ?? 'INFO'}`,
       ...(this.options.extra ?? []),
     ];
     const file = join(this.dir, 'sshd_config');

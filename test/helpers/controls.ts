@@ -8,6 +8,7 @@ import type { QueryReader } from '../../src/app/query-details.js';
 export const NO_QUERY_READER: QueryReader = {
   text: () => Promise.reject(new Error('this test reads no query text')),
   plan: () => Promise.reject(new Error('this test plans no query')),
+  details: () => Promise.reject(new Error('this test reads no database details')),
 };
 
 export function testControls(operations: OperationControls, overrides: Partial<Controls> = {}): Controls {

@@ -124,7 +124,7 @@ export function fleetWithDatabase(): DataState {
   const sample: PostgresSample = {
     kind: 'postgres', at: NOW, intervalSec: 2, version: '15.4', connections: { total: 12, max: 100, byState: { active: 2, idle: 9, 'idle in transaction': 1 } },
     counters: { commits: 0, rollbacks: 0, blksHit: 0, blksRead: 0, deadlocks: 0, tempFiles: 0, tempBytes: 0 },
-    tps: 12.5, cacheHitPercent: 99.5, deadlocksSinceLast: 0, tempFilesSinceLast: 0, tempBytesSinceLast: 0,
+    tps: 12.5, cacheHitPercent: 99.5, hitReads: 4000, deadlocksSinceLast: 0, tempFilesSinceLast: 0, tempBytesSinceLast: 0,
     queries: [holder, waiter], blocking: [{ blocker: holder, blocked: waiter }], idleInTransaction: { count: 1, longestSec: 90 },
     databases: [{ name: 'garden_dx', sizeBytes: 1024 ** 3 }], replication: { role: 'primary', replicas: [] },
   };

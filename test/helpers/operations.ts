@@ -10,9 +10,10 @@ import type { DatabaseSource } from '../../src/services/db/index.js';
 
 /** The row the operator would have selected for this pid (a bare one when the last sample lacks it). */
 export function backendRow(source: DatabaseSource, pid: number): BackendParams {
-  const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' } }, undefined, source.last);
+  const view = databaseView({ name: source.name, kind: source.dbKind, target: source.target, levels: { overall: 'ok' }, thresholds: source.thresholds }, undefined, source.last);
   const row = databaseRows([{ ...view, status: 'ok' }], '').find((r) => r.pid === pid);
-  return { ...(row ?? { database: source.name, kind: source.dbKind, pid, user: '', db: '', durationSec: 0, state: '', wait: '', query: '', blockedBy: [] }), host: 'local', server: source.target };
+  if (!row) return { database: source.name, kind: source.dbKind, pid, user: '', db: '', durationSec: 0, state: '', wait: '', query: '', blockedBy: [], host: 'local', server: source.target };
+  return { ...row, host: 'local', server: source.target };
 }
 
 export interface BackendRun {

@@ -67,3 +67,22 @@ describe('remote exec', () => {
     await expect(run('printf "[%s]" "" "a  b" "-n"; echo')).resolves.toMatchObject({ stdout: '[][a  b][-n]\n' });
   });
 });
+
+describe('a server with fewer sessions than opsdeck counts on', () => {
+  test('a channel sshd refuses for want of a session is opened again once one is free, so no command fails', async () => {
+    // sshd frees a session only after reaping its child, which can trail the close that gave opsdeck's
+    // slot back; here the gap is made wide: sshd allows 2, opsdeck counts on 3.
+    const narrow = await SshdHost.start(workspace, 'narrow', { extra: ['MaxSessions 2'] });
+    await workspace.trust(narrow);
+    await workspace.writeSshConfig([{ alias: 'exec', port: host.port, user: (await ensureTestUser()).name }, { alias: 'narrow', port: narrow.port, user: (await ensureTestUser()).name }]);
+    const tight = testConnection(workspace.sshConfig, workspace.dir, 'narrow', { maxChannels: 3, followerChannels: 1 });
+    try {
+      const results = await Promise.all([1, 2, 3].map((n) => tight.exec(`sleep 0.3; echo ${n}`, AbortSignal.timeout(10_000))));
+      expect(results.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n']);
+      expect(narrow.output).toMatch(/no more sessions/);
+    } finally {
+      tight.close();
+      await narrow.stop();
+    }
+  });
+});

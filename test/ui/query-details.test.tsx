@@ -29,6 +29,7 @@ function reader(plan: () => Promise<string[]>): QueryReader & { asked: string[] 
       asked.push(`plan ${database} ${query.pid}`);
       return plan();
     },
+    details: () => Promise.reject(new Error('this test reads no database details')),
   };
 }
 

@@ -22,7 +22,7 @@ describe('Enter on a unit', () => {
     app.store.setState((s) => {
       const seeded = withUnitLog(s.data, id, 'garden-backend.service', 'journal');
       const lines = [{ seq: 100, at: NOW, text: 'Started Garden DX backend.', level: 'info' as const, count: 1 }, { seq: 101, at: NOW, text: 'ERROR config line 12: unknown key', level: 'error' as const, count: 1 }];
-      return { ...s, data: reduceResult(seeded, id, lines, { at: NOW, tracker: new ThresholdTracker(1) }) };
+      return { ...s, data: reduceResult(seeded, id, { lines }, { at: NOW, tracker: new ThresholdTracker(1) }) };
     });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(text()).toContain('▶ garden-backend.service on web-1 · Esc back to Services · journal');
@@ -35,7 +35,7 @@ describe('Enter on a unit', () => {
   it('a unit\'s log never mixes into the host\'s own logs', async () => {
     const data = fleetData();
     const id = unitLogId('local', 'cron.service');
-    const withUnit = reduceResult(withUnitLog(data, id, 'cron.service', 'journal'), id, [{ seq: 50, at: NOW, text: 'cron line', level: 'info', count: 1 }], { at: NOW, tracker: new ThresholdTracker(1) });
+    const withUnit = reduceResult(withUnitLog(data, id, 'cron.service', 'journal'), id, { lines: [{ seq: 50, at: NOW, text: 'cron line', level: 'info', count: 1 }] }, { at: NOW, tracker: new ThresholdTracker(1) });
     app = await renderApp(fleetConfig(), withUnit, { ui: { host: 'local', focus: 'logs' } });
     expect(text()).toContain('GET /api/plans 502');
     expect(text()).not.toContain('cron line');

@@ -147,6 +147,39 @@ describe('parseConfigText: rules across keys', () => {
   });
 });
 
+describe('parseConfigText: checks:', () => {
+  const HOSTS = 'hosts: {web-1: {ssh: deploy@10.0.0.5}}\nchecks:\n';
+
+  it('http, tls and tcp checks with latency, certificate days, from: and host:', () => {
+    const config = parseConfigText(
+      `${HOSTS}  health: {http: "http://127.0.0.1:5000/health", expect: healthy, latency: {warn: 500ms, crit: 1s}, from: web-1}\n  cert: {tls: "shop.example:443", warnDays: 21, critDays: 5, host: web-1}\n  redis: {tcp: "[::1]:6379", timeout: 2s}\n`,
+      FILE,
+    );
+    expect(config.checks).toEqual([
+      expect.objectContaining({ name: 'health', kind: 'http', latency: { warn: 500, crit: 1000 }, from: 'web-1', host: 'web-1' }),
+      expect.objectContaining({ name: 'cert', kind: 'tls', target: 'shop.example:443', days: { warn: 21, crit: 5 }, from: undefined, host: 'web-1' }),
+      expect.objectContaining({ name: 'redis', kind: 'tcp', target: '[::1]:6379', timeoutMs: 2000 }),
+    ]);
+  });
+
+  it('each mistake is placed: two kinds, none, a bad host:port, expect on tls, days on plain http, an unknown from:', () => {
+    const cases: [string, string, RegExp][] = [
+      ['  a: {http: "http://x/", tcp: "x:1"}', '3:31 checks.a.tcp', /one of http:, tls: or tcp:, not http and tcp/],
+      ['  a: {expect: ok}', '3:6 checks.a', /needs one of http: URL, tls: HOST:PORT or tcp: HOST:PORT/],
+      ['  a: {tls: "shop.example"}', '3:12 checks.a.tls', /expected HOST:PORT/],
+      ['  a: {tls: "x:443", expect: ok}', '3:29 checks.a.expect', /expect: is for http: checks/],
+      ['  a: {http: "http://x/", warnDays: 9}', '3:36 checks.a.warnDays', /warnDays: is for tls: and https:\/\/ checks/],
+      ['  a: {tcp: "x:1", from: db-9}', '3:25 checks.a.from', /no host "db-9"/],
+      ['  a: {tcp: "x:1", latency: {warn: 2s, crit: 1s}}', '3:28 checks.a.latency', /warn must not be above crit/],
+    ];
+    for (const [line, at, message] of cases) {
+      const error = configError(`${HOSTS}${line}\n`);
+      expect(`${where(error)} ${error.problem}`).toMatch(new RegExp(`^${at.replaceAll('.', '\\.')} `));
+      expect(error.problem).toMatch(message);
+    }
+  });
+});
+
 describe('parseConfigText: keys:', () => {
   it('an unknown context is reported at the context key, with a suggestion', () => {
     const text = ['keys:', '  lgos:', '    follow: [f]'].join('\n');
@@ -261,7 +294,8 @@ actions:
   it('keeps databases, checks and actions', () => {
     expect(Object.keys(config.databases ?? {})).toEqual(['main', 'cache']);
     expect(config.databases?.main).toMatchObject({ postgres: 'postgres://monitor@db-1:5432/garden_dx', via: 'web-1' });
-    expect(config.checks).toEqual([{ name: 'api', url: 'http://127.0.0.1:8000/health', expect: 'healthy', host: undefined, timeoutMs: 5000 }]);
+    // The first checks: form ({http, expect, timeout, host}) reads as it did, defaults filled in.
+    expect(config.checks).toEqual([{ name: 'api', kind: 'http', target: 'http://127.0.0.1:8000/health', expect: 'healthy', latency: undefined, days: { warn: 30, crit: 7 }, ca: undefined, timeoutMs: 5000, from: undefined, host: undefined }]);
     expect(config.actions).toEqual([{ name: 'flush-cache', key: 'F', hosts: ['web-1'], run: 'redis-cli FLUSHDB', confirm: 'typed', timeoutMs: 60_000 }]);
   });
 

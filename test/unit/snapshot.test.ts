@@ -2,24 +2,34 @@
 import { describe, expect, it } from 'vitest';
 import { snapshotJson, snapshotMarkdown, snapshotText } from '../../src/app/snapshot.js';
 import { findingsAtOrPast, snapshotFindings, worstSeverity } from '../../src/app/snapshot-verdict.js';
-import { applySourceError } from '../../src/app/apply.js';
 import type { DataState } from '../../src/app/store.js';
 import type { SourceId } from '../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
+import { checkView } from '../../src/app/sources/check/index.js';
 import { deliver, fleetConfig, fleetWithDatabase, NOW, withPendingSource } from '../helpers/fixtures.js';
 
-/** The fleet and its database, plus a check on web-1's row that answers and one that is down. */
+const DAY = 86_400_000;
+const shop: SourceId<'check'> = { host: '', kind: 'check', name: 'shop' };
+
+/** The fleet and its database, plus checks: one on web-1's row that answers, one failing, a certificate near its end. */
 function report(): DataState {
   let data = fleetWithDatabase();
   const api: SourceId<'check'> = { host: 'web-1', kind: 'check', name: 'api' };
-  const shop: SourceId<'check'> = { host: '', kind: 'check', name: 'shop' };
+  const cert: SourceId<'check'> = { host: 'web-1', kind: 'check', name: 'cert' };
+  const days = { warn: 30, crit: 7 };
   data = {
     ...data,
-    checks: { api: { name: 'api', url: 'http://10.0.0.5/health', host: 'web-1' }, shop: { name: 'shop', url: 'https://shop.example/health' } },
+    checks: {
+      api: checkView({ name: 'api', kind: 'http', target: 'http://10.0.0.5/health', host: 'web-1', days, timeoutMs: 5000 }),
+      shop: checkView({ name: 'shop', kind: 'http', target: 'https://shop.example/health', days, timeoutMs: 5000 }),
+      cert: checkView({ name: 'cert', kind: 'tls', target: '10.0.0.5:443', from: 'web-1', host: 'web-1', days, timeoutMs: 5000 }),
+    },
   };
-  data = withPendingSource(withPendingSource(data, api, 'check api'), shop, 'check shop');
-  data = deliver(data, api, { at: NOW, status: 200, latencyMs: 12.4 }, new ThresholdTracker(1));
-  return applySourceError(data, shop, 'connection refused', NOW);
+  data = withPendingSource(withPendingSource(withPendingSource(data, api, 'check api'), shop, 'check shop'), cert, 'check cert');
+  const tracker = new ThresholdTracker(1);
+  data = deliver(data, api, { at: NOW, status: 200, latencyMs: 12.4 }, tracker);
+  data = deliver(data, cert, { at: NOW, latencyMs: 30, certificate: { notAfter: NOW + 20 * DAY + 3600_000, subject: 'garden.example', issuer: 'R11' } }, tracker);
+  return deliver(data, shop, { at: NOW, failure: 'connection refused' }, tracker);
 }
 
 describe('snapshot', () => {
@@ -41,20 +51,25 @@ describe('snapshot', () => {
     expect(json.hosts.edge).toMatchObject({ status: 'error', problem: 'connection refused', resources: null });
     expect(json.hosts.local.logs).toEqual([{ label: '/var/log/app.log', recent: expect.arrayContaining([{ level: 'error', text: 'ERROR upstream timed out', count: 1 }]) }]);
     expect(json.checks).toEqual({
-      api: { url: 'http://10.0.0.5/health', host: 'web-1', status: 'ok', httpStatus: 200, latencyMs: 12, error: null },
-      shop: { url: 'https://shop.example/health', host: null, status: 'error', httpStatus: null, latencyMs: null, error: 'connection refused' },
+      api: { kind: 'http', target: 'http://10.0.0.5/health', url: 'http://10.0.0.5/health', from: null, host: 'web-1', state: 'ok', reason: null, status: 'ok', httpStatus: 200, latencyMs: 12, daysLeft: null, notAfter: null, error: null },
+      shop: { kind: 'http', target: 'https://shop.example/health', url: 'https://shop.example/health', from: null, host: null, state: 'failing', reason: 'connection refused', status: 'ok', httpStatus: null, latencyMs: null, daysLeft: null, notAfter: null, error: 'connection refused' },
+      cert: {
+        kind: 'tls', target: '10.0.0.5:443', url: null, from: 'web-1', host: 'web-1', state: 'warn', reason: 'certificate expires in 20 days (warn 30 days)', status: 'ok', httpStatus: null, latencyMs: 30, daysLeft: 20, notAfter: new Date(NOW + 20 * DAY + 3600_000).toISOString(), error: null,
+      },
     });
-    expect(json.databases.main).toMatchObject({ kind: 'postgres', status: 'ok', level: 'ok', levels: { overall: 'ok', connections: 'ok', cacheHit: 'ok' }, sample: { tps: 12.5 } });
+    // A check's state is on its host's row: web-1 has a certificate at warn.
+    expect(json.hosts['web-1'].level).toBe('warn');
+    // Query 4242 has run 42 s: over the 5 s warn of the longest query.
+    expect(json.databases.main).toMatchObject({ kind: 'postgres', status: 'ok', level: 'warn', levels: { overall: 'warn', connections: 'ok', queryDuration: 'warn', cacheHit: 'ok' }, sample: { tps: 12.5 } });
     expect(json.sources['web-1:resources']).toMatchObject({ host: 'web-1', kind: 'resources', name: '', status: 'ok' });
     expect(json.sources['local:database:main']).toMatchObject({ host: 'local', kind: 'database', name: 'main', label: 'db main', status: 'ok' });
-    expect(json.sources[':check:shop']).toMatchObject({ host: '', kind: 'check', name: 'shop', status: 'error', error: 'connection refused' });
+    expect(json.sources[':check:shop']).toMatchObject({ host: '', kind: 'check', name: 'shop', status: 'ok' });
   });
 
   it('markdown: an error with a pipe in it stays in its cell, so the table keeps its columns', () => {
-    const shop: SourceId<'check'> = { host: '', kind: 'check', name: 'shop' };
-    const markdown = snapshotMarkdown(applySourceError(report(), shop, 'bad gateway | upstream reset', NOW + 1), fleetConfig());
+    const markdown = snapshotMarkdown(deliver(report(), shop, { at: NOW + 1, failure: 'bad gateway | upstream reset' }, new ThresholdTracker(1), NOW + 1), fleetConfig());
     const row = markdown.split('\n').find((l) => l.startsWith('| shop |'));
-    expect(row).toBe('| shop | **error**: bad gateway \\| upstream reset | https://shop.example/health |');
+    expect(row).toBe('| shop | **failing**: bad gateway \\| upstream reset | http https://shop.example/health |');
   });
 
   it('markdown: the host table, a section per host, then databases, checks and the sources not ok', () => {
@@ -67,9 +82,10 @@ describe('snapshot', () => {
     expect(markdown).toContain('Recent error lines:');
     expect(markdown).toContain('/var/log/app.log: GET /api/plans 502');
     expect(markdown.indexOf('## Databases')).toBeLessThan(markdown.indexOf('## Checks'));
-    expect(markdown).toContain('| main (postgres, postgres://monitor@db-1:5432/garden_dx) | ok | 12/100 connections, 12.5 TPS');
-    expect(markdown).toContain('| api | ok, HTTP 200 in 12 ms | http://10.0.0.5/health |');
-    expect(markdown).toContain('| shop | **error**: connection refused | https://shop.example/health |');
+    expect(markdown).toContain('| main (postgres, postgres://monitor@db-1:5432/garden_dx) | **warn** | 12/100 connections, 12.5 TPS');
+    expect(markdown).toContain('| api | ok, HTTP 200 in 12 ms | http http://10.0.0.5/health |');
+    expect(markdown).toContain('| shop | **failing**: connection refused | http https://shop.example/health |');
+    expect(markdown).toContain('| cert | **warn**: certificate expires in 20 days (warn 30 days) | tls 10.0.0.5:443 from web-1 |');
     expect(markdown).toContain('- edge resources: error — connection refused');
     expect(markdown).toContain('_config: /etc/opsdeck/config.yaml_');
   });
@@ -78,7 +94,8 @@ describe('snapshot', () => {
     const text = snapshotText(report());
     expect(text).toContain('web-1 (deploy@10.0.0.5): ok [warn]\n  cpu 76%  mem 40%  load 0.50 0.40 0.30\n  disk / 30% of 100.0 GiB\n  unit garden-backend.service failed/failed\n  unit nginx.service active/running\n');
     expect(text).toContain('edge (deploy@10.0.0.7): error — connection refused');
-    expect(text).toContain('source :check:shop: error — connection refused');
+    expect(text).toContain('check shop (http https://shop.example/health): failing: connection refused');
+    expect(text).toContain('check api (http http://10.0.0.5/health): ok, HTTP 200 in 12 ms');
     expect(text).toContain('source edge:resources: error — connection refused');
   });
 });
@@ -89,7 +106,8 @@ describe('snapshot findings (--fail-on and summary)', () => {
     const at = (level: string) => findings.filter((f) => f.level === level).map((f) => f.subject);
     expect(at('down')).toEqual(['host edge', 'check shop']);
     expect(at('crit')).toEqual(expect.arrayContaining(['host web-1 unit garden-backend.service', 'host db-1 disk /']));
-    expect(at('warn')).toContain('host web-1 cpu');
+    expect(at('warn')).toEqual(expect.arrayContaining(['host web-1 cpu', 'check cert']));
+    expect(findings.find((f) => f.subject === 'check cert')?.reason).toBe('certificate expires in 20 days (warn 30 days)');
     expect(findings.find((f) => f.subject === 'host web-1 cpu')?.reason).toBe('warn 76% (warn at 70%)');
     expect(worstSeverity(findings)).toBe('down');
     expect(findingsAtOrPast(findings, 'down').map((f) => f.subject)).toEqual(['host edge', 'check shop']);

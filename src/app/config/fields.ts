@@ -8,6 +8,11 @@ export const duration = z
     message: 'expected a duration such as 500ms, 2s or 1m',
   });
 
+/** A validated duration from the config in milliseconds: a string as "2s", or a number of seconds. */
+export function durationMs(value: string | number): number {
+  return typeof value === 'number' ? value * 1000 : (parseDuration(value) ?? 0);
+}
+
 export const percent = z.number().min(0).max(100);
 
 export const thresholdPair = z

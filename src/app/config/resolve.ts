@@ -1,13 +1,19 @@
 // Turns a validated config file into the settings opsdeck runs with: defaults filled in, thresholds
 // merged global -> host, durations in milliseconds.
-import { parseDuration } from '../../domain/duration.js';
-import type { HostConfig, LogSourceConfig, Thresholds } from '../../domain/model.js';
+import type { DatabaseThresholds } from '../../domain/database.js';
+import { globalDatabaseThresholds } from '../../domain/database-levels.js';
+import { durationMs } from './fields.js';
+import type { HostConfig, LogMeasures, LogSourceConfig, Thresholds } from '../../domain/model.js';
+import { DEFAULT_ERROR_RATE, DEFAULT_ERROR_WINDOW_SEC, DEFAULT_MIN_REQUESTS, type AccessLogSpec } from '../../domain/access-metrics.js';
+import type { LogRuleSpec } from '../../domain/log-rules.js';
+import type { RawRule } from '../sources/logs/config.js';
 
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
-import type { HttpCheckSpec } from '../../services/checks/http.js';
+import { DEFAULT_CERT_DAYS, type CheckSpec } from '../../domain/check.js';
 import type { RawConfig, RawDatabase } from './schema.js';
 import type { RawPrometheus } from '../sources/prometheus/config.js';
 import type { TlsOptions } from '../../services/prometheus/http.js';
+import type { RawCheck } from '../sources/check/config.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
@@ -21,15 +27,13 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 export const DEFAULT_HOLD_TICKS = 2;
+/** Garden DX's runbook counts failed logins over 5 minutes. */
+const DEFAULT_RULE_WINDOW_SEC = 300;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5000;
 
-/** A validated duration from the config: a string as "2s", or a number of seconds. */
-function durationMs(value: string | number): number {
-  return typeof value === 'number' ? value * 1000 : (parseDuration(value) ?? 0);
-}
 const optionalMs = (value: string | number | undefined): number | undefined => (value === undefined ? undefined : durationMs(value));
 
 export interface OpsConfig {
@@ -45,7 +49,9 @@ export interface OpsConfig {
   hosts: HostConfig[];
   /** Absent when the config has no `databases:`: then the local machine's servers are looked for. */
   databases?: Record<string, RawDatabase>;
-  checks: HttpCheckSpec[];
+  /** `thresholds.database` over the built-in ones: what each database's own thresholds are laid over. */
+  databaseThresholds: DatabaseThresholds;
+  checks: CheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
   /** Where hosts' figures are read from Prometheus (`prometheus:`), absent without that section. */
   prometheus?: PrometheusConfig;
@@ -63,6 +69,30 @@ export interface OpsConfig {
 export function refreshFrom(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_REFRESH_MS;
   return clampRefresh(durationMs(value) || DEFAULT_REFRESH_MS);
+}
+
+type RawLog = NonNullable<NonNullable<RawConfig['hosts']>[string]['logs']>[number];
+
+/** What a log measures: its access metrics (format:) and the rules that name it by label or file. */
+function logMeasures(log: RawLog, label: string, rules: readonly { name: string; rule: RawRule }[]): LogMeasures {
+  const access: AccessLogSpec | undefined = log.format
+    ? {
+        format: log.format,
+        errorRate: log.errorRate ?? DEFAULT_ERROR_RATE,
+        windowSec: Math.round((log.window === undefined ? DEFAULT_ERROR_WINDOW_SEC * 1000 : durationMs(log.window)) / 1000),
+        minRequests: log.minRequests ?? DEFAULT_MIN_REQUESTS,
+      }
+    : undefined;
+  const mine = rules
+    .filter(({ rule }) => rule.log === label || rule.log === log.file)
+    .map(({ name, rule }): LogRuleSpec => ({
+      name,
+      match: rule.match,
+      windowSec: Math.round((rule.window === undefined ? DEFAULT_RULE_WINDOW_SEC * 1000 : durationMs(rule.window)) / 1000),
+      threshold: rule.threshold,
+      level: rule.level ?? 'crit',
+    }));
+  return { ...(access ? { access } : {}), ...(mine.length > 0 ? { rules: mine } : {}) };
 }
 
 function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresholds {
@@ -113,9 +143,29 @@ function prometheusConfig(raw: RawPrometheus, hosts: readonly HostConfig[]): Pro
   };
 }
 
+/** A validated check: its kind and target, the defaults filled in; listed with `host:`, else with `from:`. */
+function resolveCheck(name: string, c: RawCheck): CheckSpec {
+  const [kind, target] = c.http !== undefined ? (['http', c.http] as const) : c.tls !== undefined ? (['tls', c.tls] as const) : (['tcp', c.tcp ?? ''] as const);
+  const warnDays = c.warnDays ?? DEFAULT_CERT_DAYS.warn;
+  return {
+    name,
+    kind,
+    target,
+    expect: c.expect,
+    latency: c.latency ? { warn: durationMs(c.latency.warn), crit: durationMs(c.latency.crit) } : undefined,
+    days: { warn: warnDays, crit: Math.min(warnDays, c.critDays ?? DEFAULT_CERT_DAYS.crit) },
+    ca: c.ca,
+    timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
+    from: c.from,
+    host: c.host ?? c.from,
+  };
+}
+
 /** Resolves a validated config; key binding problems are returned for the loader to place in the file. */
 export function resolveConfig(raw: RawConfig, file: string | null, defaultBindings: KeyBindings): { config: OpsConfig; problems: KeymapProblem[] } {
   const rawHosts = raw.hosts ?? { local: { local: true as const } };
+  const { database: databaseThresholds, ...hostThresholds } = raw.thresholds ?? {};
+  const rules = Object.entries(raw.rules ?? {}).map(([name, rule]) => ({ name, rule }));
   const hosts: HostConfig[] = Object.entries(rawHosts).map(([name, host]) => ({
     name,
     local: host.local === true,
@@ -126,14 +176,16 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     systemctl: host.systemctl ?? 'systemctl',
     sudo: host.sudo ?? false,
     logs:
-      host.logs?.map((l): LogSourceConfig =>
-        l.file !== undefined
-          ? { kind: 'file', path: l.file, label: l.label ?? l.file }
-          : { kind: 'journal', unit: l.journal ?? '', label: l.label ?? (l.journal ? `journal:${l.journal}` : 'journal') },
-      ) ?? 'auto',
+      host.logs?.map((l): LogSourceConfig => {
+        const where: LogSourceConfig =
+          l.file !== undefined
+            ? { kind: 'file', path: l.file, label: l.label ?? l.file }
+            : { kind: 'journal', unit: l.journal ?? '', label: l.label ?? (l.journal ? `journal:${l.journal}` : 'journal') };
+        return { ...where, ...logMeasures(l, where.label, rules) };
+      }) ?? 'auto',
     maintenance: host.maintenance,
     maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
-    thresholds: mergeThresholds(raw.thresholds, host.thresholds),
+    thresholds: mergeThresholds(hostThresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
     prometheus: host.prometheus,
   }));
@@ -162,13 +214,8 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
       connectTimeoutMs: raw.ssh?.connectTimeout === undefined ? DEFAULT_CONNECT_TIMEOUT_MS : durationMs(raw.ssh.connectTimeout),
     },
     databases: raw.databases,
-    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => ({
-      name,
-      url: c.http,
-      expect: c.expect,
-      host: c.host,
-      timeoutMs: c.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : durationMs(c.timeout),
-    })),
+    databaseThresholds: globalDatabaseThresholds(databaseThresholds),
+    checks: Object.entries(raw.checks ?? {}).map(([name, c]) => resolveCheck(name, c)),
     prometheus: raw.prometheus && prometheusConfig(raw.prometheus, hosts),
     alertmanager: raw.alertmanager && {
       url: raw.alertmanager.url,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
-import { databaseSchema } from '../sources/database/config.js';
+import { databaseSchema, databaseThresholdsSchema } from '../sources/database/config.js';
+import { accessKeysNeedFormat, logMeasuresShape, ruleSchema } from '../sources/logs/config.js';
 import { prometheusSchema } from '../sources/prometheus/config.js';
 import { alertmanagerSchema } from '../sources/alerts/config.js';
 import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
@@ -20,7 +21,9 @@ const logSource = z
     file: absolutePath.optional(),
     journal: z.string().optional(),
     label: z.string().min(1).optional(),
+    ...logMeasuresShape,
   })
+  .superRefine(accessKeysNeedFormat)
   .refine((l) => (l.file === undefined) !== (l.journal === undefined), {
     message: 'a log source has exactly one of file: PATH or journal: UNIT ("" for the whole journal)',
   })
@@ -92,11 +95,13 @@ const baseConfigSchema = z.strictObject({
   ssh: sshSchema.optional(),
   hold: z.number().int().min(1).max(60).optional(),
   maintenanceExpiry: duration.optional(),
-  thresholds: thresholdsSchema.optional(),
+  // A host's thresholds have the same keys but database: every database's are set here only.
+  thresholds: thresholdsSchema.extend({ database: databaseThresholdsSchema.optional() }).optional(),
   logs: z.strictObject({ buffer: z.number().int().min(100).max(1_000_000).optional(), maxLineLength: z.number().int().min(80).max(65_536).optional() }).optional(),
   hosts: z.record(hostName, hostSchema).optional(),
   databases: z.record(hostName, databaseSchema).optional(),
   checks: z.record(hostName, checkSchema).optional(),
+  rules: z.record(hostName, ruleSchema).optional(),
   prometheus: prometheusSchema.optional(),
   alertmanager: alertmanagerSchema.optional(),
   actions: z.record(hostName, actionSchema).optional(),
@@ -108,7 +113,10 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
   const hosts = Object.keys(config.hosts ?? { local: true });
   const known = `known hosts: ${hosts.join(', ')}`;
   for (const [name, check] of Object.entries(config.checks ?? {})) {
-    if (check.host !== undefined && !hosts.includes(check.host)) ctx.addIssue({ code: 'custom', path: ['checks', name, 'host'], message: `no host "${check.host}" (${known})` });
+    for (const key of ['host', 'from'] as const) {
+      const value = check[key];
+      if (value !== undefined && !hosts.includes(value)) ctx.addIssue({ code: 'custom', path: ['checks', name, key], message: `no host "${value}" (${known})` });
+    }
   }
   for (const [name, db] of Object.entries(config.databases ?? {})) {
     if (db.via !== undefined && !hosts.includes(db.via)) ctx.addIssue({ code: 'custom', path: ['databases', name, 'via'], message: `no host "${db.via}" (${known})` });
@@ -120,6 +128,11 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
   }
   for (const [name, host] of Object.entries(config.hosts ?? {})) {
     if (host.prometheus !== undefined && config.prometheus === undefined) ctx.addIssue({ code: 'custom', path: ['hosts', name, 'prometheus'], message: 'no prometheus: section to read this host from' });
+  }
+  // A rule names a log by its label or its file, as the Logs pane shows it.
+  const logNames = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => (h.logs ?? []).flatMap((l) => [l.label ?? l.file ?? (l.journal ? `journal:${l.journal}` : 'journal'), ...(l.file ? [l.file] : [])])))];
+  for (const [name, rule] of Object.entries(config.rules ?? {})) {
+    if (!logNames.includes(rule.log)) ctx.addIssue({ code: 'custom', path: ['rules', name, 'log'], message: `no host follows a log labelled or at "${rule.log}" (logs: ${logNames.join(', ') || 'none configured'})` });
   }
   const groups = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => h.group ?? []))];
   for (const [name, action] of Object.entries(config.actions ?? {})) {

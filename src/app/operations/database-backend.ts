@@ -9,7 +9,8 @@ import type { DatabaseSample } from '../../domain/database.js';
 import type { OperationKind, OperationOutcome } from './types.js';
 import type { OperationPorts } from './ports.js';
 
-export interface BackendParams extends DatabaseRow {
+/** The row as the operation acts on it (its on-screen level is no parameter). */
+export interface BackendParams extends Omit<DatabaseRow, 'durationLevel'> {
   /** The host the database is reached from ('local' or its via: host). */
   host: string;
   /** Where the database is, without secrets. */
@@ -42,7 +43,8 @@ function selectedBackend(data: DataState, ui: UiState): { params: BackendParams 
   if (!row) return { error: 'no query selected: move onto one in the Databases pane' };
   if (!Number.isInteger(row.pid) || row.pid <= 0 || row.pid > MAX_BACKEND_ID) return { error: `${row.pid} is not a backend id` };
   const entry = data.databases[row.database];
-  return { params: { ...row, host: entry?.host ?? 'local', server: entry?.target ?? '' } };
+  const { database, kind, pid, user, db, durationSec, state, wait, query, blockedBy } = row;
+  return { params: { database, kind, pid, user, db, durationSec, state, wait, query, blockedBy, host: entry?.host ?? 'local', server: entry?.target ?? '' } };
 }
 
 /** The statement the server is sent (as src/services/db/{postgres,mysql,redis}.ts send it). */

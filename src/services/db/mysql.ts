@@ -5,7 +5,7 @@ import type { Connection } from './link.js';
 import { DatabaseError } from './errors.js';
 import { explainableText, explainRefusal, planTable, type QueryText } from '../../domain/explain.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
-import { hitPercent, increase, num, perSecond } from './rates.js';
+import { increase, intervalHitRatio, num, perSecond } from './rates.js';
 import { DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, osUser, readMyCnf, tlsOptions, type ConnectionTarget } from './target.js';
 import type { DatabaseSpec, MysqlLockWait, MysqlProcess, MysqlReplica, MysqlSample } from '../../domain/database.js';
@@ -13,6 +13,10 @@ import type { DatabaseSpec, MysqlLockWait, MysqlProcess, MysqlReplica, MysqlSamp
 const STATUS = `SHOW GLOBAL STATUS WHERE Variable_name IN ('Threads_connected', 'Threads_running', 'Questions', 'Slow_queries',
   'Innodb_buffer_pool_read_requests', 'Innodb_buffer_pool_reads', 'Max_used_connections')`;
 const VARIABLES = 'SELECT @@max_connections AS max_connections, @@read_only AS read_only, @@version AS version';
+// The size threshold's figure: every user schema's data and indexes. Reading TABLES opens each
+// table's metadata, so it is re-read with the variables (every few ticks), not every tick.
+const SIZE = `SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS size FROM information_schema.TABLES
+  WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')`;
 
 const PROCESSLIST = (flavor: Flavor, limit: number) => {
   const time = flavor === 'mariadb' ? 'TIME_MS / 1000' : 'TIME';
@@ -97,6 +101,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
   private flavor: Flavor = 'mariadb';
   private variables: { max: number; readOnly: boolean; version: string } | undefined;
   private ticksSinceVariables = 0;
+  private sizeBytes: number | undefined;
   private lockWaitSql: string | undefined = LOCK_WAITS_IS;
   private lockWaitNote: string | undefined;
   private replicaSql: 'SHOW REPLICA STATUS' | 'SHOW SLAVE STATUS' = 'SHOW REPLICA STATUS';
@@ -212,6 +217,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
     if (!this.variables || this.ticksSinceVariables >= this.slowEvery) {
       const v = (await this.run(connection, VARIABLES))[0] ?? {};
       this.variables = { max: num(v.max_connections), readOnly: num(v.read_only) === 1, version: String(v.version ?? '') };
+      this.sizeBytes = num((await this.run(connection, SIZE))[0]?.size);
       this.ticksSinceVariables = 0;
     }
     this.ticksSinceVariables++;
@@ -246,6 +252,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
     const bpHits = counters.bpReadRequests - counters.bpReads;
     const prevHits = prev ? prev.counters.bpReadRequests - prev.counters.bpReads : undefined;
     const replicationLagSec = replica ? (replica.secondsBehind ?? undefined) : undefined;
+    const hits = intervalHitRatio(bpHits, counters.bpReads, prev && prevHits !== undefined ? { hits: prevHits, misses: prev.counters.bpReads } : undefined);
     return {
       kind: 'mysql',
       at,
@@ -262,7 +269,9 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
       counters,
       qps: perSecond(counters.questions, prev?.counters.questions, intervalSec, prev ? ownNow - prev.own : 0),
       slowSinceLast: increase(counters.slowQueries, prev?.counters.slowQueries),
-      bufferPoolHitPercent: hitPercent(bpHits, counters.bpReads, prev && prevHits !== undefined ? { hits: prevHits, misses: prev.counters.bpReads } : undefined),
+      bufferPoolHitPercent: hits.percent,
+      hitReads: hits.reads,
+      sizeBytes: this.sizeBytes,
       processes,
       lockWaits,
       replica,

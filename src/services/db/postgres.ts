@@ -5,10 +5,11 @@ import { DatabaseError } from './errors.js';
 import { explainableText, explainRefusal, type QueryText } from '../../domain/explain.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
 import type { Connection } from './link.js';
-import { hitPercent, increase, num, optionalNum, perSecond } from './rates.js';
+import { increase, intervalHitRatio, num, optionalNum, perSecond } from './rates.js';
 import { connectedStream, DatabaseSourceBase, oneLine, type DatabaseSourceOptions } from './source.js';
 import { configuredPassword, tlsOptions, type ConnectionTarget } from './target.js';
-import type { DatabaseSpec, PgBackend, PgBlocking, PgReplica, PostgresSample } from '../../domain/database.js';
+import type { DatabaseSpec, PgBackend, PgBlocking, PgDetails, PgReplica, PgStatements, PostgresSample } from '../../domain/database.js';
+import { STATEMENTS_PROBE, statementsFrom, statementsQuery, statementsRefused, statementsUnavailable, TABLES, tablesFrom, UNUSED_INDEXES, unusedIndexesFrom } from './pg-details.js';
 
 const SUMMARY = `SELECT current_setting('server_version') AS version,
   current_setting('max_connections')::int AS max_connections,
@@ -217,6 +218,7 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
       if (replicas.length > 0) replicationLagSec = Math.max(...replicas.map((r) => r.replayLagSec ?? 0));
     }
     const transactions = counters.commits + counters.rollbacks;
+    const hits = intervalHitRatio(counters.blksHit, counters.blksRead, prev ? { hits: prev.counters.blksHit, misses: prev.counters.blksRead } : undefined);
     return {
       kind: 'postgres',
       at,
@@ -225,7 +227,8 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
       connections: { total: num(summary.total), max: num(summary.max_connections), byState: Object.fromEntries(Object.entries((summary.by_state as Record<string, unknown>) ?? {}).map(([k, v]) => [k, num(v)])) },
       counters,
       tps: perSecond(transactions, prev ? prev.counters.commits + prev.counters.rollbacks : undefined, intervalSec, own),
-      cacheHitPercent: hitPercent(counters.blksHit, counters.blksRead, prev ? { hits: prev.counters.blksHit, misses: prev.counters.blksRead } : undefined),
+      cacheHitPercent: hits.percent,
+      hitReads: hits.reads,
       deadlocksSinceLast: increase(counters.deadlocks, prev?.counters.deadlocks),
       tempFilesSinceLast: increase(counters.tempFiles, prev?.counters.tempFiles),
       tempBytesSinceLast: increase(counters.tempBytes, prev?.counters.tempBytes),
@@ -303,5 +306,40 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
 
   terminateBackend(pid: number, signal: AbortSignal): Promise<boolean> {
     return this.signalBackend('pg_terminate_backend', pid, signal);
+  }
+
+  /** The details view: statements (where pg_stat_statements is there), table sizes, unused indexes; all SELECTs. */
+  details(signal: AbortSignal): Promise<PgDetails> {
+    return this.link
+      .use(
+        signal,
+        async (connection) => {
+          const read = async (text: string): Promise<Record<string, unknown>[]> => {
+            this.sent();
+            this.ownTx++;
+            return (await connection.client.query<Record<string, unknown>>(text)).rows;
+          };
+          const probe = (await read(STATEMENTS_PROBE))[0] ?? {};
+          const database = String(probe.database ?? '');
+          const schema = typeof probe.schema === 'string' ? probe.schema : null;
+          let statements: PgStatements = statementsUnavailable({ schema, preloaded: probe.preloaded === true, database }) ?? { status: 'ok', byTotal: [], byMean: [] };
+          if (statements.status === 'ok' && schema !== null) {
+            try {
+              const version = Number(probe.version);
+              statements = { status: 'ok', byTotal: statementsFrom(await read(statementsQuery(schema, version, 'total'))), byMean: statementsFrom(await read(statementsQuery(schema, version, 'mean'))) };
+            } catch (error) {
+              const refused = statementsRefused(error);
+              if (!refused) throw error;
+              statements = refused;
+            }
+          }
+          const statsSince = optionalNum(probe.stats_reset);
+          return { at: Date.now(), database, statements, tables: tablesFrom(await read(TABLES)), unusedIndexes: unusedIndexesFrom(await read(UNUSED_INDEXES)), ...(statsSince !== undefined ? { statsSince } : {}) };
+        },
+        true,
+      )
+      .catch((error: unknown) => {
+        throw this.explain(error);
+      });
   }
 }

@@ -13,14 +13,17 @@ export function perSecond(current: number, previous: number | undefined, interva
   return grown === undefined ? undefined : grown / intervalSec;
 }
 
-/** hits / (hits + misses) in percent, over the interval when it saw any lookups, else over the counters' lifetime. */
-export function hitPercent(hits: number, misses: number, previous?: { hits: number; misses: number }): number | undefined {
-  if (previous) {
-    const dh = increase(hits, previous.hits);
-    const dm = increase(misses, previous.misses);
-    if (dh !== undefined && dm !== undefined && dh + dm > 0) return (dh / (dh + dm)) * 100;
-  }
-  return hits + misses > 0 ? (hits / (hits + misses)) * 100 : undefined;
+/**
+ * hits / (hits + misses) in percent over the interval since the previous reading, and how many reads
+ * that was. Nothing on the first reading or after a reset: a ratio over the counters' lifetime says
+ * how the server started (its first reads all miss), not how it does now. No percent over no reads.
+ */
+export function intervalHitRatio(hits: number, misses: number, previous: { hits: number; misses: number } | undefined): { percent?: number; reads?: number } {
+  if (!previous) return {};
+  const dh = increase(hits, previous.hits);
+  const dm = increase(misses, previous.misses);
+  if (dh === undefined || dm === undefined) return {};
+  return dh + dm > 0 ? { percent: (dh / (dh + dm)) * 100, reads: dh + dm } : { reads: 0 };
 }
 
 /** A number from a driver value (bigint columns arrive as strings). */

@@ -1,5 +1,5 @@
 // Redis INFO text to figures: a pure parser, unit-tested on output captured from real servers.
-import { hitPercent, num, perSecond } from './rates.js';
+import { intervalHitRatio, num, perSecond } from './rates.js';
 import type { RedisReplica, RedisSample } from '../../domain/database.js';
 
 export type RedisInfo = Record<string, Record<string, string>>;
@@ -92,6 +92,7 @@ export function redisSampleFromInfo(info: RedisInfo, at: number, pingMs: number,
       const f = parseFields(value);
       return { db: Number(key.slice(2)), keys: num(f.keys), expires: num(f.expires), avgTtlMs: num(f.avg_ttl) };
     });
+  const hits = intervalHitRatio(counters.hits, counters.misses, previous ? { hits: previous.counters.hits, misses: previous.counters.misses } : undefined);
   return {
     kind: 'redis',
     at,
@@ -113,7 +114,8 @@ export function redisSampleFromInfo(info: RedisInfo, at: number, pingMs: number,
     counters,
     opsPerSec: perSecond(counters.commands, previous?.counters.commands, intervalSec, own),
     instantaneousOps: n('instantaneous_ops_per_sec'),
-    hitPercent: hitPercent(counters.hits, counters.misses, previous ? { hits: previous.counters.hits, misses: previous.counters.misses } : undefined),
+    hitPercent: hits.percent,
+    hitReads: hits.reads,
     evictedPerSec: perSecond(counters.evicted, previous?.counters.evicted, intervalSec),
     expiredPerSec: perSecond(counters.expired, previous?.counters.expired, intervalSec),
     keyspace,

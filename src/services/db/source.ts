@@ -7,7 +7,7 @@ import { DatabaseError, explainError } from './errors.js';
 import { resolveThresholds } from '../../domain/database-levels.js';
 import { abortable, Link, type Connection } from './link.js';
 import { describeTarget, type ConnectionTarget } from './target.js';
-import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds } from '../../domain/database.js';
+import type { DatabaseKind, DatabaseSample, DatabaseSpec, DatabaseThresholds, PgDetails } from '../../domain/database.js';
 import type { QueryText } from '../../domain/explain.js';
 
 /**
@@ -33,6 +33,8 @@ export interface DatabaseSourceOptions {
   topQueries?: number;
   /** PostgreSQL database sizes and MySQL server variables are re-read every this many ticks; default 15. */
   slowEvery?: number;
+  /** What the entry's own thresholds are laid over: the config's `thresholds.database`; default the built-in ones. */
+  thresholds?: DatabaseThresholds;
 }
 
 /** The cost of the source's ticks, for the bench and the self-meter. */
@@ -69,6 +71,8 @@ export interface DatabaseSource extends PollSource<DatabaseSample> {
    * saying why when it cannot be planned (explainRefusal, or what the server answered).
    */
   planQuery(query: QueryText, signal: AbortSignal): Promise<string[]>;
+  /** The details view's statistics: statements, table sizes, unused indexes (PostgreSQL only). */
+  details?(signal: AbortSignal): Promise<PgDetails>;
   close(): Promise<void>;
 }
 
@@ -128,7 +132,7 @@ export abstract class DatabaseSourceBase<C extends Connection, S extends Databas
     this.home = options.home;
     this.tunnel = options.tunnel;
     this.target = describeTarget(conn);
-    this.thresholds = resolveThresholds(spec.thresholds);
+    this.thresholds = resolveThresholds(spec.thresholds, dbKind, options.thresholds);
     this.link = new Link<C>({
       open: (signal) => this.open(signal),
       stuckMs: this.timeoutMs + this.statementTimeoutMs,

@@ -258,7 +258,8 @@ export class SshConnection {
       signal.addEventListener('abort', onAbort, { once: true });
       live.client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
         signal.removeEventListener('abort', onAbort);
-        if (error) reject(new Error(`${this.hostName} could not reach ${host}:${port}: ${error.message}`));
+        // The cause keeps ssh2's `reason` (the RFC 4254 open-failure code) for those who name it.
+        if (error) reject(new Error(`${this.hostName} could not reach ${host}:${port}: ${error.message}`, { cause: error }));
         else if (signal.aborted) stream.close();
         else resolve(stream);
       });

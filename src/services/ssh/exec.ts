@@ -47,7 +47,28 @@ export interface OpenedChannel {
  * read as the open confirmation, and ssh2 emits 'exit' once, before any later listener exists.
  * (Output is buffered by the stream until read; only the event would be lost.)
  */
-export function openChannel(client: Client, script: string): Promise<OpenedChannel> {
+const SESSION_REFUSED_RETRIES = 3;
+const SESSION_REFUSED_WAIT_MS = 150;
+
+/**
+ * Opens a session channel running `script`. sshd answers "open failed" when its MaxSessions are in
+ * use, and it frees a session only once the session's child is reaped, which can trail the channel's
+ * close that gave our slot back (or a close and the next open reach it in one read); a refusal while
+ * we hold fewer slots than sshd allows is that brief race, so it is worth a short wait and another try.
+ */
+export async function openChannel(client: Client, script: string, signal?: AbortSignal): Promise<OpenedChannel> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openChannelOnce(client, script);
+    } catch (error) {
+      if (attempt >= SESSION_REFUSED_RETRIES || !/open failed/i.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SESSION_REFUSED_WAIT_MS * (attempt + 1)));
+      signal?.throwIfAborted();
+    }
+  }
+}
+
+function openChannelOnce(client: Client, script: string): Promise<OpenedChannel> {
   return new Promise((resolve, reject) => {
     try {
       client.exec(remoteCommand(script), (error, channel) => {
@@ -79,7 +100,7 @@ export async function runOnChannel(client: Client, script: string, signal: Abort
   let opened: OpenedChannel;
   try {
     signal.throwIfAborted();
-    opened = await openChannel(client, boundToChannel(script));
+    opened = await openChannel(client, boundToChannel(script), signal);
   } catch (error) {
     release();
     throw error;

@@ -23,7 +23,8 @@ export function configuredBackupView(config: OpsConfig, database: string): Backu
   const spec = config.databases?.[database];
   if (!spec?.backup) return undefined;
   const viaLocal = spec.via !== undefined && config.hosts.some((h) => h.name === spec.via && h.local);
-  return { database, kind: resolveTarget(spec).kind, host: viaLocal ? 'local' : (spec.via ?? 'local'), dir: spec.backup.dir, apps: spec.backup.apps ?? [], thresholds: resolveThresholds(spec.thresholds).backupAgeSec, level: 'ok' };
+  const kind = resolveTarget(spec).kind;
+  return { database, kind, host: viaLocal ? 'local' : (spec.via ?? 'local'), dir: spec.backup.dir, apps: spec.backup.apps ?? [], thresholds: resolveThresholds(spec.thresholds, kind, config.databaseThresholds).backupAgeSec, level: 'ok' };
 }
 
 function backupSources({ config, timeoutMs }: SourceSetup): KindSource<'backups', BackupInventory>[] {

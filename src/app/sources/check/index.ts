@@ -1,51 +1,43 @@
-// check: HTTP health checks from `checks:` (status 2xx, latency, an expected word in the body).
-import type { CheckResult } from '../../../domain/model.js';
-import type { SourceId } from '../../../domain/source-id.js';
-import { httpCheckSource } from '../../../services/checks/http.js';
-import { checkRows } from '../../rows.js';
-import type { DataState } from '../../store.js';
-import type { SourceKindModule } from '../kind.js';
+// check: the config's `checks:` (http, tls, tcp), each run from this machine or through its `from:`
+// host's SSH connection, judged by reduce.ts, listed with its host and in the Checks view.
+import type { CheckResult, CheckSpec } from '../../../domain/check.js';
+import { checkSource, directOpener, throughHost, type StreamOpener } from '../../../services/checks/index.js';
+import type { CheckView, DataState } from '../../store.js';
+import type { SourceKindModule, SourceSetup } from '../kind.js';
 import { checkSourceId } from './id.js';
-import { markdownTable } from '../../markdown-table.js';
+import { reduceCheck } from './reduce.js';
+import { checkSnapshot } from './snapshot.js';
 
-function reduceCheck(data: DataState, id: SourceId<'check'>, result: CheckResult): DataState {
-  const check = data.checks[id.name];
-  return check ? { ...data, checks: { ...data.checks, [id.name]: { ...check, result } } } : data;
+/** A URL's user and password stay out of the store, the screen and snapshots. */
+function shownTarget(spec: CheckSpec): string {
+  if (spec.kind !== 'http') return spec.target;
+  const url = new URL(spec.target);
+  if (!url.username && !url.password) return spec.target;
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
+export function checkView(spec: CheckSpec): CheckView {
+  return { name: spec.name, kind: spec.kind, target: shownTarget(spec), from: spec.from, host: spec.host, latency: spec.latency, days: spec.days, state: 'pending', latencies: [] };
+}
+
+/** Where the check's streams start: here, or the `from:` host (a local one is here too). */
+function openerFor(spec: CheckSpec, setup: SourceSetup): StreamOpener {
+  const from = spec.from;
+  if (from === undefined || setup.config.hosts.some((h) => h.name === from && h.local)) return directOpener;
+  const tunnel = setup.tunnel(from);
+  return tunnel ? throughHost(from, tunnel) : () => Promise.reject(new Error(`from ${from}: no SSH connection to run the check through`));
 }
 
 export const checkKind: SourceKindModule<'check', CheckResult> = {
-  sources: ({ config }) =>
-    config.checks.map((spec) => ({
+  sources: (setup) =>
+    setup.config.checks.map((spec) => ({
       id: checkSourceId(spec),
       label: `check ${spec.name}`,
-      seed: (data: DataState) => ({ ...data, checks: { ...data.checks, [spec.name]: { name: spec.name, url: spec.url, host: spec.host } } }),
-      collect: { poll: httpCheckSource(spec) },
+      seed: (data: DataState) => ({ ...data, checks: { ...data.checks, [spec.name]: checkView(spec) } }),
+      collect: { poll: checkSource(spec, openerFor(spec, setup)) },
     })),
   reduce: reduceCheck,
-  snapshot: {
-    json: (data) => ({
-      checks: Object.fromEntries(
-        checkRows(data).map(({ check, source }) => [
-          check.name,
-          { url: check.url, host: check.host ?? null, status: source?.status ?? 'pending', httpStatus: check.result?.status ?? null, latencyMs: check.result ? Math.round(check.result.latencyMs) : null, error: source?.error ?? null },
-        ]),
-      ),
-    }),
-    markdown: (data) => {
-      const rows = checkRows(data);
-      if (rows.length === 0) return [];
-      return [
-        '',
-        '## Checks',
-        '',
-        ...markdownTable(
-          ['check', 'state', 'url'],
-          rows.map(({ check, source }) => {
-            const state = source?.status === 'ok' ? `ok, HTTP ${check.result?.status} in ${check.result?.latencyMs.toFixed(0)} ms` : `**${source?.status ?? 'pending'}**${source?.error ? `: ${source.error}` : ''}`;
-            return [check.name, state, check.url];
-          }),
-        ),
-      ];
-    },
-  },
+  snapshot: checkSnapshot,
 };

@@ -2,6 +2,7 @@
 // and its thresholds.
 import { z } from 'zod';
 import { resolveTarget } from '../../../services/db/target.js';
+import { parseBytes } from '../../../domain/bytes.js';
 import { parseDuration } from '../../../domain/duration.js';
 import { absolutePath, duration, hostName, percent, thresholdPair } from '../../config/fields.js';
 
@@ -10,15 +11,26 @@ const lowerIsWorsePair = z
   .strictObject({ warn: percent, crit: percent })
   .refine((p) => p.crit <= p.warn, { message: 'a hit ratio is worse when lower: crit must not be above warn' });
 
-const databaseThresholdsSchema = z.strictObject({
+const seconds = (v: string | number) => (typeof v === 'number' ? v * 1000 : (parseDuration(v) ?? 0));
+const durationPair = z.strictObject({ warn: duration, crit: duration }).refine((p) => seconds(p.warn) <= seconds(p.crit), { message: 'warn must not be longer than crit' });
+
+const count = z.number().int().min(1);
+const countPair = z.strictObject({ warn: count, crit: count }).refine((p) => p.warn <= p.crit, { message: 'warn must not be above crit' });
+
+const size = z.union([z.string(), z.number().int().min(0)]).refine((v) => parseBytes(v) !== undefined, { message: 'expected a size such as 500M, 80G or 1.5T (or bytes)' });
+const sizePair = z.strictObject({ warn: size, crit: size }).refine((p) => (parseBytes(p.warn) ?? 0) <= (parseBytes(p.crit) ?? 0), { message: 'warn must not be above crit' });
+
+/** `databases.NAME.thresholds`, and `thresholds.database` (every database's, under its own). */
+export const databaseThresholdsSchema = z.strictObject({
   connections: thresholdPair.optional(),
+  connectionCount: countPair.optional(),
+  queryDuration: durationPair.optional(),
   replicationLag: z.strictObject({ warn: duration, crit: duration }).optional(),
   cacheHit: lowerIsWorsePair.optional(),
+  minReads: count.optional(),
+  size: sizePair.optional(),
   memory: thresholdPair.optional(),
-  backupAge: z
-    .strictObject({ warn: duration, crit: duration })
-    .refine((p) => (parseDuration(String(p.warn)) ?? 0) <= (parseDuration(String(p.crit)) ?? 0), { message: 'warn must not be longer than crit' })
-    .optional(),
+  backupAge: durationPair.optional(),
 });
 
 // Retention needs a rule: an empty policy would keep every file forever, a zero one none.

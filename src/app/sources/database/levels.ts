@@ -1,10 +1,20 @@
 // A database's levels, judged once per sample through the hold-tick tracker: the one place they are
 // decided, so the Databases pane, the Hosts row, Events and the snapshot cannot disagree.
-import type { DatabaseSample, DatabaseThresholds } from '../../../domain/database.js';
+import type { DatabaseMetric, DatabaseSample, DatabaseThresholds } from '../../../domain/database.js';
 import { databaseChecks, type DatabaseLevels } from '../../../domain/database-levels.js';
 import type { Level, OpsEvent } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
 import { worstLevel, type ThresholdTracker } from '../../../domain/thresholds.js';
+
+const METRIC_LABEL: Record<DatabaseMetric, string> = {
+  connections: 'connections',
+  connectionCount: 'connections',
+  queryDuration: 'longest query',
+  replicationLag: 'replication lag',
+  cacheHit: 'cache hit',
+  size: 'size',
+  memory: 'memory',
+};
 
 function sameLevels(a: DatabaseLevels, b: DatabaseLevels): boolean {
   const metrics = Object.keys(a) as (keyof DatabaseLevels)[];
@@ -16,7 +26,8 @@ export function judgeDatabase(id: SourceId<'database'>, sample: DatabaseSample, 
   const events: OpsEvent[] = [];
   const judged: Level[] = [];
   const levels: DatabaseLevels = { overall: 'ok' };
-  for (const check of databaseChecks(sample, thresholds)) {
+  const checks = databaseChecks(sample, thresholds);
+  for (const check of checks) {
     const key = `${sourceKey(id)}:${check.metric}`;
     const change = tracker.observe(key, check.observe.value, check.observe.pair);
     levels[check.metric] = tracker.level(key);
@@ -24,6 +35,16 @@ export function judgeDatabase(id: SourceId<'database'>, sample: DatabaseSample, 
     if (change) {
       events.push({ at: sample.at, host: id.host, kind: 'threshold', level: change.to === 'ok' ? 'info' : change.to, message: `${id.name}: ${check.text}${change.to === 'ok' ? ' (back to normal)' : ''}` });
     }
+  }
+  // A metric at warn or crit that this sample does not judge (a hit ratio over too few reads, a replica
+  // gone) closes its alert in Events rather than leaving it open with nothing to clear it.
+  const judgedNow = new Set(checks.map((c) => c.metric));
+  for (const metric of Object.keys(previous) as (keyof DatabaseLevels)[]) {
+    const was = previous[metric];
+    if (metric === 'overall' || judgedNow.has(metric) || (was !== 'warn' && was !== 'crit')) continue;
+    tracker.forget(`${sourceKey(id)}:${metric}`);
+    const why = metric === 'cacheHit' ? 'too few reads in the interval to judge it' : 'no longer measured';
+    events.push({ at: sample.at, host: id.host, kind: 'threshold', level: 'info', message: `${id.name}: ${METRIC_LABEL[metric]} not judged: ${why} (was ${was})` });
   }
   levels.overall = worstLevel(judged);
   return { levels: sameLevels(levels, previous) ? previous : levels, events };

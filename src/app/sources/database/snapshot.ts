@@ -8,13 +8,15 @@ import { markdownTable } from '../../markdown-table.js';
 /** One line of a database's key figures, as an incident report would quote them. */
 function databaseFigures(sample: DatabaseSample): string {
   const n = (v: number | undefined, digits = 1) => (v === undefined ? '–' : v.toFixed(digits));
+  // A ratio needs an interval with reads: none on a quiet server.
+  const pct = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)}%`);
   switch (sample.kind) {
     case 'postgres':
-      return `${sample.connections.total}/${sample.connections.max} connections, ${n(sample.tps)} TPS, cache hit ${n(sample.cacheHitPercent)}%, ${sample.blocking.length} blocked, ${sample.idleInTransaction.count} idle in transaction`;
+      return `${sample.connections.total}/${sample.connections.max} connections, ${n(sample.tps)} TPS, cache hit ${pct(sample.cacheHitPercent)}, ${sample.blocking.length} blocked, ${sample.idleInTransaction.count} idle in transaction`;
     case 'mysql':
-      return `${sample.threads.connected}/${sample.threads.max} threads (${sample.threads.running} running), ${n(sample.qps)} QPS, ${n(sample.slowSinceLast, 0)} slow, buffer pool hit ${n(sample.bufferPoolHitPercent)}%`;
+      return `${sample.threads.connected}/${sample.threads.max} threads (${sample.threads.running} running), ${n(sample.qps)} QPS, ${n(sample.slowSinceLast, 0)} slow, buffer pool hit ${pct(sample.bufferPoolHitPercent)}`;
     case 'redis':
-      return `${n(sample.opsPerSec, 0)} ops/s, ${sample.clients.connected} clients (${sample.clients.blocked} blocked), memory ${n(sample.memory.used / 1048576)} MiB, hit ${n(sample.hitPercent)}%, ping ${n(sample.pingMs, 2)} ms`;
+      return `${n(sample.opsPerSec, 0)} ops/s, ${sample.clients.connected} clients (${sample.clients.blocked} blocked), memory ${n(sample.memory.used / 1048576)} MiB, hit ${pct(sample.hitPercent)}, ping ${n(sample.pingMs, 2)} ms`;
   }
 }
 

@@ -1,7 +1,7 @@
 // The databases to watch: each `databases:` entry (through its via: host's SSH connection where it
 // has one), or, with no `databases:` at all, the servers that answer on this machine.
 import type { DatabaseSample } from '../../../domain/database.js';
-import { createDatabaseSource, discoverLocalDatabases, DEFAULT_DATABASE_THRESHOLDS, type DatabaseSource } from '../../../services/db/index.js';
+import { createDatabaseSource, discoverLocalDatabases, resolveThresholds, type DatabaseSource } from '../../../services/db/index.js';
 import type { DataState, DatabaseEntry } from '../../store.js';
 import type { Discovery, KindSource, SourceSetup } from '../kind.js';
 import { databaseSourceId } from './id.js';
@@ -26,7 +26,7 @@ export function configuredDatabases({ config, timeoutMs, tunnel, databases }: So
     // via: HOST reaches the database through that host's SSH connection (a forwarded channel); via the local host is direct.
     const viaLocal = spec.via !== undefined && config.hosts.some((h) => h.name === spec.via && h.local);
     const through = spec.via !== undefined && !viaLocal ? tunnel(spec.via) : undefined;
-    return watched(createDatabaseSource(name, viaLocal ? { ...spec, via: undefined } : spec, { timeoutMs, tunnel: through }), databases);
+    return watched(createDatabaseSource(name, viaLocal ? { ...spec, via: undefined } : spec, { timeoutMs, tunnel: through, thresholds: config.databaseThresholds }), databases);
   });
 }
 
@@ -36,7 +36,7 @@ export async function localDatabases({ config, timeoutMs, databases }: SourceSet
   try {
     const answered = await discoverLocalDatabases();
     return {
-      found: answered.flatMap((db) => (db.status === 'ok' ? [watched(createDatabaseSource(db.name, db.spec, { timeoutMs }), databases)] : [])),
+      found: answered.flatMap((db) => (db.status === 'ok' ? [watched(createDatabaseSource(db.name, db.spec, { timeoutMs, thresholds: config.databaseThresholds }), databases)] : [])),
       refused: answered.flatMap((db) =>
         db.status === 'ok'
           ? []
@@ -44,7 +44,7 @@ export async function localDatabases({ config, timeoutMs, databases }: SourceSet
               {
                 id: databaseSourceId({ name: db.name, host: 'local' }),
                 label: `database ${db.name}`,
-                seed: withEntry({ name: db.name, kind: db.kind, target: db.target, host: 'local', thresholds: DEFAULT_DATABASE_THRESHOLDS, levels: { overall: 'ok' } }),
+                seed: withEntry({ name: db.name, kind: db.kind, target: db.target, host: 'local', thresholds: resolveThresholds(undefined, db.kind, config.databaseThresholds), levels: { overall: 'ok' } }),
                 error: db.note ?? 'refused opsdeck',
                 hint: 'add it under databases: in the config (docs/config.md)',
               },
