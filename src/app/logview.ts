@@ -37,11 +37,17 @@ export function compileLogFilter(text: string): LogFilter {
   };
 }
 
-// Log lines are immutable and live in a buffer for a long time: each is decorated with its host and
-// source once, not on every flush (a full buffer is 10,000 lines, redrawn up to four times a second).
+// Log lines are immutable and live in a buffer for a long time: a line without its host and source
+// (a test's, a snapshot's) is decorated once, not on every flush (a full buffer is 10,000 lines).
 const decorated = new WeakMap<LogLine, DisplayLine>();
 
+/** A follower's buffer stamps its lines with where they came from: such a line is shown as it is. */
+function isStamped(line: LogLine, view: LogView): line is DisplayLine {
+  return line.host === view.host && line.source === view.label;
+}
+
 function decorate(line: LogLine, view: LogView): DisplayLine {
+  if (isStamped(line, view)) return line;
   let shown = decorated.get(line);
   if (!shown) {
     shown = { ...line, host: view.host, source: view.label };
@@ -51,7 +57,7 @@ function decorate(line: LogLine, view: LogView): DisplayLine {
 }
 
 export interface LogDisplay {
-  lines: DisplayLine[];
+  lines: readonly DisplayLine[];
   sources: LogView[];
   shown: LogView[];
   filter: LogFilter;
@@ -78,6 +84,10 @@ export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], 
   const sources = logsInView(logs, hosts, ui.unitLog);
   const shown = ui.logs.source >= 0 && ui.logs.source < sources.length ? [sources[ui.logs.source]!] : sources;
   const filter = compileLogFilter(ui.filters.logs);
+  const only = shown.length === 1 ? shown[0]! : undefined;
+  // One log, unfiltered, whose lines its follower stamped (a snapshot's lines all come from one
+  // buffer, so the first says it for all): shown as they are, no pass over the window per flush.
+  if (only && ui.filters.logs === '' && (only.lines.length === 0 || isStamped(only.lines[0]!, only))) return { lines: only.lines as readonly DisplayLine[], sources, shown, filter };
   const merged: DisplayLine[] = [];
   for (const view of shown) {
     for (const line of view.lines) if (filter.test(line.text)) merged.push(decorate(line, view));

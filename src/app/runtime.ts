@@ -19,6 +19,7 @@ import type { HostConfig, OpsEvent } from '../domain/model.js';
 import { sourceKey, type SourceId } from '../domain/source-id.js';
 import { collectWithDeadline, Scheduler } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
+import { tickStatsFromEnv } from '../services/tick-stats.js';
 import { ThresholdTracker } from '../domain/thresholds.js';
 import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
 import { reduceResult, SOURCE_KINDS, type AnySource, type SourceKind, type SourceResult } from './sources/registry.js';
@@ -28,8 +29,11 @@ import { sourceTimeoutMs } from './refresh.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
 const RESULT_COALESCE_MS = 150;
-/** Log lines are shown at most this late; a burst of thousands still costs one frame. */
-const LOG_FLUSH_MS = 500;
+/**
+ * Log lines are shown at most this late; a burst of thousands still costs one frame. 200 ms keeps the
+ * screen under 250 ms behind a busy log; each frame costs ~25 ms of CPU (docs/PERFORMANCE.md).
+ */
+const LOG_FLUSH_MS = 200;
 const SELF_SAMPLE_MS = 2000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -59,6 +63,7 @@ export class Runtime {
   private running = false;
   private stopped = false;
   private readonly selfMeter = new SelfMeter();
+  private readonly tickStats = tickStatsFromEnv();
   private selfSampledAt = 0;
 
   private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
@@ -86,7 +91,7 @@ export class Runtime {
     const am = config.alertmanager;
     this.alertmanager = am && new AlertmanagerClient({ url: am.url, tls: am.tls, token: tokenFrom(am.tokenEnv) });
     this.tracker = new ThresholdTracker(config.holdTicks);
-    this.scheduler = new Scheduler(config.refreshMs);
+    this.scheduler = new Scheduler(config.refreshMs, this.tickStats && ((ms, period) => this.tickStats?.poll(ms, period)));
   }
 
   /** Sets up every host's sources; the store shows them as pending until their first result. */
@@ -136,6 +141,7 @@ export class Runtime {
   stop(): void {
     this.stopped = true;
     this.scheduler.stop();
+    this.tickStats?.stop();
     for (const source of this.sources) {
       if ('follow' in source.collect) source.collect.follow.stop();
       source.close?.().catch(() => undefined);
@@ -362,6 +368,7 @@ export class Runtime {
     if (Date.now() - this.selfSampledAt >= SELF_SAMPLE_MS) draft = this.withSelf(draft);
     this.draft = null;
     const next = draft;
+    this.tickStats?.commit();
     this.store.setState((s) => ({ ...s, data: next }));
   }
 

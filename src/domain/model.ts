@@ -98,6 +98,9 @@ export interface LogLine {
   level: LogLevel;
   /** How many identical lines in a row this one stands for. */
   count: number;
+  /** The host and log label it came from, when its buffer was told them (a merged view then copies nothing). */
+  host?: string;
+  source?: string;
 }
 
 export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'alert';

@@ -16,7 +16,12 @@ const WIDTH_AMBIGUOUS = /[\ufe0e\ufe0f\u20e3]|\p{Emoji_Modifier}|\u200d(?=\p{Ext
 
 export const DEFAULT_MAX_LINE = 2000;
 
+// Printable ASCII has nothing any of the patterns above would take out: most log lines, tested once
+// instead of four replaces (a follower at 50,000 lines a second spends its time here otherwise).
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 export function sanitizeLine(raw: string, maxLength = DEFAULT_MAX_LINE): string {
+  if (raw.length <= maxLength && PLAIN_ASCII.test(raw)) return raw;
   let text = raw.replace(ESCAPE_SEQUENCE, '').replace(/\t/g, '    ').replace(CONTROL, '').replace(WIDTH_AMBIGUOUS, '');
   if (text.length > maxLength) {
     // Never cut between the two halves of a surrogate pair (emoji, rare CJK).

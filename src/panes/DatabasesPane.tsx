@@ -3,7 +3,6 @@
 // queries (the cursor row is the one cancel/terminate act on).
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
-import stringWidth from 'string-width';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import type { Level } from '../domain/model.js';
 import { longestQuerySec, type DatabaseLevels, type HitRatio } from '../domain/database-levels.js';
@@ -15,7 +14,7 @@ import { textFilter } from '../app/text-filter.js';
 import { Frame } from './Frame.js';
 import { formatBytes } from '../domain/bytes.js';
 import { worstLevel } from '../domain/thresholds.js';
-import { cut as cutText, fit, fitRight } from './format.js';
+import { cut as cutText, fit, fitRight, sliceToWidth, widthOf } from './format.js';
 import { levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface DatabasesPaneProps {
@@ -157,13 +156,18 @@ function packFigures(key: string, head: Segment[], figures: Segment[], width: nu
   const groups: Segment[][] = [];
   for (let i = 0; i < figures.length; i += 2) groups.push(figures.slice(i, i + 2));
   const lines: Segment[][] = [[...head]];
-  const widthOf = (segments: Segment[]) => segments.reduce((sum, seg) => sum + stringWidth(seg.text), 0);
+  const widthOfAll = (segments: Segment[]) => segments.reduce((sum, seg) => sum + widthOf(seg.text), 0);
+  // The current line's width is kept, not measured again for every group.
+  let used = widthOfAll(lines[0]!);
   for (const group of groups) {
     const current = lines[lines.length - 1]!;
-    if (widthOf(current) + widthOf(group) <= width || lines.length >= MAX_HEADER_LINES || current.length === 0) {
+    const w = widthOfAll(group);
+    if (used + w <= width || lines.length >= MAX_HEADER_LINES || current.length === 0) {
       current.push(...group);
+      used += w;
     } else {
       lines.push([{ text: '  ' }, ...group]);
+      used = 2 + w;
     }
   }
   return lines.map((segments, i) => ({ key: i === 0 ? key : `${key}${i}`, segments }));
@@ -299,18 +303,14 @@ function cutSegments(segments: Segment[], width: number): Segment[] {
   const out: Segment[] = [];
   let used = 0;
   for (const segment of segments) {
-    const w = stringWidth(segment.text);
+    const w = widthOf(segment.text);
     if (used + w <= width) {
       out.push(segment);
       used += w;
       continue;
     }
-    let text = '';
-    for (const char of segment.text) {
-      if (used + stringWidth(text + char) > width - 1) break;
-      text += char;
-    }
-    out.push({ ...segment, text: `${text}…` });
+    // One pass over the characters (a query can be kilobytes), not a measure of each growing prefix.
+    out.push({ ...segment, text: `${sliceToWidth(segment.text, Math.max(0, width - 1 - used)).text}…` });
     break;
   }
   return out;

@@ -3,9 +3,27 @@ import stringWidth from 'string-width';
 
 const PLAIN_ASCII = /^[\x20-\x7e]*$/;
 
+// Short non-ASCII cells repeat from frame to frame ("18%▲", "– ", a mark, one character of a cut):
+// their widths are remembered, since string-width walks graphemes through Intl.Segmenter on every
+// call (a CPU profile at idle had it as the top function of opsdeck's own code).
+const REMEMBER_UP_TO = 64;
+const REMEMBERED = 4096;
+const widths = new Map<string, number>();
+
+function unicodeWidth(text: string): number {
+  if (text.length > REMEMBER_UP_TO) return stringWidth(text);
+  let width = widths.get(text);
+  if (width === undefined) {
+    if (widths.size >= REMEMBERED) widths.clear();
+    width = stringWidth(text);
+    widths.set(text, width);
+  }
+  return width;
+}
+
 /** Display width; printable ASCII (most log lines) skips string-width's Unicode tables. */
 export function widthOf(text: string): number {
-  return PLAIN_ASCII.test(text) ? text.length : stringWidth(text);
+  return PLAIN_ASCII.test(text) ? text.length : unicodeWidth(text);
 }
 
 /** Cuts `text` to at most `width` columns, walking characters once. */
@@ -14,7 +32,7 @@ export function sliceToWidth(text: string, width: number): { text: string; width
   let out = '';
   let used = 0;
   for (const char of text) {
-    const w = stringWidth(char);
+    const w = unicodeWidth(char);
     if (used + w > width) break;
     out += char;
     used += w;

@@ -67,7 +67,11 @@ export class Scheduler {
   private readonly running = new Set<Job>();
   private stopped = true;
 
-  constructor(private refreshMs: number) {}
+  constructor(
+    private refreshMs: number,
+    /** Told each run's duration and period (the benchmark's tick statistics). */
+    private readonly onRun?: (durationMs: number, periodMs: number) => void,
+  ) {}
 
   /** Adds a source and where its results go; after start (a database discovered later) it runs at once. */
   add<T>(source: PollSource<T>, sink: PollSink<T>): void {
@@ -127,6 +131,7 @@ export class Scheduler {
       pause = await job.runOnce(() => this.stopped);
     } finally {
       this.running.delete(job);
+      this.onRun?.(Date.now() - started, this.periodOf(job));
       // Fixed-rate from the start of the run, so a slow collection does not stretch the period.
       if (!this.stopped) this.arm(job, Math.max(this.periodOf(job), pause) - (Date.now() - started));
     }

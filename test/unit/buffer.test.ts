@@ -112,6 +112,28 @@ describe('LogBuffer', () => {
     expect(all).toEqual(['n1', 'a1', 'n2', 'a-mark']);
   });
 
+  it('stamps each line with the host and log it came from, when told them', () => {
+    const buffer = new LogBuffer(10, 2000, { host: 'web-1', source: 'nginx' });
+    buffer.append('GET / 200');
+    buffer.mark('--- file rotated ---');
+    expect(snapshot(buffer).map((l) => [l.host, l.source, l.text])).toEqual([
+      ['web-1', 'nginx', 'GET / 200'],
+      ['web-1', 'nginx', '--- file rotated ---'],
+    ]);
+  });
+
+  it('a burst larger than the window keeps the newest lines, numbered and classified', () => {
+    const buffer = new LogBuffer(3, 2000);
+    for (let i = 1; i <= 1000; i++) buffer.append(i === 999 ? `line ${i} ERROR` : `line ${i}`);
+    const lines = snapshot(buffer);
+    expect(lines.map((l) => [l.text, l.level])).toEqual([
+      ['line 998', 'info'],
+      ['line 999 ERROR', 'error'],
+      ['line 1000', 'info'],
+    ]);
+    expect(lines[1]!.seq - lines[0]!.seq).toBe(1);
+  });
+
   it('classifies the stored line', () => {
     const buffer = new LogBuffer(10, 2000);
     buffer.append('2026/11/23 11:49:31 [error] 1234#1234: *1 connect() failed');

@@ -196,3 +196,24 @@ describe('jumpTo', () => {
     expect(jumpTo(shown(['info', 'info']), null, 'error', -1)).toBeUndefined();
   });
 });
+
+describe('lines a follower stamped with their host and log', () => {
+  function stampedData(): DataState {
+    const id: SourceId<'logs'> = { host: 'web-2', kind: 'logs', name: '0' };
+    const lines = [1, 2, 3].map((seq) => ({ ...line(seq, seq === 2 ? 'ERROR boom' : `line ${seq}`, seq === 2 ? 'error' : 'info'), host: 'web-2', source: 'nginx' }));
+    return { ...data(), logs: { [sourceKey(id)]: { id, host: 'web-2', label: 'nginx', lines } } };
+  }
+
+  it('one log shows its lines in order with where they came from', () => {
+    const shown = displayLines(stampedData(), ui({ host: 'web-2' })).lines;
+    expect(shown.map((l) => [l.seq, l.host, l.source, l.text])).toEqual([
+      [1, 'web-2', 'nginx', 'line 1'],
+      [2, 'web-2', 'nginx', 'ERROR boom'],
+      [3, 'web-2', 'nginx', 'line 3'],
+    ]);
+  });
+
+  it('a filter still applies to them', () => {
+    expect(displayLines(stampedData(), ui({ host: 'web-2' }, {}, 'boom')).lines.map((l) => l.seq)).toEqual([2]);
+  });
+});

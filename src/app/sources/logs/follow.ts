@@ -2,7 +2,7 @@
 // and through the log's meters (access metrics, rules), read once a second.
 import { LogMeters, type LogMetricsSample } from '../../../domain/log-meters.js';
 import type { LogLine, LogMeasures } from '../../../domain/model.js';
-import { LogBuffer } from '../../../services/logs/buffer.js';
+import { LogBuffer, type LineOrigin } from '../../../services/logs/buffer.js';
 import type { LogStream } from '../../../services/logs/stream.js';
 import type { Followed } from '../kind.js';
 
@@ -16,14 +16,15 @@ export interface LogResult {
 /** Meters are read this often, lines or not: a window slides, and an alert clears, on a quiet log too. */
 const METRICS_EVERY_MS = 1000;
 
-export function followLog(stream: LogStream, capacity: number, maxLineLength: number, measures: LogMeasures = {}): Followed<LogResult> {
+/** `origin`: the host and the label its view shows, stamped on each line. */
+export function followLog(stream: LogStream, capacity: number, maxLineLength: number, origin: LineOrigin, measures: LogMeasures = {}): Followed<LogResult> {
   let buffer: LogBuffer | undefined;
   let meters: LogMeters | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let readSecond = -1;
   return {
     start: ({ changed, state }) => {
-      const fresh = new LogBuffer(capacity, maxLineLength);
+      const fresh = new LogBuffer(capacity, maxLineLength, origin);
       buffer = fresh;
       const measured = LogMeters.of(measures);
       meters = measured;

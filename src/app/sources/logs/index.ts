@@ -61,7 +61,7 @@ export function withoutLog(data: DataState, id: SourceId<'logs'>): DataState {
 
 /** The follower of a unit's log as a source of this kind. */
 export function unitLogSource(id: SourceId<'logs'>, unit: string, stream: LogStream, config: Pick<OpsConfig, 'logBuffer' | 'maxLineLength'>): KindSource<'logs', LogResult> {
-  return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength) } };
+  return { id, label: `log of ${unit}`, collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength, { host: id.host, source: unit }) } };
 }
 
 /** An access log in `snapshot --format json`: its figures as read, its error rate's level and thresholds. */
@@ -101,7 +101,7 @@ export const logsKind: SourceKindModule<'logs', LogResult> = {
           id,
           label: `log ${stream.label}`,
           seed: (data: DataState) => ({ ...data, logs: { ...data.logs, [sourceKey(id)]: seedView(id, host.name, stream, measures) } }),
-          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength, measures) },
+          collect: { follow: followLog(stream, config.logBuffer, config.maxLineLength, { host: host.name, source: stream.label }, measures) },
         };
       }),
     ),

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The side-by-side benchmark: opsdeck and the tools it replaces, in one run, on one machine, so only
+// ratios taken in the same run are compared (absolute figures move with the machine's load).
+//
+//   npm run bench                         # every scenario (about 10 minutes), tables into docs/PERFORMANCE.md
+//   npm run bench -- idle fleet           # some of them: idle | logs | fleet | keys | backup | prometheus
+//   npm run bench -- idle --quick         # shorter windows, fewer repetitions (a smoke test; not written)
+//   npm run bench -- logs --baseline DIR  # another build (a checkout with dist/) beside this one, same run
+//
+// Runs as root (it starts sshd hosts and may install htop, btop, glances and lnav). Never part of `npm test`.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { machine, writeSection } from './lib/report.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+
+
+const SCENARIOS = {
+  idle: async (quick) => (await import('./scenarios/idle.mjs')).idle(quick ? { reps: 1, seconds: 10 } : {}),
+  logs: async (quick) => (await import('./scenarios/logs.mjs')).logs(quick ? { rates: [10_000], seconds: 5 } : {}),
+  fleet: async (quick) => (await import('./scenarios/fleet.mjs')).fleet(quick ? { sizes: [1, 10], seconds: 10 } : {}),
+  keys: async (quick) => (await import('./scenarios/keys.mjs')).keys(quick ? { presses: 5, hosts: 10 } : {}),
+  backup: async (quick) => (await import('./scenarios/backup.mjs')).backup(quick ? { scale: 5, reps: 1 } : {}),
+  prometheus: async (quick) => (await import('./scenarios/prometheus.mjs')).prometheus(quick ? { sizes: [50], warmup: 20, seconds: 15 } : {}),
+};
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, baseline: { type: 'string' } } });
+// Read by bench/lib/tools.mjs, loaded below with the scenarios.
+if (values.baseline) process.env.OPSDECK_BENCH_BASELINE = values.baseline;
+const chosen = positionals.length > 0 ? positionals : Object.keys(SCENARIOS);
+for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenario ${name}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
+
+// Through process.exit, so the terminals and fresh homes are cleaned up (their 'exit' handlers).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+const host = machine();
+const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
+for (const name of chosen) {
+  const t0 = performance.now();
+  const result = await SCENARIOS[name](values.quick);
+  const seconds = Math.round((performance.now() - t0) / 1000);
+  console.log(`\n## ${result.title} (${seconds} s)\n\n${result.text}\n`);
+  if (!values.quick) writeSection(ROOT, values.baseline ? `${name}-baseline` : name, `Run ${started} UTC on ${host}. \`npm run bench -- ${name}${values.baseline ? ' --baseline DIR' : ''}\` took ${seconds} s.\n\n${result.text}`);
+}
