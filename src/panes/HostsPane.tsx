@@ -146,7 +146,7 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
         const index = top + i;
         const r = row.host.resources;
         const alerting = (row.host.firingAlerts?.length ?? 0) > 0;
-        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${alerting ? 'A' : ' '}${row.host.name === selected ? '◀' : ' '}`;
+        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}${alerting ? 'A' : ' '}`;
         const { mark, tone } = healthMark(row);
         return (
           <Text key={row.host.name} inverse={focused && index === cursor} wrap="truncate">
