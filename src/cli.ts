@@ -11,6 +11,8 @@ import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './app/refresh.js';
 import { addBackupCommands } from './cli/backup.js';
 import { addOperationCommands } from './cli/operations.js';
 import { addRunCommand } from './cli/run.js';
+import { addIncidentCommands } from './cli/incident.js';
+import { addReportCommand } from './cli/report.js';
 import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN, forcedColorLevel, screenTheme, type ColorWhen } from './app/color.js';
@@ -86,6 +88,7 @@ export function buildCli(run: { cockpit(config: OpsConfig): Promise<number> }): 
     .description('A keyboard-driven terminal cockpit for on-call engineers: hosts (local and over SSH), resources, services, logs and databases on one screen.')
     .option('-c, --config <file>', 'config file (default: $OPSDECK_CONFIG, then $XDG_CONFIG_HOME/opsdeck/config.yaml)')
     .option('--read-only', 'refuse every operation that changes anything (wall displays); also readOnly: true in the config', false)
+    .option('--wall', 'the wall display: a read-only tile per host group, worst first, pages cycling; no input but q', false)
     .option('-r, --refresh <duration>', 'refresh interval, e.g. 1s, 2s, 500ms (default 2s)', refreshOption)
     .addOption(new Option('--color <when>', 'colour on screen: auto (none when NO_COLOR is set), always, never (levels keep their marks: ● ok ▲ warn ✖ crit ○ down)').choices(COLOR_WHEN).default('auto'))
     .version(opsdeckVersion(), '-V, --version', 'print the version and exit (`opsdeck version` adds the runtime and libraries)')
@@ -99,18 +102,21 @@ Keys in the cockpit: ? help, Tab/Shift-Tab or 1-6 focus, j/k move, Enter open ho
 : command line, +/- refresh interval, p pause, e/E w/W next/previous error/warning in Logs,
 T trust a host key, R reconnect, c/K cancel/terminate a query (confirmed, audited), in Databases B
 backups view and b back up / t test-restore / R restore, the config's actions: on their keys or
-:run NAME (output in a panel), q quit.
+:run NAME (output in a panel), o open the failing item's runbook, Ctrl-T the lasting timeline,
+I open/close an incident, P write its postmortem draft, q quit.
 
-Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl.
+Audit log: $OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck/audit.jsonl. Timeline, incidents and
+reports: $XDG_STATE_HOME/opsdeck/ (timeline/, incidents.jsonl, reports/).
 
 Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N killed by signal N
 (bin/opsdeck restores the terminal and names the signal); restart, start, stop, reload,
 maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
     )
-    .action(async (options: { config?: string; readOnly: boolean; refresh?: number; color: ColorWhen }) => {
+    .action(async (options: { config?: string; readOnly: boolean; wall: boolean; refresh?: number; color: ColorWhen }) => {
       const config = configOrExit(options.config);
       if (options.refresh !== undefined) config.refreshMs = options.refresh;
-      if (options.readOnly) config.readOnly = true;
+      if (options.readOnly || options.wall) config.readOnly = true;
+      config.wall.on = options.wall;
       config.theme = screenTheme(config.theme, options.color, process.env);
       // ink's colour library decides on its own that a terminal has no colour (TERM=dumb, a pipe, CI set); `always` overrules it, and so does a terminal under CI.
       const forced = forcedColorLevel(options.color, process.env);
@@ -166,6 +172,8 @@ maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
   addOperationCommands(program, configOrExit);
   addRunCommand(program, configOrExit);
   addBackupCommands(program, configOrExit);
+  addIncidentCommands(program, configOrExit);
+  addReportCommand(program, configOrExit);
 
   return program;
 }

@@ -36,7 +36,9 @@ export function hostView(host: HostConfig): HostView {
 export function withEvents(data: DataState, events: readonly OpsEvent[]): DataState {
   if (events.length === 0) return data;
   const last = data.events.at(-1)?.id ?? 0;
-  const all = [...data.events, ...events.map((event, i) => ({ ...event, id: last + i + 1 }))];
+  // While an incident is open, what happens is part of it (the report and the timeline file say so).
+  const incident = data.incident?.id;
+  const all = [...data.events, ...events.map((event, i) => ({ ...event, id: last + i + 1, ...(incident && !event.incident ? { incident } : {}) }))];
   return { ...data, events: all.length > EVENT_LIMIT ? all.slice(all.length - EVENT_LIMIT) : all };
 }
 

@@ -3,7 +3,11 @@ import { formatDuration, parseDuration } from '../domain/duration.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
+import type { RunbookIndex } from './runbooks.js';
+import type { Runbook } from '../domain/runbook.js';
 import type { QueryReader } from './query-details.js';
+import type { IncidentControls } from './incidents.js';
+import { isSeverity, SEVERITIES } from '../domain/incident.js';
 import { groups } from './scope.js';
 import { PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
 
@@ -19,6 +23,10 @@ export interface Controls {
   rememberCommand(line: string): Promise<void>;
   /** The query details view's reads: a backend's text, its plan. */
   queries: QueryReader;
+  /** Open and close incidents, write the postmortem draft (src/app/incidents.ts). */
+  incidents: IncidentControls;
+  /** What names a runbook, and the door that opens one (the pager, or the URL shown and copied). */
+  runbooks: { index: RunbookIndex; open(what: string, runbook: Runbook): void };
 }
 
 /** The `:` lines kept, in the session and across runs. */
@@ -101,6 +109,32 @@ export const COMMANDS: Record<string, CommandSpec> = {
     args: NO_ARGS,
     run: (_a, { ui }) => (ui.output ? { state: { overlay: 'output' } } : { error: 'no operator command has run yet' }),
   },
+  incident: {
+    usage: 'incident start P1..P4 TITLE | incident stop',
+    summary: 'open an incident (events and operations are tagged with it) or close the open one',
+    args: (data) => (data.incident ? ['stop'] : SEVERITIES.map((s) => `start ${s} `)),
+    run: (arg, _state, controls) => {
+      const [verb, severity, ...title] = arg.split(/\s+/);
+      if (verb === 'stop') {
+        void controls.incidents.stop();
+        return { message: 'closing the incident…' };
+      }
+      const level = severity?.toUpperCase() ?? '';
+      if (verb !== 'start' || !isSeverity(level) || title.length === 0) return { error: `usage: incident start ${SEVERITIES.join('|')} TITLE (P1 system down … P4 improvement) | incident stop` };
+      void controls.incidents.start(level, title.join(' '));
+      return { message: `opening a ${level} incident…` };
+    },
+  },
+  report: {
+    usage: 'report',
+    summary: 'write the postmortem draft of the open (or last) incident',
+    args: NO_ARGS,
+    run: (_a, _s, controls) => {
+      void controls.incidents.report();
+      return { message: 'writing the report…' };
+    },
+  },
+  timeline: { usage: 'timeline', summary: 'the lasting timeline, full screen', args: NO_ARGS, run: () => ({ state: { overlay: 'timeline' } }) },
   help: { usage: 'help', summary: 'key and command help', args: NO_ARGS, run: () => ({ state: { overlay: 'help' } }) },
   quit: {
     usage: 'quit',

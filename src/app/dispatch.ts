@@ -13,10 +13,12 @@ import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
 import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
-import { shownPanes, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { LEVEL_FILTERS } from '../domain/timeline.js';
+import { shownPanes, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { selectedRunbook } from './runbooks.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax' | 'timeline' | 'timelineMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 
@@ -31,7 +33,7 @@ export function resolveIntent(keymap: Keymap, pane: PaneId, key: string): Intent
 }
 
 /** The key name of one character of a chunk (a paste, or fast typing that arrived in one read). */
-function charKey(char: string): string {
+export function charKey(char: string): string {
   if (char === '\r' || char === '\n') return 'enter';
   if (char === '\t') return 'tab';
   if (char === '\u007f' || char === '\b') return 'backspace';
@@ -71,6 +73,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       break;
     case 'query':
       queryDetailsKey(store, key, controls, viewport);
+      return;
+    case 'timeline':
+      timelineKey(store, key, input, viewport);
       return;
     case 'database':
       databaseDetailsKey(store, key, controls, viewport);
@@ -125,6 +130,12 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'help':
       setUi({ overlay: 'help' });
       return;
+    case 'open-runbook': {
+      const found = selectedRunbook(controls.runbooks.index, visibleData(state), ui);
+      if ('error' in found) setMessage(store, found.error, 'error');
+      else controls.runbooks.open(found.what, found.runbook);
+      return;
+    }
     case 'focus-next':
       setUi({ focus: focusBy(state, 1) });
       return;
@@ -198,6 +209,17 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     }
     case 'checks':
       setUi({ hostsView: ui.hostsView === 'checks' ? 'hosts' : 'checks', cursor: { ...ui.cursor, hosts: 0 } });
+      return;
+    case 'timeline':
+      setUi({ overlay: 'timeline', timeline: { ...ui.timeline, back: 0, editing: false } });
+      return;
+    case 'incident':
+      // The `:` line, filled in: the operator types the title (and may change the severity), or confirms the close with Enter.
+      setUi({ overlay: 'command', input: state.data.incident ? 'incident stop' : 'incident start P3 ', completions: [], historyIndex: -1 });
+      return;
+    case 'report':
+      setMessage(store, 'writing the report…');
+      void controls.incidents.report();
       return;
     case 'backups':
       // The two views list different rows: the cursor starts again at the top.
@@ -295,6 +317,37 @@ function queryDetailsKey(store: OpsStore, key: string | undefined, controls: Con
   else if (key === 'G' || key === 'end') scrollTo(max);
   else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', query: null } }));
 }
+
+/** The full-screen timeline: scroll, cycle the host and level filters, type a text filter. */
+function timelineKey(store: OpsStore, key: string | undefined, input: string, viewport: Viewport): void {
+  const state = store.getState();
+  const t = state.ui.timeline;
+  const set = (patch: Partial<UiState['timeline']>) => store.setState((s) => ({ ...s, ui: { ...s.ui, timeline: { ...s.ui.timeline, ...patch } } }));
+  if (t.editing) {
+    if (key === 'enter') set({ editing: false });
+    else if (key === 'escape') set({ editing: false, text: '' });
+    else if (key === 'backspace') set({ text: t.text.slice(0, -1), back: 0 });
+    else if (isText(key, input)) set({ text: t.text + input, back: 0 });
+    return;
+  }
+  const page = Math.max(1, (viewport.timeline ?? 10) - 1);
+  const max = viewport.timelineMax ?? 0;
+  const steps: Record<string, number> = { k: 1, up: 1, j: -1, down: -1, pageup: page, 'ctrl+b': page, pagedown: -page, 'ctrl+f': -page, space: -page };
+  if (key !== undefined && key in steps) set({ back: Math.max(0, Math.min(max, t.back + steps[key]!)) });
+  else if (key === 'g' || key === 'home') set({ back: max });
+  else if (key === 'G' || key === 'end') set({ back: 0 });
+  else if (key === 'h') set({ host: nextOf(timelineHosts(state.data), t.host), back: 0 });
+  else if (key === 'l') set({ level: nextOf(LEVEL_FILTERS, t.level), back: 0 });
+  else if (key === '/') set({ editing: true });
+  else if (key === 'escape' || key === 'q' || key === 'ctrl+t') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none' } }));
+}
+
+/** The hosts the host filter cycles through: '' (every host), then each host with events. */
+export function timelineHosts(data: OpsState['data']): string[] {
+  return ['', ...new Set([...data.hostOrder, ...data.events.map((e) => e.host)])];
+}
+
+const nextOf = <T>(list: readonly T[], current: T): T => list[(list.indexOf(current) + 1) % list.length]!;
 
 /** Keys in the database details view: r reads again, n the next PostgreSQL database, j/k scroll, Esc back. */
 function databaseDetailsKey(store: OpsStore, key: string | undefined, controls: Controls, viewport: Viewport): void {

@@ -23,6 +23,10 @@ const SCREEN_INTENTS = {
     'pane-events': 'go to Events',
     'pane-databases': 'go to Databases',
     'pane-alerts': 'go to Alerts (alertmanager:)',
+    timeline: 'the lasting timeline, full screen (h host, l level, / text filter)',
+    incident: 'open an incident (:incident start P1..P4 TITLE), or close the open one',
+    report: 'write the postmortem draft of the open (or last) incident; the status line says where',
+    'open-runbook': "open the selected failing item's runbook ($PAGER at its heading; a URL shown and copied)",
   },
   list: {
     up: 'move up',

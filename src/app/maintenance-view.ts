@@ -20,7 +20,7 @@ export function roughDuration(ms: number): string {
 }
 
 /** "1h58m left" (rounded up: a flag set for 2h reads "2h00m left", not "1h59m"), "no expiry" or "EXPIRED 12m ago". */
-function timeLeft(host: HostView, now: number): string {
+export function timeLeft(host: HostView, now: number): string {
   const expiresAt = host.maintenanceNote?.expiresAt;
   if (expiresAt === undefined) return 'no expiry';
   return maintenanceExpired(host.maintenanceNote, now) ? `EXPIRED ${roughDuration(now - expiresAt)} ago` : `${roughDuration(Math.ceil((expiresAt - now) / 60_000) * 60_000)} left`;

@@ -4,7 +4,8 @@
 // the kind's own verification), and closes what it opened. Asking the operator is the caller's.
 import type { HostConfig } from '../domain/model.js';
 import type { HostControls } from '../services/host-adapter.js';
-import { auditTrail } from '../services/audit.js';
+import { auditLogPath, auditTrail } from '../services/audit.js';
+import { IncidentStore } from '../services/incidents.js';
 import { LocalHostAdapter } from '../services/local/adapter.js';
 import type { SshHostAdapter } from '../services/ssh/adapter.js';
 import { configuredBackups } from './backups.js';
@@ -49,7 +50,8 @@ export class OperationRunner {
     this.hosts = new Map(config.hosts.map((h) => [h.name, h]));
     this.executor = new OperationExecutor({
       ports: this.ports(),
-      audit: options.audit ?? auditTrail(),
+      // Tagged with the incident open in the state dir, as the cockpit's are.
+      audit: options.audit ?? auditTrail(auditLogPath(), async () => (await new IncidentStore().open())?.id),
       readOnly: config.readOnly,
       readOnlyHosts: new Set(config.hosts.filter((h) => h.readOnly).map((h) => h.name)),
       say: options.say ?? (() => undefined),

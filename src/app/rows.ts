@@ -68,6 +68,13 @@ export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView, own
   return { health: resources.status, problem: failing ? resources : undefined, issues };
 }
 
+/** Why a host is down, in a few words: "unreachable", "auth failed", "host key refused"; a failing probe by its error. */
+export function downReason(problem: SourceState | ConnectionState | undefined): string {
+  if (!problem) return 'down';
+  if (problem.status === 'stale' || problem.status === 'error') return problem.error ?? 'down';
+  return problem.status.replace('-', ' ');
+}
+
 /** How a row ranks in the fleet overview, worst first: can't read it, then its worst level, alerts, then fine, then not read yet. */
 export function rowRank(row: Pick<HostRow, 'health' | 'level' | 'host'>): number {
   if (row.health === 'error') return 0;

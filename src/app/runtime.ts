@@ -227,9 +227,18 @@ export class Runtime {
     };
   }
 
-  /** An operation's result joins the timeline. */
+  /** An operation's result joins the timeline, at once: the status line says it in the same breath, and a report written next must find it. */
   recordEvent(event: OpsEvent): void {
-    this.mutate((d) => withEvents(d, [event]));
+    this.commit((d) => withEvents(d, [event]));
+  }
+
+  /**
+   * A change to the data from outside the sources (the open incident, its events), committed at once
+   * and through the draft: set on the store directly, the next flush of a pending tick would undo it.
+   */
+  commit(change: (data: DataState) => DataState): void {
+    this.draft = change(this.draft ?? this.store.getState().data);
+    this.flush();
   }
 
   setRefresh(ms: number): void {

@@ -5,6 +5,8 @@ import type { DatabaseKind, DatabaseSample, DatabaseThresholds, PgDetails } from
 import type { DatabaseLevels } from '../domain/database-levels.js';
 import type { MaintenanceFlagNote } from '../domain/maintenance.js';
 import type { QueryText } from '../domain/explain.js';
+import type { Incident } from '../domain/incident.js';
+import type { LevelFilter } from '../domain/timeline.js';
 import type { DatabaseRow } from './database-rows.js';
 import type { Operation } from './operations/registry.js';
 import type { OutputPanel } from './output-panel.js';
@@ -206,6 +208,8 @@ export interface DataState {
   /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
   notes: Partial<Record<PaneId, string>>;
   events: readonly OpsEvent[];
+  /** The incident open now (opened here or by `opsdeck incident start`): new events are tagged with it. */
+  incident: Incident | null;
   self: { cpuPercent: number; rssBytes: number };
 }
 
@@ -241,6 +245,17 @@ export interface QueryDetailsState {
   plan: Pending<string[]> | null;
   /** First line shown, where the view does not fit the screen. */
   scroll: number;
+}
+
+export interface TimelineViewState {
+  /** '' for every host. */
+  host: string;
+  level: LevelFilter;
+  text: string;
+  /** Rows scrolled up from the newest (0: the newest at the bottom, following). */
+  back: number;
+  /** `/` pressed: typed characters go to `text` until Enter (keep) or Esc (clear). */
+  editing: boolean;
 }
 
 /** The database details view (i in Databases): its statistics, read on opening and on r. */
@@ -279,7 +294,9 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database' | 'timeline';
+  /** The full-screen timeline's filters and scroll (overlay 'timeline'). */
+  timeline: TimelineViewState;
   /** The query details view (Enter on a Databases row), while overlay is 'query'. */
   query: QueryDetailsState | null;
   /** The database details view (i in Databases), while overlay is 'database'. */
@@ -313,7 +330,7 @@ export interface OpsState {
 export type OpsStore = StoreApi<OpsState>;
 
 export function emptyData(): DataState {
-  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, events: [], self: { cpuPercent: 0, rssBytes: 0 } };
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, events: [], incident: null, self: { cpuPercent: 0, rssBytes: 0 } };
 }
 
 export function initialUi(overrides: Partial<UiState> = {}): UiState {
@@ -332,6 +349,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     eventSelection: null,
     overlay: 'none',
     query: null,
+    timeline: { host: '', level: 'all', text: '', back: 0, editing: false },
     databaseDetails: null,
     helpScroll: 0,
     confirm: null,

@@ -18,6 +18,8 @@ export interface AuditEntry {
   error?: string;
   /** What it produced (a backup's file and sha256), on the outcome's record. */
   result?: Record<string, unknown>;
+  /** The incident open when it ran (src/domain/incident.ts). */
+  incident?: string;
 }
 
 export interface AuditRecord extends AuditEntry {

@@ -103,7 +103,7 @@ export interface LogLine {
   source?: string;
 }
 
-export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'alert';
+export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'incident' | 'alert';
 
 export interface OpsEvent {
   /** Increasing number given when the event joins the timeline; the Events cursor holds on to it. */
@@ -113,6 +113,10 @@ export interface OpsEvent {
   kind: EventKind;
   level: Level | 'info';
   message: string;
+  /** An operation's result: the audit id its records share (the audit log says who, and what it verified). */
+  auditId?: string;
+  /** The incident open when it happened (src/domain/incident.ts). */
+  incident?: string;
 }
 
 export type Metric = 'cpu' | 'memory' | 'disk';

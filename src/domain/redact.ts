@@ -1,5 +1,5 @@
-// Query text for the audit log and anything else that keeps what an operator saw: string literals
-// (where passwords hide) are replaced, even one cut short.
+// What must not reach a log or the screen: string literals in query text (where passwords hide),
+// replaced even when cut short; and a secret value (an alert receiver's URL) wherever it appears.
 import type { DatabaseKind } from './database.js';
 
 /** Query text for the audit log: string literals (where passwords hide) become '?', even one cut short. */
@@ -33,4 +33,18 @@ export function redactLiterals(query: string, kind: DatabaseKind): string {
     i = j + 1;
   }
   return out.slice(0, 500);
+}
+
+/** Where a secret (an alert receiver's URL) would appear in text (an error, a log line), a mark instead: the whole value, and its path alone, which is where a webhook's token sits. */
+export function redactSecret(text: string, secret: string): string {
+  if (secret === '') return text;
+  let path = '';
+  try {
+    path = new URL(secret).pathname;
+  } catch {
+    // Not a URL: only the whole value is hidden.
+  }
+  let out = text.split(secret).join('‹secret›');
+  if (path.length > 1) out = out.split(path).join('‹secret›');
+  return out;
 }

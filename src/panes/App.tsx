@@ -17,6 +17,9 @@ import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
+import { timelineCapacity, TimelineView } from './TimelineView.js';
+import { IncidentBanner } from './IncidentBanner.js';
+import { filterTimeline } from '../domain/timeline.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
 import { databaseDetailLines, DatabaseDetailsView } from './DatabaseDetails.js';
@@ -36,6 +39,7 @@ import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
 import { PANES, visibleData, type DataState } from '../app/store.js';
+import { hostRunbooks, type RunbookIndex } from '../app/runbooks.js';
 
 /**
  * One field of what panes draw: the live data, or the frozen copy while paused. The store commits an
@@ -56,10 +60,16 @@ function useHostColors(): Record<string, string | undefined> {
 }
 
 /** What every pane slot gets: its box, whether it has the focus, and the key that clears a maintenance flag (for banners). */
-interface SlotProps {
+interface PaneProps {
   box: PaneBox;
   focused: boolean;
   clearKey?: string;
+}
+
+interface SlotProps extends PaneProps {
+  /** What names a runbook, and the key that opens one: failing items show it. */
+  runbooks: RunbookIndex;
+  runbookKey?: string;
 }
 
 /**
@@ -84,12 +94,12 @@ function ChecksContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   return <ChecksPane rows={rows} total={Object.keys(checkViews).length} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} />;
 }
 
-function HostsContainer({ box, focused, clearKey }: SlotProps) {
+function HostsContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const showChecks = useOps((s) => s.ui.hostsView === 'checks');
-  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} />;
+  return showChecks ? <ChecksContainer box={box} focused={focused} /> : <HostListContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
 }
 
-function HostListContainer({ box, focused, clearKey }: SlotProps) {
+function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const sources = useData('sources');
@@ -106,8 +116,16 @@ function HostListContainer({ box, focused, clearKey }: SlotProps) {
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
   // The overview's strip: each group's hosts and how many are in trouble, worst group first.
   const groupStrip = useMemo(() => (hostSort === 'worst' && !group ? groupSummaries(rows) : []), [rows, hostSort, group]);
+  const withRunbook = useMemo(
+    () => Object.fromEntries(hostOrder.flatMap((h) => hostRunbooks(runbooks, { hosts, checks: checkViews, sources }, h).filter((r) => r.kind !== 'check').slice(0, 1).map((r) => [h, r.what]))),
+    [runbooks, hostOrder, hosts, checkViews, sources],
+  );
+  const checkRunbooks = useMemo(() => new Set(Object.keys(runbooks.checks)), [runbooks]);
   return (
     <HostsPane
+      runbooks={withRunbook}
+      checkRunbooks={checkRunbooks}
+      runbookKey={runbookKey}
       rows={rows}
       groups={groupStrip.length > 1 || (groupStrip.length === 1 && groupStrip[0]!.group !== '') ? groupStrip : []}
       checks={checks}
@@ -124,7 +142,7 @@ function HostListContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
-function ResourcesContainer({ box, focused, clearKey }: SlotProps) {
+function ResourcesContainer({ box, focused, clearKey }: PaneProps) {
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
   const history = useData('history');
@@ -158,7 +176,7 @@ function ResourcesContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
-function ServicesContainer({ box, focused, clearKey }: SlotProps) {
+function ServicesContainer({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   const hostColors = useHostColors();
   const hostOrder = useData('hostOrder');
   const hosts = useData('hosts');
@@ -170,8 +188,11 @@ function ServicesContainer({ box, focused, clearKey }: SlotProps) {
   const rows = useMemo(() => serviceRows({ hostOrder, hosts }, { host, group, filters: { services: filter } }), [hostOrder, hosts, host, group, filter]);
   const states = useMemo(() => scopeHosts({ hostOrder, hosts }, { host, group }).flatMap((h) => hostSource({ sources }, h, 'services') ?? []), [hostOrder, hosts, sources, host, group]);
   const banner = useBanner(clearKey);
+  const withRunbook = useMemo(() => new Set(Object.entries(runbooks.hosts).flatMap(([h, units]) => Object.keys(units).map((u) => `${h}/${u}`))), [runbooks]);
   return (
     <ServicesPane
+      runbooks={withRunbook}
+      runbookKey={runbookKey}
       rows={rows}
       banner={banner}
       sources={states}
@@ -188,7 +209,7 @@ function ServicesContainer({ box, focused, clearKey }: SlotProps) {
   );
 }
 
-function LogsContainer({ box, focused, clearKey }: SlotProps) {
+function LogsContainer({ box, focused, clearKey }: PaneProps) {
   const hostColors = useHostColors();
   const banner = useBanner(clearKey);
   // The scope reads the hosts, which change on every resources tick; compared by content it changes
@@ -287,6 +308,23 @@ function QueryDetailsContainer({ width, height, viewport }: { width: number; hei
   return <QueryDetailsView q={q} lines={lines} width={width} height={height} kind={databases[q.database]?.kind ?? ''} />;
 }
 
+/** ctrl+t: the lasting timeline over the panes, filtered; it also sets how far j/k may scroll. */
+function TimelineContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const events = useData('events');
+  const view = useOps((s) => s.ui.timeline);
+  const rows = useMemo(() => filterTimeline(events, view), [events, view]);
+  const capacity = timelineCapacity(height);
+  viewport.current.timeline = capacity;
+  viewport.current.timelineMax = Math.max(0, rows.length - capacity);
+  return <TimelineView rows={rows} total={events.length} view={view} width={width} height={height} />;
+}
+
+/** The line under the tab bar while an incident is open. */
+function IncidentLine({ width, keys }: { width: number; keys: { close?: string; report?: string } }) {
+  const incident = useOps((s) => s.data.incident);
+  return incident ? <IncidentBanner incident={incident} width={width} now={secondNow()} keys={keys} /> : null;
+}
+
 /** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */
 function DatabaseDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
   const view = useOps((s) => s.ui.databaseDetails);
@@ -298,14 +336,14 @@ function DatabaseDetailsContainer({ width, height, viewport }: { width: number; 
   return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
 }
 
-const PaneSlot = memo(function PaneSlot({ box, focused, clearKey }: SlotProps) {
+const PaneSlot = memo(function PaneSlot({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
-      return <HostsContainer box={box} focused={focused} clearKey={clearKey} />;
+      return <HostsContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
     case 'resources':
       return <ResourcesContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'services':
-      return <ServicesContainer box={box} focused={focused} clearKey={clearKey} />;
+      return <ServicesContainer box={box} focused={focused} clearKey={clearKey} runbooks={runbooks} runbookKey={runbookKey} />;
     case 'logs':
       return <LogsContainer box={box} focused={focused} clearKey={clearKey} />;
     case 'events':
@@ -379,7 +417,10 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   // An operator command's output likewise, while it has the keys.
   const panelRows = useOps((s) => (s.ui.overlay === 'output' && s.ui.output ? outputPanelRows(rows) : 0));
   const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
-  const summaryRows = useOps((s) => (Object.values(visibleData(s).hosts).some((h) => h.maintenanceOn) ? 1 : 0));
+  const maintenanceRows = useOps((s) => (Object.values(visibleData(s).hosts).some((h) => h.maintenanceOn) ? 1 : 0));
+  // The open incident is live state, never frozen with a paused screen.
+  const incidentRows = useOps((s) => (s.data.incident ? 1 : 0));
+  const summaryRows = maintenanceRows + incidentRows;
   const clearKey = config.bindings.global['maintenance-off']?.[0];
   const layout = computeLayout(columns, rows - dialogRows - panelRows - summaryRows, focus, zoomed, hostCount, databaseCount);
   const viewport = useRef<Viewport>({});
@@ -393,11 +434,14 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <TopBar width={columns} />
-      {summaryRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
+      {incidentRows > 0 ? <IncidentLine width={columns} keys={{ close: config.bindings.global.incident?.[0], report: config.bindings.global.report?.[0] }} /> : null}
+      {maintenanceRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
         <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'timeline' ? (
+        <TimelineContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : overlay === 'database' ? (
         <DatabaseDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
@@ -405,7 +449,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           {layout.columns.map((column, i) => (
             <Box key={i} flexDirection="column">
               {column.map((box) => (
-                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} clearKey={clearKey} />
+                <PaneSlot key={box.pane} box={box} focused={box.pane === focus} clearKey={clearKey} runbooks={config.runbooks} runbookKey={config.bindings.global['open-runbook']?.[0]} />
               ))}
             </Box>
           ))}

@@ -10,7 +10,7 @@ import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
 import { checkTone } from './ChecksPane.js';
 import { Frame, Note } from './Frame.js';
-import { cut, fit, fitRight } from './format.js';
+import { cut, fit, fitRight, widthOf } from './format.js';
 import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface HostsPaneProps {
@@ -28,6 +28,11 @@ export interface HostsPaneProps {
   now: number;
   /** The key that clears a maintenance flag, for the selected host's banner. */
   clearKey?: string;
+  /** By host: a failed unit or crossed metric there that names a runbook ("cpu"), shown with the key that opens it. */
+  runbooks?: Readonly<Record<string, string>>;
+  /** The checks that name a runbook: a failing one shows it. */
+  checkRunbooks?: ReadonlySet<string>;
+  runbookKey?: string;
 }
 
 const HEALTH_TONE = { ok: 'ok', pending: 'pending', stale: 'stale', error: 'down' } as const satisfies Record<HostRow['health'], Tone>;
@@ -88,24 +93,27 @@ function groupStrip(groups: readonly GroupSummary[]): string {
     .join(' · ');
 }
 
-function CheckLine({ row, width }: { row: CheckRow; width: number }) {
+function CheckLine({ row, width, runbookHint }: { row: CheckRow; width: number; runbookHint?: string }) {
   const theme = useTheme();
   const { check } = row;
   const tone = checkTone(row.state);
   const ok = row.state === 'ok' || row.state === 'pending';
   // The state matters more than the target: the target only gets the room left on a wide pane.
   const targetWidth = width >= 90 ? Math.min(40, check.target.length) : 0;
+  // A failing check's runbook keeps its room before the state's end: it is what to do next.
+  const hint = !ok && runbookHint ? runbookHint : '';
   return (
     <Text wrap="truncate">
       <Text color={theme[tone]}>{MARK[tone]} </Text>
       <Text bold>{fit(check.name, 12)}</Text>
-      <Text color={ok ? undefined : theme[tone]}>{fit(checkStateText(row), Math.max(10, width - 14 - (targetWidth > 0 ? targetWidth + 1 : 0)))}</Text>
+      <Text color={ok ? undefined : theme[tone]}>{fit(checkStateText(row), Math.max(10, width - 14 - widthOf(hint) - (targetWidth > 0 ? targetWidth + 1 : 0)))}</Text>
+      {hint ? <Text color={theme.accent}>{hint}</Text> : null}
       {targetWidth > 0 ? <Text color={theme.muted}> {cut(check.target, targetWidth)}</Text> : null}
     </Text>
   );
 }
 
-function HostsPaneView({ rows, groups, checks, total, width, height, focused, cursor, selected, filter, now, clearKey }: HostsPaneProps) {
+function HostsPaneView({ rows, groups, checks, total, width, height, focused, cursor, selected, filter, now, clearKey, runbooks = {}, checkRunbooks, runbookKey }: HostsPaneProps) {
   const theme = useTheme();
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
@@ -175,7 +183,7 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
                       : theme.ok
               }
             >
-              {fit(statusText(row, now), statusWidth)}
+              {fit(`${statusText(row, now)}${runbooks[row.host.name] ? ` ▸ ${runbookKey ?? ''} runbook: ${runbooks[row.host.name]}` : ''}`, statusWidth)}
             </Text>
           </Text>
         );
@@ -193,7 +201,7 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
             {'  CHECK'}
           </Text>
           {checks.slice(0, checkLines - 1).map((row) => (
-            <CheckLine key={row.check.name} row={row} width={inner} />
+            <CheckLine key={row.check.name} row={row} width={inner} runbookHint={checkRunbooks?.has(row.check.name) ? ` ▸ ${runbookKey ?? ''} runbook` : undefined} />
           ))}
         </>
       ) : null}

@@ -14,6 +14,9 @@ import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface ServicesPaneProps {
   rows: readonly ServiceRow[];
+  /** `host/unit` of the units that name a runbook: a failed one shows it, with the key that opens it. */
+  runbooks?: ReadonlySet<string>;
+  runbookKey?: string;
   /** The maintenance banner of the hosts shown, when one is in maintenance. */
   banner?: MaintenanceBanner;
   /** The services sources of the hosts in view: their errors explain an empty or stale list. */
@@ -38,7 +41,7 @@ function activeTone(active: string): Tone {
   return 'warn';
 }
 
-function ServicesPaneView({ rows, banner, sources, showHost, hostColors, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
+function ServicesPaneView({ rows, runbooks, runbookKey, banner, sources, showHost, hostColors, title, width, height, focused, cursor, filter, now }: ServicesPaneProps) {
   const theme = useTheme();
   const inner = width - 2;
   const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
@@ -76,7 +79,8 @@ function ServicesPaneView({ rows, banner, sources, showHost, hostColors, title, 
           <Text key={`${row.host}/${u.name}`} inverse={focused && index === cursor} wrap="truncate">
             {showHost ? <Text color={hostColor(theme, hostColors[row.host])}>{fit(row.host, hostWidth)}</Text> : ''}
             <Text bold={u.active === 'failed'}>{fit(u.name, unitWidth)}</Text> <Text color={theme[activeTone(u.active)]}>{fit(u.active, 10)}</Text>
-            <Text color={theme[activeTone(u.active)]}>{fit(u.sub, 10)}</Text>
+            {/* A failed unit's sub-state says "failed" again: its runbook (and the key) takes that cell, where a narrow pane still shows it. */}
+            {u.active === 'failed' && runbooks?.has(`${row.host}/${u.name}`) ? <Text color={theme.accent}>{fit(`▸${runbookKey ?? ''} runbook`, 10)}</Text> : <Text color={theme[activeTone(u.active)]}>{fit(u.sub, 10)}</Text>}
             {fitRight(u.since ? formatDuration(now - u.since) : '–', 8)} <Text color={(u.restarts ?? 0) > 0 ? theme.warn : undefined}>{fitRight(u.restarts === undefined ? '–' : String(u.restarts), 4)}</Text>
             <Text color={theme.muted}> {u.description}</Text>
           </Text>

@@ -1,6 +1,6 @@
 // The audit trail of operator operations: one JSON line per record, written and fsync'd before the
 // caller goes on, so the record of an operation exists before the operation does anything.
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AuditEntry, AuditRecord } from '../domain/audit.js';
@@ -12,7 +12,8 @@ export function auditLogPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(opsdeckStateDir(env), 'audit.jsonl');
 }
 
-function currentUser(): string {
+/** The operator: the OS user running opsdeck. */
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -33,6 +34,7 @@ export async function auditAppend(entry: AuditEntry & Partial<Pick<AuditRecord, 
     outcome: entry.outcome,
     ...(entry.error !== undefined ? { error: entry.error } : {}),
     ...(entry.result !== undefined ? { result: entry.result } : {}),
+    ...(entry.incident !== undefined ? { incident: entry.incident } : {}),
   };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const file = await open(path, 'a', 0o600);
@@ -45,7 +47,42 @@ export async function auditAppend(entry: AuditEntry & Partial<Pick<AuditRecord, 
   return record;
 }
 
-/** The trail the operation executor writes to. */
-export function auditTrail(path: string = auditLogPath()): { append(entry: AuditEntry): Promise<void>; location: string } {
-  return { location: path, append: async (entry) => void (await auditAppend(entry, path)) };
+/**
+ * The trail the operation executor writes to. `incident` names the incident open at the time (read
+ * per record: one may be opened from another terminal), which the record is tagged with.
+ */
+export function auditTrail(path: string = auditLogPath(), incident?: () => Promise<string | undefined>): { append(entry: AuditEntry): Promise<void>; location: string } {
+  return {
+    location: path,
+    append: async (entry) => {
+      const open = entry.incident ?? (await incident?.().catch(() => undefined));
+      await auditAppend(open ? { ...entry, incident: open } : entry, path);
+    },
+  };
+}
+
+const isRecord = (value: unknown): value is AuditRecord => {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.at === 'string' && !Number.isNaN(Date.parse(r.at)) && typeof r.id === 'string' && typeof r.action === 'string' && typeof r.outcome === 'string' && typeof r.user === 'string';
+};
+
+/** The records written between `from` and `to` (epoch ms); lines that are not records are skipped and counted. */
+export async function readAudit(from: number, to: number, path: string = auditLogPath()): Promise<{ records: AuditRecord[]; skipped: number }> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const records: AuditRecord[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      skipped++;
+      continue;
+    }
+    if (!isRecord(value)) skipped++;
+    else if (Date.parse(value.at) >= from && Date.parse(value.at) <= to) records.push(value);
+  }
+  return { records, skipped };
 }

@@ -3,6 +3,8 @@
 import type { Controls } from '../../src/app/commands.js';
 import type { OperationControls } from '../../src/app/operations/controls.js';
 import type { QueryReader } from '../../src/app/query-details.js';
+import type { IncidentControls } from '../../src/app/incidents.js';
+import { NO_RUNBOOKS } from '../../src/app/runbooks.js';
 
 /** Where a test does not open the query details view: every read fails, saying so. */
 export const NO_QUERY_READER: QueryReader = {
@@ -11,6 +13,13 @@ export const NO_QUERY_READER: QueryReader = {
   details: () => Promise.reject(new Error('this test reads no database details')),
 };
 
+/** Where a test opens no incident: each call fails, saying so. */
+export const NO_INCIDENTS: IncidentControls = {
+  start: () => Promise.reject(new Error('this test opens no incident')),
+  stop: () => Promise.reject(new Error('this test closes no incident')),
+  report: () => Promise.reject(new Error('this test writes no report')),
+};
+
 export function testControls(operations: OperationControls, overrides: Partial<Controls> = {}): Controls {
-  return { quit: () => undefined, setRefresh: () => undefined, operations, rememberCommand: () => Promise.resolve(), queries: NO_QUERY_READER, ...overrides };
+  return { quit: () => undefined, setRefresh: () => undefined, operations, rememberCommand: () => Promise.resolve(), queries: NO_QUERY_READER, incidents: NO_INCIDENTS, runbooks: { index: NO_RUNBOOKS, open: () => undefined }, ...overrides };
 }

@@ -6,7 +6,8 @@ import { cockpitOperations, statusLine } from '../../src/app/operations/controls
 import { OperationExecutor } from '../../src/app/operations/executor.js';
 import { OutputPanelWriter } from '../../src/app/output-panel.js';
 import type { QueryReader } from '../../src/app/query-details.js';
-import { NO_QUERY_READER } from './controls.js';
+import { NO_INCIDENTS, NO_QUERY_READER } from './controls.js';
+import type { IncidentControls } from '../../src/app/incidents.js';
 import type { OperationPorts } from '../../src/app/operations/ports.js';
 import { createOpsStore, type DataState, type UiState } from '../../src/app/store.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
@@ -14,6 +15,7 @@ import { OpsProvider } from '../../src/hooks/store.js';
 import { ThemeProvider } from '../../src/panes/theme.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import { inkTerminal } from './ink-terminal.js';
+import type { Runbook } from '../../src/domain/runbook.js';
 import { waitFor } from './wait.js';
 
 export interface AppHarness {
@@ -29,6 +31,8 @@ export interface AppHarness {
   trusted: string[];
   reconnects: string[];
   admin: { database: string; pid: number; operation: string }[];
+  /** The runbooks the key asked to open. */
+  runbooks: { what: string; runbook: Runbook }[];
   /** Every audit record the operations wrote, in order. */
   audit: AuditEntry[];
   unmount(): void;
@@ -44,10 +48,10 @@ export const KEYS = { tab: '\t', shiftTab: '\u001b[Z', enter: '\r', escape: '\u0
 export async function renderApp(
   config: OpsConfig,
   data: DataState,
-  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts>; queries?: QueryReader } = {},
+  options: { columns?: number; rows?: number; ui?: Partial<UiState>; readOnly?: boolean; ports?: Partial<OperationPorts>; queries?: QueryReader; incidents?: IncidentControls } = {},
 ): Promise<AppHarness> {
   const store = createOpsStore(data, options.ui);
-  const harness = { quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
+  const harness = { runbooks: [] as { what: string; runbook: Runbook }[], quits: 0, refreshes: [] as number[], events: [] as OpsEvent[], trusted: [] as string[], reconnects: [] as string[], admin: [] as { database: string; pid: number; operation: string }[], audit: [] as AuditEntry[] };
   const admin = (database: string) => ({
     cancelBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'cancel' }), true),
     terminateBackend: async (pid: number) => (harness.admin.push({ database, pid, operation: 'terminate' }), true),
@@ -85,6 +89,8 @@ export async function renderApp(
     actions: new Map(config.actions.map((a) => [a.name, a])),
     rememberCommand: () => Promise.resolve(),
     queries: options.queries ?? NO_QUERY_READER,
+    incidents: options.incidents ?? NO_INCIDENTS,
+    runbooks: { index: config.runbooks, open: (what: string, runbook: Runbook) => void harness.runbooks.push({ what, runbook }) },
   };
   const appConfig = options.readOnly === undefined ? config : { ...config, readOnly: options.readOnly };
   const size = { columns: options.columns ?? 200, rows: options.rows ?? 50 };

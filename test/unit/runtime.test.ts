@@ -29,6 +29,22 @@ function setup(behaviour: Record<string, () => Promise<ResourceSample>>) {
 }
 
 describe('Runtime', () => {
+  it('a change from outside the sources (the open incident, an operation\'s event) is on the store at once and survives the pending tick\'s flush', async () => {
+    const { store, runtime } = setup({ a: async () => sample(42, 20, 30, Date.now()), b: async () => sample(1, 1, 1, Date.now()) });
+    await runtime.prepare();
+    runtime.start();
+    await waitFor(() => store.getState().data.hosts.a?.resources, 'the first sample');
+    // Samples keep arriving, each leaving a draft to flush; the incident and the event go in between.
+    runtime.commit((d) => ({ ...d, incident: { id: 'inc-1', title: 't', severity: 'P2', startedAt: Date.now(), startedBy: 'a' } }));
+    runtime.recordEvent({ at: Date.now(), host: 'a', kind: 'action', level: 'info', message: 'a: app.service restarted', auditId: 'x1' });
+    expect(store.getState().data.incident?.id).toBe('inc-1');
+    expect(store.getState().data.events.at(-1)).toMatchObject({ message: 'a: app.service restarted', incident: 'inc-1' });
+    const ticked = store.getState().data.hosts.a!.resources!.at;
+    await waitFor(() => store.getState().data.hosts.a!.resources!.at > ticked, 'a later sample flushed', 5000);
+    expect(store.getState().data.incident?.id).toBe('inc-1');
+    expect(store.getState().data.events.some((e) => e.auditId === 'x1')).toBe(true);
+  });
+
   it('keeps updating a healthy host on time while another host\'s probe hangs', async () => {
     let ticks = 0;
     const { runtime, resources } = setup({

@@ -1,5 +1,6 @@
 // Turns a validated config file into the settings opsdeck runs with: defaults filled in, thresholds
 // merged global -> host, durations in milliseconds.
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { DatabaseThresholds } from '../../domain/database.js';
 import { globalDatabaseThresholds } from '../../domain/database-levels.js';
 import { durationMs } from './fields.js';
@@ -18,6 +19,9 @@ import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
 import { DEFAULT_ACTION_TIMEOUT_MS, type ActionSpec } from '../operations/action.js';
 import { DEFAULT_THEME, type ThemeName } from '../color.js';
+import type { AlertsConfig } from '../alerts.js';
+import type { RunbookIndex } from '../runbooks.js';
+import { parseRunbook, type Runbook } from '../../domain/runbook.js';
 
 /** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -33,6 +37,9 @@ export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5000;
+const DEFAULT_WALL_CYCLE_MS = 10_000;
+const DEFAULT_ALERTS_PER_MINUTE = 20;
+const DEFAULT_ALERT_TIMEOUT_MS = 5000;
 
 const optionalMs = (value: string | number | undefined): number | undefined => (value === undefined ? undefined : durationMs(value));
 
@@ -64,6 +71,12 @@ export interface OpsConfig {
   keymap: Keymap;
   /** The effective bindings, for the help overlay. */
   bindings: KeyBindings;
+  /** `--wall`: the read-only wall display instead of the cockpit; its pages turn every `cycleMs`. */
+  wall: { on: boolean; cycleMs: number };
+  /** Where crit transitions, recoveries and operations are POSTed (`alerts:`); no receivers: none. */
+  alerts: AlertsConfig;
+  /** What names a runbook, by check, database, and host (unit or metric). */
+  runbooks: RunbookIndex;
 }
 
 export function refreshFrom(value: string | number | undefined): number {
@@ -140,6 +153,19 @@ function prometheusConfig(raw: RawPrometheus, hosts: readonly HostConfig[]): Pro
     tokenEnv: raw.token?.env,
     tls: tlsOptions(raw.tls),
     links: Object.fromEntries(hosts.flatMap((h) => (h.prometheus === undefined ? [] : [[h.prometheus, h.name]]))),
+  };
+}
+
+/** Paths are taken from the config file's directory (the runbooks usually live beside it). */
+function runbookIndex(raw: RawConfig, file: string | null): RunbookIndex {
+  const base = file ? dirname(resolvePath(file)) : process.cwd();
+  const parse = (entries: Record<string, string | undefined>): Record<string, Runbook> =>
+    Object.fromEntries(Object.entries(entries).flatMap(([name, ref]) => (ref === undefined ? [] : [[name, parseRunbook(ref, base)]])));
+  const rawHosts = raw.hosts ?? { local: { local: true as const } };
+  return {
+    checks: parse(Object.fromEntries(Object.entries(raw.checks ?? {}).map(([name, c]) => [name, c.runbook]))),
+    databases: parse(Object.fromEntries(Object.entries(raw.databases ?? {}).map(([name, d]) => [name, d.runbook]))),
+    hosts: Object.fromEntries(Object.entries(rawHosts).map(([name, host]) => [name, parse({ ...raw.runbooks, ...('runbooks' in host ? host.runbooks : {}) })])),
   };
 }
 
@@ -227,6 +253,17 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     actions,
     keymap,
     bindings,
+    alerts: {
+      receivers: (['slack', 'webhook'] as const).flatMap((format) => {
+        const receiver = raw.alerts?.[format];
+        // Checked by the schema: set, and an http(s) URL.
+        return receiver ? [{ format, url: process.env[receiver.url.env] ?? '' }] : [];
+      }),
+      perMinute: raw.alerts?.rateLimit ?? DEFAULT_ALERTS_PER_MINUTE,
+      timeoutMs: raw.alerts?.timeout === undefined ? DEFAULT_ALERT_TIMEOUT_MS : durationMs(raw.alerts.timeout),
+    },
+    runbooks: runbookIndex(raw, file),
+    wall: { on: false, cycleMs: raw.wall?.cycle === undefined ? DEFAULT_WALL_CYCLE_MS : Math.max(1000, durationMs(raw.wall.cycle)) },
   };
   return { config, problems };
 }

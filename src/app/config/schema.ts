@@ -7,7 +7,7 @@ import { databaseSchema, databaseThresholdsSchema } from '../sources/database/co
 import { accessKeysNeedFormat, logMeasuresShape, ruleSchema } from '../sources/logs/config.js';
 import { prometheusSchema } from '../sources/prometheus/config.js';
 import { alertmanagerSchema } from '../sources/alerts/config.js';
-import { absolutePath, duration, hostName, thresholdPair } from './fields.js';
+import { absolutePath, duration, hostName, runbookRef, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
 export const thresholdsSchema = z.strictObject({
@@ -53,6 +53,7 @@ const hostSchema = z
     readOnly: z.boolean().optional(),
     /** This host's value of the Prometheus host label: its figures come from Prometheus, actions still over ssh:. */
     prometheus: z.string().min(1).optional(),
+    runbooks: z.record(z.string(), runbookRef).optional(),
   })
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
     message: 'a host is either local: true or ssh: user@host:port (or an ~/.ssh/config alias)',
@@ -76,6 +77,24 @@ const actionSchema = z.strictObject({
   hosts: z.union([hostName, z.array(hostName).min(1)]).optional(),
   run: actionTemplate,
   confirm: z.enum(['yes', 'typed']).optional(),
+  timeout: duration.optional(),
+});
+
+/**
+ * An alert receiver's URL is a secret (a Slack webhook's token is its path): the file names the
+ * environment variable that holds it, never the URL. Judged here so a missing one is an error at its
+ * line; the message names the variable, never its value.
+ */
+const secretUrl = z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'expected an environment variable name' }) }).superRefine((url, ctx) => {
+  const value = process.env[url.env];
+  if (!value) ctx.addIssue({ code: 'custom', path: ['env'], message: `${url.env} is not set: it must hold the receiver's URL when opsdeck starts` });
+  else if (!/^https?:\/\/[^\s/]+/.test(value)) ctx.addIssue({ code: 'custom', path: ['env'], message: `${url.env} does not hold an http:// or https:// URL` });
+});
+
+const alertsSchema = z.strictObject({
+  slack: z.strictObject({ url: secretUrl }).optional(),
+  webhook: z.strictObject({ url: secretUrl }).optional(),
+  rateLimit: z.number().int().min(1).max(600).optional(),
   timeout: duration.optional(),
 });
 
@@ -106,6 +125,10 @@ const baseConfigSchema = z.strictObject({
   alertmanager: alertmanagerSchema.optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
+  wall: z.strictObject({ cycle: duration.optional() }).optional(),
+  alerts: alertsSchema.optional(),
+  /** Runbooks by unit name or metric (cpu, memory, disk), for every host; a host's own `runbooks:` over these. */
+  runbooks: z.record(z.string(), runbookRef).optional(),
 });
 
 /** Names that refer to a host must name one in `hosts:` (the default config has only `local`). */

@@ -112,7 +112,7 @@ export class OperationExecutor {
   private finish(bound: BoundOperation, result: OperationResult): OperationResult {
     const good = result.outcome === 'ok';
     this.options.say(result.message, good ? 'info' : 'error');
-    this.options.record({ at: Date.now(), host: bound.description.host, kind: 'action', level: good ? 'info' : 'warn', message: result.message });
+    this.options.record({ at: Date.now(), host: bound.description.host, kind: 'action', level: good ? 'info' : 'warn', message: result.message, ...(result.id ? { auditId: result.id } : {}) });
     return result;
   }
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../../../domain/duration.js';
 import { parseHostPort } from '../../../domain/check.js';
-import { absolutePath, duration, hostName } from '../../config/fields.js';
+import { absolutePath, duration, hostName, runbookRef } from '../../config/fields.js';
 
 const hostPort = z.string().refine((v) => parseHostPort(v) !== undefined, { message: 'expected HOST:PORT, e.g. shop.example:443 or [::1]:8443' });
 const ms = (v: string | number): number => (typeof v === 'number' ? v * 1000 : (parseDuration(v) ?? 0));
@@ -27,6 +27,7 @@ export const checkSchema = z
     timeout: duration.optional(),
     from: hostName.optional(),
     host: z.string().optional(),
+    runbook: runbookRef.optional(),
   })
   .superRefine((check, ctx) => {
     const kinds = (['http', 'tls', 'tcp'] as const).filter((k) => check[k] !== undefined);

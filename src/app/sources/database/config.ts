@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { resolveTarget } from '../../../services/db/target.js';
 import { parseBytes } from '../../../domain/bytes.js';
 import { parseDuration } from '../../../domain/duration.js';
-import { absolutePath, duration, hostName, percent, thresholdPair } from '../../config/fields.js';
+import { absolutePath, duration, hostName, percent, thresholdPair, runbookRef } from '../../config/fields.js';
 
 // Percent pair where lower is worse (hit ratios): warn at or below `warn`, crit at or below `crit`.
 const lowerIsWorsePair = z
@@ -67,6 +67,7 @@ export const databaseSchema = z
     database: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
     tls: databaseTlsSchema.optional(),
     thresholds: databaseThresholdsSchema.optional(),
+    runbook: runbookRef.optional(),
   })
   .refine((d) => [d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length === 1, {
     message: 'a database has exactly one of postgres:, mysql: or redis: with its URL',

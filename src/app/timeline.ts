@@ -1,0 +1,25 @@
+// The lasting timeline in the cockpit: the last day of events put back on screen at start, and every
+// new event written to the day's file (an event sink: src/app/event-sink.ts).
+import { readTimeline, type TimelineWriter } from '../services/timeline-file.js';
+import { withEvents } from './apply.js';
+import type { EventSink } from './event-sink.js';
+import type { OpsStore } from './store.js';
+
+/** What Events shows again after a restart. */
+export const RESTORE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Puts the last 24 h of the timeline into Events before anything is collected; returns the notice
+ * for the status line when some lines of the file were not events (skipped, never fatal).
+ */
+export async function restoreTimeline(store: OpsStore, dir: string, now = Date.now()): Promise<string | undefined> {
+  const { events, skipped } = await readTimeline(dir, now - RESTORE_WINDOW_MS, now);
+  if (events.length > 0) store.setState((s) => ({ ...s, data: withEvents(s.data, events) }));
+  if (skipped.length === 0) return undefined;
+  const lines = skipped.reduce((sum, s) => sum + s.lines, 0);
+  return `timeline: ${lines} unreadable line${lines === 1 ? '' : 's'} skipped in ${skipped.map((s) => s.file).join(', ')}`;
+}
+
+export function timelineSink(writer: TimelineWriter): EventSink {
+  return { events: (batch) => writer.append(batch) };
+}
