@@ -3,7 +3,7 @@
 // ratios taken in the same run are compared (absolute figures move with the machine's load).
 //
 //   npm run bench                         # every scenario (about 10 minutes), tables into docs/PERFORMANCE.md
-//   npm run bench -- idle fleet           # some of them: idle | logs | fleet | keys | backup
+//   npm run bench -- idle fleet           # some of them: idle | logs | fleet | keys | backup | prometheus
 //   npm run bench -- idle --quick         # shorter windows, fewer repetitions (a smoke test; not written)
 //   npm run bench -- logs --baseline DIR  # another build (a checkout with dist/) beside this one, same run
 //
@@ -21,6 +21,7 @@ const SCENARIOS = {
   fleet: async (quick) => (await import('./scenarios/fleet.mjs')).fleet(quick ? { sizes: [1, 10], seconds: 10 } : {}),
   keys: async (quick) => (await import('./scenarios/keys.mjs')).keys(quick ? { presses: 5, hosts: 10 } : {}),
   backup: async (quick) => (await import('./scenarios/backup.mjs')).backup(quick ? { scale: 5, reps: 1 } : {}),
+  prometheus: async (quick) => (await import('./scenarios/prometheus.mjs')).prometheus(quick ? { sizes: [50], warmup: 20, seconds: 15 } : {}),
 };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, baseline: { type: 'string' } } });

@@ -30,7 +30,8 @@ const RESTORE_TERMINAL = '\u001b[?1049l\u001b[?25h\u001b[0m\u001b[?1000l\u001b[?
 
 export async function runCockpit(config: OpsConfig): Promise<number> {
   const history = commandHistory(COMMAND_HISTORY_LIMIT);
-  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, history: history.load() });
+  // A fleet from Prometheus opens on its overview: grouped, worst first.
+  const store = createOpsStore(emptyData(), { refreshMs: config.refreshMs, history: history.load(), hostSort: config.prometheus ? 'worst' : 'config' });
   const say = statusLine(store);
   // The last day of events back on screen, then every new one to the day's file (and to any other sink).
   const timeline = new TimelineWriter(timelineDir(), (message) => say(message, 'error'));

@@ -14,7 +14,7 @@ import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
 import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { LEVEL_FILTERS } from '../domain/timeline.js';
-import { PANES, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { shownPanes, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 import { selectedRunbook } from './runbooks.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
@@ -104,9 +104,9 @@ function setMessage(store: OpsStore, text: string, level: 'info' | 'error' = 'in
   store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text, level, at: Date.now() } } }));
 }
 
-/** Tab order over the panes that have something to show (Databases only when there are databases). */
+/** Tab order over the panes that have something to show (Databases only when there are databases, Alerts with an Alertmanager). */
 function focusBy(state: OpsState, step: number): PaneId {
-  const panes = PANES.filter((p) => p !== 'databases' || Object.keys(state.data.databases).length > 0 || state.ui.focus === 'databases');
+  const panes = shownPanes(state.data, state.ui.focus);
   const index = panes.indexOf(state.ui.focus);
   return panes[(index + step + panes.length) % panes.length]!;
 }
@@ -169,6 +169,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'pane-logs':
     case 'pane-events':
     case 'pane-databases':
+    case 'pane-alerts':
       setUi({ focus: PANE_OF[intent] });
       return;
     case 'up':
@@ -196,6 +197,10 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
     case 'wrap':
     case 'next-source':
       logIntent(store, intent, viewport);
+      return;
+    case 'sort-hosts':
+      // The rows change order under the cursor: it starts again at the top (the worst host).
+      setUi({ hostSort: ui.hostSort === 'worst' ? 'config' : 'worst', cursor: { ...ui.cursor, hosts: 0 } });
       return;
     case 'details': {
       const problem = openDatabaseDetails(store, controls.queries);
@@ -225,7 +230,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
   }
 }
 
-const PANE_OF = { 'pane-hosts': 'hosts', 'pane-resources': 'resources', 'pane-services': 'services', 'pane-logs': 'logs', 'pane-events': 'events', 'pane-databases': 'databases' } as const satisfies Record<string, PaneId>;
+const PANE_OF = { 'pane-hosts': 'hosts', 'pane-resources': 'resources', 'pane-services': 'services', 'pane-logs': 'logs', 'pane-events': 'events', 'pane-databases': 'databases', 'pane-alerts': 'alerts' } as const satisfies Record<string, PaneId>;
 
 function back(store: OpsStore): void {
   const { ui } = store.getState();

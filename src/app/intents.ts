@@ -22,6 +22,7 @@ const SCREEN_INTENTS = {
     'pane-logs': 'go to Logs',
     'pane-events': 'go to Events',
     'pane-databases': 'go to Databases',
+    'pane-alerts': 'go to Alerts (alertmanager:)',
     timeline: 'the lasting timeline, full screen (h host, l level, / text filter)',
     incident: 'open an incident (:incident start P1..P4 TITLE), or close the open one',
     report: 'write the postmortem draft of the open (or last) incident; the status line says where',
@@ -38,6 +39,7 @@ const SCREEN_INTENTS = {
   },
   hosts: {
     checks: 'show the Checks view (state, latency, days left of each check) / back to the hosts',
+    'sort-hosts': 'fleet overview: hosts grouped, worst first / back to config order',
   },
   databases: {
     backups: 'show each database\'s backups (age, size, verified) / back to its queries',

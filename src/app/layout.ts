@@ -19,7 +19,14 @@ export const CHROME_ROWS = 2;
 export const GRID_MIN_COLUMNS = 120;
 export const GRID_MIN_ROWS = 30;
 
+/** The layout for the screen; in the grid, Alerts takes the Logs slot while it has the focus. */
 export function computeLayout(columns: number, rows: number, focus: PaneId, zoomed: boolean, hostCount: number, databaseCount = 0): Layout {
+  const layout = paneLayout(columns, rows, focus, zoomed, hostCount, databaseCount);
+  if (focus !== 'alerts' || layout.mode === 'single') return layout;
+  return { ...layout, columns: layout.columns.map((column) => column.map((box) => (box.pane === 'logs' ? { ...box, pane: 'alerts' } : box))) };
+}
+
+function paneLayout(columns: number, rows: number, focus: PaneId, zoomed: boolean, hostCount: number, databaseCount: number): Layout {
   const body = Math.max(3, rows - CHROME_ROWS);
   if (zoomed || columns < GRID_MIN_COLUMNS || rows < GRID_MIN_ROWS) {
     // A short host list leaves room for the selected host's resources below it.

@@ -15,7 +15,7 @@ import { processRows } from './process-rows.js';
 import { textFilter } from './text-filter.js';
 import { hostLogAlerts, type LogAlert } from './log-measures.js';
 import { scopeHosts } from './scope.js';
-import type { CheckView, DataState, HostView, PaneId, UiState } from './store.js';
+import type { AlertView, CheckView, DataState, HostView, PaneId, UiState } from './store.js';
 
 export type HostHealth = 'pending' | 'ok' | 'stale' | 'error';
 
@@ -54,8 +54,8 @@ export function hostSources(data: Pick<DataState, 'sources'>, host: string): Sou
  * A host's health is its connection and its resources probe: if those work the host is up. Other
  * sources failing (no systemd, a missing log file) are issues shown beside it, not a host down.
  */
-export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
-  const issues = hostSources(data, host.name).filter((s) => s.id.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
+export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView, own: readonly SourceState[] = hostSources(data, host.name)): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
+  const issues = own.filter((s) => s.id.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
   const connection = host.connection;
   if (connection?.status === 'connecting') {
     // What the handshake waits for is why the host is still pending: reports name it like a failure.
@@ -75,13 +75,83 @@ export function downReason(problem: SourceState | ConnectionState | undefined): 
   return problem.status.replace('-', ' ');
 }
 
-export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, ui: { filters: { hosts: string } }): HostRow[] {
+/** How a row ranks in the fleet overview, worst first: can't read it, then its worst level, alerts, then fine, then not read yet. */
+export function rowRank(row: Pick<HostRow, 'health' | 'level' | 'host'>): number {
+  if (row.health === 'error') return 0;
+  if (row.health === 'stale') return 1;
+  if (row.health === 'pending') return 6;
+  if (row.level === 'crit') return 2;
+  if ((row.host.firingAlerts?.length ?? 0) > 0) return 3;
+  return row.level === 'warn' ? 4 : 5;
+}
+
+/**
+ * The fleet overview's order: hosts grouped by their group (the worst group first, ungrouped last
+ * among equals), worst first within a group, then by name. Stable for equal hosts, so rows do not
+ * jump between ticks unless their state changed.
+ */
+function worstFirst(rows: HostRow[]): HostRow[] {
+  const groupRank = new Map<string, number>();
+  for (const row of rows) {
+    const group = row.host.group ?? '';
+    groupRank.set(group, Math.min(groupRank.get(group) ?? 99, rowRank(row)));
+  }
+  const groupKey = (row: HostRow) => row.host.group ?? '';
+  return [...rows].sort(
+    (a, b) =>
+      groupRank.get(groupKey(a))! - groupRank.get(groupKey(b))! ||
+      Number(groupKey(a) === '') - Number(groupKey(b) === '') ||
+      groupKey(a).localeCompare(groupKey(b)) ||
+      rowRank(a) - rowRank(b) ||
+      a.host.name.localeCompare(b.host.name),
+  );
+}
+
+export interface GroupSummary {
+  group: string;
+  hosts: number;
+  /** How many hosts in it are down or stale, crit, alerting, warn. */
+  down: number;
+  crit: number;
+  alerting: number;
+  warn: number;
+}
+
+/** One entry per group, in the rows' order: the overview's strip above the rows. */
+export function groupSummaries(rows: readonly HostRow[]): GroupSummary[] {
+  const byGroup = new Map<string, GroupSummary>();
+  for (const row of rows) {
+    const group = row.host.group ?? '';
+    const entry = byGroup.get(group) ?? { group, hosts: 0, down: 0, crit: 0, alerting: 0, warn: 0 };
+    entry.hosts++;
+    const rank = rowRank(row);
+    if (rank <= 1) entry.down++;
+    else if (rank === 2) entry.crit++;
+    else if (rank === 3) entry.alerting++;
+    else if (rank === 4) entry.warn++;
+    byGroup.set(group, entry);
+  }
+  return [...byGroup.values()];
+}
+
+/**
+ * The Hosts rows: in config order, or (`hostSort: 'worst'`, the fleet overview) grouped and worst
+ * first; only the group in view when `:group` chose one; filtered by name, group and address.
+ */
+export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, ui: { filters: { hosts: string }; hostSort?: UiState['hostSort']; group?: string }): HostRow[] {
   const keep = textFilter(ui.filters.hosts);
   const troubled = checkRows(data).filter((row) => checkLevel(row.state) !== 'ok');
-  return data.hostOrder.flatMap((name) => {
+  // Each host's sources, found in one pass: a fleet has hundreds of hosts and each a few sources.
+  const byHost = new Map<string, SourceState[]>();
+  for (const state of Object.values(data.sources)) {
+    const list = byHost.get(state.id.host);
+    if (list) list.push(state);
+    else byHost.set(state.id.host, [state]);
+  }
+  const rows = data.hostOrder.flatMap((name) => {
     const host = data.hosts[name];
-    if (!host || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
-    const { health, problem, issues } = hostHealth(data, host);
+    if (!host || (ui.group && host.group !== ui.group) || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
+    const { health, problem, issues } = hostHealth(data, host, byHost.get(name) ?? []);
     const logAlerts = hostLogAlerts(data.logs, name);
     const checks = troubled.filter((row) => row.check.host === name);
     return [
@@ -106,6 +176,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
       },
     ];
   });
+  return ui.hostSort === 'worst' ? worstFirst(rows) : rows;
 }
 
 /** What the Databases pane draws: each database's entry joined with its poll state. */
@@ -150,6 +221,12 @@ export function serviceRows(data: Pick<DataState, 'hostOrder' | 'hosts'>, ui: Pi
   );
 }
 
+/** The Alerts view's rows: Alertmanager's alerts by name, then host (its reducer's order), filtered. */
+export function alertRows(data: Pick<DataState, 'alerts'>, ui: { filters: { alerts: string } }): AlertView[] {
+  const keep = textFilter(ui.filters.alerts);
+  return (data.alerts?.list ?? []).filter((a) => keep(`${a.name} ${a.host ?? ''} ${a.severity} ${a.state} ${Object.values(a.labels).join(' ')}`));
+}
+
 /** Newest first, like an incident timeline read from the top. */
 export function eventRows(data: Pick<DataState, 'events'>, ui: { filters: { events: string } }): OpsEvent[] {
   const keep = textFilter(ui.filters.events);
@@ -173,6 +250,8 @@ export function listLength(pane: PaneId, data: DataState, ui: UiState): number {
       return ui.databaseView === 'backups' ? backupRows(data.backups, ui.filters.databases).length : databaseRows(databaseViews(data), ui.filters.databases).length;
     case 'resources':
       return processRows(data, ui)?.rows.length ?? 0;
+    case 'alerts':
+      return alertRows(data, ui).length;
     default:
       return 0;
   }

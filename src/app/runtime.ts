@@ -9,6 +9,9 @@ import { LocalHostAdapter } from '../services/local/adapter.js';
 import { SshHostAdapter } from '../services/ssh/adapter.js';
 import type { DatabaseSource } from '../services/db/index.js';
 import type { BackupControl } from '../domain/backup.js';
+import type { AlertControl } from '../domain/alerts.js';
+import { AlertmanagerClient } from '../services/alertmanager/client.js';
+import { tokenFrom } from './sources/prometheus/index.js';
 import { configuredBackups } from './backups.js';
 import type { OperationPorts } from './operations/ports.js';
 import type { QueryReader } from './query-details.js';
@@ -70,6 +73,8 @@ export class Runtime {
   private setup: SourceSetup | undefined;
   /** Each host's collectors and doors, for the unit and maintenance operations. */
   private readonly watches = new Map<string, HostWatch>();
+  /** Alertmanager's silences, for the alert operations; undefined without `alertmanager:`. */
+  private readonly alertmanager: AlertControl | undefined;
   /** The databases with `backup:`, for the backup operations (filled by prepare: via: databases need the SSH connections). */
   private readonly backups = new Map<string, BackupControl>();
 
@@ -83,6 +88,8 @@ export class Runtime {
       remote: config.hosts.some((h) => !h.local) ? sshAdapter(config) : undefined,
     };
     this.hostsByName = new Map(config.hosts.map((h) => [h.name, h]));
+    const am = config.alertmanager;
+    this.alertmanager = am && new AlertmanagerClient({ url: am.url, tls: am.tls, token: tokenFrom(am.tokenEnv) });
     this.tracker = new ThresholdTracker(config.holdTicks);
     this.scheduler = new Scheduler(config.refreshMs, this.tickStats && ((ms, period) => this.tickStats?.poll(ms, period)));
   }
@@ -160,6 +167,7 @@ export class Runtime {
       processes: (name) => this.watches.get(name)?.processControl,
       shell: (name) => this.watches.get(name)?.shell,
       backup: (name) => this.backups.get(name),
+      alertmanager: () => this.alertmanager,
     };
   }
 
@@ -340,9 +348,13 @@ export class Runtime {
     this.mutate((d) => reduceResult(applySourceOk(d, id, at), id, value, { at, tracker: this.tracker }));
   }
 
-  private onFailure(id: SourceId, error: Error, at: number): void {
+  private onFailure<K extends SourceKind>(id: SourceId<K>, error: Error, at: number): void {
     const hint = (error as { hint?: unknown }).hint;
-    this.mutate((d) => applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined));
+    const fail = SOURCE_KINDS[id.kind].fail;
+    this.mutate((d) => {
+      const failed = applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined);
+      return fail ? fail(failed, id, error.message, at) : failed;
+    });
   }
 
   private mutate(change: (data: DataState) => DataState): void {

@@ -13,12 +13,13 @@ import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
 import type { ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
+import type { Alert } from '../domain/alerts.js';
 import type { AccessLogSpec, AccessMetrics } from '../domain/access-metrics.js';
 import type { LogRuleSpec } from '../domain/log-rules.js';
 import type { KeyCount } from '../domain/sliding-window.js';
 import type { CheckKind, CheckResult, CheckState } from '../domain/check.js';
 
-export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases'] as const;
+export const PANES = ['hosts', 'resources', 'services', 'logs', 'events', 'databases', 'alerts'] as const;
 export type PaneId = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<PaneId, string> = {
@@ -28,6 +29,7 @@ export const PANE_TITLES: Record<PaneId, string> = {
   logs: 'Logs',
   events: 'Events',
   databases: 'Databases',
+  alerts: 'Alerts',
 };
 
 export interface HostView {
@@ -56,6 +58,39 @@ export interface HostView {
   levels: HostLevels;
   /** Remote hosts: the SSH connection's state; absent for the local machine. */
   connection?: ConnectionState;
+  /** Its resources and units are read from Prometheus (`prometheus:`), not from the host itself. */
+  metricsFrom?: 'prometheus';
+  /** Its Prometheus target's labels (job, instance, and what relabelling added). */
+  labels?: Readonly<Record<string, string>>;
+  /** Names of the alerts firing on it and not silenced (`alertmanager:`). */
+  firingAlerts?: readonly string[];
+}
+
+/** An alert as the Alerts view shows it: which host it names, if opsdeck watches that host. */
+export interface AlertView extends Alert {
+  /** Its `alertname` label. */
+  name: string;
+  severity: string;
+  host?: string;
+}
+
+export interface AlertsView {
+  url: string;
+  /** By alert name, then host: the view's rows in order. */
+  list: readonly AlertView[];
+}
+
+/** The `prometheus:` source as the Hosts pane and the fleet's reducer need it. */
+export interface PrometheusView {
+  url: string;
+  /** The label whose value is a discovered host's group. */
+  groupLabel?: string;
+  /** Host label value -> configured host name (`hosts.NAME.prometheus`). */
+  links: Readonly<Record<string, string>>;
+  /** Thresholds for the hosts its targets add. */
+  thresholds: Thresholds;
+  /** Its hosts were marked stale because Prometheus itself failed (not their targets). */
+  outage: boolean;
 }
 
 export interface HostHistory {
@@ -163,6 +198,10 @@ export interface DataState {
   /** By sourceKey(id). */
   logs: Record<string, LogView>;
   checks: Record<string, CheckView>;
+  /** Absent without a `prometheus:` section. */
+  prometheus?: PrometheusView;
+  /** Absent without an `alertmanager:` section. */
+  alerts?: AlertsView;
   databases: Record<string, DatabaseEntry>;
   /** By database name: those with `backup:` in the config. */
   backups: Record<string, BackupView>;
@@ -238,8 +277,10 @@ export interface UiState {
   zoomed: boolean;
   /** The host Resources, Services and Logs show (Enter on a Hosts row). */
   host: string;
-  /** When set, Resources, Services and Logs show every host of this group at once. */
+  /** When set, Hosts lists only this group's hosts, and Resources, Services and Logs show them all at once. */
   group: string;
+  /** Hosts in config order, or the fleet overview's: grouped, worst first (o toggles; worst with `prometheus:`). */
+  hostSort: 'config' | 'worst';
   cursor: Record<PaneId, number>;
   /** The event selected in Events (its id); null follows the newest, which new events push down. */
   eventSelection: number | null;
@@ -298,7 +339,8 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     zoomed: false,
     host: '',
     group: '',
-    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0 },
+    hostSort: 'config',
+    cursor: { hosts: 0, resources: 0, services: 0, logs: 0, events: 0, databases: 0, alerts: 0 },
     hostsView: 'hosts',
     databaseView: 'activity',
     databaseSelection: null,
@@ -316,7 +358,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     completions: [],
     history: [],
     historyIndex: -1,
-    filters: { hosts: '', resources: '', services: '', logs: '', events: '', databases: '' },
+    filters: { hosts: '', resources: '', services: '', logs: '', events: '', databases: '', alerts: '' },
     refreshMs: 2000,
     paused: false,
     frozen: null,
@@ -329,6 +371,11 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
 
 export function createOpsStore(data: DataState = emptyData(), ui: Partial<UiState> = {}): OpsStore {
   return createStore<OpsState>()(() => ({ data, ui: initialUi(ui) }));
+}
+
+/** The panes that have something to show, in order: Databases only with databases, Alerts only with an Alertmanager (or while focused). */
+export function shownPanes(data: Pick<DataState, 'databases' | 'alerts'>, focus: PaneId): PaneId[] {
+  return PANES.filter((p) => (p !== 'databases' || Object.keys(data.databases).length > 0 || focus === p) && (p !== 'alerts' || data.alerts !== undefined || focus === p));
 }
 
 /** What panes draw: the live data, or the frozen copy while paused. */

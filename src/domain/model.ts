@@ -103,7 +103,7 @@ export interface LogLine {
   source?: string;
 }
 
-export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'incident';
+export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'incident' | 'alert';
 
 export interface OpsEvent {
   /** Increasing number given when the event joins the timeline; the Events cursor holds on to it. */
@@ -172,6 +172,8 @@ export interface HostConfig {
   thresholds: Thresholds;
   /** Operations that change this host (or a database reached through it) are refused. */
   readOnly: boolean;
+  /** The host label's value in Prometheus: its resources and units are read there, not over SSH or locally. */
+  prometheus?: string;
 }
 
 export type ConnectionStatus = 'connecting' | 'ok' | 'unreachable' | 'auth-failed' | 'hostkey-refused';

@@ -4,7 +4,7 @@ import { sanitizeLine } from './sanitize.js';
 import type { EventKind, OpsEvent } from './model.js';
 
 // Every kind, as a record so a kind added to EventKind does not compile until it is read back too.
-const KINDS: Record<EventKind, true> = { threshold: true, unit: true, source: true, action: true, log: true, check: true, incident: true };
+const KINDS: Record<EventKind, true> = { threshold: true, unit: true, source: true, action: true, log: true, check: true, incident: true, alert: true };
 const LEVELS: readonly OpsEvent['level'][] = ['info', 'ok', 'warn', 'crit'];
 /** What one event's message may hold once read back: the store's own limit for text from outside. */
 const MESSAGE_LIMIT = 2000;

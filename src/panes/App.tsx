@@ -4,6 +4,8 @@ import { Box, useInput } from 'ink';
 import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
+import { AlertsPane } from './AlertsPane.js';
+import { ALERTS_SOURCE } from '../app/sources/alerts/index.js';
 import { HostsPane } from './HostsPane.js';
 import { ChecksPane } from './ChecksPane.js';
 import { LogsPane } from './LogsPane.js';
@@ -30,13 +32,13 @@ import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
 import { measureLines } from '../app/log-measures.js';
-import { checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
+import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
 import { databaseRows, selectedDatabaseRow } from '../app/database-rows.js';
 import { processRows, selectedProcessRow } from '../app/process-rows.js';
 import { scopeHosts, scopeLabel, selectedHost } from '../app/scope.js';
-import { visibleData, type DataState } from '../app/store.js';
+import { PANES, visibleData, type DataState } from '../app/store.js';
 import { hostRunbooks, type RunbookIndex } from '../app/runbooks.js';
 
 /**
@@ -109,8 +111,11 @@ function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: Slo
   const cursor = useOps((s) => s.ui.cursor.hosts);
   const host = useOps((s) => s.ui.host);
   const group = useOps((s) => s.ui.group);
-  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews, logs }, { filters: { hosts: filter } }), [hostOrder, hosts, sources, databases, backups, checkViews, logs, filter]);
+  const hostSort = useOps((s) => s.ui.hostSort);
+  const rows = useMemo(() => hostRows({ hostOrder, hosts, sources, databases, backups, checks: checkViews, logs }, { filters: { hosts: filter }, hostSort, group }), [hostOrder, hosts, sources, databases, backups, checkViews, logs, filter, hostSort, group]);
   const checks = useMemo(() => checkRows({ checks: checkViews, sources }), [checkViews, sources]);
+  // The overview's strip: each group's hosts and how many are in trouble, worst group first.
+  const groupStrip = useMemo(() => (hostSort === 'worst' && !group ? groupSummaries(rows) : []), [rows, hostSort, group]);
   const withRunbook = useMemo(
     () => Object.fromEntries(hostOrder.flatMap((h) => hostRunbooks(runbooks, { hosts, checks: checkViews, sources }, h).filter((r) => r.kind !== 'check').slice(0, 1).map((r) => [h, r.what]))),
     [runbooks, hostOrder, hosts, checkViews, sources],
@@ -122,6 +127,7 @@ function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: Slo
       checkRunbooks={checkRunbooks}
       runbookKey={runbookKey}
       rows={rows}
+      groups={groupStrip.length > 1 || (groupStrip.length === 1 && groupStrip[0]!.group !== '') ? groupStrip : []}
       checks={checks}
       total={hostOrder.length}
       width={box.width}
@@ -246,6 +252,16 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
   );
 }
 
+function AlertsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
+  const alerts = useData('alerts');
+  const filter = useOps((s) => s.ui.filters.alerts);
+  const cursor = useOps((s) => s.ui.cursor.alerts);
+  const source = useOps((s) => sourceState(visibleData(s), ALERTS_SOURCE));
+  const rows = useMemo(() => alertRows({ alerts }, { filters: { alerts: filter } }), [alerts, filter]);
+  const problem = source?.status === 'stale' || source?.status === 'error' ? `${source.label}: ${source.error ?? source.status}` : alerts ? undefined : 'no alertmanager: in the config';
+  return <AlertsPane rows={rows} problem={problem} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} now={secondNow()} />;
+}
+
 function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const hostColors = useHostColors();
   const events = useData('events');
@@ -334,6 +350,8 @@ const PaneSlot = memo(function PaneSlot({ box, focused, clearKey, runbooks, runb
       return <EventsContainer box={box} focused={focused} />;
     case 'databases':
       return <DatabasesContainer box={box} focused={focused} />;
+    case 'alerts':
+      return <AlertsContainer box={box} focused={focused} />;
   }
 });
 
@@ -359,7 +377,10 @@ function TopBar({ width }: { width: number }) {
     }
     return { crit, warn, down };
   }, [hostOrder, hosts, sources, databases, backups, checks, logs]);
-  return <TabBar focus={focus} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
+  // Alerts only with an Alertmanager: every other pane has its tab, with something to show or not.
+  const withAlerts = useOps((s) => s.data.alerts !== undefined || s.ui.focus === 'alerts');
+  const panes = useMemo(() => PANES.filter((p) => p !== 'alerts' || withAlerts), [withAlerts]);
+  return <TabBar focus={focus} panes={panes} scope={scopeLabel({ hostOrder, hosts }, { host, group })} width={width} alerts={alerts} />;
 }
 
 /** The line under the tab bar while any host is in maintenance. */

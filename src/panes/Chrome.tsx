@@ -9,12 +9,14 @@ import { MARK, useTheme } from './theme.js';
 
 export interface TabBarProps {
   focus: PaneId;
+  /** The panes to offer (shownPanes): each keeps its number key, whichever are left out. */
+  panes: readonly PaneId[];
   scope: string;
   width: number;
   alerts: { crit: number; warn: number; down: number };
 }
 
-function TabBarView({ focus, scope, width, alerts }: TabBarProps) {
+function TabBarView({ focus, panes, scope, width, alerts }: TabBarProps) {
   const theme = useTheme();
   const badge = [alerts.crit > 0 ? `${MARK.crit} ${alerts.crit} crit` : '', alerts.warn > 0 ? `${MARK.warn} ${alerts.warn} warn` : '', alerts.down > 0 ? `${MARK.down} ${alerts.down} down` : ''].filter(Boolean).join(' ');
   return (
@@ -23,9 +25,9 @@ function TabBarView({ focus, scope, width, alerts }: TabBarProps) {
         <Text bold color={theme.accent}>
           opsdeck{' '}
         </Text>
-        {PANES.map((pane, i) => (
+        {panes.map((pane) => (
           <Text key={pane} inverse={pane === focus} bold={pane === focus} color={pane === focus ? theme.accent : undefined}>
-            {` ${i + 1} ${PANE_TITLES[pane]} `}
+            {` ${PANES.indexOf(pane) + 1} ${PANE_TITLES[pane]} `}
           </Text>
         ))}
         <Text color={theme.muted}> │ </Text>

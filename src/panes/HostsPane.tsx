@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { checkStateText } from '../app/check-text.js';
 import type { Level } from '../domain/model.js';
-import type { CheckRow, HostRow } from '../app/rows.js';
+import type { CheckRow, GroupSummary, HostRow } from '../app/rows.js';
 import { scrollTop } from '../app/layout.js';
 import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
@@ -15,6 +15,8 @@ import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './t
 
 export interface HostsPaneProps {
   rows: readonly HostRow[];
+  /** The fleet overview's strip, one entry per group (empty: no strip). */
+  groups: readonly GroupSummary[];
   checks: readonly CheckRow[];
   total: number;
   width: number;
@@ -58,19 +60,37 @@ function statusText(row: HostRow, now: number): string {
   }
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {
-    // The resources probe is the host's pulse: its failure is the host's, so it needs no label.
-    const what = problem.id.kind === 'resources' ? '' : `${problem.label} `;
+    // The resources probe is the host's pulse: its failure is the host's, so it needs no label, unless
+    // the figures come from Prometheus (the host itself may be fine).
+    const what = problem.id.kind === 'resources' && !row.host.metricsFrom ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
   // The row names what is alerting in its logs and what is failing; the selected row's hint line says why.
   const failing = [...row.issues.map((s) => `${s.label} failing`), ...row.checks.map((c) => `check ${c.check.name} ${c.state}`)];
-  const notes = [...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')])];
-  return notes.length === 0 ? 'ok' : `ok · ${notes.join(' · ')}`;
+  const alerts = row.host.firingAlerts;
+  const notes = [...(alerts ? [`alert ${alerts.join(', ')}`] : []), ...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')])];
+  return `${notes.length === 0 ? 'ok' : `ok · ${notes.join(' · ')}`}${origin(row)}`;
 }
 
 /** The selected row's log alerts, each with its reading against its threshold. */
 function alertHint(row: HostRow): string | undefined {
   return row.logAlerts.length > 0 ? `${row.host.name}: ${row.logAlerts.map((a) => `${a.subject}: ${a.reason}`).join(' · ')}` : undefined;
+}
+
+/** Where a host's figures come from and how it is acted on, when that is not the host itself. */
+function origin(row: HostRow): string {
+  if (row.host.metricsFrom !== 'prometheus') return '';
+  return row.host.address === 'prometheus' ? ' · figures: prometheus, no ssh' : ' · figures: prometheus, actions: ssh';
+}
+
+/** "a 120: 3✖ 1⚠ · b 130 ok · …": each group's size and what is wrong in it, worst group first. */
+function groupStrip(groups: readonly GroupSummary[]): string {
+  return groups
+    .map((g) => {
+      const trouble = [g.down > 0 ? `${g.down}${MARK.down}` : '', g.crit > 0 ? `${g.crit}${MARK.crit}` : '', g.alerting > 0 ? `${g.alerting}A` : '', g.warn > 0 ? `${g.warn}${MARK.warn}` : ''].filter(Boolean).join(' ');
+      return `${g.group || '(none)'} ${g.hosts}${trouble ? `: ${trouble}` : ' ok'}`;
+    })
+    .join(' · ');
 }
 
 function CheckLine({ row, width, runbookHint }: { row: CheckRow; width: number; runbookHint?: string }) {
@@ -93,7 +113,7 @@ function CheckLine({ row, width, runbookHint }: { row: CheckRow; width: number; 
   );
 }
 
-function HostsPaneView({ rows, checks, total, width, height, focused, cursor, selected, filter, now, clearKey, runbooks = {}, checkRunbooks, runbookKey }: HostsPaneProps) {
+function HostsPaneView({ rows, groups, checks, total, width, height, focused, cursor, selected, filter, now, clearKey, runbooks = {}, checkRunbooks, runbookKey }: HostsPaneProps) {
   const theme = useTheme();
   const inner = width - 2;
   // Checks get their rows after at least one host row; a header line introduces them.
@@ -110,25 +130,31 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
           ? `${selectedRow.host.name} check ${selectedRow.checks[0].check.name}: ${checkStateText(selectedRow.checks[0])}`
           : (banner?.text ?? alertHint(selectedRow));
   const hintLines = hint && height >= 6 ? 2 : 0;
-  const body = Math.max(0, height - 3 - hintLines);
+  const stripLines = groups.length > 0 && height >= 8 ? 1 : 0;
+  const body = Math.max(0, height - 3 - hintLines - stripLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
   const visible = Math.max(0, body - checkLines);
   const top = scrollTop(cursor, rows.length, visible);
   const nameWidth = Math.min(18, Math.max(8, ...rows.map((r) => r.host.name.length + 2)));
   const figures = inner >= 50;
-  const statusWidth = Math.max(6, inner - nameWidth - 2 - (figures ? 6 * 3 + 7 : 0) - 7);
+  // Grouped rows name their group once, on the group's first row, where there is room for it.
+  const groupWidth = groups.length > 0 && inner >= 70 ? Math.min(12, Math.max(6, ...groups.map((g) => g.group.length + 1))) : 0;
+  const statusWidth = Math.max(6, inner - nameWidth - 2 - groupWidth - (figures ? 6 * 3 + 7 : 0) - 7);
   const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
   return (
     <Frame title="Hosts" info={info} focused={focused} width={width} height={height}>
       <Text bold color={theme.muted}>
         {fit('  HOST', nameWidth + 2)}
+        {groupWidth > 0 ? fit('GROUP', groupWidth) : ''}
         {figures ? `${fitRight('CPU ', 6)}${fitRight('MEM ', 6)}${fitRight('DISK ', 6)}${fitRight('LOAD', 7)}` : ''} {fit('FLAGS', 5)} STATUS
       </Text>
+      {stripLines > 0 ? <Text wrap="truncate" color={theme.muted}>{cut(groupStrip(groups), inner)}</Text> : null}
       {rows.length === 0 ? <Note>{filter ? `no host matches "${filter}" (Esc clears)` : 'no hosts configured'}</Note> : null}
       {rows.slice(top, top + visible).map((row, i) => {
         const index = top + i;
         const r = row.host.resources;
-        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}`;
+        const alerting = (row.host.firingAlerts?.length ?? 0) > 0;
+        const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}${alerting ? 'A' : ' '}`;
         const { mark, tone } = healthMark(row);
         return (
           <Text key={row.host.name} inverse={focused && index === cursor} wrap="truncate">
@@ -136,6 +162,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
             <Text color={hostColor(theme, row.host.color)} bold>
               {fit(row.host.name, nameWidth)}
             </Text>
+            {groupWidth > 0 ? <Text color={theme.muted}>{fit(index > 0 && rows[index - 1]!.host.group === row.host.group && i > 0 ? '' : (row.host.group ?? ''), groupWidth)}</Text> : null}
             {figures ? (
               <>
                 {percentCell(theme, r?.cpu.totalPercent, row.host.levels.cpu, 6)}
@@ -144,7 +171,7 @@ function HostsPaneView({ rows, checks, total, width, height, focused, cursor, se
                 <Text>{fitRight(r ? r.load[0].toFixed(2) : '–', 7)}</Text>
               </>
             ) : null}
-            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
+            <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 || alerting ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>
             <Text
               color={
                 row.health !== 'ok'

@@ -38,4 +38,12 @@ describe('scripts/test-tools.sh', () => {
       "test tools: the SSH tests need Debian's daemonless systemctl unpacked (not installed); fetch it with: mkdir -p /nonexistent/systemctl/deb && cd /nonexistent/systemctl/deb && apt-get download systemctl && dpkg -x systemctl_*.deb /nonexistent/systemctl/root",
     );
   });
+
+  it('without the Prometheus parts and no install allowed, stops at once with the commands that fetch them', () => {
+    const result = run({ PATH: process.env.PATH, OPSDECK_TEST_PROMETHEUS: '/nonexistent/prometheus', OPSDECK_NO_INSTALL: '1' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      "test tools: the Prometheus tests need Debian's prometheus, prometheus-node-exporter and prometheus-alertmanager unpacked (not installed); fetch it with: mkdir -p /nonexistent/prometheus/deb && cd /nonexistent/prometheus/deb && apt-get download prometheus prometheus-node-exporter prometheus-alertmanager && for deb in *.deb; do dpkg -x $deb /nonexistent/prometheus/root; done",
+    );
+  });
 });

@@ -133,7 +133,7 @@ describe('handleKey', () => {
 describe('the key table', () => {
   it('names every intent once, each with its line for ?', () => {
     const entries = Object.values(KEY_TABLE).flatMap((bindings) => Object.values(bindings));
-    expect(entries.filter((e) => e.intent.kind === 'operation').map((e) => e.intent.name).sort()).toEqual(['db.backup', 'db.cancel', 'db.restore', 'db.terminate', 'db.test-restore', 'host.maintenance-off', 'host.maintenance-on', 'host.reconnect', 'host.trust-key', 'process.kill', 'process.term', 'unit.reload', 'unit.restart', 'unit.start', 'unit.stop']);
+    expect(entries.filter((e) => e.intent.kind === 'operation').map((e) => e.intent.name).sort()).toEqual(['alert.expire-silence', 'alert.silence', 'db.backup', 'db.cancel', 'db.restore', 'db.terminate', 'db.test-restore', 'host.maintenance-off', 'host.maintenance-on', 'host.reconnect', 'host.trust-key', 'process.kill', 'process.term', 'unit.reload', 'unit.restart', 'unit.start', 'unit.stop']);
     for (const entry of entries) expect(entry.help.length).toBeGreaterThan(5);
   });
 

@@ -51,9 +51,14 @@ describe('computeLayout at 200x50', () => {
     expect(panes(computeLayout(200, 50, 'databases', false, 4, 0))).toContain('databases');
   });
 
-  it('is a grid that shows every pane once', () => {
+  it('is a grid that shows every pane once (Alerts only while focused)', () => {
     expect(layout.mode).toBe('grid');
-    expect(panes(layout).sort()).toEqual([...PANES].sort());
+    expect(panes(layout).sort()).toEqual(PANES.filter((p) => p !== 'alerts').sort());
+  });
+
+  it('Alerts, focused, takes the Logs slot, the same size', () => {
+    const withAlerts = computeLayout(200, 50, 'alerts', false, 4, 2);
+    expect(JSON.stringify(withAlerts)).toBe(JSON.stringify(layout).replace('"pane":"logs"', '"pane":"alerts"'));
   });
 
   it('fills the screen exactly: each column is rows-2 tall, the columns are as wide as the terminal', () => {
@@ -68,7 +73,7 @@ describe('computeLayout at 200x50', () => {
   });
 
   it('the focus does not move panes around', () => {
-    for (const focus of PANES) expect(computeLayout(200, 50, focus, false, 4, 2)).toEqual(layout);
+    for (const focus of PANES.filter((p) => p !== 'alerts')) expect(computeLayout(200, 50, focus, false, 4, 2)).toEqual(layout);
   });
 });
 

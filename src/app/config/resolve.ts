@@ -12,6 +12,8 @@ import type { RawRule } from '../sources/logs/config.js';
 import { buildKeymap, type KeyBindings, type Keymap, type KeymapProblem } from '../keymap.js';
 import { DEFAULT_CERT_DAYS, type CheckSpec } from '../../domain/check.js';
 import type { RawConfig, RawDatabase } from './schema.js';
+import type { RawPrometheus } from '../sources/prometheus/config.js';
+import type { TlsOptions } from '../../services/prometheus/http.js';
 import type { RawCheck } from '../sources/check/config.js';
 import { clampRefresh, DEFAULT_REFRESH_MS } from '../refresh.js';
 import { KEY_TABLE } from '../intents.js';
@@ -34,6 +36,7 @@ const DEFAULT_RULE_WINDOW_SEC = 300;
 export const DEFAULT_LOG_BUFFER = 10_000;
 const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_PROMETHEUS_TIMEOUT_MS = 5000;
 const DEFAULT_WALL_CYCLE_MS = 10_000;
 const DEFAULT_ALERTS_PER_MINUTE = 20;
 const DEFAULT_ALERT_TIMEOUT_MS = 5000;
@@ -57,6 +60,12 @@ export interface OpsConfig {
   databaseThresholds: DatabaseThresholds;
   checks: CheckSpec[];
   ssh: { acceptNew: boolean; knownHosts: string[]; config?: string; connectTimeoutMs: number };
+  /** Where hosts' figures are read from Prometheus (`prometheus:`), absent without that section. */
+  prometheus?: PrometheusConfig;
+  /** Where alerts are read and silenced (`alertmanager:`), absent without that section. */
+  alertmanager?: AlertmanagerConfig;
+  /** The thresholds of hosts that are not in `hosts:` (those Prometheus's targets add). */
+  thresholds: Thresholds;
   /** The operator's commands, in the file's order. */
   actions: ActionSpec[];
   keymap: Keymap;
@@ -103,6 +112,48 @@ function mergeThresholds(...layers: (Partial<Thresholds> | undefined)[]): Thresh
   const merged: Thresholds = { ...DEFAULT_THRESHOLDS };
   for (const layer of layers) if (layer) Object.assign(merged, Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)));
   return merged;
+}
+
+export interface PrometheusConfig {
+  url: string;
+  selector: string;
+  hostLabel: string;
+  /** The label whose value is a discovered host's group (its `:group` and the fleet overview's sections). */
+  groupLabel?: string;
+  rateWindow: string;
+  timeoutMs: number;
+  /** The environment variable holding the bearer token. */
+  tokenEnv?: string;
+  tls: TlsOptions;
+  /** Host label value -> the configured host it is (`hosts.NAME.prometheus`). */
+  links: Record<string, string>;
+}
+
+export interface AlertmanagerConfig {
+  url: string;
+  timeoutMs: number;
+  tokenEnv?: string;
+  tls: TlsOptions;
+}
+
+function tlsOptions(raw: RawPrometheus['tls']): TlsOptions {
+  return { caFile: raw?.ca, certFile: raw?.cert, keyFile: raw?.key, serverName: raw?.serverName, insecure: raw?.insecure };
+}
+
+export const DEFAULT_PROMETHEUS_SELECTOR = '{job="node"}';
+
+function prometheusConfig(raw: RawPrometheus, hosts: readonly HostConfig[]): PrometheusConfig {
+  return {
+    url: raw.url,
+    selector: raw.selector ?? DEFAULT_PROMETHEUS_SELECTOR,
+    hostLabel: raw.hostLabel ?? 'instance',
+    groupLabel: raw.groupLabel,
+    rateWindow: raw.rateWindow ?? '1m',
+    timeoutMs: raw.timeout === undefined ? DEFAULT_PROMETHEUS_TIMEOUT_MS : durationMs(raw.timeout),
+    tokenEnv: raw.token?.env,
+    tls: tlsOptions(raw.tls),
+    links: Object.fromEntries(hosts.flatMap((h) => (h.prometheus === undefined ? [] : [[h.prometheus, h.name]]))),
+  };
 }
 
 /** Paths are taken from the config file's directory (the runbooks usually live beside it). */
@@ -162,6 +213,7 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     maintenanceExpiryMs: optionalMs(host.maintenanceExpiry ?? raw.maintenanceExpiry),
     thresholds: mergeThresholds(hostThresholds, host.thresholds),
     readOnly: host.readOnly ?? false,
+    prometheus: host.prometheus,
   }));
   const actions: ActionSpec[] = Object.entries(raw.actions ?? {}).map(([name, a]) => ({
     name,
@@ -190,6 +242,14 @@ export function resolveConfig(raw: RawConfig, file: string | null, defaultBindin
     databases: raw.databases,
     databaseThresholds: globalDatabaseThresholds(databaseThresholds),
     checks: Object.entries(raw.checks ?? {}).map(([name, c]) => resolveCheck(name, c)),
+    prometheus: raw.prometheus && prometheusConfig(raw.prometheus, hosts),
+    alertmanager: raw.alertmanager && {
+      url: raw.alertmanager.url,
+      timeoutMs: raw.alertmanager.timeout === undefined ? DEFAULT_PROMETHEUS_TIMEOUT_MS : durationMs(raw.alertmanager.timeout),
+      tokenEnv: raw.alertmanager.token?.env,
+      tls: tlsOptions(raw.alertmanager.tls),
+    },
+    thresholds: mergeThresholds(raw.thresholds),
     actions,
     keymap,
     bindings,

@@ -5,6 +5,8 @@ import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
 import { databaseSchema, databaseThresholdsSchema } from '../sources/database/config.js';
 import { accessKeysNeedFormat, logMeasuresShape, ruleSchema } from '../sources/logs/config.js';
+import { prometheusSchema } from '../sources/prometheus/config.js';
+import { alertmanagerSchema } from '../sources/alerts/config.js';
 import { absolutePath, duration, hostName, runbookRef, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
@@ -49,6 +51,8 @@ const hostSchema = z
     maintenanceExpiry: duration.optional(),
     thresholds: thresholdsSchema.optional(),
     readOnly: z.boolean().optional(),
+    /** This host's value of the Prometheus host label: its figures come from Prometheus, actions still over ssh:. */
+    prometheus: z.string().min(1).optional(),
     runbooks: z.record(z.string(), runbookRef).optional(),
   })
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
@@ -117,6 +121,8 @@ const baseConfigSchema = z.strictObject({
   databases: z.record(hostName, databaseSchema).optional(),
   checks: z.record(hostName, checkSchema).optional(),
   rules: z.record(hostName, ruleSchema).optional(),
+  prometheus: prometheusSchema.optional(),
+  alertmanager: alertmanagerSchema.optional(),
   actions: z.record(hostName, actionSchema).optional(),
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
   wall: z.strictObject({ cycle: duration.optional() }).optional(),
@@ -142,6 +148,9 @@ export const configSchema = baseConfigSchema.superRefine((config, ctx) => {
       if (!hosts.includes(host)) ctx.addIssue({ code: 'custom', path, message: `no host "${host}" (${known})` });
       else if (!config.hosts?.[host]?.maintenance) ctx.addIssue({ code: 'custom', path, message: `host "${host}" has no maintenance: flag file to set while a restore replaces ${name}` });
     });
+  }
+  for (const [name, host] of Object.entries(config.hosts ?? {})) {
+    if (host.prometheus !== undefined && config.prometheus === undefined) ctx.addIssue({ code: 'custom', path: ['hosts', name, 'prometheus'], message: 'no prometheus: section to read this host from' });
   }
   // A rule names a log by its label or its file, as the Logs pane shows it.
   const logNames = [...new Set(Object.values(config.hosts ?? {}).flatMap((h) => (h.logs ?? []).flatMap((l) => [l.label ?? l.file ?? (l.journal ? `journal:${l.journal}` : 'journal'), ...(l.file ? [l.file] : [])])))];

@@ -1,5 +1,6 @@
 // The doors operations act through. The runtime opens them onto services; operations see only these
 // shapes, so an operation module never reaches I/O by import (panes may import the registry).
+import type { AlertControl } from '../../domain/alerts.js';
 import type { AuditEntry } from '../../domain/audit.js';
 import type { BackupControl } from '../../domain/backup.js';
 import type { DatabaseSample } from '../../domain/database.js';
@@ -8,7 +9,7 @@ import type { ProcessControl } from '../../domain/process-control.js';
 import type { ShellControl } from '../../domain/shell-command.js';
 import type { UnitControl } from '../../domain/unit-control.js';
 
-export type { BackupControl, MaintenanceControl, ProcessControl, ShellControl, UnitControl };
+export type { AlertControl, BackupControl, MaintenanceControl, ProcessControl, ShellControl, UnitControl };
 
 /** A watched database's admin side (src/services/db/source.ts implements it). */
 export interface DatabaseAdmin {
@@ -42,6 +43,8 @@ export interface OperationPorts {
   shell(host: string): ShellControl | undefined;
   /** A configured database's backups (src/services/backup); undefined without `backup:`. */
   backup(database: string): BackupControl | undefined;
+  /** Alertmanager's silences (src/services/alertmanager); absent, or undefined, without `alertmanager:`. */
+  alertmanager?(): AlertControl | undefined;
 }
 
 /** Appends one audit record and flushes it to disk before resolving (src/services/audit.ts). */

@@ -1,6 +1,7 @@
 // Every operation kind, by the name its audit records carry. A new kind is its module, one line here
 // and its key in keymaps/default.yaml.
 import { runAction } from './action.js';
+import { expireSilence, silenceAlert } from './alert.js';
 import { backupDatabase, restoreBackup, testRestoreBackup } from './backup.js';
 import { cancelQuery, terminateQuery } from './database-backend.js';
 import { maintenanceOff, maintenanceOn } from './maintenance.js';
@@ -26,6 +27,8 @@ export const OPERATIONS = {
   'unit.stop': stopUnit,
   'process.term': termProcess,
   'process.kill': killProcess,
+  'alert.silence': silenceAlert,
+  'alert.expire-silence': expireSilence,
   'action.run': runAction,
 } as const;
 

@@ -98,5 +98,7 @@ export interface SourceKindModule<K extends string, R> {
   rateIntervalMs?: number;
   /** How a result changes the data: levels with hold ticks, history, events, terminal-safe text. */
   reduce(data: DataState, id: SourceId<K>, result: R, context: ReduceContext): DataState;
+  /** What else a failed collection changes, besides its own state going stale (a fleet's hosts go stale with it). */
+  fail?(data: DataState, id: SourceId<K>, error: string, at: number): DataState;
   snapshot?: SnapshotSections;
 }

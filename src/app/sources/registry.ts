@@ -2,6 +2,7 @@
 // builds snapshots through this registry alone; a new kind is a folder beside this file and a line here.
 import type { SourceId } from '../../domain/source-id.js';
 import type { DataState } from '../store.js';
+import { alertsKind } from './alerts/index.js';
 import { backupsKind } from './backups/index.js';
 import { checkKind } from './check/index.js';
 import { databaseKind } from './database/index.js';
@@ -9,6 +10,7 @@ import type { KindSource, ReduceContext, SourceKindModule } from './kind.js';
 import { logsKind } from './logs/index.js';
 import { maintenanceKind } from './maintenance/index.js';
 import { processesKind } from './processes/index.js';
+import { prometheusKind } from './prometheus/index.js';
 import { resourcesKind } from './resources/index.js';
 import { servicesKind } from './services/index.js';
 
@@ -27,6 +29,8 @@ const KINDS = byKind({
   database: databaseKind,
   backups: backupsKind,
   check: checkKind,
+  prometheus: prometheusKind,
+  alerts: alertsKind,
 });
 
 /** Every kind of source: the registry's names. */

@@ -6,7 +6,8 @@ import { reduceResources } from './reduce.js';
 import { resourcesSnapshot } from './snapshot.js';
 
 export const resourcesKind: SourceKindModule<'resources', ResourceSample> = {
-  sources: ({ hosts }) => hosts.map(({ host, watch }) => ({ id: hostSourceId(host.name, 'resources'), label: 'resources', collect: { poll: watch.resources } })),
+  // A host linked to Prometheus (`prometheus:`) has its figures from there (src/app/sources/prometheus).
+  sources: ({ hosts }) => hosts.flatMap(({ host, watch }) => (host.prometheus === undefined ? [{ id: hostSourceId(host.name, 'resources'), label: 'resources', collect: { poll: watch.resources } }] : [])),
   reduce: reduceResources,
   snapshot: resourcesSnapshot,
 };

@@ -6,7 +6,8 @@ import { reduceServices } from './reduce.js';
 import { markdownTable } from '../../markdown-table.js';
 
 export const servicesKind: SourceKindModule<'services', ServicesSample> = {
-  sources: ({ hosts }) => hosts.map(({ host, watch }) => ({ id: hostSourceId(host.name, 'services'), label: 'services', collect: { poll: watch.services } })),
+  // A host linked to Prometheus has its unit states from there (node_exporter's systemd collector).
+  sources: ({ hosts }) => hosts.flatMap(({ host, watch }) => (host.prometheus === undefined ? [{ id: hostSourceId(host.name, 'services'), label: 'services', collect: { poll: watch.services } }] : [])),
   reduce: reduceServices,
   snapshot: {
     hostJson: (_data, h) => ({ services: h.services?.units ?? null }),
