@@ -5,7 +5,7 @@ import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
 import { AlertsPane } from './AlertsPane.js';
-import { ALERTS_SOURCE } from '../app/sources/alerts/index.js';
+import { ALERTS_SOURCE } from '../app/sources/alerts/id.js';
 import { HostsPane } from './HostsPane.js';
 import { ChecksPane } from './ChecksPane.js';
 import { LogsPane } from './LogsPane.js';

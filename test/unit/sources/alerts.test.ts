@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { reduceAlerts } from '../../../src/app/sources/alerts/reduce.js';
-import { ALERTS_SOURCE } from '../../../src/app/sources/alerts/index.js';
+import { ALERTS_SOURCE } from '../../../src/app/sources/alerts/id.js';
 import type { DataState } from '../../../src/app/store.js';
 import { parseAlerts } from '../../../src/services/alertmanager/client.js';
 import { requestJson } from '../../../src/services/prometheus/http.js';

@@ -1,13 +1,12 @@
 // alerts: what Alertmanager holds, on the hosts the alerts name and in the Alerts view; alert.silence
 // and alert.expire-silence (src/app/operations/alert.ts) act on it.
 import type { AlertsSample } from '../../../domain/alerts.js';
-import { hostSourceId } from '../../../domain/source-id.js';
 import { AlertmanagerClient, alertsSource } from '../../../services/alertmanager/client.js';
 import type { SourceKindModule } from '../kind.js';
 import { tokenFrom } from '../prometheus/index.js';
 import { alertsSnapshot, reduceAlerts } from './reduce.js';
+import { ALERTS_SOURCE } from './id.js';
 
-export const ALERTS_SOURCE = hostSourceId('', 'alerts');
 
 export const alertsKind: SourceKindModule<'alerts', AlertsSample> = {
   sources: ({ config }) => {
