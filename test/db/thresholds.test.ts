@@ -32,12 +32,15 @@ class Watched {
     return sample;
   }
 
-  /** Ticks until `done` holds for the levels (the load, if any, running meanwhile). */
+  /**
+   * Ticks a second apart, as the cockpit at a 1 s refresh, until `done` holds for the levels (the load,
+   * if any, running meanwhile). Back-to-back ticks would see intervals too short to hold `minReads`.
+   */
   until(done: (levels: DatabaseLevels) => boolean, timeoutMs = 60_000): Promise<DatabaseLevels> {
     return eventually(async () => {
       await this.next();
       return done(this.levels) ? this.levels : undefined;
-    }, timeoutMs, 0);
+    }, timeoutMs, 1000);
   }
 
   messages(): string[] {
