@@ -86,7 +86,9 @@ describe('access-log metrics from a followed nginx log', () => {
     const levels = events().map((e) => e.level);
     expect(levels[0]).toBe('crit');
     expect(levels.slice(1, -1).every((l) => l === 'warn')).toBe(true);
-    expect(events().at(-1)).toMatchObject({ level: 'info', message: expect.stringMatching(/^nginx: 5xx rate back to normal: 0\.0% \(0 of 200 requests in 10s; from warn\)$/) });
+    // The window holds 9 or 10 whole seconds of 20 requests when it is judged, as the writer's second
+    // and the judging second fall (seen both ways in CI).
+    expect(events().at(-1)).toMatchObject({ level: 'info', message: expect.stringMatching(/^nginx: 5xx rate back to normal: 0\.0% \(0 of (180|200) requests in 10s; from warn\)$/) });
     expect(hostRows(store.getState().data, initialUi())[0]!.logAlerts).toEqual([]);
   });
 });
