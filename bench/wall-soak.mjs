@@ -8,10 +8,10 @@
 // Runs as root (it starts sshd and logs in as a test user, like test/ssh). opsdeck runs from a copy of
 // dist/ in a temporary directory, so rebuilding while it runs does not change what is measured.
 import { execFileSync } from 'node:child_process';
-import { register } from 'node:module';
 import { cp, mkdir, readdir, readFile, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import './lib/ts-harness.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 // Outside the repository, so neither the build nor the linters see the copy.
@@ -33,17 +33,6 @@ const REAL = [
 ];
 const DEAD = ['edge', 'mail', 'cdn', 'vpn', 'ci', 'logs', 'dns'];
 
-register(
-  `data:text/javascript,${encodeURIComponent(`
-export async function resolve(specifier, context, next) {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
-    throw error;
-  }
-}`)}`,
-);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });

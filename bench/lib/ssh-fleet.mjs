@@ -2,23 +2,10 @@
 // as many host entries as asked spread over them, each its own connection from opsdeck. Each host
 // has a cheap stand-in for systemctl (the real `show` output of two units: opsdeck parses what it
 // always parses while the host spends nothing) and one quiet log file to follow.
-import { register } from 'node:module';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-// The harness is TypeScript whose imports say .js: map them to the .ts files (node runs this with
-// --experimental-transform-types; opsdeck itself runs compiled dist/).
-register(
-  `data:text/javascript,${encodeURIComponent(`
-export async function resolve(specifier, context, next) {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
-    throw error;
-  }
-}`)}`,
-);
+import './ts-harness.mjs';
 const { ensureTestUser, SshdHost, Workspace } = await import('../../test/harness/sshd.ts');
 
 export const UNITS = ['garden-backend.service', 'garden-worker.service'];

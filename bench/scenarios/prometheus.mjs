@@ -3,23 +3,11 @@
 // scripts/test-tools.sh), and the real cockpit reading that fleet at a 15 s refresh, in a terminal of
 // its own (200x50): its CPU and RSS over the window, and the queries Prometheus answered meanwhile
 // (its own prometheus_http_requests_total), which must not grow with N.
-import { register } from 'node:module';
 import { opsdecks } from '../lib/tools.mjs';
 import { fixed, load, sleep, table } from '../lib/report.mjs';
 import { Terminal } from '../lib/terminal.mjs';
 
-// The harness is TypeScript whose imports say .js: map them to the .ts files.
-register(
-  `data:text/javascript,${encodeURIComponent(`
-export async function resolve(specifier, context, next) {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    if (error?.code === 'ERR_MODULE_NOT_FOUND' && /^\\.{1,2}\\//.test(specifier) && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
-    throw error;
-  }
-}`)}`,
-);
+import '../lib/ts-harness.mjs';
 const { startNodeExporter, startPrometheus, waitForTargets } = await import('../../test/harness/prometheus.ts');
 
 export async function prometheus({ sizes = [50, 500], warmup = 30, seconds = 60 } = {}) {
