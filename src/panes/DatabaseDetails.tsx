@@ -1,14 +1,12 @@
 // The database details view (i in Databases): a PostgreSQL database's top statements by total and by
 // mean time, its largest tables with dead tuples, and the indexes no scan has used; r reads again,
 // n shows the next PostgreSQL database, j/k scroll, Esc back.
-import { Box, Text } from 'ink';
 import type { DatabaseDetailsState } from '../app/store.js';
 import { formatBytes } from '../domain/bytes.js';
 import type { PgDetails, PgStatement, PgStatements } from '../domain/database.js';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { cut, fit, fitRight, wrapToWidth } from './format.js';
-import { detailTones, queryDetailCapacity, type DetailLine } from './QueryDetails.js';
-import { useTheme } from './theme.js';
+import { ScrolledDetails, type DetailLine } from './QueryDetails.js';
 
 const count = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(Math.round(n)));
 const ms = (n: number): string => formatDuration(n);
@@ -75,22 +73,5 @@ export function databaseDetailLines(view: DatabaseDetailsState, width: number): 
 }
 
 export function DatabaseDetailsView({ view, lines, width, height }: { view: DatabaseDetailsState; lines: readonly DetailLine[]; width: number; height: number }) {
-  const theme = useTheme();
-  const tones = detailTones(theme);
-  const capacity = queryDetailCapacity(height);
-  const start = Math.max(0, Math.min(view.scroll, lines.length - capacity));
-  const shown = lines.slice(start, start + capacity);
-  const more = lines.length > capacity ? ` · ${start + 1}–${start + shown.length}/${lines.length} j/k` : '';
-  return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
-      <Text bold wrap="truncate">
-        {cut(`${view.database} (PostgreSQL) details — Esc back · r read again · n next database${more}`, Math.max(0, width - 4))}
-      </Text>
-      {shown.map((line, i) => (
-        <Text key={start + i} wrap="truncate" {...(line.tone ? tones[line.tone] : {})}>
-          {line.text === '' ? ' ' : line.text}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <ScrolledDetails title={(more) => `${view.database} (PostgreSQL) details — Esc back · r read again · n next database${more}`} lines={lines} scroll={view.scroll} width={width} height={height} />;
 }

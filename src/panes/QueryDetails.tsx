@@ -5,7 +5,7 @@ import type { DatabaseRow } from '../app/database-rows.js';
 import type { QueryDetailsState } from '../app/store.js';
 import { formatDuration } from '../domain/duration.js';
 import { sanitizeLine } from '../domain/sanitize.js';
-import { wrapToWidth } from './format.js';
+import { cut, wrapToWidth } from './format.js';
 import { useTheme, type Theme } from './theme.js';
 
 export interface DetailLine {
@@ -62,16 +62,21 @@ export function queryDetailCapacity(height: number): number {
 }
 
 export function QueryDetailsView({ q, lines, width, height, kind }: { q: QueryDetailsState; lines: readonly DetailLine[]; width: number; height: number; kind: string }) {
+  return <ScrolledDetails title={(more) => `Query ${q.pid} on ${q.database} (${kind}) — Esc back · e plan${more}`} lines={lines} scroll={q.scroll} width={width} height={height} />;
+}
+
+/** A details view's frame: its title (given where the lines stand when they do not fit) and the lines from `scroll`. */
+export function ScrolledDetails({ title, lines, scroll, width, height }: { title: (more: string) => string; lines: readonly DetailLine[]; scroll: number; width: number; height: number }) {
   const theme = useTheme();
   const tones = detailTones(theme);
   const capacity = queryDetailCapacity(height);
-  const start = Math.max(0, Math.min(q.scroll, lines.length - capacity));
+  const start = Math.max(0, Math.min(scroll, lines.length - capacity));
   const shown = lines.slice(start, start + capacity);
   const more = lines.length > capacity ? ` · ${start + 1}–${start + shown.length}/${lines.length} j/k` : '';
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
       <Text bold wrap="truncate">
-        {`Query ${q.pid} on ${q.database} (${kind}) — Esc back · e plan${more}`}
+        {cut(title(more), Math.max(0, width - 4))}
       </Text>
       {shown.map((line, i) => (
         <Text key={start + i} wrap="truncate" {...(line.tone ? tones[line.tone] : {})}>
