@@ -2,6 +2,7 @@
 // Apache write the same "combined" format by default (nginx escapes a quote in the request as \x22,
 // Apache as \"); `json` is one object per line with a status field, as nginx's `escape=json`
 // log_format or an application's own logger writes it. Pure: the caller gives the line.
+import { jsonObject } from './json-line.js';
 
 export const ACCESS_LOG_FORMATS = ['nginx', 'apache', 'json'] as const;
 export type AccessLogFormat = (typeof ACCESS_LOG_FORMATS)[number];
@@ -67,14 +68,8 @@ const TIME_FIELDS = ['time', 'time_iso8601', 'timestamp', '@timestamp', 'ts'];
 
 function parseJson(line: string): AccessRequest | undefined {
   if (!line.startsWith('{')) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
+  const record = jsonObject(line);
+  if (!record) return undefined;
   const status = Number(pick(record, STATUS_FIELDS));
   if (!Number.isInteger(status) || status < 100 || status > 999) return undefined;
   const path = pick(record, PATH_FIELDS);

@@ -1,6 +1,7 @@
 // An incident: opened by the operator (a key, or `opsdeck incident start`), closed by them; while it
 // is open every event and operation is tagged with its id. Its severity is one of Garden DX's levels
 // (their runbook's インシデント対応 table: what each means and how soon someone must answer).
+import { jsonObject } from './json-line.js';
 
 export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -35,14 +36,8 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v.length 
 
 /** A line as read from the file; undefined when it is not a record (a torn write, a hand edit). */
 export function parseIncidentRecord(line: string): IncidentRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
+  const r = jsonObject(line);
+  if (!r) return undefined;
   if (!isString(r.id) || !isString(r.at) || !isString(r.user) || Number.isNaN(Date.parse(r.at))) return undefined;
   if (r.type === 'stop') return { type: 'stop', id: r.id, at: r.at, user: r.user };
   if (r.type === 'start' && isString(r.title) && typeof r.severity === 'string' && isSeverity(r.severity)) return { type: 'start', id: r.id, title: r.title, severity: r.severity, at: r.at, user: r.user };

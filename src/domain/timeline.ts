@@ -2,6 +2,7 @@
 // restart, and the filter the full-screen timeline view applies (host, level, text).
 import { sanitizeLine } from './sanitize.js';
 import type { EventKind, OpsEvent } from './model.js';
+import { jsonObject } from './json-line.js';
 
 // Every kind, as a record so a kind added to EventKind does not compile until it is read back too.
 const KINDS: Record<EventKind, true> = { threshold: true, unit: true, source: true, action: true, log: true, check: true, incident: true, alert: true };
@@ -22,14 +23,8 @@ const isText = (v: unknown): v is string => typeof v === 'string';
  * is ours but lives in the user's directory: its text goes through the same sanitising as a host's.
  */
 export function parseTimelineLine(line: string): OpsEvent | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
+  const r = jsonObject(line);
+  if (!r) return undefined;
   const at = isText(r.at) ? Date.parse(r.at) : Number.NaN;
   if (Number.isNaN(at) || !isText(r.host) || !isText(r.message)) return undefined;
   if (typeof r.kind !== 'string' || !Object.hasOwn(KINDS, r.kind) || !LEVELS.includes(r.level as OpsEvent['level'])) return undefined;
