@@ -129,7 +129,8 @@ describe('Enter on a unit: its log in Logs', () => {
     press('escape');
     expect(ui()).toMatchObject({ focus: 'services', unitLog: null });
     await waitFor('remote tail gone', async () => (await processesMatching(logFile())).length === 0);
-    for (const pid of followers) expect(await alive(pid)).toBe(false);
+    // An exiting process's cmdline empties before its stat says so: wait for the end, not a sample.
+    for (const pid of followers) await waitFor(`follower ${pid} ended`, async () => !(await alive(pid)));
     await waitFor('its lines dropped from the store', () => Object.values(store.getState().data.logs).every((l) => l.unit === undefined));
   });
 
