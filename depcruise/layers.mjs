@@ -14,6 +14,13 @@ export const IO_CORE = '^(fs|fs/promises|child_process|net|tls|dgram|http|https|
 const IO_PACKAGES = '^node_modules/(ssh2|node-ssh|pg|mysql2|ioredis|systeminformation)/';
 export const IO = [IO_CORE, IO_PACKAGES];
 
+// The client libraries, loaded when the first connection or collector of their kind opens
+// (src/services/libraries.ts), and a command's work, loaded when the command runs (src/cli/work/).
+export const CLIENT_LIBRARIES = '^node_modules/(ssh2|node-ssh|pg|mysql2|ioredis|systeminformation)/';
+export const LIBRARIES_MODULE = '^src/services/libraries\\.ts$';
+export const CLI_DECLARATIONS = '^src/(main\\.ts|cli\\.ts|cli/[^/]+\\.ts)$';
+export const CLI_WORK = ['^src/cli/work/', '^src/cockpit\\.tsx$'];
+
 // React and its renderer; zustand's root entry is its React binding (zustand/vanilla is not).
 export const REACT = '^node_modules/(react|react-dom|react-reconciler|ink|ink-[^/]+)/';
 export const ZUSTAND_REACT = { path: '^node_modules/zustand/', pathNot: '^node_modules/zustand/(esm/)?vanilla' };

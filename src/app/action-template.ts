@@ -17,6 +17,9 @@ export const PLACEHOLDERS = {
 export type Placeholder = keyof typeof PLACEHOLDERS;
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
+/** The placeholders `opsdeck run --set` can fill; {host} is each run's own. */
+export const SETTABLE_PLACEHOLDERS: readonly Placeholder[] = (Object.keys(PLACEHOLDERS) as Placeholder[]).filter((p) => p !== 'host');
+
 type Part = { text: string } | { placeholder: Placeholder };
 
 export interface ActionTemplate {

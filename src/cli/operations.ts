@@ -3,30 +3,14 @@
 // is confirmed on a terminal or by --yes; each step goes through the executor (read-only refusal,
 // audit, verification); exit 0 only when every step succeeded and was verified.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { OpsConfig } from '../app/config/resolve.js';
-import { maintenancePlan, unitPlan, type Plan } from '../app/operation-plans.js';
-import { OperationRunner } from '../app/operation-runner.js';
-import type { Operation } from '../app/operations/registry.js';
 import { parseDuration } from '../domain/duration.js';
 import { UNIT_VERBS, type UnitVerb } from '../domain/unit-control.js';
-import { confirmPlan } from './confirm.js';
-import { resultJson, resultTable, succeeded, type Subject } from './report.js';
+import { configFlags, usageError } from './flags.js';
+import type { RunOptions } from './work/operations.js';
 
-const EXIT_USAGE = 2;
-const EXIT_FAILED = 1;
+const CLI_REASON = 'set from the opsdeck command line';
 
-export const CLI_REASON = 'set from the opsdeck command line';
-
-export interface RunOptions {
-  config?: string;
-  readOnly?: boolean;
-  yes?: boolean;
-  keepGoing?: boolean;
-  format: 'text' | 'json';
-}
-
-/** Whatever the command has: the root's --config and --read-only also count when given before it. */
-export type LoadConfig = (options: RunOptions) => OpsConfig;
+const work = () => import('./work/operations.js');
 
 const WHAT_THEY_DO: Record<UnitVerb, string> = {
   restart: 'restart units, then verify each runs with a new MainPID',
@@ -34,11 +18,6 @@ const WHAT_THEY_DO: Record<UnitVerb, string> = {
   stop: 'stop units (confirmed by typing "stop"), then verify each is inactive',
   reload: 'reload units, then verify each is active',
 };
-
-export function usageError(message: string): never {
-  process.stderr.write(`opsdeck: ${message}\n`);
-  process.exit(EXIT_USAGE);
-}
 
 function expiresOption(value: string): number {
   const ms = parseDuration(value);
@@ -65,61 +44,7 @@ Every step is in the audit log ($OPSDECK_AUDIT_LOG, else $XDG_STATE_HOME/opsdeck
     );
 }
 
-/**
- * The operator's yes for these operations, asked on the terminal, or --yes. A plan that would be
- * refused is not put to the operator: it goes on to be refused (and audited) at once. No terminal
- * and no --yes exits 2 with nothing done; a no sets exit 1 and returns false.
- */
-export async function confirmed(command: string, operations: readonly Operation[], runner: OperationRunner, options: Pick<RunOptions, 'yes' | 'keepGoing'>): Promise<boolean> {
-  if (runner.refusals(operations).length > 0) return true;
-  const answer = await confirmPlan(operations, { yes: options.yes ?? false, keepGoing: options.keepGoing ?? false });
-  if (answer === 'no-terminal') usageError(`${command} asks for a yes and there is no terminal to ask on: add --yes (nothing was done)`);
-  if (answer === 'yes') return true;
-  process.stderr.write('not confirmed: nothing was done\n');
-  process.exitCode = EXIT_FAILED;
-  return false;
-}
-
-/** Runs the work with Ctrl-C or a TERM stopping the running step (recorded as cancelled) and skipping the rest; closes the runner after. */
-export async function stoppable<T>(runner: OperationRunner, work: () => Promise<T>): Promise<T> {
-  const stop = (): void => runner.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  try {
-    return await work();
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    runner.close();
-  }
-}
-
-async function execute(command: string, plan: Plan, config: OpsConfig, options: RunOptions, subject: Subject): Promise<void> {
-  if ('error' in plan) usageError(plan.error);
-  const runner = new OperationRunner(config, { say: (text) => process.stderr.write(`${text}\n`) });
-  if (!(await confirmed(command, plan.operations, runner, options))) return runner.close();
-  const results = await stoppable(runner, () => runner.runInOrder(plan.operations, { keepGoing: options.keepGoing }));
-  process.stdout.write(options.format === 'json' ? `${JSON.stringify(resultJson(command, results, subject), null, 2)}\n` : resultTable(results, subject, process.stdout.isTTY === true && !process.env.NO_COLOR));
-  process.exitCode = succeeded(results) ? 0 : EXIT_FAILED;
-}
-
-const unitSubject: Subject = { name: 'unit', of: ({ operation: { params } }) => ('unit' in params ? params.unit : '') };
-const flagSubject: Subject = { name: 'path', of: ({ operation: { params } }) => ('path' in params ? params.path : '') };
-
-/** A subcommand's config: its own --config and --read-only, or the root's given before it. */
-export function commandConfig(program: Command, loadConfig: (flag: string | undefined) => OpsConfig): LoadConfig {
-  const root = () => program.opts<{ config?: string; readOnly?: boolean }>();
-  return (options) => {
-    const config = loadConfig(options.config ?? root().config);
-    if (options.readOnly || root().readOnly) config.readOnly = true;
-    return config;
-  };
-}
-
-/** Adds the operation subcommands; `loadConfig` is the CLI's (config errors exit 2), given the flags. */
-export function addOperationCommands(program: Command, loadConfig: (flag: string | undefined) => OpsConfig): void {
-  const configFor = commandConfig(program, loadConfig);
-
+export function addOperationCommands(program: Command): void {
   for (const verb of UNIT_VERBS) {
     withRunOptions(program.command(verb))
       .summary(`${verb} units on a host or a group, in order, verified`)
@@ -128,8 +53,7 @@ export function addOperationCommands(program: Command, loadConfig: (flag: string
       .argument('[units...]', "units in the order to act on (nginx is nginx.service); default: the host's services:")
       .option('--keep-going', 'go on past a step that fails (default: stop there and skip the rest)')
       .action(async (host: string, units: string[], options: RunOptions) => {
-        const config = configFor(options);
-        await execute(verb, unitPlan(config, verb, host, units), config, options, unitSubject);
+        await (await work()).unitSteps(verb, host, units, { ...options, ...configFlags(program, options) });
       });
   }
 
@@ -142,8 +66,7 @@ export function addOperationCommands(program: Command, loadConfig: (flag: string
     .option('--expires <duration>', 'when the flag stops counting, from now: 30m, 2h', expiresOption)
     .action(async (state: 'on' | 'off', host: string, options: RunOptions & { reason?: string; expires?: number }) => {
       if (state === 'off' && (options.reason !== undefined || options.expires !== undefined)) usageError('--reason and --expires are for maintenance on');
-      const config = configFor(options);
       const note = { why: options.reason ?? CLI_REASON, ...(options.expires !== undefined ? { expiresInMs: options.expires } : {}) };
-      await execute(`maintenance ${state}`, maintenancePlan(config, state === 'on', host, note), config, options, flagSubject);
+      await (await work()).maintenanceSteps(state, host, note, { ...options, ...configFlags(program, options) });
     });
 }

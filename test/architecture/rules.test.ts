@@ -32,12 +32,30 @@ const PLANTS: Record<string, { rules: string[]; source: string }> = {
     source: "import type { Text } from '../app/planted-reader.js';\nexport const planted: Text = '';\n",
   },
   'src/hooks/planted-ssh.ts': {
-    rules: ['ui-not-reaching-io'],
+    rules: ['ui-not-reaching-io', 'client-libraries-loaded-lazily', 'client-libraries-through-one-module'],
     source: "import { Client } from 'ssh2';\nexport const planted = Client;\n",
   },
   'src/services/planted-store.ts': {
     rules: ['services-not-to-app'],
     source: "import { createOpsStore } from '../app/store.js';\nexport const planted = createOpsStore;\n",
+  },
+  'src/services/planted-pg.ts': {
+    rules: ['client-libraries-loaded-lazily', 'client-libraries-through-one-module'],
+    source: "import pg from 'pg';\nexport const planted = pg;\n",
+  },
+  // Loaded lazily, but not through src/services/libraries.ts.
+  'src/services/planted-lazy-pg.ts': {
+    rules: ['client-libraries-through-one-module'],
+    source: "export const planted = () => import('pg');\n",
+  },
+  'src/cli/planted-declaration.ts': {
+    rules: ['cli-work-loaded-lazily'],
+    source: "import { schema } from './work/root.js';\nexport const planted = schema;\n",
+  },
+  // What a declaration does: its work is imported when the command runs.
+  'src/cli/planted-lazy-declaration.ts': {
+    rules: [],
+    source: "export const planted = async (): Promise<void> => (await import('./work/root.js')).schema();\n",
   },
   'src/services/planted-react.ts': {
     rules: ['services-not-to-react-zustand'],

@@ -1,8 +1,9 @@
 // MySQL and MariaDB statistics, the innotop view: status counters, busy threads, InnoDB lock waits
 // and replica state, read on one read-only session with a server-side statement time limit.
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import type { Connection } from './link.js';
 import { DatabaseError } from './errors.js';
+import { loadMysql } from '../libraries.js';
 import { explainableText, explainRefusal, planTable, type QueryText } from '../../domain/explain.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
 import { increase, intervalHitRatio, num, perSecond } from './rates.js';
@@ -124,7 +125,7 @@ export class MysqlSource extends DatabaseSourceBase<MysqlConnection, MysqlSample
     // ~/.my.cnf fills what the entry leaves out, like the mysql client does.
     const cnf = this.conn.passwordEnv || this.conn.urlPassword ? undefined : await readMyCnf(this.home);
     const password = configuredPassword(this.conn, this.env) ?? cnf?.password;
-    const session = await mysql.createConnection({
+    const session = await (await loadMysql()).createConnection({
       ...(this.conn.socket ? { socketPath: this.conn.socket } : { host: this.conn.host, port: this.conn.port }),
       user: this.conn.user ?? cnf?.user ?? osUser(),
       password,

@@ -1,7 +1,8 @@
 // PostgreSQL statistics, the pg_activity view: one read-only round trip per tick (four statements in
 // one implicit transaction, so every figure comes from the same snapshot of the stats views).
-import pg from 'pg';
+import type pg from 'pg';
 import { DatabaseError } from './errors.js';
+import { loadPg } from '../libraries.js';
 import { explainableText, explainRefusal, type QueryText } from '../../domain/explain.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
 import type { Connection } from './link.js';
@@ -133,7 +134,7 @@ export class PostgresSource extends DatabaseSourceBase<PgConnection, PostgresSam
       keepAliveInitialDelayMillis: 10_000,
       ...(duplex ? { stream: () => connectedStream(duplex) } : {}),
     };
-    const client = new pg.Client(config);
+    const client = new (await loadPg()).Client(config);
     const connection = new PgConnection(client);
     try {
       await client.connect();

@@ -2,8 +2,9 @@
 // never queues a command while disconnected and never waits past commandTimeout.
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { AbstractConnector, Redis, type RedisOptions } from 'ioredis';
+import type { AbstractConnector, Redis, RedisOptions } from 'ioredis';
 import { DatabaseError } from './errors.js';
+import { loadIoredis } from '../libraries.js';
 import { explainRefusal, type QueryText } from '../../domain/explain.js';
 import type { Connection } from './link.js';
 import { parseRedisInfo, redisSampleFromInfo, type RedisPrevious } from './redis-info.js';
@@ -15,8 +16,8 @@ import type { DatabaseSpec, RedisSample } from '../../domain/database.js';
 type NetStream = Awaited<ReturnType<AbstractConnector['connect']>>;
 
 /** Hands ioredis the tunnel's stream (already connected, TLS already negotiated when asked). */
-function tunnelConnector(stream: Duplex): RedisOptions['Connector'] {
-  return class TunnelConnector extends AbstractConnector {
+function tunnelConnector(Base: typeof AbstractConnector, stream: Duplex): RedisOptions['Connector'] {
+  return class TunnelConnector extends Base {
     constructor() {
       super(1000);
     }
@@ -81,10 +82,11 @@ export class RedisSource extends DatabaseSourceBase<RedisConnection, RedisSample
     // in that order. ioredis would send HELLO first (refused by servers before 6, and closing the
     // connection when it carries no password) and print warnings to the console (the cockpit's
     // screen) for a password the server does not need.
-    const client = new Redis({
+    const ioredis = await loadIoredis();
+    const client = new ioredis.Redis({
       ...(this.conn.socket ? { path: this.conn.socket } : { host: this.conn.host, port: this.conn.port }),
       ...(tlsSettings && !stream ? { tls: tlsSettings } : {}),
-      ...(stream ? { Connector: tunnelConnector(stream) } : {}),
+      ...(stream ? { Connector: tunnelConnector(ioredis.AbstractConnector, stream) } : {}),
       protocol: 2,
       connectTimeout: this.connectTimeoutMs,
       commandTimeout: this.statementTimeoutMs,

@@ -1,6 +1,6 @@
 // Resources of the machine opsdeck runs on, through systeminformation, in the shape every host uses.
 import { loadavg, uptime } from 'node:os';
-import si from 'systeminformation';
+import { loadSysteminformation } from '../libraries.js';
 import { TOP_PROCESSES, type DiskStat, type ProcessSample, type ResourceSample } from '../../domain/model.js';
 
 // Pseudo and image filesystems say nothing about space an operator can run out of.
@@ -20,6 +20,7 @@ export function usefulDisks(disks: readonly DiskStat[]): DiskStat[] {
 }
 
 export async function collectLocalResources(): Promise<ResourceSample> {
+  const si = await loadSysteminformation();
   const [load, mem, fs, net] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), si.networkStats('*')]);
   const [l1, l5, l15] = loadavg() as [number, number, number];
   // "available" is what the kernel can hand out without swapping: used = total - available, as in free(1).
@@ -49,7 +50,7 @@ export async function collectLocalResources(): Promise<ResourceSample> {
 
 
 export async function collectLocalProcesses(): Promise<ProcessSample> {
-  const { list } = await si.processes();
+  const { list } = await (await loadSysteminformation()).processes();
   const rows = list.map((p) => ({ pid: p.pid, name: p.name, user: p.user, cpuPercent: p.cpu, memBytes: p.memRss * 1024 }));
   return {
     at: Date.now(),

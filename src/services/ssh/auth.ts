@@ -1,8 +1,8 @@
 // What opsdeck offers a host to log in: the ssh-agent's keys, then unencrypted identity files.
 // Never a password or a passphrase prompt (BatchMode): a key that needs one belongs in the agent.
 import { readFile, stat } from 'node:fs/promises';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthHandlerMiddleware } from 'ssh2';
+import { loadSsh2 } from '../libraries.js';
 import type { SshTarget } from './target.js';
 
 export interface AuthPlan {
@@ -34,7 +34,7 @@ export async function planAuth(target: SshTarget): Promise<AuthPlan> {
       if (code !== 'ENOENT' && code !== 'EISDIR') skipped.push(`${file}: ${(error as Error).message}.`);
       continue;
     }
-    const key = ssh2.utils.parseKey(data);
+    const key = (await loadSsh2()).utils.parseKey(data);
     if (key instanceof Error) {
       skipped.push(/encrypted/i.test(key.message) ? `${file} is passphrase-protected: load it into ssh-agent (ssh-add ${file}).` : `${file}: ${key.message}.`);
       continue;

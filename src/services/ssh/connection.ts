@@ -3,9 +3,9 @@
 // MaxSessions and reconnects with capped exponential backoff and jitter.
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { NodeSSH } from 'node-ssh';
 import type { Client, ClientChannel } from 'ssh2';
 import type { ExecResult } from '../exec.js';
+import { loadNodeSsh } from '../libraries.js';
 import type { ConnectionState } from '../../domain/model.js';
 import { authHandler, planAuth } from './auth.js';
 import { ChannelSlots } from './channels.js';
@@ -316,6 +316,8 @@ export class SshConnection {
     const timeoutMs = target.connectTimeoutMs ?? this.settings.connectTimeoutMs;
     const policy = policyFor(target, this.settings);
     const plan = await planAuth({ ...target, identityFiles: [...this.settings.identityFiles, ...target.identityFiles] });
+    // Loaded before the socket opens, so no event of it can come while the library loads.
+    const { NodeSSH } = await loadNodeSsh();
     abort.throwIfAborted();
     const tried: string[] = [];
     let decision: HostKeyDecision | undefined;

@@ -1,8 +1,8 @@
 // The operator's yes for a command's operations: the whole plan shown once, then a y (or the typed word
 // the strictest of its operations asks for) on a terminal; without a terminal only --yes will do.
 import { createInterface } from 'node:readline/promises';
-import { bind, type Operation } from '../app/operations/registry.js';
-import type { Confirmation } from '../app/operations/types.js';
+import { bind, type Operation } from '../../app/operations/registry.js';
+import type { Confirmation } from '../../app/operations/types.js';
 
 export type Answer = 'yes' | 'no' | 'no-terminal';
 
