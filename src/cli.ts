@@ -12,12 +12,13 @@ import { addOperationCommands } from './cli/operations.js';
 import { addRunCommand } from './cli/run.js';
 import { addIncidentCommands } from './cli/incident.js';
 import { addReportCommand } from './cli/report.js';
-import type { CockpitOptions } from './cli/work/root.js';
+import type { CockpitOptions } from './cli/work/config-commands.js';
 import type { SnapshotFormat } from './app/snapshot.js';
 import { opsdeckVersion, versionReport } from './services/versions.js';
 import { COLOR_WHEN } from './app/color.js';
 
-const work = () => import('./cli/work/root.js');
+const configWork = () => import('./cli/work/config-commands.js');
+const snapshotWork = () => import('./cli/work/snapshot.js');
 
 function refreshOption(value: string): number {
   const ms = parseDuration(value);
@@ -56,7 +57,7 @@ Exit codes: 0 ok, 2 bad config or usage, 70 crash (terminal restored), 128+N kil
 maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
     )
     .action(async (options: CockpitOptions) => {
-      process.exitCode = await run.cockpit((await work()).cockpitConfig(options));
+      process.exitCode = await run.cockpit((await configWork()).cockpitConfig(options));
     });
 
   program
@@ -64,7 +65,7 @@ maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
     .description('validate the config and print what opsdeck would watch; exit 0, or 2 on error')
     .option('-c, --config <file>', 'config file')
     .action(async (options: { config?: string }) => {
-      (await work()).check(configFlags(program, options));
+      (await configWork()).check(configFlags(program, options));
     });
 
   program
@@ -81,14 +82,14 @@ maintenance and run: 1 when a step failed, was refused or was not confirmed.`,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 when anything is at or past this level (down > crit > warn): a host or database down or timed out is down').choices(['warn', 'crit', 'down']))
     .action(async (options: { config?: string; format: SnapshotFormat; failOn?: 'warn' | 'crit' | 'down' }) => {
-      await (await work()).snapshot({ ...options, ...configFlags(program, options) });
+      await (await snapshotWork()).snapshot({ ...options, ...configFlags(program, options) });
     });
 
   program
     .command('schema')
     .description('print the config file\'s JSON Schema (draft-07), for editors: see docs/config.md')
     .action(async () => {
-      (await work()).schema();
+      (await configWork()).schema();
     });
 
   addOperationCommands(program);

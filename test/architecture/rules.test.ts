@@ -50,12 +50,12 @@ const PLANTS: Record<string, { rules: string[]; source: string }> = {
   },
   'src/cli/planted-declaration.ts': {
     rules: ['cli-work-loaded-lazily'],
-    source: "import { schema } from './work/root.js';\nexport const planted = schema;\n",
+    source: "import { schema } from './work/config-commands.js';\nexport const planted = schema;\n",
   },
   // What a declaration does: its work is imported when the command runs.
   'src/cli/planted-lazy-declaration.ts': {
     rules: [],
-    source: "export const planted = async (): Promise<void> => (await import('./work/root.js')).schema();\n",
+    source: "export const planted = async (): Promise<void> => (await import('./work/config-commands.js')).schema();\n",
   },
   'src/services/planted-react.ts': {
     rules: ['services-not-to-react-zustand'],

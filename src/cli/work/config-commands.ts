@@ -1,11 +1,11 @@
-// What the root command (the cockpit), `check`, `snapshot` and `schema` do, loaded when one of them
-// runs (src/cli.ts declares them).
+// What the config alone gives: `check` describes it, `schema` prints its JSON Schema, and the root
+// command (the cockpit) lays its flags over it. Loaded when one of them runs (src/cli.ts declares
+// them); the collectors and the screen load later, with what needs them.
 import { formatDuration } from '../../domain/duration.js';
 import { configJsonSchema } from '../../app/config/json-schema.js';
 import type { OpsConfig } from '../../app/config/resolve.js';
 import { describeTarget, resolveTarget } from '../../services/db/target.js';
 import { commandLine } from '../../app/operations/action.js';
-import { collectSnapshot, failOnVerdict, snapshotJson, snapshotMarkdown, snapshotText, type SnapshotFormat } from '../../app/snapshot.js';
 import { forcedColorLevel, screenTheme, type ColorWhen } from '../../app/color.js';
 import { formatWindow } from '../../app/sources/logs/levels.js';
 import { EXIT_USAGE, type ConfigFlags } from '../flags.js';
@@ -78,18 +78,6 @@ function describeConfig(config: OpsConfig): string {
 
 export function check(flags: ConfigFlags): void {
   process.stdout.write(describeConfig(configOrExit(flags)));
-}
-
-export async function snapshot(options: ConfigFlags & { format: SnapshotFormat; failOn?: 'warn' | 'crit' | 'down' }): Promise<void> {
-  const config = configOrExit(options);
-  const data = await collectSnapshot(config, 0);
-  const output = options.format === 'json' ? `${JSON.stringify(snapshotJson(data, config), null, 2)}\n` : options.format === 'markdown' ? snapshotMarkdown(data, config) : snapshotText(data);
-  process.stdout.write(output);
-  if (options.failOn) {
-    const verdict = failOnVerdict(data, options.failOn);
-    if (verdict.message) process.stderr.write(verdict.message);
-    process.exitCode = verdict.exitCode;
-  }
 }
 
 export function schema(): void {
