@@ -212,6 +212,21 @@ async function scalarQuery(url: string, query: string): Promise<number | undefin
   return value === undefined ? undefined : Number(value);
 }
 
+/** One series of a range selector: its labels and the samples Prometheus scraped, [epoch seconds, value], oldest first. */
+export interface ScrapedSeries {
+  labels: Record<string, string>;
+  samples: [number, number][];
+}
+
+/** The raw samples a range selector (`node_cpu_seconds_total{instance="web-1"}[4s]`) holds when evaluated at `atMs`. */
+export async function scrapedSamples(url: string, selector: string, atMs: number): Promise<ScrapedSeries[]> {
+  const params = new URLSearchParams({ query: selector, time: (atMs / 1000).toFixed(3) });
+  const response = await fetch(`${url}/api/v1/query?${params.toString()}`, { signal: AbortSignal.timeout(5000) });
+  const body = (await response.json()) as { data?: { resultType?: string; result?: { metric: Record<string, string>; values: [number, string][] }[] } };
+  if (body.data?.resultType !== 'matrix') throw new Error(`${selector}: expected a matrix, got ${JSON.stringify(body).slice(0, 300)}`);
+  return (body.data.result ?? []).map((r) => ({ labels: r.metric, samples: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+}
+
 /** Waits until every one of `count` targets is up and has been scraped `scrapes` times (a past for range queries). */
 export async function waitForTargets(url: string, count: number, scrapes = 1, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
