@@ -184,6 +184,8 @@ export interface PrometheusOptions {
   /** Alerting rules file content (YAML). */
   rules?: string;
   alertmanagerPort?: number;
+  /** Keeps Prometheus's query log, for queries(). */
+  queryLog?: boolean;
 }
 
 export interface PrometheusServer {
@@ -193,7 +195,7 @@ export interface PrometheusServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
-  /** Every query it has evaluated, from its query log: the expression, when (epoch ms) and the step (0: instant). */
+  /** Every query it has evaluated, from its query log (`queryLog: true`): the expression, when (epoch ms) and the step (0: instant). */
   queries(): Promise<{ query: string; at: number; stepSec: number }[]>;
   /** How many requests it has answered on an API path, from its own prometheus_http_requests_total. */
   requests(handler: string): Promise<number>;
@@ -201,12 +203,12 @@ export interface PrometheusServer {
   close(): Promise<void>;
 }
 
-function prometheusConfig(options: PrometheusOptions, sdFile: string, rulesFile: string | undefined, queryLog: string): string {
+function prometheusConfig(options: PrometheusOptions, sdFile: string, rulesFile: string | undefined, queryLog: string | undefined): string {
   const lines = [
     'global:',
     `  scrape_interval: ${options.scrapeInterval}`,
     `  evaluation_interval: ${options.scrapeInterval}`,
-    `  query_log_file: ${JSON.stringify(queryLog)}`,
+    ...(queryLog ? [`  query_log_file: ${JSON.stringify(queryLog)}`] : []),
     ...(rulesFile ? ['rule_files:', `  - ${JSON.stringify(rulesFile)}`] : []),
     ...(options.alertmanagerPort ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ["127.0.0.1:${options.alertmanagerPort}"]`] : []),
     'scrape_configs:',
@@ -239,7 +241,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     await writeFile(rulesFile, options.rules);
   }
   const configFile = join(dir, 'prometheus.yml');
-  const queryLog = join(dir, 'queries.log');
+  const queryLog = options.queryLog ? join(dir, 'queries.log') : undefined;
   await writeFile(configFile, prometheusConfig(options, sdFile, rulesFile, queryLog));
   const args = (port: number) => [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
   let server: ListeningChild | undefined = await startServer('prometheus', 'prometheus', args);
@@ -268,6 +270,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       server = { child, port, exited };
     },
     queries: async () => {
+      if (!queryLog) throw new Error('startPrometheus without queryLog: true keeps no query log');
       const lines = (await readFile(queryLog, 'utf8').catch(() => '')).split('\n').filter(Boolean);
       return lines.map((line) => {
         const { params } = JSON.parse(line) as { params: { query: string; end: string; step: number } };

@@ -60,6 +60,8 @@ beforeAll(async () => {
   prometheus = await startPrometheus({
     nodePort: node.port,
     scrapeInterval: `${SCRAPE_S}s`,
+    // The CPU checks find when Prometheus evaluated opsdeck's query.
+    queryLog: true,
     instances: [{ name: 'web-1', rack: 'a' }, { name: 'web-2', rack: 'b' }, { name: 'lab-1', rack: 'lab', port: lab.port }],
   });
   workspace = await Workspace.create();
