@@ -19,7 +19,7 @@ import type { ResourceSample } from '../../src/domain/model.js';
 import { auditTrail } from '../../src/services/audit.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { scrapedSamples, startCpuFixtureExporter, startNodeExporter, startPrometheus, waitForTargets, type CoreShares, type Exporter, type NodeExporter, type PrometheusServer, type ScrapedSeries } from '../harness/prometheus.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
