@@ -119,18 +119,18 @@ describe('alerts out', () => {
     });
     const checkAlerts = () => plain.filter((a) => a.key === 'check:api');
     const checkTicks = () => store.getState().data.sources[sourceKey(checkSourceId({ name: 'api', host: 'here' }))]?.lastOkAt ?? 0;
-    await waitFor(() => checkTicks() > 0, 'the check to pass once', 20_000);
+    await waitFor('the check to pass once', () => checkTicks() > 0, 20_000);
 
     // Three times down and back, each waited for at the receiver before the next change.
     for (let flap = 0; flap < 3; flap++) {
       health = 503;
-      await waitFor(() => checkAlerts().length === flap * 2 + 1, `crit alert ${flap + 1}`, 20_000);
+      await waitFor(`crit alert ${flap + 1}`, () => checkAlerts().length === flap * 2 + 1, 20_000);
       health = 200;
-      await waitFor(() => checkAlerts().length === flap * 2 + 2, `recovery alert ${flap + 1}`, 20_000);
+      await waitFor(`recovery alert ${flap + 1}`, () => checkAlerts().length === flap * 2 + 2, 20_000);
     }
     // A few more ticks of a healthy check: nothing more arrives.
     const seen = checkTicks();
-    await waitFor(() => checkTicks() >= seen + 1500, 'three more ticks', 20_000);
+    await waitFor('three more ticks', () => checkTicks() >= seen + 1500, 20_000);
     expect(checkAlerts().map((a) => a.kind)).toEqual(['crit', 'recovered', 'crit', 'recovered', 'crit', 'recovered']);
     expect(checkAlerts()[0]!.text).toMatch(/^✖ CRIT check api (crit|failing).*HTTP 503/);
     expect(checkAlerts()[1]!.text).toMatch(/^● RECOVERED check api .*\(crit for [\dm.]+s\)$/);
@@ -182,7 +182,7 @@ describe('alerts out', () => {
       // The fleet has crit items already (a disk at crit, a failed unit): their alerts queue for the receiver.
       const stop = startAlerts(app.store, { receivers: [{ format: 'webhook', url }], perMinute: 20, timeoutMs: 300 }, (text, level) => (said.push(text), say(text, level)), postJson);
       cleanups.push(stop);
-      await waitFor(() => said.length >= 1 && stuck(), 'the first POST to fail', 10_000);
+      await waitFor('the first POST to fail', () => said.length >= 1 && stuck(), 10_000);
 
       // Keys until 150 are measured and two more failures (a retry's timer, its POST, its message)
       // happened among them.
@@ -213,7 +213,7 @@ describe('alerts out', () => {
       expect(Math.max(...toStore), figures).toBeLessThan(100);
       expect(percentile(toFrame, 0.99), figures).toBeLessThan(100);
 
-      await waitFor(() => failure.test(app.store.getState().ui.message?.text ?? ''), 'the failure said', 10_000);
+      await waitFor('the failure said', () => failure.test(app.store.getState().ui.message?.text ?? ''), 10_000);
       await app.flush();
       expect(app.frame().split('\n').at(-1)).toContain('alert to webhook failed');
       expect(said.join('\n')).not.toMatch(/DOWNSECRET|HANGINGSECRET/);

@@ -42,7 +42,7 @@ describe('alert delivery', () => {
     flip('unreachable');
     flip('ok');
     flip('unreachable');
-    await waitFor(() => bodies.length === 2, 'two alerts sent');
+    await waitFor('two alerts sent', () => bodies.length === 2);
     // Whatever the fleet has crit at start counts too: two go out, each one after is held back and said.
     expect(said.length).toBeGreaterThanOrEqual(1);
     expect(said[0]).toBe('alerts to slack: 1 held back by the rate limit (2/min)');
@@ -61,7 +61,7 @@ describe('alert delivery', () => {
     record('action', 'stop postgresql.service: inactive', 'info');
     record('log', 'ERROR connection reset', 'warn');
     record('action', 'restart postgresql.service: failed (exit 1)', 'warn');
-    await waitFor(() => bodies.filter((b) => b.kind === 'operation').length === 2, 'two operations sent');
+    await waitFor('two operations sent', () => bodies.filter((b) => b.kind === 'operation').length === 2);
     // An unrelated commit hands nothing again.
     store.setState((s) => ({ ...s, data: applyConnection(s.data, 'web-2', { status: 'ok', since: Date.now() }) }));
     await new Promise((resolve) => setImmediate(resolve));
@@ -77,7 +77,7 @@ describe('alert delivery', () => {
     const said: string[] = [];
     stops.push(startAlerts(store, { receivers: [{ format: 'webhook', url }], perMinute: 20, timeoutMs: 1000 }, (t) => said.push(t), post));
     store.setState((s) => ({ ...s, data: applyConnection(s.data, 'web-1', { status: 'unreachable', since: Date.now(), error: 'connection refused' }) }));
-    await waitFor(() => calls >= 2, 'a retry after the backoff', 5000);
+    await waitFor('a retry after the backoff', () => calls >= 2, 5000);
     expect(said[0]).toBe('alert to webhook failed: connect ECONNREFUSED for ‹secret›; retrying in 1s');
     expect(said.join('\n')).not.toContain('TOPSECRET');
   });
