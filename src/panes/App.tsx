@@ -268,7 +268,7 @@ function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const filter = useOps((s) => s.ui.filters.events);
   const eventSelection = useOps((s) => s.ui.eventSelection);
   const rows = useMemo(() => eventRows({ events }, { filters: { events: filter } }), [events, filter]);
-  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} />;
+  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} today={new Date().setHours(0, 0, 0, 0)} />;
 }
 
 function BackupsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {

@@ -388,8 +388,9 @@ describe('Events selection', () => {
   it('holds the selected event while new ones arrive above it', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press('5', 'j');
-    // The Events rows are the left column's lines that start with a time; the selected one is inverse.
-    const selectedLine = () => app!.frame().split('\n').find((l) => l.includes('\u001b[7m') && /^│\d\d:\d\d:\d\d/.test(stripVTControlCharacters(l))) ?? '';
+    // The Events rows are the left column's lines that start with a time (the fixture's, from 2026-11-23,
+    // with their day); the selected one is inverse.
+    const selectedLine = () => app!.frame().split('\n').find((l) => l.includes('\u001b[7m') && /^│(\d\d-\d\d )?\d\d:\d\d:\d\d/.test(stripVTControlCharacters(l))) ?? '';
     const before = stripVTControlCharacters(selectedLine());
     expect(before).toMatch(/\d\d:\d\d:\d\d/);
     app.store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'db-1', kind: 'unit', level: 'crit', message: 'postgresql.service is failed' }]) }));
