@@ -62,10 +62,12 @@ function figure(label: string, value: string, level?: Level): Segment[] {
   return [{ text: `  ${label} `, dim: true }, { text: level ? `${value}${levelMark(level)}` : value, tone: level }];
 }
 
-/** The hit ratio with its level once its interval saw enough reads; grey "too few reads" before. */
+/**
+ * The hit ratio with its level once its interval saw enough reads; grey "too few reads" before, the
+ * first reading (no interval yet, no reads counted) included: a bare "–" would not say why it is grey.
+ */
 function hitFigure(label: string, hit: HitRatio | undefined, level: Level | undefined): Segment[] {
-  // No interval yet (the first reading): nothing to say about reads.
-  if (!hit || hit.reads === undefined || hit.enough) return figure(label, pct(hit?.percent), level);
+  if (!hit || hit.enough) return figure(label, pct(hit?.percent), level);
   return [{ text: `  ${label} `, dim: true }, { text: `${pct(hit.percent)} too few reads`, tone: 'muted' }];
 }
 
