@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
+import { widthOf } from '../../src/panes/format.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
 import { waitFor } from '../helpers/wait.js';
@@ -189,6 +190,19 @@ describe('cockpit at 80x24', () => {
     expect(text()).toContain('╭─ Logs');
     expect(text()).not.toContain('╭─ Hosts');
     for (const l of text().split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps the scope and what is wrong on the tab bar: the tabs give way to numbers, the focused one keeps its title', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
+    const bar = () => text().split('\n')[0]!;
+    expect(bar()).toBe(' 1 Hosts  2  3  4  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
+    await app.press('4');
+    expect(bar()).toBe(' 1  2  3  4 Logs  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
+    expect(widthOf(bar())).toBeLessThanOrEqual(80);
+    // Where everything fits, the name and every title.
+    app.unmount();
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 200, rows: 50 });
+    expect(bar()).toBe('opsdeck  1 Hosts  2 Resources  3 Services  4 Logs  5 Events  6 Databases  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
   });
 });
 
