@@ -134,6 +134,16 @@ describe('cockpit at 200x50', () => {
     expect(text()).not.toContain('opsdeck help');
   });
 
+  it('lines the commands\' descriptions up after their usage, a long usage included', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('?');
+    const lines = text().split('\n');
+    const at = (words: string) => lines.find((l) => l.includes(words))!.indexOf(words);
+    // The longest usage is cut, and a space still parts it from its description.
+    expect(text()).toMatch(/incident start P1\.\.P4 TITLE.*… open an incident/);
+    for (const description of ['show one host in', 'show every host of a group', 'focus a pane', 'live screen again', 'key and command help']) expect(at(description)).toBe(at('open an incident (events'));
+  });
+
   it('runs : commands with completion and keeps a history', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press(':', ...'host d', KEYS.tab, KEYS.enter);
