@@ -101,6 +101,8 @@ export class Runtime {
       ...d,
       hostOrder: this.config.hosts.map((h) => h.name),
       hosts: Object.fromEntries(this.config.hosts.map((h) => [h.name, hostView(h)])),
+      // Until discover() has looked, an empty Databases pane is not yet "none found".
+      discovering: Object.values(SOURCE_KINDS).some((kind) => kind.discover),
     }));
     const hosts = await Promise.all(
       this.config.hosts.map(async (host) => {
@@ -305,6 +307,7 @@ export class Runtime {
         if (events.length > 0) this.mutate((d) => withEvents(d, events));
       }),
     );
+    if (!this.stopped) this.mutate((d) => ({ ...d, discovering: false }));
   }
 
   private begin<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): void {
