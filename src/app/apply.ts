@@ -53,8 +53,8 @@ export function applySourceOk(data: DataState, id: SourceId, at: number): DataSt
   if (!state) return data;
   if (state.status === 'ok') return { ...data, sources: { ...data.sources, [key]: { ...state, lastOkAt: at } } };
   const recovered = state.status === 'stale' || state.status === 'error';
-  const next: SourceState = { ...state, status: 'ok', since: at, lastOkAt: at, error: undefined, hint: undefined, absent: undefined };
-  const events: OpsEvent[] = recovered
+  const next: SourceState = { ...state, status: 'ok', since: at, lastOkAt: at, error: undefined, hint: undefined, absent: undefined, byConnection: undefined };
+  const events: OpsEvent[] = recovered && !state.byConnection
     ? [{ at, host: state.id.host, kind: 'source', level: 'info', message: `${state.label} back after ${formatDuration(at - state.since)}` }]
     : [];
   return withEvents({ ...data, sources: { ...data.sources, [key]: next } }, events);
@@ -73,9 +73,12 @@ export function applySourceError(data: DataState, id: SourceId, rawError: string
   const status = state.lastOkAt !== undefined ? 'stale' : 'error';
   if (state.status === status && state.error === error && state.hint === hint && state.absent === absent) return data;
   const wentDown = state.status !== 'stale' && state.status !== 'error';
-  const next: SourceState = { ...state, status, since: wentDown ? at : state.since, error, hint, absent };
+  // An unreachable host's sources fail with its connection's error: one event (the connection's) says it, not one per source.
+  const connection = data.hosts[state.id.host]?.connection;
+  const byConnection = connection !== undefined && connection.status !== 'ok' && connection.status !== 'connecting' && !!connection.error && error.includes(connection.error);
+  const next: SourceState = { ...state, status, since: wentDown ? at : state.since, error, hint, absent, byConnection: wentDown ? byConnection || undefined : state.byConnection };
   // A source that never worked is news once (warn); one that worked and stopped is an outage (crit).
-  const events: OpsEvent[] = !wentDown
+  const events: OpsEvent[] = !wentDown || byConnection
     ? []
     : absent
       ? [{ at, host: state.id.host, kind: 'source', level: 'info', message: `${state.label} not watched (${absent}): ${error}` }]

@@ -21,6 +21,8 @@ export interface SourceState {
    * nothing is failing, so it is said beside the host's state, not counted as a failure.
    */
   absent?: string;
+  /** It failed because its host's SSH connection did: the connection's own events tell the outage and the return. */
+  byConnection?: boolean;
 }
 
 export interface CpuStat {
