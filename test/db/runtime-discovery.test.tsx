@@ -63,7 +63,7 @@ describe('the Databases pane while the runtime looks for local databases', () =>
     expect(pane()).toContain('looking for PostgreSQL, MySQL/MariaDB and Redis on this machine…');
     expect(pane()).not.toContain('no database configured or found');
     runtime.start();
-    await waitFor(() => !store.getState().data.discovering, 'discovery answered', 20_000);
+    await waitFor('discovery answered', () => !store.getState().data.discovering, 20_000);
     // Found: listed (its first figures may still be on their way).
     expect(pane()).toMatch(/[●…▲✖] postgres/);
     expect(pane()).not.toContain('looking for');
