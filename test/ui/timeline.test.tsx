@@ -75,7 +75,8 @@ for (const [columns, rows] of [
       expect(text()).toMatch(/Timeline 41\/41/);
       await app!.press(KEYS.escape);
       expect(text()).not.toContain('Timeline 41');
-      expect(text()).toContain('Events');
+      // Back in the cockpit, its panes in their frames.
+      expect(text()).toContain('╭─ Hosts');
     });
   });
 }
