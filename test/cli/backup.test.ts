@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lockName, sidecarName } from '../../src/domain/backup.js';
 import { CLI, runCliAsync } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
-import { childOf, listing, ownPostgres, writingTemp } from '../db/backup-helpers.js';
+import { listing, ownPostgres, writingTemp } from '../db/backup-helpers.js';
+import { childOf } from '../harness/processes.js';
 import { PG } from '../db/harness.js';
 
 const root = mkdtempSync(join(tmpdir(), 'opsdeck-cli-backup-'));
@@ -87,7 +88,7 @@ describe('opsdeck backup', () => {
     try {
       const first = spawn(process.execPath, [CLI, 'backup', 'main', '--config', s.config], { env: { ...process.env, ...s.env }, stdio: 'ignore' });
       const firstEnded = new Promise<number | null>((resolve) => first.on('exit', resolve));
-      const dump = await waitFor(() => childOf(first.pid!, 'pg_dump'), 'the first backup\'s pg_dump', 30_000, 5);
+      const dump = await waitFor('the first backup\'s pg_dump', () => childOf(first.pid!, 'pg_dump'), 30_000, 5);
       process.kill(dump, 'SIGSTOP');
       try {
         const { code, json } = await backupJson(s);
@@ -109,7 +110,7 @@ describe('opsdeck backup', () => {
       const earlier = (await backupJson(s)).json!.result!.fileName as string;
       const victim = spawn(process.execPath, [CLI, 'backup', 'main', '--config', s.config], { env: { ...process.env, ...s.env }, stdio: 'ignore' });
       const ended = new Promise((resolve) => victim.on('exit', resolve));
-      const temp = await waitFor(() => writingTemp(s.dir), 'the dump under its temporary name', 30_000, 5);
+      const temp = await waitFor('the dump under its temporary name', () => writingTemp(s.dir), 30_000, 5);
       victim.kill('SIGKILL');
       await ended;
       const left = listing(s.dir);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupFileName, lockName, sidecarName, tempName } from '../../src/domain/backup.js';
 import { waitFor } from '../helpers/wait.js';
-import { allCommandLines, childOf, control, listing, mySpec, ownMysql, ownPostgres, pgSpec, unique, writingTemp } from './backup-helpers.js';
+import { childOf, running } from '../harness/processes.js';
+import { allCommandLines, control, listing, mySpec, ownMysql, ownPostgres, pgSpec, unique, writingTemp } from './backup-helpers.js';
 import { mySession, pgSession, startRedis, tempDir } from './harness.js';
 
 const dirs: { remove(): void }[] = [];
@@ -50,8 +51,8 @@ describe('a backup that does not finish leaves nothing under a final name', () =
       const first = await backups.backup(AbortSignal.timeout(120_000), () => undefined);
       const running = backups.backup(AbortSignal.timeout(120_000), () => undefined);
       running.catch(() => undefined);
-      const pid = await waitFor(() => childOf(process.pid, 'pg_dump'), 'pg_dump running', 30_000, 5);
-      await waitFor(() => writingTemp(dir), 'the dump under its temporary name', 30_000, 5);
+      const pid = await waitFor('pg_dump running', () => childOf(process.pid, 'pg_dump'), 30_000, 5);
+      await waitFor('the dump under its temporary name', () => writingTemp(dir), 30_000, 5);
       process.kill(pid, 'SIGKILL');
       await expect(running).rejects.toThrow(/pg_dump was killed by SIGKILL/);
       expect(listing(dir)).toEqual([first.fileName, sidecarName(first.fileName)]);
@@ -67,14 +68,14 @@ describe('a backup that does not finish leaves nothing under a final name', () =
     try {
       const backups = control('main', pgSpec(db.name, dir));
       const controller = new AbortController();
-      const running = backups.backup(controller.signal, () => undefined);
-      running.catch(() => undefined);
-      const pid = await waitFor(() => childOf(process.pid, 'pg_dump'), 'pg_dump running', 30_000, 5);
-      await waitFor(() => writingTemp(dir), 'the dump under its temporary name', 30_000, 5);
+      const backup = backups.backup(controller.signal, () => undefined);
+      backup.catch(() => undefined);
+      const pid = await waitFor('pg_dump running', () => childOf(process.pid, 'pg_dump'), 30_000, 5);
+      await waitFor('the dump under its temporary name', () => writingTemp(dir), 30_000, 5);
       controller.abort();
-      await expect(running).rejects.toThrow();
+      await expect(backup).rejects.toThrow();
       expect(listing(dir)).toEqual([]);
-      await waitFor(() => !existsProcess(pid), 'pg_dump gone');
+      await waitFor('pg_dump gone', () => !running(pid));
     } finally {
       await db.drop();
     }
@@ -104,7 +105,7 @@ describe('a backup that does not finish leaves nothing under a final name', () =
     try {
       const backups = control('main', pgSpec(db.name, dir));
       const first = backups.backup(AbortSignal.timeout(120_000), () => undefined);
-      const pid = await waitFor(() => childOf(process.pid, 'pg_dump'), 'pg_dump running', 30_000, 5);
+      const pid = await waitFor('pg_dump running', () => childOf(process.pid, 'pg_dump'), 30_000, 5);
       process.kill(pid, 'SIGSTOP');
       try {
         await expect(backups.backup(AbortSignal.timeout(60_000), () => undefined)).rejects.toThrow(new RegExp(`a backup of main is already running \\(pid ${process.pid} on `));
@@ -128,7 +129,7 @@ describe('space', () => {
       const first = await backups.backup(AbortSignal.timeout(120_000), () => undefined);
       const running = backups.backup(AbortSignal.timeout(120_000), () => undefined);
       running.catch(() => undefined);
-      const pid = await waitFor(() => childOf(process.pid, 'pg_dump'), 'pg_dump running', 30_000, 5);
+      const pid = await waitFor('pg_dump running', () => childOf(process.pid, 'pg_dump'), 30_000, 5);
       process.kill(pid, 'SIGSTOP');
       // Another writer takes every free byte while the dump is paused.
       spawnSync('sh', ['-c', `cat /dev/zero > ${join(fs.path, 'filler')}`]);
@@ -157,15 +158,6 @@ describe('space', () => {
   });
 });
 
-/** Running, and not a zombie waiting for its parent. */
-function existsProcess(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('secrets', () => {
   it('while a MariaDB backup with a password runs, no process shows the password in its argv; the option file is 0600 and removed after', async () => {

@@ -123,21 +123,6 @@ export function allCommandLines(): Map<number, string> {
   return out;
 }
 
-/** The pid of a running program started (directly) by `parent`, by its name, if there is one. */
-export function childOf(parent: number, name: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (comm === name && Number(ppid) === parent && state !== 'Z') return Number(entry);
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return undefined;
-}
 
 /** The size of the one temporary file in `dir` (a backup being written), once it has some bytes. */
 export function writingTemp(dir: string): { name: string; bytes: number } | undefined {

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { freePort, spawnListening } from '../harness/ports.js';
+import { waitFor } from '../helpers/wait.js';
 import type { DatabaseSample } from '../../src/services/db/index.js';
 import type { DatabaseSource } from '../../src/services/db/index.js';
 
@@ -50,22 +51,6 @@ export async function tick<S extends DatabaseSample>(source: DatabaseSource): Pr
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await sleep(everyMs);
-  }
-}
 
 export function tempDir(prefix = 'opsdeck-db-'): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -395,7 +380,7 @@ export async function startMariadb(serverId: number, extra: string[] = []): Prom
   );
   try {
     // It listens before it has finished starting: ready once it answers.
-    await eventually(async () => {
+    await waitFor('mariadbd to answer', async () => {
       const probe = await mysql.createConnection({ host: '127.0.0.1', port, user: 'root' });
       await probe.end();
       return true;

@@ -4,7 +4,8 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, databaseChecks, type DatabaseSource, type MysqlSample } from '../../src/services/db/index.js';
 import { judgedLevels } from '../helpers/levels.js';
-import { eventually, startMariadb, tick, type PrivateMariadb } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { startMariadb, tick, type PrivateMariadb } from './harness.js';
 
 describe('MariaDB replication (private primary and replica)', () => {
   let primary: PrivateMariadb;
@@ -41,7 +42,7 @@ describe('MariaDB replication (private primary and replica)', () => {
   });
 
   it('shows the replica running with its source, and no replica on the primary', async () => {
-    const sample = await eventually(async () => {
+    const sample = await waitFor('both replica threads running', async () => {
       const s = await tick<MysqlSample>(onReplica);
       return s.replica?.ioRunning === 'Yes' && s.replica.sqlRunning === 'Yes' ? s : undefined;
     }, 20_000);
@@ -55,7 +56,7 @@ describe('MariaDB replication (private primary and replica)', () => {
     await onP.query('CREATE TABLE lagging.t (v int)');
     // Every figure read while the event waits out its 3 s delay: the lag climbs, second by second.
     const lags: number[] = [];
-    const behind = await eventually(async () => {
+    const behind = await waitFor('the replica 2 s behind', async () => {
       const s = await tick<MysqlSample>(onReplica);
       if (s.replicationLagSec !== undefined) lags.push(s.replicationLagSec);
       return (s.replicationLagSec ?? 0) >= 2 ? s : undefined;
@@ -66,7 +67,7 @@ describe('MariaDB replication (private primary and replica)', () => {
     const climbing = lags.filter((lag) => lag > 0);
     expect(climbing.filter((lag) => lag < behind.replicationLagSec!).length).toBeGreaterThan(0);
     expect(climbing.every((lag, i) => i === 0 || lag >= climbing[i - 1]!)).toBe(true);
-    const applied = await eventually(async () => {
+    const applied = await waitFor('the replica caught up', async () => {
       const s = await tick<MysqlSample>(onReplica);
       return s.replicationLagSec === 0 ? s : undefined;
     }, 15_000, 200);
@@ -77,7 +78,7 @@ describe('MariaDB replication (private primary and replica)', () => {
     const onR = await session(replica.port);
     await onR.query('STOP SLAVE SQL_THREAD');
     try {
-      const stopped = await eventually(async () => {
+      const stopped = await waitFor('the replica\'s SQL thread stopped', async () => {
         const s = await tick<MysqlSample>(onReplica);
         return s.replica?.sqlRunning === 'No' ? s : undefined;
       });

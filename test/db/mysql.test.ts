@@ -5,7 +5,8 @@ import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, type DatabaseSource, type MysqlSample } from '../../src/services/db/index.js';
 import { cancelQuery, terminateQuery } from '../helpers/operations.js';
-import { eventually, myUrl, mySession, sleep, tempDir, tick } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { myUrl, mySession, sleep, tempDir, tick } from './harness.js';
 
 async function globalStatus(session: mysql.Connection, name: string): Promise<number> {
   const [rows] = await session.query(`SHOW GLOBAL STATUS LIKE '${name}'`);
@@ -94,7 +95,7 @@ describe('MySQL/MariaDB source', () => {
       (error: Error) => error.message,
     );
     const find = (s: MysqlSample) => s.processes.find((p) => p.id === id);
-    const first = await eventually(async () => find(await tick<MysqlSample>(source)));
+    const first = await waitFor('the SLEEP(30) in the process list', async () => find(await tick<MysqlSample>(source)));
     await sleep(1200);
     const second = find(await tick<MysqlSample>(source));
     expect(first).toMatchObject({ user: 'root', db: 'test', command: 'Query', query: 'SELECT SLEEP(30) AS slept' });
@@ -116,7 +117,7 @@ describe('MySQL/MariaDB source', () => {
       () => 'finished',
       (error: Error) => error.message,
     );
-    await eventually(async () => find(await tick<MysqlSample>(source)));
+    await waitFor('the second SLEEP(30) in the process list', async () => find(await tick<MysqlSample>(source)));
     const terminated = await terminateQuery(source, id, { readOnly: false, auditLog });
     expect(terminated.outcome).toBe('ok');
     expect(await again).toMatch(/Connection lost|closed|killed/i);
@@ -144,7 +145,7 @@ describe('MySQL/MariaDB source', () => {
         () => 'finished',
         (error: Error) => error.message,
       );
-      await eventually(async () => ((await tick<MysqlSample>(source)).lockWaits.some((w) => w.blockedId === waiter.threadId) ? true : undefined));
+      await waitFor('the lock wait', async () => ((await tick<MysqlSample>(source)).lockWaits.some((w) => w.blockedId === waiter.threadId) ? true : undefined));
       await sleep(1500);
       const sample = await tick<MysqlSample>(source);
       const wait = sample.lockWaits.find((w) => w.blockedId === waiter.threadId);
@@ -157,7 +158,7 @@ describe('MySQL/MariaDB source', () => {
       expect(result.outcome).toBe('ok');
       expect(await blocked).toMatch(/interrupted/i);
       // InnoDB drops the abandoned lock request a moment after the statement ends.
-      await eventually(async () => ((await tick<MysqlSample>(source)).lockWaits.length === 0 ? true : undefined), 5000);
+      await waitFor('no lock wait left', async () => ((await tick<MysqlSample>(source)).lockWaits.length === 0 ? true : undefined), 5000);
     } finally {
       await holder.query('ROLLBACK').catch(() => undefined);
       await holder.end();

@@ -21,7 +21,8 @@ import {
   type PostgresSample,
   type RedisSample,
 } from '../../src/services/db/index.js';
-import { eventually, myUrl, pgUrl, redisUrl, tick } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { myUrl, pgUrl, redisUrl, tick } from './harness.js';
 
 const RED = '\u001b[31m';
 const YELLOW = '\u001b[33m';
@@ -207,7 +208,7 @@ describe('DatabasesPane on samples from the real servers', () => {
     // when another test drops one. Read again until the rate is there, as the next tick would show it.
     const rate = (sample: DatabaseSample) => (sample.kind === 'postgres' ? sample.tps : sample.kind === 'mysql' ? sample.qps : sample.opsPerSec);
     for (const s of sources) {
-      const sample = await eventually(async () => {
+      const sample = await waitFor('a sample with a rate', async () => {
         const read = await tick(s);
         return rate(read) === undefined ? undefined : read;
       });

@@ -6,7 +6,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
 import { judgedLevels } from '../helpers/levels.js';
-import { eventually, makeCertificates, sleep, startPostgresPrimary, startPostgresStandby, tempDir, tick, type Certificates, type PrivatePostgres } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { makeCertificates, sleep, startPostgresPrimary, startPostgresStandby, tempDir, tick, type Certificates, type PrivatePostgres } from './harness.js';
 
 describe('PostgreSQL replication (private primary and standby)', () => {
   let primary: PrivatePostgres;
@@ -57,7 +58,7 @@ describe('PostgreSQL replication (private primary and standby)', () => {
 
   it('shows the standby on the primary, streaming and caught up', async () => {
     // Caught up: the standby has replayed every byte of WAL the primary has written.
-    const sample = await eventually(async () => {
+    const sample = await waitFor('the standby streaming, caught up, on the primary', async () => {
       const s = await tick<PostgresSample>(onPrimary);
       return s.replication.role === 'primary' && s.replication.replicas[0]?.state === 'streaming' && s.replication.replicas[0].lagBytes === 0 ? s : undefined;
     });
@@ -68,7 +69,7 @@ describe('PostgreSQL replication (private primary and standby)', () => {
   });
 
   it('shows a standby receiving, with replay lag growing while replay is paused, at warn past 1 s', async () => {
-    const caughtUp = await eventually(async () => {
+    const caughtUp = await waitFor('the standby receiving and caught up', async () => {
       const s = await tick<PostgresSample>(onStandby);
       return s.replication.role === 'standby' && s.replication.receiving && s.replication.receiveLagBytes === 0 ? s : undefined;
     });
@@ -80,11 +81,11 @@ describe('PostgreSQL replication (private primary and standby)', () => {
     const primarySession = await session(primary.port);
     // A replayed commit gives the standby a replay time to measure the delay from.
     await primarySession.query('CREATE TABLE IF NOT EXISTS lagging (v int)');
-    await eventually(async () => ((await standbySession.query('SELECT pg_last_xact_replay_timestamp() AS t')).rows[0]?.t ? true : undefined));
+    await waitFor('a transaction replayed on the standby', async () => ((await standbySession.query('SELECT pg_last_xact_replay_timestamp() AS t')).rows[0]?.t ? true : undefined));
     await standbySession.query('SELECT pg_wal_replay_pause()');
     try {
       await primarySession.query('INSERT INTO lagging SELECT generate_series(1, 1000)');
-      const behind = await eventually(async () => {
+      const behind = await waitFor('receive lag on the paused standby', async () => {
         const s = await tick<PostgresSample>(onStandby);
         return s.replication.role === 'standby' && (s.replication.receiveLagBytes ?? 0) > 0 ? s : undefined;
       });
@@ -99,7 +100,7 @@ describe('PostgreSQL replication (private primary and standby)', () => {
     } finally {
       await standbySession.query('SELECT pg_wal_replay_resume()');
     }
-    const resumed = await eventually(async () => {
+    const resumed = await waitFor('no replay lag once resumed', async () => {
       const s = await tick<PostgresSample>(onStandby);
       return s.replicationLagSec === 0 ? s : undefined;
     });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { createDatabaseSource, type DatabaseSource, type PostgresSample } from '../../src/services/db/index.js';
 import { cancelQuery, terminateQuery } from '../helpers/operations.js';
-import { eventually, pgSession, pgUrl, sleep, tempDir, tick } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { pgSession, pgUrl, sleep, tempDir, tick } from './harness.js';
 
 async function serverTransactions(client: pg.Client): Promise<number> {
   // A fresh snapshot each time: stats are cached per transaction otherwise.
@@ -63,7 +64,7 @@ describe('PostgreSQL source', () => {
     for (let i = 0; i < load; i++) await writer.query('INSERT INTO opsdeck_tps (v) VALUES ($1)', [i]);
     await writer.end();
     // The writer's statistics reach the shared counters when its backend exits.
-    await eventually(async () => ((await serverTransactions(admin)) - before >= load ? true : undefined));
+    await waitFor('the load\'s transactions counted by the server', async () => ((await serverTransactions(admin)) - before >= load ? true : undefined));
     const second = await tick<PostgresSample>(source);
     const after = await serverTransactions(admin);
 
@@ -119,7 +120,7 @@ describe('PostgreSQL deadlocks and temporary files since the last tick', () => {
     // Each backend hands its counts to the shared statistics when it exits.
     await Promise.all([a.end(), b.end(), spill.end()]);
     const seen: PostgresSample[] = [];
-    const second = await eventually(async () => {
+    const second = await waitFor('the deadlock and the temporary file counted', async () => {
       const s = await tick<PostgresSample>(source);
       seen.push(s);
       return s.counters.deadlocks > first.counters.deadlocks && s.counters.tempFiles > first.counters.tempFiles ? s : undefined;
@@ -168,7 +169,7 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
       () => 'finished',
       (error: Error) => error.message,
     );
-    const first = await eventually(async () => {
+    const first = await waitFor('the blocked query', async () => {
       const s = await tick<PostgresSample>(source);
       return s.blocking.some((b) => b.blocked.pid === waiterPid) ? s : undefined;
     });
@@ -219,7 +220,7 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
       () => 'finished',
       (error: Error) => error.message,
     );
-    await eventually(async () => (await tick<PostgresSample>(source)).queries.find((q) => q.pid === pid));
+    await waitFor('the pg_sleep query', async () => (await tick<PostgresSample>(source)).queries.find((q) => q.pid === pid));
     // A path under a regular file: no user, root included, can create it.
     const blocked = join(audit.path, 'not-a-directory');
     writeFileSync(blocked, '');
@@ -246,7 +247,7 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
     );
     const find = (s: PostgresSample) => s.queries.find((q) => q.pid === pid);
     // Seen once it sleeps: a busy machine can show the backend for a moment before its wait begins.
-    const first = await eventually(async () => {
+    const first = await waitFor('the pg_sleep query', async () => {
       const backend = find(await tick<PostgresSample>(source));
       return backend?.waitEvent === 'PgSleep' ? backend : undefined;
     });
@@ -262,7 +263,7 @@ describe('PostgreSQL blocking, cancel and terminate', () => {
     const result = await terminateQuery(source, pid, { auditLog });
     expect(result.outcome).toBe('ok');
     expect(await running).toMatch(/terminating connection due to administrator command/);
-    await eventually(async () => (find(await tick<PostgresSample>(source)) ? undefined : true));
+    await waitFor('the terminated session gone', async () => (find(await tick<PostgresSample>(source)) ? undefined : true));
 
     const last = JSON.parse(readFileSync(auditLog, 'utf8').trim().split('\n').at(-1)!);
     expect(last).toMatchObject({ action: 'db.terminate', target: `db:main pid ${pid}`, outcome: 'ok', user: userInfo().username });

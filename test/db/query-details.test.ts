@@ -4,7 +4,8 @@ import type { Connection as MyConnection } from 'mysql2/promise';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabaseSource, type DatabaseSource } from '../../src/services/db/index.js';
-import { backendPid, eventually, mySession, pgSession } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { backendPid, mySession, pgSession } from './harness.js';
 
 const signal = () => AbortSignal.timeout(10_000);
 
@@ -20,7 +21,7 @@ describe('PostgreSQL: query text and plan', () => {
     sessions.push(session);
     const pid = (await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     void session.query(text, values).catch(() => undefined);
-    await eventually(async () => ((await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).rowCount ? true : undefined));
+    await waitFor('the session\'s query running', async () => ((await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).rowCount ? true : undefined));
     return pid;
   }
 
@@ -80,7 +81,7 @@ describe('PostgreSQL: query text and plan', () => {
     await session.query('CREATE TEMP TABLE opsdeck_mine (a int)');
     const pid = backendPid(session);
     void session.query('SELECT count(*) FROM opsdeck_mine, pg_sleep(30)').catch(() => undefined);
-    await eventually(async () => ((await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).rowCount ? true : undefined));
+    await waitFor('the session\'s query running', async () => ((await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).rowCount ? true : undefined));
     await expect(source.planQuery((await source.queryText(pid, signal()))!, signal())).rejects.toThrow(/^EXPLAIN failed: relation "opsdeck_mine" does not exist/);
   });
 
@@ -100,7 +101,7 @@ describe('MariaDB: query text and plan', () => {
     sessions.push(session);
     void session.query(sql).catch(() => undefined);
     const id = session.threadId!;
-    await eventually(async () => {
+    await waitFor('the session\'s query running', async () => {
       const [rows] = await admin.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ? AND COMMAND = ?', [id, 'Query']);
       return (rows as unknown[]).length > 0 ? true : undefined;
     });

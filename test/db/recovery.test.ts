@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabaseSource, type DatabaseKind } from '../../src/services/db/index.js';
 import { Scheduler } from '../../src/services/scheduler.js';
-import { eventually, MY, myUrl, PG, pgUrl, RD, redisUrl, sleep, TcpProxy, tick } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { MY, myUrl, PG, pgUrl, RD, redisUrl, sleep, TcpProxy, tick } from './harness.js';
 
 const KINDS: { kind: DatabaseKind; port: number; url: (port: number) => string }[] = [
   { kind: 'postgres', port: PG.port, url: pgUrl },
@@ -32,7 +33,7 @@ describe.each(KINDS)('$kind through a proxy', ({ kind, port, url }) => {
     const { proxy, source } = await throughProxy(kind, port, url);
     expect((await tick(source)).kind).toBe(kind);
     await proxy.cut();
-    const failure = await eventually(async () => {
+    const failure = await waitFor('"connection refused" from the closed port', async () => {
       try {
         await tick(source);
         return undefined;
@@ -43,7 +44,7 @@ describe.each(KINDS)('$kind through a proxy', ({ kind, port, url }) => {
     expect(failure.message).toBe(`connection refused (127.0.0.1:${proxy.port})`);
     expect(failure.hint).toMatch(/server running/);
     await proxy.restore();
-    const back = await eventually(async () => tick(source), 5000);
+    const back = await waitFor('a sample once the port opens again', async () => tick(source), 5000);
     expect(back.kind).toBe(kind);
     expect(source.stats.connects).toBe(2);
   });
@@ -69,7 +70,7 @@ describe.each(KINDS)('$kind through a proxy', ({ kind, port, url }) => {
       expect(other.firstFrozenAt!).toBeGreaterThanOrEqual(closedAt!);
     }
     proxy.thaw();
-    const back = await eventually(async () => tick(source), 10_000, 300);
+    const back = await waitFor('a sample once the server answers again', async () => tick(source), 10_000, 300);
     expect(back.kind).toBe(kind);
   });
 });
@@ -87,11 +88,11 @@ describe('a database going down among other sources', () => {
     }
     scheduler.start();
     cleanups.push(async () => scheduler.stop());
-    await eventually(async () => (oks.some((o) => o.name === down.name) ? true : undefined));
+    await waitFor('a first sample of the database that goes down', async () => (oks.some((o) => o.name === down.name) ? true : undefined));
 
     const cutAt = Date.now();
     await proxy.cut();
-    const firstFailure = await eventually(async () => fails.find((f) => f.name === down.name));
+    const firstFailure = await waitFor('the first failure after the cut', async () => fails.find((f) => f.name === down.name));
     expect(firstFailure.at).toBeGreaterThanOrEqual(cutAt);
     await sleep(1000);
     const healthyDuringOutage = oks.filter((o) => o.name === healthy.name && o.at > firstFailure.at).length;
@@ -102,7 +103,7 @@ describe('a database going down among other sources', () => {
 
     const restoredAt = Date.now();
     await proxy.restore();
-    const recovered = await eventually(async () => oks.find((o) => o.name === down.name && o.at >= restoredAt), 5000);
+    const recovered = await waitFor('a sample after the restore', async () => oks.find((o) => o.name === down.name && o.at >= restoredAt), 5000);
     expect(recovered.at - restoredAt).toBeLessThan(2000);
   });
 });

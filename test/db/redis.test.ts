@@ -7,7 +7,8 @@ import { parseRedisInfo } from '../../src/services/db/redis-info.js';
 import { createDatabaseSource, type DatabaseSource, type RedisSample } from '../../src/services/db/index.js';
 import { cancelQuery, terminateQuery } from '../helpers/operations.js';
 import { judgedLevels } from '../helpers/levels.js';
-import { eventually, redisSession, redisUrl, sleep, startRedis, tempDir, tick, type PrivateRedis } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { redisSession, redisUrl, sleep, startRedis, tempDir, tick, type PrivateRedis } from './harness.js';
 
 const DB = 9;
 
@@ -115,7 +116,7 @@ describe('Redis source', () => {
       () => 'popped',
       (error: Error) => error.message,
     );
-    const sample = await eventually(async () => {
+    const sample = await waitFor('a blocked client', async () => {
       const s = await tick<RedisSample>(source);
       return s.clients.blocked >= 1 ? s : undefined;
     });
@@ -185,13 +186,13 @@ describe('Redis replication (private master and replica)', () => {
   it('shows the replica on the master with its offset, and the master on the replica with the link up', async () => {
     const client = await redisSession(master.port);
     for (let i = 0; i < 20; i++) await client.set(`r${i}`, 'v');
-    const onM = await eventually(async () => {
+    const onM = await waitFor('the replica online and caught up, on the master', async () => {
       const s = await tick<RedisSample>(onMaster);
       return s.replication.role === 'master' && s.replication.replicas[0]?.state === 'online' && s.replication.replicas[0].lagBytes === 0 ? s : undefined;
     });
     expect(onM.replication.role === 'master' && onM.replication.replicas[0]?.address).toBe(`127.0.0.1:${replica.port}`);
     expect(onM.replicationLagSec).toBeGreaterThanOrEqual(0);
-    const onR = await eventually(async () => {
+    const onR = await waitFor('the link up, on the replica', async () => {
       const s = await tick<RedisSample>(onReplica);
       return s.replication.role === 'replica' && s.replication.linkStatus === 'up' ? s : undefined;
     });

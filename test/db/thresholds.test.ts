@@ -13,7 +13,8 @@ import type { OpsEvent } from '../../src/domain/model.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { DEFAULT_HOLD_TICKS } from '../../src/app/config/resolve.js';
 import { createDatabaseSource, type DatabaseSample, type DatabaseSource, type DatabaseSpec } from '../../src/services/db/index.js';
-import { eventually, startMariadb, startPostgresPrimary, startRedis, tick, type PrivateMariadb, type PrivatePostgres, type PrivateRedis } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
+import { startMariadb, startPostgresPrimary, startRedis, tick, type PrivateMariadb, type PrivatePostgres, type PrivateRedis } from './harness.js';
 
 /** A database source and what the cockpit would store from its ticks: levels and threshold events. */
 class Watched {
@@ -37,7 +38,7 @@ class Watched {
    * if any, running meanwhile). Back-to-back ticks would see intervals too short to hold `minReads`.
    */
   until(done: (levels: DatabaseLevels) => boolean, timeoutMs = 60_000): Promise<DatabaseLevels> {
-    return eventually(async () => {
+    return waitFor('the levels the test waits for', async () => {
       await this.next();
       return done(this.levels) ? this.levels : undefined;
     }, timeoutMs, 1000);

@@ -91,10 +91,10 @@ describe('Databases pane against the real PostgreSQL', () => {
     term.keys(...String(pid).split(''), 'Enter');
     expect(await query).toMatch(/terminat/i);
     await term.waitForScreen((s) => s.includes(`pid ${pid}`) && /terminated/i.test(s), 'the result on the status line', 10_000);
-    const records = await waitFor(() => {
+    const records = await waitFor('the audit records before and after', () => {
       const mine = auditRecords().filter((r) => r.action === 'db.terminate' && r.target.includes(String(pid)));
       return mine.length === 2 ? mine : undefined;
-    }, 'the audit records before and after');
+    });
     // Recorded before it ran, then its outcome, under one id.
     expect(records.map((r) => r.outcome)).toEqual(['started', 'ok']);
     expect(records[0]!.id).toBe(records[1]!.id);
@@ -117,10 +117,10 @@ describe('Databases pane against the real PostgreSQL', () => {
     // Cancel, not terminate: the same session answers the next query.
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     expect(rows[0]!.pid).toBe(pid);
-    const records = await waitFor(() => {
+    const records = await waitFor('the audit records before and after', () => {
       const mine = auditRecords().filter((r) => r.action === 'db.cancel' && r.target.includes(String(pid)));
       return mine.length === 2 ? mine : undefined;
-    }, 'the audit records before and after');
+    });
     expect(records.map((r) => r.outcome)).toEqual(['started', 'ok']);
     expect(records[0]!.id).toBe(records[1]!.id);
     term.keys('q');
@@ -136,7 +136,7 @@ describe('Databases pane against the real PostgreSQL', () => {
     await term.waitForScreen((s) => new RegExp(`${pid}.*pg_sleep\\(30\\)`).test(s), 'the sleeping query', 20_000);
     term.keys('K');
     await term.waitForScreen((s) => s.includes(`read-only: "terminate session ${pid} on main" refused`), 'the refusal');
-    const record = await waitFor(() => auditRecords().find((r) => r.action === 'db.terminate' && r.target.includes(String(pid)) && r.outcome === 'refused'), 'the refusal in the audit log');
+    const record = await waitFor('the refusal in the audit log', () => auditRecords().find((r) => r.action === 'db.terminate' && r.target.includes(String(pid)) && r.outcome === 'refused'));
     expect(record.outcome).toBe('refused');
     const still = await Promise.race([query, new Promise((r) => setTimeout(() => r('still running'), 1000))]);
     expect(still).toBe('still running');

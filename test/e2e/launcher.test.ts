@@ -2,7 +2,6 @@
 // SIGKILL, the OOM killer) still leaves a usable terminal: normal screen, visible cursor, sane tty
 // modes, and one line saying how opsdeck ended. Signals sent to the launcher reach the runtime's own
 // quit path. Read through tmux, as the operator's terminal would show it.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCHER } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
+import { childOf } from '../harness/processes.js';
 
 const terminals: TmuxTerminal[] = [];
 const dirs: string[] = [];
@@ -28,16 +28,8 @@ async function cockpit(): Promise<{ term: TmuxTerminal; dir: string; launcher: n
   const term = new TmuxTerminal(command, 120, 30, join(dir, 'exit-code'));
   terminals.push(term);
   await term.waitForScreen((s) => s.includes('╭─ Hosts') && /CPU\s+\d/.test(s), 'the cockpit', 30_000);
-  const launcher = childOf(term.panePid(), 'bin/opsdeck');
-  return { term, dir, launcher, runtime: childOf(launcher, 'dist/main.js') };
-}
-
-/** The child of `parent` whose command line mentions `what`: the processes this test started, no others. */
-function childOf(parent: number, what: string): number {
-  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent)], { encoding: 'utf8' }).trim().split('\n');
-  const line = lines.find((l) => l.includes(what));
-  if (!line) throw new Error(`no child of ${parent} running ${what}: ${lines.join(' | ')}`);
-  return Number(line.trim().split(/\s+/)[0]);
+  const launcher = await waitFor('the launcher in the pane', () => childOf(term.panePid(), 'bin/opsdeck'));
+  return { term, dir, launcher, runtime: await waitFor('the runtime under the launcher', () => childOf(launcher, 'dist/main.js')) };
 }
 
 function gone(pid: number): boolean {
@@ -88,7 +80,7 @@ describe('bin/opsdeck', () => {
     expect(term.modes()).toEqual({ alternateScreen: true, cursorVisible: false });
     process.kill(to === 'the launcher' ? launcher : runtime, signal);
     expect(await term.exitCode(20_000)).toBe(0);
-    await waitFor(() => gone(runtime), 'the runtime to end');
+    await waitFor('the runtime to end', () => gone(runtime));
     const screen = await term.waitForScreen((s) => s.includes('shell before opsdeck'), 'the shell screen');
     expect(term.modes()).toEqual({ alternateScreen: false, cursorVisible: true });
     expect(screen).not.toContain('opsdeck ended by');
@@ -108,7 +100,7 @@ describe('bin/opsdeck snapshot', () => {
       writeFileSync(join(dir, 'config.yaml'), `hosts:\n  mute: {ssh: "nobody@127.0.0.1:${(silent.address() as { port: number }).port}", logs: []}\ndatabases: {}\n`);
       const term = new TmuxTerminal(`printf 'shell before opsdeck\\n'; XDG_CONFIG_HOME=${dir}/xdg OPSDECK_CONFIG= ${LAUNCHER} snapshot --config ${dir}/config.yaml`, 120, 30, join(dir, 'exit-code'));
       terminals.push(term);
-      await waitFor(() => held.length > 0, 'the snapshot to reach the host', 30_000);
+      await waitFor('the snapshot to reach the host', () => held.length > 0, 30_000);
       term.keys('C-c');
       expect(await term.exitCode(20_000)).toBe(130);
       expect(term.screen()).not.toContain('opsdeck ended by');

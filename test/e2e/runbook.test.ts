@@ -37,7 +37,7 @@ describe('runbook links', () => {
     terminals.push(term);
     await term.waitForScreen((s) => s.includes('▸ o runbook'), 'the runbook beside the failing check', 30_000);
     term.keys('o');
-    await waitFor(() => existsSync(join(dir, 'args')) && readFileSync(join(dir, 'args'), 'utf8').includes('echo'), 'the pager to run', 15_000);
+    await waitFor('the pager to run', () => existsSync(join(dir, 'args')) && readFileSync(join(dir, 'args'), 'utf8').includes('echo'), 15_000);
     expect(readFileSync(join(dir, 'args'), 'utf8').split('\n')).toEqual([
       '+/^## 再起動 \\(restart the API\\)',
       join(dir, 'runbooks', 'api.md'),

@@ -1,7 +1,6 @@
 // Issue 15, fault 1, as the operator sees it: the cockpit with one SSH host (real sshd, default
 // MaxSessions) that has 12 log files and 3 journal units shows all 15 logs, each one's lines; after
 // `q`, and after the runtime is killed with SIGKILL, nothing of theirs is left running on the host.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAUNCHER } from '../helpers/cli.js';
 import { TmuxTerminal } from '../helpers/tmux.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { PrivateJournal } from '../harness/journald.js';
+import { childOf } from '../harness/processes.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 
 const UNITS = ['garden-web.service', 'garden-worker.service', 'garden-mail.service'];
@@ -61,13 +61,6 @@ async function followersOnHost(): Promise<number[]> {
   return [...(await processesMatching(logDir)), ...(await processesMatching(`journalctl --directory=${journal.dir}`))];
 }
 
-function childOf(parent: number, what: string): number {
-  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent)], { encoding: 'utf8' }).trim().split('\n');
-  const line = lines.find((l) => l.includes(what));
-  if (!line) throw new Error(`no child of ${parent} running ${what}: ${lines.join(' | ')}`);
-  return Number(line.trim().split(/\s+/)[0]);
-}
-
 async function cockpitWithAllLogs(): Promise<TmuxTerminal> {
   const term = new TmuxTerminal(`SSH_AUTH_SOCK= XDG_CONFIG_HOME=${scratch} ${LAUNCHER} --config ${configPath} --refresh 1s`, 100, 40, join(scratch, `exit-code-${Date.now()}`));
   try {
@@ -108,7 +101,8 @@ describe('a host with more logs than sshd has sessions for follower channels', (
     const term = await cockpitWithAllLogs();
     try {
       await waitFor('followers running', async () => (await processesMatching(`tail -F -n 200 -- ${logDir}`)).length === 12);
-      const runtime = childOf(childOf(term.panePid(), 'bin/opsdeck'), 'dist/main.js');
+      const launcher = await waitFor('the launcher in the pane', () => childOf(term.panePid(), 'bin/opsdeck'));
+      const runtime = await waitFor('the runtime under the launcher', () => childOf(launcher, 'dist/main.js'));
       process.kill(runtime, 'SIGKILL');
       expect(await term.exitCode(20_000)).toBe(137);
       await waitFor('no follower left after SIGKILL', async () => (await followersOnHost()).length === 0, 5000);

@@ -77,7 +77,7 @@ describe('the lasting timeline', () => {
       await systemd.ctl('stop', 'worker.service');
       await first.waitForScreen((s) => s.includes('worker.service active → inactive'), 'the transition in Events', 30_000);
       const seenAt = Date.now();
-      const line = (await waitFor(async () => (await timelineLines()).find((l) => String(l.message).startsWith('worker.service active → inactive')), 'the transition in the timeline file', 10_000))!;
+      const line = (await waitFor('the transition in the timeline file', async () => (await timelineLines()).find((l) => String(l.message).startsWith('worker.service active → inactive')), 10_000))!;
       expect(line).toMatchObject({ host: 'web-1', kind: 'unit', level: 'warn' });
       // Its time is when the sample that saw it was taken: after the stop began (less the refresh it may have started in), before it was on screen.
       const at = Date.parse(String(line.at));

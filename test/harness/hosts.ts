@@ -1,4 +1,4 @@
-// HostConfig values, direct connections and waiting helpers shared by the SSH integration tests.
+// HostConfig values and direct connections shared by the SSH integration tests.
 import type { HostConfig } from '../../src/domain/model.js';
 import { SSH_DEFAULTS } from '../../src/services/ssh/adapter.js';
 import { SshConnection } from '../../src/services/ssh/connection.js';
@@ -17,17 +17,6 @@ export function sshHost(name: string, ssh: string, overrides: Partial<HostConfig
     thresholds: { cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } },
     ...overrides,
   };
-}
-
-/** Polls until `check` returns a value (not undefined/false), or fails naming what it waited for. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** One connection to `alias` in a workspace's ssh config, as the adapter makes them, for tests that exec directly. */

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { waitFor } from './hosts.js';
+import { waitFor } from '../helpers/wait.js';
 
 export const JOURNALD = '/lib/systemd/systemd-journald';
 

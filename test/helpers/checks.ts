@@ -36,10 +36,10 @@ export async function startChecks(yaml: string, adapters: ConstructorParameters<
     until: async (name, state, reason, timeoutMs = 20_000) => {
       const what = `check ${name} ${state}${reason ? ` ${reason}` : ''}`;
       try {
-        return await waitFor(() => {
+        return await waitFor(what, () => {
           const row = check(name);
           return row && row.state === state && (!reason || reason.test(row.reason ?? '')) ? row : undefined;
-        }, what, timeoutMs);
+        }, timeoutMs);
       } catch (error) {
         const row = check(name);
         throw new Error(`${(error as Error).message}; it is ${row?.state}: ${row?.reason ?? ''}`, { cause: error });

@@ -114,7 +114,7 @@ export async function renderApp(
         terminal.type(key);
         // A lone ESC may begin a sequence: ink takes it as the Escape key only once nothing has followed
         // it for a moment. Every Esc in these tests closes or clears something: that change is the sign.
-        if (key === KEYS.escape) await waitFor(() => store.getState().ui !== ui, 'Esc to close or clear something', 5000, 5);
+        if (key === KEYS.escape) await waitFor('Esc to close or clear something', () => store.getState().ui !== ui, 5000, 5);
         await terminal.flush();
       }
     },

@@ -59,24 +59,18 @@ export class TmuxTerminal {
   async waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
     let last = '';
     try {
-      return await waitFor(() => {
+      return await waitFor(what, () => {
         last = this.screen();
         return predicate(last) ? last : undefined;
-      }, what, timeoutMs, 100);
+      }, timeoutMs, 100);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, { cause: error });
     }
   }
 
   async exitCode(timeoutMs = 10_000): Promise<number> {
-    const text = await waitFor(() => {
-      try {
-        const t = readFileSync(this.exitFile, 'utf8').trim();
-        return t === '' ? undefined : t;
-      } catch {
-        return undefined;
-      }
-    }, 'the program to exit', timeoutMs);
+    // Not there until the program ends: waitFor asks again while reading it fails.
+    const text = await waitFor('the program to exit', () => readFileSync(this.exitFile, 'utf8').trim() || undefined, timeoutMs);
     return Number(text);
   }
 

@@ -49,22 +49,22 @@ describe('access-log metrics from a followed nginx log', () => {
     writeFileSync(log, '');
     const store = await cockpit([{ file: log, label: 'nginx', format: 'nginx', window: '10s', errorRate: { warn: 1, crit: 5 } }]);
     const view = () => Object.values(store.getState().data.logs).find((l) => l.label === 'nginx');
-    await waitFor(() => view()?.access?.metrics, 'the first reading of the access log', 20_000);
+    await waitFor('the first reading of the access log', () => view()?.access?.metrics, 20_000);
 
     // 20 requests a second, 10 % of them 5xx, for 12 s.
     const writing = writeTraffic(log, 12, TEN_PERCENT_5XX);
-    const during = await waitFor(() => {
+    const during = await waitFor('20 req/s and 10 % 5xx over a full 10 s window', () => {
       const m = view()?.access?.metrics;
       return m && m.window.requests >= 200 && within1Percent(m.requestsPerSec, 20) && within1Percent(m.window.errorRate ?? 0, 10) ? m : undefined;
-    }, '20 req/s and 10 % 5xx over a full 10 s window', 30_000);
+    }, 30_000);
     expect(during.window.judged).toBe(true);
     await writing;
 
     // Written: 240 requests in 12 s, 48 of them 4xx and 24 5xx, all within the last minute.
-    const after = await waitFor(() => {
+    const after = await waitFor('every request of the last minute counted', () => {
       const m = view()?.access?.metrics;
       return m && m.lastMinute.requests === 240 ? m : undefined;
-    }, 'every request of the last minute counted', 10_000);
+    }, 10_000);
     expect(after.lastMinute).toEqual({ requests: 240, clientErrors: 48, serverErrors: 24, unparsed: 0 });
     expect(after.top.statuses).toEqual([
       { key: '200', count: 168 },
@@ -82,7 +82,7 @@ describe('access-log metrics from a followed nginx log', () => {
     // Healthy traffic: as the 10 s window fills with 200s the rate falls through warn (5 % to 1 %)
     // to nothing, and the alert clears with its own event.
     await writeTraffic(log, 14, () => 200);
-    await waitFor(() => view()?.access?.level === 'ok', 'the error rate back under warn', 15_000);
+    await waitFor('the error rate back under warn', () => view()?.access?.level === 'ok', 15_000);
     const levels = events().map((e) => e.level);
     expect(levels[0]).toBe('crit');
     expect(levels.slice(1, -1).every((l) => l === 'warn')).toBe(true);
@@ -128,16 +128,16 @@ describe('a pattern rule on a followed log', () => {
         'ssh-bruteforce': { log: 'auth', match: 'Failed password for (?:invalid user )?\\S+ from (?<key>\\S+)', window: '5m', threshold: 20 },
       });
       const view = () => Object.values(store.getState().data.logs).find((l) => l.label === 'auth');
-      await waitFor(() => view()?.rules, 'the rule on the auth log', 20_000);
+      await waitFor('the rule on the auth log', () => view()?.rules, 20_000);
 
       const started = Date.now();
       for (let i = 0; i < 30; i++) await failedLogin(sshd.port);
       expect(Date.now() - started).toBeLessThan(60_000);
 
-      const rule = await waitFor(() => {
+      const rule = await waitFor('all 30 failures counted', () => {
         const r = view()?.rules?.[0];
         return r?.alerts[0]?.count === 30 ? r : undefined;
-      }, 'all 30 failures counted', 20_000);
+      }, 20_000);
       expect(rule.alerts).toEqual([{ key: '127.0.0.1', count: 30, level: 'crit' }]);
       const raised = store.getState().data.events.filter((e) => e.kind === 'log');
       expect(raised).toEqual([expect.objectContaining({ host: 'web', level: 'crit', message: expect.stringMatching(/^ssh-bruteforce: \d+ matches from 127\.0\.0\.1 in 5m on auth \(threshold 20\)$/) })]);

@@ -16,7 +16,7 @@ import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore, emptyData, type OpsStore } from '../../src/app/store.js';
 import { auditTrail } from '../../src/services/audit.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { startAlertmanager, startNodeExporter, startPrometheus, waitForTargets, type AlertmanagerServer, type NodeExporter, type PrometheusServer } from '../harness/prometheus.js';
 import { testControls } from '../helpers/controls.js';
 

@@ -93,18 +93,18 @@ describe('alerts out', () => {
     });
     const checkAlerts = () => plain.filter((a) => a.key === 'check:api');
     const checkTicks = () => store.getState().data.sources[sourceKey(checkSourceId({ name: 'api', host: 'here' }))]?.lastOkAt ?? 0;
-    await waitFor(() => checkTicks() > 0, 'the check to pass once', 20_000);
+    await waitFor('the check to pass once', () => checkTicks() > 0, 20_000);
 
     // Three times down and back, each waited for at the receiver before the next change.
     for (let flap = 0; flap < 3; flap++) {
       health = 503;
-      await waitFor(() => checkAlerts().length === flap * 2 + 1, `crit alert ${flap + 1}`, 20_000);
+      await waitFor(`crit alert ${flap + 1}`, () => checkAlerts().length === flap * 2 + 1, 20_000);
       health = 200;
-      await waitFor(() => checkAlerts().length === flap * 2 + 2, `recovery alert ${flap + 1}`, 20_000);
+      await waitFor(`recovery alert ${flap + 1}`, () => checkAlerts().length === flap * 2 + 2, 20_000);
     }
     // A few more ticks of a healthy check: nothing more arrives.
     const seen = checkTicks();
-    await waitFor(() => checkTicks() >= seen + 1500, 'three more ticks', 20_000);
+    await waitFor('three more ticks', () => checkTicks() >= seen + 1500, 20_000);
     expect(checkAlerts().map((a) => a.kind)).toEqual(['crit', 'recovered', 'crit', 'recovered', 'crit', 'recovered']);
     expect(checkAlerts()[0]!.text).toMatch(/^✖ CRIT check api (crit|failing).*HTTP 503/);
     expect(checkAlerts()[1]!.text).toMatch(/^● RECOVERED check api .*\(crit for [\dm.]+s\)$/);
@@ -134,7 +134,7 @@ describe('alerts out', () => {
     const stop = startAlerts(app.store, { receivers: [{ format: 'webhook', url: hanging }], perMinute: 20, timeoutMs: 1000 }, statusLine(app.store), postJson);
     cleanups.push(stop);
     // The fleet has crit items already (a disk at crit, a failed unit): their alerts go to the receiver, which holds them.
-    await waitFor(() => held.length >= 1, 'the receiver to hold the request', 10_000);
+    await waitFor('the receiver to hold the request', () => held.length >= 1, 10_000);
 
     // Keypress to frame (the median of 20) while the POST hangs: within 100 ms. On an idle machine a
     // key takes ~15 ms; where the shared machine is so loaded that keys take longer even with no
@@ -142,7 +142,7 @@ describe('alerts out', () => {
     const during = await keyToFrame();
     expect(held.length).toBeGreaterThanOrEqual(1);
     expect(during).toBeLessThan(Math.max(100, 2 * before));
-    await waitFor(() => /^alert to webhook failed: no answer within 1000 ms; retrying in \d+s$/.test(app.store.getState().ui.message?.text ?? ''), 'the failure said', 10_000);
+    await waitFor('the failure said', () => /^alert to webhook failed: no answer within 1000 ms; retrying in \d+s$/.test(app.store.getState().ui.message?.text ?? ''), 10_000);
     await app.flush();
     expect(app.frame().split('\n').at(-1)).toContain('alert to webhook failed');
     expect(app.store.getState().ui.message?.text).not.toContain('HANGINGSECRET');

@@ -14,7 +14,7 @@ import { createOpsStore, emptyData, type OpsStore } from '../../src/app/store.js
 import { sourceKey } from '../../src/domain/source-id.js';
 import { instantQueries } from '../../src/services/prometheus/fleet.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { startNodeExporter, startPrometheus, waitForTargets, type NodeExporter, type PrometheusServer } from '../harness/prometheus.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 

@@ -51,17 +51,17 @@ describe('following a log file like tail -F', () => {
     const log = join(dir, 'app.log');
     writeFileSync(log, 'boot 1\nboot 2\n');
     const f = follow(log);
-    await waitFor(() => f.texts().includes('boot 2'), 'the existing lines');
+    await waitFor('the existing lines', () => f.texts().includes('boot 2'));
 
     appendFileSync(log, 'before rotation\n');
-    await waitFor(() => f.texts().includes('before rotation'), 'a line appended before rotation');
+    await waitFor('a line appended before rotation', () => f.texts().includes('before rotation'));
 
     renameSync(log, `${log}.1`);
     writeFileSync(log, '');
     appendFileSync(log, 'after rotation\n');
-    await waitFor(() => f.texts().includes('after rotation'), 'the first line of the new file');
+    await waitFor('the first line of the new file', () => f.texts().includes('after rotation'));
     appendFileSync(log, 'still following\n');
-    await waitFor(() => f.texts().includes('still following'), 'a later line of the new file');
+    await waitFor('a later line of the new file', () => f.texts().includes('still following'));
     expect(f.texts().some((t) => /replaced|following new file/.test(t))).toBe(true);
   });
 
@@ -70,13 +70,13 @@ describe('following a log file like tail -F', () => {
     const log = join(dir, 'app.log');
     writeFileSync(log, `${'x'.repeat(200)}\nold line\n`);
     const f = follow(log);
-    await waitFor(() => f.texts().includes('old line'), 'the existing lines');
+    await waitFor('the existing lines', () => f.texts().includes('old line'));
 
     truncateSync(log, 0);
     // tail notices a shrink on its next poll; give it a write that is shorter than before.
     await new Promise((r) => setTimeout(r, 1200));
     appendFileSync(log, 'after truncate\n');
-    await waitFor(() => f.texts().includes('after truncate'), 'the line written after truncation');
+    await waitFor('the line written after truncation', () => f.texts().includes('after truncate'));
     expect(f.texts().some((t) => /truncated/.test(t))).toBe(true);
   });
 
@@ -84,11 +84,11 @@ describe('following a log file like tail -F', () => {
     const dir = tempDir();
     const log = join(dir, 'late.log');
     const f = follow(log);
-    await waitFor(() => f.states.find((s) => s.status === 'error'), 'an error state for the missing file');
+    await waitFor('an error state for the missing file', () => f.states.find((s) => s.status === 'error'));
     expect(f.states.find((s) => s.status === 'error')?.error).toMatch(/cannot open|No such file/);
 
     writeFileSync(log, 'finally here\n');
-    await waitFor(() => f.texts().includes('finally here'), 'the first line once the file exists');
+    await waitFor('the first line once the file exists', () => f.texts().includes('finally here'));
     expect(f.states.at(-1)?.status).toBe('ok');
   });
 
@@ -97,7 +97,7 @@ describe('following a log file like tail -F', () => {
     const log = join(dir, 'hostile.log');
     writeFileSync(log, 'title \u001b]0;pwned\u0007 clear \u001b[2J red \u001b[31mERROR\u001b[0m\n');
     const f = follow(log);
-    const line = await waitFor(() => f.texts().find((t) => t.includes('title')), 'the hostile line');
+    const line = await waitFor('the hostile line', () => f.texts().find((t) => t.includes('title')));
     expect(line).toBe('title  clear  red ERROR');
   });
 });

@@ -15,7 +15,7 @@ import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore, emptyData } from '../../src/app/store.js';
 import { followUnitLogs } from '../../src/app/unit-log.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { processesMatching } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 import { testControls } from '../helpers/controls.js';

@@ -11,7 +11,7 @@ import { createOpsStore, initialUi, type OpsStore } from '../../src/app/store.js
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import { TEN_PERCENT_5XX, within1Percent, writeTraffic } from '../helpers/access-traffic.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;

@@ -18,7 +18,8 @@ import { auditTrail } from '../../src/services/audit.js';
 import type { HostWatch } from '../../src/services/host-adapter.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
-import { sshHost, waitFor } from '../harness/hosts.js';
+import { sshHost } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { silentListener, type Listener } from '../harness/listeners.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 

@@ -59,7 +59,7 @@ describe('checks from an SSH host', () => {
     const row = await running.until('health', 'ok', undefined, 30_000);
     expect(row.check.result).toMatchObject({ status: 200 });
     const forwarded = new RegExp(`direct_tcpip: originator \\S+ port \\d+, target 127\\.0\\.0\\.1 port ${port(health)}\\b`);
-    await waitFor(() => forwarded.test(sshd.output), 'sshd to log the forwarded channel');
+    await waitFor('sshd to log the forwarded channel', () => forwarded.test(sshd.output));
   });
 
   test('a port sshd does not let the host forward to fails from the host, named, and connects from here', async () => {

@@ -2,7 +2,8 @@
 // drained, output is bounded, a signal or a missing exit status is a failure, deadlines hold.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SshConnection } from '../../src/services/ssh/connection.js';
-import { testConnection, waitFor } from '../harness/hosts.js';
+import { testConnection } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;

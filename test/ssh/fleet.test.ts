@@ -8,7 +8,8 @@ import type { HostWatch } from '../../src/services/host-adapter.js';
 import type { ConnectionState, ResourceSample, ServicesSample } from '../../src/domain/model.js';
 import { Scheduler, type PollSource } from '../../src/services/scheduler.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
-import { sshHost, waitFor } from '../harness/hosts.js';
+import { sshHost } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/adapter.js';
-import { sshHost, waitFor } from '../harness/hosts.js';
+import { sshHost } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, fingerprintOf, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;

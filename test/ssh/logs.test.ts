@@ -12,7 +12,8 @@ import { shJoin } from '../../src/services/shell-quote.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import type { SshConnection } from '../../src/services/ssh/connection.js';
 import { followerScript, singleLogFollower, systemLogScript } from '../../src/services/ssh/follower.js';
-import { sshHost, testConnection, waitFor } from '../harness/hosts.js';
+import { sshHost, testConnection } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;

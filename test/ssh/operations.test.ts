@@ -16,6 +16,7 @@ import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import { parseShow } from '../../src/services/systemd/units.js';
 import { sshHost } from '../harness/hosts.js';
+import { running } from '../harness/processes.js';
 import { ensureTestUser, SshdHost, TEST_USER, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 
@@ -33,12 +34,6 @@ const hosts = new Map<string, HostConfig>();
 async function unitState(unit: string) {
   const { stdout } = await run(systemd.systemctl, ['show', unit]);
   return parseShow(stdout, [unit])[0]!;
-}
-
-/** Whether pid is a live process: a zombie waiting for this container's init to reap it is not. */
-async function running(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
 function executor(options: { readOnly?: boolean; readOnlyHosts?: string[] } = {}) {
@@ -133,7 +128,7 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
     const result = await executor().exec.start(unitOp('gamma', 'stop', 'app.service'));
     expect(result).toMatchObject({ outcome: 'ok', message: 'gamma: app.service stopped, verified inactive (dead)' });
     expect((await unitState('app.service')).active).toBe('inactive');
-    expect(await running(before.mainPid!)).toBe(false);
+    expect(running(before.mainPid!)).toBe(false);
     const started = await executor().exec.start(unitOp('gamma', 'start', 'app.service'));
     expect(started.message).toMatch(/^gamma: app\.service started, verified active \(running\), MainPID \d+$/);
   });

@@ -17,7 +17,7 @@ import { createOpsStore, emptyData, type OpsStore } from '../../src/app/store.js
 import { auditTrail } from '../../src/services/audit.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
-import { waitFor } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { startNodeExporter, startPrometheus, waitForTargets, type NodeExporter, type PrometheusServer } from '../harness/prometheus.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';

@@ -10,7 +10,8 @@ import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { sanitizeLine } from '../../src/domain/sanitize.js';
 import { shQuote } from '../../src/services/shell-quote.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
-import { sshHost, testConnection, waitFor } from '../harness/hosts.js';
+import { sshHost, testConnection } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 

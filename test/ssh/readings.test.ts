@@ -9,7 +9,8 @@ import type { SshConnection } from '../../src/services/ssh/connection.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import type { ProcessSample } from '../../src/domain/model.js';
-import { sshHost, testConnection, waitFor } from '../harness/hosts.js';
+import { sshHost, testConnection } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 

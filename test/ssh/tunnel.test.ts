@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import type { HostWatch } from '../../src/services/host-adapter.js';
-import { sshHost, waitFor } from '../harness/hosts.js';
+import { sshHost } from '../harness/hosts.js';
+import { waitFor } from '../helpers/wait.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;

@@ -43,8 +43,8 @@ describe('operator commands in the cockpit (80x24)', () => {
     expect(text()).toContain('run check on 2 hosts (local, web-1)?');
     expect(text()).toContain("local: echo checking 'local'; printf");
     await app.press('y');
-    await waitFor(() => finished('local')() && finished('web-1')(), 'both hosts done');
-    await waitFor(() => text().includes('exit 3'), 'the frame with the results');
+    await waitFor('both hosts done', () => finished('local')() && finished('web-1')());
+    await waitFor('the frame with the results', () => text().includes('exit 3'));
     const screen = text();
     expect(screen).toMatch(/── local · exit 0 in [\d.]+m?s · \$ echo checking 'local'/);
     expect(screen).toMatch(/── web-1 · exit 3 in [\d.]+m?s/);
@@ -69,10 +69,10 @@ describe('operator commands in the cockpit (80x24)', () => {
   it('the panes keep updating under an open panel; Esc closes it, :output opens it again', async () => {
     const app = await cockpit();
     await app.press('X', 'y');
-    await waitFor(() => finished('web-1')(), 'the run');
+    await waitFor('the run', () => finished('web-1')());
     const tracker = new ThresholdTracker(1);
     app.store.setState((s) => ({ ...s, data: deliver(s.data, hostSourceId('local', 'resources'), sample(64, 12, 30), tracker) }));
-    await waitFor(() => /local\s+64%/.test(text()), 'the new CPU figure on the Hosts row');
+    await waitFor('the new CPU figure on the Hosts row', () => /local\s+64%/.test(text()));
     expect(text()).toContain('── local · exit 0');
     // Keys the panel has no use for work as anywhere: 2 focuses Resources, the panel stays.
     await app.press('2');
@@ -89,7 +89,7 @@ describe('operator commands in the cockpit (80x24)', () => {
     await app.press('F');
     expect(text()).toContain('type flood and Enter to go');
     await app.press('f', 'l', 'o', 'o', 'd', KEYS.enter);
-    await waitFor(() => text().includes('── local · exit 0'), 'seq to end on screen');
+    await waitFor('seq to end on screen', () => text().includes('── local · exit 0'));
     expect(text()).toMatch(/lines \d+–\d+ of \d+ \(following\)/);
     const lastLine = /^║ 20000 +║$/m;
     expect(text()).toMatch(lastLine);

@@ -218,7 +218,7 @@ describe('trusting an SSH host key', () => {
     expect(text()).toContain('type "yes" to confirm');
     await app.press(KEYS.backspace, ...'yes', KEYS.enter);
     // It runs in the background: done once its result is in Events.
-    await waitFor(() => app!.events.length === 1, 'the operation to finish');
+    await waitFor('the operation to finish', () => app!.events.length === 1);
     await app.flush();
     expect(app.trusted).toEqual(['edge']);
     expect(app.events.at(-1)?.message).toBe('edge: host key SHA256:abcDEF123 trusted, reconnecting');
@@ -302,7 +302,7 @@ describe('Databases pane actions', () => {
     // What will be sent, and where, before the yes.
     expect(text()).toContain('on local · db:main pid 4242 · sends: SELECT pg_cancel_backend(4242)');
     await app.press('y');
-    await waitFor(() => app!.events.length === 1, 'the operation to finish');
+    await waitFor('the operation to finish', () => app!.events.length === 1);
     await app.flush();
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'cancel' }]);
     expect(text()).toContain('cancelled the query of pid 4242 on main');
@@ -316,7 +316,7 @@ describe('Databases pane actions', () => {
     await app.press('y', KEYS.enter);
     expect(app.admin).toEqual([]);
     await app.press(KEYS.backspace, ...'4242', KEYS.enter);
-    await waitFor(() => app!.events.length === 1, 'the operation to finish');
+    await waitFor('the operation to finish', () => app!.events.length === 1);
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'terminate' }]);
   });
 

@@ -8,13 +8,13 @@ import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import type { DataState } from '../../src/app/store.js';
 import type { ProcessStat } from '../../src/domain/model.js';
-import { isLiveStat } from '../../src/domain/process-control.js';
 import { hostSourceId } from '../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { localProcessControl } from '../../src/services/process-signal.js';
 import { deliver, hostsData, sample, withPendingSource } from '../helpers/fixtures.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import { screenReader } from '../helpers/screen.js';
+import { running } from '../harness/processes.js';
 
 let app: AppHarness | undefined;
 const children: ChildProcess[] = [];
@@ -33,11 +33,6 @@ function sleeper(ignoreTerm = false): number {
   const child = ignoreTerm ? spawn('sh', ['-c', 'trap "" TERM; exec sleep 1000'], { stdio: 'ignore' }) : spawn('sleep', ['1000'], { stdio: 'ignore' });
   children.push(child);
   return child.pid!;
-}
-
-async function running(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && isLiveStat(stat);
 }
 
 /** The local host's top list as the processes source delivers it, with these processes in it. */
@@ -67,8 +62,8 @@ describe('T and K on the Resources pane\'s top processes', () => {
     expect(text()).toContain(`sends: kill -TERM ${second}`);
     await app!.press('y');
     await expect.poll(() => app!.store.getState().ui.message?.text, { timeout: 10_000 }).toBe(`local: pid ${second} (sleep) sent TERM, verified gone`);
-    expect(await running(second)).toBe(false);
-    expect(await running(first)).toBe(true);
+    expect(running(second)).toBe(false);
+    expect(running(first)).toBe(true);
     expect(app!.audit.map((a) => [a.action, a.target, a.outcome])).toEqual([
       ['process.term', `process:local/${second}`, 'started'],
       ['process.term', `process:local/${second}`, 'ok'],
@@ -93,7 +88,7 @@ describe('T and K on the Resources pane\'s top processes', () => {
     await open([row(stubborn, 'sleep', 50)]);
     await app!.press('T', 'y');
     await expect.poll(() => app!.store.getState().ui.message?.text, { timeout: 15_000 }).toBe(`local: pid ${stubborn} (sleep) still running 5 s after TERM (it may ignore TERM; K sends KILL)`);
-    expect(await running(stubborn)).toBe(true);
+    expect(running(stubborn)).toBe(true);
 
     await app!.press('K');
     expect(text()).toContain(`KILL pid ${stubborn} (sleep) on local?`);
@@ -101,10 +96,10 @@ describe('T and K on the Resources pane\'s top processes', () => {
     // y is no answer to a typed confirmation, nor is the wrong number.
     await app!.press('y', KEYS.enter);
     expect(app!.store.getState().ui.message?.text).toBe(`type "${stubborn}" to confirm, Esc to cancel`);
-    expect(await running(stubborn)).toBe(true);
+    expect(running(stubborn)).toBe(true);
     await app!.press(KEYS.backspace, ...String(stubborn).split(''), KEYS.enter);
     await expect.poll(() => app!.store.getState().ui.message?.text, { timeout: 10_000 }).toBe(`local: pid ${stubborn} (sleep) sent KILL, verified gone`);
-    expect(await running(stubborn)).toBe(false);
+    expect(running(stubborn)).toBe(false);
     expect(app!.audit.filter((a) => a.outcome !== 'started').map((a) => [a.action, a.outcome])).toEqual([
       ['process.term', 'failed'],
       ['process.kill', 'ok'],
@@ -128,6 +123,6 @@ describe('T and K on the Resources pane\'s top processes', () => {
     await expect.poll(() => app!.store.getState().ui.message?.text).toBe(`read-only: "KILL pid ${pid} (sleep) on local" refused`);
     expect(app!.store.getState().ui.overlay).toBe('none');
     expect(app!.audit).toEqual([expect.objectContaining({ action: 'process.kill', target: `process:local/${pid}`, outcome: 'refused', detail: expect.objectContaining({ pid, signal: 'KILL' }) })]);
-    expect(await running(pid)).toBe(true);
+    expect(running(pid)).toBe(true);
   });
 });

@@ -42,7 +42,7 @@ describe('alert delivery', () => {
     flip('unreachable');
     flip('ok');
     flip('unreachable');
-    await waitFor(() => bodies.length === 2, 'two alerts sent');
+    await waitFor('two alerts sent', () => bodies.length === 2);
     // Whatever the fleet has crit at start counts too: two go out, each one after is held back and said.
     expect(said.length).toBeGreaterThanOrEqual(1);
     expect(said[0]).toBe('alerts to slack: 1 held back by the rate limit (2/min)');
@@ -59,7 +59,7 @@ describe('alert delivery', () => {
     const said: string[] = [];
     stops.push(startAlerts(store, { receivers: [{ format: 'webhook', url }], perMinute: 20, timeoutMs: 1000 }, (t) => said.push(t), post));
     store.setState((s) => ({ ...s, data: applyConnection(s.data, 'web-1', { status: 'unreachable', since: Date.now(), error: 'connection refused' }) }));
-    await waitFor(() => calls >= 2, 'a retry after the backoff', 5000);
+    await waitFor('a retry after the backoff', () => calls >= 2, 5000);
     expect(said[0]).toBe('alert to webhook failed: connect ECONNREFUSED for ‹secret›; retrying in 1s');
     expect(said.join('\n')).not.toContain('TOPSECRET');
   });

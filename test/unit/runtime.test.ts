@@ -33,14 +33,14 @@ describe('Runtime', () => {
     const { store, runtime } = setup({ a: async () => sample(42, 20, 30, Date.now()), b: async () => sample(1, 1, 1, Date.now()) });
     await runtime.prepare();
     runtime.start();
-    await waitFor(() => store.getState().data.hosts.a?.resources, 'the first sample');
+    await waitFor('the first sample', () => store.getState().data.hosts.a?.resources);
     // Samples keep arriving, each leaving a draft to flush; the incident and the event go in between.
     runtime.commit((d) => ({ ...d, incident: { id: 'inc-1', title: 't', severity: 'P2', startedAt: Date.now(), startedBy: 'a' } }));
     runtime.recordEvent({ at: Date.now(), host: 'a', kind: 'action', level: 'info', message: 'a: app.service restarted', auditId: 'x1' });
     expect(store.getState().data.incident?.id).toBe('inc-1');
     expect(store.getState().data.events.at(-1)).toMatchObject({ message: 'a: app.service restarted', incident: 'inc-1' });
     const ticked = store.getState().data.hosts.a!.resources!.at;
-    await waitFor(() => store.getState().data.hosts.a!.resources!.at > ticked, 'a later sample flushed', 5000);
+    await waitFor('a later sample flushed', () => store.getState().data.hosts.a!.resources!.at > ticked, 5000);
     expect(store.getState().data.incident?.id).toBe('inc-1');
     expect(store.getState().data.events.some((e) => e.auditId === 'x1')).toBe(true);
   });
@@ -53,11 +53,11 @@ describe('Runtime', () => {
     });
     await runtime.prepare();
     runtime.start();
-    await waitFor(() => resources('a')?.status === 'error', 'the hung source to time out', 3000);
+    await waitFor('the hung source to time out', () => resources('a')?.status === 'error', 3000);
     expect(resources('a')!.error).toBe('timed out after 300 ms');
     // The neighbour's probe is still hung (its deadline comes back every tick); this host keeps ticking.
     const before = ticks;
-    await waitFor(() => ticks - before >= 3, 'three more ticks of the healthy host', 5000);
+    await waitFor('three more ticks of the healthy host', () => ticks - before >= 3, 5000);
     expect(resources('b')!.status).toBe('ok');
   });
 
@@ -72,17 +72,17 @@ describe('Runtime', () => {
     });
     await runtime.prepare();
     runtime.start();
-    await waitFor(() => store.getState().data.hosts.a?.resources, 'the first sample');
+    await waitFor('the first sample', () => store.getState().data.hosts.a?.resources);
     failing = true;
-    const stale = await waitFor(() => {
+    const stale = await waitFor('the source to go stale', () => {
       const s = resources('a');
       return s?.status === 'stale' ? s : undefined;
-    }, 'the source to go stale', 3000);
+    }, 3000);
     expect(stale.error).toBe('connection refused');
     expect(store.getState().data.hosts.a!.resources!.cpu.totalPercent).toBe(42);
     expect(store.getState().data.events.some((e) => e.host === 'a' && e.level === 'crit' && e.message === 'resources down: connection refused')).toBe(true);
     failing = false;
-    await waitFor(() => resources('a')?.status === 'ok', 'recovery', 3000);
+    await waitFor('recovery', () => resources('a')?.status === 'ok', 3000);
     expect(store.getState().data.events.some((e) => e.host === 'a' && /resources back after/.test(e.message))).toBe(true);
   });
 
@@ -91,11 +91,11 @@ describe('Runtime', () => {
     const { runtime } = setup({ a: async () => (at.push(Date.now()), sample(1, 1, 1)), b: async () => sample(1, 1, 1) });
     await runtime.prepare();
     runtime.start();
-    await waitFor(() => at.length >= 2, 'two ticks at 500 ms', 3000);
+    await waitFor('two ticks at 500 ms', () => at.length >= 2, 3000);
     const changedAt = Date.now();
     runtime.setRefresh(1000);
     const count = at.length;
-    await waitFor(() => at.length >= count + 2, 'two ticks at the new refresh', 5000);
+    await waitFor('two ticks at the new refresh', () => at.length >= count + 2, 5000);
     // The tick due within 500 ms was moved, not kept; then ticks keep coming, a second apart.
     expect(at[count]! - changedAt).toBeGreaterThanOrEqual(990);
     expect(at[count + 1]! - at[count]!).toBeGreaterThanOrEqual(990);
