@@ -35,7 +35,9 @@ const DEAD = ['edge', 'mail', 'cdn', 'vpn', 'ci', 'logs', 'dns'];
 
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A tmux server of its own (-L): the default one may be someone else's, and this one is ended with the run.
+const TMUX_SOCKET = `opsdeck-soak-${process.pid}`;
+const tmux = (...args) => execFileSync('tmux', ['-L', TMUX_SOCKET, ...args], { encoding: 'utf8' });
 
 /** The opsdeck runtime under the tmux pane: the node process running the copied dist/main.js. */
 async function runtimePid(panePid) {

@@ -1,9 +1,17 @@
 // Alerts out (config `alerts:`): what went crit and what came back, and every operation's outcome,
-// POSTed to a Slack-compatible webhook (`{text}`) and/or a plain JSON one. It watches the store:
-// each commit's crit items are compared with the last alerted state of each, so a transition is
-// alerted once, and a host that is reconnecting (pending) has not recovered. Delivery runs in the
+// POSTed to a Slack-compatible webhook (`{text}`) and/or a plain JSON one. Delivery runs in the
 // background, one queue per receiver: rate-limited, retried with backoff, each POST with a deadline;
 // what fails is said on the status line. A receiver that hangs delays only its own queue.
+//
+// The two kinds of alert come in by two ways, because they are two kinds of thing:
+// - An operation is an Event (the executor records each outcome as kind `action`): it comes through
+//   the one seam events leave the store by, an EventSink (src/app/event-sink.ts), as the timeline's do.
+// - A crit transition is state, not an Event: each commit's crit items, as the screen judges them,
+//   are compared with what was last alerted of each. Events could not give it: they are per source
+//   and in words, with no stable key for the item (a host going down is its connection and each of its
+//   sources, each its own Event; the alert is one, "host:web-1"); crit to warn is a recovery here but a
+//   `warn` Event there; a reconnecting host (pending) has not recovered, which no Event says; an item
+//   already crit when opsdeck starts (or after a restart, its Events reloaded) has no new Event at all.
 import { formatDuration } from '../domain/duration.js';
 import { redactSecret } from '../domain/redact.js';
 import type { SourceState } from '../domain/model.js';
@@ -11,6 +19,7 @@ import { databaseSourceId } from './sources/database/id.js';
 import { checkRows, downReason, hostRows, sourceState } from './rows.js';
 import { checkStateText } from './check-text.js';
 import type { DataState, OpsStore } from './store.js';
+import { attachEventSinks, type EventSink } from './event-sink.js';
 
 export interface AlertReceiver {
   /** `slack` gets `{text}`; `webhook` the alert as plain JSON. */
@@ -190,34 +199,42 @@ class Outbox {
   }
 }
 
+/** Each operation among new events, once, as it joins the store. */
+function operationAlerts(send: (alerts: Alert[]) => void): EventSink {
+  return {
+    events: (batch) =>
+      send(
+        batch
+          .filter((event) => event.kind === 'action')
+          .map((event) => ({ kind: 'operation', key: `operation:${event.id}`, host: event.host, text: `${event.level === 'info' ? '●' : '▲'} ${event.host ? `${event.host}: ` : ''}${event.message}`, at: event.at })),
+      ),
+  };
+}
+
+/** Each commit's crit items against what was last alerted; what is crit at the start counts as news. */
+function watchCritTransitions(store: OpsStore, send: (alerts: Alert[]) => void): () => void {
+  const memory: AlertMemory = new Map();
+  const look = (data: DataState) => send(transitions(memory, watchedItems(data), Date.now()));
+  look(store.getState().data);
+  return store.subscribe((state, previous) => {
+    if (state.data !== previous.data) look(state.data);
+  });
+}
+
 /**
- * Watches the store and sends the alerts; returns the stop. Operations are the Events the executor
- * records (kind `action`) from now on: events from before (a reloaded timeline) are not news.
+ * Sends crit transitions and operations from now on (events from before, a reloaded timeline, are not
+ * news); returns the stop.
  */
 export function startAlerts(store: OpsStore, config: AlertsConfig, say: Say, post: Post): () => void {
   const outboxes = config.receivers.map((r) => new Outbox(r, config, post, say));
-  const memory: AlertMemory = new Map();
-  const started = Date.now();
-  let lastEvent = store.getState().data.events.at(-1)?.id ?? 0;
   const send = (alerts: Alert[]) => {
     for (const alert of alerts) for (const outbox of outboxes) outbox.add(alert);
   };
-  const look = (data: DataState) => {
-    send(transitions(memory, watchedItems(data), Date.now()));
-    const operations: Alert[] = [];
-    for (const event of data.events) {
-      if ((event.id ?? 0) <= lastEvent) continue;
-      if (event.kind === 'action' && event.at >= started) operations.push({ kind: 'operation', key: `operation:${event.id}`, host: event.host, text: `${event.level === 'info' ? '●' : '▲'} ${event.host ? `${event.host}: ` : ''}${event.message}`, at: event.at });
-    }
-    lastEvent = data.events.at(-1)?.id ?? lastEvent;
-    send(operations);
-  };
-  look(store.getState().data);
-  const unsubscribe = store.subscribe((state, previous) => {
-    if (state.data !== previous.data) look(state.data);
-  });
+  const stopWatching = watchCritTransitions(store, send);
+  const detach = attachEventSinks(store, [operationAlerts(send)]);
   return () => {
-    unsubscribe();
+    stopWatching();
+    detach();
     for (const outbox of outboxes) outbox.stop();
   };
 }

@@ -53,28 +53,36 @@ export function applySourceOk(data: DataState, id: SourceId, at: number): DataSt
   if (!state) return data;
   if (state.status === 'ok') return { ...data, sources: { ...data.sources, [key]: { ...state, lastOkAt: at } } };
   const recovered = state.status === 'stale' || state.status === 'error';
-  const next: SourceState = { ...state, status: 'ok', since: at, lastOkAt: at, error: undefined, hint: undefined };
-  const events: OpsEvent[] = recovered
+  const next: SourceState = { ...state, status: 'ok', since: at, lastOkAt: at, error: undefined, hint: undefined, absent: undefined, byConnection: undefined };
+  const events: OpsEvent[] = recovered && !state.byConnection
     ? [{ at, host: state.id.host, kind: 'source', level: 'info', message: `${state.label} back after ${formatDuration(at - state.since)}` }]
     : [];
   return withEvents({ ...data, sources: { ...data.sources, [key]: next } }, events);
 }
 
-/** A failed source keeps its last values (stale) or, never having had any, is in error. */
-export function applySourceError(data: DataState, id: SourceId, rawError: string, at: number, rawHint?: string): DataState {
+/**
+ * A failed source keeps its last values (stale) or, never having had any, is in error. `absent` says
+ * what the host lacks when that is the reason ("no systemd"): recorded as information, not an outage.
+ */
+export function applySourceError(data: DataState, id: SourceId, rawError: string, at: number, rawHint?: string, absent?: string): DataState {
   const error = safeText(rawError);
   const hint = safeOptional(rawHint);
   const key = sourceKey(id);
   const state = data.sources[key];
   if (!state) return data;
   const status = state.lastOkAt !== undefined ? 'stale' : 'error';
-  if (state.status === status && state.error === error && state.hint === hint) return data;
+  if (state.status === status && state.error === error && state.hint === hint && state.absent === absent) return data;
   const wentDown = state.status !== 'stale' && state.status !== 'error';
-  const next: SourceState = { ...state, status, since: wentDown ? at : state.since, error, hint };
+  // An unreachable host's sources fail with its connection's error: one event (the connection's) says it, not one per source.
+  const connection = data.hosts[state.id.host]?.connection;
+  const byConnection = connection !== undefined && connection.status !== 'ok' && connection.status !== 'connecting' && !!connection.error && error.includes(connection.error);
+  const next: SourceState = { ...state, status, since: wentDown ? at : state.since, error, hint, absent, byConnection: wentDown ? byConnection || undefined : state.byConnection };
   // A source that never worked is news once (warn); one that worked and stopped is an outage (crit).
-  const events: OpsEvent[] = wentDown
-    ? [{ at, host: state.id.host, kind: 'source', level: state.status === 'pending' ? 'warn' : 'crit', message: `${state.label} ${state.status === 'pending' ? 'unavailable' : 'down'}: ${error}` }]
-    : [];
+  const events: OpsEvent[] = !wentDown || byConnection
+    ? []
+    : absent
+      ? [{ at, host: state.id.host, kind: 'source', level: 'info', message: `${state.label} not watched (${absent}): ${error}` }]
+      : [{ at, host: state.id.host, kind: 'source', level: state.status === 'pending' ? 'warn' : 'crit', message: `${state.label} ${state.status === 'pending' ? 'unavailable' : 'down'}: ${error}` }];
   return withEvents({ ...data, sources: { ...data.sources, [key]: next } }, events);
 }
 

@@ -1,6 +1,6 @@
 // The one place events leave the store for the world outside the screen: the lasting timeline file
-// (src/app/timeline.ts) and anything else that wants every event as it happens (alerts out attach
-// here the same way). A sink gets each new event once, in order, after the store has it (tagged with
+// (src/app/timeline.ts), the operations alerts out send (src/app/alerts.ts), and anything else that
+// wants every event as it happens. A sink gets each new event once, in order, after the store has it (tagged with
 // the open incident, numbered), never on the render path's account: it must only queue and return.
 import type { OpsEvent } from '../domain/model.js';
 import type { OpsStore } from './store.js';

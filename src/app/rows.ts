@@ -28,6 +28,8 @@ export interface HostRow {
   problem?: SourceState | ConnectionState;
   /** Other sources of the host that are failing (services, logs, maintenance flag). */
   issues: SourceState[];
+  /** What the host lacks for some of its sources ("no systemd"): said beside its state, not failing. */
+  absent: string[];
   connection?: ConnectionState;
   failedUnits: number;
   /** Its logs' error rates and rules past their thresholds (held levels). */
@@ -52,20 +54,23 @@ export function hostSources(data: Pick<DataState, 'sources'>, host: string): Sou
 
 /**
  * A host's health is its connection and its resources probe: if those work the host is up. Other
- * sources failing (no systemd, a missing log file) are issues shown beside it, not a host down.
+ * sources failing (a missing log file) are issues shown beside it, not a host down; sources it has
+ * nothing for (no systemd) are not failing at all.
  */
-export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView, own: readonly SourceState[] = hostSources(data, host.name)): { health: HostHealth; problem?: SourceState | ConnectionState; issues: SourceState[] } {
-  const issues = own.filter((s) => s.id.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
+export function hostHealth(data: Pick<DataState, 'sources'>, host: HostView, own: readonly SourceState[] = hostSources(data, host.name)): Pick<HostRow, 'health' | 'problem' | 'issues' | 'absent'> {
+  const unread = own.filter((s) => s.id.kind !== 'resources' && (s.status === 'error' || s.status === 'stale'));
+  const issues = unread.filter((s) => !s.absent);
+  const absent = [...new Set(unread.flatMap((s) => (s.absent ? [s.absent] : [])))];
   const connection = host.connection;
   if (connection?.status === 'connecting') {
     // What the handshake waits for is why the host is still pending: reports name it like a failure.
-    return { health: 'pending', problem: { ...connection, error: connection.stage }, issues };
+    return { health: 'pending', problem: { ...connection, error: connection.stage }, issues, absent };
   }
-  if (connection && connection.status !== 'ok') return { health: 'error', problem: connection, issues };
+  if (connection && connection.status !== 'ok') return { health: 'error', problem: connection, issues, absent };
   const resources = hostSource(data, host.name, 'resources');
-  if (!resources) return { health: 'pending', issues };
+  if (!resources) return { health: 'pending', issues, absent };
   const failing = resources.status === 'stale' || resources.status === 'error';
-  return { health: resources.status, problem: failing ? resources : undefined, issues };
+  return { health: resources.status, problem: failing ? resources : undefined, issues, absent };
 }
 
 /** Why a host is down, in a few words: "unreachable", "auth failed", "host key refused"; a failing probe by its error. */
@@ -151,7 +156,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
   const rows = data.hostOrder.flatMap((name) => {
     const host = data.hosts[name];
     if (!host || (ui.group && host.group !== ui.group) || !keep(`${name} ${host.group ?? ''} ${host.address}`)) return [];
-    const { health, problem, issues } = hostHealth(data, host, byHost.get(name) ?? []);
+    const { health, problem, issues, absent } = hostHealth(data, host, byHost.get(name) ?? []);
     const logAlerts = hostLogAlerts(data.logs, name);
     const checks = troubled.filter((row) => row.check.host === name);
     return [
@@ -160,6 +165,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
         health,
         problem,
         issues,
+        absent,
         connection: host.connection,
         level: worstLevel([
           host.levels.cpu,

@@ -101,6 +101,8 @@ export class Runtime {
       ...d,
       hostOrder: this.config.hosts.map((h) => h.name),
       hosts: Object.fromEntries(this.config.hosts.map((h) => [h.name, hostView(h)])),
+      // Until discover() has looked, an empty Databases pane is not yet "none found".
+      discovering: Object.values(SOURCE_KINDS).some((kind) => kind.discover),
     }));
     const hosts = await Promise.all(
       this.config.hosts.map(async (host) => {
@@ -305,6 +307,7 @@ export class Runtime {
         if (events.length > 0) this.mutate((d) => withEvents(d, events));
       }),
     );
+    if (!this.stopped) this.mutate((d) => ({ ...d, discovering: false }));
   }
 
   private begin<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): void {
@@ -316,7 +319,7 @@ export class Runtime {
     if (!('follow' in source.collect)) return;
     source.collect.follow.start({
       changed: () => this.scheduleFlush(LOG_FLUSH_MS),
-      state: (status, error, hint) => this.mutate((d) => (status === 'ok' ? applySourceOk(d, source.id, Date.now()) : applySourceError(d, source.id, error ?? 'failed', Date.now(), hint))),
+      state: (status, error, hint, absent) => this.mutate((d) => (status === 'ok' ? applySourceOk(d, source.id, Date.now()) : applySourceError(d, source.id, error ?? 'failed', Date.now(), hint, absent))),
     });
   }
 
@@ -349,10 +352,10 @@ export class Runtime {
   }
 
   private onFailure<K extends SourceKind>(id: SourceId<K>, error: Error, at: number): void {
-    const hint = (error as { hint?: unknown }).hint;
+    const { hint, absent } = error as { hint?: unknown; absent?: unknown };
     const fail = SOURCE_KINDS[id.kind].fail;
     this.mutate((d) => {
-      const failed = applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined);
+      const failed = applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined, typeof absent === 'string' ? absent : undefined);
       return fail ? fail(failed, id, error.message, at) : failed;
     });
   }

@@ -207,6 +207,8 @@ export interface DataState {
   backups: Record<string, BackupView>;
   /** Why a pane is empty when no source could be set up for it (e.g. "no system log found"). */
   notes: Partial<Record<PaneId, string>>;
+  /** Sources are still being looked for (this machine's databases): an empty pane may not stay empty. */
+  discovering: boolean;
   events: readonly OpsEvent[];
   /** The incident open now (opened here or by `opsdeck incident start`): new events are tagged with it. */
   incident: Incident | null;
@@ -330,7 +332,7 @@ export interface OpsState {
 export type OpsStore = StoreApi<OpsState>;
 
 export function emptyData(): DataState {
-  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, events: [], incident: null, self: { cpuPercent: 0, rssBytes: 0 } };
+  return { hostOrder: [], hosts: {}, history: {}, sources: {}, logs: {}, checks: {}, databases: {}, backups: {}, notes: {}, discovering: false, events: [], incident: null, self: { cpuPercent: 0, rssBytes: 0 } };
 }
 
 export function initialUi(overrides: Partial<UiState> = {}): UiState {

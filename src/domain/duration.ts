@@ -19,7 +19,22 @@ export function formatDuration(milliseconds: number): string {
   return `${Math.floor(hours / 24)}d${hours % 24}h`;
 }
 
+const two = (n: number): string => String(n).padStart(2, '0');
+
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map(two).join(':');
+}
+
+/** Local "MM-DD HH:MM:SS": events restored after a restart are from other days. */
+export function formatDayClock(epochMs: number): string {
+  const d = new Date(epochMs);
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${formatClock(epochMs)}`;
+}
+
+/** Whether two times fall on the same local calendar day. */
+export function sameDay(a: number, b: number): boolean {
+  const x = new Date(a);
+  const y = new Date(b);
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
 }

@@ -16,6 +16,13 @@ export interface SourceState {
   error?: string;
   /** What the operator can do about it, shown under the error. */
   hint?: string;
+  /**
+   * What the host lacks, when that is why the source cannot be read ("no systemd", "no system log"):
+   * nothing is failing, so it is said beside the host's state, not counted as a failure.
+   */
+  absent?: string;
+  /** It failed because its host's SSH connection did: the connection's own events tell the outage and the return. */
+  byConnection?: boolean;
 }
 
 export interface CpuStat {

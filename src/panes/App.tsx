@@ -268,7 +268,7 @@ function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const filter = useOps((s) => s.ui.filters.events);
   const eventSelection = useOps((s) => s.ui.eventSelection);
   const rows = useMemo(() => eventRows({ events }, { filters: { events: filter } }), [events, filter]);
-  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} />;
+  return <EventsPane rows={rows} hostColors={hostColors} width={box.width} height={box.height} focused={focused} cursor={selectedEventIndex(rows, { eventSelection })} filter={filter} today={new Date().setHours(0, 0, 0, 0)} />;
 }
 
 function BackupsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
@@ -285,6 +285,7 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   const databases = useData('databases');
   const sources = useData('sources');
   const backups = useData('backups');
+  const discovering = useData('discovering');
   const filter = useOps((s) => s.ui.filters.databases);
   const cursor = useOps((s) => s.ui.cursor.databases);
   const databaseSelection = useOps((s) => s.ui.databaseSelection);
@@ -292,7 +293,7 @@ function DatabasesContainer({ box, focused }: { box: PaneBox; focused: boolean }
   const views = useMemo(() => databaseViews({ databases, sources }), [databases, sources]);
   if (showBackups) return <BackupsContainer box={box} focused={focused} />;
   const { index } = selectedDatabaseRow(databaseRows(views, filter), { cursor: { databases: cursor }, databaseSelection });
-  return <DatabasesPane databases={views} backups={backups} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} />;
+  return <DatabasesPane databases={views} backups={backups} width={box.width} height={box.height} focused={focused} cursor={index} filter={filter} discovering={discovering} />;
 }
 
 /** Enter on a Databases row: the query's details over the panes; it also sets how far j/k may scroll. */

@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
 import { formatBytes } from '../domain/bytes.js';
-import { fit, widthOf } from './format.js';
+import { cut, fit, widthOf } from './format.js';
 import { MARK, useTheme } from './theme.js';
 
 export interface TabBarProps {
@@ -16,23 +16,44 @@ export interface TabBarProps {
   alerts: { crit: number; warn: number; down: number };
 }
 
+const BRAND = 'opsdeck ';
+
+/**
+ * How much of the tabs fits beside the scope and the alert count, which always keep their room: the
+ * name and every title; every title; the focused pane's title and the others' numbers.
+ */
+export function tabLabels(panes: readonly PaneId[], focus: PaneId, room: number): { brand: boolean; labels: string[] } {
+  const full = panes.map((pane) => ` ${PANES.indexOf(pane) + 1} ${PANE_TITLES[pane]} `);
+  const tabsWidth = full.reduce((sum, label) => sum + widthOf(label), 0);
+  if (BRAND.length + tabsWidth <= room) return { brand: true, labels: full };
+  if (tabsWidth <= room) return { brand: false, labels: full };
+  return { brand: false, labels: panes.map((pane, i) => (pane === focus ? full[i]! : ` ${PANES.indexOf(pane) + 1} `)) };
+}
+
 function TabBarView({ focus, panes, scope, width, alerts }: TabBarProps) {
   const theme = useTheme();
   const badge = [alerts.crit > 0 ? `${MARK.crit} ${alerts.crit} crit` : '', alerts.warn > 0 ? `${MARK.warn} ${alerts.warn} warn` : '', alerts.down > 0 ? `${MARK.down} ${alerts.down} down` : ''].filter(Boolean).join(' ');
+  const state = ` │ ${badge || `${MARK.ok} all ok`}`;
+  // What is wrong is what a glance at the top line is for: the tabs give way first, then the scope.
+  const { brand, labels } = tabLabels(panes, focus, width - widthOf(` │ ${scope}${state}`));
+  const tabsWidth = (brand ? BRAND.length : 0) + labels.reduce((sum, label) => sum + widthOf(label), 0);
+  const scopeRoom = Math.max(0, width - tabsWidth - 3 - widthOf(state));
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
-        <Text bold color={theme.accent}>
-          opsdeck{' '}
-        </Text>
-        {panes.map((pane) => (
+        {brand ? (
+          <Text bold color={theme.accent}>
+            {BRAND}
+          </Text>
+        ) : null}
+        {panes.map((pane, i) => (
           <Text key={pane} inverse={pane === focus} bold={pane === focus} color={pane === focus ? theme.accent : undefined}>
-            {` ${PANES.indexOf(pane) + 1} ${PANE_TITLES[pane]} `}
+            {labels[i]}
           </Text>
         ))}
         <Text color={theme.muted}> │ </Text>
-        <Text bold>{scope}</Text>
-        {badge ? <Text color={alerts.crit > 0 || alerts.down > 0 ? theme.crit : theme.warn}> │ {badge}</Text> : <Text color={theme.ok}> │ {MARK.ok} all ok</Text>}
+        <Text bold>{cut(scope, scopeRoom)}</Text>
+        <Text color={badge ? (alerts.crit > 0 || alerts.down > 0 ? theme.crit : theme.warn) : theme.ok}>{state}</Text>
       </Text>
     </Box>
   );

@@ -27,6 +27,8 @@ export interface DatabasesPaneProps {
   /** Index into databaseRows(databases, filter). */
   cursor: number;
   filter: string;
+  /** This machine's databases are still being looked for: none found is not yet the answer. */
+  discovering?: boolean;
   /** For "since" and ages; default Date.now(). */
   now?: number;
 }
@@ -62,10 +64,12 @@ function figure(label: string, value: string, level?: Level): Segment[] {
   return [{ text: `  ${label} `, dim: true }, { text: level ? `${value}${levelMark(level)}` : value, tone: level }];
 }
 
-/** The hit ratio with its level once its interval saw enough reads; grey "too few reads" before. */
+/**
+ * The hit ratio with its level once its interval saw enough reads; grey "too few reads" before, the
+ * first reading (no interval yet, no reads counted) included: a bare "–" would not say why it is grey.
+ */
 function hitFigure(label: string, hit: HitRatio | undefined, level: Level | undefined): Segment[] {
-  // No interval yet (the first reading): nothing to say about reads.
-  if (!hit || hit.reads === undefined || hit.enough) return figure(label, pct(hit?.percent), level);
+  if (!hit || hit.enough) return figure(label, pct(hit?.percent), level);
   return [{ text: `  ${label} `, dim: true }, { text: `${pct(hit.percent)} too few reads`, tone: 'muted' }];
 }
 
@@ -330,7 +334,7 @@ function renderLine(theme: Theme, line: Line, width: number, inverse: boolean): 
 
 const NO_BACKUPS: Record<string, BackupView> = {};
 
-function DatabasesPaneView({ databases, backups = NO_BACKUPS, width, height, focused, cursor, filter, now = Date.now() }: DatabasesPaneProps) {
+function DatabasesPaneView({ databases, backups = NO_BACKUPS, width, height, focused, cursor, filter, discovering = false, now = Date.now() }: DatabasesPaneProps) {
   const theme = useTheme();
   const inner = Math.max(0, width - 2);
   const rows = Math.max(0, height - 2);
@@ -354,7 +358,7 @@ function DatabasesPaneView({ databases, backups = NO_BACKUPS, width, height, foc
           )}
         </Text>
       ) : null}
-      {databases.length === 0 && rows > 0 ? <Text color={theme.muted} wrap="truncate">{cutText('no database configured or found on this machine: add databases: to the config', inner)}</Text> : null}
+      {databases.length === 0 && rows > 0 ? <Text color={theme.muted} wrap="truncate">{cutText(discovering ? 'looking for PostgreSQL, MySQL/MariaDB and Redis on this machine…' : 'no database configured or found on this machine: add databases: to the config', inner)}</Text> : null}
       {databases.length > 0 && lines.length === 0 && rows > 0 ? <Text color={theme.muted} wrap="truncate">{cutText(`nothing matches "${filter}" (Esc clears)`, inner)}</Text> : null}
       {lines.slice(top, top + body).map((line) => renderLine(theme, line, inner, focused && line.row === cursor))}
     </Frame>

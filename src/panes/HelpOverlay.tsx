@@ -6,7 +6,7 @@ import { KEY_TABLE } from '../app/intents.js';
 import { KEY_CONTEXTS, type KeyBindings, type KeyContext } from '../app/keymap.js';
 import { commandLine, type ActionSpec } from '../app/operations/action.js';
 import { PANE_TITLES } from '../app/store.js';
-import { fit } from './format.js';
+import { fit, widthOf } from './format.js';
 import { useTheme } from './theme.js';
 
 const CONTEXT_TITLES: Record<KeyContext, string> = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', ...PANE_TITLES };
@@ -39,7 +39,26 @@ export function helpCapacity(width: number, height: number): number {
   return Math.max(1, height - 3) * (width >= 180 ? 3 : width >= 110 ? 2 : 1);
 }
 
-function HelpRow({ line, width }: { line: HelpLine; width: number }) {
+/**
+ * The key column's width for each line: one per section, as wide as the section's longest keys (a
+ * command's usage is long) but never more than half the column, so every description of a section
+ * starts at the same place, after at least one space.
+ */
+export function helpKeyWidths(lines: readonly HelpLine[], columnWidth: number): number[] {
+  const widths: number[] = [];
+  let start = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && !('title' in lines[i]!)) continue;
+    const section = lines.slice(start, i);
+    const longest = Math.max(0, ...section.map((line) => ('keys' in line ? widthOf(line.keys) + 2 : 0)));
+    const width = Math.max(Math.min(KEY_WIDTH, columnWidth), Math.min(longest, Math.floor(columnWidth / 2)));
+    widths.push(...section.map(() => width));
+    start = i;
+  }
+  return widths;
+}
+
+function HelpRow({ line, width, keyWidth }: { line: HelpLine; width: number; keyWidth: number }) {
   const theme = useTheme();
   if ('blank' in line) return <Text> </Text>;
   if ('title' in line)
@@ -48,10 +67,9 @@ function HelpRow({ line, width }: { line: HelpLine; width: number }) {
         {line.title}
       </Text>
     );
-  const keyWidth = Math.max(KEY_WIDTH, Math.min(28, line.keys.length + 2));
   return (
     <Text wrap="truncate">
-      <Text color={theme.key}>{fit(line.keys, keyWidth)}</Text>
+      <Text color={theme.key}>{fit(line.keys, keyWidth - 1)} </Text>
       {fit(line.text, Math.max(0, width - keyWidth))}
     </Text>
   );
@@ -66,6 +84,7 @@ export function HelpOverlay({ bindings, actions, width, height, scroll }: { bind
   const start = Math.max(0, Math.min(scroll, lines.length - capacity));
   const shown = lines.slice(start, start + capacity);
   const columnWidth = Math.floor((width - 4) / perRow);
+  const keyWidths = helpKeyWidths(lines, columnWidth - 1);
   // Balanced columns when everything fits; full ones when it scrolls.
   const perColumn = Math.min(rows, Math.ceil(shown.length / perRow));
   const columns = Array.from({ length: perRow }, (_, i) => shown.slice(i * perColumn, (i + 1) * perColumn));
@@ -79,7 +98,7 @@ export function HelpOverlay({ bindings, actions, width, height, scroll }: { bind
         {columns.map((column, i) => (
           <Box key={i} flexDirection="column" width={columnWidth}>
             {column.map((line, j) => (
-              <HelpRow key={j} line={line} width={columnWidth - 1} />
+              <HelpRow key={j} line={line} width={columnWidth - 1} keyWidth={keyWidths[start + i * perColumn + j]!} />
             ))}
           </Box>
         ))}

@@ -65,10 +65,11 @@ function statusText(row: HostRow, now: number): string {
     const what = problem.id.kind === 'resources' && !row.host.metricsFrom ? '' : `${problem.label} `;
     return `${what}${problem.status === 'stale' ? `stale ${formatDuration(now - (problem.lastOkAt ?? problem.since))}` : `down since ${formatClock(problem.since)}`}: ${problem.error ?? ''}`;
   }
-  // The row names what is alerting in its logs and what is failing; the selected row's hint line says why.
+  // The row names what is alerting in its logs and what is failing (the selected row's hint line says
+  // why), then what the host has none of ("no systemd"), which is not a failure.
   const failing = [...row.issues.map((s) => `${s.label} failing`), ...row.checks.map((c) => `check ${c.check.name} ${c.state}`)];
   const alerts = row.host.firingAlerts;
-  const notes = [...(alerts ? [`alert ${alerts.join(', ')}`] : []), ...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')])];
+  const notes = [...(alerts ? [`alert ${alerts.join(', ')}`] : []), ...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')]), ...(row.absent.length === 0 ? [] : [row.absent.join(', ')])];
   return `${notes.length === 0 ? 'ok' : `ok · ${notes.join(' · ')}`}${origin(row)}`;
 }
 

@@ -82,8 +82,11 @@ function LogsPaneView(props: LogsPaneProps) {
   const { lines, banner, heading, measures, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const theme = useTheme();
   const inner = width - 2;
-  const problems = sources.filter((s) => s.status === 'error' || s.status === 'stale');
-  const fixed = height - 2 - problems.length - (note ? 2 : 0) - (banner ? 1 : 0) - (heading ? 1 : 0);
+  const unread = sources.filter((s) => s.status === 'error' || s.status === 'stale');
+  const problems = unread.filter((s) => !s.absent);
+  // A host without a system log is not down: its note is whole, wrapped, as this machine's is, so the way to add one can be read.
+  const absent = unread.flatMap((s) => (s.absent ? wrapToWidth(`${s.error ?? s.absent}${s.hint ? `. ${s.hint}` : ''}`, inner, true) : []));
+  const fixed = height - 2 - problems.length - absent.length - (note ? 2 : 0) - (banner ? 1 : 0) - (heading ? 1 : 0);
   // The measures never take more than a third of the pane: the tail is what the pane is for.
   const figures = measures.slice(0, Math.max(measures.length > 0 ? 1 : 0, Math.floor(fixed / 3)));
   const rows = Math.max(0, fixed - figures.length);
@@ -144,13 +147,18 @@ function LogsPaneView(props: LogsPaneProps) {
         </Text>
       ))}
       {note ? <Note tone="warn">{note}</Note> : null}
+      {absent.map((text, i) => (
+        <Text key={`absent${i}`} color={theme.warn} wrap="truncate">
+          {text}
+        </Text>
+      ))}
       {problems.map((s) => (
         <Text key={sourceKey(s.id)} color={s.status === 'stale' ? theme.stale : theme.down} wrap="truncate">
           {s.status === 'stale' ? MARK.stale : MARK.down} {s.id.host} {s.label}: {s.error}
           {s.hint ? ` (${s.hint})` : ''}
         </Text>
       ))}
-      {lines.length === 0 && !note ? <Note>{filter ? `no line matches "${filter}" (Esc clears)` : sources.length === 0 ? 'no log source for this host' : 'waiting for lines…'}</Note> : null}
+      {lines.length === 0 && !note && absent.length === 0 ? <Note>{filter ? `no line matches "${filter}" (Esc clears)` : sources.length === 0 ? 'no log source for this host' : 'waiting for lines…'}</Note> : null}
       {shown}
     </Frame>
   );

@@ -57,8 +57,9 @@ function ServicesPaneView({ rows, runbooks, runbookKey, banner, sources, showHos
     <Frame title="Services" info={info} focused={focused} width={width} height={height}>
       {banner ? <BannerLine banner={banner} /> : null}
       {problems.map((s) => (
-        <Note key={sourceKey(s.id)} tone={s.status === 'stale' ? 'stale' : 'down'}>
-          {s.status === 'stale' ? `${MARK.stale} ${s.id.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `${MARK.down} ${s.id.host}: `}
+        // A host without systemd has no units to watch: said plainly, not marked down.
+        <Note key={sourceKey(s.id)} tone={s.absent ? 'muted' : s.status === 'stale' ? 'stale' : 'down'}>
+          {s.absent ? `${s.id.host}: ${s.absent}: ` : s.status === 'stale' ? `${MARK.stale} ${s.id.host}: stale ${formatDuration(now - (s.lastOkAt ?? s.since))}: ` : `${MARK.down} ${s.id.host}: `}
           {s.error}
           {s.hint ? ` — ${s.hint}` : ''}
         </Note>

@@ -2,21 +2,15 @@
 // in the store (the last day after a restart, and everything since), newest at the bottom, filtered
 // by host (h), level (l) and text (/). Drawing only: the rows come filtered.
 import { Box, Text } from 'ink';
+import { formatDayClock } from '../domain/duration.js';
 import type { OpsEvent } from '../domain/model.js';
 import type { TimelineViewState } from '../app/store.js';
-import { fit } from './format.js';
+import { fit, widthOf } from './format.js';
 import { MARK, useTheme } from './theme.js';
 
 /** Rows of events the view shows at once (inside its border, below its header). */
 export function timelineCapacity(height: number): number {
   return Math.max(1, height - 3);
-}
-
-const two = (n: number) => String(n).padStart(2, '0');
-/** Local time with the day: a restart brings back yesterday's events too. */
-function stamp(at: number): string {
-  const d = new Date(at);
-  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 const MARKS: Record<OpsEvent['level'], string> = { ok: MARK.ok, info: MARK.ok, warn: MARK.warn, crit: MARK.crit };
@@ -37,7 +31,7 @@ export function TimelineView({ rows, total, view, width, height }: TimelineViewP
   const shown = rows.slice(start, end);
   const text = view.editing ? `/${view.text}▏` : view.text ? `/${view.text}` : '/ text';
   const place = rows.length > capacity ? ` · ${start + 1}–${end}/${rows.length} j/k` : '';
-  const hostWidth = Math.min(14, Math.max(4, ...shown.map((e) => e.host.length)));
+  const hostWidth = Math.min(14, Math.max(4, ...shown.map((e) => widthOf(e.host))));
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
       <Text bold wrap="truncate">
@@ -46,7 +40,7 @@ export function TimelineView({ rows, total, view, width, height }: TimelineViewP
       {rows.length === 0 ? <Text color={theme.muted}>{total === 0 ? 'nothing recorded yet' : 'no event matches these filters'}</Text> : null}
       {shown.map((event, i) => (
         <Text key={`${event.at}-${start + i}`} wrap="truncate">
-          <Text color={theme.muted}>{stamp(event.at)} </Text>
+          <Text color={theme.muted}>{formatDayClock(event.at)} </Text>
           <Text color={theme[event.level]}>{`${MARKS[event.level]} ${fit(event.level.toUpperCase(), 5)}`}</Text>
           <Text bold>{fit(event.host, hostWidth + 1)}</Text>
           {event.message}

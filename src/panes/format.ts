@@ -1,7 +1,13 @@
 // Text shaping for fixed-width cells: every string a pane draws is cut or padded to its column.
 import stringWidth from 'string-width';
 
-const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+/**
+ * Text of characters string-width counts as one column each, none joining another into a grapheme:
+ * printable ASCII and Latin-1 (not the soft hyphen), punctuation, arrows, box drawing, block elements
+ * and geometric shapes (not ◽◾). The panes' borders, bars, sparklines and marks are all of these, so
+ * their widths are their lengths, without walking graphemes.
+ */
+const NARROW = /^[\x20-\x7e\xa0-\xac\xae-\xff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u25ff]*$/;
 
 // Short non-ASCII cells repeat from frame to frame ("18%▲", "– ", a mark, one character of a cut):
 // their widths are remembered, since string-width walks graphemes through Intl.Segmenter on every
@@ -21,14 +27,14 @@ function unicodeWidth(text: string): number {
   return width;
 }
 
-/** Display width; printable ASCII (most log lines) skips string-width's Unicode tables. */
+/** Display width; printable ASCII (most log lines) and the panes' drawing characters skip string-width's Unicode tables. */
 export function widthOf(text: string): number {
-  return PLAIN_ASCII.test(text) ? text.length : unicodeWidth(text);
+  return NARROW.test(text) ? text.length : unicodeWidth(text);
 }
 
 /** Cuts `text` to at most `width` columns, walking characters once. */
 export function sliceToWidth(text: string, width: number): { text: string; width: number } {
-  if (PLAIN_ASCII.test(text)) return text.length <= width ? { text, width: text.length } : { text: text.slice(0, width), width };
+  if (NARROW.test(text)) return text.length <= width ? { text, width: text.length } : { text: text.slice(0, width), width };
   let out = '';
   let used = 0;
   for (const char of text) {

@@ -1,5 +1,7 @@
 // Runs each poll source on its own timer with its own deadline, so a slow or dead source never
-// delays another one (or the screen, which only ever reads the store).
+// delays another one (or the screen, which only ever reads the store). The timers keep to one grid
+// of the refresh period from the start, so the sources of a tick, a database found seconds later
+// included, answer together and cost one frame (results are coalesced for 150 ms, not a period).
 
 /** How one thing is collected: what it costs decides how often, and it has a deadline. */
 export interface PollSource<T> {
@@ -66,6 +68,8 @@ export class Scheduler {
   private readonly timers = new Map<Job, NodeJS.Timeout>();
   private readonly running = new Set<Job>();
   private stopped = true;
+  /** Where the grid of every source's runs starts: multiples of a source's period from here. */
+  private epoch = 0;
 
   constructor(
     private refreshMs: number,
@@ -94,6 +98,7 @@ export class Scheduler {
 
   start(): void {
     this.stopped = false;
+    this.epoch = Date.now();
     for (const job of this.jobs) void this.run(job);
   }
 
@@ -103,10 +108,11 @@ export class Scheduler {
     this.timers.clear();
   }
 
-  /** Applies a new refresh at once: every source re-arms on the new period. */
+  /** Applies a new refresh at once: every source re-arms on the new period, on a grid starting now. */
   setRefresh(ms: number): void {
     this.refreshMs = ms;
     if (this.stopped) return;
+    this.epoch = Date.now();
     for (const job of this.jobs) {
       if (this.running.has(job)) continue;
       clearTimeout(this.timers.get(job));
@@ -132,8 +138,18 @@ export class Scheduler {
     } finally {
       this.running.delete(job);
       this.onRun?.(Date.now() - started, this.periodOf(job));
-      // Fixed-rate from the start of the run, so a slow collection does not stretch the period.
-      if (!this.stopped) this.arm(job, Math.max(this.periodOf(job), pause) - (Date.now() - started));
+      if (!this.stopped) this.arm(job, this.nextSlot(this.periodOf(job), started + Math.max(this.periodOf(job), pause)) - Date.now());
     }
+  }
+
+  /**
+   * The grid point of `period` nearest to `due` (when a fixed rate runs next, so a slow collection
+   * does not stretch the period and a source added between ticks joins them), or the first one still
+   * ahead when a run overran.
+   */
+  private nextSlot(period: number, due: number): number {
+    const slot = this.epoch + Math.round((due - this.epoch) / period) * period;
+    const now = Date.now();
+    return slot > now ? slot : this.epoch + Math.ceil((now - this.epoch) / period) * period;
   }
 }

@@ -97,7 +97,7 @@ describe('opsdeck snapshot', () => {
       expect(lines[at], kind).toMatch(/\): ok( \[(warn|crit)\])?$/);
       expect(lines[at + 1], kind).toMatch(figures);
     };
-    database('postgres', /^ {2}\d+\/\d+ connections, \d+\.\d TPS, cache hit ([\d.]+%|–)/);
+    database('postgres', /^ {2}\d+\/\d+ connections, \d+\.\d TPS, cache hit ([\d.]+%|– \(too few reads\)|[\d.]+% \(too few reads\))/);
     database('mysql', /^ {2}\d+\/\d+ threads \(\d+ running\), \d+\.\d QPS/);
     database('redis', /^ {2}\d+ ops\/s, \d+ clients \(\d+ blocked\), memory [\d.]+ MiB/);
     // What did not answer is named (here no systemd runs), each with why.

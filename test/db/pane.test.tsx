@@ -119,6 +119,13 @@ describe('DatabasesPane', () => {
     expect(stripVTControlCharacters(head)).toContain('bp hit 86.0% too few reads');
     expect(stripVTControlCharacters(head)).not.toMatch(/86\.0%[▲✖]/);
     expect(colourBefore(head, '86.0%')).toBe('\u001b[90m');
+    // An interval that read nothing, and the first reading (no interval yet): grey, and saying why.
+    for (const hitReads of [0, undefined]) {
+      const idle = okView('idle', 'mysql://root@127.0.0.1:3306', { ...mysqlSample(), processes: [], bufferPoolHitPercent: undefined, hitReads });
+      const line = lineWith(draw({ databases: [idle], width: 160 }).lines, 'idle maria');
+      expect(stripVTControlCharacters(line)).toContain('bp hit – too few reads');
+      expect(colourBefore(line, '– too few reads')).toBe('\u001b[90m');
+    }
   });
 
   it('shows who blocks whom, and the busy queries with pid, user, time, state and wait', () => {

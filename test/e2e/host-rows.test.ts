@@ -42,8 +42,8 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** The web-1 row of the Hosts pane: its level's mark (● ▲ ✖ ○ ⚠ …), name, CPU, MEM, DISK, LOAD, then FLAGS and STATUS. */
-const ROW = /[●▲✖○⚠…] web-1 +\d+% +\d+% +\d+% +[\d.]+ (.{5}) (.*?) *│/;
+/** The web-1 row of the Hosts pane: its level's mark (● ▲ ✖ ○ ⚠ …), name, CPU, MEM, DISK (each with its mark past a threshold: a busy machine's CPU), LOAD, then FLAGS and STATUS. */
+const ROW = /[●▲✖○⚠…] web-1 +\d+%[▲✖]? +\d+%[▲✖]? +\d+%[▲✖]? +[\d.]+ (.{5}) (.*?) *│/;
 
 describe('a host row', () => {
   it('shows F for a failed unit, M for the maintenance flag, and "stale Ns" while the host does not answer', { timeout: 120_000 }, async () => {
@@ -69,6 +69,36 @@ describe('a host row', () => {
       await term.waitForScreen((s) => staleFor(s) >= stale + 2, 'the stale age counting up', 10_000);
       await host.signalAll('SIGCONT');
       await term.waitForScreen((s) => row(s)?.[2] === 'ok', 'web-1 ok again', 30_000);
+      term.keys('q');
+      expect(await term.exitCode()).toBe(0);
+    } finally {
+      term.kill();
+    }
+  });
+
+  it('of a host without systemd or a system log says so beside "ok", records it once as information, and tells how to add a log', { timeout: 60_000 }, async () => {
+    // The test before leaves the host answering, unless it failed while the host was stopped.
+    await host.signalAll('SIGCONT');
+    // What systemd's systemctl prints in a container (in the workspace: the test user runs it); this
+    // machine's journal has no entries, and it has no syslog file.
+    const systemctl = join(workspace.dir, 'no-systemd');
+    await writeFile(systemctl, `#!/bin/sh\necho "System has not been booted with systemd as init system (PID 1). Can't operate." >&2\nexit 1\n`, { mode: 0o755 });
+    const bare = join(scratch, 'bare.yaml');
+    await writeFile(bare, [`ssh: {config: ${workspace.sshConfig}}`, 'hosts:', `  bare: {ssh: web-1, systemctl: ${systemctl}}`].join('\n'));
+    const term = new TmuxTerminal(`SSH_AUTH_SOCK= XDG_CONFIG_HOME=${scratch} XDG_STATE_HOME=${scratch} ${LAUNCHER} --config ${bare} --refresh 1s`, 200, 50, join(scratch, 'exit-bare'));
+    try {
+      const screen = await term.waitForScreen((s) => /[●▲✖] bare .* ok · no systemd, no system log/.test(s) && s.includes('Add one to the config'), 'the bare host ok, lacking both', 30_000);
+      expect(screen).not.toContain('failing');
+      // Not marked down in Services; the way to add a log in Logs, whole.
+      expect(screen).toContain(`│bare: no systemd: ${systemctl} on bare: System has not been`);
+      expect(screen).toContain('│bare: no system log found (no journal entries, no /var/log/syslog or /var/log/messages). Add one to the config:');
+      expect(screen).toContain('│hosts: {bare: {logs: [{file: /var/log/app.log}]}} (looked for again every minute)');
+      // The follower's quick retries would have come and gone by now: nothing flaps in Events.
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const later = await term.waitForScreen((s) => s.includes('╭─ Events'), 'the screen 4 s later');
+      // (A busy machine may time the first reads out: those are warnings of their own.)
+      expect(later).toMatch(/INFO bare +log system log not watched \(no system log\)/);
+      expect(later).not.toMatch(/system log (down|back)|(WARN|CRIT) bare +(services|log).*(systemd|system log)/);
       term.keys('q');
       expect(await term.exitCode()).toBe(0);
     } finally {

@@ -92,11 +92,19 @@ describe('the lasting timeline', () => {
     // A bad line (a torn write) is skipped with one notice, never a crash.
     const [day] = (await readdir(timelineDir)).filter((f) => f.endsWith('.jsonl'));
     await appendFile(join(timelineDir, day!), '{"at": "torn\nnot json at all\n');
+    // An event of yesterday evening (local time), within the 24 hours restored: Events gives its day.
+    const evening = new Date();
+    evening.setDate(evening.getDate() - 1);
+    evening.setHours(23, 59, 58, 0);
+    const two = (n: number) => String(n).padStart(2, '0');
+    await appendFile(join(timelineDir, `${evening.toISOString().slice(0, 10)}.jsonl`), `${JSON.stringify({ at: evening.toISOString(), host: 'web-1', kind: 'threshold', level: 'crit', message: 'disk / crit: 96% (crit 90%)' })}\n`);
     const second = cockpit(80, 24);
     try {
       await second.waitForScreen((s) => s.includes('2 unreadable lines skipped'), 'the notice of the bad lines', 30_000);
       second.keys('5');
-      await second.waitForScreen((s) => s.includes('worker.service active → inactive'), 'the transition back in Events', 30_000);
+      const events = await second.waitForScreen((s) => s.includes('worker.service active → inactive') && s.includes('disk / crit'), 'the transition and yesterday\'s event back in Events', 30_000);
+      expect(events).toContain(`${two(evening.getMonth() + 1)}-${two(evening.getDate())} 23:59:58 CRIT web-1`);
+      expect(events).toMatch(/│ {6}\d\d:\d\d:\d\d WARN web-1 +worker\.service active → inactive/);
       second.keys('C-t');
       const screen = await second.waitForScreen((s) => s.includes('Timeline') && s.includes('worker.service active → inactive'), 'the full-screen timeline');
       expect(screen).toMatch(/\d\d-\d\d \d\d:\d\d:\d\d ▲ WARN +web-1/);

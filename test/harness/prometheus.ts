@@ -3,10 +3,11 @@
 // installed: their postinst scripts expect systemd). node_exporter's systemd collector needs systemd's
 // D-Bus socket (it fails here with "couldn't get dbus connection"), so unit states come from its
 // textfile collector: a fixture file in node_systemd_unit_state's own format.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { spawnListening, type ListeningChild } from './ports.js';
 
 const BIN = resolve(import.meta.dirname, '../../.tmp/prometheus/root/usr/bin');
@@ -54,13 +55,16 @@ export function unitStateText(units: readonly FixtureUnit[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export interface NodeExporter {
+export interface Exporter {
   port: number;
   /** Its /metrics text now. */
   metrics(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface NodeExporter extends Exporter {
   /** Replaces the units its textfile collector reports. */
   setUnits(units: readonly FixtureUnit[]): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -98,18 +102,90 @@ export async function startNodeExporter(units: readonly FixtureUnit[] = []): Pro
   };
 }
 
+/** Percent of one core each /proc/stat mode takes (summing to 100): jiffies gained per second at USER_HZ 100. */
+export interface CoreShares {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+}
+
+const STAT_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
+
+/**
+ * Serves /proc/stat through a FIFO: blocks until a reader opens it, then writes every core's counters
+ * as of that moment (each mode its share of the seconds since start), so they are as fresh at
+ * node_exporter's read as the kernel's are. A process of its own: the test's event loop may be late.
+ */
+const STAT_WRITER = `
+const { closeSync, openSync, writeSync } = require('node:fs');
+const [fifo, shares] = [process.argv[1], JSON.parse(process.argv[2])];
+const modes = ${JSON.stringify(STAT_MODES)};
+const started = performance.now();
+for (;;) {
+  const fd = openSync(fifo, 'w');
+  const seconds = (performance.now() - started) / 1000;
+  const cores = shares.map((core) => modes.map((mode) => Math.floor(core[mode] * seconds)));
+  const all = modes.map((_, m) => cores.reduce((sum, core) => sum + core[m], 0));
+  const lines = ['cpu  ' + all.join(' ') + ' 0 0', ...cores.map((core, i) => 'cpu' + i + ' ' + core.join(' ') + ' 0 0'), 'btime 0', 'procs_running 1', 'procs_blocked 0'];
+  try {
+    writeSync(fd, lines.join('\\n') + '\\n');
+  } catch {
+    // The reader went away (a scrape timed out): the next one opens it again.
+  }
+  closeSync(fd);
+}
+`;
+
+/**
+ * node_exporter's cpu and meminfo collectors on a fixture /proc (`--path.procfs`) whose stat counters
+ * advance at known shares of each core: a host whose busy fraction is known exactly, whatever this
+ * machine's own load.
+ */
+export async function startCpuFixtureExporter(cores: readonly CoreShares[]): Promise<Exporter> {
+  const dir = await mkdtemp(join(tmpdir(), 'opsdeck-proc-'));
+  await writeFile(join(dir, 'meminfo'), 'MemTotal:        1048576 kB\nMemFree:          262144 kB\nMemAvailable:     524288 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n');
+  await promisify(execFile)('mkfifo', [join(dir, 'stat')]);
+  const writer = spawn(process.execPath, ['-e', STAT_WRITER, join(dir, 'stat'), JSON.stringify(cores)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const writerExited = new Promise<void>((done) => writer.once('exit', () => done()));
+  const server = await startServer('node_exporter (fixture /proc)', 'prometheus-node-exporter', (port) => [
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--path.procfs=${dir}`,
+    '--collector.disable-defaults',
+    '--collector.cpu',
+    '--collector.meminfo',
+  ]);
+  return {
+    port: server.port,
+    metrics: async () => (await fetch(`http://127.0.0.1:${server.port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text(),
+    stop: async () => {
+      await stopChild(server);
+      writer.kill('SIGKILL');
+      await writerExited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export interface PrometheusOptions {
   /** node_exporter's port. */
   nodePort: number;
   /**
    * Synthetic hosts: node_exporter scraped once per name, each target's `synthetic` label relabelled
-   * into `instance`, and `rack` kept as a label to group by. Absent: one target, instance 127.0.0.1:PORT.
+   * into `instance`, and `rack` kept as a label to group by; `port` scrapes another node_exporter
+   * under that name. Absent: one target, instance 127.0.0.1:PORT.
    */
-  instances?: { name: string; rack?: string }[];
+  instances?: { name: string; rack?: string; port?: number }[];
   scrapeInterval: string;
   /** Alerting rules file content (YAML). */
   rules?: string;
   alertmanagerPort?: number;
+  /** Keeps Prometheus's query log, for queries(). */
+  queryLog?: boolean;
 }
 
 export interface PrometheusServer {
@@ -119,17 +195,20 @@ export interface PrometheusServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
+  /** Every query it has evaluated, from its query log (`queryLog: true`): the expression, when (epoch ms) and the step (0: instant). */
+  queries(): Promise<{ query: string; at: number; stepSec: number }[]>;
   /** How many requests it has answered on an API path, from its own prometheus_http_requests_total. */
   requests(handler: string): Promise<number>;
   /** Stops it and removes its data directory. */
   close(): Promise<void>;
 }
 
-function prometheusConfig(options: PrometheusOptions, sdFile: string, rulesFile: string | undefined): string {
+function prometheusConfig(options: PrometheusOptions, sdFile: string, rulesFile: string | undefined, queryLog: string | undefined): string {
   const lines = [
     'global:',
     `  scrape_interval: ${options.scrapeInterval}`,
     `  evaluation_interval: ${options.scrapeInterval}`,
+    ...(queryLog ? [`  query_log_file: ${JSON.stringify(queryLog)}`] : []),
     ...(rulesFile ? ['rule_files:', `  - ${JSON.stringify(rulesFile)}`] : []),
     ...(options.alertmanagerPort ? ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ["127.0.0.1:${options.alertmanagerPort}"]`] : []),
     'scrape_configs:',
@@ -153,7 +232,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const sdFile = join(dir, 'targets.json');
   const address = `127.0.0.1:${options.nodePort}`;
   const groups = options.instances
-    ? options.instances.map((i) => ({ targets: [address], labels: { synthetic: i.name, ...(i.rack ? { rack: i.rack } : {}) } }))
+    ? options.instances.map((i) => ({ targets: [i.port ? `127.0.0.1:${i.port}` : address], labels: { synthetic: i.name, ...(i.rack ? { rack: i.rack } : {}) } }))
     : [{ targets: [address], labels: {} }];
   await writeFile(sdFile, JSON.stringify(groups));
   let rulesFile: string | undefined;
@@ -162,7 +241,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     await writeFile(rulesFile, options.rules);
   }
   const configFile = join(dir, 'prometheus.yml');
-  await writeFile(configFile, prometheusConfig(options, sdFile, rulesFile));
+  const queryLog = options.queryLog ? join(dir, 'queries.log') : undefined;
+  await writeFile(configFile, prometheusConfig(options, sdFile, rulesFile, queryLog));
   const args = (port: number) => [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
   let server: ListeningChild | undefined = await startServer('prometheus', 'prometheus', args);
   const port = server.port;
@@ -189,6 +269,14 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       }
       server = { child, port, exited };
     },
+    queries: async () => {
+      if (!queryLog) throw new Error('startPrometheus without queryLog: true keeps no query log');
+      const lines = (await readFile(queryLog, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      return lines.map((line) => {
+        const { params } = JSON.parse(line) as { params: { query: string; end: string; step: number } };
+        return { query: params.query, at: Date.parse(params.end), stepSec: params.step };
+      });
+    },
     requests: async (handler) => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
       let total = 0;
@@ -210,6 +298,21 @@ async function scalarQuery(url: string, query: string): Promise<number | undefin
   const body = (await response.json()) as { data?: { result?: { value: [number, string] }[] } };
   const value = body.data?.result?.[0]?.value[1];
   return value === undefined ? undefined : Number(value);
+}
+
+/** One series of a range selector: its labels and the samples Prometheus scraped, [epoch seconds, value], oldest first. */
+export interface ScrapedSeries {
+  labels: Record<string, string>;
+  samples: [number, number][];
+}
+
+/** The raw samples a range selector (`node_cpu_seconds_total{instance="web-1"}[4s]`) holds when evaluated at `atMs`. */
+export async function scrapedSamples(url: string, selector: string, atMs: number): Promise<ScrapedSeries[]> {
+  const params = new URLSearchParams({ query: selector, time: (atMs / 1000).toFixed(3) });
+  const response = await fetch(`${url}/api/v1/query?${params.toString()}`, { signal: AbortSignal.timeout(5000) });
+  const body = (await response.json()) as { data?: { resultType?: string; result?: { metric: Record<string, string>; values: [number, string][] }[] } };
+  if (body.data?.resultType !== 'matrix') throw new Error(`${selector}: expected a matrix, got ${JSON.stringify(body).slice(0, 300)}`);
+  return (body.data.result ?? []).map((r) => ({ labels: r.metric, samples: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
 }
 
 /** Waits until every one of `count` targets is up and has been scraped `scrapes` times (a past for range queries). */

@@ -22,6 +22,8 @@ export interface AppHarness {
   frame(): string;
   /** Types each key as its own chunk and waits until ink has drawn what it caused. */
   press(...keys: string[]): Promise<void>;
+  /** Sends bytes as one chunk from the terminal, handled before this returns; nothing waited for. */
+  type(data: string): void;
   /** Waits until ink has drawn what is pending (after a change to the store, say). */
   flush(): Promise<void>;
   store: ReturnType<typeof createOpsStore>;
@@ -108,6 +110,7 @@ export async function renderApp(
     store,
     frame: terminal.lastFrame,
     flush: terminal.flush,
+    type: terminal.type,
     press: async (...keys: string[]) => {
       for (const key of keys) {
         const ui = store.getState().ui;

@@ -1,10 +1,10 @@
 // Alerts out, against real HTTP receivers on loopback (node:http): a check that flaps gives exactly
 // one alert per crit transition and one per recovery to each receiver, Slack's `{text}` and plain
-// JSON; a receiver that hangs delays no key (keypress to frame) and its failure is on the status
-// line without its URL.
+// JSON; a receiver that is down or hangs delays no key (keypress to store and to frame) and its
+// failure is on the status line without its URL.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,32 @@ async function listen(handler: (req: IncomingMessage, body: string, res: import(
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** This thread's time spent runnable but waiting for a CPU, in ms (the kernel's scheduler statistics). */
+const runQueueWaitMs = () => Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+
+const percentile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const spread = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(1)} p99 ${percentile(xs, 0.99).toFixed(1)} max ${percentile(xs, 1).toFixed(1)}`;
+
+/**
+ * A socket whose bytes reach `type` as a terminal's reach ink: read when the event loop polls. A Unix
+ * socket: over TCP loopback the kernel's delivery of the bytes could itself wait for a CPU under load.
+ */
+async function keySocket(type: (chunk: string) => void): Promise<{ send(key: string): void; close(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-keys-'));
+  const server = createNetServer((socket) => socket.setEncoding('utf8').on('data', type));
+  await new Promise<void>((resolve) => server.listen(join(dir, 'keys.sock'), resolve));
+  const writer = createConnection(join(dir, 'keys.sock'));
+  await new Promise((resolve) => writer.once('connect', resolve));
+  return {
+    send: (key) => void writer.write(key),
+    close: () => {
+      writer.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 let health = 200;
@@ -114,38 +140,84 @@ describe('alerts out', () => {
     expect(messages.filter((m) => /failed|held back|not delivered/.test(m))).toEqual([]);
   });
 
-  it('with a receiver that takes the request and never answers, keys still answer within 100 ms and the failure is on the status line, its URL hidden', { timeout: 60_000 }, async () => {
-    const held: import('node:http').ServerResponse[] = [];
-    const hanging = `${await listen((_req, _body, res) => void held.push(res))}/hooks/HANGINGSECRET`;
-    const config = fleetConfig();
-    const app = await renderApp(config, fleetData(config), { columns: 80, rows: 24 });
-    cleanups.push(() => app.unmount());
-    const keyToFrame = async (): Promise<number> => {
-      const delays: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const t0 = performance.now();
-        await app.press(i % 2 === 0 ? 'j' : 'k');
-        delays.push(performance.now() - t0);
-      }
-      return delays.sort((a, b) => a - b)[10]!;
-    };
-    // The same keys before any alert is under way: what this machine gives right now.
-    const before = await keyToFrame();
-    const stop = startAlerts(app.store, { receivers: [{ format: 'webhook', url: hanging }], perMinute: 20, timeoutMs: 1000 }, statusLine(app.store), postJson);
-    cleanups.push(stop);
-    // The fleet has crit items already (a disk at crit, a failed unit): their alerts go to the receiver, which holds them.
-    await waitFor('the receiver to hold the request', () => held.length >= 1, 10_000);
+  // Keypress to store and to frame, measured in this process while the alert queue is stuck. Each key
+  // arrives as a terminal's do: bytes on a socket the event loop has to poll, then ink's input,
+  // handleKey, the store, and the frame, so anything the alerts put on the loop (a POST, its timeout,
+  // a retry's timer, the status line) delays it. Nothing is compared with a sleep or a baseline:
+  // bounded absolutely, as the issue says, every key reaches the store within 100 ms and 99% of keys
+  // are drawn within 100 ms. Not counted is the time the kernel kept this thread waiting for a CPU
+  // (its run-queue wait, /proc/thread-self/schedstat): on the shared 2-core machine at load 13 to 21
+  // that took keys to p50 170 ms, max 550 ms as the clock saw them, and it is the machine's, not
+  // opsdeck's; what stays is the loop's own time, running or blocked, which a slow alert path shows.
+  // Measured so at load 13 to 21: to store max 5-50 ms; to frame p99 25-69 ms, max 28-164 ms. The
+  // frame's bound is p99, not every key: now and then a render waits 30-150 ms off the CPU and not
+  // queued for it (blocked, likely on V8's helper threads, which are), as much with no alerts running,
+  // and most in the first keys (code being compiled), hence the warm-up. Figures are in the message.
+  const receivers = {
+    'is down (connection refused)': async () => {
+      const closed = createNetServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as AddressInfo;
+      await new Promise((resolve) => closed.close(resolve));
+      return { url: `http://127.0.0.1:${port}/hooks/DOWNSECRET`, failure: /^alert to webhook failed: connection refused; retrying in \d+s$/, stuck: () => true /* refused at once: the first failure is the sign */ };
+    },
+    'takes the request and never answers': async () => {
+      const held: import('node:http').ServerResponse[] = [];
+      const url = `${await listen((_req, _body, res) => void held.push(res))}/hooks/HANGINGSECRET`;
+      return { url, failure: /^alert to webhook failed: no answer within 300 ms; retrying in \d+s$/, stuck: () => held.length >= 1 };
+    },
+  };
+  for (const [how, receiver] of Object.entries(receivers)) {
+    it(`with a receiver that ${how}, every key answers within 100 ms and the failure is on the status line, its URL hidden`, { timeout: 60_000 }, async () => {
+      const { url, failure, stuck } = await receiver();
+      const config = fleetConfig();
+      const app = await renderApp(config, fleetData(config), { columns: 80, rows: 24 });
+      cleanups.push(() => app.unmount());
+      const keys = await keySocket((chunk) => app.type(chunk));
+      cleanups.push(keys.close);
+      // Warm-up, unmeasured: the first keys' frames wait for code being compiled.
+      for (let i = 0; i < 50; i++) await app.press(i % 2 === 0 ? 'j' : 'k');
+      const said: string[] = [];
+      const say = statusLine(app.store);
+      // The fleet has crit items already (a disk at crit, a failed unit): their alerts queue for the receiver.
+      const stop = startAlerts(app.store, { receivers: [{ format: 'webhook', url }], perMinute: 20, timeoutMs: 300 }, (text, level) => (said.push(text), say(text, level)), postJson);
+      cleanups.push(stop);
+      await waitFor('the first POST to fail', () => said.length >= 1 && stuck(), 10_000);
 
-    // Keypress to frame (the median of 20) while the POST hangs: within 100 ms. On an idle machine a
-    // key takes ~15 ms; where the shared machine is so loaded that keys take longer even with no
-    // alert at all, no slower than twice what they took just before.
-    const during = await keyToFrame();
-    expect(held.length).toBeGreaterThanOrEqual(1);
-    expect(during).toBeLessThan(Math.max(100, 2 * before));
-    await waitFor('the failure said', () => /^alert to webhook failed: no answer within 1000 ms; retrying in \d+s$/.test(app.store.getState().ui.message?.text ?? ''), 10_000);
-    await app.flush();
-    expect(app.frame().split('\n').at(-1)).toContain('alert to webhook failed');
-    expect(app.store.getState().ui.message?.text).not.toContain('HANGINGSECRET');
-    expect(app.frame()).not.toContain('HANGINGSECRET');
-  });
+      // Keys until 150 are measured and two more failures (a retry's timer, its POST, its message)
+      // happened among them.
+      const toStore: number[] = [];
+      const toFrame: number[] = [];
+      const wall: number[] = [];
+      const saidBefore = said.length;
+      for (let i = 0; i < 150 || said.length < saidBefore + 2; i++) {
+        const cursor = app.store.getState().ui.cursor;
+        const moved = new Promise<{ at: number; waited: number }>((resolve) => {
+          const unsubscribe = app.store.subscribe((state) => {
+            if (state.ui.cursor === cursor) return;
+            unsubscribe();
+            resolve({ at: performance.now(), waited: runQueueWaitMs() });
+          });
+        });
+        const t0 = performance.now();
+        const waited0 = runQueueWaitMs();
+        keys.send(i % 2 === 0 ? 'j' : 'k');
+        const stored = await moved;
+        await app.flush();
+        const drawn = performance.now();
+        toStore.push(stored.at - t0 - (stored.waited - waited0));
+        toFrame.push(drawn - t0 - (runQueueWaitMs() - waited0));
+        wall.push(drawn - t0);
+      }
+      const figures = `${toStore.length} keys; to store ${spread(toStore)}, to frame ${spread(toFrame)} ms without run-queue waits; to frame as the clock saw it ${spread(wall)} ms`;
+      expect(Math.max(...toStore), figures).toBeLessThan(100);
+      expect(percentile(toFrame, 0.99), figures).toBeLessThan(100);
+
+      await waitFor('the failure said', () => failure.test(app.store.getState().ui.message?.text ?? ''), 10_000);
+      await app.flush();
+      expect(app.frame().split('\n').at(-1)).toContain('alert to webhook failed');
+      expect(said.join('\n')).not.toMatch(/DOWNSECRET|HANGINGSECRET/);
+      expect(app.frame()).not.toMatch(/DOWNSECRET|HANGINGSECRET/);
+    });
+  }
 });

@@ -1,6 +1,7 @@
 // Issue 14, acceptance 1 and 4: hosts read from Debian's Prometheus scraping Debian's node_exporter
 // (test/harness/prometheus.ts), one of them also an SSH host (sshd on loopback, daemonless systemctl).
-// Its figures agree with node_exporter's own /metrics; Prometheus stopping marks the hosts stale with
+// Its figures agree with node_exporter's own /metrics; a third, lab-1, whose node_exporter reads a
+// fixture /proc, has known idle and iowait shares whatever this machine's load; Prometheus stopping marks the hosts stale with
 // the reason and they recover when it returns; the SSH host's unit restarts from the keys meanwhile.
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,18 +15,22 @@ import { cockpitOperations, statusLine } from '../../src/app/operations/controls
 import { hostRows, hostSource, serviceRows } from '../../src/app/rows.js';
 import { Runtime } from '../../src/app/runtime.js';
 import { createOpsStore, emptyData, type OpsStore } from '../../src/app/store.js';
+import type { ResourceSample } from '../../src/domain/model.js';
 import { auditTrail } from '../../src/services/audit.js';
 import { LocalHostAdapter } from '../../src/services/local/adapter.js';
 import { SshHostAdapter } from '../../src/services/ssh/adapter.js';
 import { waitFor } from '../helpers/wait.js';
-import { startNodeExporter, startPrometheus, waitForTargets, type NodeExporter, type PrometheusServer } from '../harness/prometheus.js';
+import { scrapedSamples, startCpuFixtureExporter, startNodeExporter, startPrometheus, waitForTargets, type CoreShares, type Exporter, type NodeExporter, type PrometheusServer, type ScrapedSeries } from '../harness/prometheus.js';
 import { ensureTestUser, SshdHost, Workspace } from '../harness/sshd.js';
 import { makeSystemdRoot, unitFile, type SystemdRoot } from '../harness/systemctl.js';
 import { testControls } from '../helpers/controls.js';
 
-const RATE_WINDOW_S = 4;
+// Long enough that the scrapes' timing error is small against it (see the CPU check).
+const RATE_WINDOW_S = 8;
+const SCRAPE_S = 1;
 
 let node: NodeExporter;
+let lab: Exporter;
 let prometheus: PrometheusServer;
 let workspace: Workspace;
 let sshd: SshdHost;
@@ -50,8 +55,15 @@ beforeAll(async () => {
     { name: 'app.service', state: 'active' },
     { name: 'worker.service', state: 'failed' },
   ]);
-  // web-1 is the SSH host below; web-2 is known only to Prometheus.
-  prometheus = await startPrometheus({ nodePort: node.port, scrapeInterval: '1s', instances: [{ name: 'web-1', rack: 'a' }, { name: 'web-2', rack: 'b' }] });
+  lab = await startCpuFixtureExporter(LAB_CORES);
+  // web-1 is the SSH host below; web-2 and lab-1 are known only to Prometheus.
+  prometheus = await startPrometheus({
+    nodePort: node.port,
+    scrapeInterval: `${SCRAPE_S}s`,
+    // The CPU checks find when Prometheus evaluated opsdeck's query.
+    queryLog: true,
+    instances: [{ name: 'web-1', rack: 'a' }, { name: 'web-2', rack: 'b' }, { name: 'lab-1', rack: 'lab', port: lab.port }],
+  });
   workspace = await Workspace.create();
   sshd = await SshdHost.start(workspace, 'web1');
   await workspace.trust(sshd);
@@ -61,7 +73,7 @@ beforeAll(async () => {
   systemd = await makeSystemdRoot(dir, { 'app.service': unitFile('App') }, user);
   await systemd.ctl('start', 'app.service');
   // A few seconds of past, for the range queries that fill the sparklines at start.
-  await waitForTargets(prometheus.url, 2, 5);
+  await waitForTargets(prometheus.url, 3, 5);
   config = resolveConfig(
     {
       refresh: '1s',
@@ -90,6 +102,7 @@ afterAll(async () => {
   await workspace?.cleanup();
   await prometheus?.close();
   await node?.stop();
+  await lab?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
@@ -103,30 +116,91 @@ function parseMetrics(text: string): { name: string; labels: Record<string, stri
   });
 }
 
-function busySeconds(metrics: ReturnType<typeof parseMetrics>): { busy: number; total: number; cores: number } {
-  const cpu = metrics.filter((m) => m.name === 'node_cpu_seconds_total');
-  const busy = cpu.filter((m) => m.labels.mode !== 'idle' && m.labels.mode !== 'iowait').reduce((sum, m) => sum + m.value, 0);
-  return { busy, total: cpu.reduce((sum, m) => sum + m.value, 0), cores: new Set(cpu.map((m) => m.labels.cpu)).size };
+/** A core's share of busy time between two samples of its counters: every mode but idle and iowait, as /proc/stat is read over SSH. */
+function busyFraction(window: readonly ScrapedSeries[]): Map<string, number> {
+  const cores = new Map<string, { busy: number; all: number }>();
+  for (const { labels, samples } of window) {
+    const seconds = samples.at(-1)![1] - samples[0]![1];
+    const core = cores.get(labels.cpu!) ?? { busy: 0, all: 0 };
+    core.all += seconds;
+    if (labels.mode !== 'idle' && labels.mode !== 'iowait') core.busy += seconds;
+    cores.set(labels.cpu!, core);
+  }
+  return new Map([...cores].sort(([a], [b]) => Number(a) - Number(b)).map(([cpu, c]) => [cpu, c.busy / c.all]));
+}
+
+/**
+ * Every series of a window scraped without a gap: as many samples as scrapes fit, none missed. A
+ * missed scrape at either end makes rate() extrapolate by half an interval instead of to the window's
+ * edge (a quarter of a 4 s window off), an error of Prometheus's, not the formula's.
+ */
+const scrapedFully = (window: readonly ScrapedSeries[]) =>
+  window.length > 0 && window.every(({ samples }) => samples.length >= RATE_WINDOW_S / SCRAPE_S && samples.every(([t], i) => i === 0 || t - samples[i - 1]![0] < 1.1 * SCRAPE_S));
+
+/** Percent of one core in each /proc/stat mode on lab-1, whose node_exporter reads a fixture /proc. */
+const LAB_CORES: CoreShares[] = [
+  { user: 20, nice: 5, system: 10, idle: 30, iowait: 25, irq: 3, softirq: 2, steal: 5 },
+  { user: 50, nice: 0, system: 20, idle: 15, iowait: 5, irq: 0, softirq: 0, steal: 10 },
+];
+
+/**
+ * A host's CPU figure whose rate window starts after `notBefore`, with the raw samples Prometheus's
+ * rate() used for it: those its range selector holds at the moment Prometheus evaluated opsdeck's CPU
+ * query of that tick (from its query log: the first such query at or after the figure's `at`, as a
+ * tick's queries all end before the next tick starts).
+ */
+async function cpuFigure(host: string, notBefore: number): Promise<{ sample: ResourceSample; window: ScrapedSeries[] }> {
+  let tried: ResourceSample | undefined;
+  return waitFor(`a CPU figure of ${host} and the very samples its rate window holds`, async () => {
+    const r = data().hosts[host]?.resources;
+    if (!r || r === tried || r.at < notBefore + RATE_WINDOW_S * 1000 + 1000) return undefined;
+    tried = r;
+    const evaluated = (await prometheus.queries()).filter((q) => q.stepSec === 0 && q.query.startsWith('sum by') && q.query.includes('node_cpu_seconds_total') && q.at >= r.at);
+    if (evaluated.length === 0) throw new Error(`no CPU query in Prometheus's query log since ${r.at}`);
+    const at = Math.min(...evaluated.map((q) => q.at));
+    const window = await scrapedSamples(prometheus.url, `node_cpu_seconds_total{instance="${host}"}[${RATE_WINDOW_S}s]`, at);
+    return scrapedFully(window) ? { sample: r, window } : undefined;
+  }, 30_000);
+}
+
+/**
+ * How close opsdeck's CPU figures must be to the busy fraction of the counters. opsdeck divides busy
+ * seconds by the wall time between the scrapes (rate()); the busy fraction divides them by the core's
+ * own counted seconds. The two differ by how far the counters ran from the scrape timestamps:
+ * Prometheus stamps each scrape on its 1 s schedule, node_exporter reads /proc/stat some milliseconds
+ * later (up to ~100 ms more under load; lab-1's fixture counters are computed at that read), and
+ * the counters step in 10 ms jiffies. Over the 7 s an 8 s window's samples span, web-1's cores counted
+ * 0.991 to 1.005 s per second (200 windows with this machine busy; 0.965 to 1.033 over a 4 s window),
+ * at most 0.9 points off on a core, 0.6 on their mean. 2.5 points leaves room for a worse moment and
+ * still catches a formula off by a core's idle or iowait share or by the number of cores.
+ */
+const TOLERANCE = 2.5;
+
+function expectBusy(sample: ResourceSample, cores: readonly number[]): void {
+  expect(sample.cpu.perCorePercent).toHaveLength(cores.length);
+  sample.cpu.perCorePercent.forEach((percent, i) => expect(Math.abs(percent - cores[i]!), `core ${i}: ${percent} against ${cores[i]}`).toBeLessThan(TOLERANCE));
+  const mean = cores.reduce((a, b) => a + b, 0) / cores.length;
+  expect(Math.abs(sample.cpu.totalPercent - mean), `total ${sample.cpu.totalPercent} against ${mean}`).toBeLessThan(TOLERANCE);
 }
 
 describe('hosts from Prometheus', () => {
   test('web-1\'s CPU, memory and filesystems agree with node_exporter\'s /metrics read now (within the rate window\'s error)', { timeout: 60_000 }, async () => {
     const before = parseMetrics(await node.metrics());
-    const from = Date.now();
-    // A sample whose whole rate window lies after the first read.
-    const sample = await waitFor('a sample a rate window later', () => {
-      const r = data().hosts['web-1']?.resources;
-      return r && r.at >= from + RATE_WINDOW_S * 1000 + 1000 ? r : undefined;
-    }, 30_000);
+    const { sample, window } = await cpuFigure('web-1', Date.now());
     const after = parseMetrics(await node.metrics());
 
-    const b0 = busySeconds(before);
-    const b1 = busySeconds(after);
-    expect(sample.cpu.perCorePercent).toHaveLength(b1.cores);
-    // CPU over the two reads against Prometheus's rate over its last window: both are averages over a
-    // few seconds of a shared, busy machine, so they agree only roughly.
-    const measured = ((b1.busy - b0.busy) / (b1.total - b0.total)) * 100;
-    expect(Math.abs(sample.cpu.totalPercent - measured)).toBeLessThan(30);
+    // They are node_exporter's counters: the same CPUs and modes as its /metrics, each between the
+    // values read before and after.
+    const counters = (metrics: ReturnType<typeof parseMetrics>) => metrics.filter((m) => m.name === 'node_cpu_seconds_total');
+    const key = (labels: Record<string, string>) => `cpu${labels.cpu} ${labels.mode}`;
+    expect(window.map((s) => key(s.labels)).sort()).toEqual(counters(after).map((m) => key(m.labels)).sort());
+    for (const { labels, samples } of window) {
+      const of = (metrics: ReturnType<typeof parseMetrics>) => counters(metrics).find((m) => key(m.labels) === key(labels))!.value;
+      expect(samples[0]![1]).toBeGreaterThanOrEqual(of(before));
+      expect(samples.at(-1)![1]).toBeLessThanOrEqual(of(after));
+    }
+
+    expectBusy(sample, [...busyFraction(window).values()].map((f) => f * 100));
 
     const gauge = (name: string) => after.find((m) => m.name === name)!.value;
     const memory = (1 - gauge('node_memory_MemAvailable_bytes') / gauge('node_memory_MemTotal_bytes')) * 100;
@@ -143,15 +217,28 @@ describe('hosts from Prometheus', () => {
     }
   });
 
-  test('both hosts show in the same rows, levels, units and events as SSH hosts; each row says where its figures come from', async () => {
+  test('lab-1, whose /proc/stat gives idle and iowait known shares, is busy for every other mode, per core and averaged', { timeout: 60_000 }, async () => {
+    const { sample, window } = await cpuFigure('lab-1', 0);
+    // The fixture's counters as Prometheus scraped them: 45 % and 80 % busy.
+    const [core0, core1] = [...busyFraction(window).values()];
+    expect(core0! * 100).toBeCloseTo(45, 0);
+    expect(core1! * 100).toBeCloseTo(80, 0);
+    // iowait counted busy would read 70 and 85; idle taken once per core from 100, 25; the cores
+    // summed, 125; steal left out, 40 and 70.
+    expectBusy(sample, [45, 80]);
+  });
+
+  test('the hosts show in the same rows, levels, units and events as SSH hosts; each row says where its figures come from', async () => {
     const rows = hostRows(data(), { filters: { hosts: '' } });
     expect(rows.map((r) => [r.host.name, r.health, r.level, r.host.metricsFrom, r.host.group ?? null])).toEqual([
       ['web-1', 'ok', 'crit', 'prometheus', null],
+      // No filesystems on lab-1 to pass the disk threshold.
+      ['lab-1', 'ok', 'ok', 'prometheus', 'lab'],
       ['web-2', 'ok', 'crit', 'prometheus', 'b'],
     ]);
     // web-1 is still an SSH host for actions: its connection is open.
     await waitFor('web-1 connected over SSH', () => data().hosts['web-1']?.connection?.status === 'ok', 20_000);
-    expect(rows.map((r) => r.failedUnits)).toEqual([1, 1]);
+    expect(rows.map((r) => r.failedUnits)).toEqual([1, 0, 1]);
     expect(serviceRows(data(), { host: 'web-2', group: '', filters: { services: '' } }).map((r) => `${r.unit.name} ${r.unit.active}`)).toEqual(['app.service active', 'worker.service failed']);
     const events = data().events.map((e) => `${e.host} ${e.kind} ${e.message}`);
     expect(events).toEqual(expect.arrayContaining(['web-2 unit worker.service is failed', expect.stringMatching(/^web-1 threshold disk \(\S+\) crit: \d+% \(crit 0%\)$/)]));

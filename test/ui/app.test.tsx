@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
+import { widthOf } from '../../src/panes/format.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
 import { waitFor } from '../helpers/wait.js';
@@ -133,6 +134,16 @@ describe('cockpit at 200x50', () => {
     expect(text()).not.toContain('opsdeck help');
   });
 
+  it('lines the commands\' descriptions up after their usage, a long usage included', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press('?');
+    const lines = text().split('\n');
+    const at = (words: string) => lines.find((l) => l.includes(words))!.indexOf(words);
+    // The longest usage is cut, and a space still parts it from its description.
+    expect(text()).toMatch(/incident start P1\.\.P4 TITLE.*… open an incident/);
+    for (const description of ['show one host in', 'show every host of a group', 'focus a pane', 'live screen again', 'key and command help']) expect(at(description)).toBe(at('open an incident (events'));
+  });
+
   it('runs : commands with completion and keeps a history', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press(':', ...'host d', KEYS.tab, KEYS.enter);
@@ -189,6 +200,19 @@ describe('cockpit at 80x24', () => {
     expect(text()).toContain('╭─ Logs');
     expect(text()).not.toContain('╭─ Hosts');
     for (const l of text().split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps the scope and what is wrong on the tab bar: the tabs give way to numbers, the focused one keeps its title', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
+    const bar = () => text().split('\n')[0]!;
+    expect(bar()).toBe(' 1 Hosts  2  3  4  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
+    await app.press('4');
+    expect(bar()).toBe(' 1  2  3  4 Logs  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
+    expect(widthOf(bar())).toBeLessThanOrEqual(80);
+    // Where everything fits, the name and every title.
+    app.unmount();
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 200, rows: 50 });
+    expect(bar()).toBe('opsdeck  1 Hosts  2 Resources  3 Services  4 Logs  5 Events  6 Databases  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
   });
 });
 
@@ -388,8 +412,9 @@ describe('Events selection', () => {
   it('holds the selected event while new ones arrive above it', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press('5', 'j');
-    // The Events rows are the left column's lines that start with a time; the selected one is inverse.
-    const selectedLine = () => app!.frame().split('\n').find((l) => l.includes('\u001b[7m') && /^│\d\d:\d\d:\d\d/.test(stripVTControlCharacters(l))) ?? '';
+    // The Events rows are the left column's lines that start with a time (the fixture's, from 2026-11-23,
+    // with their day); the selected one is inverse.
+    const selectedLine = () => app!.frame().split('\n').find((l) => l.includes('\u001b[7m') && /^│(\d\d-\d\d )?\d\d:\d\d:\d\d/.test(stripVTControlCharacters(l))) ?? '';
     const before = stripVTControlCharacters(selectedLine());
     expect(before).toMatch(/\d\d:\d\d:\d\d/);
     app.store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'db-1', kind: 'unit', level: 'crit', message: 'postgresql.service is failed' }]) }));

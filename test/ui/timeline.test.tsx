@@ -75,7 +75,8 @@ for (const [columns, rows] of [
       expect(text()).toMatch(/Timeline 41\/41/);
       await app!.press(KEYS.escape);
       expect(text()).not.toContain('Timeline 41');
-      expect(text()).toContain('Events');
+      // Back in the cockpit, its panes in their frames.
+      expect(text()).toContain('╭─ Hosts');
     });
   });
 }
@@ -99,5 +100,35 @@ describe('incidents on screen', () => {
     expect(asked).toEqual(['start P3 checkout failing', 'stop', 'report']);
     await app!.press(':', ...'incident start P9 x'.split(''), KEYS.enter);
     expect(text()).toContain('usage: incident start P1|P2|P3|P4 TITLE');
+  });
+});
+
+describe('events restored from earlier days in the Events pane', () => {
+  it('carry their day; today\'s keep their clocks in the same column; with only today\'s, no day is shown', async () => {
+    const now = Date.now();
+    const yesterday = new Date(now);
+    yesterday.setDate(yesterday.getDate() - 1);
+    yesterday.setHours(21, 40, 5, 0);
+    const today = new Date(now);
+    today.setHours(0, 0, 1, 0);
+    const day = `${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')}`;
+    const config = parseConfigText(CONFIG, '/etc/opsdeck/config.yaml');
+    const restored: OpsEvent[] = [
+      { at: yesterday.getTime(), host: 'db-1', kind: 'threshold', level: 'crit', message: 'disk / crit: 96% (crit 90%)' },
+      { at: today.getTime(), host: 'web-1', kind: 'source', level: 'info', message: 'resources back after 2.0s' },
+    ];
+    app = await renderApp(config, withEvents(hostsData(config), restored), { columns: 80, rows: 24 });
+    await app.press('5');
+    const lines = text().split('\n');
+    const old = lines.find((l) => l.includes('disk / crit'))!;
+    const fresh = lines.find((l) => l.includes('resources back'))!;
+    expect(old).toContain(`${day} 21:40:05 CRIT db-1`);
+    expect(fresh).toMatch(/│ {6}00:00:01 INFO web-1/);
+    expect(fresh.indexOf('INFO')).toBe(old.indexOf('CRIT'));
+    app.unmount();
+
+    app = await renderApp(config, withEvents(hostsData(config), [restored[1]!]), { columns: 80, rows: 24 });
+    await app.press('5');
+    expect(text().split('\n').find((l) => l.includes('resources back'))).toMatch(/│00:00:01 INFO web-1/);
   });
 });

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAlerts, transitions, type AlertMemory, type Post } from '../../src/app/alerts.js';
 import { ConfigError, parseConfigText } from '../../src/app/config/load.js';
-import { applyConnection } from '../../src/app/apply.js';
+import { applyConnection, withEvents } from '../../src/app/apply.js';
 import { createOpsStore } from '../../src/app/store.js';
 import { redactSecret } from '../../src/domain/redact.js';
 import { fleetConfig, fleetData } from '../helpers/fixtures.js';
@@ -48,6 +48,24 @@ describe('alert delivery', () => {
     expect(said[0]).toBe('alerts to slack: 1 held back by the rate limit (2/min)');
     expect(said.at(-1)).toBe(`alerts to slack: ${said.length} held back by the rate limit (2/min)`);
     expect(bodies).toHaveLength(2);
+  });
+
+  it('sends each operation recorded from now on once, and neither one from before (a reloaded timeline) nor other events', async () => {
+    const config = fleetConfig();
+    const at = Date.now();
+    const store = createOpsStore(withEvents(fleetData(config), [{ at: at - 60_000, host: 'web-1', kind: 'action', level: 'info', message: 'restart nginx.service: active' }]));
+    const bodies: { kind: string; text: string }[] = [];
+    const post: Post = async (_url, body) => (bodies.push(body as { kind: string; text: string }), { ok: true });
+    stops.push(startAlerts(store, { receivers: [{ format: 'webhook', url: 'https://hooks.example/ops' }], perMinute: 50, timeoutMs: 1000 }, () => {}, post));
+    const record = (kind: 'action' | 'log', message: string, level: 'info' | 'warn') => store.setState((s) => ({ ...s, data: withEvents(s.data, [{ at: Date.now(), host: 'db-1', kind, level, message }]) }));
+    record('action', 'stop postgresql.service: inactive', 'info');
+    record('log', 'ERROR connection reset', 'warn');
+    record('action', 'restart postgresql.service: failed (exit 1)', 'warn');
+    await waitFor('two operations sent', () => bodies.filter((b) => b.kind === 'operation').length === 2);
+    // An unrelated commit hands nothing again.
+    store.setState((s) => ({ ...s, data: applyConnection(s.data, 'web-2', { status: 'ok', since: Date.now() }) }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bodies.filter((b) => b.kind === 'operation').map((b) => b.text)).toEqual(['● db-1: stop postgresql.service: inactive', '▲ db-1: restart postgresql.service: failed (exit 1)']);
   });
 
   it('retries a failing receiver and never puts its URL in what it says', async () => {

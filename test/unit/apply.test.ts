@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySourceError, applySourceOk, EVENT_LIMIT, pendingSource, withEvents } from '../../src/app/apply.js';
+import { applyConnection, applySourceError, applySourceOk, EVENT_LIMIT, pendingSource, withEvents } from '../../src/app/apply.js';
 import type { DataState } from '../../src/app/store.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import { hostSourceId, sourceKey } from '../../src/domain/source-id.js';
@@ -66,6 +66,21 @@ describe('source health', () => {
     data = applySourceOk(data, source.id, 3000);
     expect(data.events).toEqual([]);
     expect(data.sources[key]).toMatchObject({ status: 'ok', since: 1000, lastOkAt: 3000 });
+  });
+
+  it('an unreachable host\'s sources failing with its connection\'s error add no events of their own, going or coming back', () => {
+    const refused = { status: 'unreachable' as const, since: 900, error: 'connection refused by 10.0.0.5:22' };
+    let data = applyConnection(withSource(), 'web-1', refused);
+    expect(data.events.map((e) => e.message)).toEqual(['unreachable: connection refused by 10.0.0.5:22']);
+    data = applySourceError(data, source.id, 'connection refused by 10.0.0.5:22', 1000);
+    expect(data.sources[key]).toMatchObject({ status: 'error', error: 'connection refused by 10.0.0.5:22' });
+    expect(data.events).toHaveLength(1);
+    data = applyConnection(data, 'web-1', { status: 'ok', since: 5000 });
+    data = applySourceOk(data, source.id, 5200);
+    expect(data.events.map((e) => e.message)).toEqual(['unreachable: connection refused by 10.0.0.5:22', 'connected again after 4.1s']);
+    // A failure of its own while the host is reachable is still an event.
+    data = applySourceError(data, source.id, 'timed out after 2000 ms', 9000);
+    expect(data.events.at(-1)).toMatchObject({ level: 'crit', message: 'web-1 resources down: timed out after 2000 ms' });
   });
 
   it('an unknown source id changes nothing', () => {

@@ -6,6 +6,7 @@ import type { DataState } from '../../src/app/store.js';
 import type { SourceId } from '../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { checkView } from '../../src/app/sources/check/index.js';
+import { applySourceError } from '../../src/app/apply.js';
 import { deliver, fleetConfig, fleetWithDatabase, NOW, withPendingSource } from '../helpers/fixtures.js';
 
 const DAY = 86_400_000;
@@ -114,5 +115,14 @@ describe('snapshot findings (--fail-on and summary)', () => {
     expect(findingsAtOrPast(findings, 'crit').length).toBeGreaterThan(2);
     // The JSON carries the same verdict for scripts.
     expect(snapshotJson(report(), fleetConfig())).toMatchObject({ schema: 1, summary: { worst: 'down', findings } });
+  });
+
+  it('a host without systemd is not a finding; one whose named units cannot be read is a warning', () => {
+    const services: SourceId<'services'> = { host: 'db-1', kind: 'services', name: '' };
+    const pending = withPendingSource(report(), services, 'services');
+    const lacking = applySourceError(pending, services, 'systemctl on db-1: System has not been booted with systemd as init system (PID 1).', NOW, undefined, 'no systemd');
+    expect(snapshotFindings(lacking).filter((f) => f.subject.startsWith('host db-1 services'))).toEqual([]);
+    const failing = applySourceError(pending, services, 'sudo -n refused on db-1: a password is required', NOW);
+    expect(snapshotFindings(failing).filter((f) => f.subject.startsWith('host db-1 services'))).toEqual([{ level: 'warn', subject: 'host db-1 services', reason: 'sudo -n refused on db-1: a password is required' }]);
   });
 });

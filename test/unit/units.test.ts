@@ -190,3 +190,32 @@ describe('parseListUnits', () => {
     expect(parseListUnits(output)).toEqual([]);
   });
 });
+
+describe('a machine without systemd, watched with services: auto, lacks it rather than failing', () => {
+  // What systemd 252's systemctl prints in a container or on a machine booted by another init.
+  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-nosd-'));
+  const systemctl = join(dir, 'systemctl');
+  writeFileSync(systemctl, `#!/bin/sh\necho "System has not been booted with systemd as init system (PID 1). Can't operate." >&2\necho "Failed to connect to bus: Host is down" >&2\nexit 1\n`, { mode: 0o755 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const sh = (script: string) =>
+    promisify(execFile)('sh', ['-c', script]).then(
+      ({ stdout, stderr }) => ({ stdout, stderr, code: 0 }),
+      (error: { stdout: string; stderr: string; code: number }) => ({ stdout: error.stdout, stderr: error.stderr, code: error.code }),
+    );
+
+  it('locally: "no systemd", asked again in a minute; units named in the config are missing, not absent', async () => {
+    await expect(collectLocalServices(systemctl, 'auto', AbortSignal.timeout(5000))).rejects.toMatchObject({ absent: 'no systemd', retryAfterMs: 60_000, message: expect.stringContaining('systemd is not running on this machine') });
+    const named = await collectLocalServices(systemctl, ['nginx.service'], AbortSignal.timeout(5000)).catch((error: unknown) => error);
+    expect(named).toMatchObject({ message: expect.stringContaining('systemd is not running on this machine') });
+    expect((named as { absent?: string }).absent).toBeUndefined();
+  });
+
+  it('over SSH: "no systemd" for systemctl saying so, and for no systemctl at all; a configured path that is missing is an error', async () => {
+    await expect(collectRemoteServices(sh, sshHost('bare', 'bare', { systemctl, services: 'auto' }), AbortSignal.timeout(5000))).rejects.toMatchObject({ absent: 'no systemd', message: expect.stringContaining('System has not been booted with systemd') });
+    const none = sshHost('bare', 'bare', { services: 'auto' });
+    await expect(collectRemoteServices((script) => sh(`PATH=${dir}/nothing-here; ${script}`), none, AbortSignal.timeout(5000))).rejects.toMatchObject({ absent: 'no systemd', message: 'systemctl on bare: not found' });
+    const wrongPath = await collectRemoteServices(sh, sshHost('bare', 'bare', { systemctl: join(dir, 'missing'), services: 'auto' }), AbortSignal.timeout(5000)).catch((error: unknown) => error);
+    expect(wrongPath).toMatchObject({ message: `${join(dir, 'missing')}: not found on bare (set systemctl: to its path)` });
+    expect((wrongPath as { absent?: string }).absent).toBeUndefined();
+  });
+});

@@ -29,7 +29,7 @@ export interface SourceSetup {
 
 /** A source that pushes (a log follower): it says when it has news, and the runtime takes it at its next flush. */
 export interface Followed<R> {
-  start(handlers: { changed(): void; state(status: 'ok' | 'error', error?: string, hint?: string): void }): void;
+  start(handlers: { changed(): void; state(status: 'ok' | 'error', error?: string, hint?: string, absent?: string): void }): void;
   /** The latest result if it changed since the last call, else undefined. */
   take(): R | undefined;
   stop(): void;

@@ -1,18 +1,25 @@
 // Unit states on the local machine through its systemctl, with a plain reason when there is none.
 import { ExecError, runLocal } from '../exec.js';
 import type { ServicesSample } from '../../domain/model.js';
-import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { LIST_SERVICES_ARGS, NO_SYSTEMD, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 
 /** systemd is missing or not running: asked again once a minute rather than every tick. */
 export class ServicesUnavailable extends ExecError {
   readonly retryAfterMs = 60_000;
+  constructor(
+    message: string,
+    /** "no systemd" when the machine has none and no unit was asked for by name: nothing is failing. */
+    readonly absent?: string,
+  ) {
+    super(message);
+  }
 }
 
 export async function collectLocalServices(systemctl: string, units: readonly string[] | 'auto', signal: AbortSignal): Promise<ServicesSample> {
   let names: readonly string[];
   if (units === 'auto') {
     const listed = await runLocal(systemctl, LIST_SERVICES_ARGS, signal);
-    if (listed.code !== 0) throw unavailable(systemctl, listed.stderr);
+    if (listed.code !== 0) throw unavailable(systemctl, listed.stderr, units);
     names = parseListUnits(listed.stdout);
   } else {
     names = units;
@@ -20,14 +27,15 @@ export async function collectLocalServices(systemctl: string, units: readonly st
   if (names.length === 0) return { at: Date.now(), units: [] };
   const shown = await runLocal(systemctl, showArgs(names), signal);
   // show exits 0 even for unknown units (LoadState=not-found); anything else means no systemd to ask.
-  if (shown.stdout.trim() === '') throw unavailable(systemctl, shown.stderr);
+  if (shown.stdout.trim() === '') throw unavailable(systemctl, shown.stderr, units);
   return { at: Date.now(), units: parseShow(shown.stdout, names) };
 }
 
-function unavailable(systemctl: string, stderr: string): ServicesUnavailable {
+function unavailable(systemctl: string, stderr: string, units: readonly string[] | 'auto'): ServicesUnavailable {
   const reason = stderr.trim().split('\n')[0] || 'no output';
-  if (/not been booted with systemd|Failed to connect to bus/i.test(reason)) {
-    return new ServicesUnavailable(`systemd is not running on this machine (${systemctl}: "${reason}")`);
+  if (NO_SYSTEMD.test(reason)) {
+    // Units named in the config are expected to run here: then their state is missing, not merely absent.
+    return new ServicesUnavailable(`systemd is not running on this machine (${systemctl}: "${reason}")`, units === 'auto' ? 'no systemd' : undefined);
   }
   return new ServicesUnavailable(`${systemctl}: ${reason}`);
 }

@@ -8,7 +8,8 @@ export interface LogStreamHandlers {
   line(text: string, level?: LogLevel): void;
   /** opsdeck's own note in the stream: rotation, truncation, restart. */
   mark(text: string): void;
-  state(status: 'ok' | 'error', error?: string, hint?: string): void;
+  /** `absent`: what the host lacks when that is why there is nothing to follow ("no system log"). */
+  state(status: 'ok' | 'error', error?: string, hint?: string, absent?: string): void;
 }
 
 export interface LogStream {

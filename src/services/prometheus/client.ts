@@ -39,9 +39,10 @@ export function parseMatrix(answer: unknown): RangeSample[] {
 export class PrometheusClient {
   constructor(private readonly endpoint: HttpEndpoint) {}
 
-  /** One instant query, evaluated now. */
-  async instant(query: string, signal: AbortSignal): Promise<Sample[]> {
-    return parseVector(await requestJson(this.endpoint, 'GET', `/api/v1/query?query=${encodeURIComponent(query)}`, signal));
+  /** One instant query evaluated at `atMs`: a tick's queries all read the same instant, whenever each arrives. */
+  async instant(query: string, atMs: number, signal: AbortSignal): Promise<Sample[]> {
+    const params = new URLSearchParams({ query, time: (atMs / 1000).toFixed(3) });
+    return parseVector(await requestJson(this.endpoint, 'GET', `/api/v1/query?${params.toString()}`, signal));
   }
 
   /** One range query from `start` to `end` (epoch seconds) at `stepSec`. */

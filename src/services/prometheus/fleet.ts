@@ -199,7 +199,7 @@ export function fleetSource(spec: FleetSpec, history: { points: number; stepMs: 
       const now = at / 1000;
       const stepSec = Math.max(1, Math.round(history.stepMs() / 1000));
       const [answers, past] = await Promise.all([
-        askAll(instant, (query) => client.instant(query, signal)),
+        askAll(instant, (query) => client.instant(query, at, signal)),
         filled ? undefined : askAll(historyQueries(spec), (query) => client.range(query, now - stepSec * history.points, now - stepSec, stepSec, signal)),
       ]);
       filled = true;

@@ -10,7 +10,7 @@ import type { ConnectionState, HostConfig } from '../../domain/model.js';
 import type { PollSource } from '../scheduler.js';
 import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
-import { singleLogFollower, systemLogScript } from './follower.js';
+import { systemLogFollower } from './follower.js';
 import { remoteShell } from './operator-command.js';
 import { parseResourceProbe, PROCESS_PROBE, ProbeError, ProcessRates, RESOURCE_PROBE, ResourceRates, sampleProcesses } from './probe.js';
 import { remoteLogStreams } from './remote-logs.js';
@@ -149,7 +149,7 @@ export class SshHostAdapter implements HostAdapter {
     const controls = hostControls(host, connection);
     const logStreams =
       host.logs === 'auto'
-        ? [singleLogFollower(host.name, 'system log', connection, (lines) => systemLogScript(lines, host.sudo))]
+        ? [systemLogFollower(host.name, connection, host.sudo)]
         : remoteLogStreams(host.logs, { host: host.name, sudo: host.sudo, filesPerFollower: this.filesPerFollower, connectionFor });
     // A log opened on demand (a unit's journal from Services; one at a time) takes the channel after the configured ones.
     const onDemandChannel = logChannels;

@@ -52,9 +52,12 @@ export function logSourceRefusal(source: LogSourceConfig): string | undefined {
   return undefined;
 }
 
+/** The exit status of the system log's script on a host that has none of the logs it looks for. */
+const NO_SYSTEM_LOG_EXIT = 3;
+
 /**
  * `logs: auto` on a remote host, decided on the host each time the follower starts: the journal
- * when it has entries, else the first readable classic syslog file.
+ * when it has entries, else the first readable classic syslog file, else it exits NO_SYSTEM_LOG_EXIT.
  */
 export function systemLogScript(initialLines: number, sudo: boolean, files: readonly string[] = SYSTEM_LOG_FILES): string {
   const journal = followArgv({ kind: 'journal', unit: '', label: 'journal' }, initialLines, sudo);
@@ -64,10 +67,23 @@ export function systemLogScript(initialLines: number, sudo: boolean, files: read
     const argv = followArgv({ kind: 'file', path: file, label: file }, initialLines, sudo);
     branches.push(`elif [ -r ${shJoin([file])} ]; then set -- ${shJoin(argv)}`);
   }
-  const none = `no system log on this host: no journal entries, no ${files.join(' or ')}`;
-  branches.push(`else echo ${shJoin([none])} >&2; exit 3`, 'fi');
+  branches.push(`else exit ${NO_SYSTEM_LOG_EXIT}`, 'fi');
   return followerScript('"$@"', branches.join('\n'));
 }
+
+/** What a follower's script says by its exit status: the host has nothing to follow (no system log). */
+export interface FollowerAbsence {
+  exitCode: number;
+  /** The words beside the host's state: "no system log". */
+  absent: string;
+  error: string;
+  hint: string;
+}
+
+/** How often a host that had nothing to follow is looked at again (a journal may start later). */
+const ABSENT_RETRY_MS = 60_000;
+/** A script that can find nothing to follow is following once it has run this long without ending. */
+const ABSENCE_SETTLE_MS = 2000;
 
 /** One run's output as it becomes each log's lines, notes and states. */
 export interface FollowerOutput {
@@ -89,7 +105,7 @@ export function outletOf(outlets: readonly (LogStreamHandlers | undefined)[], in
   return {
     line: (text) => outlets[index]?.line(text),
     mark: (text) => outlets[index]?.mark(text),
-    state: (status, error, hint) => outlets[index]?.state(status, error, hint),
+    state: (status, error, hint, absent) => outlets[index]?.state(status, error, hint, absent),
   };
 }
 
@@ -109,7 +125,7 @@ function singleLogOutput(host: string, journal: boolean): OutputDecoder {
   };
 }
 
-type Status = { status: 'ok' | 'error'; error?: string; hint?: string };
+type Status = { status: 'ok' | 'error'; error?: string; hint?: string; absent?: string };
 
 /**
  * One follower channel carrying one or more logs (`streams`, in the order of `labels`). The channel
@@ -138,6 +154,8 @@ export class SshFollower {
     /** The follower script, showing `initialLines` old lines first (0 when resuming). */
     private readonly script: (initialLines: number) => string,
     private readonly decode: OutputDecoder,
+    /** The exit status by which the script says there is nothing to follow on the host. */
+    private readonly absence?: FollowerAbsence,
   ) {
     this.outlets = labels.map(() => undefined);
     this.streams = labels.map((label, index) => ({
@@ -151,7 +169,7 @@ export class SshFollower {
   private attach(index: number, handlers: LogStreamHandlers): void {
     this.outlets[index] = handlers;
     if (this.running) {
-      if (this.current) handlers.state(this.current.status, this.current.error, this.current.hint);
+      if (this.current) handlers.state(this.current.status, this.current.error, this.current.hint, this.current.absent);
       return;
     }
     this.running = true;
@@ -179,9 +197,9 @@ export class SshFollower {
     }
   }
 
-  private state(status: 'ok' | 'error', error?: string, hint?: string): void {
-    this.current = { status, error, hint };
-    for (const outlet of this.outlets) outlet?.state(status, error, hint);
+  private state(status: 'ok' | 'error', error?: string, hint?: string, absent?: string): void {
+    this.current = { status, error, hint, absent };
+    for (const outlet of this.outlets) outlet?.state(status, error, hint, absent);
   }
 
   private mark(text: string): void {
@@ -241,13 +259,24 @@ export class SshFollower {
 
   private follow(channel: ClientChannel, exited: ChannelExit): void {
     this.channel = channel;
-    this.state('ok');
+    // A script that may find nothing to follow says so by ending at once: until its first line, or
+    // until it has run a while, it is not yet following anything (no "ok" then "down" every retry).
+    let settling: NodeJS.Timeout | undefined;
+    const settled = (): void => {
+      clearTimeout(settling);
+      settling = undefined;
+      this.state('ok');
+    };
+    if (this.absence) settling = setTimeout(settled, ABSENCE_SETTLE_MS);
+    else this.state('ok');
     const output = this.decode(this.outlets, () => {
       this.failures = 0;
+      if (settling) settled();
     });
     channel.on('data', (chunk: Buffer) => output.stdout(chunk));
     channel.stderr.on('data', (chunk: Buffer) => output.stderr(chunk));
     channel.on('close', () => {
+      clearTimeout(settling);
       output.end();
       if (this.channel !== channel) return;
       this.channel = undefined;
@@ -258,6 +287,13 @@ export class SshFollower {
         this.scheduleRestart();
         return;
       }
+      if (this.absence && exited.code === this.absence.exitCode) {
+        // Nothing was followed, so nothing was missed: no gap to mark; looked for again now and then.
+        this.gapSince = undefined;
+        this.scheduleRestart(ABSENT_RETRY_MS);
+        this.state('error', `${this.host}: ${this.absence.error}`, this.absence.hint, this.absence.absent);
+        return;
+      }
       const exit = exited.code === 127 ? `not found on ${this.host}` : exited.code !== undefined ? `exit code ${exited.code}` : `signal ${exited.signal}`;
       const delay = this.scheduleRestart();
       const note = output.lastNote();
@@ -265,8 +301,8 @@ export class SshFollower {
     });
   }
 
-  private scheduleRestart(): number {
-    const delay = RESTART_DELAYS_MS[Math.min(this.failures, RESTART_DELAYS_MS.length - 1)]!;
+  private scheduleRestart(after?: number): number {
+    const delay = after ?? RESTART_DELAYS_MS[Math.min(this.failures, RESTART_DELAYS_MS.length - 1)]!;
     this.failures++;
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
@@ -278,7 +314,16 @@ export class SshFollower {
 }
 
 /** A follower channel for one log whose script prints its lines as they are. */
-export function singleLogFollower(host: string, label: string, connection: SshConnection, script: (initialLines: number) => string): LogStream {
-  // Its one use is the system log, the journal in JSON where there is one, else a syslog file's text.
-  return new SshFollower(host, [label], connection, script, singleLogOutput(host, true)).streams[0]!;
+export function singleLogFollower(host: string, label: string, connection: SshConnection, script: (initialLines: number) => string, absence?: FollowerAbsence): LogStream {
+  return new SshFollower(host, [label], connection, script, singleLogOutput(host, true), absence).streams[0]!;
+}
+
+/** `logs: auto` on a remote host: the journal in JSON where there is one, else a syslog file's text, else a note of how to add one. */
+export function systemLogFollower(host: string, connection: SshConnection, sudo: boolean, files: readonly string[] = SYSTEM_LOG_FILES): LogStream {
+  return singleLogFollower(host, 'system log', connection, (lines) => systemLogScript(lines, sudo, files), {
+    exitCode: NO_SYSTEM_LOG_EXIT,
+    absent: 'no system log',
+    error: `no system log found (no journal entries, no ${files.join(' or ')})`,
+    hint: `Add one to the config: hosts: {${host}: {logs: [{file: /var/log/app.log}]}} (looked for again every minute)`,
+  });
 }

@@ -3,7 +3,7 @@
 import type { ExecResult } from '../exec.js';
 import type { HostConfig, ServicesSample } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
-import { LIST_SERVICES_ARGS, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { LIST_SERVICES_ARGS, NO_SYSTEMD, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 import { isSafeCommandPath } from './validate.js';
 
 export type RemoteRun = (script: string, signal: AbortSignal) => Promise<ExecResult>;
@@ -23,9 +23,19 @@ export function commandScript(argv: readonly string[]): string {
   return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat TZ=UTC; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER TZ\nexec ${shJoin(argv)}`;
 }
 
+/** A host without systemd, watched with `services: auto`: nothing to watch there, and nothing failing. */
+export class NoSystemd extends Error {
+  readonly absent = 'no systemd';
+  /** Asked again once a minute rather than every tick. */
+  readonly retryAfterMs = 60_000;
+}
+
 function unavailable(host: HostConfig, result: ExecResult): Error {
   const reason = result.stderr.trim().split('\n')[0] || `exit code ${result.code}, no output`;
-  if (result.code === 127) return new Error(`${host.systemctl}: not found on ${host.name} (set systemctl: to its path)`);
+  const notFound = result.code === 127;
+  // No systemctl at all (a container, Alpine) is no systemd too, unless the config named another path.
+  if (host.services === 'auto' && (NO_SYSTEMD.test(reason) || (notFound && host.systemctl === 'systemctl'))) return new NoSystemd(`${host.systemctl} on ${host.name}: ${notFound ? 'not found' : reason}`);
+  if (notFound) return new Error(`${host.systemctl}: not found on ${host.name} (set systemctl: to its path)`);
   if (host.sudo && /password is required|a terminal is required|not allowed/i.test(reason)) {
     return new Error(`sudo -n refused on ${host.name}: ${reason} (allow ${host.systemctl} without a password in sudoers, or set sudo: false)`);
   }

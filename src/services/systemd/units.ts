@@ -18,6 +18,9 @@ export function showArgs(units: readonly string[]): string[] {
   return ['show', '--no-pager', '--', ...units];
 }
 
+/** systemctl's words on a machine whose init is not systemd (a container, WSL, a chroot). */
+export const NO_SYSTEMD = /not been booted with systemd|Failed to connect to bus/i;
+
 export const LIST_SERVICES_ARGS = ['list-units', '--type=service', '--all', '--no-legend', '--no-pager', '--plain'];
 
 /** Names from `systemctl list-units --plain --no-legend`, first column; anything not a unit name is dropped. */
