@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseProcessProbe, parseResourceProbe, ProbeError, ProcessRates, ResourceRates } from '../../src/services/ssh/probe.js';
+import { parseProcessProbe, parseResourceProbe, ProbeError, ProcessRates, programName, ResourceRates } from '../../src/services/ssh/probe.js';
 
 // Output of RESOURCE_PROBE and PROCESS_PROBE captured on a Debian 12 machine (2 cores), a second apart
 // with load between. processes-1/2.txt: a copy of dash named busy-loop (pid 29805) spinning, and a
@@ -90,6 +90,26 @@ describe('process probe parser and rates', () => {
     expect(reading.processes.get(ODD)).toMatchObject({ name: 'a) b (c', ticks: 0 });
     // user + nice + system + idle + iowait + irq + softirq + steal of every CPU.
     expect(reading.totalTicks).toBe(300709 + 0 + 74268 + 101743 + 1352 + 0 + 1011 + 4621);
+  });
+
+  test('a process is listed under its program, not the name Node gives its main thread; titles, kernel threads and tmux keep theirs', () => {
+    // Captured on this machine with the probe as it is (node processes under vitest, PostgreSQL, tmux).
+    const { processes } = parseProcessProbe(fixture('processes-with-args.txt'));
+    const names = [...processes.values()].map((p) => p.name);
+    expect(names).not.toContain('MainThread');
+    expect(processes.get(13936)?.name).toBe('node');
+    expect(processes.get(2197)?.name).toBe('postgres');
+    expect(processes.get(25240)?.name).toBe('tmux: server');
+    expect(processes.get(2)?.name).toBe('kthreadd');
+  });
+
+  test('program names: a login shell\'s dash and a title\'s colon dropped; a comm cut at 15 characters kept', () => {
+    expect(programName('MainThread', '/usr/bin/node /srv/app/server.js')).toBe('node');
+    expect(programName('bash', '-bash')).toBe('bash');
+    expect(programName('sshd', 'sshd: root@pts/0')).toBe('sshd');
+    expect(programName('systemd-journal', '/lib/systemd/systemd-journald')).toBe('systemd-journal');
+    expect(programName('npm ci', 'npm ci')).toBe('npm ci');
+    expect(programName('kworker/0:1', '[kworker/0:1]')).toBe('kworker/0:1');
   });
 
   test('CPU % is the ticks a process used over the ticks every CPU passed, between two readings', () => {

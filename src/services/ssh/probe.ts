@@ -201,9 +201,25 @@ export const PROCESS_PROBE = [
   'echo "@self $$"',
   'echo @cpu; grep "^cpu " /proc/stat',
   'echo @ps; ps -eo pid=,ppid=,user:32=,rss=,comm=',
+  // A second ps: args cannot share a line with comm (ps narrows a column after a wide one, so no
+  // fixed width separates them, and either may hold spaces).
+  'echo @args; ps -eo pid=,args=',
   `echo @ticks; sed -n 's/^\\([0-9][0-9]*\\) (.*) [A-Za-z] \\([-0-9][0-9]* \\)\\{10\\}\\([0-9][0-9]*\\) \\([0-9][0-9]*\\) .*$/\\1 \\3 \\4/p' /proc/[0-9]*/stat 2>/dev/null`,
   'echo @end',
 ].join('\n');
+
+/**
+ * The name a process is listed under: its comm, as top shows, unless that is not its program's but a
+ * name the program gave its main thread (Node's is `MainThread`, whatever script it runs); then the
+ * program's base name from its command line. Kernel threads (`[kworker/0:1]`) and titles a program set
+ * on itself (`postgres: 15/main: checkpointer`, `sshd: root@pts/0`) keep their comm.
+ */
+export function programName(comm: string, args: string): string {
+  const argv0 = args.split(' ')[0] ?? '';
+  const program = argv0.slice(argv0.lastIndexOf('/') + 1).replace(/^-/, '').replace(/:$/, '');
+  if (program === '' || args.startsWith('[') || comm.startsWith(program) || program.startsWith(comm)) return comm;
+  return program;
+}
 
 /** One process in a reading: what ps says of it, and the CPU ticks it has used so far. */
 interface ProcessEntry {
@@ -232,6 +248,11 @@ export function parseProcessProbe(output: string): ProcessReading {
     if (match) processes.set(Number(match[1]), { ppid: Number(match[2]), user: match[3]!, memBytes: Number(match[4]) * 1024, name: match[5]! });
   }
   if (processes.size === 0) throw new ProbeError('ps printed nothing (is procps installed?)');
+  for (const line of found.get('args') ?? []) {
+    const match = /^\s*(\d+) (.*)$/.exec(line);
+    const entry = match ? processes.get(Number(match[1])) : undefined;
+    if (entry) entry.name = programName(entry.name, match![2]!);
+  }
   for (const line of found.get('ticks')!) {
     const match = /^(\d+) (\d+) (\d+)$/.exec(line.trim());
     const entry = match ? processes.get(Number(match[1])) : undefined;
