@@ -28,6 +28,8 @@ const PROCESSLIST = (flavor: Flavor, limit: number) => {
 };
 
 // MariaDB and MySQL 5.7 keep lock waits in information_schema; MySQL 8 moved them to performance_schema.
+// The information_schema views are a cache the server refreshes only after 100 ms without a reader:
+// polls at the cockpit's refresh (500 ms at least) see each tick's waits; a faster poller would not.
 const LOCK_WAITS_IS = `SELECT r.trx_mysql_thread_id AS blocked_id, b.trx_mysql_thread_id AS blocking_id,
   TIMESTAMPDIFF(SECOND, r.trx_wait_started, NOW()) AS wait_sec, LEFT(r.trx_query, 1000) AS blocked_query,
   LEFT(b.trx_query, 1000) AS blocking_query, CONCAT_WS(' ', l.lock_mode, l.lock_type, l.lock_table, l.lock_index) AS lock_desc
