@@ -35,6 +35,8 @@ const RESULT_COALESCE_MS = 150;
  */
 const LOG_FLUSH_MS = 200;
 const SELF_SAMPLE_MS = 2000;
+/** Below this, counters two snapshot reads apart move too little to make a rate worth printing. */
+const MIN_SNAPSHOT_RATE_INTERVAL_MS = 250;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -323,11 +325,18 @@ export class Runtime {
     });
   }
 
-  /** A poll source's snapshot reads: the first, and the rate read where its kind has rates and there is time. */
+  /**
+   * A poll source's snapshot reads: the first, and the rate read where its kind has rates and there is
+   * time. Rates divide by the time the two reads were apart, so when a slow start (a loaded machine, a
+   * hung neighbour holding the run to its deadline) leaves less than the kind's interval, a shorter one
+   * still gives a rate: half of what is left, the other half for the read to answer.
+   */
   private async readForSnapshot<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, deadline: number): Promise<void> {
     const rateIntervalMs = SOURCE_KINDS[source.id.kind].rateIntervalMs;
-    if (!(await this.pollBefore(source, deadline)) || rateIntervalMs === undefined || performance.now() + rateIntervalMs >= deadline) return;
-    await sleep(rateIntervalMs);
+    if (!(await this.pollBefore(source, deadline)) || rateIntervalMs === undefined) return;
+    const intervalMs = Math.min(rateIntervalMs, (deadline - performance.now()) / 2);
+    if (intervalMs < MIN_SNAPSHOT_RATE_INTERVAL_MS) return;
+    await sleep(intervalMs);
     await this.pollBefore(source, deadline);
   }
 
