@@ -1,18 +1,11 @@
 // Unit states on the local machine through its systemctl, with a plain reason when there is none.
 import { ExecError, runLocal } from '../exec.js';
 import type { ServicesSample } from '../../domain/model.js';
-import { LIST_SERVICES_ARGS, NO_SYSTEMD, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { LIST_SERVICES_ARGS, NO_SYSTEMD, NoSystemd, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 
 /** systemd is missing or not running: asked again once a minute rather than every tick. */
 export class ServicesUnavailable extends ExecError {
   readonly retryAfterMs = 60_000;
-  constructor(
-    message: string,
-    /** "no systemd" when the machine has none and no unit was asked for by name: nothing is failing. */
-    readonly absent?: string,
-  ) {
-    super(message);
-  }
 }
 
 export async function collectLocalServices(systemctl: string, units: readonly string[] | 'auto', signal: AbortSignal): Promise<ServicesSample> {
@@ -31,11 +24,12 @@ export async function collectLocalServices(systemctl: string, units: readonly st
   return { at: Date.now(), units: parseShow(shown.stdout, names) };
 }
 
-function unavailable(systemctl: string, stderr: string, units: readonly string[] | 'auto'): ServicesUnavailable {
+function unavailable(systemctl: string, stderr: string, units: readonly string[] | 'auto'): Error {
   const reason = stderr.trim().split('\n')[0] || 'no output';
   if (NO_SYSTEMD.test(reason)) {
+    const message = `systemd is not running on this machine (${systemctl}: "${reason}")`;
     // Units named in the config are expected to run here: then their state is missing, not merely absent.
-    return new ServicesUnavailable(`systemd is not running on this machine (${systemctl}: "${reason}")`, units === 'auto' ? 'no systemd' : undefined);
+    return units === 'auto' ? new NoSystemd(message) : new ServicesUnavailable(message);
   }
   return new ServicesUnavailable(`${systemctl}: ${reason}`);
 }

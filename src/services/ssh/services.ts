@@ -3,7 +3,7 @@
 import type { ExecResult } from '../exec.js';
 import type { HostConfig, ServicesSample } from '../../domain/model.js';
 import { shJoin } from '../shell-quote.js';
-import { LIST_SERVICES_ARGS, NO_SYSTEMD, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
+import { LIST_SERVICES_ARGS, NO_SYSTEMD, NoSystemd, parseListUnits, parseShow, showArgs } from '../systemd/units.js';
 import { isSafeCommandPath } from './validate.js';
 
 export type RemoteRun = (script: string, signal: AbortSignal) => Promise<ExecResult>;
@@ -21,13 +21,6 @@ export function systemctlScript(host: Pick<HostConfig, 'systemctl' | 'sudo'>, ar
  */
 export function commandScript(argv: readonly string[]): string {
   return `LC_ALL=C SYSTEMD_COLORS=0 SYSTEMD_PAGER=cat TZ=UTC; export LC_ALL SYSTEMD_COLORS SYSTEMD_PAGER TZ\nexec ${shJoin(argv)}`;
-}
-
-/** A host without systemd, watched with `services: auto`: nothing to watch there, and nothing failing. */
-export class NoSystemd extends Error {
-  readonly absent = 'no systemd';
-  /** Asked again once a minute rather than every tick. */
-  readonly retryAfterMs = 60_000;
 }
 
 function unavailable(host: HostConfig, result: ExecResult): Error {

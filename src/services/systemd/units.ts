@@ -21,6 +21,15 @@ export function showArgs(units: readonly string[]): string[] {
 /** systemctl's words on a machine whose init is not systemd (a container, WSL, a chroot). */
 export const NO_SYSTEMD = /not been booted with systemd|Failed to connect to bus/i;
 
+/**
+ * A machine without systemd, watched with `services: auto`: nothing to watch there and nothing
+ * failing, said beside the host's state (`absent`). Asked again once a minute rather than every tick.
+ */
+export class NoSystemd extends Error {
+  readonly absent = 'no systemd';
+  readonly retryAfterMs = 60_000;
+}
+
 export const LIST_SERVICES_ARGS = ['list-units', '--type=service', '--all', '--no-legend', '--no-pager', '--plain'];
 
 /** Names from `systemctl list-units --plain --no-legend`, first column; anything not a unit name is dropped. */
