@@ -33,12 +33,13 @@ for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenari
 // Through process.exit, so the terminals and fresh homes are cleaned up (their 'exit' handlers).
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
-const host = machine();
 const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
 for (const name of chosen) {
   const t0 = performance.now();
   const result = await SCENARIOS[name](values.quick);
   const seconds = Math.round((performance.now() - t0) / 1000);
+  // After the scenario: it installs the tools whose versions this names.
+  const host = machine();
   console.log(`\n## ${result.title} (${seconds} s)\n\n${result.text}\n`);
   if (!values.quick) writeSection(ROOT, values.baseline ? `${name}-baseline` : name, `Run ${started} UTC on ${host}. \`npm run bench -- ${name}${values.baseline ? ' --baseline DIR' : ''}\` took ${seconds} s.\n\n${result.text}`);
 }

@@ -33,7 +33,8 @@ export function machine() {
   const cpu = cpus();
   const tools = ['htop --version', 'btop --version', 'glances -V', 'lnav -V', 'tmux -V', 'pg_dump --version'].map((c) => {
     try {
-      return execFileSync('sh', ['-c', `${c} 2>&1 | head -1`], { encoding: 'utf8' }).trim();
+      // `command -v` first: the pipe's status is head's, so a missing tool would print sh's complaint.
+      return execFileSync('sh', ['-c', `command -v ${c.split(' ')[0]} >/dev/null && ${c} 2>&1 | head -1`], { encoding: 'utf8' }).trim();
     } catch {
       return `${c.split(' ')[0]}: missing`;
     }

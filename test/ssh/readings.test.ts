@@ -93,4 +93,15 @@ describe('a busy process on the host', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(cpuOf(await watch.processes.collect(AbortSignal.timeout(10_000)), pid) ?? 0).toBeLessThan(1);
   });
+
+  test('this machine lists processes under the names, users and memory ps gives them on an SSH host', { timeout: 60_000 }, async () => {
+    const [remote, here] = await Promise.all([watch.processes.collect(AbortSignal.timeout(10_000)), local.processes.collect(AbortSignal.timeout(10_000))]);
+    // The local list reads /proc itself; the SSH host (this machine) runs ps: the same processes, named alike.
+    const common = remote.byMemory.flatMap((r) => here.byMemory.filter((h) => h.pid === r.pid).map((h) => ({ r, h })));
+    expect(common.length).toBeGreaterThanOrEqual(5);
+    for (const { r, h } of common) {
+      expect(h, `pid ${r.pid}`).toMatchObject({ name: r.name, user: r.user });
+      expect(Math.abs(h.memBytes - r.memBytes), `RSS of pid ${r.pid} (${r.name})`).toBeLessThanOrEqual(r.memBytes * 0.1);
+    }
+  });
 });

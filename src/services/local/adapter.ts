@@ -34,8 +34,9 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
 
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
-    // /proc where there is one (no process spawned per tick for resources; processes through the SSH
-    // probe, so their CPU % means what it means on remote hosts); systeminformation elsewhere (macOS).
+    // /proc where there is one (no process spawned per tick; resources and processes through the SSH
+    // probe's parsers and rates, so their figures mean what they mean on remote hosts);
+    // systeminformation elsewhere (macOS).
     const procfs = await hasProcfs();
     const proc = procfs ? new ProcResources() : undefined;
     const procProcesses = procfs ? new ProcProcesses() : undefined;

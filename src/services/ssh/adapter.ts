@@ -12,7 +12,7 @@ import { SshConnection, type ConnectionSettings } from './connection.js';
 import { MAX_STDOUT } from './exec.js';
 import { systemLogFollower } from './follower.js';
 import { remoteShell } from './operator-command.js';
-import { parseResourceProbe, PROCESS_PROBE, ProbeError, ProcessRates, RESOURCE_PROBE, ResourceRates, sampleProcesses } from './probe.js';
+import { parseProcessProbe, parseResourceProbe, PROCESS_PROBE, ProbeError, ProcessRates, RESOURCE_PROBE, ResourceRates, sampleProcesses } from './probe.js';
 import { remoteLogStreams } from './remote-logs.js';
 import { collectRemoteServices, commandScript, type RemoteRun } from './services.js';
 import { remoteMaintenanceFlag } from '../maintenance-flag.js';
@@ -163,7 +163,7 @@ export class SshHostAdapter implements HostAdapter {
           return rates.next(parseResourceProbe(result.stdout));
         },
       },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => sampleProcesses(async () => (await run(PROCESS_PROBE, signal)).stdout, processRates) },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => sampleProcesses(async () => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout), processRates) },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag, timeoutMs) : undefined,
       ...controls,

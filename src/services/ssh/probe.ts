@@ -59,7 +59,7 @@ export function sections(output: string, required: readonly string[]): Map<strin
   return found;
 }
 
-function parseCpu(lines: readonly string[]): CpuTimes[] {
+export function parseCpu(lines: readonly string[]): CpuTimes[] {
   const cpus: CpuTimes[] = [];
   for (const line of lines) {
     const match = /^cpu(\d*)\s+(.*)$/.exec(line.trim());
@@ -222,7 +222,7 @@ export function programName(comm: string, args: string): string {
 }
 
 /** One process in a reading: what ps says of it, and the CPU ticks it has used so far. */
-interface ProcessEntry {
+export interface ProcessEntry {
   ppid: number;
   user: string;
   name: string;
@@ -297,11 +297,11 @@ export class ProcessRates {
 /** The first sample reads twice this far apart, so its CPU % is already a current one. */
 export const FIRST_PROCESS_INTERVAL_MS = 250;
 
-/** One host's top processes: `read` runs PROCESS_PROBE there (a local shell or an SSH exec). */
-export async function sampleProcesses(read: () => Promise<string>, rates: ProcessRates): Promise<ProcessSample> {
+/** One host's top processes: `read` takes a reading there (PROCESS_PROBE over SSH, /proc on this machine). */
+export async function sampleProcesses(read: () => Promise<ProcessReading>, rates: ProcessRates): Promise<ProcessSample> {
   if (!rates.primed) {
-    rates.next(parseProcessProbe(await read()));
+    rates.next(await read());
     await new Promise((resolve) => setTimeout(resolve, FIRST_PROCESS_INTERVAL_MS));
   }
-  return rates.next(parseProcessProbe(await read()));
+  return rates.next(await read());
 }
