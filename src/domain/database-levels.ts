@@ -68,6 +68,18 @@ export function levelBelow(value: number, pair: ThresholdPair): Level {
   return 'ok';
 }
 
+/** Redis's own floor for defragmenting (`active-defrag-ignore-bytes`, 100mb by default). */
+const FRAGMENTATION_FLOOR_BYTES = 100 * 1024 ** 2;
+
+/**
+ * Redis memory fragmentation (RSS over used memory) as a warning, or none. A ratio over 1.5 counts only
+ * when the RSS beyond used memory passes Redis's own floor for defragmenting: an almost empty server's
+ * RSS is the allocator's arenas and the binary over a few used MB, a ratio of 5-7 that means nothing.
+ */
+export function fragmentationLevel(memory: { used: number; rss: number; fragmentation: number }): Level | undefined {
+  return memory.fragmentation > 1.5 && memory.rss - memory.used >= FRAGMENTATION_FLOOR_BYTES ? 'warn' : undefined;
+}
+
 function connectionsPercent(sample: DatabaseSample): number | undefined {
   if (sample.kind === 'postgres') return sample.connections.max > 0 ? (sample.connections.total / sample.connections.max) * 100 : undefined;
   if (sample.kind === 'mysql') return sample.threads.max > 0 ? (sample.threads.connected / sample.threads.max) * 100 : undefined;

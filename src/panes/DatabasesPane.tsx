@@ -5,7 +5,7 @@ import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import type { Level } from '../domain/model.js';
-import { longestQuerySec, type DatabaseLevels, type HitRatio } from '../domain/database-levels.js';
+import { fragmentationLevel, longestQuerySec, type DatabaseLevels, type HitRatio } from '../domain/database-levels.js';
 import type { MysqlSample, PostgresSample, RedisSample } from '../domain/database.js';
 import type { DatabaseView } from '../app/database-view.js';
 import type { BackupView } from '../app/store.js';
@@ -138,7 +138,7 @@ function redisFigures(s: RedisSample, levels: DatabaseLevels, hit: HitRatio | un
   return [
     ...figure('ping', `${s.pingMs.toFixed(s.pingMs < 10 ? 1 : 0)}ms`),
     ...figure('mem', memory, levels.memory),
-    ...figure('frag', m.fragmentation.toFixed(2), m.fragmentation > 1.5 ? 'warn' : undefined),
+    ...figure('frag', m.fragmentation.toFixed(2), fragmentationLevel(m)),
     ...figure('ops', `${compact(s.opsPerSec)}/s`),
     ...figure('cli', String(s.clients.connected), levels.connectionCount),
     ...figure('blk', String(s.clients.blocked), countLevel(s.clients.blocked)),

@@ -57,10 +57,10 @@ function mysqlSample(): MysqlSample {
   };
 }
 
-function redisSample(): RedisSample {
+function redisSample(memory: Partial<RedisSample['memory']> = {}): RedisSample {
   return {
     kind: 'redis', at: NOW, intervalSec: 2, version: '7.0.15', mode: 'standalone', uptimeSec: 1000, pingMs: 0.4,
-    memory: { used: 60 * 1024 ** 2, max: 64 * 1024 ** 2, usedPercent: 93.75, rss: 0, peak: 0, fragmentation: 1.1, policy: 'allkeys-lru' },
+    memory: { used: 60 * 1024 ** 2, max: 64 * 1024 ** 2, usedPercent: 93.75, rss: 0, peak: 0, fragmentation: 1.1, policy: 'allkeys-lru', ...memory },
     clients: { connected: 12, blocked: 0 }, counters: { commands: 0, hits: 0, misses: 0, evicted: 0, expired: 0 },
     opsPerSec: 2500, instantaneousOps: 2400, hitPercent: 97, hitReads: 5000, evictedPerSec: 3, expiredPerSec: 0,
     keyspace: [{ db: 0, keys: 53000, expires: 300, avgTtlMs: 0 }], replication: { role: 'master', offset: 10, replicas: [] },
@@ -96,6 +96,18 @@ function colourBefore(line: string, value: string): string | undefined {
 }
 
 describe('DatabasesPane', () => {
+  it('marks Redis fragmentation only where the memory beyond used passes Redis\'s 100 MB floor, not on an almost empty server', () => {
+    const MiB = 1024 ** 2;
+    const fragOf = (memory: Partial<RedisSample['memory']>) => {
+      const { lines } = draw({ databases: [okView('cache', 'redis://cache-1:6379', redisSample(memory))], width: 160 });
+      return stripVTControlCharacters(lineWith(lines, 'cache redis')).match(/frag [\d.]+▲?/)?.[0];
+    };
+    // As this machine's idle Redis: 1 MB used, 7 MB resident.
+    expect(fragOf({ used: 1 * MiB, rss: 7 * MiB, fragmentation: 7 })).toBe('frag 7.00');
+    expect(fragOf({ used: 400 * MiB, rss: 720 * MiB, fragmentation: 1.8 })).toBe('frag 1.80▲');
+    expect(fragOf({ used: 400 * MiB, rss: 480 * MiB, fragmentation: 1.2 })).toBe('frag 1.20');
+  });
+
   it('shows each database with its key figures, coloured and marked (▲ warn, ✖ crit) by level', () => {
     const { lines, plain } = draw({ width: 160, height: 24 });
     const main = lineWith(lines, 'main pg 15.4');
