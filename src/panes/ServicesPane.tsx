@@ -64,12 +64,15 @@ function ServicesPaneView({ rows, runbooks, runbookKey, banner, sources, showHos
           {s.hint ? ` — ${s.hint}` : ''}
         </Note>
       ))}
-      <Text bold color={theme.muted} wrap="truncate">
-        {showHost ? fit('HOST', hostWidth) : ''}
-        {fit('UNIT', unitWidth)} {fit('ACTIVE', 10)}
-        {fit('SUB', 10)}
-        {fitRight('SINCE', 8)} {fitRight('RST', 4)}
-      </Text>
+      {/* Columns only where units can be: hosts without systemd have none, and their notes say so. */}
+      {rows.length > 0 || sources.some((s) => !s.absent) ? (
+        <Text bold color={theme.muted} wrap="truncate">
+          {showHost ? fit('HOST', hostWidth) : ''}
+          {fit('UNIT', unitWidth)} {fit('ACTIVE', 10)}
+          {fit('SUB', 10)}
+          {fitRight('SINCE', 8)} {fitRight('RST', 4)}
+        </Text>
+      ) : null}
       {rows.length === 0 && problems.length === 0 ? (
         <Note>{filter ? `no unit matches "${filter}" (Esc clears)` : sources.length === 0 ? 'no services source' : sources.some((s) => s.status === 'pending') ? 'collecting…' : 'no units watched: list them under hosts.<name>.services in the config'}</Note>
       ) : null}

@@ -91,6 +91,7 @@ describe('a host row', () => {
       expect(screen).not.toContain('failing');
       // Not marked down in Services; the way to add a log in Logs, whole.
       expect(screen).toContain(`│bare: no systemd: ${systemctl} on bare: System has not been`);
+      expect(screen, 'no unit columns without units to list').not.toMatch(/UNIT +ACTIVE +SUB/);
       expect(screen).toContain('│bare: no system log found (no journal entries, no /var/log/syslog or /var/log/messages). Add one to the config:');
       expect(screen).toContain('│hosts: {bare: {logs: [{file: /var/log/app.log}]}} (looked for again every minute)');
       // The follower's quick retries would have come and gone by now: nothing flaps in Events.
