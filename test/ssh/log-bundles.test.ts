@@ -237,9 +237,22 @@ describe('many logs on one SSH host', () => {
     });
     await waitFor('every log marks the gap', () => recorded.every((r) => r.marks.some((m) => /^— reconnected to flaky; lines written since \d\d:\d\d:\d\d may be missing —$/.test(m))), 15_000);
     await waitFor('one tail per file again', async () => (await processesMatching(`tail -F -n 0 -- ${join(logDir, 'lost-')}`)).length === 4);
-    for (const [i, path] of paths.entries()) await appendFile(path, `lost ${i} after\n`);
-    await journal.send([{ unit: 'garden-lost.service', message: 'lost unit after', via: 'cgroup' }]);
-    await waitFor('lines after the reconnect', () => recorded.slice(0, 4).every((r, i) => r.has(`lost ${i} after`)) && recorded[4]!.has('lost unit after'));
+    // The new followers begin at the end as they open (tail -n 0, journalctl -n 0), and a tail process
+    // or a marked gap does not say it has opened yet: what has not shown a line written after the
+    // reconnect is written to again until it does.
+    await waitFor(
+      'lines after the reconnect',
+      async () => {
+        const files = paths.flatMap((path, i) => (recorded[i]!.has(`lost ${i} after`) ? [] : [[i, path] as const]));
+        const unit = recorded[4]!.has('lost unit after');
+        if (files.length === 0 && unit) return true;
+        for (const [i, path] of files) await appendFile(path, `lost ${i} after\n`);
+        if (!unit) await journal.send([{ unit: 'garden-lost.service', message: 'lost unit after', via: 'cgroup' }]);
+        return false;
+      },
+      15_000,
+      500,
+    );
     for (const stream of watch.logStreams) stream.stop();
     adapter.close();
     await waitFor('nothing left', async () => (await processesMatching(join(logDir, 'lost-'))).length === 0, 5000);
