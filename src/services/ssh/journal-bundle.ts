@@ -40,7 +40,11 @@ export function journalBundleScript(units: readonly string[], initialLines: numb
     ...backlog,
     '  set -- --after-cursor="$c"',
     'else',
-    '  set -- -n 0',
+    // No entry of these units yet: follow after the journal's newest entry of any unit, so one
+    // written between this probe and the follower's start is not lost (`-n 0` began at the end as
+    // journalctl opened); an empty journal is followed from its start.
+    `  c=$(j -n 1 --show-cursor 2>/dev/null | sed -n 's/^-- cursor: //p')`,
+    '  if [ -n "$c" ]; then set -- --after-cursor="$c"; else set -- -n all; fi',
     'fi',
   ].join('\n');
   return followerScript(`j -f "$@" ${all}`, prelude);
