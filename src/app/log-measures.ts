@@ -106,3 +106,28 @@ export function measureLines(views: readonly LogView[], wide: boolean): MeasureL
   }
   return lines;
 }
+
+/**
+ * A selector of the log views as the Hosts rows and the tab bar read them: what each measures, no
+ * lines. It hands back the same record while only lines arrived, so a followed log's flushes (five a
+ * second) do not rebuild every host's row.
+ */
+export function measuredLogsSelector(): (logs: DataState['logs']) => DataState['logs'] {
+  let lastLogs: DataState['logs'] | undefined;
+  let last: DataState['logs'] = {};
+  return (logs) => {
+    if (logs === lastLogs) return last;
+    lastLogs = logs;
+    const keys = Object.keys(logs);
+    const same = keys.length === Object.keys(last).length && keys.every((key) => sameMeasures(logs[key]!, last[key]));
+    if (!same) last = Object.fromEntries(keys.map((key) => [key, { ...logs[key]!, lines: [] }]));
+    return last;
+  };
+}
+
+/** Whether a view differs from its measured copy only in its lines. */
+function sameMeasures(view: LogView, measured: LogView | undefined): boolean {
+  if (!measured) return false;
+  const keys = Object.keys(view) as (keyof LogView)[];
+  return keys.length === Object.keys(measured).length && keys.every((key) => key === 'lines' || view[key] === measured[key]);
+}

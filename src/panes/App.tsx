@@ -31,7 +31,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { bottomIndex, linesOfHosts } from '../app/logview.js';
-import { measureLines } from '../app/log-measures.js';
+import { measuredLogsSelector, measureLines } from '../app/log-measures.js';
 import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
 import { backupTarget } from '../app/operations/backup.js';
@@ -48,6 +48,12 @@ import { hostRunbooks, type RunbookIndex } from '../app/runbooks.js';
  */
 function useData<K extends keyof DataState>(key: K): DataState[K] {
   return useOps((s) => visibleData(s)[key]);
+}
+
+/** The log views without their lines (log-measures.ts): for what reads the logs' measures, not their tail. */
+function useMeasuredLogs(): DataState['logs'] {
+  const select = useMemo(measuredLogsSelector, []);
+  return useOps((s) => select(visibleData(s).logs));
 }
 
 /** Ages on screen have a resolution of one second, so a pane redrawn within the same second keeps its props (and its memo). */
@@ -105,7 +111,7 @@ function HostListContainer({ box, focused, clearKey, runbooks, runbookKey }: Slo
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
-  const logs = useData('logs');
+  const logs = useMeasuredLogs();
   const checkViews = useData('checks');
   const filter = useOps((s) => s.ui.filters.hosts);
   const cursor = useOps((s) => s.ui.cursor.hosts);
@@ -362,7 +368,7 @@ function TopBar({ width }: { width: number }) {
   const sources = useData('sources');
   const databases = useData('databases');
   const backups = useData('backups');
-  const logs = useData('logs');
+  const logs = useMeasuredLogs();
   const checks = useData('checks');
   const focus = useOps((s) => s.ui.focus);
   const host = useOps((s) => s.ui.host);

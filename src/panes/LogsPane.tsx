@@ -95,6 +95,9 @@ function LogsPaneView(props: LogsPaneProps) {
   const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
 
   // Walk up from the bottom line until the window is full: with wrap on a line can take several rows.
+  // Rows are keyed by their place counted from the bottom, not by line: a followed log moves every
+  // row each flush, and a key per line would unmount and mount each row (ink and yoga nodes included)
+  // where a key per place only gives the same row new text.
   const shown: ReactNode[] = [];
   let used = 0;
   for (let i = bottom; i >= 0 && used < rows; i--) {
@@ -113,7 +116,7 @@ function LogsPaneView(props: LogsPaneProps) {
       const take = pieces.slice(first);
       take.reverse().forEach((piece, k) =>
         shown.push(
-          <Text key={`${line.seq}-${k}`} {...style} inverse={isAnchor} wrap="truncate">
+          <Text key={used + k} {...style} inverse={isAnchor} wrap="truncate">
             {first + take.length - 1 - k === 0 ? gutter : ' '.repeat(GUTTER)}
             {highlighted(piece, highlight)}
           </Text>,
@@ -122,7 +125,7 @@ function LogsPaneView(props: LogsPaneProps) {
       used += take.length;
     } else {
       shown.push(
-        <Text key={line.seq} {...style} inverse={isAnchor} wrap="truncate">
+        <Text key={used} {...style} inverse={isAnchor} wrap="truncate">
           {gutter}
           <Text color={theme.muted}>{stamp}</Text>
           {hostTag ? <Text color={hostColor(theme, hostColors[line.host])}>{hostTag}</Text> : null}
