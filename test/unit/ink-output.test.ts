@@ -58,4 +58,34 @@ describe("ink's output of styled text", () => {
     expect(written(line)).toBe(written(line));
     expect(written(line)).toBe(reference(line));
   });
+
+  test('texts with blank cells between them, inside a clip or cut by one', () => {
+    const random = new Random(1202);
+    for (let i = 0; i < 500; i++) {
+      const pieces: string[] = [];
+      for (let part = random.int(1, 3); part > 0; part--) pieces.push(random.chance(0.5) ? random.pick(SGR) + random.pick(NARROW).repeat(random.int(1, 5)) + '\x1b[0m' : 'plain ascii text'.slice(0, random.int(1, 16)));
+      const gap = ' '.repeat(random.int(1, 8));
+      const output = new Output({ width: WIDTH, height: 1 });
+      output.clip({ x1: 0, x2: WIDTH, y1: undefined, y2: undefined });
+      output.write(0, 0, pieces[0]!, { transformers: [] });
+      let x = stringWidth(pieces[0]!);
+      for (const piece of pieces.slice(1)) {
+        x += gap.length;
+        output.write(x, 0, piece, { transformers: [] });
+        x += stringWidth(piece);
+      }
+      output.unclip();
+      expect(output.get().output, JSON.stringify(pieces)).toBe(reference(pieces.join(gap)));
+    }
+    const cut = new Output({ width: WIDTH, height: 1 });
+    cut.clip({ x1: 2, x2: 9, y1: undefined, y2: undefined });
+    cut.write(0, 0, 'abcdefghijkl', { transformers: [] });
+    cut.unclip();
+    expect(cut.get().output).toBe('  cdefghi');
+    const end = new Output({ width: WIDTH, height: 1 });
+    end.clip({ x1: 0, x2: 5, y1: undefined, y2: undefined });
+    end.write(0, 0, '\x1b[31mabcdefgh\x1b[39m', { transformers: [] });
+    end.unclip();
+    expect(end.get().output).toBe('\x1b[31mabcde\x1b[39m');
+  });
 });
