@@ -1,7 +1,7 @@
 // 3 Fleet: the cockpit (200x50) watching 1, 10, 50 and 200 SSH hosts at a 2 s refresh: resources and
 // two services each tick, processes every other tick, one quiet log followed per host. The hosts share
 // a few loopback sshd servers, each host its own connection. After every host has answered (at most
-// 90 s), a 20 s window: CPU of opsdeck's tree, RSS, poll durations (p50, p99), ticks missed (a poll
+// 60 s), a 20 s window: CPU of opsdeck's tree, RSS, poll durations (p50, p99), ticks missed (a poll
 // longer than its period), store commits a second (each a render, at most one frame) and terminal bytes.
 import { join } from 'node:path';
 import { fixed, load, percentile, sleep, table } from '../lib/report.mjs';
@@ -47,7 +47,7 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
             String(ticks.missed),
             fixed(ticks.commits / elapsed, 1),
             fixed((terminal.bytes - bytes0) / elapsed, 0),
-            `${settled} s`,
+            settled,
             `${loadBefore}→${load()}`,
           ];
           rows.push(row);
@@ -62,18 +62,24 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
   }
   return {
     title: 'Fleet',
-    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered. Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
+    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered (or after 60 s: "not in 60 s"). Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
   };
 }
 
-/** Seconds until polls arrive at the rate asked for (every host connected and answering), at most 90. */
+/**
+ * How long a size may take to settle before its window starts anyway: 200 hosts whose sshd servers
+ * share this machine's cores may never settle, and the whole run keeps to 10 minutes.
+ */
+const SETTLE_MS = 60_000;
+
+/** Seconds until polls arrive at the rate asked for (every host connected and answering), or "not in 60 s". */
 async function settle(stats, size) {
   const t0 = Date.now();
   await sleep(4000);
-  while (Date.now() - t0 < 90_000) {
+  while (Date.now() - t0 < SETTLE_MS) {
     const recent = readTickStats(stats, Date.now() - 4000);
-    if (recent.seconds >= 3 && recent.durations.length / recent.seconds >= 0.8 * size * POLLS_PER_HOST_SECOND) break;
+    if (recent.seconds >= 3 && recent.durations.length / recent.seconds >= 0.8 * size * POLLS_PER_HOST_SECOND) return `${Math.round((Date.now() - t0) / 1000)} s`;
     await sleep(1000);
   }
-  return Math.round((Date.now() - t0) / 1000);
+  return `not in ${SETTLE_MS / 1000} s`;
 }
