@@ -268,7 +268,8 @@ export function parseProcessProbe(output: string): ProcessReading {
  * its ticks count.
  */
 export class ProcessRates {
-  private previous: ProcessReading | undefined;
+  /** What the next reading is measured against: ticks only, not the reading (its names hold the probe's output). */
+  private previous: { totalTicks: number; ticks: Map<number, number> } | undefined;
 
   get primed(): boolean {
     return this.previous !== undefined;
@@ -276,22 +277,34 @@ export class ProcessRates {
 
   next(reading: ProcessReading, at = Date.now()): ProcessSample {
     const before = this.previous;
-    this.previous = reading;
+    const ticks = new Map<number, number>();
+    for (const [pid, p] of reading.processes) if (p.ticks !== undefined) ticks.set(pid, p.ticks);
+    this.previous = { totalTicks: reading.totalTicks, ticks };
     const elapsed = before ? reading.totalTicks - before.totalTicks : 0;
     const rows: ProcessStat[] = [];
     for (const [pid, p] of reading.processes) {
       if (pid === reading.self || p.ppid === reading.self) continue;
-      const old = before?.processes.get(pid)?.ticks;
+      const old = before?.ticks.get(pid);
       const used = p.ticks === undefined ? 0 : old !== undefined && p.ticks >= old ? p.ticks - old : p.ticks;
       const cpuPercent = elapsed > 0 ? Math.min(100, (used / elapsed) * 100) : 0;
       rows.push({ pid, user: p.user, name: p.name, memBytes: p.memBytes, cpuPercent });
     }
+    const top = (order: (a: ProcessStat, b: ProcessStat) => number) => [...rows].sort(order).slice(0, TOP_PROCESSES).map(kept);
     return {
       at,
-      byCpu: [...rows].sort((a, b) => b.cpuPercent - a.cpuPercent || b.memBytes - a.memBytes).slice(0, TOP_PROCESSES),
-      byMemory: [...rows].sort((a, b) => b.memBytes - a.memBytes).slice(0, TOP_PROCESSES),
+      byCpu: top((a, b) => b.cpuPercent - a.cpuPercent || b.memBytes - a.memBytes),
+      byMemory: top((a, b) => b.memBytes - a.memBytes),
     };
   }
+}
+
+/**
+ * A row as the store keeps it until the next sample: its names copied out of the probe's output. V8
+ * keeps a substring of 13 or more characters as a slice of the string it was cut from, so one kept
+ * name held the host's whole process listing (182 KB a host when every fleet host was this machine).
+ */
+function kept(row: ProcessStat): ProcessStat {
+  return { ...row, user: Buffer.from(row.user).toString(), name: Buffer.from(row.name).toString() };
 }
 
 /** The first sample reads twice this far apart, so its CPU % is already a current one. */
