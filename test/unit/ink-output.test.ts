@@ -87,5 +87,13 @@ describe("ink's output of styled text", () => {
     end.write(0, 0, '\x1b[31mabcdefgh\x1b[39m', { transformers: [] });
     end.unclip();
     expect(end.get().output).toBe('\x1b[31mabcde\x1b[39m');
+    // A zero-width character at the end of a line that fills its clip is dropped, as a slice drops
+    // it: written as a cell it would take the place of the border after the clip.
+    const tab = new Output({ width: WIDTH, height: 1 });
+    tab.write(9, 0, '│', { transformers: [] });
+    tab.clip({ x1: 0, x2: 9, y1: undefined, y2: undefined });
+    tab.write(2, 0, 'abcdefg\t', { transformers: [] });
+    tab.unclip();
+    expect(tab.get().output).toBe('  abcdefg│');
   });
 });
