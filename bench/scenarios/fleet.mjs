@@ -62,7 +62,7 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
   }
   return {
     title: 'Fleet',
-    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered (or after 60 s: "not in 60 s"). Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
+    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered (or after ${SETTLE_MS / 1000} s: "not in ${SETTLE_MS / 1000} s"). Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
   };
 }
 
