@@ -29,7 +29,7 @@ export function hostView(host: HostConfig): HostView {
     systemctl: host.systemctl,
     sudo: host.sudo,
     thresholds: host.thresholds,
-    levels: { cpu: 'ok', memory: 'ok', disk: 'ok', disks: {}, cores: [] },
+    levels: { cpu: 'ok', memory: 'ok', disk: 'ok', disks: {}, load: 'ok', cores: [] },
   };
 }
 

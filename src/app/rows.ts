@@ -171,6 +171,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
           host.levels.cpu,
           host.levels.memory,
           host.levels.disk,
+          host.levels.load,
           ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])),
           ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : [])),
           ...logAlerts.map((a) => a.level),

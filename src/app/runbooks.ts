@@ -10,13 +10,13 @@ import type { DataState, UiState } from './store.js';
 export interface RunbookIndex {
   checks: Readonly<Record<string, Runbook>>;
   databases: Readonly<Record<string, Runbook>>;
-  /** By host, then unit name or metric (cpu, memory, disk); a host's own over the top-level ones. */
+  /** By host, then unit name or metric (cpu, memory, disk, load); a host's own over the top-level ones. */
   hosts: Readonly<Record<string, Readonly<Record<string, Runbook>>>>;
 }
 
 export const NO_RUNBOOKS: RunbookIndex = { checks: {}, databases: {}, hosts: {} };
 
-const METRICS: readonly Metric[] = ['cpu', 'memory', 'disk'];
+const METRICS: readonly Metric[] = ['cpu', 'memory', 'disk', 'load'];
 
 /** The runbooks of what is failing on a host, worst first: its failing checks, failed units, crossed metrics. */
 export interface FailingRunbook {

@@ -39,6 +39,7 @@ function levelWords(data: Pick<DataState, 'hosts'>, name: string): string[] {
   const r = host.resources;
   if (host.levels.cpu !== 'ok' && r) words.push(`cpu ${Math.round(r.cpu.totalPercent)}%`);
   if (host.levels.memory !== 'ok' && r) words.push(`mem ${Math.round(r.memory.usedPercent)}%`);
+  if (host.levels.load !== 'ok' && r) words.push(`load ${r.load[0].toFixed(1)}`);
   for (const [mount, level] of Object.entries(host.levels.disks)) {
     const disk = r?.disks.find((d) => d.mount === mount);
     if (level !== 'ok' && disk) words.push(`disk ${mount} ${Math.round(disk.usedPercent)}%`);

@@ -126,7 +126,8 @@ export interface OpsEvent {
   incident?: string;
 }
 
-export type Metric = 'cpu' | 'memory' | 'disk';
+/** What a host's thresholds judge: cpu, memory and disk in percent used, load per core (the 1-minute average ÷ cores). */
+export type Metric = 'cpu' | 'memory' | 'disk' | 'load';
 
 export interface ThresholdPair {
   warn: number;
@@ -146,6 +147,8 @@ export interface HostLevels {
   disk: Level;
   /** By mount point. */
   disks: Readonly<Record<string, Level>>;
+  /** The 1-minute load average per core. */
+  load: Level;
   /** By core, in the sample's order. */
   cores: readonly Level[];
 }

@@ -140,14 +140,14 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
   const figures = inner >= 50;
   // Grouped rows name their group once, on the group's first row, where there is room for it.
   const groupWidth = groups.length > 0 && inner >= 70 ? Math.min(12, Math.max(6, ...groups.map((g) => g.group.length + 1))) : 0;
-  const statusWidth = Math.max(6, inner - nameWidth - 2 - groupWidth - (figures ? 6 * 3 + 7 : 0) - 7);
+  const statusWidth = Math.max(6, inner - nameWidth - 2 - groupWidth - (figures ? 6 * 3 + 8 : 0) - 7);
   const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
   return (
     <Frame title="Hosts" info={info} focused={focused} width={width} height={height}>
       <Text bold color={theme.muted}>
         {fit('  HOST', nameWidth + 2)}
         {groupWidth > 0 ? fit('GROUP', groupWidth) : ''}
-        {figures ? `${fitRight('CPU ', 6)}${fitRight('MEM ', 6)}${fitRight('DISK ', 6)}${fitRight('LOAD', 7)}` : ''} {fit('FLAGS', 5)} STATUS
+        {figures ? `${fitRight('CPU ', 6)}${fitRight('MEM ', 6)}${fitRight('DISK ', 6)}${fitRight('LOAD ', 8)}` : ''} {fit('FLAGS', 5)} STATUS
       </Text>
       {stripLines > 0 ? <Text wrap="truncate" color={theme.muted}>{cut(groupStrip(groups), inner)}</Text> : null}
       {rows.length === 0 ? <Note>{filter ? `no host matches "${filter}" (Esc clears)` : 'no hosts configured'}</Note> : null}
@@ -169,7 +169,7 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
                 {percentCell(theme, r?.cpu.totalPercent, row.host.levels.cpu, 6)}
                 {percentCell(theme, r?.memory.usedPercent, row.host.levels.memory, 6)}
                 {percentCell(theme, r ? Math.max(0, ...r.disks.map((d) => d.usedPercent)) : undefined, row.host.levels.disk, 6)}
-                <Text>{fitRight(r ? r.load[0].toFixed(2) : '–', 7)}</Text>
+                <Text color={r ? theme[row.host.levels.load] : theme.pending}>{fitRight(r ? `${r.load[0].toFixed(2)}${levelMark(row.host.levels.load) || ' '}` : '– ', 8)}</Text>
               </>
             ) : null}
             <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 || alerting ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>

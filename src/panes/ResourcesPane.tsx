@@ -67,7 +67,8 @@ function Detail({ entry, width, rows, now, cursor }: { entry: ResourcesEntry; wi
       <Text bold>CPU </Text>
       <Text color={theme[levels.cpu]}>{percent(r.cpu.totalPercent, 1, 6, levels.cpu)} </Text>
       <Text color={theme[levels.cpu]}>{sparkline(history?.cpu ?? [], spark, 100)}</Text>
-      <Text>  load {r.load.map((l) => l.toFixed(2)).join(' ')}  up {formatDuration(r.uptimeSec * 1000)}</Text>
+      <Text color={theme[levels.load]}>  load {r.load.map((l) => l.toFixed(2)).join(' ')}{levelMark(levels.load)}</Text>
+      <Text>  up {formatDuration(r.uptimeSec * 1000)}</Text>
     </Text>,
   );
   if (cores.length > 1) {
@@ -177,7 +178,7 @@ function FleetRow({ entry, width, now }: { entry: ResourcesEntry; width: number;
       <Text color={theme[levels.cpu]}>cpu {percent(r.cpu.totalPercent, 0, 4, levels.cpu)} {sparkline(history?.cpu ?? [], spark, 100)}</Text>
       <Text color={theme[levels.memory]}> mem {percent(r.memory.usedPercent, 0, 4, levels.memory)} {sparkline(history?.memory ?? [], spark, 100)}</Text>
       <Text color={theme[levels.disk]}> disk {percent(disk, 0, 4, levels.disk)}</Text>
-      <Text> load {r.load[0].toFixed(2)}</Text>
+      <Text color={theme[levels.load]}> load {r.load[0].toFixed(2)}{levelMark(levels.load)}</Text>
       {problem ? <Text color={theme.stale}> {MARK.stale} {problem}</Text> : null}
     </Text>
   );

@@ -1,4 +1,5 @@
 // HostConfig values and direct connections shared by the SSH integration tests.
+import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 import type { HostConfig } from '../../src/domain/model.js';
 import { SSH_DEFAULTS } from '../../src/services/ssh/adapter.js';
 import { SshConnection } from '../../src/services/ssh/connection.js';
@@ -14,7 +15,7 @@ export function sshHost(name: string, ssh: string, overrides: Partial<HostConfig
     sudo: false,
     logs: [],
     readOnly: false,
-    thresholds: { cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } },
+    thresholds: DEFAULT_THRESHOLDS,
     ...overrides,
   };
 }

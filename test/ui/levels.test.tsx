@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import { snapshotJson } from '../../src/app/snapshot.js';
+import { snapshotFindings } from '../../src/app/snapshot-verdict.js';
 import type { DataState } from '../../src/app/store.js';
 import type { PostgresSample } from '../../src/domain/database.js';
 import { hostSourceId, type SourceId } from '../../src/domain/source-id.js';
@@ -59,6 +60,27 @@ describe('during hold ticks one sample shows one level everywhere', () => {
     const second = snapshotJson(twice, config) as { hosts: Record<string, { level: string; levels: { cpu: string } }>; events: { message: string }[] };
     expect(second.hosts['web-1']).toMatchObject({ level: 'warn', levels: { cpu: 'warn' } });
     expect(second.events.map((e) => e.message)).toContain('cpu warn: 76% (warn 70%)');
+  });
+
+  it('load over 2 per core: the Hosts row, Resources, Events and the snapshot say crit once the crossing is held', async () => {
+    const config = holdTwo();
+    const tracker = new ThresholdTracker(config.holdTicks);
+    const resources = hostSourceId('web-1', 'resources');
+    // Two cores: 4.60 is 2.30 per core, past the default crit of 2 (and CPU itself stays low).
+    const loaded = (at: number) => ({ ...sample(10, 40, 30, at), load: [4.6, 3.1, 1.2] as [number, number, number] });
+    const normal = deliver(hostsData(config), resources, sample(10, 40, 30, NOW - 2000), tracker, NOW - 2000);
+    const once = deliver(normal, resources, loaded(NOW), tracker, NOW);
+    app = await renderApp(config, once);
+    expect(colourBefore('● web-1', '4.60')).toBe(GREEN);
+
+    const twice = deliver(once, resources, loaded(NOW + 2000), tracker, NOW + 2000);
+    await commit(twice);
+    expect(colourBefore('✖ web-1', '4.60✖')).toBe(RED);
+    expect(colourBefore('load 4.60 3.10 1.20✖', 'load 4.60')).toBe(RED);
+    expect(text()).toContain('load crit: 2.30 per core (crit 2 per core)');
+    const json = snapshotJson(twice, config) as { hosts: Record<string, { level: string; levels: { load: string } }> };
+    expect(json.hosts['web-1']).toMatchObject({ level: 'crit', levels: { load: 'crit' } });
+    expect(snapshotFindings(twice)).toContainEqual({ level: 'crit', subject: 'host web-1 load', reason: 'crit 2.30 per core, 4.60 on 2 cores (crit at 2 per core)' });
   });
 
   it('a full disk: its bar in Resources is coloured like the Hosts row while the crossing is held', async () => {

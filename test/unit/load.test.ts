@@ -286,9 +286,9 @@ actions:
     ]);
   });
 
-  it('merges thresholds: per-host beats global beats the defaults (70/85, 80/90, 80/90)', () => {
-    expect(host('web-1').thresholds).toEqual({ cpu: { warn: 75, crit: 95 }, memory: { warn: 85, crit: 95 }, disk: { warn: 80, crit: 90 } });
-    expect(host('local').thresholds).toEqual({ cpu: { warn: 60, crit: 80 }, memory: { warn: 85, crit: 95 }, disk: { warn: 80, crit: 90 } });
+  it('merges thresholds: per-host beats global beats the defaults (70/85, 80/90, 80/90, load 1/2 per core)', () => {
+    expect(host('web-1').thresholds).toEqual({ cpu: { warn: 75, crit: 95 }, memory: { warn: 85, crit: 95 }, disk: { warn: 80, crit: 90 }, load: { warn: 1, crit: 2 } });
+    expect(host('local').thresholds).toEqual({ cpu: { warn: 60, crit: 80 }, memory: { warn: 85, crit: 95 }, disk: { warn: 80, crit: 90 }, load: { warn: 1, crit: 2 } });
   });
 
   it('keeps databases, checks and actions', () => {
@@ -301,7 +301,14 @@ actions:
 
   it('with no thresholds anywhere, every host gets the runbook defaults', () => {
     const plain = parseConfigText('hosts:\n  local: {local: true}\n', FILE);
-    expect(plain.hosts[0]!.thresholds).toEqual({ cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } });
+    expect(plain.hosts[0]!.thresholds).toEqual({ cpu: { warn: 70, crit: 85 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 }, load: { warn: 1, crit: 2 } });
+  });
+
+  it('takes load thresholds per core, above 100 too, and says where one is wrong', () => {
+    const busy = parseConfigText('thresholds: {load: {warn: 4, crit: 150}}\nhosts:\n  local: {local: true}\n', FILE);
+    expect(busy.hosts[0]!.thresholds.load).toEqual({ warn: 4, crit: 150 });
+    expect(() => parseConfigText('thresholds: {load: {warn: 3, crit: 2}}\nhosts:\n  local: {local: true}\n', FILE)).toThrow(/1:\d+: thresholds\.load: warn must not be above crit/);
+    expect(() => parseConfigText('hosts:\n  local: {local: true, thresholds: {load: {warn: 0, crit: 2}}}\n', FILE)).toThrow(/2:\d+: hosts\.local\.thresholds\.load\.warn/);
   });
 
   it('an empty file is the default config: the local machine', () => {

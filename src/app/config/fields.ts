@@ -19,6 +19,13 @@ export const thresholdPair = z
   .strictObject({ warn: percent, crit: percent })
   .refine((p) => p.warn <= p.crit, { message: 'warn must not be above crit' });
 
+/** Load per core: 1 is every core busy with none waiting. */
+const perCore = z.number().positive().max(1000);
+
+export const loadPair = z
+  .strictObject({ warn: perCore, crit: perCore })
+  .refine((p) => p.warn <= p.crit, { message: 'warn must not be above crit' });
+
 export const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'expected an absolute path without newlines');
 
 export const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'host names use letters, digits, ".", "_" and "-"');

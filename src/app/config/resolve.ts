@@ -23,11 +23,16 @@ import type { AlertsConfig } from '../alerts.js';
 import type { RunbookIndex } from '../runbooks.js';
 import { parseRunbook, type Runbook } from '../../domain/runbook.js';
 
-/** Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. */
+/**
+ * Runbook defaults (Airzone, Garden DX, Festival Planner): warn/crit in percent. Load, which the
+ * runbooks leave out, per core: at 1 as many tasks run or wait as there are cores (glances warns
+ * there too), at 2 as many wait as run.
+ */
 export const DEFAULT_THRESHOLDS: Thresholds = {
   cpu: { warn: 70, crit: 85 },
   memory: { warn: 80, crit: 90 },
   disk: { warn: 80, crit: 90 },
+  load: { warn: 1, crit: 2 },
 };
 
 export const DEFAULT_HOLD_TICKS = 2;

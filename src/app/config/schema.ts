@@ -7,13 +7,14 @@ import { databaseSchema, databaseThresholdsSchema } from '../sources/database/co
 import { accessKeysNeedFormat, logMeasuresShape, ruleSchema } from '../sources/logs/config.js';
 import { prometheusSchema } from '../sources/prometheus/config.js';
 import { alertmanagerSchema } from '../sources/alerts/config.js';
-import { absolutePath, duration, hostName, runbookRef, thresholdPair } from './fields.js';
+import { absolutePath, duration, hostName, loadPair, runbookRef, thresholdPair } from './fields.js';
 import { THEMES } from '../color.js';
 
 export const thresholdsSchema = z.strictObject({
   cpu: thresholdPair.optional(),
   memory: thresholdPair.optional(),
   disk: thresholdPair.optional(),
+  load: loadPair.optional(),
 });
 
 const logSource = z
@@ -127,7 +128,7 @@ const baseConfigSchema = z.strictObject({
   keys: z.record(z.string(), z.record(z.string(), keyList)).optional(),
   wall: z.strictObject({ cycle: duration.optional() }).optional(),
   alerts: alertsSchema.optional(),
-  /** Runbooks by unit name or metric (cpu, memory, disk), for every host; a host's own `runbooks:` over these. */
+  /** Runbooks by unit name or metric (cpu, memory, disk, load), for every host; a host's own `runbooks:` over these. */
   runbooks: z.record(z.string(), runbookRef).optional(),
 });
 

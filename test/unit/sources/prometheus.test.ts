@@ -90,7 +90,7 @@ describe('the fleet in the store', () => {
   ).config;
 
   function prepared(): DataState {
-    const hosts = { 'web-1': { name: 'web-1', local: false, address: 'web1', systemctl: 'systemctl', sudo: false, thresholds: DEFAULT_THRESHOLDS, levels: { cpu: 'ok' as const, memory: 'ok' as const, disk: 'ok' as const, disks: {}, cores: [] } } };
+    const hosts = { 'web-1': { name: 'web-1', local: false, address: 'web1', systemctl: 'systemctl', sudo: false, thresholds: DEFAULT_THRESHOLDS, levels: { cpu: 'ok' as const, memory: 'ok' as const, disk: 'ok' as const, disks: {}, load: 'ok' as const, cores: [] } } };
     const data = prometheusKind.prepare!({ ...emptyData(), hostOrder: ['web-1'], hosts }, { config, hosts: [], timeoutMs: 1000, tunnel: () => undefined, databases: new Map() });
     return { ...data, sources: { ...data.sources, [sourceKey(PROMETHEUS_SOURCE)]: pendingSource({ id: PROMETHEUS_SOURCE, label: 'prometheus http://prom:9090' }, AT) } };
   }
