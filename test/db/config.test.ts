@@ -46,7 +46,7 @@ describe('databases: in the config', () => {
       ].join('\n'),
       '/etc/opsdeck/config.yaml',
     );
-    expect(config.hosts[0]!.thresholds).toEqual({ cpu: { warn: 60, crit: 80 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 } });
+    expect(config.hosts[0]!.thresholds).toEqual({ cpu: { warn: 60, crit: 80 }, memory: { warn: 80, crit: 90 }, disk: { warn: 80, crit: 90 }, load: { warn: 1, crit: 2 } });
     const main = createDatabaseSource('main', config.databases!.main!, { thresholds: config.databaseThresholds });
     expect(main.thresholds).toMatchObject({ queryDurationSec: { warn: 0.5, crit: 1 }, minReads: 200, connectionCount: { warn: 150, crit: 190 }, sizeBytes: { warn: 80 * 1024 ** 3, crit: 95 * 1024 ** 3 }, cacheHit: { warn: 95, crit: 90 } });
     const cache = createDatabaseSource('cache', config.databases!.cache!, { thresholds: config.databaseThresholds });
