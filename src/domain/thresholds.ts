@@ -29,6 +29,15 @@ interface Track {
   target: Level;
 }
 
+/**
+ * The threshold an event names beside the reading: the one crossed, or, when a level eases from crit to
+ * warn (the run down held warn, while the reading may already be under warn), the one left behind.
+ */
+export function crossedBound(change: LevelChange, pair: ThresholdPair, suffix: string): string {
+  if (change.to === 'warn' && change.from === 'crit') return `down from crit ${pair.crit}${suffix}`;
+  return change.to === 'crit' ? `crit ${pair.crit}${suffix}` : `warn ${pair.warn}${suffix}`;
+}
+
 export class ThresholdTracker {
   private readonly tracks = new Map<string, Track>();
 

@@ -70,6 +70,18 @@ describe('resources', () => {
     expect(data.hosts['web-1']!.levels.memory).toBe('ok');
   });
 
+  it('says a level easing from crit to warn eased, even when the reading is already under warn', () => {
+    const tracker = new ThresholdTracker(2);
+    let data = withHost();
+    // The run down from crit held warn (85) before the reading fell under it (60): warn, for now.
+    for (const [i, memory] of [95, 95, 85, 60, 60, 60].entries()) data = reduce(data, 'resources', sample(i * 2000, 10, memory), tracker);
+    expect(thresholdEvents(data).map((e) => [e.level, e.message])).toEqual([
+      ['crit', 'memory crit: 95% (crit 90%)'],
+      ['warn', 'memory warn: 60% (down from crit 90%)'],
+      ['info', 'memory back to normal: 60% (from warn)'],
+    ]);
+  });
+
   it('judges each disk on its own: the event names the mount, the host\'s disk level is the worst', () => {
     const data = reduce(withHost(), 'resources', sample(0, 10, 40, [disk('/', 40), disk('/var/lib/postgresql', 93), disk('/boot', 85)]));
     expect(thresholdEvents(data).map((e) => [e.level, e.message])).toEqual([

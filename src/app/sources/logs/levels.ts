@@ -5,7 +5,7 @@ import type { AccessMetrics } from '../../../domain/access-metrics.js';
 import type { LogMetricsSample } from '../../../domain/log-meters.js';
 import type { Level, OpsEvent, ThresholdPair } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
-import type { LevelChange, ThresholdTracker } from '../../../domain/thresholds.js';
+import { crossedBound, type LevelChange, type ThresholdTracker } from '../../../domain/thresholds.js';
 import type { AccessView, LogView, RuleView } from '../../store.js';
 
 const TOP_KEYS = 5;
@@ -22,7 +22,7 @@ export function formatWindow(seconds: number): string {
 function errorRateMessage(label: string, view: AccessView, rate: number, change: LevelChange): string {
   const { window } = view.metrics!;
   const over = `${window.serverErrors} of ${window.requests} requests in ${formatWindow(window.seconds)}`;
-  const bound = change.to === 'crit' ? `crit ${view.spec.errorRate.crit}%` : `warn ${view.spec.errorRate.warn}%`;
+  const bound = crossedBound(change, view.spec.errorRate, '%');
   return change.to === 'ok' ? `${label}: 5xx rate back to normal: ${formatRate(rate)} (${over}; from ${change.from})` : `${label}: 5xx rate ${change.to}: ${formatRate(rate)} (${over}; ${bound})`;
 }
 

@@ -2,7 +2,7 @@
 // decided, so the Hosts row, Resources, Events and the snapshot cannot disagree.
 import type { HostLevels, Level, OpsEvent, ResourceSample, ThresholdPair, Thresholds } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
-import { worstLevel, type LevelChange, type ThresholdTracker } from '../../../domain/thresholds.js';
+import { crossedBound, worstLevel, type LevelChange, type ThresholdTracker } from '../../../domain/thresholds.js';
 
 /** How a metric's value and thresholds are written: percent, or load per core. */
 interface Unit {
@@ -16,7 +16,7 @@ function thresholdMessage(what: string, value: number, pair: ThresholdPair, chan
   const reading = `${unit.value(value)}${unit.suffix}`;
   return change.to === 'ok'
     ? `${what} back to normal: ${reading} (from ${change.from})`
-    : `${what} ${change.to}: ${reading} (${change.to === 'crit' ? `crit ${pair.crit}` : `warn ${pair.warn}`}${unit.suffix})`;
+    : `${what} ${change.to}: ${reading} (${crossedBound(change, pair, unit.suffix)})`;
 }
 
 function sameLevels(a: HostLevels, b: HostLevels): boolean {
