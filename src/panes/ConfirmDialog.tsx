@@ -1,21 +1,30 @@
 // The question before an operation runs: what will happen, what the operator should read, how to answer.
 import { Box, Text } from 'ink';
 import type { PendingOperation } from '../app/store.js';
+import { wrapToWidth } from './format.js';
 import { useTheme } from './theme.js';
 
-export function confirmHeight(pending: PendingOperation): number {
-  return pending.description.lines.length + 5;
+/** Border and padding either side. */
+const FRAME = 4;
+
+/** What the operator should read before answering, every word of it: each line wrapped to the dialog. */
+function descriptionRows(pending: PendingOperation, width: number): string[] {
+  return pending.description.lines.flatMap((line) => wrapToWidth(line, width - FRAME, true));
+}
+
+export function confirmHeight(pending: PendingOperation, width: number): number {
+  return descriptionRows(pending, width).length + 5;
 }
 
 export function ConfirmDialog({ pending, input, width, readOnly }: { pending: PendingOperation; input: string; width: number; readOnly: boolean }) {
   const { description, confirmation } = pending;
   const theme = useTheme();
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending)} paddingX={1}>
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width)} paddingX={1}>
       <Text bold color={theme.warn} wrap="truncate">
         {description.title}?{readOnly && !pending.changesOutside ? " (changes only opsdeck's own files)" : ''}
       </Text>
-      {description.lines.map((line, i) => (
+      {descriptionRows(pending, width).map((line, i) => (
         <Text key={i} wrap="truncate">
           {line}
         </Text>

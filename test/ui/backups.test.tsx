@@ -55,6 +55,18 @@ describe('the Backups view', () => {
     expect(screenReader(app.frame).text()).toContain('type main and Enter to go, Esc to cancel');
   });
 
+  it('b at 80 columns asks with every word of what the backup will do, wrapped inside the dialog', async () => {
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24 });
+    await app.press('6', 'B', 'b');
+    const frame = screenReader(app.frame).text();
+    expect(frame).toContain('back up main?');
+    // The sentence is longer than the dialog: its rest goes on the next row, inside the border.
+    expect(frame.replace(/ *║\n║ */g, ' ')).toContain('under a temporary name until a full read verifies it; then its sha256 sidecar, the rename, and retention');
+    expect(frame).not.toContain('…');
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(screenReader(app.frame).text()).toContain('y/Enter to go · n/Esc to cancel');
+  });
+
   it('under --read-only, b is refused at once and the refusal is audited', async () => {
     app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24, readOnly: true });
     await app.press('6', 'B', 'b');
