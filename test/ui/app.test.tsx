@@ -379,12 +379,13 @@ describe('Databases pane actions', () => {
 });
 
 describe('the status line at 80x24', () => {
-  it("keeps an operation's result readable, giving up the keys hint and opsdeck's own figures first", async () => {
+  it("keeps an operation's result readable, giving up the keys hint and opsdeck's own figures first, then the clock", async () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase(), { columns: 80, rows: 24, readOnly: true });
     const status = () => text().split('\n').at(-1)!;
     expect(status()).toContain('? help');
     await app.press('6', 'j', 'K');
-    expect(status()).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate session 4242 on main" r… │ \d\d:\d\d:\d\d$/);
+    // With the clock beside it the result would end "r…": the word that matters is "refused".
+    expect(status()).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate session 4242 on main" refused *$/);
     expect(stringWidth(status())).toBe(80);
   });
 });

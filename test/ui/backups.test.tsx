@@ -6,7 +6,7 @@ import { backupsSourceId } from '../../src/app/sources/backups/index.js';
 import type { BackupView, DataState } from '../../src/app/store.js';
 import { backupFileName, formatSidecar, judgeBackupFile } from '../../src/domain/backup.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
-import { deliver, fleetConfig, fleetWithDatabase, withPendingSource } from '../helpers/fixtures.js';
+import { deliver, fleetConfig, fleetData, fleetWithDatabase, withPendingSource } from '../helpers/fixtures.js';
 import { GREEN, RED, screenReader } from '../helpers/screen.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 
@@ -65,6 +65,13 @@ describe('the Backups view', () => {
     expect(frame).not.toContain('…');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(screenReader(app.frame).text()).toContain('y/Enter to go · n/Esc to cancel');
+  });
+
+  it('b with no backup configured says how to add one, whole, on an 80-column status line', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
+    await app.press('6', 'b');
+    // Too long to sit beside the clock: the clock gives way for the moment, the words do not.
+    expect(screenReader(app.frame).text().split('\n').at(-1)?.trimEnd()).toBe(' refresh 2s no backup configured: add databases.NAME.backup: {dir, keep}');
   });
 
   it('under --read-only, b is refused at once and the refusal is audited', async () => {

@@ -73,7 +73,7 @@ describe('what b, t and R act on', () => {
     const one = seeded(view('main'));
     expect(operationFromSelection('db.backup', one, initialUi())).toMatchObject({ params: { database: 'main' } });
     expect(operationFromSelection('db.backup', twoDatabases(), initialUi())).toEqual({ error: 'several databases have backups: press B and select the one to back up' });
-    expect(operationFromSelection('db.backup', withHost(), initialUi())).toEqual({ error: 'no database has backup: configured (databases.NAME.backup: {dir, keep})' });
+    expect(operationFromSelection('db.backup', withHost(), initialUi())).toEqual({ error: 'no backup configured: add databases.NAME.backup: {dir, keep}' });
   });
 
   it('t and R need a file row of the Backups view; R asks for the database name typed', () => {

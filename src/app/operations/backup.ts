@@ -55,7 +55,7 @@ export function progressText(p: BackupProgress, now = Date.now()): string {
 /** The database b acts on: the Backups view's row, else the selected query's database, else the only one with backups. */
 function selectedDatabase(data: DataState, ui: UiState): { params: BackupParams } | { error: string } {
   const all = Object.values(data.backups);
-  if (all.length === 0) return { error: 'no database has backup: configured (databases.NAME.backup: {dir, keep})' };
+  if (all.length === 0) return { error: 'no backup configured: add databases.NAME.backup: {dir, keep}' };
   if (ui.databaseView === 'backups') {
     const row = selectedBackupRow(data, ui);
     return row ? { params: paramsOf(row.view) } : { error: 'no database selected' };
