@@ -212,7 +212,9 @@ function headerLines(view: DatabaseView, now: number, width: number, backup: Bac
   const version = sample.kind === 'mysql' ? `${sample.flavor === 'mariadb' ? 'maria' : 'my'} ${sample.version.replace(/-.*$/, '')}` : `${KIND_LABEL[sample.kind]} ${sample.version.replace(/\s.*$/, '')}`;
   const hit = view.hit;
   const figures = [...(sample.kind === 'postgres' ? postgresFigures(sample, levels, hit) : sample.kind === 'mysql' ? mysqlFigures(sample, levels, hit) : redisFigures(sample, levels, hit, now)), ...backupFigure(backup, now)];
-  const lines = packFigures(`${view.name}:h`, [{ text: `${MARK[levels.overall]} `, tone: levels.overall }, name, { text: ` ${version}`, dim: true }], figures, width);
+  // The mark is the worst on the line, its backup's age included: a red "backup none" under a green mark reads as fine.
+  const worst = backup?.inventory ? worstLevel([levels.overall, backup.level]) : levels.overall;
+  const lines = packFigures(`${view.name}:h`, [{ text: `${MARK[worst]} `, tone: worst }, name, { text: ` ${version}`, dim: true }], figures, width);
   if (sample.kind === 'redis' && sample.keyspace.length > 0) {
     lines.push({
       key: `${view.name}:keys`,

@@ -4,10 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupsSourceId } from '../../src/app/sources/backups/index.js';
 import type { BackupView, DataState } from '../../src/app/store.js';
+import type { PostgresSample } from '../../src/domain/database.js';
 import { backupFileName, formatSidecar, judgeBackupFile } from '../../src/domain/backup.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { deliver, fleetConfig, fleetData, fleetWithDatabase, withPendingSource } from '../helpers/fixtures.js';
-import { GREEN, RED, screenReader } from '../helpers/screen.js';
+import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 
 const HOUR = 3_600_000;
@@ -87,5 +88,16 @@ describe('the Backups view', () => {
     expect(app.frame()).not.toContain('Databases · Backups');
     expect(screenReader(app.frame).text()).toMatch(/backup 27h0\dm/);
     await app.press(KEYS.escape);
+  });
+
+  it("a healthy server whose backup is past warn: the database's mark says warn, the worst on its line", async () => {
+    const data = withBackups();
+    const quiet = { ...(data.databases.main!.sample as PostgresSample), queries: [], blocking: [], idleInTransaction: { count: 0, longestSec: 0 } };
+    app = await renderApp(fleetConfig(), deliver(data, { host: 'local', kind: 'database', name: 'main' }, quiet, new ThresholdTracker(1)), { columns: 80, rows: 24 });
+    await app.press('6');
+    const screen = screenReader(app.frame);
+    expect(screen.text()).toMatch(/backup 27h0\dm▲/);
+    expect(screen.text()).toMatch(/▲ main pg 15\.4 /);
+    expect(screen.colourBefore('main pg 15.4', '▲')).toBe(YELLOW);
   });
 });
