@@ -13,7 +13,7 @@ import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
 import { BackupsPane } from './BackupsPane.js';
 import { DatabasesPane } from './DatabasesPane.js';
-import { helpCapacity, helpLines, HelpOverlay } from './HelpOverlay.js';
+import { helpCapacity, helpRows, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
@@ -433,7 +433,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
   viewport.current.help = rows - 5 - summaryRows;
-  viewport.current.helpMax = Math.max(0, helpLines(config.bindings, config.actions).length - helpCapacity(columns, rows - 2 - summaryRows));
+  viewport.current.helpMax = Math.max(0, helpRows(config.bindings, config.actions, columns).rows.length - helpCapacity(columns, rows - 2 - summaryRows));
   viewport.current.output = outputPanelInner(panelRows);
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));

@@ -6,7 +6,7 @@ import { KEY_TABLE } from '../app/intents.js';
 import { KEY_CONTEXTS, type KeyBindings, type KeyContext } from '../app/keymap.js';
 import { commandLine, type ActionSpec } from '../app/operations/action.js';
 import { PANE_TITLES } from '../app/store.js';
-import { fit, widthOf } from './format.js';
+import { fit, widthOf, wrapToWidth } from './format.js';
 import { useTheme } from './theme.js';
 
 const CONTEXT_TITLES: Record<KeyContext, string> = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', ...PANE_TITLES };
@@ -14,7 +14,7 @@ const KEY_WIDTH = 18;
 
 type HelpLine = { title: string } | { keys: string; text: string } | { blank: true };
 
-export function helpLines(bindings: KeyBindings, actions: readonly ActionSpec[] = []): HelpLine[] {
+function helpLines(bindings: KeyBindings, actions: readonly ActionSpec[] = []): HelpLine[] {
   const lines: HelpLine[] = [];
   for (const context of KEY_CONTEXTS) {
     const entries = Object.entries(KEY_TABLE[context]);
@@ -34,9 +34,14 @@ export function helpLines(bindings: KeyBindings, actions: readonly ActionSpec[] 
   return lines;
 }
 
+/** Columns of help side by side at this width. */
+function helpColumns(width: number): number {
+  return width >= 180 ? 3 : width >= 110 ? 2 : 1;
+}
+
 /** Rows of help the overlay shows at once, for the scroll limit. */
 export function helpCapacity(width: number, height: number): number {
-  return Math.max(1, height - 3) * (width >= 180 ? 3 : width >= 110 ? 2 : 1);
+  return Math.max(1, height - 3) * helpColumns(width);
 }
 
 /**
@@ -44,7 +49,7 @@ export function helpCapacity(width: number, height: number): number {
  * command's usage is long) but never more than half the column, so every description of a section
  * starts at the same place, after at least one space.
  */
-export function helpKeyWidths(lines: readonly HelpLine[], columnWidth: number): number[] {
+function helpKeyWidths(lines: readonly HelpLine[], columnWidth: number): number[] {
   const widths: number[] = [];
   let start = 0;
   for (let i = 0; i <= lines.length; i++) {
@@ -56,6 +61,27 @@ export function helpKeyWidths(lines: readonly HelpLine[], columnWidth: number): 
     start = i;
   }
   return widths;
+}
+
+/**
+ * The help as the overlay `width` wide lays it out: a description longer than its room goes on in
+ * the rows under it (its keys' cell blank), so every word of it can be read at 80 columns.
+ */
+export function helpRows(bindings: KeyBindings, actions: readonly ActionSpec[], width: number): { rows: HelpLine[]; keyWidths: number[] } {
+  const lines = helpLines(bindings, actions);
+  const columnWidth = Math.floor((width - 4) / helpColumns(width));
+  const widths = helpKeyWidths(lines, columnWidth - 1);
+  const rows: HelpLine[] = [];
+  const keyWidths: number[] = [];
+  lines.forEach((line, i) => {
+    const keyWidth = widths[i]!;
+    const pieces = 'keys' in line ? wrapToWidth(line.text, Math.max(1, columnWidth - 1 - keyWidth), true).map((text, k) => ({ keys: k === 0 ? line.keys : '', text })) : [line];
+    for (const piece of pieces) {
+      rows.push(piece);
+      keyWidths.push(keyWidth);
+    }
+  });
+  return { rows, keyWidths };
 }
 
 function HelpRow({ line, width, keyWidth }: { line: HelpLine; width: number; keyWidth: number }) {
@@ -77,14 +103,13 @@ function HelpRow({ line, width, keyWidth }: { line: HelpLine; width: number; key
 
 export function HelpOverlay({ bindings, actions, width, height, scroll }: { bindings: KeyBindings; actions: readonly ActionSpec[]; width: number; height: number; scroll: number }) {
   const theme = useTheme();
-  const lines = helpLines(bindings, actions);
-  const perRow = width >= 180 ? 3 : width >= 110 ? 2 : 1;
+  const { rows: lines, keyWidths } = helpRows(bindings, actions, width);
+  const perRow = helpColumns(width);
   const rows = Math.max(1, height - 3);
   const capacity = rows * perRow;
   const start = Math.max(0, Math.min(scroll, lines.length - capacity));
   const shown = lines.slice(start, start + capacity);
   const columnWidth = Math.floor((width - 4) / perRow);
-  const keyWidths = helpKeyWidths(lines, columnWidth - 1);
   // Balanced columns when everything fits; full ones when it scrolls.
   const perColumn = Math.min(rows, Math.ceil(shown.length / perRow));
   const columns = Array.from({ length: perRow }, (_, i) => shown.slice(i * perColumn, (i + 1) * perColumn));
