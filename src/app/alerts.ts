@@ -18,6 +18,7 @@ import type { SourceState } from '../domain/model.js';
 import { databaseSourceId } from './sources/database/id.js';
 import { checkRows, downReason, hostRows, sourceState } from './rows.js';
 import { checkStateText } from './check-text.js';
+import { loadOnCores } from './sources/resources/levels.js';
 import type { DataState, OpsStore } from './store.js';
 import { attachEventSinks, type EventSink } from './event-sink.js';
 
@@ -73,7 +74,7 @@ export function watchedItems(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sour
       metric('cpu', levels.cpu, `cpu ${Math.round(r.cpu.totalPercent)}%`);
       metric('memory', levels.memory, `memory ${Math.round(r.memory.usedPercent)}%`);
       for (const disk of r.disks) metric(`disk:${disk.mount}`, levels.disks[disk.mount] ?? 'ok', `disk ${disk.mount} ${Math.round(disk.usedPercent)}%`);
-      metric('load', levels.load, `load ${r.load[0].toFixed(2)} on ${r.cpu.perCorePercent.length} cores`);
+      metric('load', levels.load, `load ${loadOnCores(r)}`);
     }
     for (const unit of row.host.services?.units ?? []) items.set(`unit:${name}:${unit.name}`, { crit: unit.active === 'failed', host: name, text: `${name} ${unit.name} ${unit.active}${unit.sub && unit.sub !== unit.active ? ` (${unit.sub})` : ''}` });
   }

@@ -3,7 +3,7 @@
 import type { Level } from '../domain/model.js';
 import { databaseChecks } from '../domain/database-levels.js';
 import { checkRows, databaseViews, hostRows } from './rows.js';
-import { loadPerCore } from './sources/resources/levels.js';
+import { loadOnCores, loadPerCore } from './sources/resources/levels.js';
 import { initialUi, type DataState } from './store.js';
 
 export type Severity = Level | 'down';
@@ -24,7 +24,7 @@ const fixed = (v: number | undefined) => (v === undefined ? '' : ` ${v.toFixed(0
  * Down: a host whose connection or resources could not be read (unreachable, refused, timed out,
  * still connecting when the snapshot ended), a database opsdeck could not read, a failing check.
  * A check's latency or certificate past its threshold is its warn or crit.
- * Crit and warn: the held threshold levels (host CPU, memory, each disk; each database metric; a
+ * Crit and warn: the held threshold levels (host CPU, memory, each disk, load; each database metric; a
  * log's error rate and rules) and a failed unit (crit). Another source of a reachable host that could not be read (its units, a
  * log, its process list, its maintenance flag) is warn: part of the picture is missing, the host is
  * not down (the Events pane records those outages at warn too).
@@ -46,7 +46,7 @@ export function snapshotFindings(data: DataState): Finding[] {
       const used = r?.disks.find((d) => d.mount === mount)?.usedPercent;
       findings.push({ level, subject: `${subject} disk ${mount}`, reason: `${level}${fixed(used)} (${level} at ${h.thresholds.disk[level]}%)` });
     }
-    if (h.levels.load !== 'ok' && r) findings.push({ level: h.levels.load, subject: `${subject} load`, reason: `${h.levels.load} ${loadPerCore(r).toFixed(2)} per core, ${r.load[0].toFixed(2)} on ${r.cpu.perCorePercent.length} cores (${h.levels.load} at ${h.thresholds.load[h.levels.load]} per core)` });
+    if (h.levels.load !== 'ok' && r) findings.push({ level: h.levels.load, subject: `${subject} load`, reason: `${h.levels.load} ${loadPerCore(r).toFixed(2)} per core, ${loadOnCores(r)} (${h.levels.load} at ${h.thresholds.load[h.levels.load]} per core)` });
     for (const unit of h.services?.units ?? []) if (unit.active === 'failed') findings.push({ level: 'crit', subject: `${subject} unit ${unit.name}`, reason: 'failed' });
     for (const source of row.issues) findings.push({ level: 'warn', subject: `${subject} ${source.label}`, reason: source.error ?? source.status });
     for (const alert of row.logAlerts) findings.push({ level: alert.level, subject: `${subject} ${alert.subject}`, reason: alert.reason });

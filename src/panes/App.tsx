@@ -420,7 +420,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
     return s.ui.hostsView === 'checks' ? Math.max(checks, 1) : s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
-  const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm, columns) : 0;
+  const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm, columns, rows) : 0;
   // An operator command's output likewise, while it has the keys.
   const panelRows = useOps((s) => (s.ui.overlay === 'output' && s.ui.output ? outputPanelRows(rows) : 0));
   const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
@@ -462,7 +462,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           ))}
         </Box>
       )}
-      {dialogRows > 0 && confirm ? <ConfirmDialog pending={confirm} input={confirmInput} width={columns} readOnly={config.readOnly} /> : null}
+      {dialogRows > 0 && confirm ? <ConfirmDialog pending={confirm} input={confirmInput} width={columns} screenRows={rows} readOnly={config.readOnly} /> : null}
       {panelRows > 0 ? <OutputPanel width={columns} height={panelRows} /> : null}
       <BottomBar width={columns} readOnly={config.readOnly} />
     </Box>

@@ -7,24 +7,30 @@ import { useTheme } from './theme.js';
 /** Border and padding either side. */
 const FRAME = 4;
 
-/** What the operator should read before answering, every word of it: each line wrapped to the dialog. */
-function descriptionRows(pending: PendingOperation, width: number): string[] {
-  return pending.description.lines.flatMap((line) => wrapToWidth(line, width - FRAME, true));
+/**
+ * What the operator should read before answering: each line wrapped to the dialog, in at most half
+ * the screen (a query's whole text can be a thousand characters), so the title, the target and the
+ * pane the operation acts on stay in view; what does not fit is counted.
+ */
+function descriptionRows(pending: PendingOperation, width: number, screenRows: number): string[] {
+  const rows = pending.description.lines.flatMap((line) => wrapToWidth(line, width - FRAME, true));
+  const room = Math.max(2, Math.floor(screenRows / 2) - 5);
+  return rows.length <= room ? rows : [...rows.slice(0, room - 1), `… ${rows.length - room + 1} more rows`];
 }
 
-export function confirmHeight(pending: PendingOperation, width: number): number {
-  return descriptionRows(pending, width).length + 5;
+export function confirmHeight(pending: PendingOperation, width: number, screenRows: number): number {
+  return descriptionRows(pending, width, screenRows).length + 5;
 }
 
-export function ConfirmDialog({ pending, input, width, readOnly }: { pending: PendingOperation; input: string; width: number; readOnly: boolean }) {
+export function ConfirmDialog({ pending, input, width, screenRows, readOnly }: { pending: PendingOperation; input: string; width: number; screenRows: number; readOnly: boolean }) {
   const { description, confirmation } = pending;
   const theme = useTheme();
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width)} paddingX={1}>
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width, screenRows)} paddingX={1}>
       <Text bold color={theme.warn} wrap="truncate">
         {description.title}?{readOnly && !pending.changesOutside ? " (changes only opsdeck's own files)" : ''}
       </Text>
-      {descriptionRows(pending, width).map((line, i) => (
+      {descriptionRows(pending, width, screenRows).map((line, i) => (
         <Text key={i} wrap="truncate">
           {line}
         </Text>

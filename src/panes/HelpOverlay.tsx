@@ -64,18 +64,20 @@ function helpKeyWidths(lines: readonly HelpLine[], columnWidth: number): number[
 }
 
 /**
- * The help as the overlay `width` wide lays it out: a description longer than its room goes on in
- * the rows under it (its keys' cell blank), so every word of it can be read at 80 columns.
+ * The help as the overlay `width` wide lays it out: in one column (under 110), a description longer
+ * than its room goes on in the rows under it (its keys' cell blank), so every word of it can be read
+ * at 80 columns. Side by side, columns are cut by rows, which would part a description from its keys.
  */
 export function helpRows(bindings: KeyBindings, actions: readonly ActionSpec[], width: number): { rows: HelpLine[]; keyWidths: number[] } {
   const lines = helpLines(bindings, actions);
+  const single = helpColumns(width) === 1;
   const columnWidth = Math.floor((width - 4) / helpColumns(width));
   const widths = helpKeyWidths(lines, columnWidth - 1);
   const rows: HelpLine[] = [];
   const keyWidths: number[] = [];
   lines.forEach((line, i) => {
     const keyWidth = widths[i]!;
-    const pieces = 'keys' in line ? wrapToWidth(line.text, Math.max(1, columnWidth - 1 - keyWidth), true).map((text, k) => ({ keys: k === 0 ? line.keys : '', text })) : [line];
+    const pieces = 'keys' in line && single ? wrapToWidth(line.text, Math.max(1, columnWidth - 1 - keyWidth), true).map((text, k) => ({ keys: k === 0 ? line.keys : '', text })) : [line];
     for (const piece of pieces) {
       rows.push(piece);
       keyWidths.push(keyWidth);

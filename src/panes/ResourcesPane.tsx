@@ -162,7 +162,8 @@ function FleetRow({ entry, width, now }: { entry: ResourcesEntry; width: number;
   const { levels } = host;
   const r = host.resources;
   const problem = staleness(entry.source, now);
-  const spark = Math.max(6, Math.floor((width - 52) / 2));
+  // What is not a sparkline: the name (14), cpu, mem and disk with their marks (11, 11, 11), load to 100.00 and its mark (13).
+  const spark = Math.max(6, Math.floor((width - 60) / 2));
   if (!r) {
     return (
       <Text wrap="truncate">

@@ -334,6 +334,23 @@ describe('Databases pane actions', () => {
     expect(app.events.at(-1)).toMatchObject({ kind: 'action', message: 'cancelled the query of pid 4242 on main' });
   });
 
+  it('at 80x24 a thousand-character query fills at most half the screen, the rest counted, the question and the target in view', async () => {
+    const data = fleetWithDatabase();
+    const main = data.databases.main!;
+    const sample = main.sample as PostgresSample;
+    const long = `UPDATE plans SET status = 2 WHERE id IN (${Array.from({ length: 200 }, (_, i) => i + 1).join(', ')})`;
+    const queries = sample.queries.map((q) => (q.pid === 4242 ? { ...q, query: long } : q));
+    app = await renderApp(fleetConfig(), { ...data, databases: { ...data.databases, main: { ...main, sample: { ...sample, queries } } } }, { columns: 80, rows: 24 });
+    await app.press('6', '/', ...'4242', KEYS.enter, 'c');
+    const screen = text();
+    expect(screen).toContain('cancel query 4242 on main?');
+    expect(screen).toMatch(/… \d+ more rows/);
+    expect(screen).toContain('on local · db:main pid 4242 · sends: SELECT pg_cancel_backend(4242)');
+    expect(screen).toContain('y/Enter to go · n/Esc to cancel');
+    expect(screen).toContain('╭─ Databases');
+    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+  });
+
   it('terminates only once the pid is typed', async () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase());
     await app.press('6', '/', ...'4242', KEYS.enter, 'K');
@@ -389,6 +406,12 @@ describe('the status line at 80x24', () => {
     expect(status()).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate session 4242 on main" refused *$/);
     expect(stringWidth(status())).toBe(80);
   });
+
+  it('keeps the clock where the result is cut even without it', async () => {
+    app = await renderApp(fleetConfig(), fleetWithDatabase(), { columns: 60, rows: 24, readOnly: true });
+    await app.press('6', 'j', 'K');
+    expect(text().split('\n').at(-1)).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate.*… │ \d\d:\d\d:\d\d$/);
+  });
 });
 
 describe('help at 80x24', () => {
@@ -402,11 +425,14 @@ describe('help at 80x24', () => {
     expect(text()).not.toContain('Commands (:)');
     // More than it takes: the scroll stops at the last line.
     for (let i = 0; i < 200; i++) await app.press('j');
+    const first = () => Number(/lines (\d+)–/.exec(text())?.[1]);
     expect(text()).toMatch(/lines \d+–(\d+) of \1,/);
     expect(text()).toMatch(/quit\s+quit opsdeck/);
     expect(text().split('\n').length).toBeLessThanOrEqual(24);
+    // The scroll stopped at the last row, not past it: one k shows one row earlier.
+    const last = first();
     await app.press('k');
-    expect(text()).toContain('opsdeck help');
+    expect(first()).toBe(last - 1);
     await app.press(KEYS.escape);
     expect(text()).not.toContain('opsdeck help');
   });

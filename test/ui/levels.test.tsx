@@ -83,6 +83,19 @@ describe('during hold ticks one sample shows one level everywhere', () => {
     expect(snapshotFindings(twice)).toContainEqual({ level: 'crit', subject: 'host web-1 load', reason: 'crit 2.30 per core, 4.60 on 2 cores (crit at 2 per core)' });
   });
 
+  it('load in a group\'s Resources rows at 80 columns: the figure and its mark are in view, in the level\'s colour', async () => {
+    const config = resolveConfig({ hold: 1, hosts: { 'web-1': { ssh: 'deploy@10.0.0.5', group: 'web' }, 'web-2': { ssh: 'deploy@10.0.0.6', group: 'web' } } }, null, loadDefaultBindings()).config;
+    const tracker = new ThresholdTracker(config.holdTicks);
+    let data = hostsData(config);
+    data = deliver(data, hostSourceId('web-1', 'resources'), { ...sample(10, 40, 30), load: [4.6, 3.1, 1.2] }, tracker);
+    data = deliver(data, hostSourceId('web-2', 'resources'), sample(10, 40, 30), tracker);
+    app = await renderApp(config, data, { columns: 80, rows: 24 });
+    await app.press(':', ...'group web', '\r', '2');
+    expect(text()).toMatch(/web-1 .* load 4\.60✖/);
+    expect(text()).toMatch(/web-2 .* load 0\.50 /);
+    expect(colourBefore('web-1 ', 'load 4.60✖')).toBe(RED);
+  });
+
   it('a full disk: its bar in Resources is coloured like the Hosts row while the crossing is held', async () => {
     const config = holdTwo();
     const tracker = new ThresholdTracker(config.holdTicks);

@@ -45,7 +45,7 @@ function describeConfig(config: OpsConfig): string {
       for (const r of log.rules ?? []) lines.push(`    ${log.label}: rule ${r.name}, ${r.level} at ${r.threshold} matches of one key in ${formatWindow(r.windowSec)}`);
     }
     if (h.maintenance) lines.push(`  maintenance flag: ${h.maintenance}`);
-    lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}%`).join(', ')}`);
+    lines.push(`  thresholds: ${Object.entries(h.thresholds).map(([m, t]) => `${m} ${t.warn}/${t.crit}${m === 'load' ? ' per core' : '%'}`).join(', ')}`);
   }
   if (!config.databases) lines.push('databases: PostgreSQL, MySQL/MariaDB and Redis on this machine, if they answer on their default ports or sockets, or where PGHOST, PGSERVICE, MYSQL_HOST, REDIS_URL... point');
   // Where each entry leads once the clients' own settings (PGHOST, PGSERVICE...) filled its gaps; validated already.

@@ -33,6 +33,12 @@ function sameLevels(a: HostLevels, b: HostLevels): boolean {
   );
 }
 
+/** "4.60 on 2 cores": the load as its threshold judges it, before the division. */
+export function loadOnCores(sample: ResourceSample): string {
+  const cores = sample.cpu.perCorePercent.length;
+  return `${sample.load[0].toFixed(2)} on ${cores} ${cores === 1 ? 'core' : 'cores'}`;
+}
+
 /** The 1-minute load average per core, as the load threshold judges it. */
 export function loadPerCore(sample: ResourceSample): number {
   return sample.load[0] / Math.max(1, sample.cpu.perCorePercent.length);
@@ -50,9 +56,9 @@ export function judgeHost(id: SourceId<'resources'>, sample: ResourceSample, thr
   const cpu = judge('cpu', 'cpu', sample.cpu.totalPercent, thresholds.cpu);
   const memory = judge('memory', 'memory', sample.memory.usedPercent, thresholds.memory);
   const disks = Object.fromEntries(sample.disks.map((d) => [d.mount, judge(`disk:${d.mount}`, `disk (${d.mount})`, d.usedPercent, thresholds.disk)]));
-  // A sample that names no cores (none read) cannot say what its load means.
+  // A sample that names no cores (none read this time) cannot say what its load means: the level stands.
   const cpus = sample.cpu.perCorePercent.length;
-  const load = cpus > 0 ? judge('load', 'load', loadPerCore(sample), thresholds.load, PER_CORE) : 'ok';
+  const load = cpus > 0 ? judge('load', 'load', loadPerCore(sample), thresholds.load, PER_CORE) : previous.load;
   // Cores only colour the per-core strip: one busy core is not news, the total is.
   const cores = sample.cpu.perCorePercent.map((percent, i) => {
     const key = `${sourceKey(id)}:core:${i}`;
