@@ -80,10 +80,13 @@ function StatusBarView({ width, refreshMs, paused, readOnly, self, message, cloc
   const left = (paused ? ' PAUSED ' : '') + (readOnly ? ' READ-ONLY ' : '') + refresh;
   const full = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;
   // An operation's result is what the operator is waiting for: on a narrow screen it keeps its room
-  // and only the clock stays beside it, or nothing where the clock alone would cut a message that fits without it.
+  // and only the clock stays beside it; the clock too gives way where it alone would cut a result
+  // that fits without it.
   const room = width - widthOf(left);
   const clockOnly = ` │ ${formatClock(clock)}`;
-  const right = !message || room - full.length >= Math.min(widthOf(message.text), MESSAGE_ROOM) ? full : room - clockOnly.length < widthOf(message.text) && widthOf(message.text) <= room ? '' : clockOnly;
+  const wanted = message ? widthOf(message.text) : 0;
+  const cramped = message !== null && room - full.length < Math.min(wanted, MESSAGE_ROOM);
+  const right = !cramped ? full : wanted > room - clockOnly.length && wanted <= room ? '' : clockOnly;
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
