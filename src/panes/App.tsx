@@ -430,10 +430,12 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const summaryRows = maintenanceRows + incidentRows;
   const clearKey = config.bindings.global['maintenance-off']?.[0];
   const layout = computeLayout(columns, rows - dialogRows - panelRows - summaryRows, focus, zoomed, hostCount, databaseCount);
+  // Wrapping the whole help is work for a resize or a new keymap, not for every frame the App draws.
+  const helpRowCount = useMemo(() => helpRows(config.bindings, config.actions, columns).rows.length, [config.bindings, config.actions, columns]);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
   viewport.current.help = rows - 5 - summaryRows;
-  viewport.current.helpMax = Math.max(0, helpRows(config.bindings, config.actions, columns).rows.length - helpCapacity(columns, rows - 2 - summaryRows));
+  viewport.current.helpMax = Math.max(0, helpRowCount - helpCapacity(columns, rows - 2 - summaryRows));
   viewport.current.output = outputPanelInner(panelRows);
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
