@@ -24,7 +24,7 @@ import { ThresholdTracker } from '../domain/thresholds.js';
 import type { KindSource, RefusedSource, SourceSetup } from './sources/kind.js';
 import { reduceResult, SOURCE_KINDS, type AnySource, type SourceKind, type SourceResult } from './sources/registry.js';
 import { unitLogId, unitLogSource, withoutLog, withUnitLog } from './sources/logs/index.js';
-import type { DataState, OpsStore } from './store.js';
+import type { DataState, OpsState, OpsStore } from './store.js';
 import { sourceTimeoutMs } from './refresh.js';
 
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
@@ -138,6 +138,7 @@ export class Runtime {
   start(): void {
     this.running = true;
     for (const source of this.sources) this.begin(source);
+    this.unsubscribers.push(this.store.subscribe((state, before) => this.onShownChange(state, before)));
     this.scheduler.start();
     void this.discover();
   }
@@ -313,8 +314,26 @@ export class Runtime {
   }
 
   private begin<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): void {
-    if ('follow' in source.collect) this.follow(source);
-    else this.scheduler.add(source.collect.poll, { ok: (value, at) => this.onResult(source.id, value, at), fail: (error, at) => this.onFailure(source.id, error, at) });
+    if ('follow' in source.collect) {
+      this.follow(source);
+      return;
+    }
+    const shownOnly = source.shownOnly;
+    const demand = shownOnly && { wanted: () => shownOnly.shown(this.store.getState()) };
+    this.scheduler.add(source.collect.poll, { ok: (value, at) => this.onResult(source.id, value, at), fail: (error, at) => this.onFailure(source.id, error, at) }, demand);
+  }
+
+  /** A source polled only while shown: shown now, it is read at once; no longer shown, what it left goes. */
+  private onShownChange(state: OpsState, before: OpsState): void {
+    if (state.ui === before.ui && state.data.hostOrder === before.data.hostOrder) return;
+    for (const source of this.sources) {
+      const shownOnly = source.shownOnly;
+      if (!shownOnly || 'follow' in source.collect) continue;
+      const shown = shownOnly.shown(state);
+      if (shown === shownOnly.shown(before)) continue;
+      if (shown) this.scheduler.wake(source.collect.poll);
+      else this.mutate(shownOnly.hide);
+    }
   }
 
   private follow<K extends SourceKind>(source: KindSource<K, SourceResult<K>>): void {

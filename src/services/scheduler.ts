@@ -11,6 +11,8 @@ export interface PollSource<T> {
   minPeriodMs?: number;
   timeoutMs: number;
   collect(signal: AbortSignal): Promise<T>;
+  /** Runs again after a time it was not wanted: what its next reading was to be measured against is old. */
+  resume?(): void;
 }
 
 /** Where one source's results go. */
@@ -56,11 +58,19 @@ export async function collectWithDeadline<T>(source: PollSource<T>, timeoutMs = 
   }
 }
 
+/** When a source is worth its cost: only while what it feeds is on screen (a host's process list). */
+export interface PollDemand {
+  wanted(): boolean;
+}
+
 /** A source with its sink, typed together when added; the schedule itself needs neither's type. */
 interface Job {
   source: PollSource<unknown>;
   /** Collects once and reports; resolves to how long to wait at least before the next run. */
   runOnce(isStopped: () => boolean): Promise<number>;
+  demand?: PollDemand;
+  /** Its last turn was skipped as not wanted. */
+  idle: boolean;
 }
 
 export class Scheduler {
@@ -77,23 +87,38 @@ export class Scheduler {
     private readonly onRun?: (durationMs: number, periodMs: number) => void,
   ) {}
 
-  /** Adds a source and where its results go; after start (a database discovered later) it runs at once. */
-  add<T>(source: PollSource<T>, sink: PollSink<T>): void {
+  /**
+   * Adds a source and where its results go; after start (a database discovered later) it runs at once.
+   * With `demand`, a turn when it is not wanted is skipped, and a result that arrives after it stopped
+   * being wanted is dropped: nothing shows it, and it would be old when something does again.
+   */
+  add<T>(source: PollSource<T>, sink: PollSink<T>, demand?: PollDemand): void {
+    const unwanted = (isStopped: () => boolean) => isStopped() || (demand !== undefined && !demand.wanted());
     const job: Job = {
       source,
+      demand,
+      idle: false,
       runOnce: async (isStopped) => {
         try {
           const value = await collectWithDeadline(source);
-          if (!isStopped()) sink.ok(value, Date.now());
+          if (!unwanted(isStopped)) sink.ok(value, Date.now());
           return 0;
         } catch (error) {
-          if (!isStopped()) sink.fail(error instanceof Error ? error : new Error(String(error)), Date.now());
+          if (!unwanted(isStopped)) sink.fail(error instanceof Error ? error : new Error(String(error)), Date.now());
           return retryAfter(error);
         }
       },
     };
     this.jobs.push(job);
     if (!this.stopped) void this.run(job);
+  }
+
+  /** A source with a demand is wanted again: it runs now rather than at its next turn, up to a period away. */
+  wake(source: PollSource<unknown>): void {
+    const job = this.jobs.find((j) => j.source === source);
+    if (!job || this.stopped || this.running.has(job)) return;
+    clearTimeout(this.timers.get(job));
+    void this.run(job);
   }
 
   start(): void {
@@ -130,6 +155,15 @@ export class Scheduler {
 
   private async run(job: Job): Promise<void> {
     if (this.stopped || this.running.has(job)) return;
+    if (job.demand && !job.demand.wanted()) {
+      job.idle = true;
+      this.arm(job, this.nextSlot(this.periodOf(job), Date.now() + this.periodOf(job)) - Date.now());
+      return;
+    }
+    if (job.idle) {
+      job.idle = false;
+      job.source.resume?.();
+    }
     this.running.add(job);
     const started = Date.now();
     let pause = 0;

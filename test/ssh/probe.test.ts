@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseProcessProbe, parseResourceProbe, ProbeError, ProcessRates, programName, ResourceRates } from '../../src/services/ssh/probe.js';
+import { parseProcessProbe, parseResourceProbe, ProbeError, ProcessRates, programName, ResourceRates, sampleProcesses } from '../../src/services/ssh/probe.js';
 
 // Output of RESOURCE_PROBE and PROCESS_PROBE captured on a Debian 12 machine (2 cores), a second apart
 // with load between. processes-1/2.txt: a copy of dash named busy-loop (pid 29805) spinning, and a
@@ -139,6 +139,22 @@ describe('process probe parser and rates', () => {
     const reading = (ticks: number, total: number) => `@self 1\n@cpu\ncpu  ${total} 0 0 0 0 0 0 0 0 0\n@ps\n  42   7 www-data  2048 worker\n@ticks\n42 ${ticks} 0\n@end\n`;
     rates.next(parseProcessProbe(reading(500, 1000)));
     expect(rates.next(parseProcessProbe(reading(50, 1200))).byCpu[0]).toMatchObject({ pid: 42, cpuPercent: 25 });
+  });
+
+  test('after a pause in sampling (the list off screen), the next sample reads twice: its CPU % is the last moment\'s, not the pause\'s average', async () => {
+    const rates = new ProcessRates();
+    // A worker busy all through a ten-minute pause, then idle: 60,000 of 120,000 ticks over the pause, none since.
+    const reading = (total: number, ticks: number) => `@self 1\n@cpu\ncpu  ${total} 0 0 0 0 0 0 0 0 0\n@ps\n  42   7 www-data  2048 worker\n@ticks\n42 ${ticks} 0\n@end\n`;
+    const readings = [reading(1000, 500), reading(1050, 500), reading(121_050, 60_500), reading(121_100, 60_500)];
+    let read = 0;
+    const next = async () => parseProcessProbe(readings[read++]!);
+    await sampleProcesses(next, rates);
+    expect(read).toBe(2);
+    rates.forget();
+    const resumed = await sampleProcesses(next, rates);
+    expect(read).toBe(4);
+    // Measured against the reading before the pause it would say 50 %.
+    expect(resumed.byCpu[0]).toMatchObject({ pid: 42, cpuPercent: 0 });
   });
 
   test('an empty ps is an error, not an empty list', () => {

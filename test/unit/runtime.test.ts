@@ -8,17 +8,18 @@ import { createOpsStore } from '../../src/app/store.js';
 import { sourceState } from '../../src/app/rows.js';
 import { hostSourceId } from '../../src/domain/source-id.js';
 import type { HostAdapter } from '../../src/services/host-adapter.js';
-import type { ResourceSample } from '../../src/domain/model.js';
+import type { ProcessSample, ResourceSample } from '../../src/domain/model.js';
+import type { PollSource } from '../../src/services/scheduler.js';
 import { quietWatch, sample } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/wait.js';
 
 const runtimes: Runtime[] = [];
 afterEach(() => runtimes.splice(0).forEach((r) => r.stop()));
 
-function setup(behaviour: Record<string, () => Promise<ResourceSample>>) {
+function setup(behaviour: Record<string, () => Promise<ResourceSample>>, processes?: (host: string) => PollSource<ProcessSample>) {
   const config = resolveConfig({ refresh: '500ms', hosts: { a: { local: true }, b: { local: true } } }, null, loadDefaultBindings()).config;
   const adapter: HostAdapter = {
-    watch: async (host) => quietWatch(host, { resources: { timeoutMs: 300, collect: behaviour[host.name]! } }, 300),
+    watch: async (host) => quietWatch(host, { resources: { timeoutMs: 300, collect: behaviour[host.name]! }, ...(processes ? { processes: processes(host.name) } : {}) }, 300),
     close: () => {},
   };
   const store = createOpsStore();
@@ -85,6 +86,41 @@ describe('Runtime', () => {
     await waitFor('recovery', () => resources('a')?.status === 'ok', 3000);
     expect(store.getState().data.events.some((e) => e.host === 'a' && /resources back after/.test(e.message))).toBe(true);
   });
+
+  it('reads a host\'s processes only while its list is on screen: the selected host\'s at once when chosen, the one left behind no more, its old list gone', async () => {
+    const reads: Record<'a' | 'b', number[]> = { a: [], b: [] };
+    const resumed: string[] = [];
+    const { store, runtime } = setup({ a: async () => sample(1, 1, 1), b: async () => sample(1, 1, 1) }, (host) => ({
+      // Every 5 s at this refresh, as a real host's: choosing a host must not wait for its turn.
+      refreshFactor: 10,
+      timeoutMs: 300,
+      collect: async () => {
+        reads[host as 'a' | 'b'].push(Date.now());
+        return { at: Date.now(), byCpu: [{ pid: 1, user: 'root', name: `init-${host}`, cpuPercent: 1, memBytes: 1 }], byMemory: [] };
+      },
+      resume: () => resumed.push(host),
+    }));
+    await runtime.prepare();
+    runtime.start();
+    await waitFor('the selected host\'s processes', () => store.getState().data.hosts.a?.processes, 3000);
+    await waitFor('a few ticks of resources', () => (store.getState().data.hosts.b?.resources ? true : undefined), 3000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(reads.b).toHaveLength(0);
+    expect(store.getState().data.hosts.b!.processes).toBeUndefined();
+
+    const chosenAt = Date.now();
+    store.setState((s) => ({ ...s, ui: { ...s.ui, host: 'b' } }));
+    await waitFor('b\'s processes on the store', () => store.getState().data.hosts.b?.processes, 3000);
+    expect(reads.b[0]! - chosenAt).toBeLessThan(300);
+    expect(resumed).toEqual(['b']);
+    await waitFor('a\'s old list taken out', () => store.getState().data.hosts.a?.processes === undefined || undefined, 3000);
+    const readsOfA = reads.a.length;
+    // a's next turn (5 s after its last) passes unread.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect(reads.a).toHaveLength(readsOfA);
+    expect(store.getState().data.hosts.a!.processes).toBeUndefined();
+    expect(reads.b.length).toBeGreaterThanOrEqual(2);
+  }, 15_000);
 
   it('applies a new refresh at once: the next tick one new period after the change, and on at that pace', async () => {
     const at: number[] = [];

@@ -36,3 +36,45 @@ describe('the scheduler', () => {
     }
   });
 });
+
+describe('a source polled only while wanted', () => {
+  it('is skipped while unwanted, read at once when woken (told to resume), and a read that ends after it stopped being wanted is dropped', async () => {
+    const scheduler = new Scheduler(200);
+    schedulers.push(scheduler);
+    let wanted = false;
+    let slow = false;
+    const starts: number[] = [];
+    const delivered: number[] = [];
+    let resumes = 0;
+    const source: PollSource<number> = {
+      refreshFactor: 10,
+      timeoutMs: 2000,
+      collect: async () => {
+        starts.push(Date.now());
+        if (slow) await sleep(300);
+        return starts.length;
+      },
+      resume: () => void resumes++,
+    };
+    scheduler.add(source, { ok: (value) => delivered.push(value), fail: () => {} }, { wanted: () => wanted });
+    scheduler.start();
+    await sleep(300);
+    expect(starts).toHaveLength(0);
+
+    wanted = true;
+    const wokenAt = Date.now();
+    scheduler.wake(source);
+    await waitFor('the read after the wake', () => (delivered.length === 1 ? true : undefined), 1000);
+    expect(starts[0]! - wokenAt).toBeLessThan(50);
+    expect(resumes).toBe(1);
+
+    // A read under way when the list leaves the screen: its result is old by the time anything shows it.
+    slow = true;
+    scheduler.wake(source);
+    await sleep(50);
+    wanted = false;
+    await sleep(400);
+    expect(starts).toHaveLength(2);
+    expect(delivered).toEqual([1]);
+  });
+});

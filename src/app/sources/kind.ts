@@ -7,7 +7,7 @@ import type { ThresholdTracker } from '../../domain/thresholds.js';
 import type { DatabaseSource, TunnelFactory } from '../../services/db/index.js';
 import type { HostWatch } from '../../services/host-adapter.js';
 import type { PollSource } from '../../services/scheduler.js';
-import type { DataState, HostView } from '../store.js';
+import type { DataState, HostView, OpsState } from '../store.js';
 
 /** A configured host with the collectors its adapter gave it. */
 export interface WatchedHost {
@@ -44,9 +44,20 @@ export interface SourceEntry<K extends string> {
   seed?(data: DataState): DataState;
 }
 
+/**
+ * A poll source worth its cost only while what it feeds is on screen: polled then alone, and what it
+ * left in the store taken out when it stops, so an old reading never passes for a current one.
+ */
+export interface ShownOnly {
+  shown(state: OpsState): boolean;
+  hide(data: DataState): DataState;
+}
+
 export interface KindSource<K extends string, R> extends SourceEntry<K> {
   /** Polled on the scheduler with a deadline, or followed as it pushes. */
   collect: { poll: PollSource<R> } | { follow: Followed<R> };
+  /** Polled only while shown; undefined: always. */
+  shownOnly?: ShownOnly;
   /** Lets go of what it holds open (a database connection). */
   close?(): Promise<void>;
 }

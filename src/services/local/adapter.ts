@@ -54,7 +54,7 @@ export class LocalHostAdapter implements HostAdapter {
     }
     return {
       resources: { timeoutMs, collect: () => (proc ? proc.collect() : collectLocalResources()) },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => (procProcesses ? procProcesses.collect(signal) : collectLocalProcesses()) },
+      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => (procProcesses ? procProcesses.collect(signal) : collectLocalProcesses()), resume: () => procProcesses?.resume() },
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
       maintenance: flag ? { timeoutMs, collect: async (signal) => (await flag.read(signal)) ?? null } : undefined,
       ...controls,

@@ -82,6 +82,10 @@ export class ProcProcesses {
   collect(signal: AbortSignal): Promise<ProcessSample> {
     return sampleProcesses(() => readProcessTable(this.users, signal), this.rates);
   }
+
+  resume(): void {
+    this.rates.forget();
+  }
 }
 
 /** Pids read between two turns of the event loop: a few ms of reads, so a busy host's thousands of processes never hold a key press. */

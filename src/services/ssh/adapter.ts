@@ -163,7 +163,13 @@ export class SshHostAdapter implements HostAdapter {
           return rates.next(parseResourceProbe(result.stdout));
         },
       },
-      processes: { refreshFactor: 2, minPeriodMs: 5000, timeoutMs, collect: (signal) => sampleProcesses(async () => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout), processRates) },
+      processes: {
+        refreshFactor: 2,
+        minPeriodMs: 5000,
+        timeoutMs,
+        collect: (signal) => sampleProcesses(async () => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout), processRates),
+        resume: () => processRates.forget(),
+      },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
       maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag, timeoutMs) : undefined,
       ...controls,

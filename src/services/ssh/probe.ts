@@ -275,6 +275,11 @@ export class ProcessRates {
     return this.previous !== undefined;
   }
 
+  /** After a pause in sampling: the next sample reads twice, as the first does, so its CPU % is a current one, not the pause's average. */
+  forget(): void {
+    this.previous = undefined;
+  }
+
   next(reading: ProcessReading, at = Date.now()): ProcessSample {
     const before = this.previous;
     const ticks = new Map<number, number>();
