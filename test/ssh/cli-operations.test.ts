@@ -271,6 +271,15 @@ describe('opsdeck maintenance on|off', () => {
     ]);
   });
 
+  test('on without --yes and without a terminal: exit 2, no flag written, nothing on the audit record', { timeout: 60_000 }, async () => {
+    const path = join(scratch, "flag with 'quote'");
+    const result = await opsdeck('maintenance', 'on', 'here', '--reason', 'DB migration', '--expires', '2h');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('opsdeck: maintenance on asks for a yes and there is no terminal to ask on: add --yes (nothing was done)');
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
+    expect(await result.audit()).toEqual([]);
+  });
+
   test('on and off on the local host, without a reason: the command line says it set it', { timeout: 60_000 }, async () => {
     const path = join(scratch, "flag with 'quote'");
     expect((await opsdeck('maintenance', 'on', 'here', '--yes')).code).toBe(0);

@@ -6,10 +6,13 @@ import type { Confirmation } from '../../app/operations/types.js';
 
 export type Answer = 'yes' | 'no' | 'no-terminal';
 
-/** A typed word outranks a y: a plan with one stop in it asks for "stop". */
+/**
+ * A typed word outranks a y: a plan with one stop in it asks for "stop". A value the cockpit's dialog
+ * asks for (maintenance's expiry) came on the command line (--expires): a yes is what is left to ask.
+ */
 function strictest(operations: readonly Operation[]): Confirmation {
   const asked = operations.map((operation) => bind(operation).confirmation);
-  return asked.find((c) => c.kind === 'typed') ?? asked.find((c) => c.kind === 'yes') ?? { kind: 'none' };
+  return asked.find((c) => c.kind === 'typed') ?? (asked.some((c) => c.kind === 'yes' || c.kind === 'value') ? { kind: 'yes' } : { kind: 'none' });
 }
 
 /** What the operator reads before answering: each step with the exact command it sends, and how it is verified. */
