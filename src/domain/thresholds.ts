@@ -43,14 +43,23 @@ export class ThresholdTracker {
 
   constructor(private readonly holdTicks: number) {}
 
-  /** Records one sample; returns the change when the stable level moves. */
-  observe(key: string, value: number, pair: ThresholdPair): LevelChange | undefined {
+  /**
+   * Records one sample; returns the change when the stable level moves. A state's first sample (a disk
+   * full when opsdeck starts) is news at once; a `rate`'s first is held like any other: CPU's first is
+   * measured over the quarter second opsdeck itself is busiest starting, and over the time since boot
+   * where there was no earlier reading to take it against.
+   */
+  observe(key: string, value: number, pair: ThresholdPair, kind: 'state' | 'rate' = 'state'): LevelChange | undefined {
     const observed = levelOf(value, pair);
-    const track = this.tracks.get(key);
+    let track = this.tracks.get(key);
     if (!track) {
-      // The first sample has no history to flap against; a crossing on start-up is news.
-      this.tracks.set(key, { level: observed, heldFor: 0, target: observed });
-      return observed === 'ok' ? undefined : { from: 'ok', to: observed };
+      if (kind === 'state') {
+        // No history to flap against: a crossing on start-up is news.
+        this.tracks.set(key, { level: observed, heldFor: 0, target: observed });
+        return observed === 'ok' ? undefined : { from: 'ok', to: observed };
+      }
+      track = { level: 'ok', heldFor: 0, target: 'ok' };
+      this.tracks.set(key, track);
     }
     const direction = Math.sign(SEVERITY[observed] - SEVERITY[track.level]);
     if (direction === 0) {

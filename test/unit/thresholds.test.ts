@@ -50,6 +50,17 @@ describe('ThresholdTracker', () => {
     expect(run(new ThresholdTracker(3), [75])).toEqual(['0:ok>warn']);
   });
 
+  it('holds a rate\'s first sample like any other: a CPU figure taken while opsdeck itself starts is not news on its own', () => {
+    const tracker = new ThresholdTracker(2);
+    expect(tracker.observe('web-1:cpu', 97, CPU, 'rate')).toBeUndefined();
+    expect(tracker.level('web-1:cpu')).toBe('ok');
+    expect(tracker.observe('web-1:cpu', 12, CPU, 'rate')).toBeUndefined();
+    // A machine that stays busy is still reported, one hold later.
+    const busy = new ThresholdTracker(2);
+    busy.observe('web-1:cpu', 97, CPU, 'rate');
+    expect(busy.observe('web-1:cpu', 96, CPU, 'rate')).toEqual({ from: 'ok', to: 'crit' });
+  });
+
   it('says nothing for a first sample that is ok', () => {
     expect(run(new ThresholdTracker(3), [10])).toEqual([]);
   });

@@ -47,13 +47,13 @@ export function loadPerCore(sample: ResourceSample): number {
 /** The sample's levels and the threshold events it causes; the previous levels object when nothing moved. */
 export function judgeHost(id: SourceId<'resources'>, sample: ResourceSample, thresholds: Thresholds, tracker: ThresholdTracker, previous: HostLevels): { levels: HostLevels; events: OpsEvent[] } {
   const events: OpsEvent[] = [];
-  const judge = (metric: string, what: string, value: number, pair: ThresholdPair, unit = PERCENT): Level => {
+  const judge = (metric: string, what: string, value: number, pair: ThresholdPair, unit = PERCENT, kind: 'state' | 'rate' = 'state'): Level => {
     const key = `${sourceKey(id)}:${metric}`;
-    const change = tracker.observe(key, value, pair);
+    const change = tracker.observe(key, value, pair, kind);
     if (change) events.push({ at: sample.at, host: id.host, kind: 'threshold', level: change.to === 'ok' ? 'info' : change.to, message: thresholdMessage(what, value, pair, change, unit) });
     return tracker.level(key);
   };
-  const cpu = judge('cpu', 'cpu', sample.cpu.totalPercent, thresholds.cpu);
+  const cpu = judge('cpu', 'cpu', sample.cpu.totalPercent, thresholds.cpu, PERCENT, 'rate');
   const memory = judge('memory', 'memory', sample.memory.usedPercent, thresholds.memory);
   const disks = Object.fromEntries(sample.disks.map((d) => [d.mount, judge(`disk:${d.mount}`, `disk (${d.mount})`, d.usedPercent, thresholds.disk)]));
   // A sample that names no cores (none read this time) cannot say what its load means: the level stands.
@@ -62,7 +62,7 @@ export function judgeHost(id: SourceId<'resources'>, sample: ResourceSample, thr
   // Cores only colour the per-core strip: one busy core is not news, the total is.
   const cores = sample.cpu.perCorePercent.map((percent, i) => {
     const key = `${sourceKey(id)}:core:${i}`;
-    tracker.observe(key, percent, thresholds.cpu);
+    tracker.observe(key, percent, thresholds.cpu, 'rate');
     return tracker.level(key);
   });
   const levels: HostLevels = { cpu, memory, disk: worstLevel(Object.values(disks)), disks, load, cores };
