@@ -8,6 +8,7 @@ import { hostSourceId, sourceKey, type SourceId } from '../domain/source-id.js';
 import type { SourceKind } from './sources/registry.js';
 import { checkSourceId } from './sources/check/id.js';
 import { databaseSourceId } from './sources/database/id.js';
+import { levelConcerns } from './sources/database/levels.js';
 import { databaseView, type DatabaseView } from './database-view.js';
 import { backupRows } from './backup-rows.js';
 import { databaseRows } from './database-rows.js';
@@ -36,6 +37,8 @@ export interface HostRow {
   logAlerts: LogAlert[];
   /** The host's checks that are not ok (failing, warn or crit): the row names them. */
   checks: CheckRow[];
+  /** Its databases and their backups past a threshold, named with what is wrong ("db main connections", "backup main none verified"). */
+  dataConcerns: { text: string; level: Level }[];
 }
 
 /** A source's state, looked up by the id a reader builds for it. */
@@ -159,6 +162,12 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
     const { health, problem, issues, absent } = hostHealth(data, host, byHost.get(name) ?? []);
     const logAlerts = hostLogAlerts(data.logs, name);
     const checks = troubled.filter((row) => row.check.host === name);
+    const databases = Object.values(data.databases).filter((db) => db.host === name);
+    const backups = Object.values(data.backups).filter((b) => b.host === name);
+    const dataConcerns = [
+      ...databases.filter((db) => db.levels.overall !== 'ok').map((db) => ({ level: db.levels.overall, text: `db ${db.name} ${levelConcerns(db.levels).join(', ')}` })),
+      ...backups.filter((b) => b.level !== 'ok').map((b) => ({ level: b.level, text: `backup ${b.database} ${b.latestVerifiedAt === undefined ? 'none verified' : 'overdue'}` })),
+    ];
     return [
       {
         host,
@@ -172,14 +181,15 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
           host.levels.memory,
           host.levels.disk,
           host.levels.load,
-          ...Object.values(data.databases).flatMap((db) => (db.host === name ? [db.levels.overall] : [])),
-          ...Object.values(data.backups).flatMap((b) => (b.host === name ? [b.level] : [])),
+          ...databases.map((db) => db.levels.overall),
+          ...backups.map((b) => b.level),
           ...logAlerts.map((a) => a.level),
           ...checks.map((row) => checkLevel(row.state)),
         ]),
         failedUnits: host.services?.units.filter((u) => u.active === 'failed').length ?? 0,
         logAlerts,
         checks,
+        dataConcerns,
       },
     ];
   });

@@ -69,7 +69,13 @@ function statusText(row: HostRow, now: number): string {
   // why), then what the host has none of ("no systemd"), which is not a failure.
   const failing = [...row.issues.map((s) => `${s.label} failing`), ...row.checks.map((c) => `check ${c.check.name} ${c.state}`)];
   const alerts = row.host.firingAlerts;
-  const notes = [...(alerts ? [`alert ${alerts.join(', ')}`] : []), ...row.logAlerts.map((a) => a.short), ...(failing.length === 0 ? [] : [failing.join(', ')]), ...(row.absent.length === 0 ? [] : [row.absent.join(', ')])];
+  const notes = [
+    ...(alerts ? [`alert ${alerts.join(', ')}`] : []),
+    ...row.logAlerts.map((a) => a.short),
+    ...row.dataConcerns.map((c) => c.text),
+    ...(failing.length === 0 ? [] : [failing.join(', ')]),
+    ...(row.absent.length === 0 ? [] : [row.absent.join(', ')]),
+  ];
   return `${notes.length === 0 ? 'ok' : `ok · ${notes.join(' · ')}`}${origin(row)}`;
 }
 
@@ -177,7 +183,7 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
               color={
                 row.health !== 'ok'
                   ? theme[HEALTH_TONE[row.health]]
-                  : row.logAlerts.length > 0
+                  : row.logAlerts.length > 0 || row.dataConcerns.length > 0
                     ? theme[row.level]
                     : row.issues.length > 0 || row.checks.length > 0
                       ? theme[row.checks.some((c) => c.state !== 'warn') ? 'crit' : 'warn']

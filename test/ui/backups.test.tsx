@@ -90,6 +90,15 @@ describe('the Backups view', () => {
     await app.press(KEYS.escape);
   });
 
+  it("the Hosts row of the database's host names its backup overdue, in the row's colour (its disk is crit), not a green ok", async () => {
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 120, rows: 24 });
+    await app.press('1');
+    const screen = screenReader(app.frame);
+    const row = screen.text().split('\n').find((line) => line.includes(' db-1 '));
+    expect(row).toMatch(/^│✖ db-1 +20% +50% +93%✖ +0\.50 +ok · backup main overdue /);
+    expect(screen.colourBefore('backup main overdue', 'ok · ')).toBe(RED);
+  });
+
   it("a healthy server whose backup is past warn: the database's mark says warn, the worst on its line", async () => {
     const data = withBackups();
     const quiet = { ...(data.databases.main!.sample as PostgresSample), queries: [], blocking: [], idleInTransaction: { count: 0, longestSec: 0 } };

@@ -16,6 +16,12 @@ const METRIC_LABEL: Record<DatabaseMetric, string> = {
   memory: 'memory',
 };
 
+/** What is past its threshold, in words ("connections, longest query"), for where only a line fits (the Hosts row). */
+export function levelConcerns(levels: DatabaseLevels): string[] {
+  const metrics = (Object.keys(levels) as (keyof DatabaseLevels)[]).filter((metric): metric is DatabaseMetric => metric !== 'overall' && levels[metric] !== 'ok');
+  return [...new Set(metrics.map((metric) => METRIC_LABEL[metric]))];
+}
+
 function sameLevels(a: DatabaseLevels, b: DatabaseLevels): boolean {
   const metrics = Object.keys(a) as (keyof DatabaseLevels)[];
   return metrics.length === Object.keys(b).length && metrics.every((metric) => a[metric] === b[metric]);
