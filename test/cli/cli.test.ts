@@ -1,9 +1,10 @@
 // The command line as scripts and operators use it: check, snapshot, config errors, exit codes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsdeck-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,6 +121,16 @@ describe('opsdeck snapshot', () => {
     expect(code).toBe(0);
     const recent = JSON.parse(stdout).hosts.local.logs[0].recent;
     expect(recent).toContainEqual({ level: 'error', text: 'ERROR database connection lost', count: 1 });
+  });
+
+  it('into a reader that stops early (| head, a jq that gave up): ends quietly, exit 0, no stack trace', () => {
+    const path = configFile('pipe.yaml', 'hosts: {local: {local: true}}\ndatabases: {}\n');
+    // The shell's reader closes its input at once, as head does once it has its lines.
+    const err = join(dir, 'pipe.err');
+    const status = join(dir, 'pipe.status');
+    spawnSync('sh', ['-c', '{ "$0" "$1" snapshot --format json --config "$2" 2>"$3"; echo $? >"$4"; } | true', process.execPath, CLI, path, err, status], { env: { ...process.env, OPSDECK_CONFIG: '', XDG_CONFIG_HOME: '/nonexistent' } });
+    expect(readFileSync(status, 'utf8')).toBe('0\n');
+    expect(readFileSync(err, 'utf8')).toBe('');
   });
 
   it('refuses an unknown format', () => {
