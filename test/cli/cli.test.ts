@@ -1,10 +1,10 @@
 // The command line as scripts and operators use it: check, snapshot, config errors, exit codes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, LAUNCHER, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'opsdeck-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,6 +137,17 @@ describe('opsdeck snapshot', () => {
     const { code, stderr } = runCli(['snapshot', '--format', 'xml']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/Allowed choices are text, json, markdown/);
+  });
+});
+
+describe('the launcher (bin/opsdeck)', () => {
+  it('in a clone not built yet (npm ci, then opsdeck) says how to build, exit 2, not a Node stack trace', () => {
+    const clone = join(dir, 'unbuilt');
+    mkdirSync(join(clone, 'bin'), { recursive: true });
+    copyFileSync(LAUNCHER, join(clone, 'bin/opsdeck'));
+    const result = spawnSync('sh', [join(clone, 'bin/opsdeck'), 'check'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`opsdeck: not built yet: run npm run build in ${clone} (npm start builds, then starts)\n`);
   });
 });
 
