@@ -82,7 +82,9 @@ function StatusBarView({ width, refreshMs, paused, readOnly, self, message, cloc
   // An operation's result is what the operator is waiting for: on a narrow screen it keeps its room
   // and only the clock stays beside it; the clock too gives way where it alone would cut a result
   // that fits without it.
-  const room = width - widthOf(left);
+  // A bar between the refresh and a message: "refresh 5s refresh 5s" read as one phrase.
+  const bar = message ? '│ ' : '';
+  const room = width - widthOf(left) - bar.length;
   const clockOnly = ` │ ${formatClock(clock)}`;
   const wanted = message ? widthOf(message.text) : 0;
   const cramped = message !== null && room - full.length < Math.min(wanted, MESSAGE_ROOM);
@@ -100,7 +102,10 @@ function StatusBarView({ width, refreshMs, paused, readOnly, self, message, cloc
             {' '}READ-ONLY{' '}
           </Text>
         ) : null}
-        <Text color={theme.muted}>{refresh}</Text>
+        <Text color={theme.muted}>
+          {refresh}
+          {bar}
+        </Text>
         {message ? <Text color={message.level === 'error' ? theme.crit : theme.ok}>{fit(message.text, Math.max(0, room - right.length))}</Text> : null}
         <Text color={theme.muted}>{right}</Text>
       </Text>

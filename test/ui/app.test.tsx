@@ -403,14 +403,14 @@ describe('the status line at 80x24', () => {
     expect(status()).toContain('? help');
     await app.press('6', 'j', 'K');
     // With the clock beside it the result would end "r…": the word that matters is "refused".
-    expect(status()).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate session 4242 on main" refused *$/);
+    expect(status()).toMatch(/^ READ-ONLY {2}refresh 2s │ read-only: "terminate session 4242 on main" refused *$/);
     expect(stringWidth(status())).toBe(80);
   });
 
   it('keeps the clock where the result is cut even without it', async () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase(), { columns: 60, rows: 24, readOnly: true });
     await app.press('6', 'j', 'K');
-    expect(text().split('\n').at(-1)).toMatch(/^ READ-ONLY {2}refresh 2s read-only: "terminate.*… │ \d\d:\d\d:\d\d$/);
+    expect(text().split('\n').at(-1)).toMatch(/^ READ-ONLY {2}refresh 2s │ read-only: "terminate.*… │ \d\d:\d\d:\d\d$/);
   });
 });
 

@@ -72,7 +72,7 @@ describe('the Backups view', () => {
     app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
     await app.press('6', 'b');
     // Too long to sit beside the clock: the clock gives way for the moment, the words do not.
-    expect(screenReader(app.frame).text().split('\n').at(-1)?.trimEnd()).toBe(' refresh 2s no backup configured: add databases.NAME.backup: {dir, keep}');
+    expect(screenReader(app.frame).text().split('\n').at(-1)?.trimEnd()).toBe(' refresh 2s │ no backup configured: add databases.NAME.backup: {dir, keep}');
   });
 
   it('under --read-only, b is refused at once and the refusal is audited', async () => {
