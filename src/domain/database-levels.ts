@@ -138,7 +138,7 @@ export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThres
   const above = (metric: DatabaseMetric, label: string, value: number, pair: ThresholdPair, show: (v: number) => string) => {
     const level = levelOf(value, pair);
     const bound = level === 'crit' ? `crit ${show(pair.crit)}` : `warn ${show(pair.warn)}`;
-    checks.push({ metric, value, level, observe: { value, pair }, text: `${label} ${show(value)} (${bound})` });
+    checks.push({ metric, value, level, observe: { value, pair }, text: `${label} ${show(value)} (${bound})`, label, shown: show(value), bounds: { warn: show(pair.warn), crit: show(pair.crit) } });
   };
   const connections = connectionsPercent(sample);
   if (connections !== undefined) above('connections', 'connections', connections, thresholds.connections, pct);
@@ -148,9 +148,9 @@ export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThres
   const broken = replicationBroken(sample);
   if (broken) {
     const pair = thresholds.replicationLagSec;
-    checks.push({ metric: 'replicationLag', value: pair.crit, level: 'crit', observe: { value: pair.crit, pair }, text: broken });
+    checks.push({ metric: 'replicationLag', value: pair.crit, level: 'crit', observe: { value: pair.crit, pair }, text: broken, label: 'replication', shown: 'broken' });
   } else if (sample.replicationLagSec !== undefined) {
-    above('replicationLag', 'replicationLag', sample.replicationLagSec, thresholds.replicationLagSec, (v) => `${v.toFixed(0)}s`);
+    above('replicationLag', 'replication lag', sample.replicationLagSec, thresholds.replicationLagSec, (v) => `${v.toFixed(0)}s`);
   }
   const ratio = hitRatio(sample, thresholds);
   if (thresholds.cacheHit && ratio.enough && ratio.percent !== undefined) {
@@ -159,7 +159,7 @@ export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThres
     const level = levelBelow(hit, pair);
     const bound = level === 'crit' ? `crit ${pct(pair.crit)}` : `warn ${pct(pair.warn)}`;
     const reads = `${ratio.reads} ${sample.kind === 'redis' ? 'lookups' : 'reads'}`;
-    checks.push({ metric: 'cacheHit', value: hit, level, observe: { value: 100 - hit, pair: { warn: 100 - pair.warn, crit: 100 - pair.crit } }, text: `cache hit ${pct(hit)} over ${reads} (${bound})` });
+    checks.push({ metric: 'cacheHit', value: hit, level, observe: { value: 100 - hit, pair: { warn: 100 - pair.warn, crit: 100 - pair.crit } }, text: `cache hit ${pct(hit)} over ${reads} (${bound})`, label: 'cache hit', shown: `${pct(hit)} over ${reads}`, bounds: { warn: pct(pair.warn), crit: pct(pair.crit) } });
   }
   const size = sizeBytes(sample);
   if (thresholds.sizeBytes && size !== undefined) above('size', 'size', size, thresholds.sizeBytes, formatBytes);

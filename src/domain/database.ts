@@ -262,6 +262,10 @@ export interface DatabaseCheck {
   observe: { value: number; pair: ThresholdPair };
   /** For events: "connections 92% (crit 90%)". */
   text: string;
+  /** What is measured and its reading ("longest query", "0ms"), and the bounds as shown, where it has them: an event that a level eased or ended says these, not the crossing. */
+  label: string;
+  shown: string;
+  bounds?: { warn: string; crit: string };
 }
 
 // ---- Discovery ----

@@ -110,4 +110,18 @@ describe('database levels', () => {
     expect(again.levels.cacheHit).toBe('warn');
     expect(again.events.map((e) => e.message)).toEqual(['maria: cache hit 93% over 5000 reads (warn 95%)']);
   });
+
+  it('says a level that eases from crit to warn, and one back to normal, as the host metrics do: the line left, where it came from', () => {
+    const id = databaseSourceId({ name: 'main', host: 'local' });
+    const tracker = new ThresholdTracker(1);
+    const connections = (total: number) => pgSample({ connections: { total, max: 100, byState: {} } });
+    const messages: string[] = [];
+    let levels = judgeDatabase(id, connections(95), DEFAULT_DATABASE_THRESHOLDS, tracker, { overall: 'ok' }).levels;
+    for (const total of [85, 40]) {
+      const judged = judgeDatabase(id, connections(total), DEFAULT_DATABASE_THRESHOLDS, tracker, levels);
+      levels = judged.levels;
+      messages.push(...judged.events.map((e) => `${e.level} ${e.message}`));
+    }
+    expect(messages).toEqual(['warn main: connections 85% (down from crit 90%)', 'info main: connections back to normal: 40% (from warn)']);
+  });
 });

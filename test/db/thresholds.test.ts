@@ -198,7 +198,7 @@ describe('query duration and connection count on a PostgreSQL of the test\'s own
       expect(db.messages()).toContainEqual(expect.stringMatching(/^warn pg: longest query \d+(\.\d)?s \(warn 1s\)$/));
       await sleeping;
       await db.until((levels) => levels.queryDuration === 'ok', 20_000);
-      expect(db.messages().at(-1)).toMatch(/^info pg: longest query .* \(back to normal\)$/);
+      expect(db.messages().at(-1)).toMatch(/^info pg: longest query back to normal: \S+ \(from warn\)$/);
     } finally {
       await db.source.close();
     }

@@ -1,10 +1,10 @@
 // A database's levels, judged once per sample through the hold-tick tracker: the one place they are
 // decided, so the Databases pane, the Hosts row, Events and the snapshot cannot disagree.
-import type { DatabaseMetric, DatabaseSample, DatabaseThresholds } from '../../../domain/database.js';
+import type { DatabaseCheck, DatabaseMetric, DatabaseSample, DatabaseThresholds } from '../../../domain/database.js';
 import { databaseChecks, type DatabaseLevels } from '../../../domain/database-levels.js';
 import type { Level, OpsEvent } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
-import { worstLevel, type ThresholdTracker } from '../../../domain/thresholds.js';
+import { worstLevel, type LevelChange, type ThresholdTracker } from '../../../domain/thresholds.js';
 
 const METRIC_LABEL: Record<DatabaseMetric, string> = {
   connections: 'connections',
@@ -20,6 +20,13 @@ const METRIC_LABEL: Record<DatabaseMetric, string> = {
 export function levelConcerns(levels: DatabaseLevels): string[] {
   const metrics = (Object.keys(levels) as (keyof DatabaseLevels)[]).filter((metric): metric is DatabaseMetric => metric !== 'overall' && levels[metric] !== 'ok');
   return [...new Set(metrics.map((metric) => METRIC_LABEL[metric]))];
+}
+
+/** As the host's metrics say it: a crossing names the line crossed, easing the one left, the end where it came from. */
+function changeText(check: DatabaseCheck, change: LevelChange): string {
+  if (change.to === 'ok') return `${check.label} back to normal: ${check.shown} (from ${change.from})`;
+  if (change.from === 'crit' && check.bounds) return `${check.label} ${check.shown} (down from crit ${check.bounds.crit})`;
+  return check.text;
 }
 
 function sameLevels(a: DatabaseLevels, b: DatabaseLevels): boolean {
@@ -39,7 +46,7 @@ export function judgeDatabase(id: SourceId<'database'>, sample: DatabaseSample, 
     levels[check.metric] = tracker.level(key);
     judged.push(tracker.level(key));
     if (change) {
-      events.push({ at: sample.at, host: id.host, kind: 'threshold', level: change.to === 'ok' ? 'info' : change.to, message: `${id.name}: ${check.text}${change.to === 'ok' ? ' (back to normal)' : ''}` });
+      events.push({ at: sample.at, host: id.host, kind: 'threshold', level: change.to === 'ok' ? 'info' : change.to, message: `${id.name}: ${changeText(check, change)}` });
     }
   }
   // A metric at warn or crit that this sample does not judge (a hit ratio over too few reads, a replica
