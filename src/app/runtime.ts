@@ -17,7 +17,8 @@ import type { OperationPorts } from './operations/ports.js';
 import type { QueryReader } from './query-details.js';
 import type { HostConfig, OpsEvent } from '../domain/model.js';
 import { sourceKey, type SourceId } from '../domain/source-id.js';
-import { collectWithDeadline, Scheduler } from '../services/scheduler.js';
+import { formatDuration } from '../domain/duration.js';
+import { collectWithDeadline, Scheduler, TimeoutError } from '../services/scheduler.js';
 import { SelfMeter } from '../services/self-meter.js';
 import { tickStatsFromEnv } from '../services/tick-stats.js';
 import { ThresholdTracker } from '../domain/thresholds.js';
@@ -362,8 +363,17 @@ export class Runtime {
   /** One read, given up at the source's timeout or at `deadline`, whichever comes first; true when it answered. */
   private pollBefore<K extends SourceKind>(source: KindSource<K, SourceResult<K>>, deadline: number): Promise<boolean> {
     if (!('poll' in source.collect)) return Promise.resolve(false);
-    const timeoutMs = Math.min(source.collect.poll.timeoutMs, Math.max(0, Math.floor(deadline - performance.now())));
-    return collectWithDeadline(source.collect.poll, timeoutMs).then(
+    const poll = source.collect.poll;
+    const left = Math.max(0, Math.floor(deadline - performance.now()));
+    const timeoutMs = Math.min(poll.timeoutMs, left);
+    // Cut short by the snapshot's end, not by its own deadline: "timed out after 0 ms" said neither.
+    const read =
+      left === 0
+        ? Promise.reject(new Error("not read: the snapshot's time was up before it could start"))
+        : collectWithDeadline(poll, timeoutMs).catch((error: unknown) => {
+            throw error instanceof TimeoutError && timeoutMs < poll.timeoutMs ? new Error(`no answer in the ${formatDuration(timeoutMs)} the snapshot had left`) : error;
+          });
+    return read.then(
       (value) => {
         this.onResult(source.id, value, Date.now());
         return true;

@@ -52,6 +52,22 @@ describe('snapshot reads of a hung Redis', () => {
   });
 });
 
+describe('snapshot reads cut short by the snapshot\'s own end', () => {
+  it('say so, with the time the snapshot had left, not "timed out after" a figure that is not the source\'s timeout', async () => {
+    const proxy = await new TcpProxy(RD.port).start();
+    cleanups.push(() => proxy.stop());
+    proxy.freeze();
+    const raw = { refresh: `${REFRESH_MS}ms`, hosts: { local: { local: true as const } }, databases: { cache: { redis: `redis://127.0.0.1:${proxy.port}` } } };
+    const store = createOpsStore();
+    const runtime = new Runtime(resolveConfig(raw, null, loadDefaultBindings()).config, store, { local: quietHost });
+    cleanups.push(() => runtime.stop());
+    await runtime.prepare();
+    await runtime.collectOnce({ deadline: performance.now() + 300, logGraceMs: 0 });
+    runtime.stop();
+    expect(sourceState(store.getState().data, { host: 'local', kind: 'database', name: 'cache' })?.error).toMatch(/^no answer in the (2\d\d|300)ms the snapshot had left$/);
+  });
+});
+
 describe('snapshot reads of a healthy PostgreSQL with little time left', () => {
   it('a deadline under the rate interval away still gives a rate, read within it (a loaded machine\'s slow start lost tps)', async () => {
     const raw = { refresh: `${REFRESH_MS}ms`, hosts: { local: { local: true as const } }, databases: { main: { postgres: pgUrl() } } };

@@ -171,7 +171,7 @@ export const restoreBackup: OperationKind<RestoreParams> = {
       const summary = await control.restore(p.fileName, p.into ? { into: p.into } : { replace: true }, signal, (step) => progress(progressText(step)));
       const rows = summary.contents.reduce((n, t) => n + t.rows, 0);
       const maintained = setHere.length > 0 ? `; maintenance flag on ${setHere.map((f) => f.host).join(', ')} set for its duration` : '';
-      return { outcome: 'ok', message: `restored ${p.fileName} into ${summary.database} in ${formatDuration(summary.elapsedMs)}: ${summary.contents.length} tables, ${rows} rows (sha256 checked)${maintained}`, result: { ...summary } };
+      return { outcome: 'ok', message: `restored ${p.fileName} into ${summary.database} in ${formatDuration(summary.elapsedMs)}: ${summary.contents.length} table${summary.contents.length === 1 ? '' : 's'}, ${rows} row${rows === 1 ? '' : 's'} (sha256 checked)${maintained}`, result: { ...summary } };
     } finally {
       for (const f of setHere) await f.flag!.clear(AbortSignal.timeout(FLAG_TIMEOUT_MS)).catch(() => undefined);
     }

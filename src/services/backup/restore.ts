@@ -221,7 +221,8 @@ export async function testRestoreBackup(plan: BackupPlan, file: string, signal: 
   }
   const { backup, source } = counted;
   const differences = compare(backup, source);
-  const what = c.kind === 'redis' ? `${backup.reduce((n, t) => n + t.rows, 0)} keys in ${backup.length} db` : `${backup.length} tables, ${backup.reduce((n, t) => n + t.rows, 0)} rows`;
+  const rows = backup.reduce((n, t) => n + t.rows, 0);
+  const what = c.kind === 'redis' ? `${rows} key${rows === 1 ? '' : 's'} in ${backup.length} db` : `${backup.length} table${backup.length === 1 ? '' : 's'}, ${rows} row${rows === 1 ? '' : 's'}`;
   const message =
     differences.length === 0
       ? `restored ${what}, the same as the source`
