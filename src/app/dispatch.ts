@@ -8,7 +8,7 @@ import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { actionOfBinding, contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
-import { bottomIndex, displayLines, jumpTo } from './logview.js';
+import { anchorIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
@@ -374,39 +374,42 @@ function logIntent(store: OpsStore, intent: LogIntent, viewport: Viewport): void
   const data = ui.frozen ?? state.data;
   const { lines, sources } = displayLines(data, ui);
   const setLogs = (patch: Partial<UiState['logs']>) => store.setState((s) => ({ ...s, ui: { ...s.ui, logs: { ...s.ui.logs, ...patch } } }));
-  const bottom = bottomIndex(lines, ui.logs.anchor);
+  const at = anchorIndex(lines, ui.logs.anchor);
   const page = Math.max(1, (viewport.logs ?? 10) - 1);
-  const anchorAt = (index: number) => {
+  // j/k and the pages move the anchor and keep where it sits: after a jump the window moves with it.
+  const jumped = ui.logs.anchor !== null && ui.logs.jumped;
+  const anchorAt = (index: number, placed = jumped) => {
     if (lines.length === 0) return;
     const clamped = Math.max(0, Math.min(lines.length - 1, index));
-    setLogs({ anchor: clamped === lines.length - 1 && ui.logs.anchor === null ? null : lines[clamped]!.seq });
+    setLogs({ anchor: clamped === lines.length - 1 && ui.logs.anchor === null ? null : lines[clamped]!.seq, jumped: placed });
   };
   const jump = (level: 'error' | 'warn', direction: 1 | -1) => {
     const seq = jumpTo(lines, ui.logs.anchor, level, direction);
     if (seq === undefined) setMessage(store, `no ${direction > 0 ? 'later' : 'earlier'} ${level === 'error' ? 'error' : 'warning'}${ui.filters.logs ? ' in the filtered lines' : ''}`);
-    else setLogs({ anchor: seq });
+    else setLogs({ anchor: seq, jumped: true });
   };
   switch (intent) {
     case 'up':
-      anchorAt(bottom - 1);
+      anchorAt(at - 1);
       return;
     case 'down':
-      anchorAt(bottom + 1);
+      anchorAt(at + 1);
       return;
     case 'page-up':
-      anchorAt(bottom - page);
+      anchorAt(at - page);
       return;
     case 'page-down':
-      anchorAt(bottom + page);
+      anchorAt(at + page);
       return;
     case 'top':
-      anchorAt(Math.min(lines.length - 1, page));
+      // The first lines fill the window from its top: the anchor at the bottom again.
+      anchorAt(Math.min(lines.length - 1, page), false);
       return;
     case 'bottom':
       setLogs({ anchor: null });
       return;
     case 'follow':
-      setLogs({ anchor: ui.logs.anchor === null ? (lines[lines.length - 1]?.seq ?? 0) : null });
+      setLogs({ anchor: ui.logs.anchor === null ? (lines[lines.length - 1]?.seq ?? 0) : null, jumped: false });
       return;
     case 'next-error':
       jump('error', 1);

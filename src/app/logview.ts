@@ -1,5 +1,5 @@
 // What the Logs pane shows: the scope's sources merged in arrival order, filtered, and where the
-// bottom of the window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
+// window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
 import type { LogLevel, LogLine } from '../domain/model.js';
 import { scopeHosts } from './scope.js';
 import type { DataState, LogView, UiState } from './store.js';
@@ -96,17 +96,38 @@ export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], 
   return { lines: merged, sources, shown, filter };
 }
 
-/** Index of the line at the bottom of the window. */
-export function bottomIndex(lines: readonly DisplayLine[], anchor: number | null): number {
+/** Index of the anchored line (the window's bottom line, or where a jump landed); the last line while following. */
+export function anchorIndex(lines: readonly DisplayLine[], anchor: number | null): number {
   if (anchor === null) return lines.length - 1;
   let index = -1;
   for (let i = 0; i < lines.length && lines[i]!.seq <= anchor; i++) index = i;
   return index < 0 ? Math.min(0, lines.length - 1) : index;
 }
 
-/** The seq of the next line of `level` after (or before) the bottom line; undefined when there is none. */
+/**
+ * The bottom line of a window of `rows` rows that shows line `at` a third from its top: lower where
+ * fewer lines follow it, higher where fewer precede it, so the window stays full. `rowsOf(i)` is how
+ * many rows line i takes (several when wrapped).
+ */
+export function bottomAround(count: number, at: number, rows: number, rowsOf: (index: number) => number): number {
+  const third = Math.floor(rows / 3);
+  let above = 0;
+  for (let i = at - 1; i >= 0 && above < third; i--) above += rowsOf(i);
+  let room = rows - Math.min(above, third) - rowsOf(at);
+  let bottom = at;
+  // A line that would not fit whole stays out: the window is drawn up from its bottom line.
+  for (let next = at + 1; next < count; next++) {
+    const taken = rowsOf(next);
+    if (taken > room) break;
+    room -= taken;
+    bottom = next;
+  }
+  return bottom;
+}
+
+/** The seq of the next line of `level` after (or before) the anchored line; undefined when there is none. */
 export function jumpTo(lines: readonly DisplayLine[], anchor: number | null, level: LogLevel, direction: 1 | -1): number | undefined {
-  const from = bottomIndex(lines, anchor);
+  const from = anchorIndex(lines, anchor);
   for (let i = from + direction; i >= 0 && i < lines.length; i += direction) {
     if (lines[i]!.level === level) return lines[i]!.seq;
   }

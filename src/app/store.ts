@@ -216,8 +216,13 @@ export interface DataState {
 }
 
 export interface LogViewState {
-  /** The seq of the line shown at the bottom while the tail is paused; null while following. */
+  /** The seq of the line the paused window is placed by, drawn inverse: its bottom line unless `jumped`; null while following. */
   anchor: number | null;
+  /**
+   * The anchor is where an e/E/w/W jump landed: shown a third from the top, not at the bottom, so the
+   * lines after it (a traceback's) are in view. Kept while j/k and the pages scroll on; read only while paused.
+   */
+  jumped: boolean;
   wrap: boolean;
   timestamps: boolean;
   /** Index into the host's log sources; -1 for all of them merged. */
@@ -364,7 +369,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     refreshMs: 2000,
     paused: false,
     frozen: null,
-    logs: { anchor: null, wrap: false, timestamps: false, source: -1 },
+    logs: { anchor: null, jumped: false, wrap: false, timestamps: false, source: -1 },
     message: null,
     progress: {},
     ...overrides,

@@ -30,7 +30,7 @@ import type { OpsConfig } from '../app/config/resolve.js';
 import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
-import { bottomIndex, linesOfHosts } from '../app/logview.js';
+import { anchorIndex, linesOfHosts } from '../app/logview.js';
 import { measuredLogsSelector, measureLines } from '../app/log-measures.js';
 import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
@@ -239,7 +239,8 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
       banner={banner}
       heading={heading}
       measures={measures}
-      bottom={bottomIndex(view.lines, logView.anchor)}
+      anchor={anchorIndex(view.lines, logView.anchor)}
+      jumped={logView.anchor !== null && logView.jumped}
       following={logView.anchor === null}
       sources={states}
       sourceLabel={one ? one.label : view.sources.length > 1 ? `all ${view.sources.length}` : (view.sources[0]?.label ?? '')}

@@ -5,7 +5,7 @@ import { Text } from 'ink';
 import { formatClock } from '../domain/duration.js';
 import type { SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
-import type { DisplayLine } from '../app/logview.js';
+import { bottomAround, type DisplayLine } from '../app/logview.js';
 import type { MeasureLine } from '../app/log-measures.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
@@ -21,7 +21,10 @@ export interface LogsPaneProps {
   heading?: string;
   /** The shown logs' measures (access figures, rules), each at its level. */
   measures: readonly MeasureLine[];
-  bottom: number;
+  /** Index of the anchored line, drawn inverse while paused: the window's bottom line, unless `jumped`. */
+  anchor: number;
+  /** The anchor is where an e/E/w/W jump landed: shown a third from the top, with the lines after it. */
+  jumped: boolean;
   following: boolean;
   sources: readonly SourceState[];
   /** "all" or the one source shown. */
@@ -79,7 +82,7 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 }
 
 function LogsPaneView(props: LogsPaneProps) {
-  const { lines, banner, heading, measures, bottom, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const { lines, banner, heading, measures, anchor, jumped, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const theme = useTheme();
   const inner = width - 2;
   const unread = sources.filter((s) => s.status === 'error' || s.status === 'stale');
@@ -90,6 +93,8 @@ function LogsPaneView(props: LogsPaneProps) {
   // The measures never take more than a third of the pane: the tail is what the pane is for.
   const figures = measures.slice(0, Math.max(measures.length > 0 ? 1 : 0, Math.floor(fixed / 3)));
   const rows = Math.max(0, fixed - figures.length);
+  const wrapped = (line: DisplayLine) => wrapToWidth(prefix(line, timestamps) + (showHost ? `${line.host} ` : '') + body(line), inner - GUTTER);
+  const bottom = jumped && lines.length > 0 ? bottomAround(lines.length, anchor, rows, (i) => (wrap ? wrapped(lines[i]!).length : 1)) : anchor;
   const newer = lines.length - 1 - bottom;
   const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
@@ -109,9 +114,9 @@ function LogsPaneView(props: LogsPaneProps) {
     const hostTag = showHost ? `${line.host} ` : '';
     const head = stamp + hostTag;
     const text = body(line);
-    const isAnchor = !following && i === bottom;
+    const isAnchor = !following && i === anchor;
     if (wrap) {
-      const pieces = wrapToWidth(head + text, inner - GUTTER);
+      const pieces = wrapped(line);
       const first = Math.max(0, pieces.length - (rows - used));
       const take = pieces.slice(first);
       take.reverse().forEach((piece, k) =>

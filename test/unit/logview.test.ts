@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bottomIndex, compileLogFilter, displayLines, jumpTo, type DisplayLine } from '../../src/app/logview.js';
+import { anchorIndex, bottomAround, compileLogFilter, displayLines, jumpTo, type DisplayLine } from '../../src/app/logview.js';
 import { hostView } from '../../src/app/apply.js';
 import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 import { emptyData, initialUi, type DataState, type HostView, type LogView, type UiState } from '../../src/app/store.js';
@@ -130,28 +130,51 @@ function shown(levels: LogLevel[]): DisplayLine[] {
   return levels.map((level, i) => ({ ...line((i + 1) * 10, `line ${i}`, level), host: 'web-1', source: 'app' }));
 }
 
-describe('bottomIndex', () => {
+describe('anchorIndex', () => {
   const lines = shown(['info', 'info', 'info', 'info']);
 
   it('following: the last line', () => {
-    expect(bottomIndex(lines, null)).toBe(3);
+    expect(anchorIndex(lines, null)).toBe(3);
   });
 
   it('paused: the anchored line', () => {
-    expect(bottomIndex(lines, 20)).toBe(1);
+    expect(anchorIndex(lines, 20)).toBe(1);
   });
 
   it('paused on a line that the filter now hides: the last line before it', () => {
-    expect(bottomIndex(lines, 25)).toBe(1);
+    expect(anchorIndex(lines, 25)).toBe(1);
   });
 
   it('an anchor before every line: the first line', () => {
-    expect(bottomIndex(lines, 5)).toBe(0);
+    expect(anchorIndex(lines, 5)).toBe(0);
   });
 
   it('no lines: -1 either way', () => {
-    expect(bottomIndex([], null)).toBe(-1);
-    expect(bottomIndex([], 5)).toBe(-1);
+    expect(anchorIndex([], null)).toBe(-1);
+    expect(anchorIndex([], 5)).toBe(-1);
+  });
+});
+
+describe('bottomAround', () => {
+  const one = () => 1;
+
+  it('puts the line a third from the top of the window', () => {
+    // 30 lines, 9 rows: line 12 with 3 above it (9..11) and 5 below (13..17).
+    expect(bottomAround(30, 12, 9, one)).toBe(17);
+  });
+
+  it('lower where fewer lines follow it: the last line at the bottom', () => {
+    expect(bottomAround(30, 27, 9, one)).toBe(29);
+  });
+
+  it('higher where fewer lines precede it: the window stays full from the first line', () => {
+    expect(bottomAround(30, 1, 9, one)).toBe(8);
+  });
+
+  it('counts wrapped lines by their rows, and leaves out a line that would not fit whole', () => {
+    // Line 12 takes 2 rows, 13 takes 3, 14 takes 4: 3 rows above, 2 for 12, 3 for 13; 14 does not fit in the 1 left.
+    const rows = (i: number) => ({ 12: 2, 13: 3, 14: 4 })[i] ?? 1;
+    expect(bottomAround(30, 12, 9, rows)).toBe(13);
   });
 });
 

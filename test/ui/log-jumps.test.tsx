@@ -1,0 +1,93 @@
+// e/E in Logs as the operator reads the result: the error jumped to is highlighted with the lines after
+// it (a traceback's frames and its exception) in view, not left as the last row of the window.
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DataState } from '../../src/app/store.js';
+import { classify } from '../../src/services/logs/buffer.js';
+import { fleetConfig, fleetData, NOW } from '../helpers/fixtures.js';
+import { renderApp, type AppHarness } from '../helpers/render-app.js';
+import { screenReader } from '../helpers/screen.js';
+
+let app: AppHarness | undefined;
+afterEach(() => app?.unmount());
+const { text, lineWith, plainLine } = screenReader(() => app!.frame());
+
+const INVERSE = '\u001b[7m';
+
+/** local's log as these texts, each at the level its words give it, as a file log classifies them. */
+function withLog(texts: readonly string[]): DataState {
+  const data = fleetData();
+  const [key, view] = Object.entries(data.logs)[0]!;
+  const lines = texts.map((t, i) => ({ seq: i + 1, at: NOW + i, text: t, level: classify(t), count: 1 }));
+  return { ...data, logs: { [key]: { ...view, lines } } };
+}
+
+function traceback(frame: (n: number) => string): string[] {
+  return [
+    ...Array.from({ length: 30 }, (_, i) => `GET /api/items/${i} 200`),
+    'ERROR Traceback (most recent call last):',
+    frame(12),
+    frame(40),
+    frame(57),
+    'ValueError: 不正な値',
+    ...Array.from({ length: 20 }, (_, i) => `GET /api/after/${i} 200`),
+  ];
+}
+
+/** The log lines on screen, top to bottom, as the pane's rows after the frame's top border. */
+function logRows(): string[] {
+  const rows = text().split('\n');
+  return rows.slice(rows.findIndex((r) => r.includes('╭─ Logs')) + 1, rows.findIndex((r) => r.includes('╰')));
+}
+
+/** What the header's PAUSED should say: the lines after the last one on screen. */
+function pausedAfter(texts: readonly string[]): string {
+  const last = logRows().at(-1)!;
+  const newer = texts.length - 1 - texts.findLastIndex((t) => last.includes(t));
+  return newer > 0 ? `PAUSED +${newer}` : 'PAUSED';
+}
+
+describe('jumping to an error in Logs at 80x24', () => {
+  const texts = traceback((n) => `  File "app.py", line ${n}, in handle`);
+
+  it('E shows the error line highlighted a third from the top, its traceback below it in view', async () => {
+    app = await renderApp(fleetConfig(), withLog(texts), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    // "ValueError: …" is an error too: the first E lands on it, the second on the traceback's head.
+    await app.press('E', 'E');
+    expect(lineWith('ERROR Traceback')).toContain(INVERSE);
+    expect(text()).toContain('File "app.py", line 57, in handle');
+    expect(text()).toContain('ValueError: 不正な値');
+    expect(lineWith('ValueError')).not.toContain(INVERSE);
+    const at = logRows().findIndex((r) => r.includes('ERROR Traceback'));
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThanOrEqual(logRows().length / 3);
+    expect(plainLine('╭─ Logs')).toContain(pausedAfter(texts));
+    expect(plainLine('╭─ Logs')).toMatch(/PAUSED \+\d+/);
+  });
+
+  it('j then scrolls on by one line from there, and G follows the tail again', async () => {
+    app = await renderApp(fleetConfig(), withLog(texts), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    await app.press('E', 'E');
+    const before = logRows();
+    await app.press('j');
+    expect(lineWith('line 12, in handle')).toContain(INVERSE);
+    expect(logRows().slice(0, -1)).toEqual(before.slice(1));
+    expect(plainLine('╭─ Logs')).toContain(pausedAfter(texts));
+    await app.press('G');
+    expect(plainLine('╭─ Logs')).toContain('FOLLOW');
+    expect(text()).toContain('GET /api/after/19 200');
+  });
+
+  it('with WRAP on and wide frames, the error line and the exception under it are both on screen', async () => {
+    const wide = traceback((n) => `  File "app.py", line ${n}, in 検証: 入力された値を検査して不正なら例外を送出する処理の途中 ${'値'.repeat(20)}`);
+    app = await renderApp(fleetConfig(), withLog(wide), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    await app.press('r', 'E', 'E');
+    expect(plainLine('╭─ Logs')).toContain('WRAP PAUSED');
+    expect(lineWith('ERROR Traceback')).toContain(INVERSE);
+    // Whole, from its mark: the window does not start inside it.
+    expect(stripVTControlCharacters(lineWith('ERROR Traceback'))).toMatch(/✖ ERROR Traceback/);
+    expect(text()).toContain('line 57, in 検証');
+    expect(text()).toContain('ValueError: 不正な値');
+    expect(plainLine('╭─ Logs')).toContain(pausedAfter(wide));
+  });
+});
