@@ -18,7 +18,7 @@ import { shownPanes, visibleData, type OpsState, type OpsStore, type PaneId, typ
 import { selectedRunbook } from './runbooks.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
-export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax' | 'timeline' | 'timelineMax', number>>;
+export type Viewport = Partial<Record<PaneId | 'help' | 'helpMax' | 'output' | 'query' | 'queryMax' | 'details' | 'detailsMax' | 'event' | 'eventMax' | 'timeline' | 'timelineMax', number>>;
 
 const REFRESH_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
 
@@ -79,6 +79,9 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
       return;
     case 'database':
       databaseDetailsKey(store, key, controls, viewport);
+      return;
+    case 'event':
+      eventDetailsKey(store, key, viewport);
       return;
     default:
       break;
@@ -183,6 +186,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       return;
     case 'select':
       if (ui.focus === 'services') openUnitLog(store);
+      else if (ui.focus === 'events') openEventDetails(store);
       else if (ui.focus === 'databases' && ui.databaseView === 'activity') {
         const problem = openQueryDetails(store, controls.queries);
         if (problem) setMessage(store, problem, 'error');
@@ -303,19 +307,45 @@ function openUnitLog(store: OpsStore): void {
   store.setState((s) => ({ ...s, ui: { ...s.ui, focus: 'logs', unitLog: { host: row.host, unit: row.unit.name }, logs: { ...s.ui.logs, anchor: null, source: -1 } } }));
 }
 
+/** Enter on an Events row: the whole event, where the row cuts its message to one line; Esc comes back. */
+function openEventDetails(store: OpsStore): void {
+  const { data, ui } = store.getState();
+  const rows = eventRows(ui.frozen ?? data, ui);
+  const event = rows[selectedEventIndex(rows, ui)];
+  if (!event) {
+    setMessage(store, 'no event selected', 'error');
+    return;
+  }
+  store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'event', eventDetails: { event, scroll: 0 } } }));
+}
+
+/** j/k, pages and g/G in a details view: the first line to show, or undefined for any other key. */
+function detailScroll(key: string | undefined, scroll: number, visible: number | undefined, max: number): number | undefined {
+  const page = Math.max(1, (visible ?? 10) - 1);
+  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
+  if (key !== undefined && key in steps) return Math.max(0, Math.min(max, scroll + steps[key]!));
+  if (key === 'g' || key === 'home') return 0;
+  if (key === 'G' || key === 'end') return max;
+  return undefined;
+}
+
 /** Keys in the query details view: e plans, j/k and pages scroll, Esc (or q, Enter) goes back. */
 function queryDetailsKey(store: OpsStore, key: string | undefined, controls: Controls, viewport: Viewport): void {
   const { ui } = store.getState();
   if (!ui.query) return;
-  const page = Math.max(1, (viewport.query ?? 10) - 1);
-  const max = viewport.queryMax ?? 0;
-  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
-  const scrollTo = (line: number) => store.setState((s) => (s.ui.query ? { ...s, ui: { ...s.ui, query: { ...s.ui.query, scroll: Math.max(0, Math.min(max, line)) } } } : s));
+  const line = detailScroll(key, ui.query.scroll, viewport.query, viewport.queryMax ?? 0);
   if (key === 'e') planQueryDetails(store, controls.queries);
-  else if (key !== undefined && key in steps) scrollTo(ui.query.scroll + steps[key]!);
-  else if (key === 'g' || key === 'home') scrollTo(0);
-  else if (key === 'G' || key === 'end') scrollTo(max);
+  else if (line !== undefined) store.setState((s) => (s.ui.query ? { ...s, ui: { ...s.ui, query: { ...s.ui.query, scroll: line } } } : s));
   else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', query: null } }));
+}
+
+/** Keys in the event details view: j/k and pages scroll a long message, Esc (or q, Enter) goes back to Events. */
+function eventDetailsKey(store: OpsStore, key: string | undefined, viewport: Viewport): void {
+  const { ui } = store.getState();
+  if (!ui.eventDetails) return;
+  const line = detailScroll(key, ui.eventDetails.scroll, viewport.event, viewport.eventMax ?? 0);
+  if (line !== undefined) store.setState((s) => (s.ui.eventDetails ? { ...s, ui: { ...s.ui, eventDetails: { ...s.ui.eventDetails, scroll: line } } } : s));
+  else if (key === 'escape' || key === 'q' || key === 'enter') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', eventDetails: null } }));
 }
 
 /** The full-screen timeline: scroll, cycle the host and level filters, type a text filter. */
@@ -354,15 +384,10 @@ function databaseDetailsKey(store: OpsStore, key: string | undefined, controls: 
   const { ui } = store.getState();
   const view = ui.databaseDetails;
   if (!view) return;
-  const page = Math.max(1, (viewport.details ?? 10) - 1);
-  const max = viewport.detailsMax ?? 0;
-  const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page, 'ctrl+f': page, 'ctrl+b': -page };
-  const scrollTo = (line: number) => store.setState((s) => (s.ui.databaseDetails ? { ...s, ui: { ...s.ui, databaseDetails: { ...s.ui.databaseDetails, scroll: Math.max(0, Math.min(max, line)) } } } : s));
+  const line = detailScroll(key, view.scroll, viewport.details, viewport.detailsMax ?? 0);
   if (key === 'r') rereadDatabaseDetails(store, controls.queries, 'same');
   else if (key === 'n') rereadDatabaseDetails(store, controls.queries, 'next');
-  else if (key !== undefined && key in steps) scrollTo(view.scroll + steps[key]!);
-  else if (key === 'g' || key === 'home') scrollTo(0);
-  else if (key === 'G' || key === 'end') scrollTo(max);
+  else if (line !== undefined) store.setState((s) => (s.ui.databaseDetails ? { ...s, ui: { ...s.ui, databaseDetails: { ...s.ui.databaseDetails, scroll: line } } } : s));
   else if (key === 'escape' || key === 'q' || key === 'i') store.setState((s) => ({ ...s, ui: { ...s.ui, overlay: 'none', databaseDetails: null } }));
 }
 

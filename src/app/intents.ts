@@ -35,7 +35,7 @@ const SCREEN_INTENTS = {
     'page-down': 'page down',
     top: 'first row',
     bottom: 'last row (Logs: follow again)',
-    select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan',
+    select: 'open the selected row: Hosts: the host in Resources, Services and Logs; Services: the unit\'s log in Logs (Esc back); Databases: a query\'s whole text and plan; Events: the whole event, its message wrapped (Esc back)',
   },
   hosts: {
     checks: 'show the Checks view (state, latency, days left of each check) / back to the hosts',

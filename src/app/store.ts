@@ -265,6 +265,13 @@ export interface TimelineViewState {
   editing: boolean;
 }
 
+/** The event details view (Enter on an Events row): the event as it was on opening, whatever arrives or is dropped after. */
+export interface EventDetailsState {
+  event: OpsEvent;
+  /** First line shown, where the view does not fit the screen. */
+  scroll: number;
+}
+
 /** The database details view (i in Databases): its statistics, read on opening and on r. */
 export interface DatabaseDetailsState {
   database: string;
@@ -301,13 +308,15 @@ export interface UiState {
   unitLog: { host: string; unit: string } | null;
   /** The process selected in the Resources pane's top list, followed across re-sorts. */
   processSelection: { host: string; pid: number } | null;
-  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database' | 'timeline';
+  overlay: 'none' | 'help' | 'command' | 'filter' | 'confirm' | 'output' | 'query' | 'database' | 'timeline' | 'event';
   /** The full-screen timeline's filters and scroll (overlay 'timeline'). */
   timeline: TimelineViewState;
   /** The query details view (Enter on a Databases row), while overlay is 'query'. */
   query: QueryDetailsState | null;
   /** The database details view (i in Databases), while overlay is 'database'. */
   databaseDetails: DatabaseDetailsState | null;
+  /** The event details view (Enter on an Events row), while overlay is 'event'. */
+  eventDetails: EventDetailsState | null;
   /** First help line shown, where the help does not fit the screen. */
   helpScroll: number;
   /** The operation waiting for the operator's answer, while overlay is 'confirm'. */
@@ -358,6 +367,7 @@ export function initialUi(overrides: Partial<UiState> = {}): UiState {
     query: null,
     timeline: { host: '', level: 'all', text: '', back: 0, editing: false },
     databaseDetails: null,
+    eventDetails: null,
     helpScroll: 0,
     confirm: null,
     output: null,

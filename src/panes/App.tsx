@@ -23,6 +23,7 @@ import { filterTimeline } from '../domain/timeline.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
 import { databaseDetailLines, DatabaseDetailsView } from './DatabaseDetails.js';
+import { eventDetailLines, EventDetailsView } from './EventDetails.js';
 import { Prompt, StatusBar, TabBar } from './Chrome.js';
 import { SummaryBar } from './MaintenanceBanner.js';
 import { maintenanceBanner, maintenanceSummary, type MaintenanceBanner } from '../app/maintenance-view.js';
@@ -344,6 +345,17 @@ function DatabaseDetailsContainer({ width, height, viewport }: { width: number; 
   return <DatabaseDetailsView view={view} lines={lines} width={width} height={height} />;
 }
 
+/** Enter on an Events row: the whole event over the panes; it also sets how far j/k may scroll. */
+function EventDetailsContainer({ width, height, viewport }: { width: number; height: number; viewport: { current: Viewport } }) {
+  const view = useOps((s) => s.ui.eventDetails);
+  const lines = useMemo(() => (view ? eventDetailLines(view.event, width - 4) : []), [view, width]);
+  const capacity = queryDetailCapacity(height);
+  viewport.current.event = capacity;
+  viewport.current.eventMax = Math.max(0, lines.length - capacity);
+  if (!view) return null;
+  return <EventDetailsView view={view} lines={lines} width={width} height={height} />;
+}
+
 const PaneSlot = memo(function PaneSlot({ box, focused, clearKey, runbooks, runbookKey }: SlotProps) {
   switch (box.pane) {
     case 'hosts':
@@ -454,6 +466,8 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
         <TimelineContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : overlay === 'database' ? (
         <DatabaseDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
+      ) : overlay === 'event' ? (
+        <EventDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : (
         <Box flexDirection="row" height={rows - 2 - dialogRows - panelRows - summaryRows}>
           {layout.columns.map((column, i) => (

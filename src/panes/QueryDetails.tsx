@@ -16,7 +16,8 @@ export interface DetailLine {
 /** Long lines of a query or plan are wrapped, never cut: this is where the whole text is read. */
 const MAX_LINE = 100_000;
 
-function wrapped(text: string, width: number, tone?: DetailLine['tone']): DetailLine[] {
+/** Remote text as detail lines: each of its lines sanitised, then wrapped at words to the width. */
+export function wrapped(text: string, width: number, tone?: DetailLine['tone']): DetailLine[] {
   return text.split('\n').flatMap((line) => wrapToWidth(sanitizeLine(line, MAX_LINE), width, true).map((piece) => ({ text: piece, ...(tone ? { tone } : {}) })));
 }
 
