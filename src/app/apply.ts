@@ -38,7 +38,9 @@ export function withEvents(data: DataState, events: readonly OpsEvent[]): DataSt
   const last = data.events.at(-1)?.id ?? 0;
   // While an incident is open, what happens is part of it (the report and the timeline file say so).
   const incident = data.incident?.id;
-  const all = [...data.events, ...events.map((event, i) => ({ ...event, id: last + i + 1, ...(incident && !event.incident ? { incident } : {}) }))];
+  // An operation's outcome carries what a host said (a failed unit's last log lines): terminal-safe here,
+  // the one door into the timeline, its lines kept apart by a bar rather than run together.
+  const all = [...data.events, ...events.map((event, i) => ({ ...event, message: sanitizeLine(event.message.replace(/\s*\n\s*/g, ' | ')), id: last + i + 1, ...(incident && !event.incident ? { incident } : {}) }))];
   return { ...data, events: all.length > EVENT_LIMIT ? all.slice(all.length - EVENT_LIMIT) : all };
 }
 

@@ -102,6 +102,12 @@ describe('withEvents', () => {
     expect(data.events.at(-1)!.at).toBe(EVENT_LIMIT + 1);
   });
 
+  it('an outcome quoting a host (a failed unit\'s last log lines) is stored terminal-safe, its lines parted by a bar', () => {
+    const message = 'web-1: app.service failed; last log lines (journal): \u001b]0;owned\u0007bind failed\n\u001b[2Jexiting';
+    const data = withEvents(withHost(), [{ at: 1, host: 'web-1', kind: 'action', level: 'crit', message }]);
+    expect(data.events[0]!.message).toBe('web-1: app.service failed; last log lines (journal): bind failed | exiting');
+  });
+
   it('no events: the same data object', () => {
     const data = withHost();
     expect(withEvents(data, [])).toBe(data);
