@@ -55,6 +55,24 @@ describe('opsdeck check', () => {
     expect(stderr).toContain(`${path}:4:5: hosts.web-1.servces: unknown key "servces"; did you mean "services"?`);
   });
 
+  it('rejects ssh: targets that cannot work and a host name with a space, each at its line, before anything connects', () => {
+    const path = configFile('targets.yaml', 'hosts:\n  web-1: {ssh: "deploy@"}\n  web-2:\n    ssh: "host:notaport"\n  web 3: {local: true}\n');
+    for (const args of [['check'], ['snapshot', '--format', 'json']]) {
+      const { code, stdout, stderr } = runCli([...args, '--config', path]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        [
+          'opsdeck: 3 config errors',
+          `  ${path}:2:16: hosts.web-1.ssh: "deploy@": no host name after "@"`,
+          `  ${path}:4:10: hosts.web-2.ssh: "host:notaport": port "notaport" is not a number`,
+          `  ${path}:5:3: hosts.web 3: names use letters, digits, ".", "_" and "-", and start with a letter or digit`,
+          '',
+        ].join('\n'),
+      );
+    }
+  });
+
   it('reports a missing config file given with --config', () => {
     const { code, stderr } = runCli(['check', '--config', join(dir, 'nope.yaml')]);
     expect(code).toBe(2);

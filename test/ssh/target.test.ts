@@ -40,6 +40,16 @@ describe('parseSpec', () => {
     expect(parseSpec('deploy@web1.example.com:2222')).toEqual({ user: 'deploy', host: 'web1.example.com', port: 2222 });
     expect(parseSpec('garden-web')).toEqual({ user: undefined, host: 'garden-web', port: undefined });
     expect(parseSpec('root@[::1]:22')).toEqual({ user: 'root', host: '::1', port: 22 });
+    expect(parseSpec('fe80::1%eth0')).toEqual({ user: undefined, host: 'fe80::1%eth0', port: undefined });
+    expect(parseSpec('::ffff:10.0.0.5')).toEqual({ user: undefined, host: '::ffff:10.0.0.5', port: undefined });
+  });
+
+  test('a target with no host, a port that is not a number, or a ":" outside an IPv6 address says what is wrong', () => {
+    expect(() => parseSpec('deploy@')).toThrow('ssh: "deploy@": no host name after "@"');
+    expect(() => parseSpec('host:notaport')).toThrow('ssh: "host:notaport": port "notaport" is not a number');
+    expect(() => parseSpec('host:22:33')).toThrow('ssh: "host:22:33": not a host name, address or ssh config alias');
+    expect(() => parseSpec('[web-1:22]:22')).toThrow('not a host name, address or ssh config alias');
+    expect(() => parseSpec('1::2::3')).toThrow('not a host name, address or ssh config alias');
   });
 
   test('a value that could become an ssh option or a shell word is refused', () => {

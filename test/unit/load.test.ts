@@ -147,6 +147,49 @@ describe('parseConfigText: rules across keys', () => {
   });
 });
 
+describe('parseConfigText: host names and ssh: targets', () => {
+  it('an ssh: target with nothing after "@" is refused at its value, naming the host', () => {
+    const error = configError(['hosts:', '  web-1:', '    ssh: "deploy@"'].join('\n'));
+    expect(where(error)).toBe('3:10 hosts.web-1.ssh');
+    expect(error.message).toBe(`${FILE}:3:10: hosts.web-1.ssh: "deploy@": no host name after "@"`);
+  });
+
+  it('host:PORT with a port that is not a number is refused, saying so', () => {
+    const error = configError(['hosts:', '  web-1: {ssh: "host:notaport"}'].join('\n'));
+    expect(where(error)).toBe('2:16 hosts.web-1.ssh');
+    expect(error.problem).toBe('"host:notaport": port "notaport" is not a number');
+  });
+
+  it('every bad target is reported with what is wrong with it', () => {
+    const problems = configError(
+      ['hosts:', '  a: {ssh: "@web-1"}', '  b: {ssh: "web-1:"}', '  c: {ssh: "web-1:99999"}', '  d: {ssh: "-oProxyCommand=x"}', '  e: {ssh: "a:b:c"}', '  f: {ssh: ""}'].join('\n'),
+    ).problems.map((p) => `${p.keyPath}: ${p.problem}`);
+    expect(problems).toEqual([
+      'hosts.a.ssh: "@web-1": no user name before "@"',
+      'hosts.b.ssh: "web-1:": no port after ":"',
+      'hosts.c.ssh: "web-1:99999": port 99999 is out of range (1-65535)',
+      'hosts.d.ssh: "-oProxyCommand=x": not a host name, address or ssh config alias',
+      'hosts.e.ssh: "a:b:c": not a host name, address or ssh config alias',
+      'hosts.f.ssh: "": no host name',
+    ]);
+  });
+
+  it('user@host, host, host:port, IPv6 (bracketed with a port, or bare) and ssh config aliases load', () => {
+    const targets = ['deploy@web1.example.com', 'web1.example.com', '10.0.0.5:2222', '[2001:db8::1]:22', 'deploy@[::1]:2222', '::1', 'fe80::1%eth0', 'garden-web'];
+    const config = parseConfigText(['hosts:', ...targets.map((t, i) => `  h${i}: {ssh: "${t}"}`)].join('\n'), FILE);
+    expect(config.hosts.map((h) => h.ssh)).toEqual(targets);
+  });
+
+  it('a host name with a space is reported at the name, with the rule for names (a database\'s too)', () => {
+    const error = configError(['hosts:', '  web 1: {local: true}'].join('\n'));
+    expect(where(error)).toBe('2:3 hosts.web 1');
+    expect(error.problem).toBe('names use letters, digits, ".", "_" and "-", and start with a letter or digit');
+    const database = configError(['databases:', '  _main: {redis: "redis://127.0.0.1:6379"}'].join('\n'));
+    expect(where(database)).toBe('2:3 databases._main');
+    expect(database.problem).toBe(error.problem);
+  });
+});
+
 describe('parseConfigText: checks:', () => {
   const HOSTS = 'hosts: {web-1: {ssh: deploy@10.0.0.5}}\nchecks:\n';
 

@@ -28,7 +28,7 @@ export const loadPair = z
 
 export const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'expected an absolute path without newlines');
 
-export const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'host names use letters, digits, ".", "_" and "-"');
+export const hostName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'names use letters, digits, ".", "_" and "-", and start with a letter or digit');
 
 /** A runbook: a Markdown file (relative to the config file) with an optional #heading, or an http(s) URL. */
 export const runbookRef = z.string().min(1).refine((r) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^https?:\/\//i.test(r), { message: 'expected a file (path/to/runbook.md#heading) or an http:// or https:// URL' });

@@ -83,7 +83,8 @@ function toConfigErrors(issue: z.core.$ZodIssue, doc: Document, lines: LineCount
       return new ConfigError(file, { line: pos.line, column: pos.col }, formatPath([...path, key]), `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
     });
   }
-  const pos = positionOfPath(doc, lines, path);
+  // A bad key (a host named "web 1") is placed at the key, not at its value.
+  const pos = issue.code === 'invalid_key' ? positionOfKey(doc, lines, path.slice(0, -1), String(path.at(-1))) : positionOfPath(doc, lines, path);
   return [new ConfigError(file, { line: pos.line, column: pos.col }, formatPath(path), describeIssue(issue))];
 }
 
@@ -96,6 +97,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `${issue.message.replace(/^Too (small|big): expected (number|string|array) to (have|be) /, 'must be ')}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_key':
+      // zod's own message is "Invalid key in record": the rule the key broke is in its issues.
+      return issue.issues.map(describeIssue).join('; ');
     default:
       return issue.message;
   }

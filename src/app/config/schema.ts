@@ -1,5 +1,6 @@
 // The one schema of opsdeck's config file. Every key is documented in docs/config.md.
 import { z } from 'zod';
+import { parseSshSpec } from '../../domain/ssh-spec.js';
 import { isValidUnitName } from '../../services/systemd/units.js';
 import { parseTemplate } from '../action-template.js';
 import { checkSchema } from '../sources/check/config.js';
@@ -36,12 +37,18 @@ const unitName = z.string().refine(isValidUnitName, {
   message: 'expected a systemd unit name (letters, digits, ":-_.\\@", no spaces or glob characters)',
 });
 
+/** Judged by the rules the SSH service parses it with: a target that cannot work is refused here, not at connect time. */
+const sshTarget = z.string().superRefine((spec, ctx) => {
+  const parsed = parseSshSpec(spec);
+  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(spec)}: ${parsed.error}` });
+});
+
 export const HOST_COLORS = ['red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray'] as const;
 
 const hostSchema = z
   .strictObject({
     local: z.literal(true).optional(),
-    ssh: z.string().min(1).optional(),
+    ssh: sshTarget.optional(),
     group: z.string().min(1).optional(),
     color: z.enum(HOST_COLORS).optional(),
     services: z.array(unitName).optional(),

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
+import { isHostToken, parseSshSpec, type SshSpec } from '../../domain/ssh-spec.js';
 
 export interface SshTarget {
   /** The `ssh:` value as written in the config. */
@@ -39,30 +40,11 @@ export class TargetError extends Error {
   override name = 'TargetError';
 }
 
-// Letters, digits and the punctuation of host names, IPv4/IPv6 addresses and ssh aliases; never a
-// leading "-", so a value can not be read as an option by ssh.
-const HOST_TOKEN = /^[A-Za-z0-9_.%:][A-Za-z0-9_.%:-]*$/;
-const USER_TOKEN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
-
-/** Splits `[user@]host[:port]` (IPv6 as `[::1]:22`); an alias is just `host`. */
-export function parseSpec(spec: string): { user?: string; host: string; port?: number } {
-  const at = spec.lastIndexOf('@');
-  const user = at >= 0 ? spec.slice(0, at) : undefined;
-  const rest = at >= 0 ? spec.slice(at + 1) : spec;
-  let host = rest;
-  let port: string | undefined;
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
-  if (bracketed) {
-    host = bracketed[1]!;
-    port = bracketed[2];
-  } else if (/^[^:]+:\d+$/.test(rest)) {
-    [host, port] = rest.split(':') as [string, string];
-  }
-  if (!HOST_TOKEN.test(host)) throw new TargetError(`ssh: ${JSON.stringify(spec)}: not a host name, address or ssh config alias`);
-  if (user !== undefined && !USER_TOKEN.test(user)) throw new TargetError(`ssh: ${JSON.stringify(spec)}: not a user name`);
-  const portNumber = port === undefined ? undefined : Number(port);
-  if (portNumber !== undefined && !(portNumber >= 1 && portNumber <= 65535)) throw new TargetError(`ssh: ${JSON.stringify(spec)}: port out of range`);
-  return { user, host, port: portNumber };
+/** The parts of a host's `ssh:` value (parseSshSpec), or a TargetError saying what is wrong. */
+export function parseSpec(spec: string): SshSpec {
+  const parsed = parseSshSpec(spec);
+  if ('error' in parsed) throw new TargetError(`ssh: ${JSON.stringify(spec)}: ${parsed.error}`);
+  return parsed;
 }
 
 /** OpenSSH's tokens in paths (~, %d, %u, %h, %r, %p, %%), and `$VAR` in IdentityAgent. */
@@ -102,7 +84,7 @@ function runSshG(ssh: string, args: string[]): Promise<string> {
   });
 }
 
-async function resolveWithOpenSsh(ssh: string, parsed: ReturnType<typeof parseSpec>, configFile: string | undefined): Promise<Resolved> {
+async function resolveWithOpenSsh(ssh: string, parsed: SshSpec, configFile: string | undefined): Promise<Resolved> {
   const args = ['-G'];
   if (configFile) args.push('-F', configFile);
   if (parsed.user) args.push('-l', parsed.user);
@@ -119,7 +101,7 @@ async function resolveWithOpenSsh(ssh: string, parsed: ReturnType<typeof parseSp
   return resolved;
 }
 
-async function resolveWithParser(parsed: ReturnType<typeof parseSpec>, configFile: string, home: string): Promise<Resolved> {
+async function resolveWithParser(parsed: SshSpec, configFile: string, home: string): Promise<Resolved> {
   let text = '';
   try {
     text = await readFile(configFile, 'utf8');
@@ -152,7 +134,7 @@ export async function resolveTarget(spec: string, options: ResolveOptions): Prom
   const host = first(resolved, 'hostname') ?? parsed.host;
   const port = Number(first(resolved, 'port') ?? parsed.port ?? 22);
   const user = first(resolved, 'user') ?? parsed.user ?? userInfo().username;
-  if (!HOST_TOKEN.test(host)) throw new TargetError(`ssh config for ${spec}: HostName ${JSON.stringify(host)} is not a host name or address`);
+  if (!isHostToken(host)) throw new TargetError(`ssh config for ${spec}: HostName ${JSON.stringify(host)} is not a host name or address`);
   const context = { home: options.home, host, user, port };
 
   let agent: string | undefined;
