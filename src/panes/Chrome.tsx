@@ -20,14 +20,23 @@ const BRAND = 'opsdeck ';
 
 /**
  * How much of the tabs fits beside the scope and the alert count, which always keep their room: the
- * name and every title; every title; the focused pane's title and the others' numbers.
+ * name and every title; every title; else the focused pane's title, then the others' titles from
+ * the left as far as they fit, numbers for the rest.
  */
 export function tabLabels(panes: readonly PaneId[], focus: PaneId, room: number): { brand: boolean; labels: string[] } {
   const full = panes.map((pane) => ` ${PANES.indexOf(pane) + 1} ${PANE_TITLES[pane]} `);
   const tabsWidth = full.reduce((sum, label) => sum + widthOf(label), 0);
   if (BRAND.length + tabsWidth <= room) return { brand: true, labels: full };
   if (tabsWidth <= room) return { brand: false, labels: full };
-  return { brand: false, labels: panes.map((pane, i) => (pane === focus ? full[i]! : ` ${PANES.indexOf(pane) + 1} `)) };
+  const labels = panes.map((pane, i) => (pane === focus ? full[i]! : ` ${PANES.indexOf(pane) + 1} `));
+  let used = labels.reduce((sum, label) => sum + widthOf(label), 0);
+  labels.forEach((label, i) => {
+    const grown = widthOf(full[i]!) - widthOf(label);
+    if (used + grown > room) return;
+    labels[i] = full[i]!;
+    used += grown;
+  });
+  return { brand: false, labels };
 }
 
 function TabBarView({ focus, panes, scope, width, alerts }: TabBarProps) {

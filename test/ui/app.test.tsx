@@ -203,12 +203,12 @@ describe('cockpit at 80x24', () => {
     for (const l of text().split('\n')) expect(l.length).toBeLessThanOrEqual(80);
   });
 
-  it('keeps the scope and what is wrong on the tab bar: the tabs give way to numbers, the focused one keeps its title', async () => {
+  it('keeps the scope and what is wrong on the tab bar: the focused tab keeps its title, the others theirs from the left as far as they fit, numbers after', async () => {
     app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
     const bar = () => text().split('\n')[0]!;
-    expect(bar()).toBe(' 1 Hosts  2  3  4  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
+    expect(bar()).toBe(' 1 Hosts  2 Resources  3 Services  4  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
     await app.press('4');
-    expect(bar()).toBe(' 1  2  3  4 Logs  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
+    expect(bar()).toBe(' 1 Hosts  2 Resources  3  4 Logs  5  6  │ web-1 │ ✖ 1 crit ▲ 1 warn ○ 1 down');
     expect(widthOf(bar())).toBeLessThanOrEqual(80);
     // Where everything fits, the name and every title.
     app.unmount();
