@@ -129,12 +129,21 @@ describe('m: setting the flag with an expiry', () => {
     await app.press('m');
     expect(text()).toMatch(/expires in: no expiry/);
     await app.press('2', 'x', KEYS.enter);
-    expect(app.store.getState().ui.message?.text).toBe('"2x" is not a duration: type one such as 30m or 2h (0: no expiry), or Esc');
+    expect(app.store.getState().ui.message?.text).toBe('"2x" is not a duration: type one such as 30m or 2h (0: no expiry), then why, or Esc');
     expect(app.store.getState().ui.overlay).toBe('confirm');
     await app.press(KEYS.backspace, 'h', KEYS.enter);
     await expect.poll(() => app!.store.getState().ui.message?.text).toMatch(new RegExp(`^local: maintenance flag set \\(${flag}, verified\\), until \\d\\d:\\d\\d:\\d\\d \\(2h00m\\)$`));
     expect(await expiresIn()).toBe(2 * HOUR);
     expect(app.audit.at(-1)).toMatchObject({ action: 'host.maintenance-on', outcome: 'ok', detail: { expiresInMs: 2 * HOUR } });
+  });
+
+  it('takes why after the duration, as the silence dialog does: "2h DB migration #42" writes both', async () => {
+    const config = configFor();
+    app = await renderApp(config, await dataAfterRead(config), { ports: { maintenance: () => localMaintenanceFlag(flag) } });
+    await app.press('m', ...'2h DB migration #42', KEYS.enter);
+    await expect.poll(() => app!.store.getState().ui.message?.text).toMatch(/verified\), until .* \(2h00m\)$/);
+    expect(await readFile(flag, 'utf8')).toMatch(/^why: DB migration #42$/m);
+    expect(await expiresIn()).toBe(2 * HOUR);
   });
 
   it('y takes the configured maintenanceExpiry; 0 sets none', async () => {

@@ -58,16 +58,18 @@ async function clearFlag(p: MaintenanceParams, flag: MaintenanceControl, signal:
   return { outcome: 'ok', message: `${p.host}: maintenance flag cleared (${p.path}, verified absent)` };
 }
 
-/** What the operator typed as the expiry: a duration with its unit, or 0 for none. */
+/** What the operator typed: the expiry (a duration with its unit, or 0 for none), then why, as the silence dialog takes them ("2h DB migration"). */
 function withExpiry(p: MaintenanceParams, text: string): { params: MaintenanceParams } | { error: string } {
-  const typed = text.trim();
+  const [typed = '', ...rest] = text.trim().split(/\s+/);
+  const reason = rest.join(' ');
+  const why = reason === '' ? p.why : reason;
   if (typed === '0') {
-    const never = { ...p };
+    const never = { ...p, why };
     delete never.expiresInMs;
     return { params: never };
   }
   const ms = /[a-z]$/i.test(typed) ? parseDuration(typed) : undefined;
-  return ms === undefined ? { error: `"${typed}" is not a duration: type one such as 30m or 2h (0: no expiry), or Esc` } : { params: { ...p, expiresInMs: ms } };
+  return ms === undefined ? { error: `"${typed}" is not a duration: type one such as 30m or 2h (0: no expiry), then why, or Esc` } : { params: { ...p, why, expiresInMs: ms } };
 }
 
 function maintenanceOperation(on: boolean): OperationKind<MaintenanceParams> {
@@ -88,7 +90,7 @@ function maintenanceOperation(on: boolean): OperationKind<MaintenanceParams> {
       detail: { path: p.path, ...(on ? { why: p.why, expiresInMs: p.expiresInMs ?? null } : {}) },
     }),
     confirmation: (p) =>
-      on ? { kind: 'value', label: 'expires in', placeholder: p.expiresInMs === undefined ? 'no expiry' : formatDuration(p.expiresInMs), hint: 'type 30m, 2h… (0: none)' } : { kind: 'yes' },
+      on ? { kind: 'value', label: 'expires in', placeholder: p.expiresInMs === undefined ? 'no expiry' : formatDuration(p.expiresInMs), hint: 'type 30m, 2h… (0: none), then why: "2h DB migration"' } : { kind: 'yes' },
     ...(on ? { withValue: withExpiry } : {}),
     async run(p, ports, signal) {
       const flag = ports.maintenance(p.host);
