@@ -24,6 +24,16 @@ describe('opsdeck check', () => {
     expect(stdout).toContain('cpu 70/85%, memory 80/90%, disk 80/90%');
   });
 
+  it('says which of this machine\'s log files does not exist, so a typo in a path is seen before the pane stays quiet', () => {
+    const present = join(dir, 'present.log');
+    writeFileSync(present, 'x\n');
+    const path = configFile('logs.yaml', `hosts:\n  local: {local: true, logs: [{file: ${present}, label: here}, {file: ${join(dir, 'typo.lgo')}, label: app}]}\n`);
+    const { code, stdout } = runCli(['check', '--config', path]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`    app: ${join(dir, 'typo.lgo')} does not exist (yet): followed once it appears`);
+    expect(stdout).not.toContain('here: ');
+  });
+
   it('finds the config through $OPSDECK_CONFIG', () => {
     const path = configFile('env.yaml', 'hosts:\n  box: {local: true, group: ops}\n');
     const { code, stdout } = runCli(['check'], { OPSDECK_CONFIG: path });

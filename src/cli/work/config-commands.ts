@@ -1,6 +1,7 @@
 // What the config alone gives: `check` describes it, `schema` prints its JSON Schema, and the root
 // command (the cockpit) lays its flags over it. Loaded when one of them runs (src/cli.ts declares
 // them); the collectors and the screen load later, with what needs them.
+import { existsSync } from 'node:fs';
 import { formatDuration } from '../../domain/duration.js';
 import { configJsonSchema } from '../../app/config/json-schema.js';
 import type { OpsConfig } from '../../app/config/resolve.js';
@@ -40,6 +41,8 @@ function describeConfig(config: OpsConfig): string {
     lines.push(`  services: ${h.services === 'auto' ? 'every loaded service unit' : h.services.join(', ') || 'none'} (via ${h.sudo ? 'sudo -n ' : ''}${h.systemctl})`);
     lines.push(`  logs: ${h.logs === 'auto' ? 'system journal or syslog, if found' : h.logs.map((l) => l.label).join(', ') || 'none'}`);
     for (const log of h.logs === 'auto' ? [] : h.logs) {
+      // Followed all the same (tail -F waits for it), but a typo in the path would only show as a quiet pane.
+      if (h.local && log.kind === 'file' && !existsSync(log.path)) lines.push(`    ${log.label}: ${log.path} does not exist (yet): followed once it appears`);
       const a = log.access;
       if (a) lines.push(`    ${log.label}: ${a.format} access log, 5xx warn ${a.errorRate.warn}% / crit ${a.errorRate.crit}% over ${formatWindow(a.windowSec)} (judged from ${a.minRequests} requests)`);
       for (const r of log.rules ?? []) lines.push(`    ${log.label}: rule ${r.name}, ${r.level} at ${r.threshold} matches of one key in ${formatWindow(r.windowSec)}`);
