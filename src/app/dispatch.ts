@@ -52,10 +52,8 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
   const setUi = (patch: Partial<UiState>) => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
   switch (state.ui.overlay) {
     case 'help': {
-      const page = Math.max(1, (viewport.help ?? 10) - 1);
-      const steps: Record<string, number> = { j: 1, down: 1, k: -1, up: -1, pagedown: page, space: page, pageup: -page };
-      if (key !== undefined && key in steps) setUi({ helpScroll: Math.max(0, Math.min(viewport.helpMax ?? 0, state.ui.helpScroll + steps[key]!)) });
-      else if (key === 'g' || key === 'home') setUi({ helpScroll: 0 });
+      const line = detailScroll(key, state.ui.helpScroll, viewport.help, viewport.helpMax ?? 0);
+      if (line !== undefined) setUi({ helpScroll: line });
       else if (key === 'escape' || key === '?' || key === 'q' || key === 'enter') setUi({ overlay: 'none', helpScroll: 0 });
       return;
     }

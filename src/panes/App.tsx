@@ -13,7 +13,7 @@ import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
 import { BackupsPane } from './BackupsPane.js';
 import { DatabasesPane } from './DatabasesPane.js';
-import { helpCapacity, helpRows, HelpOverlay } from './HelpOverlay.js';
+import { helpRows, helpScrollMax, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
@@ -444,11 +444,12 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const clearKey = config.bindings.global['maintenance-off']?.[0];
   const layout = computeLayout(columns, rows - dialogRows - panelRows - summaryRows, focus, zoomed, hostCount, databaseCount);
   // Wrapping the whole help is work for a resize or a new keymap, not for every frame the App draws.
-  const helpRowCount = useMemo(() => helpRows(config.bindings, config.actions, columns).rows.length, [config.bindings, config.actions, columns]);
+  const helpHeight = rows - 2 - summaryRows;
+  const helpMax = useMemo(() => helpScrollMax(helpRows(config.bindings, config.actions, columns).rows, columns, helpHeight), [config.bindings, config.actions, columns, helpHeight]);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
   viewport.current.help = rows - 5 - summaryRows;
-  viewport.current.helpMax = Math.max(0, helpRowCount - helpCapacity(columns, rows - 2 - summaryRows));
+  viewport.current.helpMax = helpMax;
   viewport.current.output = outputPanelInner(panelRows);
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
@@ -459,7 +460,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
       {incidentRows > 0 ? <IncidentLine width={columns} keys={{ close: config.bindings.global.incident?.[0], report: config.bindings.global.report?.[0] }} /> : null}
       {maintenanceRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
-        <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={rows - 2 - summaryRows} scroll={helpScroll} />
+        <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={helpHeight} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : overlay === 'timeline' ? (

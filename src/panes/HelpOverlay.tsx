@@ -12,7 +12,8 @@ import { useTheme } from './theme.js';
 const CONTEXT_TITLES: Record<KeyContext, string> = { global: 'Everywhere', list: 'Lists (Hosts, Services, Events, Databases, Logs)', ...PANE_TITLES };
 const KEY_WIDTH = 18;
 
-type HelpLine = { title: string } | { keys: string; text: string } | { blank: true };
+/** `continued`: the rest of the description above it, wrapped; it stays in that description's column. */
+type HelpLine = { title: string } | { keys: string; text: string; continued?: true } | { blank: true };
 
 function helpLines(bindings: KeyBindings, actions: readonly ActionSpec[] = []): HelpLine[] {
   const lines: HelpLine[] = [];
@@ -39,10 +40,6 @@ function helpColumns(width: number): number {
   return width >= 180 ? 3 : width >= 110 ? 2 : 1;
 }
 
-/** Rows of help the overlay shows at once, for the scroll limit. */
-export function helpCapacity(width: number, height: number): number {
-  return Math.max(1, height - 3) * helpColumns(width);
-}
 
 /**
  * The key column's width for each line: one per section, as wide as the section's longest keys (a
@@ -64,26 +61,59 @@ function helpKeyWidths(lines: readonly HelpLine[], columnWidth: number): number[
 }
 
 /**
- * The help as the overlay `width` wide lays it out: in one column (under 110), a description longer
- * than its room goes on in the rows under it (its keys' cell blank), so every word of it can be read
- * at 80 columns. Side by side, columns are cut by rows, which would part a description from its keys.
+ * The help as the overlay `width` wide lays it out: a description longer than its column goes on in
+ * the rows under it (its keys' cell blank), so every word of it can be read, at 80 columns as at 200.
  */
 export function helpRows(bindings: KeyBindings, actions: readonly ActionSpec[], width: number): { rows: HelpLine[]; keyWidths: number[] } {
   const lines = helpLines(bindings, actions);
-  const single = helpColumns(width) === 1;
   const columnWidth = Math.floor((width - 4) / helpColumns(width));
   const widths = helpKeyWidths(lines, columnWidth - 1);
   const rows: HelpLine[] = [];
   const keyWidths: number[] = [];
   lines.forEach((line, i) => {
     const keyWidth = widths[i]!;
-    const pieces = 'keys' in line && single ? wrapToWidth(line.text, Math.max(1, columnWidth - 1 - keyWidth), true).map((text, k) => ({ keys: k === 0 ? line.keys : '', text })) : [line];
+    const pieces = 'keys' in line ? wrapToWidth(line.text, Math.max(1, columnWidth - 1 - keyWidth), true).map((text, k) => (k === 0 ? { keys: line.keys, text } : { keys: '', text, continued: true as const })) : [line];
     for (const piece of pieces) {
       rows.push(piece);
       keyWidths.push(keyWidth);
     }
   });
   return { rows, keyWidths };
+}
+
+const isContinued = (line: HelpLine | undefined): boolean => line !== undefined && 'continued' in line;
+
+/**
+ * The rows from `start` poured into `perRow` columns of at most `height` rows, balanced when all of
+ * them fit; a column never begins with the rest of a description: it goes to the next column with
+ * its keys. `end` is the first row not shown.
+ */
+export function pourHelp(lines: readonly HelpLine[], start: number, height: number, perRow: number): { columns: number[][]; end: number } {
+  const pour = (limit: number) => {
+    const columns: number[][] = [];
+    let i = start;
+    for (let c = 0; c < perRow && i < lines.length; c++) {
+      const column: number[] = [];
+      while (i < lines.length && column.length < limit) {
+        let end = i + 1;
+        while (isContinued(lines[end])) end++;
+        if (column.length > 0 && column.length + (end - i) > limit) break;
+        for (; i < end && column.length < height; i++) column.push(i);
+      }
+      columns.push(column);
+    }
+    return { columns, end: i };
+  };
+  const balanced = pour(Math.min(height, Math.ceil((lines.length - start) / perRow)));
+  return balanced.end === lines.length ? balanced : pour(height);
+}
+
+/** The first row of the last screenful of help: where j and PgDn stop, with every row reachable. */
+export function helpScrollMax(lines: readonly HelpLine[], width: number, height: number): number {
+  const rows = Math.max(1, height - 3);
+  const perRow = helpColumns(width);
+  for (let start = Math.max(0, lines.length - rows * perRow); start < lines.length; start++) if (pourHelp(lines, start, rows, perRow).end === lines.length) return start;
+  return 0;
 }
 
 function HelpRow({ line, width, keyWidth }: { line: HelpLine; width: number; keyWidth: number }) {
@@ -107,15 +137,10 @@ export function HelpOverlay({ bindings, actions, width, height, scroll }: { bind
   const theme = useTheme();
   const { rows: lines, keyWidths } = helpRows(bindings, actions, width);
   const perRow = helpColumns(width);
-  const rows = Math.max(1, height - 3);
-  const capacity = rows * perRow;
-  const start = Math.max(0, Math.min(scroll, lines.length - capacity));
-  const shown = lines.slice(start, start + capacity);
+  const start = Math.min(scroll, helpScrollMax(lines, width, height));
+  const { columns, end } = pourHelp(lines, start, Math.max(1, height - 3), perRow);
   const columnWidth = Math.floor((width - 4) / perRow);
-  // Balanced columns when everything fits; full ones when it scrolls.
-  const perColumn = Math.min(rows, Math.ceil(shown.length / perRow));
-  const columns = Array.from({ length: perRow }, (_, i) => shown.slice(i * perColumn, (i + 1) * perColumn));
-  const more = lines.length > capacity ? ` · lines ${start + 1}–${start + shown.length} of ${lines.length}, j/k scroll` : '';
+  const more = start > 0 || end < lines.length ? ` · lines ${start + 1}–${end} of ${lines.length}, j/k scroll` : '';
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={theme.accent} width={width} height={height} paddingX={1} overflow="hidden">
       <Text bold wrap="truncate">
@@ -124,8 +149,8 @@ export function HelpOverlay({ bindings, actions, width, height, scroll }: { bind
       <Box flexDirection="row">
         {columns.map((column, i) => (
           <Box key={i} flexDirection="column" width={columnWidth}>
-            {column.map((line, j) => (
-              <HelpRow key={j} line={line} width={columnWidth - 1} keyWidth={keyWidths[start + i * perColumn + j]!} />
+            {column.map((index, j) => (
+              <HelpRow key={j} line={lines[index]!} width={columnWidth - 1} keyWidth={keyWidths[index]!} />
             ))}
           </Box>
         ))}

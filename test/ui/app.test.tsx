@@ -5,6 +5,7 @@ import stringWidth from 'string-width';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
 import { widthOf } from '../../src/panes/format.js';
+import { helpRows } from '../../src/panes/HelpOverlay.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
 import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
 import { waitFor } from '../helpers/wait.js';
@@ -134,9 +135,26 @@ describe('cockpit at 200x50', () => {
     expect(text()).not.toContain('opsdeck help');
   });
 
-  it('lines the commands\' descriptions up after their usage, a long usage included', async () => {
+  it('help side by side: every description whole, wrapped in its column under its keys, never begun at a column\'s top; G shows the last command', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press('?');
+    const screen = text();
+    // Three columns at 200: what Enter does runs over four rows of its column.
+    expect(screen).toContain("unit's log in Logs (Esc back); Databases: a");
+    expect(screen).not.toMatch(/[a-z]… /);
+    const firstRows = screen.split('\n')[3]!;
+    for (const start of [2, 67, 132]) expect(firstRows.slice(start, start + 18).trim(), `a column's first row: ${firstRows}`).not.toBe('');
+    await app.press('G');
+    const { rows } = helpRows(fleetConfig().bindings, [], 200);
+    const last = rows.at(-1)!;
+    expect(text()).toContain('text' in last ? last.text : '');
+    expect(text()).toMatch(new RegExp(`lines \\d+–${rows.length} of ${rows.length}`));
+  });
+
+  it('lines the commands\' descriptions up after their usage, a long usage included', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    // The commands come last: at 200x50 the wrapped help scrolls to them.
+    await app.press('?', 'G');
     const lines = text().split('\n');
     const at = (words: string) => lines.find((l) => l.includes(words))!.indexOf(words);
     // The longest usage is cut, and a space still parts it from its description.
