@@ -52,8 +52,8 @@ describe('snapshot reads of a hung Redis', () => {
   });
 });
 
-describe('snapshot reads cut short by the snapshot\'s own end', () => {
-  it('say so, with the time the snapshot had left, not "timed out after" a figure that is not the source\'s timeout', async () => {
+describe('snapshot reads after the snapshot\'s end', () => {
+  it('a source the snapshot had no time left for says it was not read, not "timed out after 0 ms"', async () => {
     const proxy = await new TcpProxy(RD.port).start();
     cleanups.push(() => proxy.stop());
     proxy.freeze();
@@ -62,9 +62,9 @@ describe('snapshot reads cut short by the snapshot\'s own end', () => {
     const runtime = new Runtime(resolveConfig(raw, null, loadDefaultBindings()).config, store, { local: quietHost });
     cleanups.push(() => runtime.stop());
     await runtime.prepare();
-    await runtime.collectOnce({ deadline: performance.now() + 300, logGraceMs: 0 });
+    await runtime.collectOnce({ deadline: performance.now(), logGraceMs: 0 });
     runtime.stop();
-    expect(sourceState(store.getState().data, { host: 'local', kind: 'database', name: 'cache' })?.error).toMatch(/^no answer in the (2\d\d|300)ms the snapshot had left$/);
+    expect(sourceState(store.getState().data, { host: 'local', kind: 'database', name: 'cache' })?.error).toBe("not read: the snapshot's time was up before it could start");
   });
 });
 
