@@ -112,7 +112,12 @@ export function pourHelp(lines: readonly HelpLine[], start: number, height: numb
 export function helpScrollMax(lines: readonly HelpLine[], width: number, height: number): number {
   const rows = Math.max(1, height - 3);
   const perRow = helpColumns(width);
-  for (let start = Math.max(0, lines.length - rows * perRow); start < lines.length; start++) if (pourHelp(lines, start, rows, perRow).end === lines.length) return start;
+  for (let start = Math.max(0, lines.length - rows * perRow); start < lines.length; start++) {
+    if (pourHelp(lines, start, rows, perRow).end < lines.length) continue;
+    // The last screen begins with a description's keys, not with the rest of one.
+    while (isContinued(lines[start])) start++;
+    return start;
+  }
   return 0;
 }
 

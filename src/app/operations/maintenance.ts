@@ -90,7 +90,7 @@ function maintenanceOperation(on: boolean): OperationKind<MaintenanceParams> {
       detail: { path: p.path, ...(on ? { why: p.why, expiresInMs: p.expiresInMs ?? null } : {}) },
     }),
     confirmation: (p) =>
-      on ? { kind: 'value', label: 'expires in', placeholder: p.expiresInMs === undefined ? 'no expiry' : formatDuration(p.expiresInMs), hint: 'type 30m, 2h… (0: none), then why: "2h DB migration"' } : { kind: 'yes' },
+      on ? { kind: 'value', label: 'expires in', placeholder: p.expiresInMs === undefined ? 'no expiry' : formatDuration(p.expiresInMs), hint: '2h [why] (0: none)' } : { kind: 'yes' },
     ...(on ? { withValue: withExpiry } : {}),
     async run(p, ports, signal) {
       const flag = ports.maintenance(p.host);
