@@ -78,6 +78,8 @@ describe('snapshot', () => {
     expect(markdown).toContain('| web-1 | ok | **warn** | 76% | 40% | 30% | 0.50 | 1 failed unit(s) |');
     const web = markdown.slice(markdown.indexOf('## web-1'), markdown.indexOf('## db-1'));
     expect(web).toContain('- CPU 76.0% on 2 cores');
+    // A machine without swap says so, not "swap 0.0 GiB of 0.0 GiB".
+    expect(web).toMatch(/- Memory 40\.0% \(3\.2 GiB of 8\.0 GiB\), no swap\n/);
     expect(web).toContain('| / | 30% | 100.0 GiB |');
     expect(web).toContain('| garden-backend.service | **failed** | failed | 3 |');
     expect(markdown).toContain('Recent error lines:');

@@ -17,7 +17,7 @@ export const resourcesSnapshot: SnapshotSections = {
     if (!r) return [];
     return [
       `- CPU ${r.cpu.totalPercent.toFixed(1)}% on ${r.cpu.perCorePercent.length} cores, load ${r.load.map((l) => l.toFixed(2)).join(' / ')}, up ${formatDuration(r.uptimeSec * 1000)}`,
-      `- Memory ${r.memory.usedPercent.toFixed(1)}% (${gib(r.memory.usedBytes)} of ${gib(r.memory.totalBytes)}), swap ${gib(r.memory.swapUsedBytes)} of ${gib(r.memory.swapTotalBytes)}`,
+      `- Memory ${r.memory.usedPercent.toFixed(1)}% (${gib(r.memory.usedBytes)} of ${gib(r.memory.totalBytes)}), ${r.memory.swapTotalBytes > 0 ? `swap ${gib(r.memory.swapUsedBytes)} of ${gib(r.memory.swapTotalBytes)}` : 'no swap'}`,
       '',
       ...markdownTable(['mount', { name: 'used', align: 'right' }, { name: 'size', align: 'right' }], r.disks.map((d) => [d.mount, `${d.usedPercent.toFixed(0)}%`, gib(d.sizeBytes)])),
     ];
