@@ -29,10 +29,11 @@ const CLOSE_MS = 500;
  * that has not answered by the deadline is reported as timed out, an SSH host still connecting with
  * the step its handshake waits for.
  */
-export async function collectSnapshot(config: OpsConfig, startedAt = performance.now()): Promise<DataState> {
+export async function collectSnapshot(config: OpsConfig, startedAt = performance.now(), adapters?: ConstructorParameters<typeof Runtime>[2]): Promise<DataState> {
   const deadline = startedAt + sourceTimeoutMs(config.refreshMs) + 1000 - CLOSE_MS;
   const store = createOpsStore();
-  const runtime = new Runtime(config, store);
+  // One look, not a watch: each read is judged as it is (hold ticks would leave a CPU read twice at 100 % "ok").
+  const runtime = new Runtime({ ...config, holdTicks: 1 }, store, adapters);
   try {
     await runtime.prepare();
     await runtime.collectOnce({ deadline, logGraceMs: LOG_GRACE_MS });
