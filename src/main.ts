@@ -4,8 +4,9 @@
 process.env.NODE_ENV ??= 'production';
 // `opsdeck snapshot | head` or a jq that gave up: the reader is gone, so there is no one to tell; end
 // quietly, as cat and grep do, not with a stack trace on the terminal.
+// On a terminal (the cockpit) an error is a crash, with the crash path's terminal restore.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
+  if (error.code !== 'EPIPE' || process.stdout.isTTY) throw error;
   process.exit(process.exitCode ?? 0);
 });
 const { buildCli } = await import('./cli.js');

@@ -40,7 +40,7 @@ export function withEvents(data: DataState, events: readonly OpsEvent[]): DataSt
   const incident = data.incident?.id;
   // An operation's outcome carries what a host said (a failed unit's last log lines): terminal-safe here,
   // the one door into the timeline, its lines kept apart by a bar rather than run together.
-  const all = [...data.events, ...events.map((event, i) => ({ ...event, message: sanitizeLine(event.message.replace(/\s*\n\s*/g, ' | ')), id: last + i + 1, ...(incident && !event.incident ? { incident } : {}) }))];
+  const all = [...data.events, ...events.map((event, i) => ({ ...event, message: sanitizeLine(event.message.trim().replace(/\s*\n\s*/g, ' | ')), id: last + i + 1, ...(incident && !event.incident ? { incident } : {}) }))];
   return { ...data, events: all.length > EVENT_LIMIT ? all.slice(all.length - EVENT_LIMIT) : all };
 }
 

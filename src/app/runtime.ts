@@ -332,7 +332,8 @@ export class Runtime {
       const shown = shownOnly.shown(state);
       if (shown === shownOnly.shown(before)) continue;
       if (shown) this.scheduler.wake(source.collect.poll);
-      else this.mutate(shownOnly.hide);
+      // Not read while hidden: neither its list nor a failure of the last read stands for the host meanwhile.
+      else this.mutate((d) => ({ ...shownOnly.hide(d), sources: { ...d.sources, [sourceKey(source.id)]: pendingSource(source, Date.now()) } }));
     }
   }
 

@@ -30,12 +30,12 @@ export function tabLabels(panes: readonly PaneId[], focus: PaneId, room: number)
   if (tabsWidth <= room) return { brand: false, labels: full };
   const labels = panes.map((pane, i) => (pane === focus ? full[i]! : ` ${PANES.indexOf(pane) + 1} `));
   let used = labels.reduce((sum, label) => sum + widthOf(label), 0);
-  labels.forEach((label, i) => {
-    const grown = widthOf(full[i]!) - widthOf(label);
-    if (used + grown > room) return;
+  for (let i = 0; i < labels.length; i++) {
+    const grown = widthOf(full[i]!) - widthOf(labels[i]!);
+    if (used + grown > room) break;
     labels[i] = full[i]!;
     used += grown;
-  });
+  }
   return { brand: false, labels };
 }
 

@@ -21,7 +21,8 @@ function helpLines(bindings: KeyBindings, actions: readonly ActionSpec[] = []): 
     const entries = Object.entries(KEY_TABLE[context]);
     if (entries.length === 0) continue;
     lines.push({ title: CONTEXT_TITLES[context] });
-    for (const [binding, { help }] of entries) lines.push({ keys: (bindings[context][binding] ?? []).join(' '), text: help });
+    // A binding the config left without keys still says so: a blank keys cell reads as the line above going on.
+    for (const [binding, { help }] of entries) lines.push({ keys: (bindings[context][binding] ?? []).join(' ') || '(unbound)', text: help });
     lines.push({ blank: true });
   }
   if (actions.length > 0) {
@@ -85,8 +86,8 @@ const isContinued = (line: HelpLine | undefined): boolean => line !== undefined 
 
 /**
  * The rows from `start` poured into `perRow` columns of at most `height` rows, balanced when all of
- * them fit; a column never begins with the rest of a description: it goes to the next column with
- * its keys. `end` is the first row not shown.
+ * them fit; a description is not parted across two columns: it goes to the next one with its keys.
+ * `end` is the first row not shown.
  */
 export function pourHelp(lines: readonly HelpLine[], start: number, height: number, perRow: number): { columns: number[][]; end: number } {
   const pour = (limit: number) => {

@@ -114,6 +114,8 @@ describe('Runtime', () => {
     expect(reads.b[0]! - chosenAt).toBeLessThan(300);
     expect(resumed).toEqual(['b']);
     await waitFor('a\'s old list taken out', () => store.getState().data.hosts.a?.processes === undefined || undefined, 3000);
+    // Not read while hidden: no last failure of it stands for the host (its row would say "processes failing").
+    expect(sourceState(store.getState().data, hostSourceId('a', 'processes'))?.status).toBe('pending');
     const readsOfA = reads.a.length;
     // a's next turn (5 s after its last) passes unread.
     await new Promise((resolve) => setTimeout(resolve, 5500));
