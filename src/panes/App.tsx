@@ -331,7 +331,9 @@ function TimelineContainer({ width, height, viewport }: { width: number; height:
 /** The line under the tab bar while an incident is open. */
 function IncidentLine({ width, keys }: { width: number; keys: { close?: string; report?: string } }) {
   const incident = useOps((s) => s.data.incident);
-  return incident ? <IncidentBanner incident={incident} width={width} now={secondNow()} keys={keys} /> : null;
+  // Read at each commit (one a refresh at least): the open time counts up, as the maintenance banner counts down.
+  const now = useOps(() => secondNow());
+  return incident ? <IncidentBanner incident={incident} width={width} now={now} keys={keys} /> : null;
 }
 
 /** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */

@@ -103,6 +103,21 @@ describe('incidents on screen', () => {
   });
 });
 
+describe('the incident banner', () => {
+  it('counts the open time up as the screen refreshes, not only when the incident changes', async () => {
+    await cockpit(80, 24);
+    app!.store.setState((s) => ({ ...s, data: { ...s.data, incident: { id: 'inc-1', title: 'checkout failing', severity: 'P2', startedAt: Date.now() - 5000, startedBy: 'alice' } } }));
+    await app!.flush();
+    const openFor = () => /· open (\d+)s/.exec(text().split('\n')[1]!)?.[1];
+    const first = Number(openFor());
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    // A tick's commit, as a refresh brings: the incident itself is unchanged.
+    app!.store.setState((s) => ({ ...s, data: { ...s.data, events: [...s.data.events] } }));
+    await app!.flush();
+    expect(Number(openFor())).toBeGreaterThanOrEqual(first + 2);
+  });
+});
+
 describe('events restored from earlier days in the Events pane', () => {
   it('carry their day; today\'s keep their clocks in the same column; with only today\'s, no day is shown', async () => {
     const now = Date.now();
