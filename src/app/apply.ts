@@ -88,13 +88,20 @@ export function applySourceError(data: DataState, id: SourceId, rawError: string
   return withEvents({ ...data, sources: { ...data.sources, [key]: next } }, events);
 }
 
-const CONNECTION_WORDS: Record<ConnectionState['status'], string> = {
+export const CONNECTION_WORDS: Record<ConnectionState['status'], string> = {
   connecting: 'connecting',
   ok: 'connected',
   unreachable: 'unreachable',
   'auth-failed': 'auth failed',
   'hostkey-refused': 'host key refused',
 };
+
+/** Why a host is not connected, without the state's own words the error may begin with ("host key refused: host key refused: …"). */
+export function connectionReason(state: ConnectionState): string | undefined {
+  const why = state.status === 'connecting' ? state.stage : state.error;
+  const words = `${CONNECTION_WORDS[state.status]}: `;
+  return why?.startsWith(words) ? why.slice(words.length) : why;
+}
 
 /** A remote host's SSH state; losing it or getting it back is an event. */
 export function applyConnection(data: DataState, hostName: string, raw: ConnectionState): DataState {
@@ -107,8 +114,9 @@ export function applyConnection(data: DataState, hostName: string, raw: Connecti
   const failed = state.status !== 'ok';
   const wasDown = before !== undefined && before.status !== 'ok' && before.status !== 'connecting';
   if (!failed && !wasDown) return next;
+  const reason = connectionReason(state);
   const message = failed
-    ? `${CONNECTION_WORDS[state.status]}${state.error ? `: ${state.error}` : ''}`
+    ? `${CONNECTION_WORDS[state.status]}${reason ? `: ${reason}` : ''}`
     : `connected again after ${formatDuration(state.since - before!.since)}`;
   return withEvents(next, [{ at: state.since, host: hostName, kind: 'source', level: failed ? 'crit' : 'info', message }]);
 }

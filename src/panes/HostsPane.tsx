@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
+import { CONNECTION_WORDS, connectionReason } from '../app/apply.js';
 import { checkStateText } from '../app/check-text.js';
 import type { Level } from '../domain/model.js';
 import type { CheckRow, GroupSummary, HostRow } from '../app/rows.js';
@@ -54,9 +55,8 @@ function statusText(row: HostRow, now: number): string {
   const problem = row.problem;
   if (row.connection && row.connection.status !== 'ok') {
     const c = row.connection;
-    const label = { connecting: 'connecting', unreachable: 'unreachable', 'auth-failed': 'auth failed', 'hostkey-refused': 'host key refused', ok: 'ok' }[c.status];
-    const why = c.status === 'connecting' ? c.stage : c.error;
-    return `${label} since ${formatClock(c.since)}${why ? `: ${why}` : ''}`;
+    const why = connectionReason(c);
+    return `${CONNECTION_WORDS[c.status]} since ${formatClock(c.since)}${why ? `: ${why}` : ''}`;
   }
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {

@@ -253,6 +253,8 @@ describe('trusting an SSH host key', () => {
     app = await renderApp(fleetConfig(), refusedEdge());
     await app.press('j', 'j');
     expect(text()).toContain('edge: Unknown host. Compare the fingerprint');
+    // The state's words once: the room goes to the fingerprint.
+    expect(text()).toMatch(/host key refused since \d\d:\d\d:\d\d: edge /);
     await app.press('T');
     expect(text()).toContain('trust the SSH host key of edge (deploy@10.0.0.7)?');
     expect(text()).toContain('the host offers: SHA256:abcDEF123');
