@@ -19,11 +19,16 @@ export function roughDuration(ms: number): string {
   return `${Math.floor(hours / 24)}d${hours % 24}h`;
 }
 
-/** "1h58m left" (rounded up: a flag set for 2h reads "2h00m left", not "1h59m"), "no expiry" or "EXPIRED 12m ago". */
+/**
+ * "1h58m left" (rounded up: a flag set for 2h reads "2h00m left", not "1h59m"), in seconds for its
+ * last minute (rounded up, "1m left" read as a minute to go with 6 s left), "no expiry" or "EXPIRED 12m ago".
+ */
 export function timeLeft(host: HostView, now: number): string {
   const expiresAt = host.maintenanceNote?.expiresAt;
   if (expiresAt === undefined) return 'no expiry';
-  return maintenanceExpired(host.maintenanceNote, now) ? `EXPIRED ${roughDuration(now - expiresAt)} ago` : `${roughDuration(Math.ceil((expiresAt - now) / 60_000) * 60_000)} left`;
+  if (maintenanceExpired(host.maintenanceNote, now)) return `EXPIRED ${roughDuration(now - expiresAt)} ago`;
+  const left = expiresAt - now;
+  return left < 60_000 ? `${Math.ceil(left / 1000)}s left` : `${roughDuration(Math.ceil(left / 60_000) * 60_000)} left`;
 }
 
 const inMaintenance = (hosts: readonly (HostView | undefined)[]): HostView[] => hosts.filter((h): h is HostView => h?.maintenanceOn === true);

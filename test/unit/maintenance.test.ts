@@ -74,7 +74,10 @@ describe('the banner', () => {
     const host = data.hosts['web-1']!;
     // Time left rounds up: a flag set for 90 minutes does not read 1h29m a few seconds later.
     expect(maintenanceBanner([host], NOW + 30_000, 'M')).toEqual({ expired: false, text: '⚑ MAINTENANCE web-1 · 1h30m left · M clears · by alice: disk swap' });
-    expect(maintenanceBanner([host], NOW + 89 * 60_000 + 30_000, 'M')?.text).toContain('· 1m left ·');
+    expect(maintenanceBanner([host], NOW + 88 * 60_000 + 30_000, 'M')?.text).toContain('· 2m left ·');
+    // The last minute in seconds: "1m left" with 6 s to go read as a minute.
+    expect(maintenanceBanner([host], NOW + 89 * 60_000 + 30_000, 'M')?.text).toContain('· 30s left ·');
+    expect(maintenanceBanner([host], NOW + 90 * 60_000 - 6_000, 'M')?.text).toContain('· 6s left ·');
     expect(maintenanceBanner([host], NOW + 95 * 60_000, 'M')).toEqual({ expired: true, text: '⚑ MAINTENANCE web-1 · EXPIRED 5m ago · M clears · by alice: disk swap' });
     expect(maintenanceBanner([host, { ...host, name: 'web-2', maintenanceOn: false }], NOW, 'M')?.text).toBe('⚑ MAINTENANCE web-1 1h30m left · M on a host clears');
     expect(maintenanceBanner([{ ...host, maintenanceOn: false }], NOW, 'M')).toBeUndefined();
