@@ -89,7 +89,7 @@ function timelineRows(input: ReportInput): Row[] {
   // from its records, which also know who when it was done from the command line.
   const seen: Row[] = input.events
     .filter((e) => !(e.kind === 'action' && e.auditId) && e.kind !== 'incident')
-    .map((e) => ({ at: e.at, what: 'seen', who: e.kind === 'action' ? 'opsdeck' : '', text: `${MARKS[e.level]} ${e.level} ${e.host}: ${e.message}` }));
+    .map((e) => ({ at: e.at, what: 'seen', who: e.kind === 'action' ? 'opsdeck' : '', text: `${MARKS[e.level]} ${e.level} ${e.host ? `${e.host}: ` : ''}${e.message}` }));
   const incident: Row[] = [];
   if (input.incident) {
     const i = input.incident;

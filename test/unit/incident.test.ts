@@ -67,6 +67,8 @@ describe('the postmortem draft', () => {
       to: T0 + 30 * 60_000,
       events: [
         { at: T0 - 60_000, host: 'web-1', kind: 'unit', level: 'crit', message: 'app.service active → failed (failed)' },
+        // A check on no host's row: no host, and no colon standing for one.
+        { at: T0 - 30_000, host: '', kind: 'check', level: 'crit', message: 'check closed failing: connection refused' },
         // The cockpit's own line for the opening: told once, from the incident's record.
         { at: T0, host: 'opsdeck', kind: 'incident', level: 'crit', message: 'incident inc-1 opened: P2 checkout failing' },
         { at: T0 + 120_500, host: 'web-1', kind: 'action', level: 'info', message: 'web-1: app.service restarted, verified active (running)', auditId: 'a1', incident: 'inc-1' },
@@ -82,6 +84,7 @@ describe('the postmortem draft', () => {
     const timeline = markdown.slice(markdown.indexOf('## Timeline'), markdown.indexOf('## Root cause'));
     expect(timeline.split('\n').filter((l) => l.startsWith('| 2026'))).toEqual([
       '| 2026-12-01 09:39:00 | seen | – | ✖ crit web-1: app.service active → failed (failed) |',
+      '| 2026-12-01 09:39:30 | seen | – | ✖ crit check closed failing: connection refused |',
       '| 2026-12-01 09:40:00 | incident | alice | incident inc-1 opened: P2 checkout failing |',
       '| 2026-12-01 09:42:00 | done | alice | unit.restart unit:web-1/app.service → ok: web-1: app.service restarted, verified active (running) (audit a1) |',
       '| 2026-12-01 09:45:00 | done | bob | maintenance.on maintenance:web-1 → failed: permission denied (audit b2) |',
