@@ -159,7 +159,7 @@ export function databaseChecks(sample: DatabaseSample, thresholds: DatabaseThres
     const level = levelBelow(hit, pair);
     const bound = level === 'crit' ? `crit ${pct(pair.crit)}` : `warn ${pct(pair.warn)}`;
     const reads = `${ratio.reads} ${sample.kind === 'redis' ? 'lookups' : 'reads'}`;
-    checks.push({ metric: 'cacheHit', value: hit, level, observe: { value: 100 - hit, pair: { warn: 100 - pair.warn, crit: 100 - pair.crit } }, text: `cache hit ${pct(hit)} over ${reads} (${bound})`, label: 'cache hit', shown: `${pct(hit)} over ${reads}`, bounds: { warn: pct(pair.warn), crit: pct(pair.crit) } });
+    checks.push({ metric: 'cacheHit', value: hit, level, observe: { value: 100 - hit, pair: { warn: 100 - pair.warn, crit: 100 - pair.crit } }, text: `cache hit ${pct(hit)} over ${reads} (${bound})`, label: 'cache hit', shown: `${pct(hit)} over ${reads}`, bounds: { warn: pct(pair.warn), crit: pct(pair.crit) }, lowerIsWorse: true });
   }
   const size = sizeBytes(sample);
   if (thresholds.sizeBytes && size !== undefined) above('size', 'size', size, thresholds.sizeBytes, formatBytes);

@@ -266,6 +266,8 @@ export interface DatabaseCheck {
   label: string;
   shown: string;
   bounds?: { warn: string; crit: string };
+  /** Lower is worse (a cache hit ratio): a level that eases has gone up. */
+  lowerIsWorse?: true;
 }
 
 // ---- Discovery ----

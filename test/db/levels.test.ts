@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { databaseChecks, DEFAULT_DATABASE_THRESHOLDS, levelBelow, resolveThresholds, type PostgresSample, type RedisSample } from '../../src/services/db/index.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
-import { globalDatabaseThresholds, hitRatio } from '../../src/domain/database-levels.js';
+import { globalDatabaseThresholds, hitRatio, type DatabaseLevels } from '../../src/domain/database-levels.js';
 import { judgedLevels } from '../helpers/levels.js';
 import { judgeDatabase } from '../../src/app/sources/database/levels.js';
 import { databaseSourceId } from '../../src/app/sources/database/id.js';
@@ -123,5 +123,23 @@ describe('database levels', () => {
       messages.push(...judged.events.map((e) => `${e.level} ${e.message}`));
     }
     expect(messages).toEqual(['warn main: connections 85% (down from crit 90%)', 'info main: connections back to normal: 40% (from warn)']);
+  });
+
+  it('names the line of the level reached (a held rise can pass crit before it is told as warn), and a ratio easing from crit went up', () => {
+    const id = databaseSourceId({ name: 'main', host: 'local' });
+    const said = (tracker: ThresholdTracker, samples: PostgresSample[]) => {
+      let levels: DatabaseLevels = { overall: 'ok' };
+      const out: string[] = [];
+      for (const sample of samples) {
+        const judged = judgeDatabase(id, sample, DEFAULT_DATABASE_THRESHOLDS, tracker, levels);
+        levels = judged.levels;
+        out.push(...judged.events.map((e) => e.message));
+      }
+      return out;
+    };
+    const rising = new ThresholdTracker(2);
+    rising.observe(`local:database:main:connections`, 10, DEFAULT_DATABASE_THRESHOLDS.connections);
+    expect(said(rising, [85, 95].map((total) => pgSample({ connections: { total, max: 100, byState: {} } })))).toEqual(['main: connections 95% (warn 80%)']);
+    expect(said(new ThresholdTracker(1), [80, 93].map((hit) => pgSample({ cacheHitPercent: hit })))).toEqual(['main: cache hit 80% over 5000 reads (crit 90%)', 'main: cache hit 93% over 5000 reads (up from crit 90%)']);
   });
 });

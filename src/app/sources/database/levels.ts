@@ -25,8 +25,10 @@ export function levelConcerns(levels: DatabaseLevels): string[] {
 /** As the host's metrics say it: a crossing names the line crossed, easing the one left, the end where it came from. */
 function changeText(check: DatabaseCheck, change: LevelChange): string {
   if (change.to === 'ok') return `${check.label} back to normal: ${check.shown} (from ${change.from})`;
-  if (change.from === 'crit' && check.bounds) return `${check.label} ${check.shown} (down from crit ${check.bounds.crit})`;
-  return check.text;
+  if (!check.bounds) return check.text;
+  if (change.from === 'crit') return `${check.label} ${check.shown} (${check.lowerIsWorse ? 'up' : 'down'} from crit ${check.bounds.crit})`;
+  // The line of the level reached, which a held rise may have passed by the time it is told.
+  return `${check.label} ${check.shown} (${change.to} ${check.bounds[change.to]})`;
 }
 
 function sameLevels(a: DatabaseLevels, b: DatabaseLevels): boolean {
