@@ -4,7 +4,8 @@
 import { maintenanceExpired, noteSummary } from '../domain/maintenance.js';
 import type { Level } from '../domain/model.js';
 import { timeLeft } from './maintenance-view.js';
-import { downReason, hostRows } from './rows.js';
+import { checkLevel, checkRows, downReason, hostRows, type CheckRow } from './rows.js';
+import { checkStateText } from './check-text.js';
 import type { DataState } from './store.js';
 
 /** A tile's or host's state on the wall: a level, or a host that cannot be read (down) or not read yet. */
@@ -29,6 +30,12 @@ export interface WallGroup {
 
 /** Hosts without `group:` share this tile. */
 export const UNGROUPED = 'other';
+/** The checks shown on no host's row share this tile. */
+export const CHECKS = 'checks';
+
+function checkWallState(row: CheckRow): WallState {
+  return row.state === 'pending' ? 'pending' : row.state === 'failing' ? 'down' : checkLevel(row.state);
+}
 
 const worse = (a: WallState, b: WallState): WallState => (RANK[a] <= RANK[b] ? a : b);
 
@@ -76,6 +83,10 @@ export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'source
     const group = host.group ?? UNGROUPED;
     groups.set(group, [...(groups.get(group) ?? []), { name: host.name, state, reasons, maintenance }]);
   }
+  // A check on no host's row (a public URL, a service behind a balancer) has no tile of a host to be
+  // named in: its own tile, so a failing one is on the wall as it is in the cockpit.
+  const unhosted = checkRows(data).filter((row) => !row.check.host);
+  if (unhosted.length > 0) groups.set(CHECKS, unhosted.map((row) => ({ name: row.check.name, state: checkWallState(row), reasons: row.state === 'ok' ? [] : [row.state === 'failing' ? (row.reason ?? 'failing') : checkStateText(row)] })));
   return [...groups]
     .map(([name, hosts]) => {
       const sorted = [...hosts].sort((a, b) => RANK[a.state] - RANK[b.state]);

@@ -2,10 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { resolveConfig } from '../../src/app/config/resolve.js';
-import { wallGroups } from '../../src/app/wall.js';
+import { CHECKS, wallGroups } from '../../src/app/wall.js';
+import { checkView } from '../../src/app/sources/check/index.js';
+import type { SourceId } from '../../src/domain/source-id.js';
+import type { DataState } from '../../src/app/store.js';
 import { hostSourceId } from '../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
-import { deliver, hostsData, NOW, sample } from '../helpers/fixtures.js';
+import { deliver, fleetData, hostsData, NOW, sample, withPendingSource } from '../helpers/fixtures.js';
 
 describe('the wall', () => {
   it("names a host's load past its threshold among the reasons, and its tile goes crit with it", () => {
@@ -20,5 +23,20 @@ describe('the wall', () => {
       ['web-1', 'crit', ['load 4.6']],
       ['web-2', 'ok', []],
     ]);
+  });
+
+  it('shows the checks on no host\'s row in a tile of their own: a failing one is down with its reason, first on the wall', () => {
+    const days = { warn: 30, crit: 7 };
+    const shop: SourceId<'check'> = { host: '', kind: 'check', name: 'shop' };
+    const api: SourceId<'check'> = { host: 'web-1', kind: 'check', name: 'api' };
+    let data: DataState = { ...fleetData(), checks: { shop: checkView({ name: 'shop', kind: 'http', target: 'https://shop.example/health', days, timeoutMs: 5000 }), api: checkView({ name: 'api', kind: 'http', target: 'http://10.0.0.5/health', host: 'web-1', days, timeoutMs: 5000 }) } };
+    data = withPendingSource(withPendingSource(data, shop, 'check shop'), api, 'check api');
+    const tracker = new ThresholdTracker(1);
+    data = deliver(deliver(data, api, { at: NOW, status: 200, latencyMs: 12 }, tracker), shop, { at: NOW, failure: 'connection refused' }, tracker);
+    const groups = wallGroups(data, NOW);
+    const checks = groups.find((g) => g.name === CHECKS);
+    // The check on web-1's row is named on web-1's tile line, as before; only shop has no host.
+    expect(checks).toMatchObject({ state: 'down', hosts: [{ name: 'shop', state: 'down', reasons: ['connection refused'] }] });
+    expect(groups[0]!.state).toBe('down');
   });
 });
