@@ -58,6 +58,8 @@ export interface HostView {
   levels: HostLevels;
   /** Remote hosts: the SSH connection's state; absent for the local machine. */
   connection?: ConnectionState;
+  /** Since when the connection has been down, across reconnects, until it is up again (its events' outage). */
+  downSince?: number;
   /** Its resources and units are read from Prometheus (`prometheus:`), not from the host itself. */
   metricsFrom?: 'prometheus';
   /** Its Prometheus target's labels (job, instance, and what relabelling added). */

@@ -105,6 +105,18 @@ describe('connection failures', () => {
     expect(host.output).toMatch(/Accepted publickey/);
   });
 
+  test('an operator\'s reconnect (R) that fails again keeps "unreachable since" at the first failure', async () => {
+    const port = await freePort();
+    await workspace.writeSshConfig([{ alias: 'down', port, user }]);
+    const { adapter, state, states } = await watch('down', { acceptNew: true });
+    await waitFor('refused', () => state().status === 'unreachable');
+    const since = state().since;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    adapter.reconnect('down');
+    await waitFor('refused again after the reconnect', () => states.at(-2)?.status === 'connecting' && state().status === 'unreachable');
+    expect(state().since).toBe(since);
+  });
+
   test('a hung host (SIGSTOP) is found by keepalive; probes fail at their deadline instead of hanging', async () => {
     const host = await SshdHost.start(workspace, 'hung');
     hosts.push(host);

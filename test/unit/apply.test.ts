@@ -83,6 +83,16 @@ describe('source health', () => {
     expect(data.events.at(-1)).toMatchObject({ level: 'crit', message: 'web-1 resources down: timed out after 2000 ms' });
   });
 
+  it('reconnecting by hand (R) is part of the outage: failing again adds no event; getting through says how long it was down from the first failure', () => {
+    const refused = { status: 'unreachable' as const, since: 1000, error: 'connection refused by 10.0.0.5:22' };
+    let data = applyConnection(withSource(), 'web-1', refused);
+    data = applyConnection(data, 'web-1', { status: 'connecting', since: 60_000 });
+    data = applyConnection(data, 'web-1', { ...refused, since: 1000 });
+    data = applyConnection(data, 'web-1', { status: 'connecting', since: 120_000 });
+    data = applyConnection(data, 'web-1', { status: 'ok', since: 121_000 });
+    expect(data.events.map((e) => `${e.level} ${e.message}`)).toEqual(['crit unreachable: connection refused by 10.0.0.5:22', 'info connected again after 2m00s']);
+  });
+
   it('an unknown source id changes nothing', () => {
     const data = withSource();
     const unknown = hostSourceId('web-1', 'services');

@@ -126,6 +126,8 @@ export class SshConnection {
   private live: Live | undefined;
   private generation = 0;
   private failures = 0;
+  /** The failure an operator's reconnect interrupted: failing the same way again, it is the same outage, since the same time. */
+  private interrupted: Pick<ConnectionState, 'status' | 'since'> | undefined;
   private attempting = false;
   private started = false;
   private closed = false;
@@ -163,6 +165,7 @@ export class SshConnection {
   reconnect(): void {
     if (this.closed || this.live) return;
     clearTimeout(this.retryTimer);
+    if (this.current.status !== 'connecting' && this.current.status !== 'ok') this.interrupted = { status: this.current.status, since: this.current.since };
     this.setState({ status: 'connecting' });
     this.started = true;
     void this.attempt();
@@ -276,8 +279,9 @@ export class SshConnection {
   private setState(next: Omit<ConnectionState, 'since'>): void {
     const previous = this.current;
     if (previous.status === next.status && previous.error === next.error && previous.stage === next.stage && previous.fingerprint?.offered === next.fingerprint?.offered) return;
-    // "unreachable since" counts from the first failure, not from the latest retry.
-    const since = previous.status === next.status ? previous.since : Date.now();
+    // "unreachable since" counts from the first failure, not from the latest retry, an operator's included.
+    const since = previous.status === next.status ? previous.since : next.status === this.interrupted?.status ? this.interrupted.since : Date.now();
+    if (next.status !== 'connecting') this.interrupted = undefined;
     this.current = { ...next, since };
     for (const listener of [...this.listeners]) listener(this.current);
   }
