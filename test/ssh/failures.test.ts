@@ -5,6 +5,7 @@
 // exchange) within the connect timeout, and since when.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ConnectionState } from '../../src/domain/model.js';
@@ -221,6 +222,24 @@ describe('a port that is not an SSH server: the host says where the handshake st
     const run = await watchListener(await droppingListener(), 'dropping');
     await expectUnreachable(run, `no TCP connection to ${run.where} within 1.5 s`);
     expect(run.states).toContainEqual(expect.objectContaining({ status: 'connecting', stage: `opening a TCP connection to ${run.where}` }));
+  });
+
+  test('a port that closes the connection at once (not an SSH server): said in words, with what to check', async () => {
+    const sockets = new Set<Socket>();
+    const closing = createServer((socket) => {
+      sockets.add(socket);
+      socket.end();
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      closing.close();
+    });
+    const port = (closing.address() as AddressInfo).port;
+    await workspace.writeSshConfig([{ alias: 'closing', port, user }]);
+    const { state } = await watch('closing', { acceptNew: true });
+    await waitFor('unreachable', () => state().status === 'unreachable');
+    expect(state()).toMatchObject({ error: `127.0.0.1:${port} closed the connection before the SSH handshake`, hint: 'Is this port an SSH server? Check the port in ssh: or ~/.ssh/config.' });
   });
 
   test('closing the adapter while a handshake waits ends it at once, not at the connect timeout', async () => {

@@ -114,6 +114,8 @@ export function describeFailure(error: unknown, target: SshTarget | undefined, c
   if (level === 'client-dns' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { status: 'unreachable', error: `host not found: ${target?.host ?? message}`, hint: 'Check the name, or HostName in ~/.ssh/config.' };
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { status: 'unreachable', error: `no route to ${where}` };
   if (code === 'ECONNRESET' || code === 'EPIPE') return { status: 'unreachable', error: `connection reset by ${where}` };
+  // ssh2's words when the port closed the connection before any SSH was said (an HTTP server there).
+  if (/lost before handshake/i.test(message)) return { status: 'unreachable', error: `${where} closed the connection before the SSH handshake`, hint: 'Is this port an SSH server? Check the port in ssh: or ~/.ssh/config.' };
   if (error instanceof Error && error.name === 'TargetError') return { status: 'unreachable', error: message, hint: 'Fix the host\'s ssh: value or ~/.ssh/config.' };
   return { status: 'unreachable', error: message || 'connection lost' };
 }
