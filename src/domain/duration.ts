@@ -38,3 +38,14 @@ export function sameDay(a: number, b: number): boolean {
   const y = new Date(b);
   return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
 }
+
+/**
+ * What a dialog reads as "a duration, then words" ("2h deploying the fix"): the first word, its value
+ * when it is a duration with a unit (a bare number would be read as seconds, never meant there), and
+ * the rest.
+ */
+export function durationThenWords(text: string): { first: string; ms?: number; words: string } {
+  const [first = '', ...rest] = text.trim().split(/\s+/);
+  const ms = /[a-z]$/i.test(first) ? parseDuration(first) : undefined;
+  return { first, ...(ms === undefined ? {} : { ms }), words: rest.join(' ') };
+}

@@ -13,7 +13,7 @@ import { ResourcesPane } from './ResourcesPane.js';
 import { ServicesPane } from './ServicesPane.js';
 import { BackupsPane } from './BackupsPane.js';
 import { DatabasesPane } from './DatabasesPane.js';
-import { helpRows, helpScrollMax, HelpOverlay } from './HelpOverlay.js';
+import { helpLayout, HelpOverlay } from './HelpOverlay.js';
 import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
@@ -447,11 +447,11 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   const layout = computeLayout(columns, rows - dialogRows - panelRows - summaryRows, focus, zoomed, hostCount, databaseCount);
   // Wrapping the whole help is work for a resize or a new keymap, not for every frame the App draws.
   const helpHeight = rows - 2 - summaryRows;
-  const helpMax = useMemo(() => helpScrollMax(helpRows(config.bindings, config.actions, columns).rows, columns, helpHeight), [config.bindings, config.actions, columns, helpHeight]);
+  const help = useMemo(() => helpLayout(config.bindings, config.actions, columns, helpHeight), [config.bindings, config.actions, columns, helpHeight]);
   const viewport = useRef<Viewport>({});
   for (const column of layout.columns) for (const box of column) viewport.current[box.pane] = innerRows(box);
   viewport.current.help = rows - 5 - summaryRows;
-  viewport.current.helpMax = helpMax;
+  viewport.current.helpMax = help.scrollMax;
   viewport.current.output = outputPanelInner(panelRows);
 
   useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
@@ -462,7 +462,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
       {incidentRows > 0 ? <IncidentLine width={columns} keys={{ close: config.bindings.global.incident?.[0], report: config.bindings.global.report?.[0] }} /> : null}
       {maintenanceRows > 0 ? <MaintenanceSummary width={columns} clearKey={clearKey} /> : null}
       {overlay === 'help' ? (
-        <HelpOverlay bindings={config.bindings} actions={config.actions} width={columns} height={helpHeight} scroll={helpScroll} />
+        <HelpOverlay layout={help} width={columns} height={helpHeight} scroll={helpScroll} />
       ) : overlay === 'query' ? (
         <QueryDetailsContainer width={columns} height={rows - 2 - summaryRows} viewport={viewport} />
       ) : overlay === 'timeline' ? (

@@ -89,7 +89,7 @@ const isContinued = (line: HelpLine | undefined): boolean => line !== undefined 
  * them fit; a description is not parted across two columns: it goes to the next one with its keys.
  * `end` is the first row not shown.
  */
-export function pourHelp(lines: readonly HelpLine[], start: number, height: number, perRow: number): { columns: number[][]; end: number } {
+function pourHelp(lines: readonly HelpLine[], start: number, height: number, perRow: number): { columns: number[][]; end: number } {
   const pour = (limit: number) => {
     const columns: number[][] = [];
     let i = start;
@@ -110,7 +110,7 @@ export function pourHelp(lines: readonly HelpLine[], start: number, height: numb
 }
 
 /** The first row of the last screenful of help: where j and PgDn stop, with every row reachable. */
-export function helpScrollMax(lines: readonly HelpLine[], width: number, height: number): number {
+function helpScrollMax(lines: readonly HelpLine[], width: number, height: number): number {
   const rows = Math.max(1, height - 3);
   const perRow = helpColumns(width);
   for (let start = Math.max(0, lines.length - rows * perRow); start < lines.length; start++) {
@@ -139,11 +139,23 @@ function HelpRow({ line, width, keyWidth }: { line: HelpLine; width: number; key
   );
 }
 
-export function HelpOverlay({ bindings, actions, width, height, scroll }: { bindings: KeyBindings; actions: readonly ActionSpec[]; width: number; height: number; scroll: number }) {
+/** The help wrapped for a width and its scroll limit: made once per keymap and size (the App keeps it), not per frame. */
+export interface HelpLayout {
+  rows: HelpLine[];
+  keyWidths: number[];
+  scrollMax: number;
+}
+
+export function helpLayout(bindings: KeyBindings, actions: readonly ActionSpec[], width: number, height: number): HelpLayout {
+  const { rows, keyWidths } = helpRows(bindings, actions, width);
+  return { rows, keyWidths, scrollMax: helpScrollMax(rows, width, height) };
+}
+
+export function HelpOverlay({ layout, width, height, scroll }: { layout: HelpLayout; width: number; height: number; scroll: number }) {
   const theme = useTheme();
-  const { rows: lines, keyWidths } = helpRows(bindings, actions, width);
+  const { rows: lines, keyWidths } = layout;
   const perRow = helpColumns(width);
-  const start = Math.min(scroll, helpScrollMax(lines, width, height));
+  const start = Math.min(scroll, layout.scrollMax);
   const { columns, end } = pourHelp(lines, start, Math.max(1, height - 3), perRow);
   const columnWidth = Math.floor((width - 4) / perRow);
   const more = start > 0 || end < lines.length ? ` · lines ${start + 1}–${end} of ${lines.length}, j/k scroll` : '';

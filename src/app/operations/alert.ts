@@ -1,7 +1,7 @@
 // Silence the selected alert in Alertmanager (s: for how long and why, typed as "2h deploying the fix"),
 // and expire that silence again (S). Each reads the silence back: the outcome is what Alertmanager
 // says it holds, not what the request returned.
-import { formatClock, formatDuration, parseDuration } from '../../domain/duration.js';
+import { durationThenWords, formatClock, formatDuration } from '../../domain/duration.js';
 import { alertRows } from '../rows.js';
 import type { AlertView, DataState, UiState } from '../store.js';
 import type { OperationKind } from './types.js';
@@ -35,11 +35,9 @@ function selectedAlert(data: DataState, ui: UiState): AlertView | { error: strin
 
 /** "2h", or "2h deploying the fix": a duration, then the comment (the default one when none is typed). */
 function withDurationAndComment(p: SilenceParams, text: string): { params: SilenceParams } | { error: string } {
-  const [first = '', ...rest] = text.trim().split(/\s+/);
-  const ms = /[a-z]$/i.test(first) ? parseDuration(first) : undefined;
+  const { first, ms, words } = durationThenWords(text);
   if (ms === undefined || ms <= 0) return { error: `"${first}" is not a duration: type one such as 30m or 2h, then a comment, or Esc` };
-  const comment = rest.join(' ').trim();
-  return { params: { ...p, durationMs: ms, comment: comment === '' ? p.comment : comment } };
+  return { params: { ...p, durationMs: ms, comment: words === '' ? p.comment : words } };
 }
 
 const where = (p: { alert: string; host: string }) => `${p.alert}${p.host ? ` on ${p.host}` : ''}`;

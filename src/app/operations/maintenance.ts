@@ -1,7 +1,7 @@
 // Set (m) and clear (M) a host's maintenance flag file, then read it back: the flag is what the file
 // says, not what the write returned. The keys work wherever a host is shown: in Hosts on the row under
 // the cursor, elsewhere on the host the detail panes show (where its banner is).
-import { formatClock, formatDuration, parseDuration } from '../../domain/duration.js';
+import { durationThenWords, formatClock, formatDuration } from '../../domain/duration.js';
 import { oneLine, type MaintenanceControl } from '../../domain/maintenance.js';
 import { hostRows } from '../rows.js';
 import { selectedHost } from '../scope.js';
@@ -60,16 +60,14 @@ async function clearFlag(p: MaintenanceParams, flag: MaintenanceControl, signal:
 
 /** What the operator typed: the expiry (a duration with its unit, or 0 for none), then why, as the silence dialog takes them ("2h DB migration"). */
 function withExpiry(p: MaintenanceParams, text: string): { params: MaintenanceParams } | { error: string } {
-  const [typed = '', ...rest] = text.trim().split(/\s+/);
-  const reason = rest.join(' ');
-  const why = reason === '' ? p.why : reason;
-  if (typed === '0') {
+  const { first, ms, words } = durationThenWords(text);
+  const why = words === '' ? p.why : words;
+  if (first === '0') {
     const never = { ...p, why };
     delete never.expiresInMs;
     return { params: never };
   }
-  const ms = /[a-z]$/i.test(typed) ? parseDuration(typed) : undefined;
-  return ms === undefined ? { error: `"${typed}" is not a duration: type one such as 30m or 2h (0: no expiry), then why, or Esc` } : { params: { ...p, why, expiresInMs: ms } };
+  return ms === undefined ? { error: `"${first}" is not a duration: type one such as 30m or 2h (0: no expiry), then why, or Esc` } : { params: { ...p, why, expiresInMs: ms } };
 }
 
 function maintenanceOperation(on: boolean): OperationKind<MaintenanceParams> {
