@@ -143,7 +143,14 @@ export class SshHostAdapter implements HostAdapter {
       return extra[which - 1]!;
     };
 
-    const run: RemoteRun = (script, signal) => connection.exec(script, signal);
+    // Each poll source has its own shell on the host, so a slow one (a hung systemctl) delays no other.
+    const shellRun = (): RemoteRun => {
+      const shell = connection.probeShell();
+      return (script, signal) => shell.run(script, signal);
+    };
+    const runResources = shellRun();
+    const runProcesses = shellRun();
+    const runServices = shellRun();
     const rates = new ResourceRates();
     const processRates = new ProcessRates();
     const controls = hostControls(host, connection);
@@ -158,7 +165,7 @@ export class SshHostAdapter implements HostAdapter {
       resources: {
         timeoutMs,
         collect: async (signal) => {
-          const result = await run(RESOURCE_PROBE, signal);
+          const result = await runResources(RESOURCE_PROBE, signal);
           if (!result.stdout.includes('@end')) throw new ProbeError(`resource probe failed on ${host.name}: ${result.stderr.trim() || `exit code ${result.code}`}`);
           return rates.next(parseResourceProbe(result.stdout));
         },
@@ -167,11 +174,11 @@ export class SshHostAdapter implements HostAdapter {
         refreshFactor: 2,
         minPeriodMs: 5000,
         timeoutMs,
-        collect: (signal) => sampleProcesses(async () => parseProcessProbe((await run(PROCESS_PROBE, signal)).stdout), processRates),
+        collect: (signal) => sampleProcesses(async () => parseProcessProbe((await runProcesses(PROCESS_PROBE, signal)).stdout), processRates),
         resume: () => processRates.forget(),
       },
-      services: { timeoutMs, collect: (signal) => collectRemoteServices(run, host, signal) },
-      maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag, timeoutMs) : undefined,
+      services: { timeoutMs, collect: (signal) => collectRemoteServices(runServices, host, signal) },
+      maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag && remoteMaintenanceFlag(host.name, host.maintenance, shellRun()), timeoutMs) : undefined,
       ...controls,
       logStreams,
       followLog: (source) => remoteLogStreams([source], { host: host.name, sudo: host.sudo, filesPerFollower: 1, connectionFor: () => connectionFor(onDemandChannel) })[0]!,

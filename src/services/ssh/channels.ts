@@ -14,6 +14,7 @@ export class ChannelSlots {
   private inUse = 0;
   private followers = 0;
   private readonly queue: Waiter[] = [];
+  private readonly yielders = new Set<() => void>();
   private closedWith: Error | undefined;
 
   /**
@@ -62,8 +63,19 @@ export class ChannelSlots {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(waiter);
       this.dispatch();
-      if (this.queue.includes(waiter)) onQueued?.();
+      if (!this.queue.includes(waiter)) return;
+      onQueued?.();
+      for (const yieldSlot of [...this.yielders]) yieldSlot();
     });
+  }
+
+  /**
+   * `listener` is called whenever a request has to wait for a slot: a holder that can give its slot
+   * back (an idle probe shell) does so then. Returns the unsubscribe.
+   */
+  whenWaited(listener: () => void): () => void {
+    this.yielders.add(listener);
+    return () => this.yielders.delete(listener);
   }
 
   /** The connection is gone: every waiter fails with its reason, and no slot is handed out again. */

@@ -14,6 +14,7 @@ import { openChannel, runOnChannel, MAX_STDOUT, type OpenedChannel } from './exe
 import { hostVerifier, type HostKeyDecision, type HostKeyPolicy } from './host-key.js';
 import { addKnownHost, algorithmsForKeyType, entriesFor, knownHostsName } from './known-hosts.js';
 import { HandshakeProgress } from './progress.js';
+import { PROBE_SHELL, ProbeShell } from './probe-shell.js';
 import type { SshTarget } from './target.js';
 
 export interface ConnectionSettings {
@@ -234,6 +235,19 @@ export class SshConnection {
   async openCommand(script: string, signal: AbortSignal): Promise<OpenedChannel> {
     const live = await this.ready(signal);
     return openHoldingSlot(live.client, script, await live.slots.acquire('exec', signal));
+  }
+
+  /**
+   * A long-lived shell for one poll source's scripts (probe-shell.ts). It opens on an exec slot,
+   * waited for within the run's deadline, and gives the slot back when another channel waits.
+   */
+  probeShell(): ProbeShell {
+    return new ProbeShell(async (signal) => {
+      const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.settings.execTimeoutMs)]);
+      const live = await this.ready(deadline);
+      const opened = await openHoldingSlot(live.client, PROBE_SHELL, await live.slots.acquire('exec', deadline));
+      return { ...opened, whenWaited: (listener) => live.slots.whenWaited(listener) };
+    });
   }
 
   get followerLimit(): number {

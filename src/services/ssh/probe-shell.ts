@@ -1,0 +1,189 @@
+// One long-lived `sh` per poll source of a host, fed its scripts on stdin one after another: a
+// channel per poll cost sshd a session (fork, login shell, `sh -c`, the channel watcher) and opsdeck
+// a channel's open, requests and close, about 5 ms of opsdeck's CPU a poll against 2 through this
+// shell (docs/PERFORMANCE.md, change 18), which is what a fleet of hundreds polled every 2 s needs.
+import { randomBytes } from 'node:crypto';
+import type { ClientChannel } from 'ssh2';
+import type { ExecResult } from '../exec.js';
+import { ExecError } from '../exec.js';
+import type { OpenedChannel } from './exec.js';
+import { MAX_STDOUT } from './exec.js';
+
+const MAX_STDERR = 64 * 1024;
+/** A shell no script came to for this long is closed: its source is not polled for now (a hidden pane, a slow retry). */
+const IDLE_CLOSE_MS = 60_000;
+
+/**
+ * The shell's own command: the channel's stdin goes through `cat` into `sh -s`, and when it ends
+ * (the channel closed at a deadline, or the connection gone) the session's process group is stopped,
+ * a script still running included, as boundToChannel does for a one-off channel (exec.ts).
+ */
+export const PROBE_SHELL = [
+  'exec 3<&0 </dev/null',
+  '{ cat <&3; read -r _ _ _ _ g _ </proc/$$/stat && [ "$g" = $$ ] && kill -TERM 0; } 2>/dev/null | sh -s 3<&-',
+].join('\n');
+
+/** A shell channel opened on an exec slot, and the connection's call for that slot (ChannelSlots.whenWaited). */
+export interface OpenedShell extends OpenedChannel {
+  whenWaited(listener: () => void): () => void;
+}
+
+export type OpenShell = (signal: AbortSignal) => Promise<OpenedShell>;
+
+interface Shell {
+  opened: OpenedShell;
+  /** Ends each script's output on both streams, with its exit status on stdout; random, so no output can end a script early. */
+  nonce: string;
+  /** The script under way, told of each chunk and of the channel's end. */
+  current?: Pending;
+  /** Another channel waits for a slot: the shell gives its own back once its script is done. */
+  wanted: boolean;
+}
+
+interface Pending {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  closed(): void;
+}
+
+/**
+ * One stream of a script's output, up to the trailer that ends it: `\n<nonce>` and, on stdout, the
+ * exit status, then a newline. Nothing follows the trailer until the next script is sent, so it is
+ * looked for at the end of what came, never inside the output.
+ */
+class TrailedOutput {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  private total = 0;
+  private tail = Buffer.alloc(0);
+  /** The trailer's text after the nonce (the exit status on stdout), once it came. */
+  trailer: string | undefined;
+
+  constructor(
+    private readonly marker: Buffer,
+    /** Bytes kept; past them the rest is dropped (stderr) or the caller gives up (stdout). */
+    private readonly keep: number,
+  ) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    if (this.kept < this.keep + this.marker.length + 32) {
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+    }
+    this.tail = Buffer.concat([this.tail, chunk]).subarray(-(this.marker.length + 32));
+    if (this.tail.at(-1) !== 10) return;
+    const at = this.tail.lastIndexOf(this.marker);
+    if (at >= 0) this.trailer = this.tail.subarray(at + this.marker.length, -1).toString('latin1');
+  }
+
+  /** The output without its trailer, at most `keep` bytes of it. */
+  text(): string {
+    const trailerBytes = this.trailer === undefined ? 0 : this.marker.length + this.trailer.length + 1;
+    return Buffer.concat(this.chunks).subarray(0, Math.min(this.keep, this.total - trailerBytes)).toString('utf8');
+  }
+}
+
+export class ProbeShell {
+  private shell: Shell | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly open: OpenShell) {}
+
+  /**
+   * Runs `script` (a POSIX script, in a subshell so nothing it sets outlives it) and resolves as
+   * a channel of its own would: output and exit code, a non-zero code an answer, not an error.
+   * Rejects on abort or output past `maxStdout`, ending the shell and whatever it runs; the next
+   * script starts a new shell.
+   */
+  run(script: string, signal: AbortSignal, maxStdout = MAX_STDOUT): Promise<ExecResult> {
+    const turn = this.queue.then(() => this.runNow(script, signal, maxStdout));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async runNow(script: string, signal: AbortSignal, maxStdout: number): Promise<ExecResult> {
+    clearTimeout(this.idleTimer);
+    signal.throwIfAborted();
+    const shell = this.shell ?? (this.shell = this.start(await this.open(signal)));
+    try {
+      const result = await this.exchange(shell, script, signal, maxStdout);
+      if (shell.wanted) this.end(shell);
+      else this.idleTimer = setTimeout(() => this.end(shell), IDLE_CLOSE_MS).unref();
+      return result;
+    } catch (error) {
+      // A deadline or a flood: the script may still run, and closing the channel stops it (PROBE_SHELL).
+      this.end(shell);
+      throw error;
+    }
+  }
+
+  private end(shell: Shell): void {
+    if (this.shell === shell) this.shell = undefined;
+    shell.opened.channel.close();
+  }
+
+  private start(opened: OpenedShell): Shell {
+    const shell: Shell = { opened, nonce: `@opsdeck-end-${randomBytes(8).toString('hex')}`, wanted: false };
+    const { channel } = opened;
+    // Held while idle, the slot would keep an operation's channel (a restart, a flag) waiting.
+    const unsubscribe = opened.whenWaited(() => {
+      shell.wanted = true;
+      if (!shell.current) this.end(shell);
+    });
+    channel.on('data', (chunk: Buffer) => shell.current?.stdout(chunk));
+    channel.stderr.on('data', (chunk: Buffer) => shell.current?.stderr(chunk));
+    channel.on('close', () => {
+      unsubscribe();
+      if (this.shell === shell) this.shell = undefined;
+      shell.current?.closed();
+    });
+    return shell;
+  }
+
+  private exchange(shell: Shell, script: string, signal: AbortSignal, maxStdout: number): Promise<ExecResult> {
+    const channel: ClientChannel = shell.opened.channel;
+    const stdout = new TrailedOutput(Buffer.from(`\n${shell.nonce} `), maxStdout);
+    const stderr = new TrailedOutput(Buffer.from(`\n${shell.nonce}`), MAX_STDERR);
+    return new Promise<ExecResult>((resolve, reject) => {
+      const finish = (error?: Error): void => {
+        if (shell.current !== pending) return;
+        shell.current = undefined;
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else
+          resolve({ stdout: stdout.text(), stderr: stderr.text(), code: Number(stdout.trailer) });
+      };
+      const settleIfDone = (): void => {
+        if (stdout.trailer !== undefined && stderr.trailer !== undefined) finish();
+      };
+      const pending: Pending = {
+        stdout: (chunk) => {
+          stdout.push(chunk);
+          if (stdout.trailer === undefined && stdout.bytes > maxStdout + 64) finish(new ExecError(`output larger than ${maxStdout} bytes`));
+          else settleIfDone();
+        },
+        stderr: (chunk) => {
+          stderr.push(chunk);
+          settleIfDone();
+        },
+        closed: () => finish(new ExecError('no exit status from the host (connection lost?)', { stdout: stdout.text(), stderr: stderr.text(), code: -1 })),
+      };
+      const onAbort = (): void => finish(signal.reason instanceof Error ? signal.reason : new ExecError('stopped (deadline)'));
+      shell.current = pending;
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      // Each printf's leading newline ends output that has none, so the trailer starts a line; it is
+      // taken off again with the trailer.
+      channel.write(`(\n${script}\n) </dev/null\nprintf '\\n%s %s\\n' ${shell.nonce} "$?"\nprintf '\\n%s\\n' ${shell.nonce} >&2\n`);
+    });
+  }
+}
