@@ -1,6 +1,6 @@
 // The screen: tab bar, panes laid out for the terminal size, status or prompt line; keys go to dispatch.
 import { memo, useMemo, useRef } from 'react';
-import { Box, useInput } from 'ink';
+import { Box, useApp, useInput } from 'ink';
 import { keyName } from '../hooks/keys.js';
 import { useOps, useOpsShallow, useOpsStore, useTerminalSize } from '../hooks/store.js';
 import { EventsPane } from './EventsPane.js';
@@ -454,7 +454,13 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
   viewport.current.helpMax = help.scrollMax;
   viewport.current.output = outputPanelInner(panelRows);
 
-  useInput((input, key) => handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current));
+  const { waitUntilRenderFlush } = useApp();
+  useInput((input, key) => {
+    handleKey(store, config.keymap, keyName(input, key), input, controls, viewport.current);
+    // What a key changed is drawn now: the frame limit (maxFps) is for the flow of polls and log
+    // lines, and waiting out its window after the last frame put up to 67 ms on every keypress.
+    void waitUntilRenderFlush();
+  });
 
   return (
     <Box flexDirection="column" width={columns} height={rows}>

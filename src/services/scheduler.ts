@@ -71,7 +71,22 @@ interface Job {
   demand?: PollDemand;
   /** Its last turn was skipped as not wanted. */
   idle: boolean;
+  /** Where in the tick's spread it starts, a fraction in [0, 1) (spreadMs). */
+  phase: number;
 }
+
+/**
+ * How far apart the sources of one tick start: 200 hosts' polls sent in one go held the event loop
+ * (an SSH packet's encryption each) for 50-200 ms on 2 busy cores, and a key pressed then waited it
+ * out. Spread over the first twentieth of the period (at most 100 ms), their results still land
+ * within one frame's wait for the rest of its tick (the runtime's coalescing).
+ */
+function spreadMs(period: number): number {
+  return Math.min(100, period / 20);
+}
+
+/** Phases by the golden ratio: however many sources there are, their starts fill the spread evenly. */
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 export class Scheduler {
   private readonly jobs: Job[] = [];
@@ -98,6 +113,7 @@ export class Scheduler {
       source,
       demand,
       idle: false,
+      phase: (this.jobs.length * GOLDEN) % 1,
       runOnce: async (isStopped) => {
         try {
           const value = await collectWithDeadline(source);
@@ -157,7 +173,7 @@ export class Scheduler {
     if (this.stopped || this.running.has(job)) return;
     if (job.demand && !job.demand.wanted()) {
       job.idle = true;
-      this.arm(job, this.nextSlot(this.periodOf(job), Date.now() + this.periodOf(job)) - Date.now());
+      this.arm(job, this.nextSlot(job, Date.now() + this.periodOf(job)) - Date.now());
       return;
     }
     if (job.idle) {
@@ -172,18 +188,20 @@ export class Scheduler {
     } finally {
       this.running.delete(job);
       this.onRun?.(Date.now() - started, this.periodOf(job));
-      if (!this.stopped) this.arm(job, this.nextSlot(this.periodOf(job), started + Math.max(this.periodOf(job), pause)) - Date.now());
+      if (!this.stopped) this.arm(job, this.nextSlot(job, started + Math.max(this.periodOf(job), pause)) - Date.now());
     }
   }
 
   /**
-   * The grid point of `period` nearest to `due` (when a fixed rate runs next, so a slow collection
-   * does not stretch the period and a source added between ticks joins them), or the first one still
-   * ahead when a run overran.
+   * The point of the job's grid (its period, shifted by its phase of the spread) nearest to `due`
+   * (when a fixed rate runs next, so a slow collection does not stretch the period and a source added
+   * between ticks joins them), or the first one still ahead when a run overran.
    */
-  private nextSlot(period: number, due: number): number {
-    const slot = this.epoch + Math.round((due - this.epoch) / period) * period;
+  private nextSlot(job: Job, due: number): number {
+    const period = this.periodOf(job);
+    const origin = this.epoch + job.phase * spreadMs(period);
+    const slot = origin + Math.round((due - origin) / period) * period;
     const now = Date.now();
-    return slot > now ? slot : this.epoch + Math.ceil((now - this.epoch) / period) * period;
+    return slot > now ? slot : origin + Math.ceil((now - origin) / period) * period;
   }
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Scheduler, type PollSource } from '../../src/services/scheduler.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -33,6 +33,30 @@ describe('the scheduler', () => {
     for (const at of found.slice(1)) {
       const nearest = Math.min(...first.map((f) => Math.abs(f - at)));
       expect(nearest, `a run at ${at - addedAt} ms after it was added`).toBeLessThan(60);
+    }
+  });
+
+  it("spreads one tick's sources over the first twentieth of the period instead of starting them all at once", async () => {
+    vi.useFakeTimers();
+    try {
+      const scheduler = new Scheduler(1000);
+      schedulers.push(scheduler);
+      const starts = Array.from({ length: 20 }, () => [] as number[]);
+      for (const noted of starts) scheduler.add(noting(noted), { ok: () => {}, fail: () => {} });
+      const epoch = Date.now();
+      scheduler.start();
+      await vi.advanceTimersByTimeAsync(2500);
+      for (const tick of [1, 2]) {
+        const offsets = starts.map((s) => s[tick]! - epoch - tick * 1000).sort((a, b) => a - b);
+        expect(offsets[0], `tick ${tick}`).toBeGreaterThanOrEqual(0);
+        expect(offsets.at(-1), `tick ${tick}`).toBeLessThan(50);
+        // 20 sources over 50 ms: no instant holds more than two of them.
+        const perMs = new Map<number, number>();
+        for (const at of offsets) perMs.set(at, (perMs.get(at) ?? 0) + 1);
+        expect(Math.max(...perMs.values()), `tick ${tick}`).toBeLessThanOrEqual(2);
+      }
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
