@@ -83,8 +83,15 @@ export interface StatusBarProps {
 /** The message wants at least this much room before the keys hint and opsdeck's own figures give way. */
 const MESSAGE_ROOM = 40;
 
-function StatusBarView({ width, refreshMs, paused, readOnly, self, message, clock }: StatusBarProps) {
+/**
+ * How long an info message stays: it says something went as asked, and the Events pane keeps it; an
+ * error stays until Esc, as the operator may have looked away from a screen left running.
+ */
+const INFO_SHOWN_MS = 15_000;
+
+function StatusBarView({ width, refreshMs, paused, readOnly, self, message: latest, clock }: StatusBarProps) {
   const theme = useTheme();
+  const message = latest && (latest.level === 'error' || clock - latest.at < INFO_SHOWN_MS) ? latest : null;
   const refresh = ` refresh ${formatDuration(refreshMs)} `;
   const left = (paused ? ' PAUSED ' : '') + (readOnly ? ' READ-ONLY ' : '') + refresh;
   const full = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;

@@ -434,6 +434,25 @@ describe('the status line at 80x24', () => {
   });
 });
 
+describe('messages in the status line', () => {
+  it('lets a message that something went as asked go after 15 s, and keeps an error until Esc', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    const status = () => text().split('\n').at(-1)!;
+    const say = async (text: string, level: 'info' | 'error', ago: number) => {
+      app!.store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text, level, at: Date.now() - ago } } }));
+      await app!.flush();
+    };
+    await say('backup of main written', 'info', 1000);
+    expect(status()).toContain('│ backup of main written');
+    await say('backup of main written', 'info', 16_000);
+    expect(status()).not.toContain('backup of main');
+    await say('restart of app.service failed: unit not found', 'error', 60 * 60_000);
+    expect(status()).toContain('│ restart of app.service failed: unit not found');
+    await app.press(KEYS.escape);
+    expect(status()).not.toContain('restart of app.service');
+  });
+});
+
 describe('help at 80x24', () => {
   it('scrolls with j/k to every binding and command', async () => {
     app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
