@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,19 @@ describe('TLS checks', () => {
     // The certificate is read all the same: its end date is on screen.
     expect(untrusted.check.result!.certificate?.subject).toBe('later');
     await running.until('mismatch', 'failing', /^hostname mismatch: the certificate is for shop\.example, not 127\.0\.0\.1$/);
+  });
+
+  it("says a port that answers in plain HTTP does not speak TLS, not OpenSSL's internals", async () => {
+    const plain = createHttpServer((_req, res) => res.end('ok'));
+    plain.listen(0, '127.0.0.1');
+    await once(plain, 'listening');
+    try {
+      const port = (plain.address() as AddressInfo).port;
+      running = await startChecks(config([`plain: {tls: "127.0.0.1:${port}"}`]));
+      await running.until('plain', 'failing', /^TLS handshake failed: the port does not speak TLS \(plain HTTP or another protocol there\?\)$/);
+    } finally {
+      plain.close();
+    }
   });
 });
 

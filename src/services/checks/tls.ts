@@ -54,6 +54,31 @@ function verdict(socket: TLSSocket, peer: PeerCertificate, certificate: CheckCer
   return undefined;
 }
 
+const NOT_TLS = 'the port does not speak TLS (plain HTTP or another protocol there?)';
+
+/** What a failed handshake means for the OpenSSL codes an operator meets; others by OpenSSL's reason alone. */
+const HANDSHAKE_ERRORS: Record<string, string> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS,
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: NOT_TLS,
+  ERR_SSL_HTTP_REQUEST: NOT_TLS,
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'the server refused the handshake: no TLS version or cipher in common, or it wants a client certificate',
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'no TLS version in common with the server',
+  ERR_SSL_UNSUPPORTED_PROTOCOL: 'no TLS version in common with the server',
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'the server wants a client certificate',
+  ECONNRESET: 'the server closed the connection during the handshake',
+};
+
+/**
+ * Node's message for an OpenSSL error carries the library's internals ("40DD…:error:0A00010B:SSL
+ * routines:tls_validate_record_header:wrong version number:../deps/openssl/…"): the reason is the
+ * part that means something.
+ */
+function handshakeFailure(error: Error & { code?: string }): string {
+  const known = HANDSHAKE_ERRORS[error.code ?? ''];
+  if (known) return known;
+  return /:SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1] ?? error.message;
+}
+
 /** Certificates to trust: the system's, plus the check's `ca:` file when it has one. */
 async function trusted(ca: string | undefined): Promise<string[] | undefined> {
   if (ca === undefined) return undefined;
@@ -84,7 +109,7 @@ export async function handshake(stream: Duplex, servername: string, ca: string |
     socket.once('error', (error: Error & { code?: string }) => {
       signal.removeEventListener('abort', onAbort);
       socket.destroy();
-      reject(new Error(`TLS handshake failed: ${error.code === 'ECONNRESET' ? 'connection reset' : error.message}`, { cause: error }));
+      reject(new Error(`TLS handshake failed: ${handshakeFailure(error)}`, { cause: error }));
     });
   });
   const peer = socket.getPeerCertificate();
