@@ -20,6 +20,13 @@ export interface EventsPaneProps {
   today: number;
 }
 
+/** A message that starts with its host's name ("web-1: app.service restarted") reads without it beside the host column. */
+function withoutHost(message: string, host: string): string {
+  if (host === '' || !message.startsWith(host)) return message;
+  const rest = message.slice(host.length);
+  return rest.startsWith(': ') ? rest.slice(2) : rest.startsWith(' ') ? rest.slice(1) : message;
+}
+
 /** Spaces where a day would be: today's rows keep their clocks under the other days' clocks. */
 const NO_DAY = ' '.repeat('MM-DD '.length);
 
@@ -40,7 +47,7 @@ function EventsPaneView({ rows, width, height, focused, cursor, filter, hostColo
           <Text bold color={hostColor(theme, hostColors[event.host])}>
             {fit(event.host, 12)}
           </Text>
-          {event.message}
+          {withoutHost(event.message, event.host)}
         </Text>
       ))}
     </Frame>

@@ -37,6 +37,9 @@ describe('the event details view', () => {
     await app.press('5', 'j');
     // The row itself cuts the message: the reason is not on screen yet.
     expect(text()).not.toContain('起動失敗');
+    // Beside the host column a message does not name its host again.
+    expect(text()).toMatch(/INFO web-1 +cpu back to ok/);
+    expect(text()).toMatch(/WARN web-1 +start app\.service FAILED/);
     await app.press(KEYS.enter);
     const screen = text();
     expect(squeezed(screen)).toContain(squeezed(REASON));
