@@ -97,3 +97,28 @@ describe('channel slots', () => {
     }
   });
 });
+
+describe('a server with fewer sessions than opsdeck counts on', () => {
+  test('with MaxSessions 2 and a log followed, both poll sources and an operation still get their answers', async () => {
+    const narrow = await SshdHost.start(workspace, 'narrow-shell', { extra: ['MaxSessions 2'] });
+    await workspace.trust(narrow);
+    const user = await ensureTestUser();
+    await workspace.writeSshConfig([{ alias: 'shell', port: host.port, user: user.name }, { alias: 'narrow', port: narrow.port, user: user.name }]);
+    const tight = testConnection(workspace.sshConfig, workspace.dir, 'narrow');
+    const follower = await tight.openFollower('sleep 60');
+    try {
+      const resources = tight.probeShell();
+      const services = tight.probeShell();
+      for (let tick = 0; tick < 3; tick++) {
+        const [r, s] = await Promise.all([resources.run('echo resources', AbortSignal.timeout(10_000)), services.run('echo services', AbortSignal.timeout(10_000))]);
+        expect([r.stdout, s.stdout]).toEqual(['resources\n', 'services\n']);
+      }
+      await expect(tight.exec('echo operation', AbortSignal.timeout(10_000))).resolves.toMatchObject({ stdout: 'operation\n' });
+      await expect(resources.run('echo again', AbortSignal.timeout(10_000))).resolves.toMatchObject({ stdout: 'again\n' });
+    } finally {
+      follower.channel.close();
+      tight.close();
+      await narrow.stop();
+    }
+  });
+});

@@ -65,13 +65,18 @@ export class ChannelSlots {
       this.dispatch();
       if (!this.queue.includes(waiter)) return;
       onQueued?.();
-      for (const yieldSlot of [...this.yielders]) yieldSlot();
+      this.callForSlots();
     });
   }
 
+  /** A channel waits (for a slot here, or for a session the server refused): holders that can, give theirs back. */
+  callForSlots(): void {
+    for (const yieldSlot of [...this.yielders]) yieldSlot();
+  }
+
   /**
-   * `listener` is called whenever a request has to wait for a slot: a holder that can give its slot
-   * back (an idle probe shell) does so then. Returns the unsubscribe.
+   * `listener` is called whenever a channel has to wait (callForSlots): a holder that can give its
+   * slot back (an idle probe shell) does so then. Returns the unsubscribe.
    */
   whenWaited(listener: () => void): () => void {
     this.yielders.add(listener);

@@ -225,7 +225,7 @@ export class SshConnection {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const live = await this.ready(deadline);
     const release = await live.slots.acquire('exec', deadline);
-    return runOnChannel(live.client, script, deadline, maxStdout, release);
+    return runOnChannel(live.client, script, deadline, maxStdout, release, () => live.slots.callForSlots());
   }
 
   /**
@@ -234,7 +234,7 @@ export class SshConnection {
    */
   async openCommand(script: string, signal: AbortSignal): Promise<OpenedChannel> {
     const live = await this.ready(signal);
-    return openHoldingSlot(live.client, script, await live.slots.acquire('exec', signal));
+    return openHoldingSlot(live, script, await live.slots.acquire('exec', signal));
   }
 
   /**
@@ -245,7 +245,7 @@ export class SshConnection {
     return new ProbeShell(async (signal) => {
       const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.settings.execTimeoutMs)]);
       const live = await this.ready(deadline);
-      const opened = await openHoldingSlot(live.client, PROBE_SHELL, await live.slots.acquire('exec', deadline));
+      const opened = await openHoldingSlot(live, PROBE_SHELL, await live.slots.acquire('exec', deadline));
       return { ...opened, whenWaited: (listener) => live.slots.whenWaited(listener) };
     });
   }
@@ -260,7 +260,7 @@ export class SshConnection {
    */
   async openFollower(script: string, onQueued?: () => void): Promise<OpenedChannel & { generation: number }> {
     const live = await this.ready();
-    const opened = await openHoldingSlot(live.client, script, await live.slots.acquire('follow', undefined, onQueued));
+    const opened = await openHoldingSlot(live, script, await live.slots.acquire('follow', undefined, onQueued));
     return { ...opened, generation: live.generation };
   }
 
@@ -436,10 +436,10 @@ export class SshConnection {
 }
 
 /** Opens a session channel on a slot already granted: the slot is given back when the channel closes, or at once if it never opens. */
-async function openHoldingSlot(client: Client, script: string, release: () => void): Promise<OpenedChannel> {
+async function openHoldingSlot(live: Live, script: string, release: () => void): Promise<OpenedChannel> {
   let opened: OpenedChannel;
   try {
-    opened = await openChannel(client, script);
+    opened = await openChannel(live.client, script, undefined, () => live.slots.callForSlots());
   } catch (error) {
     release();
     throw error;

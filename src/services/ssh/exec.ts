@@ -55,13 +55,16 @@ const SESSION_REFUSED_WAIT_MS = 150;
  * use, and it frees a session only once the session's child is reaped, which can trail the channel's
  * close that gave our slot back (or a close and the next open reach it in one read); a refusal while
  * we hold fewer slots than sshd allows is that brief race, so it is worth a short wait and another try.
+ * A server that allows fewer sessions than opsdeck counts on refuses for good while idle poll shells
+ * hold them: `onRefused` asks those to give theirs back before the next try.
  */
-export async function openChannel(client: Client, script: string, signal?: AbortSignal): Promise<OpenedChannel> {
+export async function openChannel(client: Client, script: string, signal?: AbortSignal, onRefused?: () => void): Promise<OpenedChannel> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await openChannelOnce(client, script);
     } catch (error) {
       if (attempt >= SESSION_REFUSED_RETRIES || !/open failed/i.test((error as Error).message)) throw error;
+      onRefused?.();
       await new Promise((resolve) => setTimeout(resolve, SESSION_REFUSED_WAIT_MS * (attempt + 1)));
       signal?.throwIfAborted();
     }
@@ -96,11 +99,11 @@ function openChannelOnce(client: Client, script: string): Promise<OpenedChannel>
  * ends the script on the host. `release` is called once the channel is closed on both sides, when the
  * server has really given its session back.
  */
-export async function runOnChannel(client: Client, script: string, signal: AbortSignal, maxStdout = MAX_STDOUT, release: () => void = () => {}): Promise<ExecResult> {
+export async function runOnChannel(client: Client, script: string, signal: AbortSignal, maxStdout = MAX_STDOUT, release: () => void = () => {}, onRefused?: () => void): Promise<ExecResult> {
   let opened: OpenedChannel;
   try {
     signal.throwIfAborted();
-    opened = await openChannel(client, boundToChannel(script), signal);
+    opened = await openChannel(client, boundToChannel(script), signal, onRefused);
   } catch (error) {
     release();
     throw error;
