@@ -97,7 +97,8 @@ export function handleKey(store: OpsStore, keymap: Keymap, key: string | undefin
 function requestOperation(store: OpsStore, name: OperationName, controls: Controls): void {
   const { data, ui } = store.getState();
   const built = operationFromSelection(name, ui.frozen ?? data, ui);
-  if ('error' in built) setMessage(store, built.error, 'error');
+  // On a read-only screen "select one first" would only lead to the refusal: say that at once.
+  if ('error' in built) setMessage(store, controls.operations.refusesKind(name) ?? built.error, 'error');
   else controls.operations.request(built);
 }
 

@@ -82,6 +82,13 @@ describe('the Backups view', () => {
     expect(app.audit).toEqual([expect.objectContaining({ action: 'db.backup', target: 'backup:main', outcome: 'refused' })]);
   });
 
+  it('under --read-only, b with nothing to back up selected says it is refused, not how to select one', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24, readOnly: true });
+    await app.press('6', 'b');
+    expect(screenReader(app.frame).text().split('\n').at(-1)).toMatch(/│ read-only: db\.backup refused *│/);
+    expect(app.frame()).not.toContain('no backup configured');
+  });
+
   it('B again goes back to the queries', async () => {
     app = await renderApp(fleetConfig(), withBackups(), { columns: 80, rows: 24 });
     await app.press('6', 'B', 'B');

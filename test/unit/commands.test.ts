@@ -22,7 +22,7 @@ function state(ui: Partial<OpsState['ui']> = {}): OpsState {
 function controls(running = 0): Controls & { quit: Mock<() => void>; setRefresh: Mock<(ms: number) => void> } {
   const quit = vi.fn<() => void>();
   const setRefresh = vi.fn<(ms: number) => void>();
-  return { ...testControls({ request: vi.fn(), start: vi.fn(), abortAll: vi.fn(() => running) }), quit, setRefresh };
+  return { ...testControls({ request: vi.fn(), start: vi.fn(), abortAll: vi.fn(() => running), refusesKind: () => undefined }), quit, setRefresh };
 }
 
 describe('runCommand', () => {

@@ -22,6 +22,7 @@ function setUp(data = fleetData(), overrides: Record<string, Record<string, stri
       request: (op) => void requested.push(op),
       start: async (op) => (started.push(op), { outcome: 'ok', message: '' }),
       abortAll: () => 0,
+      refusesKind: () => undefined,
     },
     { quit: () => void quits++ },
   );
@@ -123,7 +124,7 @@ describe('handleKey', () => {
 
   it('a pasted chunk is each of its keys in turn', () => {
     const { store, keymap } = setUp();
-    const controls = testControls({ request: () => undefined, start: async () => ({ outcome: 'ok' as const, message: '' }), abortAll: () => 0 });
+    const controls = testControls({ request: () => undefined, start: async () => ({ outcome: 'ok' as const, message: '' }), abortAll: () => 0, refusesKind: () => undefined });
     handleKey(store, keymap, undefined, '6/', controls, {});
     expect(ui(store).focus).toBe('databases');
     expect(ui(store).overlay).toBe('filter');

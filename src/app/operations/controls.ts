@@ -2,12 +2,14 @@
 // in the confirmation dialog, or (needing no confirmation) started; the executor does the rest.
 import type { OpsStore, UiState } from '../store.js';
 import type { OperationExecutor, OperationResult } from './executor.js';
-import { bind, type Operation } from './registry.js';
+import { bind, type Operation, type OperationName } from './registry.js';
 
 /** dispatch and the `:` line know only this, not how operations are carried out. */
 export interface OperationControls {
   /** A key asked for it: refused, or put to the operator, or (needing no confirmation) started. */
   request(operation: Operation): void;
+  /** Why this kind may not run on this screen whatever it would act on (read-only), if it may not. */
+  refusesKind(name: OperationName): string | undefined;
   /** The operator confirmed it. */
   start(operation: Operation): Promise<OperationResult>;
   /** Stops every running operation; returns how many were told to stop. */
@@ -43,6 +45,7 @@ export function cockpitOperations(executor: OperationExecutor, store: OpsStore):
       }
       setUi(store, { overlay: 'confirm', input: '', confirm: { operation, description: bound.description, confirmation, changesOutside: bound.changesOutside } });
     },
+    refusesKind: (name) => executor.kindRefusal(name),
     start: (operation) => executor.start(operation),
     abortAll: () => executor.abortAll(),
   };

@@ -6,7 +6,7 @@ import type { AuditOutcome } from '../../domain/audit.js';
 import type { OpsEvent } from '../../domain/model.js';
 import type { AuditTrail, OperationPorts } from './ports.js';
 import type { OperationOutput } from './types.js';
-import { bind, type BoundOperation, type Operation } from './registry.js';
+import { bind, OPERATIONS, type BoundOperation, type Operation, type OperationName } from './registry.js';
 
 export interface OperationResult {
   /** The audit id shared by its records; absent when nothing could be recorded. */
@@ -43,6 +43,11 @@ export class OperationExecutor {
   private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly options: ExecutorOptions) {}
+
+  /** Why an operation of this kind may not run on this screen whatever it would act on (read-only), if it may not. */
+  kindRefusal(name: OperationName): string | undefined {
+    return this.options.readOnly && OPERATIONS[name].changesOutside ? `read-only: ${name} refused` : undefined;
+  }
 
   /** Why this operation may not run here (read-only screen or host), if it may not: ask before asking the operator. */
   refusal(operation: Operation): string | undefined {
