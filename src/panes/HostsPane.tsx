@@ -130,7 +130,8 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
   const hint = !focused || !selectedRow
     ? undefined
     : selectedRow.problem?.hint
-      ? `${selectedRow.host.name}: ${selectedRow.problem.hint}${selectedRow.connection?.status === 'hostkey-refused' ? ' — T: trust dialog' : ''}`
+      ? // The key first: the hint is long, and at 80 columns its end is cut.
+        `${selectedRow.host.name}${selectedRow.connection?.status === 'hostkey-refused' ? ' (T: trust dialog)' : ''}: ${selectedRow.problem.hint}`
       : issue
         ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
         : selectedRow.checks[0]

@@ -236,6 +236,12 @@ describe('cockpit at 80x24', () => {
 });
 
 describe('trusting an SSH host key', () => {
+  it("at 80x24 the selected host's hint names the trust key before its long advice is cut", async () => {
+    app = await renderApp(fleetConfig(), refusedEdge(), { columns: 80, rows: 24 });
+    await app.press('j', 'j');
+    expect(text()).toContain('edge (T: trust dialog): Unknown host.');
+  });
+
   function refusedEdge() {
     const data = fleetData();
     const edge = data.hosts.edge!;
@@ -252,7 +258,7 @@ describe('trusting an SSH host key', () => {
   it('shows the fingerprint, and trusts only after "yes" is typed', async () => {
     app = await renderApp(fleetConfig(), refusedEdge());
     await app.press('j', 'j');
-    expect(text()).toContain('edge: Unknown host. Compare the fingerprint');
+    expect(text()).toContain('edge (T: trust dialog): Unknown host. Compare the fingerprint');
     // The state's words once: the room goes to the fingerprint.
     expect(text()).toMatch(/host key refused since \d\d:\d\d:\d\d: edge /);
     await app.press('T');
