@@ -5,7 +5,7 @@ import { formatClock, formatDayClock, sameDay } from '../domain/duration.js';
 import type { OpsEvent } from '../domain/model.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
-import { fit } from './format.js';
+import { fit, widthOf } from './format.js';
 import { hostColor, useTheme } from './theme.js';
 
 export interface EventsPaneProps {
@@ -20,9 +20,15 @@ export interface EventsPaneProps {
   today: number;
 }
 
-/** A message that starts with its host's name ("web-1: app.service restarted") reads without it beside the host column. */
+/** The host column's width: a longer name is cut there. */
+const HOST_COLUMN = 12;
+
+/**
+ * A message that starts with its host's name ("web-1: app.service restarted") reads without it beside
+ * the host column, where the column shows the whole name.
+ */
 function withoutHost(message: string, host: string): string {
-  if (host === '' || !message.startsWith(host)) return message;
+  if (host === '' || widthOf(host) > HOST_COLUMN - 1 || !message.startsWith(host)) return message;
   const rest = message.slice(host.length);
   return rest.startsWith(': ') ? rest.slice(2) : rest.startsWith(' ') ? rest.slice(1) : message;
 }
@@ -45,7 +51,7 @@ function EventsPaneView({ rows, width, height, focused, cursor, filter, hostColo
           <Text color={theme.muted}>{stamp(event.at)} </Text>
           <Text color={theme[event.level]}>{fit(event.level.toUpperCase(), 5)}</Text>
           <Text bold color={hostColor(theme, hostColors[event.host])}>
-            {fit(event.host, 12)}
+            {fit(event.host, HOST_COLUMN)}
           </Text>
           {withoutHost(event.message, event.host)}
         </Text>

@@ -137,6 +137,7 @@ export class Scheduler {
     void this.run(job);
   }
 
+  /** Every source runs at once, not spread: the first figures matter more than one busy moment. */
   start(): void {
     this.stopped = false;
     this.epoch = Date.now();
@@ -157,7 +158,7 @@ export class Scheduler {
     for (const job of this.jobs) {
       if (this.running.has(job)) continue;
       clearTimeout(this.timers.get(job));
-      this.arm(job, this.periodOf(job));
+      this.arm(job, this.nextSlot(job, Date.now() + this.periodOf(job)) - Date.now());
     }
   }
 

@@ -58,9 +58,19 @@ describe('a poll source shell', () => {
     expect(result.stderr).toBe('e'.repeat(64 * 1024));
   });
 
-  test('output past the limit is refused, and the next poll is answered', async () => {
+  test('output past the limit is refused, even by a byte, and the next poll is answered', async () => {
     await expect(shell.run('head -c 2000000 /dev/zero', AbortSignal.timeout(10_000), 1_000_000)).rejects.toThrow(/output larger than 1000000 bytes/);
     await expect(run('echo next')).resolves.toMatchObject({ stdout: 'next\n', code: 0 });
+    await expect(shell.run('head -c 101 /dev/zero', AbortSignal.timeout(10_000), 100)).rejects.toThrow(/output larger than 100 bytes/);
+    await expect(shell.run('head -c 100 /dev/zero', AbortSignal.timeout(10_000), 100)).resolves.toMatchObject({ stdout: '\0'.repeat(100), code: 0 });
+  });
+
+  test("a script that does not parse fails as it would under sh -c, and the shell goes on", async () => {
+    const before = (await run('echo $$')).stdout;
+    const broken = await run("echo 'unbalanced");
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/unterminated|Syntax error|EOF/i);
+    expect((await run('echo $$')).stdout).toBe(before);
   });
 
   test('a script that reads stdin gets nothing, not the polls after it', async () => {
@@ -91,6 +101,23 @@ describe('channel slots', () => {
       await expect(tight.exec('echo operation', AbortSignal.timeout(3000))).resolves.toMatchObject({ stdout: 'operation\n' });
       // And the shell opens again for the next poll once the operation is done.
       await expect(polls.run('echo polled again', AbortSignal.timeout(10_000))).resolves.toMatchObject({ stdout: 'polled again\n' });
+    } finally {
+      follower.channel.close();
+      tight.close();
+    }
+  });
+});
+
+describe('shells that wait for a slot', () => {
+  test('two shells asking at once while an idle one holds the last slot both get their answers', async () => {
+    const tight = testConnection(workspace.sshConfig, workspace.dir, 'shell', { maxChannels: 2, followerChannels: 1 });
+    const follower = await tight.openFollower('sleep 60');
+    try {
+      const idle = tight.probeShell();
+      await idle.run('echo idle', AbortSignal.timeout(10_000));
+      const [p, q] = [tight.probeShell(), tight.probeShell()];
+      const answers = await Promise.all([p.run('echo p', AbortSignal.timeout(10_000)), q.run('echo q', AbortSignal.timeout(10_000))]);
+      expect(answers.map((a) => a.stdout)).toEqual(['p\n', 'q\n']);
     } finally {
       follower.channel.close();
       tight.close();

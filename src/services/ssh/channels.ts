@@ -65,8 +65,14 @@ export class ChannelSlots {
       this.dispatch();
       if (!this.queue.includes(waiter)) return;
       onQueued?.();
-      this.callForSlots();
+      // A follower past its own limit waits for another follower, not for a free slot.
+      if (this.starved) this.callForSlots();
     });
+  }
+
+  /** Every slot is taken and a channel waits for one. */
+  get starved(): boolean {
+    return this.inUse >= this.limit && this.queue.length > 0;
   }
 
   /** A channel waits (for a slot here, or for a session the server refused): holders that can, give theirs back. */

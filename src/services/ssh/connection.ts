@@ -246,7 +246,7 @@ export class SshConnection {
       const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.settings.execTimeoutMs)]);
       const live = await this.ready(deadline);
       const opened = await openHoldingSlot(live, PROBE_SHELL, await live.slots.acquire('exec', deadline));
-      return { ...opened, whenWaited: (listener) => live.slots.whenWaited(listener) };
+      return { ...opened, whenWaited: (listener) => live.slots.whenWaited(listener), starved: () => live.slots.starved };
     });
   }
 

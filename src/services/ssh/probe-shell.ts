@@ -8,6 +8,7 @@ import type { ExecResult } from '../exec.js';
 import { ExecError } from '../exec.js';
 import type { OpenedChannel } from './exec.js';
 import { MAX_STDOUT } from './exec.js';
+import { shQuote } from '../shell-quote.js';
 
 const MAX_STDERR = 64 * 1024;
 /** A shell no script came to for this long is closed: its source is not polled for now (a hidden pane, a slow retry). */
@@ -23,12 +24,14 @@ export const PROBE_SHELL = [
   '{ cat <&3; read -r _ _ _ _ g _ </proc/$$/stat && [ "$g" = $$ ] && kill -TERM 0; } 2>/dev/null | sh -s 3<&-',
 ].join('\n');
 
-/** A shell channel opened on an exec slot, and the connection's call for that slot (ChannelSlots.whenWaited). */
-export interface OpenedShell extends OpenedChannel {
+/** A shell channel opened on an exec slot, and the connection's calls for that slot (ChannelSlots). */
+interface OpenedShell extends OpenedChannel {
   whenWaited(listener: () => void): () => void;
+  /** Whether a channel waits for a slot now: a shell that opens then gives its slot back after its script. */
+  starved(): boolean;
 }
 
-export type OpenShell = (signal: AbortSignal) => Promise<OpenedShell>;
+type OpenShell = (signal: AbortSignal) => Promise<OpenedShell>;
 
 interface Shell {
   opened: OpenedShell;
@@ -47,26 +50,30 @@ interface Pending {
 }
 
 /**
- * One stream of a script's output, up to the trailer that ends it: `\n<nonce>` and, on stdout, the
- * exit status, then a newline. Nothing follows the trailer until the next script is sent, so it is
- * looked for at the end of what came, never inside the output.
+ * One stream of a script's output, up to the trailer that ends it: a line `<nonce>` and, on stdout,
+ * ` <exit status>`, after a newline of its own. The trailer is the last thing the shell writes for
+ * a script, so it is looked for only at the very end of what came, never inside the output.
  */
 class TrailedOutput {
   private readonly chunks: Buffer[] = [];
   private kept = 0;
   private total = 0;
-  private tail = Buffer.alloc(0);
+  private tail = '';
+  private readonly ending: RegExp;
   /** The trailer's text after the nonce (the exit status on stdout), once it came. */
   trailer: string | undefined;
 
   constructor(
-    private readonly marker: Buffer,
+    private readonly marker: string,
     /** Bytes kept; past them the rest is dropped (stderr) or the caller gives up (stdout). */
     private readonly keep: number,
-  ) {}
+  ) {
+    this.ending = new RegExp(`\\n${marker}(| \\d+)\\n$`);
+  }
 
+  /** The output's own bytes (the trailer not counted once it came). */
   get bytes(): number {
-    return this.total;
+    return this.total - (this.trailer === undefined ? 0 : this.marker.length + this.trailer.length + 2);
   }
 
   push(chunk: Buffer): void {
@@ -75,16 +82,16 @@ class TrailedOutput {
       this.chunks.push(chunk);
       this.kept += chunk.length;
     }
-    this.tail = Buffer.concat([this.tail, chunk]).subarray(-(this.marker.length + 32));
-    if (this.tail.at(-1) !== 10) return;
-    const at = this.tail.lastIndexOf(this.marker);
-    if (at >= 0) this.trailer = this.tail.subarray(at + this.marker.length, -1).toString('latin1');
+    // The nonce is hex and the status digits: latin1 keeps them byte for byte.
+    const room = this.marker.length + 32;
+    this.tail = (this.tail + chunk.subarray(-room).toString('latin1')).slice(-room);
+    const found = this.ending.exec(this.tail);
+    if (found) this.trailer = found[1]!;
   }
 
   /** The output without its trailer, at most `keep` bytes of it. */
   text(): string {
-    const trailerBytes = this.trailer === undefined ? 0 : this.marker.length + this.trailer.length + 1;
-    return Buffer.concat(this.chunks).subarray(0, Math.min(this.keep, this.total - trailerBytes)).toString('utf8');
+    return Buffer.concat(this.chunks).subarray(0, Math.min(this.keep, this.bytes)).toString('utf8');
   }
 }
 
@@ -108,8 +115,10 @@ export class ProbeShell {
   }
 
   private async runNow(script: string, signal: AbortSignal, maxStdout: number): Promise<ExecResult> {
-    clearTimeout(this.idleTimer);
+    // Before the idle timer is cleared: a run whose deadline passed while it waited its turn leaves
+    // the shell's idle close in place.
     signal.throwIfAborted();
+    clearTimeout(this.idleTimer);
     const shell = this.shell ?? (this.shell = this.start(await this.open(signal)));
     try {
       const result = await this.exchange(shell, script, signal, maxStdout);
@@ -129,15 +138,18 @@ export class ProbeShell {
   }
 
   private start(opened: OpenedShell): Shell {
-    const shell: Shell = { opened, nonce: `@opsdeck-end-${randomBytes(8).toString('hex')}`, wanted: false };
+    // A channel that waited for a slot before this shell opened would not hear it give its own back.
+    const shell: Shell = { opened, nonce: `@opsdeck-end-${randomBytes(8).toString('hex')}`, wanted: opened.starved() };
     const { channel } = opened;
     // Held while idle, the slot would keep an operation's channel (a restart, a flag) waiting.
     const unsubscribe = opened.whenWaited(() => {
       shell.wanted = true;
       if (!shell.current) this.end(shell);
     });
-    channel.on('data', (chunk: Buffer) => shell.current?.stdout(chunk));
-    channel.stderr.on('data', (chunk: Buffer) => shell.current?.stderr(chunk));
+    // Output while no script runs (a process a script left behind, still writing) would be read as
+    // the next script's: that shell is not to be trusted again.
+    channel.on('data', (chunk: Buffer) => (shell.current ? shell.current.stdout(chunk) : this.end(shell)));
+    channel.stderr.on('data', (chunk: Buffer) => (shell.current ? shell.current.stderr(chunk) : this.end(shell)));
     channel.on('close', () => {
       unsubscribe();
       if (this.shell === shell) this.shell = undefined;
@@ -148,8 +160,8 @@ export class ProbeShell {
 
   private exchange(shell: Shell, script: string, signal: AbortSignal, maxStdout: number): Promise<ExecResult> {
     const channel: ClientChannel = shell.opened.channel;
-    const stdout = new TrailedOutput(Buffer.from(`\n${shell.nonce} `), maxStdout);
-    const stderr = new TrailedOutput(Buffer.from(`\n${shell.nonce}`), MAX_STDERR);
+    const stdout = new TrailedOutput(shell.nonce, maxStdout);
+    const stderr = new TrailedOutput(shell.nonce, MAX_STDERR);
     return new Promise<ExecResult>((resolve, reject) => {
       const finish = (error?: Error): void => {
         if (shell.current !== pending) return;
@@ -165,7 +177,7 @@ export class ProbeShell {
       const pending: Pending = {
         stdout: (chunk) => {
           stdout.push(chunk);
-          if (stdout.trailer === undefined && stdout.bytes > maxStdout + 64) finish(new ExecError(`output larger than ${maxStdout} bytes`));
+          if (stdout.bytes > maxStdout + (stdout.trailer === undefined ? 64 : 0)) finish(new ExecError(`output larger than ${maxStdout} bytes`));
           else settleIfDone();
         },
         stderr: (chunk) => {
@@ -181,9 +193,11 @@ export class ProbeShell {
         onAbort();
         return;
       }
+      // The script reaches the shell quoted and is parsed by eval in the subshell: a syntax error in
+      // it is the subshell's exit status 2, where parsed by the shell itself it would end the shell.
       // Each printf's leading newline ends output that has none, so the trailer starts a line; it is
       // taken off again with the trailer.
-      channel.write(`(\n${script}\n) </dev/null\nprintf '\\n%s %s\\n' ${shell.nonce} "$?"\nprintf '\\n%s\\n' ${shell.nonce} >&2\n`);
+      channel.write(`( eval ${shQuote(script)} ) </dev/null\nprintf '\\n%s %s\\n' ${shell.nonce} "$?"\nprintf '\\n%s\\n' ${shell.nonce} >&2\n`);
     });
   }
 }
