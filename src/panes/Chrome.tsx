@@ -85,13 +85,19 @@ const MESSAGE_ROOM = 40;
 
 /**
  * How long an info message stays: it says something went as asked, and the Events pane keeps it; an
- * error stays until Esc, as the operator may have looked away from a screen left running.
+ * error stays until Esc (on the wall, until the next message), as the operator may have looked away
+ * from a screen left running.
  */
 const INFO_SHOWN_MS = 15_000;
 
+/** The status line's message at `now`, if it is still to be shown. */
+export function shownMessage(message: Message | null, now: number): Message | null {
+  return message && (message.level === 'error' || now - message.at < INFO_SHOWN_MS) ? message : null;
+}
+
 function StatusBarView({ width, refreshMs, paused, readOnly, self, message: latest, clock }: StatusBarProps) {
   const theme = useTheme();
-  const message = latest && (latest.level === 'error' || clock - latest.at < INFO_SHOWN_MS) ? latest : null;
+  const message = shownMessage(latest, clock);
   const refresh = ` refresh ${formatDuration(refreshMs)} `;
   const left = (paused ? ' PAUSED ' : '') + (readOnly ? ' READ-ONLY ' : '') + refresh;
   const full = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} │ ${formatClock(clock)} │ ? help  : cmd  q quit`;

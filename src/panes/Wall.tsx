@@ -9,6 +9,7 @@ import { charKey } from '../app/dispatch.js';
 import { useOps, useTerminalSize } from '../hooks/store.js';
 import { wallGroups, wallPages, type WallHost, type WallState, type WallTile } from '../app/wall.js';
 import { cut, fit, widthOf } from './format.js';
+import { shownMessage } from './Chrome.js';
 import { MARK, useTheme, type Tone } from './theme.js';
 
 const STATE_MARK: Record<WallState, string> = MARK;
@@ -83,8 +84,8 @@ function WallHeader({ width, page, pages }: { width: number; page: number; pages
 /** READ-ONLY, the refresh, opsdeck's own cost and what last went wrong outside the screen (an alert not delivered). */
 function WallStatus({ width, refreshMs }: { width: number; refreshMs: number }) {
   const theme = useTheme();
-  const message = useOps((s) => s.ui.message);
   const self = useOps((s) => s.data.self);
+  const message = shownMessage(useOps((s) => s.ui.message), Date.now());
   const left = ` READ-ONLY `;
   const right = ` opsdeck ${self.cpuPercent.toFixed(1)}% ${formatBytes(self.rssBytes)} · refresh ${formatDuration(refreshMs)} · q quit`;
   const room = Math.max(0, width - widthOf(left) - widthOf(right));

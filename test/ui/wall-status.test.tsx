@@ -1,0 +1,40 @@
+// The wall's status line, left running for weeks: what went wrong outside the screen stays, a note
+// that something went as asked goes after 15 s.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpsStore } from '../../src/app/store.js';
+import { OpsProvider } from '../../src/hooks/store.js';
+import { ThemeProvider } from '../../src/panes/theme.js';
+import { WallScreen } from '../../src/panes/Wall.js';
+import { fleetConfig, fleetData } from '../helpers/fixtures.js';
+import { inkTerminal, type InkTerminal } from '../helpers/ink-terminal.js';
+import { screenReader } from '../helpers/screen.js';
+
+let terminal: InkTerminal | undefined;
+afterEach(() => terminal?.unmount());
+
+describe('the wall status line', () => {
+  it("keeps an alert that was not delivered, and lets 'delivered again' go after 15 s", async () => {
+    const store = createOpsStore(fleetData());
+    const size = { columns: 120, rows: 30 };
+    terminal = inkTerminal(
+      <OpsProvider store={store} size={size}>
+        <ThemeProvider theme={fleetConfig().theme}>
+          <WallScreen cycleMs={10_000} refreshMs={2000} quitKeys={['q']} quit={() => undefined} />
+        </ThemeProvider>
+      </OpsProvider>,
+      size,
+    );
+    const status = () => screenReader(() => terminal!.lastFrame()).text().split('\n').at(-1)!;
+    const say = async (text: string, level: 'info' | 'error', ago: number) => {
+      store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text, level, at: Date.now() - ago } } }));
+      await terminal!.flush();
+    };
+    await say('alert to slack not delivered after 5 tries: 503', 'error', 60 * 60_000);
+    expect(status()).toContain('alert to slack not delivered after 5 tries: 503');
+    await say('alerts to slack delivered again', 'info', 1000);
+    expect(status()).toContain('alerts to slack delivered again');
+    await say('alerts to slack delivered again', 'info', 16_000);
+    expect(status()).not.toContain('delivered again');
+    expect(status()).toContain('READ-ONLY');
+  });
+});
