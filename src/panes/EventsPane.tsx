@@ -5,7 +5,7 @@ import { formatClock, formatDayClock, sameDay } from '../domain/duration.js';
 import type { OpsEvent } from '../domain/model.js';
 import { scrollTop } from '../app/layout.js';
 import { Frame, Note } from './Frame.js';
-import { fit, widthOf } from './format.js';
+import { besideHost, fit } from './format.js';
 import { hostColor, useTheme } from './theme.js';
 
 export interface EventsPaneProps {
@@ -22,16 +22,6 @@ export interface EventsPaneProps {
 
 /** The host column's width: a longer name is cut there. */
 const HOST_COLUMN = 12;
-
-/**
- * A message that starts with its host's name ("web-1: app.service restarted") reads without it beside
- * the host column, where the column shows the whole name.
- */
-function withoutHost(message: string, host: string): string {
-  if (host === '' || widthOf(host) > HOST_COLUMN - 1 || !message.startsWith(host)) return message;
-  const rest = message.slice(host.length);
-  return rest.startsWith(': ') ? rest.slice(2) : rest.startsWith(' ') ? rest.slice(1) : message;
-}
 
 /** Spaces where a day would be: today's rows keep their clocks under the other days' clocks. */
 const NO_DAY = ' '.repeat('MM-DD '.length);
@@ -53,7 +43,7 @@ function EventsPaneView({ rows, width, height, focused, cursor, filter, hostColo
           <Text bold color={hostColor(theme, hostColors[event.host])}>
             {fit(event.host, HOST_COLUMN)}
           </Text>
-          {withoutHost(event.message, event.host)}
+          {besideHost(event.message, event.host, HOST_COLUMN)}
         </Text>
       ))}
     </Frame>

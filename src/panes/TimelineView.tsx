@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { formatDayClock } from '../domain/duration.js';
 import type { OpsEvent } from '../domain/model.js';
 import type { TimelineViewState } from '../app/store.js';
-import { fit, widthOf } from './format.js';
+import { besideHost, fit, widthOf } from './format.js';
 import { MARK, useTheme } from './theme.js';
 
 /** Rows of events the view shows at once (inside its border, below its header). */
@@ -43,7 +43,7 @@ export function TimelineView({ rows, total, view, width, height }: TimelineViewP
           <Text color={theme.muted}>{formatDayClock(event.at)} </Text>
           <Text color={theme[event.level]}>{`${MARKS[event.level]} ${fit(event.level.toUpperCase(), 5)}`}</Text>
           <Text bold>{fit(event.host, hostWidth + 1)}</Text>
-          {event.message}
+          {besideHost(event.message, event.host, hostWidth + 1)}
           {event.incident ? <Text color={theme.muted}>{` [${event.incident}]`}</Text> : null}
           {event.auditId ? <Text color={theme.muted}>{` audit ${event.auditId}`}</Text> : null}
         </Text>

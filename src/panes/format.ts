@@ -98,3 +98,13 @@ export function bar(percent: number, width: number): { filled: string; empty: st
   const filled = Math.max(0, Math.min(width, Math.round((percent / 100) * width)));
   return { filled: '█'.repeat(filled), empty: '░'.repeat(width - filled) };
 }
+
+/**
+ * An event's message beside a host column `column` cells wide: one that starts with its host's name
+ * ("web-1: app.service restarted") reads without it, where the column shows the whole name and a space.
+ */
+export function besideHost(message: string, host: string, column: number): string {
+  if (host === '' || widthOf(host) >= column || !message.startsWith(host)) return message;
+  const rest = message.slice(host.length);
+  return rest.startsWith(': ') ? rest.slice(2) : rest.startsWith(' ') ? rest.slice(1) : message;
+}

@@ -47,7 +47,7 @@ for (const [columns, rows] of [
       const screen = text();
       expect(screen).toContain('Timeline 41/41');
       const newest = screen.split('\n').find((l) => l.includes('app.service restarted'))!;
-      expect(newest).toMatch(/\d\d-\d\d \d\d:\d\d:\d\d ● INFO +web-1/);
+      expect(newest).toMatch(/\d\d-\d\d \d\d:\d\d:\d\d ● INFO +web-1 +app\.service restarted/);
       if (columns === 200) expect(newest).toContain('[inc-20261123-1150] audit mk3-1f-0');
       // Older events above it, as many as fit.
       expect(screen).toContain('event number 39');

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { fit, fitRight, sliceToWidth, widthOf } from '../../src/panes/format.js';
+import { besideHost, fit, fitRight, sliceToWidth, widthOf } from '../../src/panes/format.js';
 
 describe('cell widths', () => {
   it('counts wide characters as two columns, the same on every call', () => {
@@ -34,5 +34,18 @@ describe('cell widths', () => {
   it('measures a long line that is not ASCII whole', () => {
     const long = `${'é'.repeat(100)}東`;
     expect(widthOf(long)).toBe(102);
+  });
+});
+
+describe('an event message beside its host column', () => {
+  it('drops the host name it starts with, only where the column shows the whole name', () => {
+    expect(besideHost('web-1: app.service restarted', 'web-1', 12)).toBe('app.service restarted');
+    expect(besideHost('web-1 cpu back to ok', 'web-1', 12)).toBe('cpu back to ok');
+    // "web-10 …" is another host's message, not web-1's.
+    expect(besideHost('web-10 cpu back to ok', 'web-1', 12)).toBe('web-10 cpu back to ok');
+    // Cut by the column ("db-replica-…"), the name stays in the message.
+    expect(besideHost('db-replica-eu-west-2: lag 40s', 'db-replica-eu-west-2', 12)).toBe('db-replica-eu-west-2: lag 40s');
+    expect(besideHost('サーバー1: 再起動しました', 'サーバー1', 12)).toBe('再起動しました');
+    expect(besideHost('checks: 2 failing', '', 12)).toBe('checks: 2 failing');
   });
 });
