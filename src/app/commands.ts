@@ -77,7 +77,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       if (ms === undefined) return { error: `"${arg}" is not a duration (e.g. 500ms, 2s, 1m)` };
       const clamped = clampRefresh(ms);
       controls.setRefresh(clamped);
-      return { state: { refreshMs: clamped }, message: `refresh ${formatDuration(clamped)}${clamped !== ms ? ' (limit)' : ''}` };
+      // The status line shows the refresh itself: a message only when it is not what was asked.
+      return { state: { refreshMs: clamped }, message: clamped !== ms ? `refresh ${formatDuration(clamped)}: the ${clamped > ms ? 'shortest' : 'longest'} there is` : undefined };
     },
   },
   filter: {

@@ -118,7 +118,9 @@ function changeRefresh(store: OpsStore, controls: Controls, direction: 1 | -1): 
   const next =
     direction > 0 ? (REFRESH_STEPS.find((s) => s > current) ?? MAX_REFRESH_MS) : ([...REFRESH_STEPS].reverse().find((s) => s < current) ?? MIN_REFRESH_MS);
   controls.setRefresh(next);
-  store.setState((s) => ({ ...s, ui: { ...s.ui, refreshMs: next, message: { text: `refresh ${formatDuration(next)}`, level: 'info', at: Date.now() } } }));
+  // The status line shows the refresh itself: a message only where a key can take it no further.
+  const limit = next === current ? { message: { text: `refresh ${formatDuration(next)}: the ${direction > 0 ? 'longest' : 'shortest'} there is`, level: 'info' as const, at: Date.now() } } : {};
+  store.setState((s) => ({ ...s, ui: { ...s.ui, refreshMs: next, ...limit } }));
 }
 
 export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls: Controls, viewport: Viewport): void {

@@ -191,6 +191,11 @@ describe('cockpit at 200x50', () => {
     await app.press('+');
     await app.press('-', '-');
     expect(app.refreshes).toEqual([5000, 2000, 1000]);
+    // The status line shows the refresh: it is not said again beside it, only where it can go no further.
+    const status = () => text().split('\n').at(-1)!;
+    expect(status()).toMatch(/^ refresh 1s {2}opsdeck/);
+    await app.press('-', '-', '-');
+    expect(status()).toMatch(/^ refresh 500ms │ refresh 500ms: the shortest there is/);
     await app.press('q');
     expect(app.quits).toBe(1);
   });
