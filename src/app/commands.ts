@@ -1,6 +1,6 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../domain/duration.js';
-import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
+import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS, refreshLimitText } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
 import type { RunbookIndex } from './runbooks.js';
@@ -77,8 +77,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       if (ms === undefined) return { error: `"${arg}" is not a duration (e.g. 500ms, 2s, 1m)` };
       const clamped = clampRefresh(ms);
       controls.setRefresh(clamped);
-      // The status line shows the refresh itself: a message only when it is not what was asked.
-      return { state: { refreshMs: clamped }, message: clamped !== ms ? `refresh ${formatDuration(clamped)}: the ${clamped > ms ? 'shortest' : 'longest'} there is` : undefined };
+      return { state: { refreshMs: clamped }, message: clamped !== ms ? refreshLimitText(clamped) : undefined };
     },
   },
   filter: {

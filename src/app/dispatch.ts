@@ -1,13 +1,12 @@
 // keys -> keymap -> intent: overlays take keys first, then the focused pane's contexts in order. A
 // screen intent changes the view here; an operation intent goes to the executor through the controls.
-import { formatDuration } from '../domain/duration.js';
 import { databaseRows, selectedDatabaseRow } from './database-rows.js';
 import { processRows, selectedProcessRow } from './process-rows.js';
 import { COMMAND_HISTORY_LIMIT, complete, requestAction, runCommand, type Controls } from './commands.js';
 import { KEY_TABLE, type Intent, type ScreenIntent } from './intents.js';
 import { actionOfBinding, contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
-import { MAX_REFRESH_MS, MIN_REFRESH_MS } from './refresh.js';
+import { MAX_REFRESH_MS, MIN_REFRESH_MS, refreshLimitText } from './refresh.js';
 import { anchorIndex, displayLines, jumpTo } from './logview.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
@@ -118,9 +117,9 @@ function changeRefresh(store: OpsStore, controls: Controls, direction: 1 | -1): 
   const next =
     direction > 0 ? (REFRESH_STEPS.find((s) => s > current) ?? MAX_REFRESH_MS) : ([...REFRESH_STEPS].reverse().find((s) => s < current) ?? MIN_REFRESH_MS);
   controls.setRefresh(next);
-  // The status line shows the refresh itself: a message only where a key can take it no further.
-  const limit = next === current ? { message: { text: `refresh ${formatDuration(next)}: the ${direction > 0 ? 'longest' : 'shortest'} there is`, level: 'info' as const, at: Date.now() } } : {};
-  store.setState((s) => ({ ...s, ui: { ...s.ui, refreshMs: next, ...limit } }));
+  // At a limit a key takes it no further: say so (elsewhere the status line shows the new refresh).
+  const limit = next === current ? refreshLimitText(next) : undefined;
+  store.setState((s) => ({ ...s, ui: { ...s.ui, refreshMs: next, ...(limit ? { message: { text: limit, level: 'info' as const, at: Date.now() } } : {}) } }));
 }
 
 export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls: Controls, viewport: Viewport): void {

@@ -46,17 +46,22 @@ export class OperationExecutor {
 
   /** Why an operation of this kind may not run on this screen whatever it would act on (read-only), if it may not. */
   kindRefusal(name: OperationName): string | undefined {
-    return this.options.readOnly && OPERATIONS[name].changesOutside ? `read-only: ${name} refused` : undefined;
+    return this.screenRefuses(name) ? `read-only: ${name} refused` : undefined;
   }
 
   /** Why this operation may not run here (read-only screen or host), if it may not: ask before asking the operator. */
   refusal(operation: Operation): string | undefined {
     const bound = bind(operation);
     if (!bound.changesOutside) return undefined;
-    if (this.options.readOnly) return `read-only: "${bound.description.title}" refused`;
+    if (this.screenRefuses(operation.kind)) return `read-only: "${bound.description.title}" refused`;
     const host = [bound.description.host, ...(bound.description.hosts ?? [])].find((h) => this.options.readOnlyHosts?.has(h));
     if (host !== undefined) return `read-only host ${host}: "${bound.description.title}" refused`;
     return undefined;
+  }
+
+  /** A read-only screen refuses every kind that changes something outside opsdeck. */
+  private screenRefuses(name: OperationName): boolean {
+    return this.options.readOnly && OPERATIONS[name].changesOutside;
   }
 
   /** Runs it, once the operator has said yes; a refusal is audited and nothing runs. */

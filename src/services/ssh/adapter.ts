@@ -178,7 +178,8 @@ export class SshHostAdapter implements HostAdapter {
         resume: () => processRates.forget(),
       },
       services: { timeoutMs, collect: (signal) => collectRemoteServices(runServices, host, signal) },
-      maintenance: host.maintenance ? maintenanceSource(host.maintenance, controls.maintenanceFlag && remoteMaintenanceFlag(host.name, host.maintenance, shellRun()), timeoutMs) : undefined,
+      // Read through a poll shell; set and cleared (controls) on channels of their own.
+      maintenance: host.maintenance ? maintenanceSource(host.maintenance, isSafeRemotePath(host.maintenance) ? remoteMaintenanceFlag(host.name, host.maintenance, shellRun()) : undefined, timeoutMs) : undefined,
       ...controls,
       logStreams,
       followLog: (source) => remoteLogStreams([source], { host: host.name, sudo: host.sudo, filesPerFollower: 1, connectionFor: () => connectionFor(onDemandChannel) })[0]!,
