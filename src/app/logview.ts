@@ -1,5 +1,6 @@
 // What the Logs pane shows: the scope's sources merged in arrival order, filtered, and where the
 // window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
+import { levelOf } from '../domain/log-level.js';
 import type { LogLevel, LogLine } from '../domain/model.js';
 import { scopeHosts } from './scope.js';
 import type { DataState, LogView, UiState } from './store.js';
@@ -129,7 +130,7 @@ export function bottomAround(count: number, at: number, rows: number, rowsOf: (i
 export function jumpTo(lines: readonly DisplayLine[], anchor: number | null, level: LogLevel, direction: 1 | -1): number | undefined {
   const from = anchorIndex(lines, anchor);
   for (let i = from + direction; i >= 0 && i < lines.length; i += direction) {
-    if (lines[i]!.level === level) return lines[i]!.seq;
+    if (levelOf(lines[i]!) === level) return lines[i]!.seq;
   }
   return undefined;
 }

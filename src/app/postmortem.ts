@@ -7,6 +7,7 @@
 import type { AuditRecord } from '../domain/audit.js';
 import { formatDuration } from '../domain/duration.js';
 import { SEVERITY_MEANING, type Incident } from '../domain/incident.js';
+import { levelOf } from '../domain/log-level.js';
 import type { OpsEvent } from '../domain/model.js';
 import { readAudit } from '../services/audit.js';
 import type { IncidentStore } from '../services/incidents.js';
@@ -38,7 +39,7 @@ export function stateCapture(data: DataState, config: OpsConfig, at: number, err
   out.push('', '#### Error lines in the logs', '', `_From ${utc(errorsFrom)} to ${utc(at)} UTC, at most ${ERROR_LINES_PER_LOG} per log._`);
   let any = false;
   for (const log of Object.values(data.logs)) {
-    const errors = log.lines.filter((l) => l.level === 'error' && l.at >= errorsFrom && l.at <= at).slice(-ERROR_LINES_PER_LOG);
+    const errors = log.lines.filter((l) => levelOf(l) === 'error' && l.at >= errorsFrom && l.at <= at).slice(-ERROR_LINES_PER_LOG);
     if (errors.length === 0) continue;
     any = true;
     out.push('', `${log.host} ${log.label}${log.file ? ` (${log.file})` : ''}:`, '', '```', ...errors.map((l) => `${utc(l.at).slice(11)} ${l.text}${l.count > 1 ? ` (×${l.count})` : ''}`), '```');

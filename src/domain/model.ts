@@ -102,7 +102,8 @@ export interface LogLine {
   seq: number;
   at: number;
   text: string;
-  level: LogLevel;
+  /** The level when known: the source's, a marker's, or classified once read. Read it with levelOf (domain/log-level.ts). */
+  knownLevel?: LogLevel;
   /** How many identical lines in a row this one stands for. */
   count: number;
   /** The host and log label it came from, when its buffer was told them (a merged view then copies nothing). */

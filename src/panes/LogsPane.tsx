@@ -3,7 +3,8 @@
 import { memo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import { formatClock } from '../domain/duration.js';
-import type { SourceState } from '../domain/model.js';
+import { levelOf } from '../domain/log-level.js';
+import type { LogLevel, SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
 import { bottomAround, type DisplayLine } from '../app/logview.js';
 import type { MeasureLine } from '../app/log-measures.js';
@@ -43,7 +44,7 @@ export interface LogsPaneProps {
 }
 
 /** Each line's level: its tone, and the mark in the gutter that says it without colour. */
-const LEVEL_STYLE: Record<DisplayLine['level'], { tone?: Tone; mark: string; italic?: boolean }> = {
+const LEVEL_STYLE: Record<LogLevel, { tone?: Tone; mark: string; italic?: boolean }> = {
   error: { tone: 'crit', mark: MARK.crit },
   warn: { tone: 'warn', mark: MARK.warn },
   info: { mark: ' ' },
@@ -107,7 +108,7 @@ function LogsPaneView(props: LogsPaneProps) {
   let used = 0;
   for (let i = bottom; i >= 0 && used < rows; i--) {
     const line = lines[i]!;
-    const { tone, italic, mark } = LEVEL_STYLE[line.level];
+    const { tone, italic, mark } = LEVEL_STYLE[levelOf(line)];
     const style = { color: tone ? theme[tone] : undefined, italic };
     const gutter = `${mark} `;
     const stamp = prefix(line, timestamps);

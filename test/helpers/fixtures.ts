@@ -4,7 +4,7 @@ import { loadDefaultBindings } from '../../src/app/config/default-keys.js';
 import { DEFAULT_THRESHOLDS, resolveConfig, type OpsConfig } from '../../src/app/config/resolve.js';
 import { reduceResult, type SourceResult } from '../../src/app/sources/registry.js';
 import { emptyData, type DataState } from '../../src/app/store.js';
-import type { HostConfig, LogLine, ResourceSample } from '../../src/domain/model.js';
+import type { HostConfig, LogLevel, LogLine, ResourceSample } from '../../src/domain/model.js';
 import { hostSourceId, sourceKey, type SourceId } from '../../src/domain/source-id.js';
 import type { SourceKind } from '../../src/app/sources/registry.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
@@ -77,8 +77,8 @@ export function fleetConfig(): OpsConfig {
   ).config;
 }
 
-function line(seq: number, text: string, level: LogLine['level']): LogLine {
-  return { seq, at: NOW + seq, text, level, count: 1 };
+function line(seq: number, text: string, level: LogLevel): LogLine {
+  return { seq, at: NOW + seq, text, knownLevel: level, count: 1 };
 }
 
 /** web-1 at cpu warn with a failed unit, db-1 at disk crit, edge unreachable, local ok with logs. */

@@ -3,7 +3,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataState } from '../../src/app/store.js';
-import { classify } from '../../src/services/logs/buffer.js';
 import { fleetConfig, fleetData, NOW } from '../helpers/fixtures.js';
 import { renderApp, type AppHarness } from '../helpers/render-app.js';
 import { screenReader } from '../helpers/screen.js';
@@ -14,11 +13,11 @@ const { text, lineWith, plainLine } = screenReader(() => app!.frame());
 
 const INVERSE = '\u001b[7m';
 
-/** local's log as these texts, each at the level its words give it, as a file log classifies them. */
+/** local's log as these texts, as a file log keeps them: the level is what their words say, found when shown. */
 function withLog(texts: readonly string[]): DataState {
   const data = fleetData();
   const [key, view] = Object.entries(data.logs)[0]!;
-  const lines = texts.map((t, i) => ({ seq: i + 1, at: NOW + i, text: t, level: classify(t), count: 1 }));
+  const lines = texts.map((t, i) => ({ seq: i + 1, at: NOW + i, text: t, count: 1 }));
   return { ...data, logs: { [key]: { ...view, lines } } };
 }
 

@@ -35,7 +35,7 @@ describe('Enter on a unit', () => {
   it('a unit\'s log never mixes into the host\'s own logs', async () => {
     const data = fleetData();
     const id = unitLogId('local', 'cron.service');
-    const withUnit = reduceResult(withUnitLog(data, id, 'cron.service', 'journal'), id, { lines: [{ seq: 50, at: NOW, text: 'cron line', level: 'info', count: 1 }] }, { at: NOW, tracker: new ThresholdTracker(1) });
+    const withUnit = reduceResult(withUnitLog(data, id, 'cron.service', 'journal'), id, { lines: [{ seq: 50, at: NOW, text: 'cron line', knownLevel: 'info', count: 1 }] }, { at: NOW, tracker: new ThresholdTracker(1) });
     app = await renderApp(fleetConfig(), withUnit, { ui: { host: 'local', focus: 'logs' } });
     expect(text()).toContain('GET /api/plans 502');
     expect(text()).not.toContain('cron line');

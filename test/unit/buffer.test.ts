@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, LogBuffer } from '../../src/services/logs/buffer.js';
+import { classify, levelOf } from '../../src/domain/log-level.js';
+import { LogBuffer } from '../../src/services/logs/buffer.js';
 
 function snapshot(buffer: LogBuffer) {
   const lines = buffer.takeSnapshot();
@@ -45,7 +46,7 @@ describe('LogBuffer', () => {
     buffer.append('--- file rotated ---');
     buffer.append('tick');
     const lines = snapshot(buffer);
-    expect(lines.map((l) => [l.level, l.text, l.count])).toEqual([
+    expect(lines.map((l) => [levelOf(l), l.text, l.count])).toEqual([
       ['info', 'tick', 1],
       ['marker', '--- file rotated ---', 1],
       ['marker', '--- file rotated ---', 1],
@@ -126,7 +127,7 @@ describe('LogBuffer', () => {
     const buffer = new LogBuffer(3, 2000);
     for (let i = 1; i <= 1000; i++) buffer.append(i === 999 ? `line ${i} ERROR` : `line ${i}`);
     const lines = snapshot(buffer);
-    expect(lines.map((l) => [l.text, l.level])).toEqual([
+    expect(lines.map((l) => [l.text, levelOf(l)])).toEqual([
       ['line 998', 'info'],
       ['line 999 ERROR', 'error'],
       ['line 1000', 'info'],
@@ -139,7 +140,7 @@ describe('LogBuffer', () => {
     buffer.append('2026/11/23 11:49:31 [error] 1234#1234: *1 connect() failed');
     buffer.append('WARN pool nearly exhausted');
     buffer.append('GET /health 200');
-    expect(snapshot(buffer).map((l) => l.level)).toEqual(['error', 'warn', 'info']);
+    expect(snapshot(buffer).map((l) => levelOf(l))).toEqual(['error', 'warn', 'info']);
   });
 });
 

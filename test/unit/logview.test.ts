@@ -7,7 +7,7 @@ import type { LogLevel, LogLine } from '../../src/domain/model.js';
 import { sourceKey, type SourceId } from '../../src/domain/source-id.js';
 
 function line(seq: number, text: string, level: LogLevel = 'info'): LogLine {
-  return { seq, at: 1_000 * seq, text, level, count: 1 };
+  return { seq, at: 1_000 * seq, text, knownLevel: level, count: 1 };
 }
 
 function host(name: string, group?: string): HostView {

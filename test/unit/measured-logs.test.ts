@@ -10,7 +10,7 @@ import { sourceKey, type SourceId } from '../../src/domain/source-id.js';
 const id: SourceId<'logs'> = { host: 'web', kind: 'logs', name: '0' };
 const key = sourceKey(id);
 const spec = { format: 'combined', windowSec: 60, minRequests: 10, errorRate: { warn: 1, crit: 5 } } as unknown as AccessView['spec'];
-const line = (seq: number): LogLine => ({ seq, at: seq, text: `GET /${seq} 200`, level: 'info', count: 1 });
+const line = (seq: number): LogLine => ({ seq, at: seq, text: `GET /${seq} 200`, knownLevel: 'info', count: 1 });
 const view = (lines: LogLine[], access: AccessView): DataState['logs'] => ({ [key]: { id, host: 'web', label: 'nginx', lines, access } satisfies LogView });
 
 describe('the logs as the Hosts rows read them', () => {

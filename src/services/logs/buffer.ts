@@ -1,23 +1,12 @@
-// A bounded log buffer per source: sanitizes, classifies (where the source gave no level) and
-// collapses identical repeated lines.
+// A bounded log buffer per source: sanitizes and collapses identical repeated lines. A line's level
+// is the source's where it gave one, else classified when first read (domain/log-level.ts).
 //
-// Kept as parallel arrays used as a ring of slots, and a line becomes an object (and is
-// classified) only when a snapshot first includes it: in a burst that overwrites the window between
+// Kept as parallel arrays used as a ring of slots, and a line becomes an object only when a snapshot
+// first includes it: in a burst that overwrites the window between
 // two flushes (50,000 lines a second against 10,000 kept, flushed twice a second) most lines never
 // reach a snapshot, and cost one sanitized string each.
 import type { LogLevel, LogLine } from '../../domain/model.js';
 import { sanitizeLine } from '../../domain/sanitize.js';
-
-// "ValueError", "OperationalError" count as errors; a 5xx counts where it is a status (after the
-// quoted request of an access log, or status=503), not where it is a body size.
-const ERROR_WORDS = /(?:\b|[a-z])(?:error|exception)\b|\b(?:err|fatal|crit(?:ical)?|emerg(?:ency)?|alert|panic|traceback)\b|"\s5\d\d\s|\bstatus[=: ]+5\d\d\b/i;
-const WARN_WORDS = /\b(warn(ing)?|deprecated)\b/i;
-
-export function classify(text: string): LogLevel {
-  if (ERROR_WORDS.test(text)) return 'error';
-  if (WARN_WORDS.test(text)) return 'warn';
-  return 'info';
-}
 
 // One sequence across all buffers: merged views order lines by arrival and keep a stable anchor.
 let nextSeq = 0;
@@ -29,7 +18,7 @@ export class LogBuffer {
   // Grown line by line up to the capacity (a quiet log of a 200-host fleet holds a few lines, not
   // 10,000 empty slots), then written over in place.
   private readonly texts: string[] = [];
-  /** The source's level (journal PRIORITY), 'marker', or the classified one once made; undefined until then. */
+  /** The source's level (journal PRIORITY) or 'marker'; undefined for a line to classify when read. */
   private readonly levels: (LogLevel | undefined)[] = [];
   private readonly seqs: number[] = [];
   private readonly ats: number[] = [];
@@ -104,11 +93,11 @@ export class LogBuffer {
 
   private make(slot: number): LogLine {
     const text = this.texts[slot]!;
-    const level = (this.levels[slot] ??= classify(text));
+    const level = this.levels[slot];
     const seq = this.seqs[slot]!;
     const at = this.ats[slot]!;
     const count = this.counts[slot]!;
-    const line: LogLine = this.origin ? { seq, at, text, level, count, host: this.origin.host, source: this.origin.source } : { seq, at, text, level, count };
+    const line: LogLine = this.origin ? { seq, at, text, knownLevel: level, count, host: this.origin.host, source: this.origin.source } : { seq, at, text, knownLevel: level, count };
     this.made[slot] = line;
     return line;
   }

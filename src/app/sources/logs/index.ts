@@ -1,4 +1,5 @@
 // logs: each host's followed logs (configured files and journal units, or the system log).
+import { levelOf } from '../../../domain/log-level.js';
 import type { LogMeasures } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
 import { withEvents } from '../../apply.js';
@@ -87,7 +88,7 @@ const ruleJson = (rule: RuleView) => ({ name: rule.spec.name, windowSec: rule.sp
 /** A host's last error lines over all its logs, each as "LABEL: TEXT". */
 const recentErrors = (data: DataState, host: string): string[] =>
   logsOf(data, host)
-    .flatMap((l) => l.lines.filter((line) => line.level === 'error').map((line) => `${l.label}: ${line.text}`))
+    .flatMap((l) => l.lines.filter((line) => levelOf(line) === 'error').map((line) => `${l.label}: ${line.text}`))
     .slice(-RECENT_ERROR_LINES);
 
 export const logsKind: SourceKindModule<'logs', LogResult> = {
@@ -116,7 +117,7 @@ export const logsKind: SourceKindModule<'logs', LogResult> = {
         label: l.label,
         ...(l.access ? { access: accessJson(l.access) } : {}),
         ...(l.rules ? { rules: l.rules.map(ruleJson) } : {}),
-        recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: line.level, text: line.text, count: line.count })),
+        recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: levelOf(line), text: line.text, count: line.count })),
       })),
     }),
     hostMarkdown: (data, h) => {
