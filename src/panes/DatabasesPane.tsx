@@ -70,7 +70,7 @@ function figure(label: string, value: string, level?: Level): Segment[] {
  */
 function hitFigure(label: string, hit: HitRatio | undefined, level: Level | undefined): Segment[] {
   if (!hit || hit.enough) return figure(label, pct(hit?.percent), level);
-  return [{ text: `  ${label} `, dim: true }, { text: `${pct(hit.percent)} too few reads`, tone: 'muted' }];
+  return [{ text: `  ${label} `, dim: true }, { text: `${pct(hit.percent)} (too few reads)`, tone: 'muted' }];
 }
 
 /** The longest query's age, once it stands at warn or crit (the rows below show each one). */

@@ -128,15 +128,15 @@ describe('DatabasesPane', () => {
     expect(quiet.levels).toEqual({ overall: 'warn', connections: 'ok', queryDuration: 'ok', replicationLag: 'warn' });
     const { lines } = draw({ databases: [quiet], width: 160 });
     const head = lineWith(lines, 'quiet maria');
-    expect(stripVTControlCharacters(head)).toContain('bp hit 86.0% too few reads');
+    expect(stripVTControlCharacters(head)).toContain('bp hit 86.0% (too few reads)');
     expect(stripVTControlCharacters(head)).not.toMatch(/86\.0%[▲✖]/);
     expect(colourBefore(head, '86.0%')).toBe('\u001b[90m');
     // An interval that read nothing, and the first reading (no interval yet): grey, and saying why.
     for (const hitReads of [0, undefined]) {
       const idle = okView('idle', 'mysql://root@127.0.0.1:3306', { ...mysqlSample(), processes: [], bufferPoolHitPercent: undefined, hitReads });
       const line = lineWith(draw({ databases: [idle], width: 160 }).lines, 'idle maria');
-      expect(stripVTControlCharacters(line)).toContain('bp hit – too few reads');
-      expect(colourBefore(line, '– too few reads')).toBe('\u001b[90m');
+      expect(stripVTControlCharacters(line)).toContain('bp hit – (too few reads)');
+      expect(colourBefore(line, '– (too few reads)')).toBe('\u001b[90m');
     }
   });
 
