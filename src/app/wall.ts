@@ -28,8 +28,10 @@ export interface WallGroup {
   hosts: WallHost[];
 }
 
-/** Hosts without `group:` share this tile. */
-export const UNGROUPED = 'other';
+/** The tile of the hosts without `group:`: "other" beside named groups; "hosts" when no host has a group (the default config). */
+function ungroupedTile(data: Pick<DataState, 'hosts'>): string {
+  return Object.values(data.hosts).some((host) => host.group !== undefined) ? 'other' : 'hosts';
+}
 /** The checks shown on no host's row share this tile. */
 export const CHECKS = 'checks';
 
@@ -57,6 +59,7 @@ function levelWords(data: Pick<DataState, 'hosts'>, name: string): string[] {
 /** Every host of the config in its group's tile, judged as the Hosts pane judges it, worst first. */
 export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources' | 'databases' | 'backups' | 'checks' | 'logs'>, now: number): WallGroup[] {
   const groups = new Map<string, WallHost[]>();
+  const ungrouped = ungroupedTile(data);
   for (const row of hostRows(data, { filters: { hosts: '' } })) {
     const reasons: string[] = [];
     let state: WallState;
@@ -72,6 +75,8 @@ export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'source
     // The row's level already counts its checks (failing is crit) and its logs' alerts; the reasons name them.
     for (const check of row.checks) reasons.push(`check ${check.check.name} ${check.state === 'failing' ? 'down' : check.state}`);
     for (const alert of row.logAlerts) reasons.push(alert.short);
+    // Its databases and backups count in the row's level: a tile gone yellow for them says so too.
+    for (const concern of row.dataConcerns) reasons.push(concern.text);
     if (state !== 'down') reasons.unshift(...levelWords(data, row.host.name));
     const host = row.host;
     const maintenance = host.maintenanceOn
@@ -80,7 +85,7 @@ export function wallGroups(data: Pick<DataState, 'hostOrder' | 'hosts' | 'source
           text: `${timeLeft(host, now)} · ${noteSummary(host.maintenanceNote)}`,
         }
       : undefined;
-    const group = host.group ?? UNGROUPED;
+    const group = host.group ?? ungrouped;
     groups.set(group, [...(groups.get(group) ?? []), { name: host.name, state, reasons, maintenance }]);
   }
   // A check on no host's row (a public URL, a service behind a balancer) has no tile of a host to be

@@ -8,7 +8,7 @@ import type { SourceId } from '../../src/domain/source-id.js';
 import type { DataState } from '../../src/app/store.js';
 import { hostSourceId } from '../../src/domain/source-id.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
-import { deliver, fleetData, hostsData, NOW, sample, withPendingSource } from '../helpers/fixtures.js';
+import { deliver, fleetData, fleetWithDatabase, hostsData, NOW, sample, withPendingSource } from '../helpers/fixtures.js';
 
 describe('the wall', () => {
   it("names a host's load past its threshold among the reasons, and its tile goes crit with it", () => {
@@ -38,5 +38,20 @@ describe('the wall', () => {
     // The check on web-1's row is named on web-1's tile line, as before; only shop has no host.
     expect(checks).toMatchObject({ state: 'down', hosts: [{ name: 'shop', state: 'down', reasons: ['connection refused'] }] });
     expect(groups[0]!.state).toBe('down');
+  });
+
+  it("names a host's database past its thresholds among the reasons, as the Hosts pane does", () => {
+    const data = fleetWithDatabase();
+    const local = wallGroups(data, NOW).flatMap((g) => g.hosts).find((h) => h.name === 'local')!;
+    expect(data.databases.main!.levels.overall).not.toBe('ok');
+    expect(local.state).toBe(data.databases.main!.levels.overall);
+    expect(local.reasons.some((r) => r.startsWith('db main '))).toBe(true);
+  });
+
+  it('calls the tile of hosts without a group "other" beside named groups, "hosts" when no host has a group', () => {
+    const grouped = resolveConfig({ hosts: { 'web-1': { ssh: 'deploy@10.0.0.5', group: 'web' }, bastion: { ssh: 'ops@10.0.0.9' } } }, null, loadDefaultBindings()).config;
+    expect(wallGroups(hostsData(grouped), NOW).map((g) => g.name).sort()).toEqual(['other', 'web']);
+    const single = resolveConfig({ hosts: { local: { local: true } } }, null, loadDefaultBindings()).config;
+    expect(wallGroups(hostsData(single), NOW).map((g) => g.name)).toEqual(['hosts']);
   });
 });
