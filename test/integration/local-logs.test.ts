@@ -1,19 +1,20 @@
-// The local log follower against real files and GNU tail: rotation, truncation, a file that appears late.
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+// The local file follower against real files, as `tail -F` follows them: rotation, truncation, a file
+// that appears late, a burst written a line at a time.
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../src/services/logs/buffer.js';
-import { LocalLogFollower } from '../../src/services/logs/local-follower.js';
+import { LocalFileFollower } from '../../src/services/logs/file-follower.js';
 import { waitFor } from '../helpers/wait.js';
 
 interface Followed {
-  follower: LocalLogFollower;
+  follower: LocalFileFollower;
   texts: () => string[];
   states: { status: string; error?: string }[];
 }
 
-const running: LocalLogFollower[] = [];
+const running: LocalFileFollower[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
@@ -30,7 +31,7 @@ function tempDir(): string {
 function follow(path: string): Followed {
   const buffer = new LogBuffer(10_000, 2000);
   const states: Followed['states'] = [];
-  const follower = new LocalLogFollower('t', { kind: 'file', path, label: path });
+  const follower = new LocalFileFollower('t', { kind: 'file', path, label: path });
   running.push(follower);
   follower.start({ line: (t) => buffer.append(t), mark: (t) => buffer.mark(t), state: (status, error) => states.push({ status, error }) });
   let lines: string[] = [];
@@ -73,7 +74,7 @@ describe('following a log file like tail -F', () => {
     await waitFor('the existing lines', () => f.texts().includes('old line'));
 
     truncateSync(log, 0);
-    // tail notices a shrink on its next poll; give it a write that is shorter than before.
+    // A shrink is noticed at the next check of the path; give it a write that is shorter than before.
     await new Promise((r) => setTimeout(r, 1200));
     appendFileSync(log, 'after truncate\n');
     await waitFor('the line written after truncation', () => f.texts().includes('after truncate'));
@@ -89,6 +90,55 @@ describe('following a log file like tail -F', () => {
 
     writeFileSync(log, 'finally here\n');
     await waitFor('the first line once the file exists', () => f.texts().includes('finally here'));
+    expect(f.states.at(-1)?.status).toBe('ok');
+  });
+
+  it('shows the last 200 lines of a long file already there, the first of them whole', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'long.log');
+    writeFileSync(log, Array.from({ length: 5000 }, (_, i) => `line ${i + 1} ${'y'.repeat(i % 300)}`).join('\n') + '\n');
+    const f = follow(log);
+    const texts = await waitFor('the backlog', () => (f.texts().length > 0 ? f.texts() : undefined));
+    expect(texts).toHaveLength(200);
+    expect(texts[0]).toBe(`line 4801 ${'y'.repeat(4800 % 300)}`);
+    expect(texts.at(-1)).toBe(`line 5000 ${'y'.repeat(4999 % 300)}`);
+  });
+
+  it('takes a burst written a line at a time whole and in order, a line split over two writes as one line', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'busy.log');
+    writeFileSync(log, '');
+    const f = follow(log);
+    await waitFor('the follower to start', () => f.states.at(-1)?.status === 'ok');
+    for (let i = 1; i <= 3000; i++) appendFileSync(log, `request ${i}\n`);
+    appendFileSync(log, 'a line written ');
+    await new Promise((r) => setTimeout(r, 200));
+    appendFileSync(log, 'in two writes\n');
+    const texts = await waitFor('the last line', () => (f.texts().includes('a line written in two writes') ? f.texts() : undefined));
+    expect(texts).toEqual([...Array.from({ length: 3000 }, (_, i) => `request ${i + 1}`), 'a line written in two writes']);
+  });
+
+  it('picks a file up again when it is written after a quiet while', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'quiet.log');
+    writeFileSync(log, 'first\n');
+    const f = follow(log);
+    await waitFor('the first line', () => f.texts().includes('first'));
+    await new Promise((r) => setTimeout(r, 1500));
+    appendFileSync(log, 'after a quiet while\n');
+    await waitFor('the line written after the quiet while', () => f.texts().includes('after a quiet while'));
+  });
+
+  it('says a directory in place of the file is one, and follows the file once it is there', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'app.log');
+    mkdirSync(log);
+    const f = follow(log);
+    await waitFor('an error state for the directory', () => f.states.find((s) => s.status === 'error'));
+    expect(f.states.find((s) => s.status === 'error')?.error).toBe(`cannot open '${log}' for reading: Is a directory`);
+    rmSync(log, { recursive: true });
+    writeFileSync(log, 'a file now\n');
+    await waitFor('the first line once the file exists', () => f.texts().includes('a file now'));
     expect(f.states.at(-1)?.status).toBe('ok');
   });
 

@@ -2,8 +2,9 @@
 import { access } from 'node:fs/promises';
 import { runLocal } from '../exec.js';
 import type { HostAdapter, HostControls, HostWatch } from '../host-adapter.js';
-import { LocalLogFollower } from '../logs/local-follower.js';
-import { SYSTEM_LOG_FILES } from '../logs/stream.js';
+import { LocalFileFollower } from '../logs/file-follower.js';
+import { LocalJournalFollower } from '../logs/journal-follower.js';
+import { SYSTEM_LOG_FILES, type LogStream } from '../logs/stream.js';
 import type { HostConfig, LogSourceConfig } from '../../domain/model.js';
 import { hasProcfs, ProcProcesses, ProcResources } from './procfs.js';
 import { collectLocalProcesses, collectLocalResources } from './resources.js';
@@ -32,6 +33,11 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
   return undefined;
 }
 
+/** A file is read by opsdeck itself on a timer; the journal through `journalctl -f`. */
+function localLog(host: string, source: LogSourceConfig): LogStream {
+  return source.kind === 'file' ? new LocalFileFollower(host, source) : new LocalJournalFollower(host, source);
+}
+
 export class LocalHostAdapter implements HostAdapter {
   async watch(host: HostConfig, { timeoutMs }: { timeoutMs: number }): Promise<HostWatch> {
     // /proc where there is one (no process spawned per tick; resources and processes through the SSH
@@ -58,8 +64,8 @@ export class LocalHostAdapter implements HostAdapter {
       services: { timeoutMs, collect: (signal) => collectLocalServices(host.systemctl, host.services, signal) },
       maintenance: flag ? { timeoutMs, collect: async (signal) => (await flag.read(signal)) ?? null } : undefined,
       ...controls,
-      logStreams: logs.map((source) => new LocalLogFollower(host.name, source)),
-      followLog: (source) => new LocalLogFollower(host.name, source),
+      logStreams: logs.map((source) => localLog(host.name, source)),
+      followLog: (source) => localLog(host.name, source),
       logNote,
     };
   }

@@ -1,10 +1,12 @@
-// Follows a log on this machine through tail -F or journalctl -f, restarting the follower if it dies.
+// Follows this machine's journal through journalctl -f, restarting it if it dies (a file is read by
+// opsdeck itself: file-follower.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogSourceConfig } from '../../domain/model.js';
 import { followCommand, followerOutput, INITIAL_LINES, RESTART_DELAYS_MS, type LogStream, type LogStreamHandlers } from './stream.js';
 
+type JournalSource = Extract<LogSourceConfig, { kind: 'journal' }>;
 
-export class LocalLogFollower implements LogStream {
+export class LocalJournalFollower implements LogStream {
   private child: ChildProcess | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -12,12 +14,8 @@ export class LocalLogFollower implements LogStream {
 
   constructor(
     readonly host: string,
-    private readonly source: LogSourceConfig,
+    private readonly source: JournalSource,
   ) {}
-
-  get file(): string | undefined {
-    return this.source.kind === 'file' ? this.source.path : undefined;
-  }
 
   get label(): string {
     return this.source.label;
@@ -31,8 +29,7 @@ export class LocalLogFollower implements LogStream {
     handlers.state('ok');
     const { out, err, lastNote } = followerOutput(handlers, {
       errorPrefix: '',
-      missingHint: this.source.kind === 'file' ? `waiting for ${this.source.path} to appear` : undefined,
-      journal: this.source.kind === 'journal',
+      journal: true,
       onLine: () => {
         this.failures = 0;
       },
