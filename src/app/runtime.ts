@@ -34,6 +34,8 @@ const RESULT_COALESCE_MS = 150;
  * screen under 250 ms behind a busy log; each frame costs ~25 ms of CPU (docs/PERFORMANCE.md).
  */
 const LOG_FLUSH_MS = 200;
+/** How long a flush waits for followers that read when asked (pullFollowers). */
+const PULL_WAIT_MS = 50;
 const SELF_SAMPLE_MS = 2000;
 /** Below this, counters two snapshot reads apart move too little to make a rate worth printing. */
 const MIN_SNAPSHOT_RATE_INTERVAL_MS = 250;
@@ -402,8 +404,19 @@ export class Runtime {
     if (!this.running || this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      this.flush();
+      void this.pullFollowers().then(() => {
+        if (this.running) this.flush();
+      });
     }, delayMs);
+  }
+
+  /**
+   * Followers that read when asked (a local file: read as the screen is about to show it, not on each
+   * write) read now, for at most PULL_WAIT_MS: a slow disk's lines come with a later flush instead.
+   */
+  private pullFollowers(): Promise<unknown> {
+    const pulls = this.sources.flatMap((source) => ('follow' in source.collect && source.collect.follow.pull ? [source.collect.follow.pull()] : []));
+    return pulls.length === 0 ? Promise.resolve() : Promise.race([Promise.all(pulls), sleep(PULL_WAIT_MS)]);
   }
 
   private flush(): void {

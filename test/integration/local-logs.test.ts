@@ -142,6 +142,28 @@ describe('following a log file like tail -F', () => {
     expect(f.states.at(-1)?.status).toBe('ok');
   });
 
+  it('started again at once shows the last lines once, and after stop shows nothing more', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'restart.log');
+    writeFileSync(log, 'old 1\nold 2\n');
+    const first: string[] = [];
+    const second: string[] = [];
+    const follower = new LocalFileFollower('t', { kind: 'file', path: log, label: log });
+    running.push(follower);
+    const handlers = (into: string[]) => ({ line: (t: string) => into.push(t), mark: () => {}, state: () => {} });
+    follower.start(handlers(first));
+    follower.start(handlers(second));
+    appendFileSync(log, 'new 1\n');
+    await waitFor('the appended line', () => second.includes('new 1'));
+    expect(second).toEqual(['old 1', 'old 2', 'new 1']);
+    expect(first).toEqual([]);
+
+    follower.stop();
+    appendFileSync(log, 'after stop\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(second).toEqual(['old 1', 'old 2', 'new 1']);
+  });
+
   it('never lets escape sequences from the file through', async () => {
     const dir = tempDir();
     const log = join(dir, 'hostile.log');

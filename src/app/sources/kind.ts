@@ -30,6 +30,8 @@ export interface SourceSetup {
 /** A source that pushes (a log follower): it says when it has news, and the runtime takes it at its next flush. */
 export interface Followed<R> {
   start(handlers: { changed(): void; state(status: 'ok' | 'error', error?: string, hint?: string, absent?: string): void }): void;
+  /** Where it reads when asked (a local file): done just before each flush takes its result. */
+  pull?(): Promise<void>;
   /** The latest result if it changed since the last call, else undefined. */
   take(): R | undefined;
   stop(): void;

@@ -1,16 +1,19 @@
 // Follows a file on this machine as `tail -F` does (rotation by rename and recreate, truncation in
-// place, a file missing or appearing later), read by opsdeck itself: while the file grows it is read
-// every READ_EVERY_MS, not on every write. A busy log written a line at a time woke `tail` and then
-// opsdeck on each write, and each wake-up cost more than the lines it brought (docs/PERFORMANCE.md
-// change 21). A quiet file costs nothing: inotify (fs.watch) says when it is written again.
+// place, a file missing or appearing later), read by opsdeck itself. `tail` passes each write on as
+// it comes, so a log written a line at a time woke `tail` and then opsdeck on every write, each
+// wake-up costing more than its lines (docs/PERFORMANCE.md change 21). Here a quiet file waits on
+// inotify (fs.watch); once written, it is read, and then read again only when the screen is about to
+// show its lines (`pull`, before each flush) for as long as it keeps growing: a few reads a second
+// however busy the log.
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { LineSplitter } from './lines.js';
 import { INITIAL_LINES, type LogStream, type LogStreamHandlers } from './stream.js';
 
-/** How often a growing file is read: the lines wait at most this, then the flush that shows them. */
-export const READ_EVERY_MS = 50;
-/** How often the path is checked for rotation, truncation or a missing file appearing. */
+/**
+ * How often the path is checked for rotation, truncation or a missing file appearing, and the file
+ * read whatever inotify said (a network filesystem has no inotify; `tail -F` polls once a second too).
+ */
 export const CHECK_EVERY_MS = 1000;
 /** One read's size; a larger burst takes several reads in a row. */
 const READ_BYTES = 256 * 1024;
@@ -37,12 +40,15 @@ export class LocalFileFollower implements LogStream {
   private splitter: LineSplitter | undefined;
   private current: OpenFile | undefined;
   private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private checker: NodeJS.Timeout | undefined;
   /** Bumped by start and stop: a step begun before either drops what it finds. */
   private generation = 0;
-  private stepping = false;
-  private stepAgain = false;
+  /** Steps run one after another; a step asked for while one waits to start is that one. */
+  private steps: Promise<void> = Promise.resolve();
+  private waiting: Promise<void> | undefined;
   private checkedAt = 0;
+  /** The last read failed: the next that does not says the file is followed again. */
+  private failing = false;
   /** The note shown while the file cannot be opened, so it is said once, not every check. */
   private missing: string | undefined;
   private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
@@ -62,71 +68,85 @@ export class LocalFileFollower implements LogStream {
 
   start(handlers: LogStreamHandlers): void {
     this.stop();
-    this.generation++;
+    const generation = ++this.generation;
     this.handlers = handlers;
     this.splitter = new LineSplitter((line) => handlers.line(line));
     this.missing = undefined;
-    const generation = this.generation;
-    void this.openFile(true, generation).then(() => this.kick());
+    this.steps = this.steps.then(() => this.openFile(true, generation)).then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.pull();
+    this.checker = setInterval(() => void this.pull(), CHECK_EVERY_MS).unref();
   }
 
   stop(): void {
     this.generation++;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.waiting = undefined;
+    clearInterval(this.checker);
+    this.checker = undefined;
     this.disarm();
-    void this.current?.handle.close().catch(() => {});
+    const file = this.current;
     this.current = undefined;
+    // After any step still reading it.
+    if (file) this.steps = this.steps.then(() => file.handle.close()).catch(() => undefined);
   }
 
-  /** One step at a time: a wake-up during a step runs another after it. */
-  private readonly kick = (): void => {
-    if (this.stepping) {
-      this.stepAgain = true;
-      return;
-    }
-    this.stepping = true;
-    void (async () => {
-      const generation = this.generation;
-      try {
-        do {
-          this.stepAgain = false;
-          await this.step(generation);
-        } while (this.stepAgain && generation === this.generation);
-      } finally {
-        this.stepping = false;
-      }
-    })();
-  };
+  /** Reads what the file has now: before a flush, when inotify says it was written, and each second. */
+  pull(): Promise<void> {
+    if (this.waiting) return this.waiting;
+    const generation = this.generation;
+    const step = this.steps.then(() => {
+      this.waiting = undefined;
+      return this.step(generation);
+    });
+    this.waiting = step;
+    this.steps = step.catch((error: unknown) => this.readFailed(error, generation));
+    return this.steps;
+  }
+
+  /** A read that failed (EIO on a dying disk, a stale NFS handle) is said; the next pull tries again. */
+  private readFailed(error: unknown, generation: number): void {
+    if (generation !== this.generation) return;
+    this.failing = true;
+    this.handlers!.state('error', `cannot read '${this.source.path}': ${reason(error)}`);
+  }
 
   private async step(generation: number): Promise<void> {
+    if (generation !== this.generation) return;
     if (!this.current) {
       if (await this.openFile(false, generation)) this.handlers!.mark(`'${this.source.path}' has appeared; following new file`);
     } else if (Date.now() - this.checkedAt >= CHECK_EVERY_MS) await this.checkPath(generation);
-    if (generation !== this.generation) return;
     const file = this.current;
-    if (!file) return this.wakeIn(CHECK_EVERY_MS);
-    if (await this.read(file, generation)) {
-      this.disarm();
-      return this.wakeIn(READ_EVERY_MS);
+    if (!file || generation !== this.generation) return;
+    // Growing: the flush that shows these lines pulls the next ones, so no write wakes opsdeck meanwhile.
+    let grew = await this.read(file, generation);
+    if (generation !== this.generation) return;
+    // Nothing new: shrunk in place? (inotify wakes us for a truncation too, as it woke tail.)
+    if (!grew && (await file.handle.stat()).size < file.position && generation === this.generation) {
+      this.truncated(file);
+      grew = await this.read(file, generation);
+      if (generation !== this.generation) return;
     }
-    // Quiet: inotify says when it is written next. Armed, then read once more, for a write between.
-    if (this.arm() && !(await this.read(file, generation))) return this.wakeIn(CHECK_EVERY_MS);
-    this.disarm();
-    this.wakeIn(READ_EVERY_MS);
+    if (grew) return this.disarm();
+    if (this.watcher || generation !== this.generation || !this.arm()) return;
+    // Quiet, and inotify armed from now on: a write between the read and the arming is read now.
+    if ((await this.read(file, generation)) && generation === this.generation) this.disarm();
   }
 
-  private wakeIn(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(this.kick, ms).unref();
+  private truncated(file: OpenFile): void {
+    file.position = 0;
+    this.handlers!.mark(`${this.source.path}: file truncated`);
   }
 
-  /** Watches the open file for writes; false where inotify cannot (its limit reached), which leaves polling. */
+  /** False where inotify cannot watch (its limit reached): the check each second reads the file then. */
   private arm(): boolean {
-    if (this.watcher) return true;
     try {
-      this.watcher = watch(this.source.path, { persistent: false }, this.kick);
-      this.watcher.on('error', () => this.disarm());
+      this.watcher = watch(this.source.path, { persistent: false }, () => void this.pull());
+      this.watcher.on('error', () => {
+        this.disarm();
+        void this.pull();
+      });
       return true;
     } catch {
       return false;
@@ -141,16 +161,11 @@ export class LocalFileFollower implements LogStream {
   /** Opens the path: at its end (its last lines shown first) when starting, else from its start. */
   private async openFile(atStart: boolean, generation: number): Promise<boolean> {
     const path = this.source.path;
+    let handle: FileHandle | undefined;
     try {
-      const handle = await open(path, 'r');
-      const info = await handle.stat().catch(async (error: unknown) => {
-        await handle.close();
-        throw error;
-      });
-      if (info.isDirectory()) {
-        await handle.close();
-        throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
-      }
+      handle = await open(path, 'r');
+      const info = await handle.stat();
+      if (info.isDirectory()) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
       if (generation !== this.generation) {
         await handle.close();
         return false;
@@ -159,10 +174,12 @@ export class LocalFileFollower implements LogStream {
       this.current = file;
       this.checkedAt = Date.now();
       this.missing = undefined;
-      if (atStart) await this.readBacklog(file, info.size);
+      if (atStart) await this.readBacklog(file, info.size, generation);
+      if (generation !== this.generation) return false;
       this.handlers!.state('ok');
       return true;
     } catch (error) {
+      if (handle && this.current?.handle !== handle) await handle.close().catch(() => undefined);
       if (generation !== this.generation) return false;
       const note = `cannot open '${path}' for reading: ${reason(error)}`;
       if (this.missing !== note) {
@@ -175,16 +192,17 @@ export class LocalFileFollower implements LogStream {
   }
 
   /** The file's last INITIAL_LINES lines (from at most its last READ_BYTES); following starts after them. */
-  private async readBacklog(file: OpenFile, size: number): Promise<void> {
+  private async readBacklog(file: OpenFile, size: number, generation: number): Promise<void> {
     const from = Math.max(0, size - this.buffer.length);
     const { bytesRead } = await file.handle.read(this.buffer, 0, size - from, from);
+    if (generation !== this.generation) return;
     file.position = from + bytesRead;
     let text = this.buffer.subarray(0, bytesRead);
     // A first line that began before the bytes read is not shown cut.
     if (from > 0) text = text.subarray(text.indexOf(10) + 1);
-    // Back from the end (a last line without its newline yet counts as one) to the INITIAL_LINES-th line's start.
+    // Back from the end (a last line without its newline yet counts as one) to the INITIAL_LINES-th line's
+    // start. Buffer.lastIndexOf counts a negative offset from the end: below 2 there is no earlier line.
     let start = text.length;
-    // (Buffer.lastIndexOf counts a negative offset from the end: below 2 there is no earlier line.)
     for (let lines = 0; start > 0 && lines < INITIAL_LINES; lines++) start = start >= 2 ? text.lastIndexOf(10, start - 2) + 1 : 0;
     this.splitter!.push(text.subarray(start));
   }
@@ -194,7 +212,12 @@ export class LocalFileFollower implements LogStream {
     let grew = false;
     for (;;) {
       const { bytesRead } = await file.handle.read(this.buffer, 0, this.buffer.length, file.position);
-      if (generation !== this.generation || bytesRead === 0) return grew;
+      if (generation !== this.generation) return grew;
+      if (this.failing) {
+        this.failing = false;
+        this.handlers!.state('ok');
+      }
+      if (bytesRead === 0) return grew;
       grew = true;
       file.position += bytesRead;
       this.splitter!.push(this.buffer.subarray(0, bytesRead));
@@ -208,21 +231,17 @@ export class LocalFileFollower implements LogStream {
     const file = this.current!;
     const path = this.source.path;
     const info = await stat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
-    if (generation !== this.generation) return;
     // Renamed away and not recreated yet: the old file is read on until the new one is there.
-    if (info instanceof Error) return;
+    if (info instanceof Error || generation !== this.generation) return;
     if (info.ino !== file.ino) {
       await this.read(file, generation);
       if (generation !== this.generation) return;
       this.disarm();
-      await file.handle.close().catch(() => {});
       this.current = undefined;
+      await file.handle.close().catch(() => undefined);
       if (await this.openFile(false, generation)) this.handlers!.mark(`'${path}' has been replaced; following new file`);
       return;
     }
-    if (info.size < file.position) {
-      file.position = 0;
-      this.handlers!.mark(`${path}: file truncated`);
-    }
+    if (info.size < file.position) this.truncated(file);
   }
 }

@@ -18,6 +18,8 @@ export interface LogStream {
   /** The file it follows, when it follows a configured file (the {file} of an operator command). */
   readonly file?: string;
   start(handlers: LogStreamHandlers): void;
+  /** Reads what the source has now; a follower that reads when asked (a local file) is asked before each flush. */
+  pull?(): Promise<void>;
   stop(): void;
 }
 

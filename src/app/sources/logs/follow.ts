@@ -46,6 +46,7 @@ export function followLog(stream: LogStream, capacity: number, maxLineLength: nu
         state,
       });
     },
+    ...(stream.pull ? { pull: () => stream.pull!() } : {}),
     take: () => {
       const lines = buffer?.takeSnapshot();
       const now = Date.now();
