@@ -33,7 +33,7 @@ export async function detectSystemLog(signal: AbortSignal): Promise<LogSourceCon
   return undefined;
 }
 
-/** A file is read by opsdeck itself on a timer; the journal through `journalctl -f`. */
+/** A file is read by opsdeck itself (file-follower.ts); the journal through `journalctl -f`. */
 function localLog(host: string, source: LogSourceConfig): LogStream {
   return source.kind === 'file' ? new LocalFileFollower(host, source) : new LocalJournalFollower(host, source);
 }

@@ -46,7 +46,7 @@ export function followLog(stream: LogStream, capacity: number, maxLineLength: nu
         state,
       });
     },
-    ...(stream.pull ? { pull: () => stream.pull!() } : {}),
+    ...(stream.pull ? { pull: stream.pull.bind(stream) } : {}),
     take: () => {
       const lines = buffer?.takeSnapshot();
       const now = Date.now();
