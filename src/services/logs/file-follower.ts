@@ -15,8 +15,10 @@ import { INITIAL_LINES, type LogStream, type LogStreamHandlers } from './stream.
  * read whatever inotify said (a network filesystem has no inotify; `tail -F` polls once a second too).
  */
 export const CHECK_EVERY_MS = 1000;
-/** One read's size; a larger burst takes several reads in a row. */
-const READ_BYTES = 256 * 1024;
+/** One read's size, a pipe's worth: a burst is taken in several reads, keys and frames handled between them. */
+const READ_BYTES = 64 * 1024;
+/** How much of a file's end is read for its last INITIAL_LINES lines (200 long JSON lines fit). */
+const BACKLOG_BYTES = 1024 * 1024;
 
 type FileSource = { kind: 'file'; path: string; label: string };
 
@@ -191,13 +193,14 @@ export class LocalFileFollower implements LogStream {
     }
   }
 
-  /** The file's last INITIAL_LINES lines (from at most its last READ_BYTES); following starts after them. */
+  /** The file's last INITIAL_LINES lines (from at most its last BACKLOG_BYTES); following starts after them. */
   private async readBacklog(file: OpenFile, size: number, generation: number): Promise<void> {
-    const from = Math.max(0, size - this.buffer.length);
-    const { bytesRead } = await file.handle.read(this.buffer, 0, size - from, from);
+    const from = Math.max(0, size - BACKLOG_BYTES);
+    const end = Buffer.allocUnsafe(size - from);
+    const { bytesRead } = await file.handle.read(end, 0, end.length, from);
     if (generation !== this.generation) return;
     file.position = from + bytesRead;
-    let text = this.buffer.subarray(0, bytesRead);
+    let text = end.subarray(0, bytesRead);
     // A first line that began before the bytes read is not shown cut.
     if (from > 0) text = text.subarray(text.indexOf(10) + 1);
     // Back from the end (a last line without its newline yet counts as one) to the INITIAL_LINES-th line's
