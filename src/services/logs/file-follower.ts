@@ -74,10 +74,8 @@ export class LocalFileFollower implements LogStream {
     this.handlers = handlers;
     this.splitter = new LineSplitter((line) => handlers.line(line));
     this.missing = undefined;
-    this.steps = this.steps.then(() => this.openFile(true, generation)).then(
-      () => undefined,
-      () => undefined,
-    );
+    // openFile says its own failures: nothing to catch here.
+    this.steps = this.steps.then(() => this.openFile(true, generation)).then(() => undefined);
     void this.pull();
     this.checker = setInterval(() => void this.pull(), CHECK_EVERY_MS).unref();
   }
