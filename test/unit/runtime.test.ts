@@ -139,4 +139,51 @@ describe('Runtime', () => {
     expect(at[count]! - changedAt).toBeGreaterThanOrEqual(990);
     expect(at[count + 1]! - changedAt).toBeGreaterThanOrEqual(1990);
   });
+
+  it("draws a fleet's results, which arrive all through the period, at most twice a period and none later than half a period", async () => {
+    const hosts = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`h${i}`, { local: true as const }]));
+    const config = resolveConfig({ refresh: '1s', hosts }, null, loadDefaultBindings()).config;
+    const taken = new Map<string, number[]>();
+    const adapter: HostAdapter = {
+      watch: async (host) =>
+        quietWatch(host, {
+          resources: {
+            timeoutMs: 500,
+            collect: async () => {
+              const at = Date.now();
+              taken.set(host.name, [...(taken.get(host.name) ?? []), at]);
+              return sample(5, 10, 20, at);
+            },
+          },
+        }),
+      close: () => {},
+    };
+    const store = createOpsStore();
+    const runtime = new Runtime(config, store, { local: adapter });
+    runtimes.push(runtime);
+    await runtime.prepare();
+    runtime.start();
+    await waitFor('every host sampled', () => (Object.values(store.getState().data.hosts).filter((h) => h.resources).length === 60 ? true : undefined), 5000);
+    const commits: number[] = [];
+    const shownLate: number[] = [];
+    const unsubscribe = store.subscribe((state, before) => {
+      const now = Date.now();
+      commits.push(now);
+      for (const [name, host] of Object.entries(state.data.hosts)) {
+        const at = host.resources?.at;
+        if (at !== undefined && at !== before.data.hosts[name]?.resources?.at) shownLate.push(now - at);
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    unsubscribe();
+    // The polls are spread: no 100 ms of a second holds more than a fifth of the second's polls ...
+    const second = [...taken.values()].flat().filter((t) => t >= commits[0]! && t < commits[0]! + 1000);
+    const busiest = Math.max(...second.map((from) => second.filter((t) => t >= from && t < from + 100).length));
+    expect(busiest).toBeLessThan(second.length / 5);
+    // ... and drawn in at most 2 frames a second (plus one at the window's edges), each sample on
+    // screen at most half a period and the 150 ms wait for the rest of its batch after it was taken.
+    expect(commits.length).toBeLessThanOrEqual(9);
+    expect(shownLate.length).toBeGreaterThan(200);
+    expect(Math.max(...shownLate)).toBeLessThan(700);
+  });
 });

@@ -36,27 +36,45 @@ describe('the scheduler', () => {
     }
   });
 
-  it("spreads one tick's sources over the first twentieth of the period instead of starting them all at once", async () => {
+  /** Where in the period each source starts, in two periods after the first run (all at once), sorted. */
+  async function tickOffsets(sources: number, period: number): Promise<number[][]> {
     vi.useFakeTimers();
     try {
-      const scheduler = new Scheduler(1000);
+      const scheduler = new Scheduler(period);
       schedulers.push(scheduler);
-      const starts = Array.from({ length: 20 }, () => [] as number[]);
+      const starts = Array.from({ length: sources }, () => [] as number[]);
       for (const noted of starts) scheduler.add(noting(noted), { ok: () => {}, fail: () => {} });
       const epoch = Date.now();
       scheduler.start();
-      await vi.advanceTimersByTimeAsync(2500);
-      for (const tick of [1, 2]) {
-        const offsets = starts.map((s) => s[tick]! - epoch - tick * 1000).sort((a, b) => a - b);
-        expect(offsets[0], `tick ${tick}`).toBeGreaterThanOrEqual(0);
-        expect(offsets.at(-1), `tick ${tick}`).toBeLessThan(50);
-        // 20 sources over 50 ms: no instant holds more than two of them.
-        const perMs = new Map<number, number>();
-        for (const at of offsets) perMs.set(at, (perMs.get(at) ?? 0) + 1);
-        expect(Math.max(...perMs.values()), `tick ${tick}`).toBeLessThanOrEqual(2);
-      }
+      await vi.advanceTimersByTimeAsync(period * 3.5);
+      for (const noted of starts) expect(noted[3]! - noted[2]!, 'a source keeps its period').toBe(period);
+      return [2, 3].map((run) => starts.map((s) => (s[run]! - epoch) % period).sort((a, b) => a - b));
     } finally {
       vi.useRealTimers();
+    }
+  }
+
+  it("starts a few sources (this machine, a few hosts) within one frame's wait, not all in the same instant", async () => {
+    for (const offsets of await tickOffsets(20, 1000)) {
+      expect(offsets[0]).toBeGreaterThanOrEqual(0);
+      expect(offsets.at(-1)).toBeLessThan(150);
+      // 20 sources over 100 ms: no instant holds more than two of them.
+      const perMs = new Map<number, number>();
+      for (const at of offsets) perMs.set(at, (perMs.get(at) ?? 0) + 1);
+      expect(Math.max(...perMs.values())).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it("spreads a fleet's polls (200 hosts, two sources each) over the whole period", async () => {
+    for (const offsets of await tickOffsets(400, 2000)) {
+      expect(offsets[0]).toBeGreaterThanOrEqual(0);
+      expect(offsets.at(-1)).toBeLessThan(2000);
+      // Evenly: every tenth of the period starts a tenth of them, give or take a few.
+      for (let tenth = 0; tenth < 10; tenth++) {
+        const inTenth = offsets.filter((at) => at >= tenth * 200 && at < (tenth + 1) * 200).length;
+        expect(inTenth, `starts in ${tenth * 200}-${(tenth + 1) * 200} ms`).toBeGreaterThan(30);
+        expect(inTenth, `starts in ${tenth * 200}-${(tenth + 1) * 200} ms`).toBeLessThan(50);
+      }
     }
   });
 });

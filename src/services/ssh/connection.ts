@@ -1,7 +1,6 @@
 // One SSH connection per host, shared by every probe and log follower on it: connects (through jump
 // hosts if configured), verifies the host key, keeps the connection alive, queues channels below
 // MaxSessions and reconnects with capped exponential backoff and jitter.
-import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import type { ExecResult } from '../exec.js';
@@ -9,6 +8,7 @@ import { loadNodeSsh } from '../libraries.js';
 import type { ConnectionState } from '../../domain/model.js';
 import { authHandler, planAuth } from './auth.js';
 import { ChannelSlots } from './channels.js';
+import { coalescingConnection } from './coalescing-socket.js';
 import { authFailed, describeFailure, handshakeStage, handshakeTimedOut, hostKeyRefused, type ConnectionFailure } from './errors.js';
 import { openChannel, runOnChannel, MAX_STDOUT, type OpenedChannel } from './exec.js';
 import { hostVerifier, type HostKeyDecision, type HostKeyPolicy } from './host-key.js';
@@ -342,7 +342,7 @@ export class SshConnection {
     let lastError: Error | undefined;
     const where = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
     // Our own socket rather than ssh2's, so the progress can watch it from the start.
-    const stream = sock ?? createConnection({ host: target.host, port: target.port });
+    const stream = sock ?? coalescingConnection(target.host, target.port);
     const progress = new HandshakeProgress(stream, (stage) => this.progress(handshakeStage(stage, where)));
     this.progress(handshakeStage(progress.stage, where));
     const ssh = new NodeSSH();
