@@ -2,7 +2,7 @@
 // The side-by-side benchmark: opsdeck and the tools it replaces, in one run, on one machine, so only
 // ratios taken in the same run are compared (absolute figures move with the machine's load).
 //
-//   npm run bench                         # idle, logs, fleet, keys, backup (about 10 minutes), tables into docs/PERFORMANCE.md
+//   npm run bench                         # idle, logs, keys, fleet, backup (about 10 minutes), tables into docs/PERFORMANCE.md
 //   npm run bench -- idle fleet           # some of them: idle | logs | fleet | keys | backup | prometheus (by name only)
 //   npm run bench -- idle --quick         # shorter windows, fewer repetitions (a smoke test; not written)
 //   npm run bench -- logs --baseline DIR  # another build (a checkout with dist/) beside this one, same run
@@ -28,7 +28,9 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { q
 // Read by bench/lib/tools.mjs, loaded below with the scenarios.
 if (values.baseline) process.env.OPSDECK_BENCH_BASELINE = values.baseline;
 // Prometheus (4 minutes: a server scraping 500 exporters) runs when named: the whole run keeps to 10 minutes.
-const BY_DEFAULT = ['idle', 'logs', 'fleet', 'keys', 'backup'];
+// Keys before fleet: 200 hosts' sshd servers leave the machine's load at 10-20 for a minute after
+// them, and the keys scenario brings its own load (50 hosts and a busy log).
+const BY_DEFAULT = ['idle', 'logs', 'keys', 'fleet', 'backup'];
 const chosen = positionals.length > 0 ? positionals : BY_DEFAULT;
 for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenario ${name}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
 
