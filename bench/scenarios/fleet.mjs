@@ -66,7 +66,7 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
   }
   return {
     title: 'Fleet',
-    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window after every host answered (or after ${SETTLE_MS / 1000} s: "not in ${SETTLE_MS / 1000} s"). Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
+    text: `${Math.min(servers, Math.max(...sizes))} sshd servers on loopback (OpenSSH, test/harness/sshd.ts), host entries spread over them, one connection per host; 2 s refresh; ${seconds} s window once every host answered at the rate asked and no poll overran its period for 4 s (or after ${SETTLE_MS / 1000} s: "not in ${SETTLE_MS / 1000} s"). Poll durations and commits from OPSDECK_TICK_STATS.\n\n${table(['build', 'hosts', 'CPU % of one core', 'RSS MiB', 'poll p50 ms', 'poll p99 ms', 'polls done / asked', 'missed ticks', 'commits/s', 'bytes/s to the terminal', 'settled after', 'load'], rows)}`,
   };
 }
 
@@ -76,13 +76,15 @@ export async function fleet({ sizes = [1, 10, 50, 200], seconds = 20, servers = 
  */
 const SETTLE_MS = 60_000;
 
-/** Seconds until polls arrive at the rate asked for (every host connected and answering), or "not in 60 s". */
+/** Seconds until polls arrive at the rate asked for (every host connected and answering) and none overran its period, or "not in 60 s". */
 async function settle(stats, size) {
   const t0 = Date.now();
   await sleep(4000);
   while (Date.now() - t0 < SETTLE_MS) {
     const recent = readTickStats(stats, Date.now() - 4000);
-    if (recent.seconds >= 3 && recent.durations.length >= 0.8 * pollsAsked(size, recent.seconds)) return `${Math.round((Date.now() - t0) / 1000)} s`;
+    // At the rate asked, and past the start's backlog: all sources start at once, and with 200 hosts
+    // (200 handshakes) the first polls overrun their period for a few seconds.
+    if (recent.seconds >= 3 && recent.durations.length >= 0.8 * pollsAsked(size, recent.seconds) && recent.missed === 0) return `${Math.round((Date.now() - t0) / 1000)} s`;
     await sleep(1000);
   }
   return `not in ${SETTLE_MS / 1000} s`;
