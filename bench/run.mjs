@@ -28,8 +28,8 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { q
 // Read by bench/lib/tools.mjs, loaded below with the scenarios.
 if (values.baseline) process.env.OPSDECK_BENCH_BASELINE = values.baseline;
 // Prometheus (4 minutes: a server scraping 500 exporters) runs when named: the whole run keeps to 10 minutes.
-// Keys before fleet: 200 hosts' sshd servers leave the machine's load at 10-20 for a minute after
-// them, and the keys scenario brings its own load (50 hosts and a busy log).
+// Keys before fleet: the 1-minute load printed beside the keys (which bring their own: 50 hosts and
+// a busy log) would otherwise be mostly the 200 hosts' last minute, 10-20.
 const BY_DEFAULT = ['idle', 'logs', 'keys', 'fleet', 'backup'];
 const chosen = positionals.length > 0 ? positionals : BY_DEFAULT;
 for (const name of chosen) if (!(name in SCENARIOS)) throw new Error(`no scenario ${name}; there are: ${Object.keys(SCENARIOS).join(', ')}`);
