@@ -78,6 +78,10 @@ export class Runtime {
   private refreshMs: number;
   /** When the screen was last given new data (RESULT_FRAMES_PER_PERIOD). */
   private flushedAt = 0;
+  /** When the armed flush runs: a sooner one (a log's, a key's) brings it forward. */
+  private flushDueAt = 0;
+  /** Poll sources the screen asked for (a host just chosen): their next result is drawn at once. */
+  private readonly asked = new Set<string>();
 
   private readonly adapters: { local: HostAdapter; remote?: HostAdapter };
   private readonly unsubscribers: (() => void)[] = [];
@@ -149,6 +153,8 @@ export class Runtime {
 
   start(): void {
     this.running = true;
+    // Every source's first result is drawn as it comes, not held for the period's next frame.
+    this.flushedAt = 0;
     for (const source of this.sources) this.begin(source);
     this.unsubscribers.push(this.store.subscribe((state, before) => this.onShownChange(state, before)));
     this.scheduler.start();
@@ -260,6 +266,8 @@ export class Runtime {
 
   setRefresh(ms: number): void {
     this.refreshMs = ms;
+    // A frame held back by the old period (half a minute at 60 s) comes now instead.
+    if (this.flushTimer) this.scheduleFlush(RESULT_COALESCE_MS);
     this.scheduler.setRefresh(ms);
   }
 
@@ -333,7 +341,7 @@ export class Runtime {
     }
     const shownOnly = source.shownOnly;
     const demand = shownOnly && { wanted: () => shownOnly.shown(this.store.getState()) };
-    this.scheduler.add(source.collect.poll, { ok: (value, at) => this.onResult(source.id, value, at), fail: (error, at) => this.onFailure(source.id, error, at) }, demand);
+    this.scheduler.add(source.collect.poll, { ok: (value, at) => this.onResult(source.id, value, at, this.polledDelay(source.id)), fail: (error, at) => this.onFailure(source.id, error, at, this.polledDelay(source.id)) }, demand);
   }
 
   /** A source polled only while shown: shown now, it is read at once; no longer shown, what it left goes. */
@@ -344,7 +352,10 @@ export class Runtime {
       if (!shownOnly || 'follow' in source.collect) continue;
       const shown = shownOnly.shown(state);
       if (shown === shownOnly.shown(before)) continue;
-      if (shown) this.scheduler.wake(source.collect.poll);
+      if (shown) {
+        this.asked.add(sourceKey(source.id));
+        this.scheduler.wake(source.collect.poll);
+      }
       // Not read while hidden: neither its list nor a failure of the last read stands for the host meanwhile.
       else this.mutate((d) => ({ ...shownOnly.hide(d), sources: { ...d.sources, [sourceKey(source.id)]: pendingSource(source, Date.now()) } }));
     }
@@ -393,27 +404,43 @@ export class Runtime {
     );
   }
 
-  private onResult<K extends SourceKind>(id: SourceId<K>, value: SourceResult<K>, at: number): void {
-    this.mutate((d) => reduceResult(applySourceOk(d, id, at), id, value, { at, tracker: this.tracker }));
+  /**
+   * How long a scheduled poll's result waits to be drawn: a fleet's results come all through the
+   * period (services/scheduler.ts), and go on screen with the next of its RESULT_FRAMES_PER_PERIOD
+   * frames, unless the screen asked for this one.
+   */
+  private polledDelay(id: SourceId): number {
+    if (this.asked.delete(sourceKey(id))) return RESULT_COALESCE_MS;
+    return Math.max(RESULT_COALESCE_MS, this.flushedAt + this.refreshMs / RESULT_FRAMES_PER_PERIOD - Date.now());
   }
 
-  private onFailure<K extends SourceKind>(id: SourceId<K>, error: Error, at: number): void {
+  private onResult<K extends SourceKind>(id: SourceId<K>, value: SourceResult<K>, at: number, delayMs = RESULT_COALESCE_MS): void {
+    this.mutate((d) => reduceResult(applySourceOk(d, id, at), id, value, { at, tracker: this.tracker }), delayMs);
+  }
+
+  private onFailure<K extends SourceKind>(id: SourceId<K>, error: Error, at: number, delayMs = RESULT_COALESCE_MS): void {
     const { hint, absent } = error as { hint?: unknown; absent?: unknown };
     const fail = SOURCE_KINDS[id.kind].fail;
     this.mutate((d) => {
       const failed = applySourceError(d, id, error.message, at, typeof hint === 'string' ? hint : undefined, typeof absent === 'string' ? absent : undefined);
       return fail ? fail(failed, id, error.message, at) : failed;
-    });
+    }, delayMs);
   }
 
-  private mutate(change: (data: DataState) => DataState): void {
+  private mutate(change: (data: DataState) => DataState, delayMs = RESULT_COALESCE_MS): void {
     this.draft = change(this.draft ?? this.store.getState().data);
-    const nextFrameAt = this.flushedAt + this.refreshMs / RESULT_FRAMES_PER_PERIOD;
-    this.scheduleFlush(Math.max(RESULT_COALESCE_MS, nextFrameAt - Date.now()));
+    this.scheduleFlush(delayMs);
   }
 
+  /** Arms the flush in `delayMs`, or brings an armed one forward: a poll's frame never holds back a log's. */
   private scheduleFlush(delayMs: number): void {
-    if (!this.running || this.flushTimer) return;
+    if (!this.running) return;
+    const dueAt = Date.now() + delayMs;
+    if (this.flushTimer) {
+      if (dueAt >= this.flushDueAt) return;
+      clearTimeout(this.flushTimer);
+    }
+    this.flushDueAt = dueAt;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       void this.pullFollowers().then(() => {
