@@ -78,7 +78,7 @@ export class Runtime {
   private refreshMs: number;
   /** When the screen was last given new data (RESULT_FRAMES_PER_PERIOD). */
   private flushedAt = 0;
-  /** When the armed flush runs: a sooner one (a log's, a key's) brings it forward. */
+  /** When the armed flush runs: a sooner one (a log's, a connection change's) brings it forward. */
   private flushDueAt = 0;
   /** Poll sources the screen asked for (a host just chosen): their next result is drawn at once. */
   private readonly asked = new Set<string>();
