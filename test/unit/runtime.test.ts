@@ -29,6 +29,19 @@ function setup(behaviour: Record<string, () => Promise<ResourceSample>>, process
   return { store, runtime, resources };
 }
 
+/** 60 hosts on one scripted adapter, started; resolves once every host has a sample (and `ready`). */
+async function startedFleet(refresh: string, watch: HostAdapter['watch'], ready = () => true) {
+  const hosts = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`h${i}`, { local: true as const }]));
+  const config = resolveConfig({ refresh, hosts }, null, loadDefaultBindings()).config;
+  const store = createOpsStore();
+  const runtime = new Runtime(config, store, { local: { watch, close: () => {} } });
+  runtimes.push(runtime);
+  await runtime.prepare();
+  runtime.start();
+  await waitFor('every host sampled', () => (ready() && Object.values(store.getState().data.hosts).filter((h) => h.resources).length === 60 ? true : undefined), 5000);
+  return store;
+}
+
 describe('Runtime', () => {
   it('a change from outside the sources (the open incident, an operation\'s event) is on the store at once and survives the pending tick\'s flush', async () => {
     const { store, runtime } = setup({ a: async () => sample(42, 20, 30, Date.now()), b: async () => sample(1, 1, 1, Date.now()) });
@@ -173,29 +186,19 @@ describe('Runtime', () => {
   });
 
   it("draws a fleet's results, which arrive all through the period, at most twice a period and none later than half a period", async () => {
-    const hosts = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`h${i}`, { local: true as const }]));
-    const config = resolveConfig({ refresh: '1s', hosts }, null, loadDefaultBindings()).config;
     const taken = new Map<string, number[]>();
-    const adapter: HostAdapter = {
-      watch: async (host) =>
-        quietWatch(host, {
-          resources: {
-            timeoutMs: 500,
-            collect: async () => {
-              const at = Date.now();
-              taken.set(host.name, [...(taken.get(host.name) ?? []), at]);
-              return sample(5, 10, 20, at);
-            },
+    const store = await startedFleet('1s', async (host) =>
+      quietWatch(host, {
+        resources: {
+          timeoutMs: 500,
+          collect: async () => {
+            const at = Date.now();
+            taken.set(host.name, [...(taken.get(host.name) ?? []), at]);
+            return sample(5, 10, 20, at);
           },
-        }),
-      close: () => {},
-    };
-    const store = createOpsStore();
-    const runtime = new Runtime(config, store, { local: adapter });
-    runtimes.push(runtime);
-    await runtime.prepare();
-    runtime.start();
-    await waitFor('every host sampled', () => (Object.values(store.getState().data.hosts).filter((h) => h.resources).length === 60 ? true : undefined), 5000);
+        },
+      }),
+    );
     const commits: number[] = [];
     const shownLate: number[] = [];
     const unsubscribe = store.subscribe((state, before) => {
@@ -220,11 +223,10 @@ describe('Runtime', () => {
   });
 
   it("draws a followed log's lines within a flush while a fleet's results wait for the period's frames", async () => {
-    const hosts = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`h${i}`, { local: true as const }]));
-    const config = resolveConfig({ refresh: '2s', hosts }, null, loadDefaultBindings()).config;
     let write: ((text: string) => void) | undefined;
-    const adapter: HostAdapter = {
-      watch: async (host) => ({
+    const store = await startedFleet(
+      '2s',
+      async (host) => ({
         ...quietWatch(host),
         logStreams:
           host.name === 'h0'
@@ -241,14 +243,8 @@ describe('Runtime', () => {
               ]
             : [],
       }),
-      close: () => {},
-    };
-    const store = createOpsStore();
-    const runtime = new Runtime(config, store, { local: adapter });
-    runtimes.push(runtime);
-    await runtime.prepare();
-    runtime.start();
-    await waitFor('every host sampled and the log followed', () => (write && Object.values(store.getState().data.hosts).filter((h) => h.resources).length === 60 ? true : undefined), 5000);
+      () => write !== undefined,
+    );
     const written = new Map<string, number>();
     const late: number[] = [];
     const unsubscribe = store.subscribe((state) => {
