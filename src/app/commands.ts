@@ -9,7 +9,7 @@ import type { QueryReader } from './query-details.js';
 import type { IncidentControls } from './incidents.js';
 import { isSeverity, SEVERITIES } from '../domain/incident.js';
 import { groups } from './scope.js';
-import { PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
+import { frozenCopy, PANES, visibleData, type DataState, type OpsState, type PaneId } from './store.js';
 
 /** What keys and `:` commands may ask of the world outside the store. */
 export interface Controls {
@@ -86,7 +86,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     args: NO_ARGS,
     run: (arg, { ui }) => ({ state: { filters: { ...ui.filters, [ui.focus]: arg } } }),
   },
-  pause: { usage: 'pause', summary: 'freeze the screen', args: NO_ARGS, run: (_a, { data }) => ({ state: { paused: true, frozen: data } }) },
+  pause: { usage: 'pause', summary: 'freeze the screen', args: NO_ARGS, run: (_a, { data }) => ({ state: { paused: true, frozen: frozenCopy(data) } }) },
   resume: { usage: 'resume', summary: 'live screen again', args: NO_ARGS, run: () => ({ state: { paused: false, frozen: null } }) },
   abort: {
     usage: 'abort',

@@ -13,7 +13,7 @@ import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
 import { checkRows, databaseViews, eventRows, hostRows, listLength, selectedEventIndex, serviceRows } from './rows.js';
 import { LEVEL_FILTERS } from '../domain/timeline.js';
-import { shownPanes, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
+import { frozenCopy, shownPanes, visibleData, type OpsState, type OpsStore, type PaneId, type UiState } from './store.js';
 import { selectedRunbook } from './runbooks.js';
 
 /** Rows each pane shows, as last laid out: page-up/down move by a screenful. */
@@ -164,7 +164,7 @@ export function runScreenIntent(store: OpsStore, intent: ScreenIntent, controls:
       changeRefresh(store, controls, -1);
       return;
     case 'pause':
-      setUi(ui.paused ? { paused: false, frozen: null } : { paused: true, frozen: state.data });
+      setUi(ui.paused ? { paused: false, frozen: null } : { paused: true, frozen: frozenCopy(state.data) });
       return;
     case 'pane-hosts':
     case 'pane-resources':
@@ -406,7 +406,7 @@ function logIntent(store: OpsStore, intent: LogIntent, viewport: Viewport): void
   const anchorAt = (index: number, placed = jumped) => {
     if (lines.length === 0) return;
     const clamped = Math.max(0, Math.min(lines.length - 1, index));
-    setLogs({ anchor: clamped === lines.length - 1 && ui.logs.anchor === null ? null : lines[clamped]!.seq, jumped: placed });
+    setLogs({ anchor: clamped === lines.length - 1 && ui.logs.anchor === null ? null : (lines.at(clamped)?.seq ?? null), jumped: placed });
   };
   const jump = (level: 'error' | 'warn', direction: 1 | -1) => {
     const seq = jumpTo(lines, ui.logs.anchor, level, direction);
@@ -434,7 +434,7 @@ function logIntent(store: OpsStore, intent: LogIntent, viewport: Viewport): void
       setLogs({ anchor: null });
       return;
     case 'follow':
-      setLogs({ anchor: ui.logs.anchor === null ? (lines[lines.length - 1]?.seq ?? 0) : null, jumped: false });
+      setLogs({ anchor: ui.logs.anchor === null ? (lines.at(-1)?.seq ?? 0) : null, jumped: false });
       return;
     case 'next-error':
       jump('error', 1);

@@ -1,7 +1,7 @@
 // What the Logs pane shows: the scope's sources merged in arrival order, filtered, and where the
 // window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
 import { levelOf } from '../domain/log-level.js';
-import type { LogLevel, LogLine } from '../domain/model.js';
+import type { LogLevel, LogLine, LogLines } from '../domain/model.js';
 import { scopeHosts } from './scope.js';
 import type { DataState, LogView, UiState } from './store.js';
 
@@ -58,7 +58,7 @@ function decorate(line: LogLine, view: LogView): DisplayLine {
 }
 
 export interface LogDisplay {
-  lines: readonly DisplayLine[];
+  lines: LogLines<DisplayLine>;
   sources: LogView[];
   shown: LogView[];
   filter: LogFilter;
@@ -88,7 +88,8 @@ export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], 
   const only = shown.length === 1 ? shown[0]! : undefined;
   // One log, unfiltered, whose lines its follower stamped (a snapshot's lines all come from one
   // buffer, so the first says it for all): shown as they are, no pass over the window per flush.
-  if (only && ui.filters.logs === '' && (only.lines.length === 0 || isStamped(only.lines[0]!, only))) return { lines: only.lines as readonly DisplayLine[], sources, shown, filter };
+  const firstLine = only?.lines.at(0);
+  if (only && ui.filters.logs === '' && (!firstLine || isStamped(firstLine, only))) return { lines: only.lines as LogLines<DisplayLine>, sources, shown, filter };
   const merged: DisplayLine[] = [];
   for (const view of shown) {
     for (const line of view.lines) if (filter.test(line.text)) merged.push(decorate(line, view));
@@ -97,12 +98,22 @@ export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], 
   return { lines: merged, sources, shown, filter };
 }
 
-/** Index of the anchored line (the window's bottom line, or where a jump landed); the last line while following. */
-export function anchorIndex(lines: readonly DisplayLine[], anchor: number | null): number {
+/**
+ * Index of the anchored line (the window's bottom line, or where a jump landed): the last line at or
+ * before the anchor's seq, found by halving (lines are in seq order, and a buffer's are made as read);
+ * the last line while following.
+ */
+export function anchorIndex(lines: LogLines, anchor: number | null): number {
   if (anchor === null) return lines.length - 1;
-  let index = -1;
-  for (let i = 0; i < lines.length && lines[i]!.seq <= anchor; i++) index = i;
-  return index < 0 ? Math.min(0, lines.length - 1) : index;
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    // A line no longer kept came before every kept one.
+    if ((lines.at(middle)?.seq ?? -Infinity) <= anchor) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 ? low - 1 : Math.min(0, lines.length - 1);
 }
 
 /**
@@ -127,10 +138,11 @@ export function bottomAround(count: number, at: number, rows: number, rowsOf: (i
 }
 
 /** The seq of the next line of `level` after (or before) the anchored line; undefined when there is none. */
-export function jumpTo(lines: readonly DisplayLine[], anchor: number | null, level: LogLevel, direction: 1 | -1): number | undefined {
+export function jumpTo(lines: LogLines, anchor: number | null, level: LogLevel, direction: 1 | -1): number | undefined {
   const from = anchorIndex(lines, anchor);
   for (let i = from + direction; i >= 0 && i < lines.length; i += direction) {
-    if (levelOf(lines[i]!) === level) return lines[i]!.seq;
+    const line = lines.at(i);
+    if (line && levelOf(line) === level) return line.seq;
   }
   return undefined;
 }

@@ -39,7 +39,7 @@ export function stateCapture(data: DataState, config: OpsConfig, at: number, err
   out.push('', '#### Error lines in the logs', '', `_From ${utc(errorsFrom)} to ${utc(at)} UTC, at most ${ERROR_LINES_PER_LOG} per log._`);
   let any = false;
   for (const log of Object.values(data.logs)) {
-    const errors = log.lines.filter((l) => levelOf(l) === 'error' && l.at >= errorsFrom && l.at <= at).slice(-ERROR_LINES_PER_LOG);
+    const errors = [...log.lines].filter((l) => levelOf(l) === 'error' && l.at >= errorsFrom && l.at <= at).slice(-ERROR_LINES_PER_LOG);
     if (errors.length === 0) continue;
     any = true;
     out.push('', `${log.host} ${log.label}${log.file ? ` (${log.file})` : ''}:`, '', '```', ...errors.map((l) => `${utc(l.at).slice(11)} ${l.text}${l.count > 1 ? ` (×${l.count})` : ''}`), '```');

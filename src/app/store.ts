@@ -11,7 +11,7 @@ import type { DatabaseRow } from './database-rows.js';
 import type { Operation } from './operations/registry.js';
 import type { OutputPanel } from './output-panel.js';
 import type { Confirmation, OperationDescription } from './operations/types.js';
-import type { ConnectionState, HostLevels, Level, LogLine, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
+import type { ConnectionState, HostLevels, Level, LogLines, OpsEvent, ProcessSample, ResourceSample, ServicesSample, SourceState, ThresholdPair, Thresholds } from '../domain/model.js';
 import type { SourceId } from '../domain/source-id.js';
 import type { Alert } from '../domain/alerts.js';
 import type { AccessLogSpec, AccessMetrics } from '../domain/access-metrics.js';
@@ -165,7 +165,7 @@ export interface LogView {
   label: string;
   /** The file followed, when it is a configured file. */
   file?: string;
-  lines: readonly LogLine[];
+  lines: LogLines;
   /** A unit's log opened from Services (Enter): shown alone while that view is open, never among the host's logs. */
   unit?: string;
   /** Where a unit's log comes from ("journal", or the daemonless systemctl's log file). */
@@ -395,6 +395,16 @@ export function createOpsStore(data: DataState = emptyData(), ui: Partial<UiStat
 /** The panes that have something to show, in order: Databases only with databases, Alerts only with an Alertmanager (or while focused). */
 export function shownPanes(data: Pick<DataState, 'databases' | 'alerts'>, focus: PaneId): PaneId[] {
   return PANES.filter((p) => (p !== 'databases' || Object.keys(data.databases).length > 0 || focus === p) && (p !== 'alerts' || data.alerts !== undefined || focus === p));
+}
+
+/**
+ * The data a paused screen keeps: as it is, but each log's lines copied out of its buffer, which
+ * goes on taking lines and would drop the oldest of a window it handed out (services/logs/buffer.ts).
+ */
+export function frozenCopy(data: DataState): DataState {
+  const logs: DataState['logs'] = {};
+  for (const [key, view] of Object.entries(data.logs)) logs[key] = { ...view, lines: [...view.lines] };
+  return { ...data, logs };
 }
 
 /** What panes draw: the live data, or the frozen copy while paused. */

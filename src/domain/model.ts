@@ -111,6 +111,17 @@ export interface LogLine {
   source?: string;
 }
 
+/**
+ * A log's lines, oldest first: an array, or a follower's buffer seen as it was at a flush. The
+ * buffer keeps its lines as bytes and makes a line each time one is read, so read a line once and
+ * keep what you need of it. A line the buffer no longer holds reads as undefined.
+ */
+export interface LogLines<L extends LogLine = LogLine> {
+  readonly length: number;
+  at(index: number): L | undefined;
+  [Symbol.iterator](): Iterator<L>;
+}
+
 export type EventKind = 'threshold' | 'unit' | 'source' | 'action' | 'log' | 'check' | 'incident' | 'alert';
 
 export interface OpsEvent {

@@ -8,6 +8,7 @@ import type { LogLevel, SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
 import { bottomAround, type DisplayLine } from '../app/logview.js';
 import type { MeasureLine } from '../app/log-measures.js';
+import type { LogLines } from '../domain/model.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
@@ -15,7 +16,7 @@ import { cut, widthOf, wrapToWidth } from './format.js';
 import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface LogsPaneProps {
-  lines: readonly DisplayLine[];
+  lines: LogLines<DisplayLine>;
   /** The maintenance banner of the hosts shown, when one is in maintenance. */
   banner?: MaintenanceBanner;
   /** What a unit's log view shows and how to leave it (Enter on a unit in Services). */
@@ -95,7 +96,11 @@ function LogsPaneView(props: LogsPaneProps) {
   const figures = measures.slice(0, Math.max(measures.length > 0 ? 1 : 0, Math.floor(fixed / 3)));
   const rows = Math.max(0, fixed - figures.length);
   const wrapped = (line: DisplayLine) => wrapToWidth(prefix(line, timestamps) + (showHost ? `${line.host} ` : '') + body(line), inner - GUTTER);
-  const bottom = jumped && lines.length > 0 ? bottomAround(lines.length, anchor, rows, (i) => (wrap ? wrapped(lines[i]!).length : 1)) : anchor;
+  const rowsOf = (i: number) => {
+    const line = lines.at(i);
+    return wrap && line ? wrapped(line).length : 1;
+  };
+  const bottom = jumped && lines.length > 0 ? bottomAround(lines.length, anchor, rows, rowsOf) : anchor;
   const newer = lines.length - 1 - bottom;
   const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
@@ -107,7 +112,9 @@ function LogsPaneView(props: LogsPaneProps) {
   const shown: ReactNode[] = [];
   let used = 0;
   for (let i = bottom; i >= 0 && used < rows; i--) {
-    const line = lines[i]!;
+    // Each read makes the line anew (a buffer keeps bytes): read once. One no longer kept ends the window.
+    const line = lines.at(i);
+    if (!line) break;
     const { tone, italic, mark } = LEVEL_STYLE[levelOf(line)];
     const style = { color: tone ? theme[tone] : undefined, italic };
     const gutter = `${mark} `;

@@ -40,7 +40,7 @@ function follow(path: string): Followed {
     states,
     texts: () => {
       const snapshot = buffer.takeSnapshot();
-      if (snapshot) lines = snapshot.map((l) => l.text);
+      if (snapshot) lines = [...snapshot].map((l) => l.text);
       return lines;
     },
   };

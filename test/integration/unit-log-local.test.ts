@@ -61,7 +61,7 @@ test('Enter on a local unit follows its log; Esc stops the local follower', { ti
     press('enter');
     const { sources } = await waitFor('tick lines', () => {
       const view = displayLines(store.getState().data, store.getState().ui);
-      return view.lines.some((l) => /^tick \d+$/.test(l.text)) ? view : undefined;
+      return [...view.lines].some((l) => /^tick \d+$/.test(l.text)) ? view : undefined;
     }, 20_000);
     expect(sources).toEqual([expect.objectContaining({ host: 'here', unit: 'ticker.service', from: `no journal entries; the daemonless systemctl's log ${logFile}` })]);
     expect(await openHere(logFile)).toBeGreaterThan(0);

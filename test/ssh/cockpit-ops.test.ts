@@ -114,7 +114,7 @@ describe('Enter on a unit: its log in Logs', () => {
     expect(ui()).toMatchObject({ focus: 'logs', unitLog: { host: 'delta', unit: 'chatty.service' } });
     const shown = await waitFor('chatty lines in Logs', () => {
       const { lines, sources } = displayLines(store.getState().data, ui());
-      return lines.some((l) => /^chatty line \d+$/.test(l.text)) ? { lines, sources } : undefined;
+      return [...lines].some((l) => /^chatty line \d+$/.test(l.text)) ? { lines, sources } : undefined;
     }, 20_000);
     // Only that unit's log is in view, and it says where its lines come from.
     expect(shown.sources).toEqual([expect.objectContaining({ host: 'delta', unit: 'chatty.service', from: `no journal entries; the daemonless systemctl's log ${logFile()}` })]);
@@ -123,7 +123,7 @@ describe('Enter on a unit: its log in Logs', () => {
       return found.length > 0 ? found : undefined;
     });
     // New lines keep coming while the view is open.
-    const newest = () => Math.max(...displayLines(store.getState().data, ui()).lines.map((l) => Number(/(\d+)$/.exec(l.text)?.[1] ?? 0)));
+    const newest = () => Math.max(...[...displayLines(store.getState().data, ui()).lines].map((l) => Number(/(\d+)$/.exec(l.text)?.[1] ?? 0)));
     const before = newest();
     await waitFor('newer lines', () => newest() > before + 2);
 

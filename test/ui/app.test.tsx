@@ -12,6 +12,7 @@ import { waitFor } from '../helpers/wait.js';
 import type { PostgresSample } from '../../src/domain/database.js';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { handshakeTimedOut } from '../../src/services/ssh/errors.js';
+import { LogBuffer } from '../../src/services/logs/buffer.js';
 
 let app: AppHarness | undefined;
 afterEach(() => app?.unmount());
@@ -211,6 +212,27 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('PAUSED');
     await app.press('p');
     expect(text()).toMatch(/web-1\s+12%/);
+  });
+});
+
+describe('a paused screen and a busy log', () => {
+  it('keeps the log lines it showed while the log runs on far past its buffer', async () => {
+    const data = fleetData();
+    const [key, view] = Object.entries(data.logs)[0]!;
+    const buffer = new LogBuffer(100, 2000, { host: view.host, source: view.label });
+    for (let i = 1; i <= 100; i++) buffer.append(`before the pause ${i}`);
+    app = await renderApp(fleetConfig(), { ...data, logs: { [key]: { ...view, lines: buffer.takeSnapshot()! } } }, { ui: { host: view.host } });
+    expect(text()).toContain('before the pause 100');
+    await app.press('p');
+    for (let i = 1; i <= 1000; i++) buffer.append(`after the pause ${i}`);
+    app.store.setState((s) => ({ ...s, data: { ...s.data, logs: { [key]: { ...view, lines: buffer.takeSnapshot()! } } } }));
+    // Scrolling up a line draws the frozen lines again.
+    await app.press('4', 'k');
+    expect(text()).toContain('before the pause 98');
+    expect(text()).toContain('before the pause 99');
+    expect(text()).not.toContain('after the pause');
+    await app.press('p', 'G');
+    expect(text()).toContain('after the pause 1000');
   });
 });
 

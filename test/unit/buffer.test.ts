@@ -5,7 +5,7 @@ import { LogBuffer } from '../../src/services/logs/buffer.js';
 function snapshot(buffer: LogBuffer) {
   const lines = buffer.takeSnapshot();
   if (!lines) throw new Error('expected a snapshot');
-  return lines;
+  return [...lines];
 }
 
 describe('LogBuffer', () => {
@@ -79,20 +79,65 @@ describe('LogBuffer', () => {
     expect(buffer.takeSnapshot()).toHaveLength(1);
     expect(buffer.takeSnapshot()).toBeUndefined();
     buffer.append('x');
-    expect(buffer.takeSnapshot()?.[0]?.count).toBe(2);
+    expect(buffer.takeSnapshot()?.at(0)?.count).toBe(2);
     buffer.mark('reconnected');
     expect(buffer.takeSnapshot()).toHaveLength(2);
     expect(buffer.takeSnapshot()).toBeUndefined();
   });
 
-  it('a snapshot already handed out is not changed by later lines', () => {
+  it('a snapshot handed out keeps its lines until the next one, whatever comes after', () => {
     const buffer = new LogBuffer(2, 2000);
     buffer.append('a');
-    const first = snapshot(buffer);
-    buffer.append('a');
     buffer.append('b');
+    const first = buffer.takeSnapshot()!;
     buffer.append('c');
-    expect(first.map((l) => [l.text, l.count])).toEqual([['a', 1]]);
+    buffer.append('d');
+    expect([...first].map((l) => l.text)).toEqual(['a', 'b']);
+    expect(snapshot(buffer).map((l) => l.text)).toEqual(['c', 'd']);
+  });
+
+  it('without a snapshot for half its capacity more, the oldest lines go: a window then has only what is left', () => {
+    const buffer = new LogBuffer(4, 2000);
+    for (const text of ['a', 'b', 'c', 'd']) buffer.append(text);
+    const first = buffer.takeSnapshot()!;
+    for (const text of ['e', 'f', 'g']) buffer.append(text);
+    expect(first.at(0)).toBeUndefined();
+    expect([...first].map((l) => l.text)).toEqual(['b', 'c', 'd']);
+    expect(snapshot(buffer).map((l) => l.text)).toEqual(['d', 'e', 'f', 'g']);
+  });
+
+  it('keeps lines of every length through many turns of its ring, blank ones included', () => {
+    const buffer = new LogBuffer(50, 2000);
+    const texts: string[] = [];
+    // Lengths 0..299 in a fixed order, so the ring wraps, grows and leaves room at its end.
+    for (let i = 0; i < 5000; i++) {
+      const text = i % 7 === 0 ? '' : `${i} ${'x'.repeat((i * 37) % 300)}`;
+      texts.push(text);
+      buffer.append(text);
+      if (i % 613 === 0) buffer.takeSnapshot();
+    }
+    expect(snapshot(buffer).map((l) => l.text)).toEqual(texts.slice(-50));
+  });
+
+  it('takes a line as bytes: printable ASCII as it is, anything else as its sanitized text', () => {
+    const buffer = new LogBuffer(10, 40);
+    const add = (text: string) => {
+      const bytes = Buffer.from(`>>${text}<<`);
+      buffer.appendBytes(bytes, 2, bytes.length - 2);
+    };
+    add('GET /health 200');
+    add('起動完了 ✓');
+    add('\u001b[31mred\u001b[0m\tcell');
+    add('z'.repeat(60));
+    expect(snapshot(buffer).map((l) => l.text)).toEqual(['GET /health 200', '起動完了 ✓', 'red    cell', `${'z'.repeat(40)}…[+20 chars]`]);
+  });
+
+  it('a line that comes as bytes and again as text is one line, counted twice', () => {
+    const buffer = new LogBuffer(10, 2000);
+    const bytes = Buffer.from('upstream timed out');
+    buffer.appendBytes(bytes, 0, bytes.length);
+    buffer.append('upstream timed out');
+    expect(snapshot(buffer).map((l) => [l.text, l.count])).toEqual([['upstream timed out', 2]]);
   });
 
   it('sanitizes what it stores and cuts long lines at its width', () => {

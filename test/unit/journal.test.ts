@@ -205,7 +205,7 @@ describe('a follower of the journal', () => {
     expect(received.at(-1)).toEqual({ text: 'plain syslog line with error in it', level: undefined });
     const buffer = new LogBuffer(100, 2000);
     for (const r of received) buffer.append(r.text, 0, r.level);
-    const levels = buffer.takeSnapshot()!.map((l) => [l.text.replace(/^.*?: /, ''), levelOf(l)]);
+    const levels = [...buffer.takeSnapshot()!].map((l) => [l.text.replace(/^.*?: /, ''), levelOf(l)]);
     expect(levels).toContainEqual(['ERROR in the text but priority info', 'info']);
     expect(levels).toContainEqual(['slow query 1200ms', 'warn']);
     expect(levels.at(-1)).toEqual(['plain syslog line with error in it', 'error']);

@@ -7,7 +7,7 @@
 // however busy the log.
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { LineSplitter } from './lines.js';
+import { ByteLineSplitter } from './lines.js';
 import { INITIAL_LINES, type LogStream, type LogStreamHandlers } from './stream.js';
 
 /**
@@ -39,7 +39,7 @@ function reason(error: unknown): string {
 
 export class LocalFileFollower implements LogStream {
   private handlers: LogStreamHandlers | undefined;
-  private splitter: LineSplitter | undefined;
+  private splitter: ByteLineSplitter | undefined;
   private current: OpenFile | undefined;
   private watcher: FSWatcher | undefined;
   private checker: NodeJS.Timeout | undefined;
@@ -72,7 +72,7 @@ export class LocalFileFollower implements LogStream {
     this.stop();
     const generation = ++this.generation;
     this.handlers = handlers;
-    this.splitter = new LineSplitter((line) => handlers.line(line));
+    this.splitter = new ByteLineSplitter(handlers.bytes ? handlers.bytes.bind(handlers) : (bytes, start, end) => handlers.line(bytes.toString('utf8', start, end)));
     this.missing = undefined;
     // openFile says its own failures: nothing to catch here.
     this.steps = this.steps.then(() => this.openFile(true, generation)).then(() => undefined);

@@ -6,6 +6,11 @@ import { LineSplitter } from './lines.js';
 export interface LogStreamHandlers {
   /** A line as the source wrote it; `level` when the source says it (the journal's PRIORITY). */
   line(text: string, level?: LogLevel): void;
+  /**
+   * A line as UTF-8 bytes, valid only during the call, from a follower that reads bytes (a local
+   * file): a receiver that keeps bytes (the log buffer) takes it without a string. Without it, `line`.
+   */
+  bytes?(source: Buffer, start: number, end: number): void;
   /** opsdeck's own note in the stream: rotation, truncation, restart. */
   mark(text: string): void;
   /** `absent`: what the host lacks when that is why there is nothing to follow ("no system log"). */

@@ -1,14 +1,14 @@
 // A log follower as a source that pushes: its lines go into a bounded buffer, read once per flush,
 // and through the log's meters (access metrics, rules), read once a second.
 import { LogMeters, type LogMetricsSample } from '../../../domain/log-meters.js';
-import type { LogLine, LogMeasures } from '../../../domain/model.js';
+import type { LogLines, LogMeasures } from '../../../domain/model.js';
 import { LogBuffer, type LineOrigin } from '../../../services/logs/buffer.js';
 import type { LogStream } from '../../../services/logs/stream.js';
 import type { Followed } from '../kind.js';
 
 export interface LogResult {
   /** The buffer's lines, when some arrived since the last take. */
-  lines?: readonly LogLine[];
+  lines?: LogLines;
   /** What the meters read, at most once a second: each read is one sample for the hold ticks. */
   metrics?: LogMetricsSample;
 }
@@ -37,6 +37,12 @@ export function followLog(stream: LogStream, capacity: number, maxLineLength: nu
           const now = Date.now();
           fresh.append(text, now, level);
           measured?.line(text, now);
+          changed();
+        },
+        bytes: (source, start, end) => {
+          const now = Date.now();
+          fresh.appendBytes(source, start, end, now);
+          measured?.line(source.toString('utf8', start, end), now);
           changed();
         },
         mark: (text) => {

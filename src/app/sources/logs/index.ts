@@ -88,7 +88,7 @@ const ruleJson = (rule: RuleView) => ({ name: rule.spec.name, windowSec: rule.sp
 /** A host's last error lines over all its logs, each as "LABEL: TEXT". */
 const recentErrors = (data: DataState, host: string): string[] =>
   logsOf(data, host)
-    .flatMap((l) => l.lines.filter((line) => levelOf(line) === 'error').map((line) => `${l.label}: ${line.text}`))
+    .flatMap((l) => [...l.lines].filter((line) => levelOf(line) === 'error').map((line) => `${l.label}: ${line.text}`))
     .slice(-RECENT_ERROR_LINES);
 
 export const logsKind: SourceKindModule<'logs', LogResult> = {
@@ -117,7 +117,7 @@ export const logsKind: SourceKindModule<'logs', LogResult> = {
         label: l.label,
         ...(l.access ? { access: accessJson(l.access) } : {}),
         ...(l.rules ? { rules: l.rules.map(ruleJson) } : {}),
-        recent: l.lines.slice(-RECENT_LOG_LINES).map((line) => ({ level: levelOf(line), text: line.text, count: line.count })),
+        recent: [...l.lines].slice(-RECENT_LOG_LINES).map((line) => ({ level: levelOf(line), text: line.text, count: line.count })),
       })),
     }),
     hostMarkdown: (data, h) => {
