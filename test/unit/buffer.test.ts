@@ -85,15 +85,14 @@ describe('LogBuffer', () => {
     expect(buffer.takeSnapshot()).toBeUndefined();
   });
 
-  it('a snapshot handed out keeps its lines until the next one, whatever comes after', () => {
-    const buffer = new LogBuffer(2, 2000);
-    buffer.append('a');
-    buffer.append('b');
+  it('a snapshot handed out keeps its lines until the next one, though more lines come meanwhile', () => {
+    const buffer = new LogBuffer(4, 2000);
+    for (const text of ['a', 'b', 'c', 'd']) buffer.append(text);
     const first = buffer.takeSnapshot()!;
-    buffer.append('c');
-    buffer.append('d');
-    expect([...first].map((l) => l.text)).toEqual(['a', 'b']);
-    expect(snapshot(buffer).map((l) => l.text)).toEqual(['c', 'd']);
+    buffer.append('e');
+    buffer.append('f');
+    expect([...first].map((l) => l.text)).toEqual(['a', 'b', 'c', 'd']);
+    expect(snapshot(buffer).map((l) => l.text)).toEqual(['c', 'd', 'e', 'f']);
   });
 
   it('without a snapshot for half its capacity more, the oldest lines go: a window then has only what is left', () => {
