@@ -109,8 +109,7 @@ export function anchorIndex(lines: LogLines, anchor: number | null): number {
   let high = lines.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    // A line no longer kept came before every kept one.
-    if ((lines.at(middle)?.seq ?? -Infinity) <= anchor) low = middle + 1;
+    if (lines.at(middle)!.seq <= anchor) low = middle + 1;
     else high = middle;
   }
   return low > 0 ? low - 1 : Math.min(0, lines.length - 1);

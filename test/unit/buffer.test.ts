@@ -100,7 +100,8 @@ describe('LogBuffer', () => {
     for (const text of ['a', 'b', 'c', 'd']) buffer.append(text);
     const first = buffer.takeSnapshot()!;
     for (const text of ['e', 'f', 'g']) buffer.append(text);
-    expect(first.at(0)).toBeUndefined();
+    expect(first).toHaveLength(3);
+    expect(first.at(0)?.text).toBe('b');
     expect([...first].map((l) => l.text)).toEqual(['b', 'c', 'd']);
     expect(snapshot(buffer).map((l) => l.text)).toEqual(['d', 'e', 'f', 'g']);
   });
@@ -116,6 +117,18 @@ describe('LogBuffer', () => {
       if (i % 613 === 0) buffer.takeSnapshot();
     }
     expect(snapshot(buffer).map((l) => l.text)).toEqual(texts.slice(-50));
+  });
+
+  it('keeps every line its own text after a run of blank markers was all it held', () => {
+    const buffer = new LogBuffer(100, 2000);
+    buffer.append('x'.repeat(300));
+    // A hundred blank notes from the follower (its stderr): every line kept has no bytes.
+    for (let i = 0; i < 100; i++) buffer.mark('');
+    buffer.takeSnapshot();
+    const texts = [`first ${'z'.repeat(494)}`];
+    for (let i = 0; i < 40; i++) texts.push(`${String(i).padStart(3, '0')} ${'y'.repeat(196)}`);
+    for (const text of texts) buffer.append(text);
+    expect(snapshot(buffer).map((l) => l.text)).toEqual([...Array<string>(59).fill(''), ...texts]);
   });
 
   it('takes a line as bytes: printable ASCII as it is, anything else as its sanitized text', () => {

@@ -25,6 +25,9 @@ const FIRST_BYTES = 8 * 1024;
 const BYTES_PER_UNIT = 3;
 const CUT_MARK_UNITS = 32;
 
+/** A sanitized line's bytes, before they are known to be a repeat or a new line: one for every buffer, as the longest line allowed needs. */
+let scratch = Buffer.alloc(0);
+
 /** The first power of two at or above n. */
 const powerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
@@ -46,8 +49,6 @@ export class LogBuffer {
   private head = 0;
   private keptBytes = 0;
   private dirty = false;
-  /** A sanitized line's bytes, before they are known to be a repeat or a new line. */
-  private scratch: Buffer;
   /**
    * Lines beyond `capacity` are dropped when a snapshot is taken, so a snapshot handed out stays
    * whole until the next one (a flush, a fifth of a second later); past this many they go at once.
@@ -61,14 +62,14 @@ export class LogBuffer {
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`log buffer capacity must be a positive integer, got ${capacity}`);
     this.mostKept = capacity + Math.ceil(capacity / 2);
-    this.scratch = Buffer.allocUnsafe((maxLineLength + CUT_MARK_UNITS) * BYTES_PER_UNIT);
+    if (scratch.length < (maxLineLength + CUT_MARK_UNITS) * BYTES_PER_UNIT) scratch = Buffer.allocUnsafe((maxLineLength + CUT_MARK_UNITS) * BYTES_PER_UNIT);
   }
 
   /** A line; `level` when its source said it (the journal's PRIORITY), else guessed from its words. */
   append(raw: string, at = Date.now(), level?: LogLevel): void {
     const text = sanitizeLine(raw, this.maxLineLength);
-    const length = this.scratch.write(text, 0);
-    this.add(this.scratch, 0, length, at, level ? LEVEL_CODES.indexOf(level) : 0);
+    const length = scratch.write(text, 0);
+    this.add(scratch, 0, length, at, level ? LEVEL_CODES.indexOf(level) : 0);
   }
 
   /**
@@ -86,8 +87,8 @@ export class LogBuffer {
 
   /** A line opsdeck itself writes into the stream: rotation, truncation, a gap after a reconnect. */
   mark(text: string, at = Date.now()): void {
-    const length = this.scratch.write(sanitizeLine(text, this.maxLineLength), 0);
-    this.push(this.scratch, 0, length, at, MARKER);
+    const length = scratch.write(sanitizeLine(text, this.maxLineLength), 0);
+    this.push(scratch, 0, length, at, MARKER);
   }
 
   /** The lines, if any arrived since the last call; undefined when nothing changed (no re-render). */
@@ -101,6 +102,11 @@ export class LogBuffer {
   /** How many lines the next snapshot holds. */
   get size(): number {
     return Math.min(this.capacity, this.end - this.first);
+  }
+
+  /** The number of the oldest line kept. */
+  get oldest(): number {
+    return this.first;
   }
 
   /** Line number n as an object of its own, or undefined once it is no longer kept. */
@@ -158,6 +164,8 @@ export class LogBuffer {
   /** Where `length` bytes fit after the newest line's (wrapping to the start), or -1. */
   private room(length: number): number {
     if (this.keptBytes === 0) {
+      // The lines kept, if any, are blank (markers of nothing): they start where the ring does now.
+      for (let n = this.first; n < this.end; n++) this.offsets[n % this.slots] = 0;
       this.head = 0;
       return length <= this.bytes.length ? 0 : -1;
     }
@@ -203,27 +211,33 @@ export class LogBuffer {
   }
 }
 
-/** A buffer's lines from `first` to before `end`, as a snapshot handed them out. */
+/**
+ * A buffer's lines as a snapshot handed them out: up to the newest line then, from the oldest still
+ * kept. Past half a capacity of new lines before the next snapshot its oldest go, and the window
+ * starts later; read within one turn, it does not change.
+ */
 class BufferWindow implements LogLines {
-  readonly length: number;
-
   constructor(
     private readonly buffer: LogBuffer,
-    private readonly first: number,
-    end: number,
-  ) {
-    this.length = end - first;
+    private readonly from: number,
+    private readonly end: number,
+  ) {}
+
+  private get start(): number {
+    return Math.max(this.from, this.buffer.oldest);
+  }
+
+  get length(): number {
+    return this.end - this.start;
   }
 
   at(index: number): LogLine | undefined {
-    const i = index < 0 ? index + this.length : index;
-    return i >= 0 && i < this.length ? this.buffer.lineAt(this.first + i) : undefined;
+    const length = this.length;
+    const i = index < 0 ? index + length : index;
+    return i >= 0 && i < length ? this.buffer.lineAt(this.start + i) : undefined;
   }
 
   *[Symbol.iterator](): Iterator<LogLine> {
-    for (let i = 0; i < this.length; i++) {
-      const line = this.buffer.lineAt(this.first + i);
-      if (line) yield line;
-    }
+    for (let n = this.start; n < this.end; n++) yield this.buffer.lineAt(n)!;
   }
 }
