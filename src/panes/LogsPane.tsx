@@ -137,12 +137,15 @@ function LogsPaneView(props: LogsPaneProps) {
       );
       used += take.length;
     } else {
+      // A row of one log without stamps or a filter is one string: a followed log redraws every row a frame.
+      const visible = cut(text, Math.max(1, inner - GUTTER - widthOf(head)));
+      const plain = head === '' && !highlight;
       shown.push(
         <Text key={used} {...style} inverse={isAnchor} wrap="truncate">
-          {gutter}
-          <Text color={theme.muted}>{stamp}</Text>
+          {plain ? gutter + visible : gutter}
+          {stamp ? <Text color={theme.muted}>{stamp}</Text> : null}
           {hostTag ? <Text color={hostColor(theme, hostColors[line.host])}>{hostTag}</Text> : null}
-          {highlighted(cut(text, Math.max(1, inner - GUTTER - widthOf(head))), highlight)}
+          {plain ? null : highlighted(visible, highlight)}
         </Text>,
       );
       used++;
