@@ -90,12 +90,105 @@ export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], 
   // buffer, so the first says it for all): shown as they are, no pass over the window per flush.
   const firstLine = only?.lines.at(0);
   if (only && ui.filters.logs === '' && (!firstLine || isStamped(firstLine, only))) return { lines: only.lines as LogLines<DisplayLine>, sources, shown, filter };
-  const merged: DisplayLine[] = [];
-  for (const view of shown) {
-    for (const line of view.lines) if (filter.test(line.text)) merged.push(decorate(line, view));
+  return { lines: mergedLines(shown, ui.filters.logs === '' ? undefined : filter), sources, shown, filter };
+}
+
+/** Line i's seq, read without making the line where the lines allow it. */
+const seqAt = (lines: LogLines, i: number): number => (lines.seqAt ? lines.seqAt(i) : lines.at(i)!.seq);
+
+/** The index of the line with this seq, or -1: lines are in seq order. */
+function indexOfSeq(lines: LogLines, seq: number): number {
+  let low = 0;
+  let high = lines.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const found = seqAt(lines, middle);
+    if (found === seq) return middle;
+    if (found < seq) low = middle + 1;
+    else high = middle - 1;
   }
-  if (shown.length > 1) merged.sort((a, b) => a.seq - b.seq);
-  return { lines: merged, sources, shown, filter };
+  return -1;
+}
+
+/**
+ * Several logs' lines, or one log's filtered, in arrival order. It keeps each line's seq and log, and
+ * reads the line from its log when asked: a buffer makes a line only when read, and a pane reads a
+ * few dozen a frame, where copying every line of a busy log each flush cost more than following it.
+ */
+class MergedLines implements LogLines<DisplayLine> {
+  constructor(
+    private readonly views: readonly LogView[],
+    private readonly seqs: Float64Array,
+    private readonly viewOf: Uint32Array,
+  ) {}
+
+  get length(): number {
+    return this.seqs.length;
+  }
+
+  at(index: number): DisplayLine | undefined {
+    const i = index < 0 ? index + this.seqs.length : index;
+    if (i < 0 || i >= this.seqs.length) return undefined;
+    const view = this.views[this.viewOf[i]!]!;
+    // A line its buffer has dropped since (a burst before the next flush) is no longer there.
+    const line = view.lines.at(indexOfSeq(view.lines, this.seqs[i]!));
+    return line && decorate(line, view);
+  }
+
+  seqAt(index: number): number {
+    return this.seqs[index]!;
+  }
+
+  *[Symbol.iterator](): Iterator<DisplayLine> {
+    for (let i = 0; i < this.seqs.length; i++) {
+      const line = this.at(i);
+      if (line) yield line;
+    }
+  }
+}
+
+/** Each view's kept seqs, merged in seq order: a heap of the views' next lines. */
+function mergedLines(views: readonly LogView[], filter: LogFilter | undefined): MergedLines {
+  const kept = views.map((view) => {
+    const seqs = new Float64Array(view.lines.length);
+    let count = 0;
+    for (let i = 0; i < view.lines.length; i++) {
+      if (!filter) seqs[count++] = seqAt(view.lines, i);
+      else {
+        const line = view.lines.at(i)!;
+        if (filter.test(line.text)) seqs[count++] = line.seq;
+      }
+    }
+    return seqs.subarray(0, count);
+  });
+  const total = kept.reduce((sum, seqs) => sum + seqs.length, 0);
+  const seqs = new Float64Array(total);
+  const viewOf = new Uint32Array(total);
+  const next = kept.map(() => 0);
+  // The views with lines left, as a binary min-heap on their next seq.
+  const heap = kept.flatMap((list, v) => (list.length > 0 ? [v] : []));
+  const head = (v: number) => kept[v]![next[v]!]!;
+  const sift = (from: number) => {
+    for (let i = from; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < heap.length && head(heap[left]!) < head(heap[least]!)) least = left;
+      if (right < heap.length && head(heap[right]!) < head(heap[least]!)) least = right;
+      if (least === i) return;
+      [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+      i = least;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) sift(i);
+  for (let out = 0; out < total; out++) {
+    const v = heap[0]!;
+    seqs[out] = head(v);
+    viewOf[out] = v;
+    if (++next[v]! === kept[v]!.length) heap[0] = heap.pop()!;
+    if (heap.length > 0) sift(0);
+  }
+  return new MergedLines(views, seqs, viewOf);
 }
 
 /**
@@ -109,7 +202,7 @@ export function anchorIndex(lines: LogLines, anchor: number | null): number {
   let high = lines.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (lines.at(middle)!.seq <= anchor) low = middle + 1;
+    if (seqAt(lines, middle) <= anchor) low = middle + 1;
     else high = middle;
   }
   return low > 0 ? low - 1 : Math.min(0, lines.length - 1);

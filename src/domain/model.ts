@@ -119,6 +119,8 @@ export interface LogLine {
 export interface LogLines<L extends LogLine = LogLine> {
   readonly length: number;
   at(index: number): L | undefined;
+  /** Line `index`'s seq, where it can be read without making the line (a buffer's window). */
+  seqAt?(index: number): number;
   [Symbol.iterator](): Iterator<L>;
 }
 

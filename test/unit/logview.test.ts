@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { anchorIndex, bottomAround, compileLogFilter, displayLines, jumpTo, type DisplayLine, type LogDisplay } from '../../src/app/logview.js';
+import { anchorIndex, bottomAround, compileLogFilter, displayLines, jumpTo, linesOfHosts, type DisplayLine, type LogDisplay } from '../../src/app/logview.js';
 import { hostView } from '../../src/app/apply.js';
 import { DEFAULT_THRESHOLDS } from '../../src/app/config/resolve.js';
 import { emptyData, initialUi, type DataState, type HostView, type LogView, type UiState } from '../../src/app/store.js';
-import type { LogLevel, LogLine } from '../../src/domain/model.js';
+import type { LogLevel, LogLine, LogLines } from '../../src/domain/model.js';
 import { sourceKey, type SourceId } from '../../src/domain/source-id.js';
+import { LogBuffer } from '../../src/services/logs/buffer.js';
 
 function line(seq: number, text: string, level: LogLevel = 'info'): LogLine {
   return { seq, at: 1_000 * seq, text, knownLevel: level, count: 1 };
@@ -123,8 +124,27 @@ describe('displayLines', () => {
     expect([...displayLines(data(), ui({ host: 'web-1' }, {}, '!get /')).lines].map((l) => l.seq)).toEqual([2, 3, 4, 7]);
   });
 
+  it('merges busy buffers in arrival order and finds each line in its own buffer, filtered or not', () => {
+    const app = new LogBuffer(10_000, 2000, { host: 'web-1', source: 'app' });
+    const nginx = new LogBuffer(10_000, 2000, { host: 'web-1', source: 'nginx' });
+    for (let i = 0; i < 5000; i++) {
+      app.append(`app ${i}${i % 1000 === 0 ? ' ERROR' : ''}`);
+      if (i % 10 === 0) nginx.append(`nginx ${i}`);
+    }
+    const view = (id: SourceId<'logs'>, label: string, lines: LogLines) => ({ id, host: 'web-1', label, lines });
+    const app0: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '0' };
+    const nginx1: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '1' };
+    const logs = { [sourceKey(app0)]: view(app0, 'app', app.takeSnapshot()!), [sourceKey(nginx1)]: view(nginx1, 'nginx', nginx.takeSnapshot()!) };
+    const all = linesOfHosts(logs, ['web-1'], ui({ host: 'web-1' })).lines;
+    expect(all).toHaveLength(5500);
+    expect([all.at(0), all.at(1), all.at(2), all.at(-1)].map((l) => `${l?.source}: ${l?.text}`)).toEqual(['app: app 0 ERROR', 'nginx: nginx 0', 'app: app 1', 'app: app 4999']);
+    const errors = linesOfHosts(logs, ['web-1'], ui({ host: 'web-1' }, {}, 'error')).lines;
+    expect([...errors].map((l) => l.text)).toEqual(['app 0 ERROR', 'app 1000 ERROR', 'app 2000 ERROR', 'app 3000 ERROR', 'app 4000 ERROR']);
+    expect(anchorIndex(all, all.at(2)!.seq)).toBe(2);
+  });
+
   it('a host without log sources shows nothing', () => {
-    expect(displayLines(data(), ui({ host: 'db-1' })).lines).toEqual([]);
+    expect(displayLines(data(), ui({ host: 'db-1' })).lines).toHaveLength(0);
   });
 });
 

@@ -109,6 +109,11 @@ export class LogBuffer {
     return this.first;
   }
 
+  /** Line number n's seq (a kept line's). */
+  seqOf(n: number): number {
+    return this.seqs[n % this.slots]!;
+  }
+
   /** Line number n as an object of its own, or undefined once it is no longer kept. */
   lineAt(n: number): LogLine | undefined {
     if (n < this.first || n >= this.end) return undefined;
@@ -235,6 +240,10 @@ class BufferWindow implements LogLines {
     const length = this.length;
     const i = index < 0 ? index + length : index;
     return i >= 0 && i < length ? this.buffer.lineAt(this.start + i) : undefined;
+  }
+
+  seqAt(index: number): number {
+    return this.buffer.seqOf(this.start + index);
   }
 
   *[Symbol.iterator](): Iterator<LogLine> {
