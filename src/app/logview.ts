@@ -118,6 +118,8 @@ function indexOfSeq(lines: LogLines, seq: number): number {
 class MergedLines implements LogLines<DisplayLine> {
   constructor(
     private readonly views: readonly LogView[],
+    /** Each view's lines in seq order. */
+    private readonly sources: readonly LogLines[],
     private readonly seqs: Float64Array,
     private readonly viewOf: Uint32Array,
   ) {}
@@ -129,10 +131,11 @@ class MergedLines implements LogLines<DisplayLine> {
   at(index: number): DisplayLine | undefined {
     const i = index < 0 ? index + this.seqs.length : index;
     if (i < 0 || i >= this.seqs.length) return undefined;
-    const view = this.views[this.viewOf[i]!]!;
+    const v = this.viewOf[i]!;
     // A line its buffer has dropped since (a burst before the next flush) is no longer there.
-    const line = view.lines.at(indexOfSeq(view.lines, this.seqs[i]!));
-    return line && decorate(line, view);
+    const found = indexOfSeq(this.sources[v]!, this.seqs[i]!);
+    const line = found < 0 ? undefined : this.sources[v]!.at(found);
+    return line && decorate(line, this.views[v]!);
   }
 
   seqAt(index: number): number {
@@ -149,13 +152,14 @@ class MergedLines implements LogLines<DisplayLine> {
 
 /** Each view's kept seqs, merged in seq order: a heap of the views' next lines. */
 function mergedLines(views: readonly LogView[], filter: LogFilter | undefined): MergedLines {
-  const kept = views.map((view) => {
-    const seqs = new Float64Array(view.lines.length);
+  const sources = views.map((view) => inSeqOrder(view.lines));
+  const kept = sources.map((lines) => {
+    const seqs = new Float64Array(lines.length);
     let count = 0;
-    for (let i = 0; i < view.lines.length; i++) {
-      if (!filter) seqs[count++] = seqAt(view.lines, i);
+    for (let i = 0; i < lines.length; i++) {
+      if (!filter) seqs[count++] = seqAt(lines, i);
       else {
-        const line = view.lines.at(i)!;
+        const line = lines.at(i)!;
         if (filter.test(line.text)) seqs[count++] = line.seq;
       }
     }
@@ -185,10 +189,20 @@ function mergedLines(views: readonly LogView[], filter: LogFilter | undefined): 
     const v = heap[0]!;
     seqs[out] = head(v);
     viewOf[out] = v;
-    if (++next[v]! === kept[v]!.length) heap[0] = heap.pop()!;
+    if (++next[v]! === kept[v]!.length) {
+      const last = heap.pop()!;
+      if (heap.length > 0) heap[0] = last;
+    }
     if (heap.length > 0) sift(0);
   }
-  return new MergedLines(views, seqs, viewOf);
+  return new MergedLines(views, sources, seqs, viewOf);
+}
+
+/** A buffer's lines are in seq order; lines given as an array (a test's, a fixture's) are put in it. */
+function inSeqOrder(lines: LogLines): LogLines {
+  if (lines.seqAt) return lines;
+  const all = [...lines];
+  return all.every((line, i) => i === 0 || all[i - 1]!.seq <= line.seq) ? lines : all.sort((a, b) => a.seq - b.seq);
 }
 
 /**

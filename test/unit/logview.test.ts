@@ -143,6 +143,32 @@ describe('displayLines', () => {
     expect(anchorIndex(all, all.at(2)!.seq)).toBe(2);
   });
 
+  it('a merged line its buffer dropped since (a burst before the next flush) is gone, not another line', () => {
+    const busy = new LogBuffer(10, 2000, { host: 'web-1', source: 'app' });
+    const quiet = new LogBuffer(10, 2000, { host: 'web-1', source: 'nginx' });
+    for (let i = 0; i < 10; i++) {
+      busy.append(`app ${i}`);
+      quiet.append(`nginx ${i}`);
+    }
+    const app0: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '0' };
+    const nginx1: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '1' };
+    const logs = { [sourceKey(app0)]: { id: app0, host: 'web-1', label: 'app', lines: busy.takeSnapshot()! }, [sourceKey(nginx1)]: { id: nginx1, host: 'web-1', label: 'nginx', lines: quiet.takeSnapshot()! } };
+    const merged = linesOfHosts(logs, ['web-1'], ui({ host: 'web-1' })).lines;
+    // Past half its capacity before the next snapshot, the busy buffer drops its oldest lines.
+    for (let i = 0; i < 8; i++) busy.append(`app later ${i}`);
+    expect(merged.at(0)).toBeUndefined();
+    expect(merged.at(1)?.text).toBe('nginx 0');
+    expect(merged.at(-1)?.text).toBe('nginx 9');
+    expect([...merged].filter((l) => l.text.startsWith('app')).map((l) => l.text)).toEqual(['app 3', 'app 4', 'app 5', 'app 6', 'app 7', 'app 8', 'app 9']);
+  });
+
+  it('lines given out of order are merged in seq order', () => {
+    const a: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '0' };
+    const b: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '1' };
+    const logs = { [sourceKey(a)]: { id: a, host: 'web-1', label: 'a', lines: [line(5, 'a5'), line(1, 'a1')] }, [sourceKey(b)]: { id: b, host: 'web-1', label: 'b', lines: [line(3, 'b3')] } };
+    expect([...linesOfHosts(logs, ['web-1'], ui({ host: 'web-1' })).lines].map((l) => l.text)).toEqual(['a1', 'b3', 'a5']);
+  });
+
   it('a host without log sources shows nothing', () => {
     expect(displayLines(data(), ui({ host: 'db-1' })).lines).toHaveLength(0);
   });
