@@ -1,7 +1,9 @@
 // What the Logs pane shows: the scope's sources merged in arrival order, filtered, and where the
-// window is. Pure, so the pane and the e/E/w/W jumps agree on the same lines.
+// window is. A function of its input, so the pane and the e/E/w/W jumps agree on the same lines (the
+// last merge is kept only to make the next one cheaper).
 import { levelOf } from '../domain/log-level.js';
 import type { LogLevel, LogLine, LogLines } from '../domain/model.js';
+import { sourceKey } from '../domain/source-id.js';
 import { scopeHosts } from './scope.js';
 import type { DataState, LogView, UiState } from './store.js';
 
@@ -90,7 +92,7 @@ export function linesOfHosts(logs: DataState['logs'], hosts: readonly string[], 
   // buffer, so the first says it for all): shown as they are, no pass over the window per flush.
   const firstLine = only?.lines.at(0);
   if (only && ui.filters.logs === '' && (!firstLine || isStamped(firstLine, only))) return { lines: only.lines as LogLines<DisplayLine>, sources, shown, filter };
-  return { lines: mergedLines(shown, ui.filters.logs === '' ? undefined : filter), sources, shown, filter };
+  return { lines: mergedLines(shown, ui.filters.logs === '' ? undefined : filter, ui.filters.logs), sources, shown, filter };
 }
 
 /** Line i's seq, read without making the line where the lines allow it. */
@@ -150,13 +152,31 @@ class MergedLines implements LogLines<DisplayLine> {
   }
 }
 
-/** Each view's kept seqs, merged in seq order: a heap of the views' next lines. */
-function mergedLines(views: readonly LogView[], filter: LogFilter | undefined): MergedLines {
+/**
+ * The last merge, kept for the next: every line a buffer takes after a flush has a larger seq than any
+ * line of any snapshot of that flush, so with the same logs and filter the next merge keeps the lines
+ * still held, in their order, and merges only the lines newer than `scanned` after them. A fleet's
+ * group of busy logs is merged again on every flush.
+ */
+let lastMerge: { key: string; seqs: Float64Array; viewOf: Uint32Array; scanned: number } | undefined;
+
+/** Each view's seqs of the lines kept (all, or those the filter passes), merged in seq order. */
+function mergedLines(views: readonly LogView[], filter: LogFilter | undefined, filterText: string): MergedLines {
   const sources = views.map((view) => inSeqOrder(view.lines));
+  const key = `${views.map((view) => sourceKey(view.id)).join('\n')}\u0000${filterText}`;
+  const buffered = sources.every((lines) => lines.seqAt !== undefined);
+  const previous = buffered && lastMerge?.key === key ? lastMerge : undefined;
   const kept = sources.map((lines) => {
-    const seqs = new Float64Array(lines.length);
+    // Only the lines after the last merge's, when there was one.
+    let from = 0;
+    if (previous) for (let high = lines.length; from < high; ) {
+      const middle = (from + high) >>> 1;
+      if (seqAt(lines, middle) <= previous.scanned) from = middle + 1;
+      else high = middle;
+    }
+    const seqs = new Float64Array(lines.length - from);
     let count = 0;
-    for (let i = 0; i < lines.length; i++) {
+    for (let i = from; i < lines.length; i++) {
       if (!filter) seqs[count++] = seqAt(lines, i);
       else {
         const line = lines.at(i)!;
@@ -165,11 +185,40 @@ function mergedLines(views: readonly LogView[], filter: LogFilter | undefined): 
     }
     return seqs.subarray(0, count);
   });
+  const added = mergeInOrder(kept);
+  let seqs = added.seqs;
+  let viewOf = added.viewOf;
+  if (previous) {
+    // The last merge's lines still held (a buffer drops its oldest), then the new ones.
+    const oldest = Float64Array.from(sources, (lines) => (lines.length > 0 ? seqAt(lines, 0) : Infinity));
+    const { seqs: before, viewOf: beforeOf } = previous;
+    const room = before.length + added.seqs.length;
+    seqs = new Float64Array(room);
+    viewOf = new Uint32Array(room);
+    let out = 0;
+    for (let i = 0; i < before.length; i++) {
+      const v = beforeOf[i]!;
+      if (before[i]! < oldest[v]!) continue;
+      seqs[out] = before[i]!;
+      viewOf[out++] = v;
+    }
+    seqs.set(added.seqs, out);
+    viewOf.set(added.viewOf, out);
+    seqs = seqs.subarray(0, out + added.seqs.length);
+    viewOf = viewOf.subarray(0, out + added.seqs.length);
+  }
+  const scanned = sources.reduce((newest, lines) => (lines.length > 0 ? Math.max(newest, seqAt(lines, lines.length - 1)) : newest), previous?.scanned ?? -Infinity);
+  lastMerge = buffered ? { key, seqs, viewOf, scanned } : undefined;
+  return new MergedLines(views, sources, seqs, viewOf);
+}
+
+/** Sorted lists of seqs merged into one, with the list each came from: a heap of the lists' next seqs. */
+function mergeInOrder(kept: readonly Float64Array[]): { seqs: Float64Array; viewOf: Uint32Array } {
   const total = kept.reduce((sum, seqs) => sum + seqs.length, 0);
   const seqs = new Float64Array(total);
   const viewOf = new Uint32Array(total);
   const next = kept.map(() => 0);
-  // The views with lines left, as a binary min-heap on their next seq.
+  // The lists with seqs left, as a binary min-heap on their next seq.
   const heap = kept.flatMap((list, v) => (list.length > 0 ? [v] : []));
   const head = (v: number) => kept[v]![next[v]!]!;
   const sift = (from: number) => {
@@ -195,7 +244,7 @@ function mergedLines(views: readonly LogView[], filter: LogFilter | undefined): 
     }
     if (heap.length > 0) sift(0);
   }
-  return new MergedLines(views, sources, seqs, viewOf);
+  return { seqs, viewOf };
 }
 
 /** A buffer's lines are in seq order; lines given as an array (a test's, a fixture's) are put in it. */

@@ -162,6 +162,29 @@ describe('displayLines', () => {
     expect([...merged].filter((l) => l.text.startsWith('app')).map((l) => l.text)).toEqual(['app 3', 'app 4', 'app 5', 'app 6', 'app 7', 'app 8', 'app 9']);
   });
 
+  it.each(['', 'error'])('merging flush after flush gives what merging anew would, as buffers drop lines and a log restarts (filter "%s")', (filter) => {
+    const ids: SourceId<'logs'>[] = [0, 1, 2].map((n) => ({ host: 'web-1', kind: 'logs', name: String(n) }));
+    const labels = ['app', 'nginx', 'worker'];
+    let buffers = labels.map((source) => new LogBuffer(10, 2000, { host: 'web-1', source }));
+    const views = () => Object.fromEntries(ids.map((id, v) => [sourceKey(id), { id, host: 'web-1', label: labels[v]!, lines: buffers[v]!.takeSnapshot() ?? [] }]));
+    let logs = views();
+    for (let round = 0; round < 40; round++) {
+      // Uneven rates: the busiest drops most of what the last merge held.
+      for (let i = 0; i < 7 * (round % 4); i++) buffers[0]!.append(`app ${round}.${i}${i % 3 === 0 ? ' ERROR' : ''}`);
+      for (let i = 0; i < round % 3; i++) buffers[1]!.append(`nginx ${round}.${i}`);
+      if (round % 5 === 0) buffers[2]!.append(`worker ${round} ERROR`);
+      if (round === 20) buffers = [new LogBuffer(10, 2000, { host: 'web-1', source: 'app' }), buffers[1]!, buffers[2]!];
+      const next = views();
+      // A buffer with nothing new keeps its last snapshot, as the runtime does (a restarted one starts empty).
+      logs = Object.fromEntries(Object.entries(next).map(([key, view]) => [key, view.lines.length > 0 || round === 20 ? view : logs[key]!]));
+      const merged = linesOfHosts(logs, ['web-1'], ui({ host: 'web-1' }, {}, filter)).lines;
+      const anew = Object.values(logs).flatMap((view) => [...view.lines].filter((l) => filter === '' || /error/i.test(l.text)));
+      expect([...merged].map((l) => l.text), `round ${round}`).toEqual(anew.sort((a, b) => a.seq - b.seq).map((l) => l.text));
+      // No line the buffers dropped is left counted in the window.
+      expect(merged, `round ${round}`).toHaveLength(anew.length);
+    }
+  });
+
   it('lines given out of order are merged in seq order', () => {
     const a: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '0' };
     const b: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '1' };
