@@ -106,6 +106,17 @@ describe('LogBuffer', () => {
     expect(snapshot(buffer).map((l) => l.text)).toEqual(['d', 'e', 'f', 'g']);
   });
 
+  it('a window whose lines have all gone since is empty, not of a negative length', () => {
+    const buffer = new LogBuffer(4, 2000);
+    buffer.append('a');
+    buffer.append('b');
+    const first = buffer.takeSnapshot()!;
+    for (let i = 0; i < 10; i++) buffer.append(`later ${i}`);
+    expect(first).toHaveLength(0);
+    expect(first.at(0)).toBeUndefined();
+    expect([...first]).toEqual([]);
+  });
+
   it('keeps lines of every length through many turns of its ring, blank ones included', () => {
     const buffer = new LogBuffer(50, 2000);
     const texts: string[] = [];

@@ -233,7 +233,8 @@ class BufferWindow implements LogLines {
   }
 
   get length(): number {
-    return this.end - this.start;
+    // Past one and a half capacities of new lines, none of its lines may be left.
+    return Math.max(0, this.end - this.start);
   }
 
   at(index: number): LogLine | undefined {
