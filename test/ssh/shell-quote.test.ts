@@ -1,17 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { shJoin, shQuote } from '../../src/services/shell-quote.js';
+import { Random } from '../helpers/random.js';
 
-// A seeded generator, so a failure names an input that can be replayed.
+// Seeded, so a failure names an input that can be replayed.
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const draws = new Random(seed);
+  return () => draws.next();
 }
 
 const HOSTILE = ["'", '"', '\\', '$', '`', '$(', '${', '!', '*', '?', '[', ']', '~', '#', ';', '&', '|', '<', '>', '(', ')', '{', '}', '\n', '\r', '\t', ' ', '-', '--', '%s', '\x1b[2J', '\u202e', 'é', '日本', '😀', "'\\''"];

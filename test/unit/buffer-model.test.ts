@@ -4,32 +4,20 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeLine } from '../../src/domain/sanitize.js';
 import { LogBuffer } from '../../src/services/logs/buffer.js';
-
-/** A small seeded generator (mulberry32): the same seed gives the same run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '../helpers/random.js';
 
 const PIECES = ['GET /health 200', '起動完了', '🚀', '\u001b[31mred\u001b[0m', 'tab\there', 'x'.repeat(120), 'y'.repeat(700), ''];
 
-function lineOf(next: () => number): string {
+function lineOf(random: Random): string {
   const parts: string[] = [];
-  const count = Math.floor(next() * 4);
-  for (let i = 0; i < count; i++) parts.push(PIECES[Math.floor(next() * PIECES.length)]!);
+  for (let i = random.int(0, 3); i > 0; i--) parts.push(random.pick(PIECES));
   return parts.join(' ');
 }
 
 function runSeed(seed: number): void {
-  const next = random(seed);
-  const capacity = 1 + Math.floor(next() * 60);
-  const maxLineLength = 80 + Math.floor(next() * 900);
+  const random = new Random(seed);
+  const capacity = random.int(1, 60);
+  const maxLineLength = random.int(80, 979);
   const buffer = new LogBuffer(capacity, maxLineLength);
   const model: { text: string; count: number; marker: boolean }[] = [];
   const add = (raw: string) => {
@@ -40,8 +28,8 @@ function runSeed(seed: number): void {
   };
   let held: { lines: Iterable<{ text: string }>; texts: string[]; since: number } | undefined;
   for (let step = 0; step < 400; step++) {
-    const roll = next();
-    const raw = roll < 0.15 && model.length > 0 ? model.at(-1)!.text : lineOf(next);
+    const roll = random.next();
+    const raw = roll < 0.15 && model.length > 0 ? model.at(-1)!.text : lineOf(random);
     if (roll < 0.45) {
       buffer.append(raw);
       add(raw);
@@ -56,7 +44,7 @@ function runSeed(seed: number): void {
     if (held) held.since++;
     // A window handed out stays whole while at most half a capacity of new lines came after it.
     if (held && held.since === Math.floor(capacity / 2)) expect([...held.lines].map((l) => l.text), `seed ${seed}`).toEqual(held.texts);
-    if (next() < 0.2) {
+    if (random.chance(0.2)) {
       const window = buffer.takeSnapshot()!;
       const expected = model.slice(-capacity);
       expect([...window].map((l) => [l.text, l.count]), `seed ${seed}`).toEqual(expected.map((l) => [l.text, l.count]));
