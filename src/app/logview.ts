@@ -156,16 +156,18 @@ class MergedLines implements LogLines<DisplayLine> {
  * The last merge, kept for the next: every line a buffer takes after a flush has a larger seq than any
  * line of any snapshot of that flush, so with the same logs and filter the next merge keeps the lines
  * still held, in their order, and merges only the lines newer than `scanned` after them. A fleet's
- * group of busy logs is merged again on every flush.
+ * group of busy logs is merged again on every flush. `newest` is each view's newest seq then: older
+ * lines than those (a paused screen's, kept from before) are merged anew.
  */
-let lastMerge: { key: string; seqs: Float64Array; viewOf: Uint32Array; scanned: number } | undefined;
+let lastMerge: { key: string; seqs: Float64Array; viewOf: Uint32Array; newest: Float64Array; scanned: number } | undefined;
 
 /** Each view's seqs of the lines kept (all, or those the filter passes), merged in seq order. */
 function mergedLines(views: readonly LogView[], filter: LogFilter | undefined, filterText: string): MergedLines {
   const sources = views.map((view) => inSeqOrder(view.lines));
   const key = `${views.map((view) => sourceKey(view.id)).join('\n')}\u0000${filterText}`;
   const buffered = sources.every((lines) => lines.seqAt !== undefined);
-  const previous = buffered && lastMerge?.key === key ? lastMerge : undefined;
+  const newest = Float64Array.from(sources, (lines) => (lines.length > 0 ? seqAt(lines, lines.length - 1) : -Infinity));
+  const previous = buffered && lastMerge?.key === key && newest.every((seq, v) => seq >= lastMerge!.newest[v]!) ? lastMerge : undefined;
   const kept = sources.map((lines) => {
     // Only the lines after the last merge's, when there was one.
     let from = 0;
@@ -207,8 +209,8 @@ function mergedLines(views: readonly LogView[], filter: LogFilter | undefined, f
     seqs = seqs.subarray(0, out + added.seqs.length);
     viewOf = viewOf.subarray(0, out + added.seqs.length);
   }
-  const scanned = sources.reduce((newest, lines) => (lines.length > 0 ? Math.max(newest, seqAt(lines, lines.length - 1)) : newest), previous?.scanned ?? -Infinity);
-  lastMerge = buffered ? { key, seqs, viewOf, scanned } : undefined;
+  const scanned = Math.max(previous?.scanned ?? -Infinity, ...newest);
+  lastMerge = buffered ? { key, seqs, viewOf, newest, scanned } : undefined;
   return new MergedLines(views, sources, seqs, viewOf);
 }
 
@@ -250,8 +252,8 @@ function mergeInOrder(kept: readonly Float64Array[]): { seqs: Float64Array; view
 /** A buffer's lines are in seq order; lines given as an array (a test's, a fixture's) are put in it. */
 function inSeqOrder(lines: LogLines): LogLines {
   if (lines.seqAt) return lines;
-  const all = [...lines];
-  return all.every((line, i) => i === 0 || all[i - 1]!.seq <= line.seq) ? lines : all.sort((a, b) => a.seq - b.seq);
+  for (let i = 1; i < lines.length; i++) if (lines.at(i - 1)!.seq > lines.at(i)!.seq) return [...lines].sort((a, b) => a.seq - b.seq);
+  return lines;
 }
 
 /**

@@ -398,12 +398,12 @@ export function shownPanes(data: Pick<DataState, 'databases' | 'alerts'>, focus:
 }
 
 /**
- * The data a paused screen keeps: as it is, but each log's lines copied out of its buffer, which
+ * The data a paused screen keeps: as it is, but each log's lines kept apart from its buffer, which
  * goes on taking lines and would drop the oldest of a window it handed out (services/logs/buffer.ts).
  */
 export function frozenCopy(data: DataState): DataState {
   const logs: DataState['logs'] = {};
-  for (const [key, view] of Object.entries(data.logs)) logs[key] = { ...view, lines: [...view.lines] };
+  for (const [key, view] of Object.entries(data.logs)) logs[key] = { ...view, lines: view.lines.detached?.() ?? view.lines };
   return { ...data, logs };
 }
 

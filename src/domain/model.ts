@@ -121,6 +121,8 @@ export interface LogLines<L extends LogLine = LogLine> {
   at(index: number): L | undefined;
   /** Line `index`'s seq, where it can be read without making the line (a buffer's window). */
   seqAt?(index: number): number;
+  /** The same lines kept apart from a buffer that goes on taking lines (an array needs no copy). */
+  detached?(): LogLines<L>;
   [Symbol.iterator](): Iterator<L>;
 }
 

@@ -106,6 +106,23 @@ describe('LogBuffer', () => {
     expect(snapshot(buffer).map((l) => l.text)).toEqual(['d', 'e', 'f', 'g']);
   });
 
+  it('a window kept apart (a paused screen) holds its lines, numbers and counts while the buffer runs far past them', () => {
+    const buffer = new LogBuffer(4, 2000);
+    for (const text of ['a', 'b', 'b', 'c']) buffer.append(text);
+    const window = buffer.takeSnapshot()!;
+    const kept = window.detached!();
+    const before = [...kept].map((l) => [l.seq, l.text, l.count]);
+    for (let i = 0; i < 100; i++) buffer.append(`later ${i}`);
+    expect(before.map(([, text, count]) => [text, count])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 1],
+    ]);
+    expect([...kept].map((l) => [l.seq, l.text, l.count])).toEqual(before);
+    expect(kept.seqAt!(1)).toBe(before[1]![0]);
+    expect(window).toHaveLength(0);
+  });
+
   it('a window whose lines have all gone since is empty, not of a negative length', () => {
     const buffer = new LogBuffer(4, 2000);
     buffer.append('a');

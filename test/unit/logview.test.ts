@@ -185,6 +185,21 @@ describe('displayLines', () => {
     }
   });
 
+  it('a paused screen\'s older copy of the logs, merged after newer ones, gives what merging it anew would', () => {
+    const ids: SourceId<'logs'>[] = [0, 1].map((n) => ({ host: 'web-1', kind: 'logs', name: String(n) }));
+    const buffers = ['app', 'nginx'].map((source) => new LogBuffer(10, 2000, { host: 'web-1', source }));
+    const logsOf = (lines: LogLines[]) => Object.fromEntries(ids.map((id, v) => [sourceKey(id), { id, host: 'web-1', label: ['app', 'nginx'][v]!, lines: lines[v]! }]));
+    buffers.forEach((b, v) => ['one', 'two', 'three'].forEach((word) => b.append(`${v} ${word}`)));
+    const then = buffers.map((b) => b.takeSnapshot()!);
+    const frozen = logsOf(then.map((lines) => lines.detached!()));
+    linesOfHosts(logsOf(then), ['web-1'], ui({ host: 'web-1' }));
+    buffers.forEach((b, v) => ['four', 'five'].forEach((word) => b.append(`${v} ${word}`)));
+    linesOfHosts(logsOf(buffers.map((b) => b.takeSnapshot()!)), ['web-1'], ui({ host: 'web-1' }));
+    const paused = linesOfHosts(frozen, ['web-1'], ui({ host: 'web-1' })).lines;
+    expect([...paused].map((l) => l.text)).toEqual(['0 one', '0 two', '0 three', '1 one', '1 two', '1 three']);
+    expect(paused).toHaveLength(6);
+  });
+
   it('lines given out of order are merged in seq order', () => {
     const a: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '0' };
     const b: SourceId<'logs'> = { host: 'web-1', kind: 'logs', name: '1' };

@@ -114,6 +114,25 @@ export class LogBuffer {
     return this.seqs[n % this.slots]!;
   }
 
+  /**
+   * Lines `from` to before `end` as a buffer of their own that takes no more lines, so they outlive
+   * what this one drops: a paused screen's, copied as bytes rather than made into lines.
+   */
+  copyOf(from: number, end: number): LogLines {
+    const copy = new LogBuffer(this.capacity, this.maxLineLength, this.origin);
+    copy.slots = this.slots;
+    copy.offsets = this.offsets.slice();
+    copy.lengths = this.lengths.slice();
+    copy.seqs = this.seqs.slice();
+    copy.ats = this.ats.slice();
+    copy.counts = this.counts.slice();
+    copy.levels = this.levels.slice();
+    copy.bytes = Buffer.from(this.bytes);
+    copy.first = Math.max(from, this.first);
+    copy.end = end;
+    return new BufferWindow(copy, copy.first, end);
+  }
+
   /** Line number n as an object of its own, or undefined once it is no longer kept. */
   lineAt(n: number): LogLine | undefined {
     if (n < this.first || n >= this.end) return undefined;
@@ -245,6 +264,10 @@ class BufferWindow implements LogLines {
 
   seqAt(index: number): number {
     return this.buffer.seqOf(this.start + index);
+  }
+
+  detached(): LogLines {
+    return this.buffer.copyOf(this.start, this.end);
   }
 
   *[Symbol.iterator](): Iterator<LogLine> {
