@@ -2,7 +2,7 @@
 // generated host keys, one generated client key, and a workspace holding the client's ssh config
 // and known_hosts, so no test touches the real ~/.ssh.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,24 @@ export async function processesMatching(needle: string): Promise<number[]> {
     }
   }
   return found;
+}
+
+/**
+ * Whether process `pid` has `path` open at its end: a follower started with `-n 0` reads only what is
+ * written after that, so a line appended before it got there is, rightly, never shown.
+ */
+export async function readsFromEnd(pid: number, path: string): Promise<boolean> {
+  try {
+    const { size } = await stat(path);
+    for (const fd of await readdir(`/proc/${pid}/fd`)) {
+      if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) !== path) continue;
+      const position = Number(/^pos:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1]);
+      if (position === size) return true;
+    }
+  } catch {
+    // Gone meanwhile.
+  }
+  return false;
 }
 
 async function waitForBanner(port: number, deadlineMs: number): Promise<void> {

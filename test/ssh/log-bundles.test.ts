@@ -15,7 +15,7 @@ import { sshHost } from '../harness/hosts.js';
 import { waitFor } from '../helpers/wait.js';
 import { PrivateJournal } from '../harness/journald.js';
 import { FlakyProxy } from '../harness/proxy.js';
-import { ensureTestUser, processesMatching, SshdHost, Workspace } from '../harness/sshd.js';
+import { ensureTestUser, processesMatching, readsFromEnd, SshdHost, Workspace } from '../harness/sshd.js';
 
 let workspace: Workspace;
 let journal: PrivateJournal;
@@ -202,7 +202,10 @@ describe('many logs on one SSH host', () => {
     process.kill(victim!, 'SIGKILL');
     await waitFor('ended', () => recorded[1]!.states.some((s) => s.error === 'many: tail ended' && s.hint === 'restarting in 1s'));
     await waitFor('restarted', () => recorded[1]!.marks.some((m) => /^— tail restarted; lines written since \d\d:\d\d:\d\d may be missing —$/.test(m)));
-    await waitFor('one tail again', async () => (await processesMatching(`tail -F -n 0 -- ${paths[1]}`)).length === 1);
+    await waitFor('one tail again, at the end of its file', async () => {
+      const tails = await processesMatching(`tail -F -n 0 -- ${paths[1]}`);
+      return tails.length === 1 && (await readsFromEnd(tails[0]!, paths[1]!));
+    });
     for (const [i, path] of paths.entries()) await appendFile(path, `restart ${i} after\n`);
     await waitFor('all after', () => recorded.every((r, i) => r.has(`restart ${i} after`)));
     // The other files were not touched: no marks, no errors, their backlog shown once.
