@@ -18,27 +18,48 @@ function descriptionRows(pending: PendingOperation, width: number, screenRows: n
   return rows.length <= room ? rows : [...rows.slice(0, room - 1), `… ${rows.length - room + 1} more rows`];
 }
 
+/**
+ * Where it acts and what it sends, whole: the command is what the operator approves, so it is wrapped
+ * (cut by cell, its spaces kept), never cut at the dialog's edge; only a command longer than the
+ * screen leaves rows out, and says how many.
+ */
+function targetRows(pending: PendingOperation, width: number, screenRows: number, description: number): string[] {
+  const { host, target, command } = pending.description;
+  const rows = wrapToWidth(`on ${host} · ${target}${command ? ` · sends: ${command}` : ''}`, width - FRAME);
+  const room = Math.max(2, screenRows - description - 9);
+  return rows.length <= room ? rows : [...rows.slice(0, room - 1), `… ${rows.length - room + 1} more rows of the command`];
+}
+
+/** The dialog's rows: its text, then its title, the answer line and the border. */
+function dialogRows(pending: PendingOperation, width: number, screenRows: number): { description: string[]; target: string[] } {
+  const description = descriptionRows(pending, width, screenRows);
+  return { description, target: targetRows(pending, width, screenRows, description.length) };
+}
+
 export function confirmHeight(pending: PendingOperation, width: number, screenRows: number): number {
-  return descriptionRows(pending, width, screenRows).length + 5;
+  const { description, target } = dialogRows(pending, width, screenRows);
+  return description.length + target.length + 4;
 }
 
 export function ConfirmDialog({ pending, input, width, screenRows, readOnly }: { pending: PendingOperation; input: string; width: number; screenRows: number; readOnly: boolean }) {
   const { description, confirmation } = pending;
   const theme = useTheme();
+  const rows = dialogRows(pending, width, screenRows);
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width, screenRows)} paddingX={1}>
       <Text bold color={theme.warn} wrap="truncate">
         {description.title}?{readOnly && !pending.changesOutside ? " (changes only opsdeck's own files)" : ''}
       </Text>
-      {descriptionRows(pending, width, screenRows).map((line, i) => (
+      {rows.description.map((line, i) => (
         <Text key={i} wrap="truncate">
           {line}
         </Text>
       ))}
-      <Text dimColor wrap="truncate">
-        on {description.host} · {description.target}
-        {description.command ? ` · sends: ${description.command}` : ''}
-      </Text>
+      {rows.target.map((line, i) => (
+        <Text key={`t${i}`} dimColor wrap="truncate">
+          {line}
+        </Text>
+      ))}
       {confirmation.kind === 'yes' ? (
         <Text wrap="truncate">
           <Text bold color={theme.ok}>y</Text>/Enter to go · <Text bold color={theme.crit}>n</Text>/Esc to cancel

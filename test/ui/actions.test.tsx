@@ -27,8 +27,8 @@ actions:
   restart: {key: Y, run: "systemctl restart {unit}"}
 `;
 
-async function cockpit() {
-  const config = parseConfigText(CONFIG, '/etc/opsdeck/config.yaml');
+async function cockpit(text = CONFIG) {
+  const config = parseConfigText(text, '/etc/opsdeck/config.yaml');
   const shell = localShell();
   app = await renderApp(config, hostsData(config), { columns: 80, rows: 24, ports: { shell: () => shell } });
   return app;
@@ -104,6 +104,24 @@ describe('operator commands in the cockpit (80x24)', () => {
     await app.press('G');
     expect(text()).toMatch(lastLine);
     expect(text()).toContain('(following)');
+  });
+
+  it('the confirmation shows the whole command it sends, wrapped, however long: its end is what may do harm', async () => {
+    const steps = Array.from({ length: 14 }, (_, i) => `echo step-${i + 1}`).join(' && ');
+    const app = await cockpit(`hosts:\n  local: {local: true}\nactions:\n  long: {key: X, hosts: local, run: "${steps} && rm -rf /tmp/opsdeck-should-not-exist-dir"}\n`);
+    await app.press('X');
+    const screen = text();
+    expect(screen).toContain('run long on local?');
+    const sends = screen.slice(screen.indexOf('sends:'));
+    // The dialog's rows, border taken off, read as one line again (a space at a row's end reads as padding).
+    const sent = sends
+      .split('\n')
+      .map((row) => row.replace(/^║|║$/g, ''))
+      .join('')
+      .replaceAll(' ', '');
+    expect(sent).toContain(`${steps} && rm -rf /tmp/opsdeck-should-not-exist-dir`.replaceAll(' ', ''));
+    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+    for (const row of screen.split('\n').filter((r) => r.startsWith('║'))) expect(row).toMatch(/^║.{78}║$/u);
   });
 
   it('a placeholder the selection cannot fill: the reason on the status line, nothing asked or run', async () => {
