@@ -427,8 +427,9 @@ function logIntent(store: OpsStore, intent: LogIntent, viewport: Viewport): void
       anchorAt(at + page);
       return;
     case 'top':
-      // The first lines fill the window from its top: the anchor at the bottom again.
-      anchorAt(Math.min(lines.length - 1, page), false);
+      // The first line is the one selected (the window shows the first page around it), so the
+      // jumps go on from the top, past nothing on screen.
+      anchorAt(0, false);
       return;
     case 'bottom':
       setLogs({ anchor: null });

@@ -294,6 +294,25 @@ export function bottomAround(count: number, at: number, rows: number, rowsOf: (i
   return bottom;
 }
 
+/**
+ * The bottom line of the window: the anchored line, or, after a jump, the line that shows it a third
+ * from the top. Either way the window is full while there are lines to fill it: an anchor within the
+ * first page (`g`, or an anchor whose older lines the buffer has dropped since) shows that page, not
+ * a line or two under empty rows.
+ */
+export function windowBottom(count: number, anchor: number, jumped: boolean, rows: number, rowsOf: (index: number) => number): number {
+  if (count === 0) return anchor;
+  if (jumped) return bottomAround(count, anchor, rows, rowsOf);
+  let used = 0;
+  let firstPage = -1;
+  for (let i = 0; i < count; i++) {
+    used += rowsOf(i);
+    if (used > rows) break;
+    firstPage = i;
+  }
+  return Math.max(anchor, firstPage);
+}
+
 /** The seq of the next line of `level` after (or before) the anchored line; undefined when there is none. */
 export function jumpTo(lines: LogLines, anchor: number | null, level: LogLevel, direction: 1 | -1): number | undefined {
   const from = anchorIndex(lines, anchor);

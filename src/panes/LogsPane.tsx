@@ -6,7 +6,7 @@ import { formatClock } from '../domain/duration.js';
 import { levelOf } from '../domain/log-level.js';
 import type { LogLevel, LogLines, SourceState } from '../domain/model.js';
 import { sourceKey } from '../domain/source-id.js';
-import { bottomAround, type DisplayLine } from '../app/logview.js';
+import { windowBottom, type DisplayLine } from '../app/logview.js';
 import type { MeasureLine } from '../app/log-measures.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
@@ -99,7 +99,7 @@ function LogsPaneView(props: LogsPaneProps) {
     const line = lines.at(i);
     return wrap && line ? wrapped(line).length : 1;
   };
-  const bottom = jumped && lines.length > 0 ? bottomAround(lines.length, anchor, rows, rowsOf) : anchor;
+  const bottom = windowBottom(lines.length, anchor, jumped, rows, rowsOf);
   const newer = lines.length - 1 - bottom;
   const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   const info = `${sourceLabel}${filter ? ` /${filter}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;

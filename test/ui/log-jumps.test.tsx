@@ -6,6 +6,7 @@ import type { DataState } from '../../src/app/store.js';
 import { fleetConfig, fleetData, NOW } from '../helpers/fixtures.js';
 import { renderApp, type AppHarness } from '../helpers/render-app.js';
 import { screenReader } from '../helpers/screen.js';
+import { waitFor } from '../helpers/wait.js';
 
 let app: AppHarness | undefined;
 afterEach(() => app?.unmount());
@@ -88,5 +89,39 @@ describe('jumping to an error in Logs at 80x24', () => {
     expect(text()).toContain('line 57, in 検証');
     expect(text()).toContain('ValueError: 不正な値');
     expect(plainLine('╭─ Logs')).toContain(pausedAfter(wide));
+  });
+});
+
+describe('the top of the log in Logs at 80x24', () => {
+  const texts = [...Array.from({ length: 60 }, (_, i) => `GET /api/items/${i + 1} 200`)];
+  texts[2] = 'WARN slow request /api/items/3';
+  texts[39] = 'WARN slow request /api/items/40';
+
+  it('g selects the first line, so w finds the warning on the first page, not one past it', async () => {
+    app = await renderApp(fleetConfig(), withLog(texts), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    await app.press('g');
+    expect(logRows()[0]).toContain('GET /api/items/1 200');
+    expect(lineWith('GET /api/items/1 200')).toContain(INVERSE);
+    expect(logRows().every((row) => /\S/.test(row.slice(1, -1)))).toBe(true);
+    await app.press('w');
+    expect(lineWith('WARN slow request /api/items/3')).toContain(INVERSE);
+    expect(logRows()[0]).toContain('GET /api/items/1 200');
+  });
+
+  it('a paused window whose lines the buffer has dropped since shows a full page of the oldest lines kept', async () => {
+    app = await renderApp(fleetConfig(), withLog(texts), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    await app.press('k', 'k', 'k', 'k', 'k');
+    expect(plainLine('╭─ Logs')).toContain('PAUSED +5');
+    // The log runs on and its buffer keeps only the newest 100 lines: the anchored one is gone.
+    app.store.setState((s) => {
+      const [key, view] = Object.entries(s.data.logs)[0]!;
+      const lines = Array.from({ length: 100 }, (_, i) => ({ seq: 201 + i, at: NOW + 200 + i, text: `line ${201 + i}`, count: 1 }));
+      return { ...s, data: { ...s.data, logs: { [key]: { ...view, lines } } } };
+    });
+    await waitFor('the log run on', () => text().includes('line 201'));
+    const rows = logRows();
+    expect(rows[0]).toContain('line 201');
+    expect(rows.every((row) => /line \d+/.test(row))).toBe(true);
+    expect(plainLine('╭─ Logs')).toContain(`PAUSED +${100 - rows.length}`);
   });
 });
