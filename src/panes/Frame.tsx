@@ -1,7 +1,7 @@
 // A pane's border with its title in the top line; the focused pane's border is bright.
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
-import { widthOf } from './format.js';
+import { cutStart, widthOf } from './format.js';
 import { useTheme, type Tone } from './theme.js';
 
 export interface FrameProps {
@@ -18,7 +18,10 @@ export function Frame({ title, info, focused, width, height, children }: FramePr
   const theme = useTheme();
   const color = focused ? theme.accent : theme.muted;
   const left = `╭─ ${title} `;
-  const right = info ? ` ${info} ─╮` : '╮';
+  // The info's end is its state (FOLLOW, PAUSED +12): a long one gives up its start, not the whole.
+  const room = width - widthOf(left) - 5;
+  const shown = info && room >= 2 ? cutStart(info, room) : undefined;
+  const right = shown ? ` ${shown} ─╮` : '╮';
   const fill = Math.max(0, width - widthOf(left) - widthOf(right));
   const line = fill > 0 ? left + '─'.repeat(fill) + right : `${left}${'─'.repeat(Math.max(0, width - widthOf(left) - 1))}╮`.slice(0, width);
   return (

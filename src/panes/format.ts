@@ -84,6 +84,17 @@ export function cut(text: string, width: number): string {
   return widthOf(text) <= width ? text : fit(text, width);
 }
 
+/** Cuts `text` to at most `width` columns from its start, "…" first: for text whose end says the most. */
+export function cutStart(text: string, width: number): string {
+  if (widthOf(text) <= width) return text;
+  if (width <= 0) return '';
+  const chars = Array.from(text);
+  let used = 1;
+  let start = chars.length;
+  while (start > 0 && used + unicodeWidth(chars[start - 1]!) <= width) used += unicodeWidth(chars[--start]!);
+  return `…${chars.slice(start).join('')}`;
+}
+
 const SPARK = '▁▂▃▄▅▆▇█';
 
 /** The last `width` values as block characters, scaled to `max` (or the series' own peak). */

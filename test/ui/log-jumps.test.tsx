@@ -125,3 +125,18 @@ describe('the top of the log in Logs at 80x24', () => {
     expect(plainLine('╭─ Logs')).toContain(`PAUSED +${100 - rows.length}`);
   });
 });
+
+describe('the Logs title with a long filter', () => {
+  const texts = Array.from({ length: 40 }, (_, i) => `ERROR payment failed order=${i + 1}`);
+
+  it('keeps the source and FOLLOW or PAUSED, the filter cut short', async () => {
+    app = await renderApp(fleetConfig(), withLog(texts), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    const label = plainLine('╭─ Logs').replace(/^╭─ Logs ─+ /, '').replace(/ FOLLOW ─╮$/, '');
+    const filter = 'order=(4|8|12|16|20|24|28|32|36|40)$|after rotation|timeout|refused';
+    await app.press('/', ...filter, '\r');
+    expect(text()).toContain("failed order=40");
+    expect(plainLine('╭─ Logs')).toMatch(new RegExp(`^╭─ Logs ─+ ${label} /order=\\(4\\|8[^ ]*… FOLLOW ─╮$`));
+    await app.press('k');
+    expect(plainLine("╭─ Logs")).toMatch(/… PAUSED ─╮$/);
+  });
+});

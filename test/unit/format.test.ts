@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { besideHost, fit, fitRight, sliceToWidth, widthOf } from '../../src/panes/format.js';
+import { besideHost, cutStart, fit, fitRight, sliceToWidth, widthOf } from '../../src/panes/format.js';
 
 describe('cell widths', () => {
   it('counts wide characters as two columns, the same on every call', () => {
@@ -47,5 +47,15 @@ describe('an event message beside its host column', () => {
     expect(besideHost('db-replica-eu-west-2: lag 40s', 'db-replica-eu-west-2', 12)).toBe('db-replica-eu-west-2: lag 40s');
     expect(besideHost('サーバー1: 再起動しました', 'サーバー1', 12)).toBe('再起動しました');
     expect(besideHost('checks: 2 failing', '', 12)).toBe('checks: 2 failing');
+  });
+});
+
+describe('cutStart', () => {
+  it('keeps the end of a text too long, "…" first, wide characters whole', () => {
+    expect(cutStart('app.log FOLLOW', 20)).toBe('app.log FOLLOW');
+    expect(cutStart('app.log /timeout FOLLOW', 10)).toBe('…ut FOLLOW');
+    expect(cutStart('決済サービス PAUSED', 12)).toBe('…ビス PAUSED');
+    expect(stringWidth(cutStart('決済サービス PAUSED', 11))).toBeLessThanOrEqual(11);
+    expect(cutStart('x', 0)).toBe('');
   });
 });
