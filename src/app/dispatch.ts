@@ -508,10 +508,13 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
       const history = line && ui.history[ui.history.length - 1] !== line ? [...ui.history, line].slice(-COMMAND_HISTORY_LIMIT) : ui.history;
       setUi({ overlay: 'none', input: '', completions: [], history, historyIndex: -1 });
       if (line) controls.rememberCommand(line).catch((error: unknown) => setMessage(store, `command history not saved: ${error instanceof Error ? error.message : String(error)}`, 'error'));
+      const standing = store.getState().ui.message;
       const result = runCommand(line, store.getState(), controls);
       if (result.state) setUi(result.state);
       if (result.error) setMessage(store, result.error, 'error');
       else if (result.message) setMessage(store, result.message);
+      // An earlier command's error, still up, would read as this one's.
+      else if (standing?.level === 'error' && store.getState().ui.message === standing) setUi({ message: null });
       return;
     }
     default:

@@ -178,6 +178,15 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('unknown command "nosuch"');
   });
 
+  it("a command that goes as asked takes an earlier command's error off the status line", async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press(':', ...'refresh abc', KEYS.enter);
+    expect(text()).toContain('"abc" is not a duration');
+    await app.press(':', ...'refresh 5s', KEYS.enter);
+    expect(app.refreshes).toEqual([5000]);
+    expect(text()).not.toContain('"abc" is not a duration');
+  });
+
   it('takes keys that arrive in one chunk one after the other', async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press(':host db-1\r');
