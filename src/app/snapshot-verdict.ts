@@ -18,6 +18,11 @@ export interface Finding {
   reason: string;
 }
 
+/** A host's level in the report: down while it cannot be read (its last readings are no verdict), else its worst threshold. */
+export function hostSeverity(row: { health: string; level: Level }): Severity {
+  return row.health === 'ok' ? row.level : 'down';
+}
+
 const fixed = (v: number | undefined) => (v === undefined ? '' : ` ${v.toFixed(0)}%`);
 
 /**
@@ -34,7 +39,7 @@ export function snapshotFindings(data: DataState): Finding[] {
   for (const row of hostRows(data, initialUi())) {
     const h = row.host;
     const subject = `host ${h.name}`;
-    if (row.health !== 'ok') {
+    if (hostSeverity(row) === 'down') {
       findings.push({ level: 'down', subject, reason: row.problem?.error ?? (row.health === 'pending' ? 'no answer before the snapshot ended' : row.health) });
       continue;
     }

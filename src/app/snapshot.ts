@@ -10,7 +10,7 @@ import type { SnapshotSections } from './sources/kind.js';
 import { SOURCE_KINDS } from './sources/registry.js';
 import { createOpsStore, initialUi, type DataState, type HostView } from './store.js';
 import { markdownTable } from './markdown-table.js';
-import { findingsAtOrPast, snapshotFindings, worstSeverity, type Severity } from './snapshot-verdict.js';
+import { findingsAtOrPast, hostSeverity, snapshotFindings, worstSeverity, type Severity } from './snapshot-verdict.js';
 
 export type SnapshotFormat = 'text' | 'json' | 'markdown';
 
@@ -64,7 +64,7 @@ export function snapshotJson(data: DataState, config: OpsConfig): unknown {
     hosts: Object.fromEntries(
       rows.map((row) => {
         const h = row.host;
-        const common = { address: h.address, group: h.group ?? null, status: row.health, problem: row.problem?.error ?? null, connection: h.connection ?? null, level: row.level };
+        const common = { address: h.address, group: h.group ?? null, status: row.health, problem: row.problem?.error ?? null, connection: h.connection ?? null, level: hostSeverity(row) };
         return [h.name, { ...common, ...merged(SECTIONS.map((section) => section.hostJson?.(data, h) ?? {})) }];
       }),
     ),
@@ -88,7 +88,8 @@ export function snapshotMarkdown(data: DataState, config: OpsConfig): string {
         const h = row.host;
         const flags = [h.maintenanceOn ? 'maintenance' : '', row.failedUnits > 0 ? `${row.failedUnits} failed unit(s)` : ''].filter(Boolean).join(', ');
         const status = row.health === 'ok' ? 'ok' : `**${row.health}**${row.problem?.error ? `: ${row.problem.error}` : ''}`;
-        return [h.name, status, row.level === 'ok' ? 'ok' : `**${row.level}**`, pct(h.resources?.cpu.totalPercent), pct(h.resources?.memory.usedPercent), pct(worstDisk(h)), h.resources?.load[0].toFixed(2) ?? '–', flags];
+        const level = hostSeverity(row);
+        return [h.name, status, level === 'ok' ? 'ok' : `**${level}**`, pct(h.resources?.cpu.totalPercent), pct(h.resources?.memory.usedPercent), pct(worstDisk(h)), h.resources?.load[0].toFixed(2) ?? '–', flags];
       }),
     ),
   );

@@ -49,7 +49,8 @@ describe('snapshot', () => {
       processes: null,
     });
     expect(json.hosts['db-1']).toMatchObject({ level: 'crit', levels: { disk: 'crit', disks: { '/': 'crit' } } });
-    expect(json.hosts.edge).toMatchObject({ status: 'error', problem: 'connection refused', resources: null });
+    // A host that cannot be read is down, not "ok" for want of readings, as summary.worst says.
+    expect(json.hosts.edge).toMatchObject({ status: 'error', problem: 'connection refused', resources: null, level: 'down' });
     expect(json.hosts.local.logs).toEqual([{ label: '/var/log/app.log', recent: expect.arrayContaining([{ level: 'error', text: 'ERROR upstream timed out', count: 1 }]) }]);
     expect(json.checks).toEqual({
       api: { kind: 'http', target: 'http://10.0.0.5/health', url: 'http://10.0.0.5/health', from: null, host: 'web-1', state: 'ok', reason: null, status: 'ok', httpStatus: 200, latencyMs: 12, daysLeft: null, notAfter: null, error: null },
@@ -90,6 +91,7 @@ describe('snapshot', () => {
     expect(markdown).toContain('| shop | **failing**: connection refused | http https://shop.example/health |');
     expect(markdown).toContain('| cert | **warn**: certificate expires in 20 days (warn 30 days) | tls 10.0.0.5:443 from web-1 |');
     expect(markdown).toContain('- edge resources: error — connection refused');
+    expect(markdown).toMatch(/^\| edge \| \*\*error\*\*: connection refused \| \*\*down\*\* \|/m);
     expect(markdown).toContain('_config: /etc/opsdeck/config.yaml_');
   });
 
