@@ -11,7 +11,7 @@ import { maintenanceBanner } from '../app/maintenance-view.js';
 import { maintenanceExpired } from '../domain/maintenance.js';
 import { checkTone } from './ChecksPane.js';
 import { Frame, Note } from './Frame.js';
-import { cut, fit, fitRight, widthOf } from './format.js';
+import { cut, fit, fitRight, widthOf, wrapToWidth } from './format.js';
 import { hostColor, levelMark, MARK, useTheme, type Theme, type Tone } from './theme.js';
 
 export interface HostsPaneProps {
@@ -130,14 +130,17 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
   const hint = !focused || !selectedRow
     ? undefined
     : selectedRow.problem?.hint
-      ? // The key first: the hint is long, and at 80 columns its end is cut.
-        `${selectedRow.host.name}${selectedRow.connection?.status === 'hostkey-refused' ? ' (T: trust dialog)' : ''}: ${selectedRow.problem.hint}`
+      ? // The key first, then why (the row cuts it in a narrow pane), then what to do.
+        `${selectedRow.host.name}${selectedRow.connection?.status === 'hostkey-refused' ? ' (T: trust dialog)' : ''}: ${selectedRow.problem.error ? `${selectedRow.problem.error} — ` : ''}${selectedRow.problem.hint}`
       : issue
         ? `${selectedRow.host.name} ${issue.label}: ${issue.error ?? issue.status}${issue.hint ? ` — ${issue.hint}` : ''}`
         : selectedRow.checks[0]
           ? `${selectedRow.host.name} check ${selectedRow.checks[0].check.name}: ${checkStateText(selectedRow.checks[0])}`
           : (banner?.text ?? alertHint(selectedRow));
-  const hintLines = hint && height >= 6 ? 2 : 0;
+  // Two rows, three in a taller pane; a hint longer than that says where it was cut.
+  const hintRows = hint ? wrapToWidth(hint, inner, true) : [];
+  const hintLines = height >= 6 ? Math.min(hintRows.length, height >= 12 ? 3 : 2) : 0;
+  const hintShown = hintRows.length <= hintLines ? hintRows : hintLines === 0 ? [] : [...hintRows.slice(0, hintLines - 1), cut(`${hintRows[hintLines - 1]!}…`, inner)];
   const stripLines = groups.length > 0 && height >= 8 ? 1 : 0;
   const body = Math.max(0, height - 3 - hintLines - stripLines);
   const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
@@ -197,10 +200,12 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
         );
       })}
       {hintLines > 0 ? (
-        <Box height={hintLines} overflow="hidden">
-          <Text color={banner && hint === banner.text && banner.expired ? theme.expired : theme.warn} wrap="wrap">
-            {hint}
-          </Text>
+        <Box height={hintLines} flexDirection="column" overflow="hidden">
+          {hintShown.map((row, i) => (
+            <Text key={i} color={banner && hint === banner.text && banner.expired ? theme.expired : theme.warn} wrap="truncate">
+              {row}
+            </Text>
+          ))}
         </Box>
       ) : null}
       {checkLines > 0 ? (

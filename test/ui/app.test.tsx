@@ -272,10 +272,11 @@ describe('cockpit at 80x24', () => {
 });
 
 describe('trusting an SSH host key', () => {
-  it("at 80x24 the selected host's hint names the trust key before its long advice is cut", async () => {
+  it("at 80x24 the selected host's hint names the trust key, then why, and marks where its long advice is cut", async () => {
     app = await renderApp(fleetConfig(), refusedEdge(), { columns: 80, rows: 24 });
     await app.press('j', 'j');
-    expect(text()).toContain('edge (T: trust dialog): Unknown host.');
+    expect(text()).toContain('edge (T: trust dialog): host key refused: edge is not in known_hosts');
+    expect(text()).toMatch(/— Unknown host\. Compare the fingerprint with…/);
   });
 
   function refusedEdge() {
@@ -294,7 +295,8 @@ describe('trusting an SSH host key', () => {
   it('shows the fingerprint, and trusts only after "yes" is typed', async () => {
     app = await renderApp(fleetConfig(), refusedEdge());
     await app.press('j', 'j');
-    expect(text()).toContain('edge (T: trust dialog): Unknown host. Compare the fingerprint');
+    expect(text()).toContain('edge (T: trust dialog): host key refused: edge is not in known_hosts');
+    expect(text()).toContain('— Unknown host. Compare the fingerprint');
     // The state's words once: the room goes to the fingerprint.
     expect(text()).toMatch(/host key refused since \d\d:\d\d:\d\d: edge /);
     await app.press('T');
@@ -359,7 +361,8 @@ describe('an SSH host whose port is not an SSH server', () => {
     await app.press('z');
     expect(plainLine('edge ')).toContain('unreachable since 12:03:11: no SSH banner within 10 s (is this port an SSH server?)');
     await app.press('j', 'j');
-    expect(text()).toContain('edge: 10.0.0.7:22 accepts TCP connections but says nothing');
+    // Why first (the row is cut where the pane is narrow), then what to do.
+    expect(text()).toContain('edge: no SSH banner within 10 s (is this port an SSH server?) — 10.0.0.7:22 accepts TCP connections but says nothing');
   });
 });
 
