@@ -9,12 +9,16 @@ import type { OpsStore } from './store.js';
 export const RESTORE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Puts the last 24 h of the timeline into Events before anything is collected; returns the notice
+ * Puts the last 24 h of the timeline for this config's hosts into Events before anything is collected; returns the notice
  * for the status line when some lines of the file were not events (skipped, never fatal).
  */
 export async function restoreTimeline(store: OpsStore, dir: string, now = Date.now()): Promise<string | undefined> {
   const { events, skipped } = await readTimeline(dir, now - RESTORE_WINDOW_MS, now);
-  if (events.length > 0) store.setState((s) => ({ ...s, data: withEvents(s.data, events) }));
+  // The timeline is the user's, shared by every cockpit and command they run: another config's
+  // hosts (a wall display's, a colleague's garden) are not this screen's events.
+  const hosts = store.getState().data.hosts;
+  const ours = events.filter((e) => e.host === '' || Object.hasOwn(hosts, e.host));
+  if (ours.length > 0) store.setState((s) => ({ ...s, data: withEvents(s.data, ours) }));
   if (skipped.length === 0) return undefined;
   const lines = skipped.reduce((sum, s) => sum + s.lines, 0);
   return `timeline: ${lines} unreadable line${lines === 1 ? '' : 's'} skipped in ${skipped.map((s) => s.file).join(', ')}`;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withEvents } from '../../src/app/apply.js';
 import { attachEventSinks } from '../../src/app/event-sink.js';
-import { createOpsStore, emptyData } from '../../src/app/store.js';
+import { createOpsStore } from '../../src/app/store.js';
+import { fleetData } from '../helpers/fixtures.js';
 import { restoreTimeline } from '../../src/app/timeline.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import { filterTimeline, parseTimelineLine, timelineLine } from '../../src/domain/timeline.js';
@@ -100,12 +101,14 @@ describe('in the cockpit', () => {
   it('the last 24 h come back into Events; only what joins later goes to the sinks, once each, tagged with the open incident', async () => {
     const now = Date.now();
     const writer = new TimelineWriter(dir);
-    writer.append([event(now - 2 * DAY, 'two days ago'), event(now - 60_000, 'a minute ago')]);
+    writer.append([event(now - 2 * DAY, 'two days ago'), event(now - 60_000, 'a minute ago'), event(now - 50_000, 'incident opened', { host: '' })]);
+    // Another cockpit of the same user, watching another config, wrote to the same timeline.
+    writer.append([event(now - 40_000, 'wall-db-9 disk crit', { host: 'wall-db-9' })]);
     await writer.flush();
     await writeFile(join(dir, `${new Date(now).toISOString().slice(0, 10)}.jsonl`), 'not json\n', { flag: 'a' });
-    const store = createOpsStore(emptyData());
+    const store = createOpsStore({ ...fleetData(), events: [] });
     const notice = await restoreTimeline(store, dir, now);
-    expect(store.getState().data.events.map((e) => e.message)).toEqual(['a minute ago']);
+    expect(store.getState().data.events.map((e) => e.message)).toEqual(['a minute ago', 'incident opened']);
     expect(notice).toMatch(/^timeline: 1 unreadable line skipped in /);
     const got: OpsEvent[][] = [];
     const detach = attachEventSinks(store, [{ events: (batch) => got.push([...batch]) }]);
