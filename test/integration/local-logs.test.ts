@@ -1,6 +1,6 @@
 // The local file follower against real files, as `tail -F` follows them: rotation, truncation, a file
 // that appears late, a burst written a line at a time.
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,28 @@ describe('following a log file like tail -F', () => {
     appendFileSync(log, 'still following\n');
     await waitFor('a later line of the new file', () => f.texts().includes('still following'));
     expect(f.texts().some((t) => /replaced|following new file/.test(t))).toBe(true);
+  });
+
+  it('says when the file is deleted, reads on what its writer still writes, and follows the path once it is back', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'worker.log');
+    writeFileSync(log, 'ready\n');
+    const f = follow(log);
+    await waitFor('the existing line', () => f.texts().includes('ready'));
+    const writer = openSync(log, 'a');
+    try {
+      rmSync(log);
+      await waitFor('the error state', () => f.states.at(-1)?.status === 'error');
+      expect(f.states.at(-1)?.error).toBe(`'${log}' has become inaccessible: No such file or directory`);
+      expect(f.texts().filter((t) => t.includes('has become inaccessible'))).toHaveLength(1);
+      writeSync(writer, 'written to the deleted file\n');
+      await waitFor('the line its writer still wrote', () => f.texts().includes('written to the deleted file'));
+    } finally {
+      closeSync(writer);
+    }
+    writeFileSync(log, 'a new file\n');
+    await waitFor('the new file followed', () => f.texts().includes('a new file'));
+    expect(f.states.at(-1)?.status).toBe('ok');
   });
 
   it('keeps following a file that is truncated in place (copytruncate)', async () => {

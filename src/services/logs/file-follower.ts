@@ -53,6 +53,8 @@ export class LocalFileFollower implements LogStream {
   private failing = false;
   /** The note shown while the file cannot be opened, so it is said once, not every check. */
   private missing: string | undefined;
+  /** The note shown while the path of the file being read is gone (deleted, renamed away), said once. */
+  private gone: string | undefined;
   private readonly buffer = Buffer.allocUnsafe(READ_BYTES);
 
   constructor(
@@ -74,6 +76,7 @@ export class LocalFileFollower implements LogStream {
     this.handlers = handlers;
     this.splitter = new ByteLineSplitter(handlers.bytes ? handlers.bytes.bind(handlers) : (bytes, start, end) => handlers.line(bytes.toString('utf8', start, end)));
     this.missing = undefined;
+    this.gone = undefined;
     // openFile says its own failures: nothing to catch here.
     this.steps = this.steps.then(() => this.openFile(true, generation)).then(() => undefined);
     void this.pull();
@@ -132,6 +135,14 @@ export class LocalFileFollower implements LogStream {
     if (this.watcher || generation !== this.generation || !this.arm()) return;
     // Quiet, and inotify armed from now on: a write between the read and the arming is read now.
     if ((await this.read(file, generation)) && generation === this.generation) this.disarm();
+  }
+
+  private pathGone(error: unknown): void {
+    const note = `'${this.source.path}' has become inaccessible: ${reason(error)}`;
+    if (this.gone === note) return;
+    this.gone = note;
+    this.handlers!.mark(`${note}; reading the file it named until the path is back`);
+    this.handlers!.state('error', note, `reading the file it named until ${this.source.path} is back`);
   }
 
   private truncated(file: OpenFile): void {
@@ -232,8 +243,14 @@ export class LocalFileFollower implements LogStream {
     const file = this.current!;
     const path = this.source.path;
     const info = await stat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
-    // Renamed away and not recreated yet: the old file is read on until the new one is there.
-    if (info instanceof Error || generation !== this.generation) return;
+    if (generation !== this.generation) return;
+    // Deleted, or renamed away and not recreated yet: the old file is read on (a writer may still hold
+    // it) until the path is back, and the operator told, as tail -F does, since nothing may come.
+    if (info instanceof Error) return this.pathGone(info);
+    if (this.gone) {
+      this.gone = undefined;
+      if (info.ino === file.ino) this.handlers!.state('ok');
+    }
     if (info.ino !== file.ino) {
       await this.read(file, generation);
       if (generation !== this.generation) return;
