@@ -1,5 +1,6 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../domain/duration.js';
+import { didYouMean } from '../domain/suggest.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS, refreshLimitText } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';
@@ -50,7 +51,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'show one host in Resources, Services and Logs',
     args: (data) => [...data.hostOrder],
     run: (arg, { data, ui }) =>
-      Object.hasOwn(data.hosts, arg) ? { state: { host: arg, group: '', focus: 'resources', logs: { ...ui.logs, anchor: null, source: -1 } }, message: `host ${arg}` } : { error: `no host "${arg}" (hosts: ${data.hostOrder.join(', ')})` },
+      Object.hasOwn(data.hosts, arg) ? { state: { host: arg, group: '', focus: 'resources', logs: { ...ui.logs, anchor: null, source: -1 } }, message: `host ${arg}` } : { error: `no host "${arg}"${didYouMean(arg, data.hostOrder)} (hosts: ${data.hostOrder.join(', ')})` },
   },
   group: {
     usage: 'group NAME | group -',
@@ -59,14 +60,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
     run: (arg, { data, ui }) => {
       const logs = { ...ui.logs, anchor: null, source: -1 };
       if (arg === '-' || arg === '') return { state: { group: '', logs }, message: 'group view off' };
-      return groups(data).includes(arg) ? { state: { group: arg, logs }, message: `group ${arg}` } : { error: `no group "${arg}" (groups: ${groups(data).join(', ') || 'none configured'})` };
+      return groups(data).includes(arg) ? { state: { group: arg, logs }, message: `group ${arg}` } : { error: `no group "${arg}"${didYouMean(arg, groups(data))} (groups: ${groups(data).join(', ') || 'none configured'})` };
     },
   },
   pane: {
     usage: 'pane NAME',
     summary: 'focus a pane',
     args: () => [...PANES],
-    run: (arg) => ((PANES as readonly string[]).includes(arg) ? { state: { focus: arg as PaneId } } : { error: `no pane "${arg}" (panes: ${PANES.join(', ')})` }),
+    run: (arg) => ((PANES as readonly string[]).includes(arg) ? { state: { focus: arg as PaneId } } : { error: `no pane "${arg}"${didYouMean(arg, PANES)} (panes: ${PANES.join(', ')})` }),
   },
   refresh: {
     usage: 'refresh DURATION',
@@ -153,7 +154,7 @@ const ALIASES: Record<string, string> = { h: 'host', g: 'group', q: 'quit', r: '
 export function requestAction(name: string, state: OpsState, controls: Controls): CommandResult {
   const known = [...(controls.actions?.keys() ?? [])];
   const spec = controls.actions?.get(name);
-  if (!spec) return { error: name ? `no action "${name}" (${known.length > 0 ? `actions: ${known.join(', ')}` : 'none configured under actions:'})` : `usage: run ACTION (${known.join(', ') || 'no actions configured'})` };
+  if (!spec) return { error: name ? `no action "${name}"${didYouMean(name, known)} (${known.length > 0 ? `actions: ${known.join(', ')}` : 'none configured under actions:'})` : `usage: run ACTION (${known.join(', ') || 'no actions configured'})` };
   const built = actionFromSelection(spec, visibleData(state), state.ui);
   if ('error' in built) return { error: built.error };
   controls.operations.request({ kind: 'action.run', params: built.params });
@@ -170,7 +171,7 @@ export function runCommand(line: string, state: OpsState, controls: Controls): C
   if ((PANES as readonly string[]).includes(word) && arg === '') return COMMANDS.pane!.run(word, state, controls);
   const name = ALIASES[word] ?? word;
   const command = COMMANDS[name];
-  if (!command) return { error: `unknown command "${word}" (commands: ${Object.keys(COMMANDS).join(', ')})` };
+  if (!command) return { error: `unknown command "${word}"${didYouMean(word, [...Object.keys(COMMANDS), ...Object.keys(ALIASES), ...PANES])} (commands: ${Object.keys(COMMANDS).join(', ')})` };
   if (arg === '' && command.args(state.data, [...(controls.actions?.keys() ?? [])]).length > 0 && name !== 'group') return { error: `usage: ${command.usage}` };
   return command.run(arg, state, controls);
 }

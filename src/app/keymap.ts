@@ -1,7 +1,7 @@
 // Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them
 // over the key table (src/app/intents.ts) and reports conflicts and unknown names. No I/O: panes use
 // it. src/hooks/keys.ts names ink's keypresses.
-import { closest } from 'fastest-levenshtein';
+import { didYouMean } from '../domain/suggest.js';
 import { PANES, type PaneId } from './store.js';
 
 /** Where a binding applies: everywhere, in every list, or in one pane. */
@@ -62,13 +62,13 @@ export function buildKeymap(
   const bindings = Object.fromEntries(KEY_CONTEXTS.map((c) => [c, { ...defaults[c] }])) as KeyBindings;
   for (const [context, actions] of Object.entries(overrides)) {
     if (!(KEY_CONTEXTS as readonly string[]).includes(context)) {
-      problems.push({ path: ['keys', context], at: 'key', message: `unknown key context "${context}"; did you mean "${closest(context, [...KEY_CONTEXTS])}"? (contexts: ${KEY_CONTEXTS.join(', ')})` });
+      problems.push({ path: ['keys', context], at: 'key', message: `unknown key context "${context}"${didYouMean(context, KEY_CONTEXTS)} (contexts: ${KEY_CONTEXTS.join(', ')})` });
       continue;
     }
     const ctx = context as KeyContext;
     for (const [action, keys] of Object.entries(actions)) {
       if (!(action in table[ctx])) {
-        problems.push({ path: ['keys', ctx, action], at: 'key', message: `unknown action "${action}"; did you mean "${closest(action, Object.keys(table[ctx]))}"?` });
+        problems.push({ path: ['keys', ctx, action], at: 'key', message: `unknown action "${action}"${didYouMean(action, Object.keys(table[ctx]))} (actions here: ${Object.keys(table[ctx]).join(', ')})` });
         continue;
       }
       const list = Array.isArray(keys) ? keys : [keys];

@@ -57,6 +57,13 @@ describe('runCommand', () => {
       for (const name of ['local', 'web-1', 'web-2', 'db-1']) expect(result.error).toContain(name);
     });
 
+    it('a typo gets the nearest name it could mean, a word far from every name none', () => {
+      expect(runCommand('hots web-1', state(), controls()).error).toMatch(/^unknown command "hots"; did you mean "hosts?"\? \(commands: /);
+      expect(runCommand('pane log', state(), controls()).error).toMatch(/^no pane "log"; did you mean "logs"\? /);
+      expect(runCommand('host wbe-1', state(), controls()).error).toMatch(/^no host "wbe-1"; did you mean "web-1"\? /);
+      expect(runCommand('xyzzy', state(), controls()).error).toMatch(/^unknown command "xyzzy" \(commands: /);
+    });
+
     it('a name that only exists on every JavaScript object is not a host', () => {
       for (const name of ['toString', 'constructor', '__proto__']) {
         const result = runCommand(`host ${name}`, state(), controls());

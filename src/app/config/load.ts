@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isMap, isPair, isScalar, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { closest, distance } from 'fastest-levenshtein';
+import { didYouMean } from '../../domain/suggest.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { resolveConfig, type OpsConfig } from './resolve.js';
 import { loadDefaultBindings } from './default-keys.js';
@@ -77,8 +77,7 @@ function toConfigErrors(issue: z.core.$ZodIssue, doc: Document, lines: LineCount
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(path);
     return issue.keys.map((key) => {
-      const near = known.length > 0 ? closest(key, known) : undefined;
-      const hint = near !== undefined && distance(key, near) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean "${near}"?` : '';
+      const hint = didYouMean(key, known);
       const pos = positionOfKey(doc, lines, path, key);
       return new ConfigError(file, { line: pos.line, column: pos.col }, formatPath([...path, key]), `unknown key "${key}"${hint} (known here: ${known.join(', ')})`);
     });
