@@ -8,6 +8,7 @@ import { actionOfBinding, contextsFor, type Keymap } from './keymap.js';
 import { operationFromSelection, withConfirmedValue, type OperationName } from './operations/registry.js';
 import { MAX_REFRESH_MS, MIN_REFRESH_MS, refreshLimitText } from './refresh.js';
 import { anchorIndex, displayLines, jumpTo } from './logview.js';
+import { editLine } from './line-edit.js';
 import { outputPanelKey } from './output-panel.js';
 import { openQueryDetails, planQueryDetails } from './query-details.js';
 import { openDatabaseDetails, rereadDatabaseDetails } from './database-details.js';
@@ -356,8 +357,10 @@ function timelineKey(store: OpsStore, key: string | undefined, input: string, vi
   if (t.editing) {
     if (key === 'enter') set({ editing: false });
     else if (key === 'escape') set({ editing: false, text: '' });
-    else if (key === 'backspace') set({ text: t.text.slice(0, -1), back: 0 });
-    else if (isText(key, input)) set({ text: t.text + input, back: 0 });
+    else {
+      const text = editLine(t.text, key, input);
+      if (text !== undefined) set({ text, back: 0 });
+    }
     return;
   }
   const page = Math.max(1, (viewport.timeline ?? 10) - 1);
@@ -472,12 +475,10 @@ function editFilter(store: OpsStore, key: string | undefined, input: string): vo
     store.setState((s) => ({ ...s, ui: { ...s.ui, input: text, overlay, filters: { ...s.ui.filters, [s.ui.focus]: text }, cursor: { ...s.ui.cursor, [s.ui.focus]: 0 } } }));
   if (key === 'enter') apply(ui.input, 'none');
   else if (key === 'escape') apply('', 'none');
-  else if (key === 'backspace') apply(ui.input.slice(0, -1), 'filter');
-  else if (isText(key, input)) apply(ui.input + input, 'filter');
-}
-
-function isText(key: string | undefined, input: string): boolean {
-  return input.length > 0 && (key === undefined || key === 'space' || [...input].length === 1) && !/[\u0000-\u001f\u007f]/.test(input) && !(key?.startsWith('ctrl+') ?? false);
+  else {
+    const text = editLine(ui.input, key, input);
+    if (text !== undefined) apply(text, 'filter');
+  }
 }
 
 function editCommand(store: OpsStore, key: string | undefined, input: string, controls: Controls): void {
@@ -487,9 +488,6 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
   switch (key) {
     case 'escape':
       setUi({ overlay: 'none', input: '', completions: [] });
-      return;
-    case 'backspace':
-      setUi({ input: ui.input.slice(0, -1), completions: [] });
       return;
     case 'tab': {
       const { input: completed, candidates } = complete(ui.input, state.data, [...(controls.actions?.keys() ?? [])]);
@@ -517,8 +515,10 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
       else if (standing?.level === 'error' && store.getState().ui.message === standing) setUi({ message: null });
       return;
     }
-    default:
-      if (isText(key, input)) setUi({ input: ui.input + input, completions: [] });
+    default: {
+      const text = editLine(ui.input, key, input);
+      if (text !== undefined) setUi({ input: text, completions: [] });
+    }
   }
 }
 
@@ -556,6 +556,8 @@ function answerConfirm(store: OpsStore, key: string | undefined, input: string, 
     const operation = withConfirmedValue(pending.operation, ui.input);
     if ('error' in operation) setMessage(store, operation.error, 'error');
     else go(operation);
-  } else if (key === 'backspace') store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input.slice(0, -1) } }));
-  else if (confirmation.kind !== 'yes' && isText(key, input)) store.setState((s) => ({ ...s, ui: { ...s.ui, input: s.ui.input + input } }));
+  } else if (confirmation.kind !== 'yes') {
+    const text = editLine(ui.input, key, input);
+    if (text !== undefined) store.setState((s) => ({ ...s, ui: { ...s.ui, input: text } }));
+  }
 }

@@ -178,6 +178,17 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('unknown command "nosuch"');
   });
 
+  it('the prompts edit as a shell line does: Ctrl-W the last word, Ctrl-U the line, Backspace an emoji whole', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press(':', ...'host db-1', '\u0017');
+    expect(app.store.getState().ui.input).toBe('host ');
+    await app.press('\u0015', ...'refresh 5s', KEYS.enter);
+    expect(app.refreshes).toEqual([5000]);
+    await app.press('4', '/', ...'ERROR 🔥', KEYS.backspace);
+    expect(app.store.getState().ui.filters.logs).toBe('ERROR ');
+    expect(text()).toContain('/ERROR ');
+  });
+
   it("a command that goes as asked takes an earlier command's error off the status line", async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press(':', ...'refresh abc', KEYS.enter);
