@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
 import { PANE_TITLES, PANES, type Message, type PaneId } from '../app/store.js';
 import { formatBytes } from '../domain/bytes.js';
-import { cut, fit, widthOf } from './format.js';
+import { cut, cutStart, fit, widthOf } from './format.js';
 import { MARK, useTheme } from './theme.js';
 
 export interface TabBarProps {
@@ -147,16 +147,21 @@ export interface PromptProps {
 
 export function Prompt({ kind, input, completions, width, pane }: PromptProps) {
   const theme = useTheme();
+  // What is being typed is at the end: a line longer than the screen gives up its start, not the cursor.
+  const shown = cutStart(input, Math.max(1, width - 2));
+  // The keys hint only where it fits whole beside the line: cut, it would take the cursor's cell.
+  const hint = kind === 'filter' ? `   ${pane === 'logs' ? 'regex, ! to invert' : 'text, ! to invert'} · Enter keep · Esc clear` : '   Tab complete · ↑↓ history · Esc cancel';
+  const room = width - 2 - widthOf(shown);
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">
         <Text bold color={theme.accent}>
           {kind === 'command' ? ':' : '/'}
         </Text>
-        {input}
+        {shown}
         <Text inverse> </Text>
         {completions.length > 0 ? <Text color={theme.muted}>   {completions.join('  ')}</Text> : null}
-        {kind === 'filter' ? <Text color={theme.muted}>   {pane === 'logs' ? 'regex, ! to invert' : 'text, ! to invert'} · Enter keep · Esc clear</Text> : <Text color={theme.muted}>   Tab complete · ↑↓ history · Esc cancel</Text>}
+        {completions.length === 0 && widthOf(hint) <= room ? <Text color={theme.muted}>{hint}</Text> : null}
       </Text>
     </Box>
   );

@@ -189,6 +189,13 @@ describe('cockpit at 200x50', () => {
     expect(text()).toContain('/ERROR ');
   });
 
+  it('a prompt line longer than the screen shows its end, where the typing is', async () => {
+    app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24 });
+    const typed = `${'timeout|refused|'.repeat(6)}END`;
+    await app.press('4', '/', ...typed);
+    expect(plainLine('/…')).toMatch(/^\/….*refused\|END $/);
+  });
+
   it("a command that goes as asked takes an earlier command's error off the status line", async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press(':', ...'refresh abc', KEYS.enter);
