@@ -207,7 +207,7 @@ export type ConnectionStatus = 'connecting' | 'ok' | 'unreachable' | 'auth-faile
 /** A remote host's SSH connection as the Hosts pane shows it. */
 export interface ConnectionState {
   status: ConnectionStatus;
-  /** When the status began: an unreachable host keeps the time of its first failure across retries. */
+  /** When the status began: an unreachable host keeps the time of its first failure across retries; a hung one, the last time it was heard from. */
   since: number;
   /** Why the host is not connected. */
   error?: string;

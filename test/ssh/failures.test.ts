@@ -6,8 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { formatClock } from '../../src/domain/duration.js';
 import type { ConnectionState } from '../../src/domain/model.js';
 import { collectWithDeadline } from '../../src/services/scheduler.js';
 import { SshHostAdapter, type SshAdapterOptions } from '../../src/services/ssh/adapter.js';
@@ -137,6 +139,40 @@ describe('connection failures', () => {
     expect(state().error).toMatch(/timed out/);
     await host.signalAll('SIGCONT');
     await waitFor('back after SIGCONT', () => state().status === 'ok');
+  });
+
+  test('a hung host: its logs\' gap marker and "unreachable since" start when it was last heard from, not when keepalive gave up', async () => {
+    const host = await SshdHost.start(workspace, 'frozen');
+    hosts.push(host);
+    await workspace.trust(host);
+    await workspace.writeSshConfig([{ alias: 'frozen', port: host.port, user }]);
+    const path = join(host.dir, 'chatty.log');
+    await writeFile(path, '', { mode: 0o644 });
+    const adapter = new SshHostAdapter({ sshConfig: workspace.sshConfig, agent: false, backoff: { initialMs: 100, maxMs: 500 }, keepaliveIntervalMs: 1000, keepaliveCountMax: 2 });
+    adapters.push(adapter);
+    const watched = await adapter.watch(sshHost('frozen', 'frozen', { logs: [{ kind: 'file', path, label: 'chatty' }] }), { timeoutMs: 5000 });
+    const states: ConnectionState[] = [];
+    watched.onConnection!((state) => states.push(state));
+    let lastLineAt = 0;
+    const marks: string[] = [];
+    watched.logStreams[0]!.start({ line: () => (lastLineAt = Date.now()), mark: (text) => marks.push(text), state: () => {} });
+    let n = 0;
+    const writer = setInterval(() => void appendFile(path, `chatty line ${n++}\n`), 100);
+    cleanups.push(() => clearInterval(writer));
+    await waitFor('lines flowing', () => lastLineAt > 0 && n > 5);
+    await host.signalAll('SIGSTOP');
+    cleanups.push(() => host.signalAll('SIGCONT'));
+    const stoppedAt = Date.now();
+    await waitFor('keepalive gave up', () => states.at(-1)!.status === 'unreachable');
+    // Keepalive takes seconds to give up: what was written meanwhile is lost too, and must be owned up to.
+    expect(Date.now() - stoppedAt).toBeGreaterThan(1500);
+    const down = states.at(-1)!;
+    expect(down.since).toBeGreaterThanOrEqual(lastLineAt);
+    expect(down.since).toBeLessThanOrEqual(stoppedAt);
+    await host.signalAll('SIGCONT');
+    await waitFor('gap marked', () => marks.length > 0);
+    const since = /^— reconnected to frozen; lines written since (\d\d:\d\d:\d\d) may be missing —$/.exec(marks[0]!)?.[1];
+    expect(since! >= formatClock(lastLineAt) && since! <= formatClock(stoppedAt), `${since} within ${formatClock(lastLineAt)}-${formatClock(stoppedAt)}`).toBe(true);
   });
 
   test('a network partition (traffic silently dropped) is found by keepalive; healed, the host comes back by itself', async () => {

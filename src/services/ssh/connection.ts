@@ -9,7 +9,7 @@ import type { ConnectionState } from '../../domain/model.js';
 import { authHandler, planAuth } from './auth.js';
 import { ChannelSlots } from './channels.js';
 import { coalescingConnection } from './coalescing-socket.js';
-import { authFailed, describeFailure, handshakeStage, handshakeTimedOut, hostKeyRefused, type ConnectionFailure } from './errors.js';
+import { authFailed, describeFailure, handshakeStage, handshakeTimedOut, hostKeyRefused, isKeepaliveTimeout, type ConnectionFailure } from './errors.js';
 import { openChannel, runOnChannel, MAX_STDOUT, type OpenedChannel } from './exec.js';
 import { hostVerifier, type HostKeyDecision, type HostKeyPolicy } from './host-key.js';
 import { addKnownHost, algorithmsForKeyType, entriesFor, knownHostsName } from './known-hosts.js';
@@ -65,6 +65,8 @@ interface Live {
   hops: Client[];
   slots: ChannelSlots;
   generation: number;
+  /** When the host last sent anything on this connection. */
+  heard: () => number;
 }
 
 export type ResolveTarget = (spec: string) => Promise<SshTarget>;
@@ -129,6 +131,8 @@ export class SshConnection {
   private failures = 0;
   /** The failure an operator's reconnect interrupted: failing the same way again, it is the same outage, since the same time. */
   private interrupted: Pick<ConnectionState, 'status' | 'since'> | undefined;
+  /** When the host was last heard from on the connection that was lost. */
+  private heardBeforeLoss: number | undefined;
   private attempting = false;
   private started = false;
   private closed = false;
@@ -250,6 +254,14 @@ export class SshConnection {
     });
   }
 
+  /**
+   * When the host last sent anything, on the open connection or the one lost last: a follower's
+   * lines stop there, not when the loss is noticed (a hung host takes keepalive's whole count to be).
+   */
+  lastHeard(): number | undefined {
+    return this.live?.heard() ?? this.heardBeforeLoss;
+  }
+
   get followerLimit(): number {
     return this.settings.followerChannels;
   }
@@ -290,11 +302,12 @@ export class SshConnection {
     return () => this.listeners.delete(wrapped);
   }
 
-  private setState(next: Omit<ConnectionState, 'since'>): void {
+  /** `began`: when a new status began, if before now. */
+  private setState(next: Omit<ConnectionState, 'since'>, began = Date.now()): void {
     const previous = this.current;
     if (previous.status === next.status && previous.error === next.error && previous.stage === next.stage && previous.fingerprint?.offered === next.fingerprint?.offered) return;
     // "unreachable since" counts from the first failure, not from the latest retry, an operator's included.
-    const since = previous.status === next.status ? previous.since : next.status === this.interrupted?.status ? this.interrupted.since : Date.now();
+    const since = previous.status === next.status ? previous.since : next.status === this.interrupted?.status ? this.interrupted.since : began;
     if (next.status !== 'connecting') this.interrupted = undefined;
     this.current = { ...next, since };
     for (const listener of [...this.listeners]) listener(this.current);
@@ -306,13 +319,16 @@ export class SshConnection {
     const abort = (this.attemptAbort = new AbortController());
     let target: SshTarget | undefined;
     const hops: Client[] = [];
+    let heard = (): number => Date.now();
     try {
       target = await this.resolve(this.spec);
       const jumps = await Promise.all(target.proxyJump.map((spec) => this.resolve(spec)));
       const chain = [...jumps, target];
       let sock: Duplex | undefined;
       for (const [index, hop] of chain.entries()) {
-        hops.push(await this.handshake(hop, sock, abort.signal));
+        const reached = await this.handshake(hop, sock, abort.signal);
+        hops.push(reached.client);
+        heard = reached.heard;
         const next = chain[index + 1];
         if (next) sock = await withDeadline(forwardOut(hops[index]!, next.host, next.port), this.settings.connectTimeoutMs, () => hops[index]!.end(), abort.signal);
       }
@@ -320,7 +336,7 @@ export class SshConnection {
         for (const hop of hops.reverse()) hop.end();
         return;
       }
-      this.connected(hops);
+      this.connected(hops, heard);
     } catch (error) {
       for (const hop of hops.reverse()) hop.end();
       this.failed(error, target);
@@ -330,7 +346,7 @@ export class SshConnection {
   }
 
   /** Connects to one hop: directly over TCP, or over `sock`, a channel forwarded by the previous hop. */
-  private async handshake(target: SshTarget, sock: Duplex | undefined, abort: AbortSignal): Promise<Client> {
+  private async handshake(target: SshTarget, sock: Duplex | undefined, abort: AbortSignal): Promise<{ client: Client; heard: () => number }> {
     const timeoutMs = target.connectTimeoutMs ?? this.settings.connectTimeoutMs;
     const policy = policyFor(target, this.settings);
     const plan = await planAuth({ ...target, identityFiles: [...this.settings.identityFiles, ...target.identityFiles] });
@@ -345,6 +361,9 @@ export class SshConnection {
     const stream = sock ?? coalescingConnection(target.host, target.port);
     const progress = new HandshakeProgress(stream, (stage) => this.progress(handshakeStage(stage, where)));
     this.progress(handshakeStage(progress.stage, where));
+    // Added once the progress has paused the stream, so this listener does not start the flow either.
+    let heard = Date.now();
+    stream.on('data', () => (heard = Date.now()));
     const ssh = new NodeSSH();
     const connecting = ssh.connect({
       host: target.host,
@@ -380,13 +399,14 @@ export class SshConnection {
       if (level === 'client-timeout') throw new ConnectFailure(handshakeTimedOut(progress.stage, where, timeoutMs));
       throw new ConnectFailure(describeFailure(lastError ?? error, target, timeoutMs));
     }
-    return client;
+    return { client, heard: () => heard };
   }
 
-  private connected(hops: Client[]): void {
+  /** `heard`: when the last hop (the host itself, not a jump host) last sent anything. */
+  private connected(hops: Client[], heard: () => number): void {
     const client = hops[hops.length - 1]!;
     const generation = ++this.generation;
-    const live: Live = { client, hops, generation, slots: new ChannelSlots(this.settings.maxChannels, this.settings.followerChannels) };
+    const live: Live = { client, hops, generation, heard, slots: new ChannelSlots(this.settings.maxChannels, this.settings.followerChannels) };
     let lastError: Error | undefined;
     client.on('error', (error) => (lastError = error));
     const lost = (): void => this.lost(generation, lastError);
@@ -408,10 +428,13 @@ export class SshConnection {
     if (!live || live.generation !== generation) return;
     this.live = undefined;
     for (const hop of live.hops) hop.end();
+    this.heardBeforeLoss = live.heard();
     const failure = describeFailure(error ?? new Error('connection lost'), undefined, this.settings.connectTimeoutMs);
-    live.slots.close(new ConnectionDown({ ...failure, since: Date.now() }));
+    // A host that stopped answering has been gone since it was last heard from, not since keepalive gave up on it.
+    const since = isKeepaliveTimeout(error) ? this.heardBeforeLoss : Date.now();
+    live.slots.close(new ConnectionDown({ ...failure, since }));
     if (this.closed) return;
-    this.setState(failure);
+    this.setState(failure, since);
     this.schedule(backoffDelay(1, this.settings.backoff));
   }
 

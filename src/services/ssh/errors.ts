@@ -100,6 +100,11 @@ export function handshakeTimedOut(stage: HandshakeStage, where: string, timeoutM
   }
 }
 
+/** ssh2 gave up on a connection whose host stopped answering (hung, or a network that drops packets). */
+export function isKeepaliveTimeout(error: unknown): boolean {
+  return error instanceof Error && /keepalive/i.test(error.message);
+}
+
 /** A failure to connect or a lost connection, as a state for the Hosts pane. */
 export function describeFailure(error: unknown, target: SshTarget | undefined, connectTimeoutMs: number): ConnectionFailure {
   const message = error instanceof Error ? error.message : String(error);
@@ -107,7 +112,7 @@ export function describeFailure(error: unknown, target: SshTarget | undefined, c
   const level = sshErrorLevel(error);
   const where = target ? `${target.host}:${target.port}` : 'the host';
   if (code === 'ECONNREFUSED') return { status: 'unreachable', error: `connection refused by ${where}`, hint: 'Is sshd running there, on this port?' };
-  if (/keepalive/i.test(message)) return { status: 'unreachable', error: 'timed out: the host stopped answering keepalives', hint: 'Network cut, or the host is hung; opsdeck keeps retrying.' };
+  if (isKeepaliveTimeout(error)) return { status: 'unreachable', error: 'timed out: the host stopped answering keepalives', hint: 'Network cut, or the host is hung; opsdeck keeps retrying.' };
   if (level === 'client-timeout' || code === 'ETIMEDOUT' || /timed out/i.test(message)) {
     return { status: 'unreachable', error: `timed out: no SSH handshake with ${where} within ${Math.round(connectTimeoutMs / 1000)} s`, hint: 'Something listens there but does not speak SSH, or the network drops packets.' };
   }

@@ -142,7 +142,7 @@ export class SshFollower {
   private failures = 0;
   private everOpened = false;
   private generation: number | undefined;
-  /** When the last channel ended on its own: the start of a gap to mark on resuming. */
+  /** When the last channel's lines stopped (the host last heard from): the start of a gap to mark on resuming. */
   private gapSince: number | undefined;
   /** The last state told to every log, for a log started later. */
   private current: Status | undefined;
@@ -213,7 +213,7 @@ export class SshFollower {
       this.restartTimer = undefined;
       if (!this.channel && !this.opening) void this.open();
     } else if (state.status !== 'connecting') {
-      this.gapSince ??= this.everOpened ? state.since : undefined;
+      this.gapSince ??= this.everOpened ? (this.connection.lastHeard() ?? state.since) : undefined;
       this.state('error', `${this.host}: ${state.error ?? state.status}`, state.hint);
     }
   }
@@ -281,7 +281,8 @@ export class SshFollower {
       if (this.channel !== channel) return;
       this.channel = undefined;
       if (!this.running) return;
-      this.gapSince = Date.now();
+      // Lines stopped coming when the host was last heard from; a hung host is noticed only later.
+      this.gapSince ??= this.connection.lastHeard() ?? Date.now();
       // Without an exit status the connection went: onConnection takes over when it comes back.
       if (exited.code === undefined && exited.signal === undefined) {
         this.scheduleRestart();
