@@ -249,6 +249,26 @@ describe('a port that is not an SSH server: the host says where the handshake st
     expect(run.state().since).toBe(since);
   });
 
+  test('R while a retry waits for its banner: a fresh attempt that says its stage, and its own outcome a whole timeout later', async () => {
+    const silent = await silentListener();
+    const run = await watchListener(silent, 'silent-again');
+    await expectUnreachable(run, 'no SSH banner within 1.5 s (is this port an SSH server?)');
+    const since = run.state().since;
+    // A quiet retry under way, some way into its timeout.
+    await waitFor('a retry waiting for its banner', () => silent.accepted() > 1 && silent.open() === 1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const pressed = Date.now();
+    const before = run.states.length;
+    run.adapter.reconnect('silent-again');
+    const after = () => run.states.slice(before);
+    await waitFor('the new attempt says its stage', () => after().some((s) => s.status === 'connecting' && s.stage === `TCP connected to ${run.where}, waiting for its SSH banner`));
+    await waitFor('its outcome', () => run.state().status === 'unreachable');
+    expect(Date.now() - pressed).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
+    // Nothing of the abandoned retry came in between.
+    expect(after().slice(0, -1).every((s) => s.status === 'connecting')).toBe(true);
+    expect(run.state().since).toBe(since);
+  });
+
   test('sends a banner, then nothing: the key exchange timed out', async () => {
     const run = await watchListener(await bannerOnlyListener(), 'mute-after-banner');
     await expectUnreachable(run, `SSH handshake timed out: ${run.where} sent its banner, but the key exchange did not finish within 1.5 s`);

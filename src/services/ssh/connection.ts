@@ -133,12 +133,11 @@ export class SshConnection {
   private interrupted: Pick<ConnectionState, 'status' | 'since'> | undefined;
   /** When the host was last heard from on the connection that was lost. */
   private heardBeforeLoss: number | undefined;
-  private attempting = false;
   private started = false;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private refusal: ConnectFailure['refusal'];
-  /** Ends the attempt under way when the connection is closed, instead of waiting out its timeout. */
+  /** Ends the attempt under way when the connection is closed or the operator asks for a new one, instead of waiting out its timeout. */
   private attemptAbort: AbortController | undefined;
   private readonly listeners = new Set<(state: ConnectionState) => void>();
 
@@ -171,6 +170,9 @@ export class SshConnection {
     if (this.closed || this.live) return;
     clearTimeout(this.retryTimer);
     if (this.current.status !== 'connecting' && this.current.status !== 'ok') this.interrupted = { status: this.current.status, since: this.current.since };
+    // A retry already under way began before the operator asked: its outcome, seconds later, would
+    // be taken for the answer to this one, and it says no stage (retries stay quiet).
+    this.attemptAbort?.abort();
     this.setState({ status: 'connecting' });
     this.started = true;
     void this.attempt();
@@ -314,8 +316,7 @@ export class SshConnection {
   }
 
   private async attempt(): Promise<void> {
-    if (this.closed || this.attempting || this.live) return;
-    this.attempting = true;
+    if (this.closed || this.live || (this.attemptAbort && !this.attemptAbort.signal.aborted)) return;
     const abort = (this.attemptAbort = new AbortController());
     let target: SshTarget | undefined;
     const hops: Client[] = [];
@@ -332,16 +333,16 @@ export class SshConnection {
         const next = chain[index + 1];
         if (next) sock = await withDeadline(forwardOut(hops[index]!, next.host, next.port), this.settings.connectTimeoutMs, () => hops[index]!.end(), abort.signal);
       }
-      if (this.closed) {
+      if (abort.signal.aborted) {
         for (const hop of hops.reverse()) hop.end();
         return;
       }
       this.connected(hops, heard);
     } catch (error) {
       for (const hop of hops.reverse()) hop.end();
-      this.failed(error, target);
+      if (!abort.signal.aborted) this.failed(error, target);
     } finally {
-      this.attempting = false;
+      if (this.attemptAbort === abort) this.attemptAbort = undefined;
     }
   }
 
@@ -359,7 +360,9 @@ export class SshConnection {
     const where = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
     // Our own socket rather than ssh2's, so the progress can watch it from the start.
     const stream = sock ?? coalescingConnection(target.host, target.port);
-    const progress = new HandshakeProgress(stream, (stage) => this.progress(handshakeStage(stage, where)));
+    const progress = new HandshakeProgress(stream, (stage) => {
+      if (!abort.aborted) this.progress(handshakeStage(stage, where));
+    });
     this.progress(handshakeStage(progress.stage, where));
     // Added once the progress has paused the stream, so this listener does not start the flow either.
     let heard = Date.now();
