@@ -113,13 +113,14 @@ export function applyConnection(data: DataState, hostName: string, raw: Connecti
   // An outage lasts from the first failure to the next connection: an operator's reconnect (R) in
   // between is part of it, whether it fails again (said once, not per R) or gets through.
   const downSince = state.status === 'ok' ? undefined : failed ? (host.downSince ?? state.since) : host.downSince;
-  const next = { ...data, hosts: { ...data.hosts, [hostName]: { ...host, connection: state, downSince } } };
+  const everConnected = host.everConnected || state.status === 'ok' || undefined;
+  const next = { ...data, hosts: { ...data.hosts, [hostName]: { ...host, connection: state, downSince, everConnected } } };
   if (before?.status === state.status || state.status === 'connecting') return next;
   if (failed && before?.status === 'connecting' && host.downSince !== undefined) return next;
   if (!failed && host.downSince === undefined) return next;
   const reason = connectionReason(state);
   const message = failed
     ? `${CONNECTION_WORDS[state.status]}${reason ? `: ${reason}` : ''}`
-    : `connected again after ${formatDuration(state.since - host.downSince!)}`;
+    : `connected ${host.everConnected ? 'again' : 'for the first time'} after ${formatDuration(state.since - host.downSince!)}`;
   return withEvents(next, [{ at: state.since, host: hostName, kind: 'source', level: failed ? 'crit' : 'info', message }]);
 }

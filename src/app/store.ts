@@ -60,6 +60,8 @@ export interface HostView {
   connection?: ConnectionState;
   /** Since when the connection has been down, across reconnects, until it is up again (its events' outage). */
   downSince?: number;
+  /** Its connection has been up since opsdeck started: coming up after a failure is then a return, not a first connection. */
+  everConnected?: true;
   /** Its resources and units are read from Prometheus (`prometheus:`), not from the host itself. */
   metricsFrom?: 'prometheus';
   /** Its Prometheus target's labels (job, instance, and what relabelling added). */

@@ -70,7 +70,8 @@ describe('source health', () => {
 
   it('an unreachable host\'s sources failing with its connection\'s error add no events of their own, going or coming back', () => {
     const refused = { status: 'unreachable' as const, since: 900, error: 'connection refused by 10.0.0.5:22' };
-    let data = applyConnection(withSource(), 'web-1', refused);
+    let data = applyConnection(withSource(), 'web-1', { status: 'ok', since: 100 });
+    data = applyConnection(data, 'web-1', refused);
     expect(data.events.map((e) => e.message)).toEqual(['unreachable: connection refused by 10.0.0.5:22']);
     data = applySourceError(data, source.id, 'connection refused by 10.0.0.5:22', 1000);
     expect(data.sources[key]).toMatchObject({ status: 'error', error: 'connection refused by 10.0.0.5:22' });
@@ -85,12 +86,26 @@ describe('source health', () => {
 
   it('reconnecting by hand (R) is part of the outage: failing again adds no event; getting through says how long it was down from the first failure', () => {
     const refused = { status: 'unreachable' as const, since: 1000, error: 'connection refused by 10.0.0.5:22' };
-    let data = applyConnection(withSource(), 'web-1', refused);
+    let data = applyConnection(withSource(), 'web-1', { status: 'ok', since: 100 });
+    data = applyConnection(data, 'web-1', refused);
     data = applyConnection(data, 'web-1', { status: 'connecting', since: 60_000 });
     data = applyConnection(data, 'web-1', { ...refused, since: 1000 });
     data = applyConnection(data, 'web-1', { status: 'connecting', since: 120_000 });
     data = applyConnection(data, 'web-1', { status: 'ok', since: 121_000 });
     expect(data.events.map((e) => `${e.level} ${e.message}`)).toEqual(['crit unreachable: connection refused by 10.0.0.5:22', 'info connected again after 2m00s']);
+  });
+
+  it('a host refused from the start (unknown key), then trusted: its first connection is not "connected again"', () => {
+    const refused = { status: 'hostkey-refused' as const, since: 1000, error: 'host key refused: delta is not in known_hosts (ssh-ed25519 SHA256:x)' };
+    let data = applyConnection(withSource(), 'web-1', { status: 'connecting', since: 0 });
+    data = applyConnection(data, 'web-1', refused);
+    data = applyConnection(data, 'web-1', { status: 'connecting', since: 21_000 });
+    data = applyConnection(data, 'web-1', { status: 'ok', since: 21_200 });
+    expect(data.events.map((e) => `${e.level} ${e.message}`)).toEqual(['crit host key refused: delta is not in known_hosts (ssh-ed25519 SHA256:x)', 'info connected for the first time after 20.2s']);
+    // Lost later and back: that one is a return.
+    data = applyConnection(data, 'web-1', { status: 'unreachable', since: 30_000, error: 'connection reset by 10.0.0.5:22' });
+    data = applyConnection(data, 'web-1', { status: 'ok', since: 35_000 });
+    expect(data.events.at(-1)!.message).toBe('connected again after 5s');
   });
 
   it('an unknown source id changes nothing', () => {
