@@ -1,6 +1,6 @@
 // The `:` command line: what each command does, and Tab completion over commands and their arguments.
 import { formatDuration, parseDuration } from '../domain/duration.js';
-import { didYouMean } from '../domain/suggest.js';
+import { didYouMean } from './suggest.js';
 import { clampRefresh, MAX_REFRESH_MS, MIN_REFRESH_MS, refreshLimitText } from './refresh.js';
 import { actionFromSelection, type ActionSpec } from './operations/action.js';
 import type { OperationControls } from './operations/controls.js';

@@ -1,7 +1,7 @@
 // Key bindings are data (keymaps/default.yaml, overridable under `keys:`); this module merges them
 // over the key table (src/app/intents.ts) and reports conflicts and unknown names. No I/O: panes use
 // it. src/hooks/keys.ts names ink's keypresses.
-import { didYouMean } from '../domain/suggest.js';
+import { didYouMean } from './suggest.js';
 import { PANES, type PaneId } from './store.js';
 
 /** Where a binding applies: everywhere, in every list, or in one pane. */

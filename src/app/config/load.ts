@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isMap, isPair, isScalar, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { didYouMean } from '../../domain/suggest.js';
+import { didYouMean } from '../suggest.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { resolveConfig, type OpsConfig } from './resolve.js';
 import { loadDefaultBindings } from './default-keys.js';
