@@ -233,6 +233,7 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
   const heading = unitLog ? `▶ ${unitLog.unit} on ${unitLog.host} · Esc back to Services · ${view.sources[0]?.from ?? 'closed'}` : undefined;
   const multiHost = new Set(view.shown.map((s) => s.host)).size > 1;
+  const mergedLabels = useMemo(() => view.shown.map((s) => s.label), [view.shown]);
   const measures = useMemo(() => measureLines(view.shown, box.width >= 100), [view.shown, box.width]);
   return (
     <LogsPane
@@ -246,6 +247,7 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
       sources={states}
       sourceLabel={one ? one.label : view.sources.length > 1 ? `all ${view.sources.length}` : (view.sources[0]?.label ?? '')}
       showHost={multiHost}
+      mergedLabels={mergedLabels}
       hostColors={hostColors}
       highlight={view.filter.highlight}
       filter={filter}

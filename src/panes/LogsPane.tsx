@@ -1,6 +1,6 @@
 // The tail: each line's level by its mark and colour, filter matches highlighted, repeats collapsed,
 // long lines cut or wrapped.
-import { memo, type ReactNode } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import { Text } from 'ink';
 import { formatClock } from '../domain/duration.js';
 import { levelOf } from '../domain/log-level.js';
@@ -31,6 +31,8 @@ export interface LogsPaneProps {
   /** "all" or the one source shown. */
   sourceLabel: string;
   showHost: boolean;
+  /** The labels of the logs merged here: with more than one label, each line says which it is from. */
+  mergedLabels: readonly string[];
   hostColors: Readonly<Record<string, string | undefined>>;
   highlight?: RegExp;
   filter: string;
@@ -62,6 +64,17 @@ function body(line: DisplayLine): string {
   return line.count > 1 ? `${line.text} (×${line.count})` : line.text;
 }
 
+/** A file's name, not its whole path: the tag is a column on every line. */
+const shortLabel = (label: string) => label.slice(label.lastIndexOf('/') + 1) || label;
+
+/** Each label's tag, padded to the widest so the lines' text starts in one column; none for one label. */
+function tagsOf(labels: readonly string[]): Record<string, string> {
+  const distinct = [...new Set(labels)];
+  if (distinct.length < 2) return {};
+  const width = Math.max(...distinct.map((label) => widthOf(shortLabel(label))));
+  return Object.fromEntries(distinct.map((label) => [label, `${shortLabel(label)}${' '.repeat(width - widthOf(shortLabel(label)))} `]));
+}
+
 function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
   if (!pattern || text === '') return text;
   const parts: ReactNode[] = [];
@@ -83,7 +96,7 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 }
 
 function LogsPaneView(props: LogsPaneProps) {
-  const { lines, banner, heading, measures, anchor, jumped, following, sources, sourceLabel, showHost, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const { lines, banner, heading, measures, anchor, jumped, following, sources, sourceLabel, showHost, mergedLabels, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const theme = useTheme();
   const inner = width - 2;
   const unread = sources.filter((s) => s.status === 'error' || s.status === 'stale');
@@ -94,7 +107,9 @@ function LogsPaneView(props: LogsPaneProps) {
   // The measures never take more than a third of the pane: the tail is what the pane is for.
   const figures = measures.slice(0, Math.max(measures.length > 0 ? 1 : 0, Math.floor(fixed / 3)));
   const rows = Math.max(0, fixed - figures.length);
-  const wrapped = (line: DisplayLine) => wrapToWidth(prefix(line, timestamps) + (showHost ? `${line.host} ` : '') + body(line), inner - GUTTER);
+  const sourceTags = useMemo(() => tagsOf(mergedLabels), [mergedLabels]);
+  const tags = (line: DisplayLine) => (showHost ? `${line.host} ` : '') + (sourceTags[line.source] ?? '');
+  const wrapped = (line: DisplayLine) => wrapToWidth(prefix(line, timestamps) + tags(line) + body(line), inner - GUTTER);
   const rowsOf = (i: number) => {
     const line = lines.at(i);
     return wrap && line ? wrapped(line).length : 1;
@@ -120,7 +135,8 @@ function LogsPaneView(props: LogsPaneProps) {
     const gutter = `${mark} `;
     const stamp = prefix(line, timestamps);
     const hostTag = showHost ? `${line.host} ` : '';
-    const head = stamp + hostTag;
+    const sourceTag = sourceTags[line.source] ?? '';
+    const head = stamp + hostTag + sourceTag;
     const text = body(line);
     const isAnchor = !following && i === anchor;
     if (wrap) {
@@ -145,6 +161,7 @@ function LogsPaneView(props: LogsPaneProps) {
           {plain ? gutter + visible : gutter}
           {stamp ? <Text color={theme.muted}>{stamp}</Text> : null}
           {hostTag ? <Text color={hostColor(theme, hostColors[line.host])}>{hostTag}</Text> : null}
+          {sourceTag ? <Text color={theme.muted}>{sourceTag}</Text> : null}
           {plain ? null : highlighted(visible, highlight)}
         </Text>,
       );

@@ -140,3 +140,20 @@ describe('the Logs title with a long filter', () => {
     expect(plainLine("╭─ Logs")).toMatch(/… PAUSED ─╮$/);
   });
 });
+
+describe('logs of one host merged', () => {
+  it('each line says which log it is from, by file name, the texts starting in one column', async () => {
+    const data = fleetData();
+    const [key, view] = Object.entries(data.logs)[0]!;
+    const app1 = { ...view, lines: [{ seq: 1, at: NOW, text: 'GET /api/plans 200', count: 1 }, { seq: 3, at: NOW + 2, text: 'ERROR 決済がタイムアウト 🔥', count: 1 }] };
+    const worker = { ...view, label: 'worker', lines: [{ seq: 2, at: NOW + 1, text: 'INFO job 7 done', count: 1 }] };
+    app = await renderApp(fleetConfig(), { ...data, logs: { [key]: app1, [`${key}:worker`]: worker } }, { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    const rows = logRows().map((row) => stripVTControlCharacters(row));
+    const file = view.label.slice(view.label.lastIndexOf('/') + 1);
+    const at = (text: string) => rows.find((r) => r.includes(text))!;
+    expect(at('GET /api/plans')).toContain(`${file} GET /api/plans 200`);
+    expect(at('job 7')).toContain(`worker${' '.repeat(Math.max(0, file.length - 6))} INFO job 7 done`);
+    expect(at('GET /api/plans').indexOf('GET')).toBe(at('job 7').indexOf('INFO'));
+    expect(at('決済')).toMatch(/ERROR 決済がタイムアウト 🔥 *│$/);
+  });
+});
