@@ -86,7 +86,8 @@ const isContinued = (line: HelpLine | undefined): boolean => line !== undefined 
 
 /**
  * The rows from `start` poured into `perRow` columns of at most `height` rows, balanced when all of
- * them fit; a description is not parted across two columns: it goes to the next one with its keys.
+ * them fit; a description is not parted across two columns: it goes to the next one with its keys,
+ * and a section's title with its first description.
  * `end` is the first row not shown.
  */
 function pourHelp(lines: readonly HelpLine[], start: number, height: number, perRow: number): { columns: number[][]; end: number } {
@@ -96,7 +97,14 @@ function pourHelp(lines: readonly HelpLine[], start: number, height: number, per
     for (let c = 0; c < perRow && i < lines.length; c++) {
       const column: number[] = [];
       while (i < lines.length && column.length < limit) {
+        // A blank that would open a column only pushes it down.
+        if (column.length === 0 && c > 0 && 'blank' in lines[i]!) {
+          i++;
+          continue;
+        }
         let end = i + 1;
+        // A section's title goes with its first binding: alone at a column's foot it heads nothing.
+        if ('title' in lines[i]! && end < lines.length && !('title' in lines[end]!)) end++;
         while (isContinued(lines[end])) end++;
         if (column.length > 0 && column.length + (end - i) > limit) break;
         for (; i < end && column.length < height; i++) column.push(i);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
+import { PANE_TITLES } from '../../src/app/store.js';
 import { widthOf } from '../../src/panes/format.js';
 import { helpRows } from '../../src/panes/HelpOverlay.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
@@ -150,6 +151,20 @@ describe('cockpit at 200x50', () => {
     const last = rows.at(-1)!;
     expect(text()).toContain('text' in last ? last.text : '');
     expect(text()).toMatch(new RegExp(`lines \\d+–${rows.length} of ${rows.length}`));
+  });
+
+  it('help scrolled at 200x50: no column ends in a section title whose bindings begin the next column', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    const titles = new Set(['Everywhere', 'Lists (Hosts, Services, Events, Databases, Logs)', 'Commands (:)', ...Object.values(PANE_TITLES)]);
+    await app.press('?');
+    for (let scrolled = 0; scrolled < 20; scrolled++) {
+      const rows = text().split('\n').slice(2, -1);
+      for (const start of [2, 67, 132]) {
+        const column = rows.map((row) => row.slice(start, start + 64).trim()).filter((cell) => cell !== '' && !cell.startsWith('═'));
+        expect(titles.has(column.at(-1) ?? ''), `scrolled ${scrolled}, column at ${start} ends in "${column.at(-1)}"`).toBe(false);
+      }
+      await app.press('j');
+    }
   });
 
   it('lines the commands\' descriptions up after their usage, a long usage included', async () => {
