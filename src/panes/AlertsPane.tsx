@@ -12,6 +12,8 @@ import { MARK, useTheme } from './theme.js';
 export interface AlertsPaneProps {
   rows: readonly AlertView[];
   /** Why there are no rows to show, when the source is not answering. */
+  /** An Alertmanager is in the config: without one there is nothing to count. */
+  configured: boolean;
   problem?: string;
   width: number;
   height: number;
@@ -34,7 +36,7 @@ function otherLabels(alert: AlertView): string {
     .join(' ');
 }
 
-function AlertsPaneView({ rows, problem, width, height, focused, cursor, filter, now }: AlertsPaneProps) {
+function AlertsPaneView({ rows, configured, problem, width, height, focused, cursor, filter, now }: AlertsPaneProps) {
   const theme = useTheme();
   const inner = width - 2;
   const visible = Math.max(0, height - 3 - (problem ? 1 : 0));
@@ -42,6 +44,13 @@ function AlertsPaneView({ rows, problem, width, height, focused, cursor, filter,
   const nameWidth = Math.min(22, Math.max(8, ...rows.map((r) => r.name.length + 1)));
   const hostWidth = Math.min(16, Math.max(6, ...rows.map((r) => (r.host ?? r.labels.instance ?? '').length + 1)));
   const firing = rows.filter((r) => r.state === 'active').length;
+  // No Alertmanager to read: counts of nothing would read as "all quiet".
+  if (!configured)
+    return (
+      <Frame title="Alerts" focused={focused} width={width} height={height}>
+        <Note>{'no Alertmanager in the config: add alertmanager: {url: "http://alertmanager:9093"} (docs/config.md) to see its alerts here'}</Note>
+      </Frame>
+    );
   return (
     <Frame title="Alerts" info={`${filter ? `/${filter} ` : ''}${firing} firing, ${rows.length - firing} silenced`} focused={focused} width={width} height={height}>
       <Text bold color={theme.muted}>

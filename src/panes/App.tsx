@@ -268,8 +268,8 @@ function AlertsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {
   const cursor = useOps((s) => s.ui.cursor.alerts);
   const source = useOps((s) => sourceState(visibleData(s), ALERTS_SOURCE));
   const rows = useMemo(() => alertRows({ alerts }, { filters: { alerts: filter } }), [alerts, filter]);
-  const problem = source?.status === 'stale' || source?.status === 'error' ? `${source.label}: ${source.error ?? source.status}` : alerts ? undefined : 'no alertmanager: in the config';
-  return <AlertsPane rows={rows} problem={problem} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} now={secondNow()} />;
+  const problem = source?.status === 'stale' || source?.status === 'error' ? `${source.label}: ${source.error ?? source.status}` : undefined;
+  return <AlertsPane rows={rows} configured={alerts !== undefined} problem={problem} width={box.width} height={box.height} focused={focused} cursor={Math.min(cursor, Math.max(0, rows.length - 1))} filter={filter} now={secondNow()} />;
 }
 
 function EventsContainer({ box, focused }: { box: PaneBox; focused: boolean }) {

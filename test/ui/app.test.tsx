@@ -211,6 +211,14 @@ describe('cockpit at 200x50', () => {
     expect(plainLine('/…')).toMatch(/^\/….*refused\|END $/);
   });
 
+  it(':pane alerts without an Alertmanager says how to add one, with no counts of nothing', async () => {
+    app = await renderApp(fleetConfig(), fleetData());
+    await app.press(':', ...'pane alerts', KEYS.enter);
+    expect(text()).toContain('no Alertmanager in the config: add alertmanager:');
+    expect(text()).not.toContain('0 firing');
+    expect(text()).not.toContain('no alerts firing');
+  });
+
   it("a command that goes as asked takes an earlier command's error off the status line", async () => {
     app = await renderApp(fleetConfig(), fleetData());
     await app.press(':', ...'refresh abc', KEYS.enter);

@@ -28,7 +28,7 @@ export interface ExpireParams {
 }
 
 function selectedAlert(data: DataState, ui: UiState): AlertView | { error: string } {
-  if (!data.alerts) return { error: 'no alertmanager: configured' };
+  if (!data.alerts) return { error: 'no Alertmanager in the config (alertmanager:)' };
   if (ui.focus !== 'alerts') return { error: 'pick an alert in Alerts (7)' };
   return alertRows(data, ui)[ui.cursor.alerts] ?? { error: 'no alert selected' };
 }
@@ -61,7 +61,7 @@ export const silenceAlert: OperationKind<SilenceParams> = {
   withValue: withDurationAndComment,
   async run(p, ports, signal) {
     const am = ports.alertmanager?.();
-    if (!am) return { outcome: 'failed', message: 'no alertmanager: configured' };
+    if (!am) return { outcome: 'failed', message: 'no Alertmanager in the config (alertmanager:)' };
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]);
     const id = await am.silence(p.labels, p.durationMs, p.comment, bounded);
     const silence = await am.read(id, bounded);
@@ -90,7 +90,7 @@ export const expireSilence: OperationKind<ExpireParams> = {
   confirmation: () => ({ kind: 'yes' }),
   async run(p, ports, signal) {
     const am = ports.alertmanager?.();
-    if (!am) return { outcome: 'failed', message: 'no alertmanager: configured' };
+    if (!am) return { outcome: 'failed', message: 'no Alertmanager in the config (alertmanager:)' };
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]);
     await am.expire(p.silenceId, bounded);
     const silence = await am.read(p.silenceId, bounded);
