@@ -166,7 +166,7 @@ export function hostRows(data: Pick<DataState, 'hostOrder' | 'hosts' | 'sources'
     const backups = Object.values(data.backups).filter((b) => b.host === name);
     const dataConcerns = [
       ...databases.filter((db) => db.levels.overall !== 'ok').map((db) => ({ level: db.levels.overall, text: `db ${db.name} ${levelConcerns(db.levels).join(', ')}` })),
-      ...backups.filter((b) => b.level !== 'ok').map((b) => ({ level: b.level, text: `backup ${b.database} ${b.latestVerifiedAt === undefined ? 'none verified' : 'overdue'}` })),
+      ...backups.filter((b) => b.level !== 'ok').map((b) => ({ level: b.level, text: `backup ${b.database} ${b.error ? 'unreadable' : b.latestVerifiedAt === undefined ? 'none verified' : 'overdue'}` })),
     ];
     return [
       {

@@ -132,8 +132,10 @@ export interface BackupView {
   inventory?: BackupInventory;
   /** When the newest verified backup was taken; absent when there is none. */
   latestVerifiedAt?: number;
-  /** The latest backup's age judged with hold ticks (crit when there is no verified backup). */
+  /** The latest backup's age judged with hold ticks (crit when there is no verified backup, or the directory could not be read). */
   level: Level;
+  /** Why the last read of the directory failed (its path and errno text); absent once a read succeeds. */
+  error?: string;
 }
 
 /** A configured check (`checks:`), its last run and its state as the check reducer judged it. */

@@ -33,10 +33,12 @@ function when(at: number): string {
 function DatabaseLine({ row, now, width, selected, running }: { row: BackupRow; now: number; width: number; selected: boolean; running?: string }) {
   const view = row.view;
   const files = view.inventory?.files ?? [];
-  const age = view.latestVerifiedAt === undefined ? 'no verified backup' : `latest ${formatDuration(Math.max(0, now - view.latestVerifiedAt))} ago`;
+  const age = view.error ? `cannot read: ${view.error}` : view.latestVerifiedAt === undefined ? 'no verified backup' : `latest ${formatDuration(Math.max(0, now - view.latestVerifiedAt))} ago`;
   const free = view.inventory ? `${formatBytes(view.inventory.space.freeBytes)} free` : 'not read yet';
   const theme = useTheme();
-  const rest = `${running ? '' : `  ${files.length} file${files.length === 1 ? '' : 's'} · ${free} · ${view.dir}`}${view.inventory?.missing && !running ? ' (not created yet)' : ''}`;
+  // The error names the directory; with nothing ever read, counts and free space would be made up.
+  const quiet = running || (view.error && !view.inventory);
+  const rest = `${quiet ? '' : `  ${files.length} file${files.length === 1 ? '' : 's'} · ${free} · ${view.dir}`}${view.inventory?.missing && !running ? ' (not created yet)' : ''}`;
   return (
     <Text wrap="truncate" inverse={selected}>
       <Text color={theme[view.level]}>{MARK[view.level]} </Text>

@@ -181,8 +181,8 @@ const KIND_LABEL = { postgres: 'pg', mysql: 'my', redis: 'redis' } as const;
 
 /** The latest verified backup's age, marked and coloured by its level ("none" when there is no verified backup). */
 function backupFigure(backup: BackupView | undefined, now: number): Segment[] {
-  if (!backup?.inventory) return [];
-  const age = backup.latestVerifiedAt === undefined ? 'none' : formatDuration(Math.max(0, now - backup.latestVerifiedAt));
+  if (!backup?.inventory && !backup?.error) return [];
+  const age = backup.error ? 'unreadable' : backup.latestVerifiedAt === undefined ? 'none' : formatDuration(Math.max(0, now - backup.latestVerifiedAt));
   return figure('backup', age, backup.level);
 }
 
@@ -213,7 +213,7 @@ function headerLines(view: DatabaseView, now: number, width: number, backup: Bac
   const hit = view.hit;
   const figures = [...(sample.kind === 'postgres' ? postgresFigures(sample, levels, hit) : sample.kind === 'mysql' ? mysqlFigures(sample, levels, hit) : redisFigures(sample, levels, hit, now)), ...backupFigure(backup, now)];
   // The mark is the worst on the line, its backup's age included: a red "backup none" under a green mark reads as fine.
-  const worst = backup?.inventory ? worstLevel([levels.overall, backup.level]) : levels.overall;
+  const worst = backup?.inventory || backup?.error ? worstLevel([levels.overall, backup.level]) : levels.overall;
   const lines = packFigures(`${view.name}:h`, [{ text: `${MARK[worst]} `, tone: worst }, name, { text: ` ${version}`, dim: true }], figures, width);
   if (sample.kind === 'redis' && sample.keyspace.length > 0) {
     lines.push({

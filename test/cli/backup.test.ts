@@ -151,6 +151,16 @@ describe('opsdeck snapshot', () => {
       await db.drop();
     }
   });
+  it('reports a backup directory that cannot be read as crit, with its path and errno text', async () => {
+    const s = setup('test');
+    writeFileSync(join(s.dir, '..', 'afile'), '');
+    writeFileSync(s.config, readFileSync(s.config, 'utf8').replace(`dir: ${s.dir}`, `dir: ${join(s.dir, '..', 'afile', 'sub')}`));
+    const reason = `ENOTDIR: not a directory, scandir '${join(s.dir, '..', 'afile', 'sub')}'`;
+    const report = JSON.parse((await runCliAsync(['snapshot', '--config', s.config, '--format', 'json'], s.env)).stdout) as { backups: Record<string, unknown>; hosts: Record<string, { level: string }> };
+    expect(report.backups.main).toMatchObject({ level: 'crit', error: reason, latestVerifiedAt: null });
+    expect(report.hosts.local?.level).toBe('crit');
+    expect((await runCliAsync(['snapshot', '--config', s.config, '--format', 'text'], s.env)).stdout).toContain(`backups main: unreadable (crit): ${reason}`);
+  });
 });
 
 describe('opsdeck restore', () => {

@@ -49,3 +49,19 @@ it('backs up from the Backups view with progress on screen; the new file is veri
     await db.drop();
   }
 });
+
+it('a backup directory that cannot be read is crit with its reason, in the Backups view and the database\'s header', { timeout: 60_000 }, async () => {
+  const blocker = join(dir, 'afile');
+  writeFileSync(blocker, '');
+  const config = join(dir, 'unreadable.yaml');
+  writeFileSync(config, `refresh: 1s\nhosts: {local: {local: true, logs: []}}\ndatabases:\n  pgfile: {postgres: "postgres://postgres@127.0.0.1:5432/test", backup: {dir: ${blocker}/sub, keep: 2}}\n`);
+  const term = new TmuxTerminal(`XDG_CONFIG_HOME=${dir} ${LAUNCHER} --config ${config}`, 240, 30, join(dir, 'exit-unreadable'));
+  terminals.push(term);
+  await term.waitForScreen((s) => s.includes('Hosts') && s.includes('local'), 'the cockpit', 20_000);
+  term.keys('6');
+  await term.waitForScreen((s) => s.includes('✖ pgfile pg') && s.includes('backup unreadable✖'), 'the header crit with the backup unreadable', 20_000);
+  term.keys('B');
+  await term.waitForScreen((s) => s.includes(`✖ pgfile  cannot read: ENOTDIR: not a directory, scandir '${blocker}/sub'`), 'the reason, crit', 20_000);
+  term.keys('q');
+  expect(await term.exitCode()).toBe(0);
+});

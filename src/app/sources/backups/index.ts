@@ -8,7 +8,7 @@ import type { OpsEvent } from '../../../domain/model.js';
 import { sourceKey, type SourceId } from '../../../domain/source-id.js';
 import { resolveTarget } from '../../../services/db/target.js';
 import { listBackups } from '../../../services/backup/index.js';
-import { withEvents } from '../../apply.js';
+import { safeText, withEvents } from '../../apply.js';
 import type { BackupView, DataState } from '../../store.js';
 import type { OpsConfig } from '../../config/resolve.js';
 import type { KindSource, ReduceContext, SourceKindModule, SourceSetup } from '../kind.js';
@@ -62,12 +62,23 @@ function reduceBackups(data: DataState, id: SourceId<'backups'>, inventory: Back
         : `${id.name}: latest verified backup ${formatDuration(ageSec * 1000)} old (${change.to} ${formatDuration(bound * 1000)})`;
     events.push({ at, host: id.host, kind: 'threshold', level: change.to === 'ok' ? 'info' : change.to, message });
   }
-  const next: BackupView = { ...view, inventory, level, ...(latest ? { latestVerifiedAt: latest.at } : { latestVerifiedAt: undefined }) };
+  const next: BackupView = { ...view, inventory, level, error: undefined, ...(latest ? { latestVerifiedAt: latest.at } : { latestVerifiedAt: undefined }) };
   return withEvents({ ...data, backups: { ...data.backups, [id.name]: next } }, events);
+}
+
+/**
+ * A directory that cannot be read (a file in its path, no permission) is as bad as no backup at all:
+ * nothing there can be verified. Only a missing one is a result (a first backup creates it).
+ */
+function failBackups(data: DataState, id: SourceId<'backups'>, error: string): DataState {
+  const view = data.backups[id.name];
+  if (!view) return data;
+  return { ...data, backups: { ...data.backups, [id.name]: { ...view, level: 'crit', error: safeText(error) } } };
 }
 
 export const backupsKind: SourceKindModule<'backups', BackupInventory> = {
   sources: backupSources,
   reduce: reduceBackups,
+  fail: failBackups,
   snapshot: backupsSnapshot,
 };

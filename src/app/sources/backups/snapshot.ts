@@ -10,6 +10,7 @@ import type { SnapshotSections } from '../kind.js';
 /** "latest verified 3h02m ago (ok), 7 files, 1 not verified, 41G free": what the morning check asks. */
 export function backupSummary(view: BackupView, now = Date.now()): string {
   const inventory = view.inventory;
+  if (view.error) return `unreadable (${view.level}): ${view.error}`;
   if (!inventory) return `not read yet (${view.dir})`;
   const unverified = inventory.files.filter((f) => !f.verified).length;
   const latest = view.latestVerifiedAt === undefined ? 'no verified backup' : `latest verified ${formatDuration(Math.max(0, now - view.latestVerifiedAt))} ago`;
@@ -26,6 +27,7 @@ export const backupsSnapshot: SnapshotSections = {
         {
           dir: view.dir,
           level: view.level,
+          error: view.error ?? null,
           latestVerifiedAt: iso(view.latestVerifiedAt),
           latestAgeSec: view.latestVerifiedAt === undefined ? null : Math.round((Date.now() - view.latestVerifiedAt) / 1000),
           thresholds: { warnSec: view.thresholds.warn, critSec: view.thresholds.crit },
