@@ -73,3 +73,12 @@ describe('config paths that are not a config file', () => {
     expectConfigError(runCli(['check', '--config', path]), `${path}:2:6: not UTF-8: byte 0xe9`);
   });
 });
+
+describe('a backup that could never run', () => {
+  it('a MySQL backup with no database named is refused by check, at the backup key, not when `opsdeck backup` runs', () => {
+    const path = configFile('nodb.yaml', 'hosts:\n  local: {local: true}\ndatabases:\n  b: {mysql: "127.0.0.1", user: root, backup: {dir: /tmp/opsdeck-never, keep: 1}}\n');
+    expectConfigError(runCli(['check', '--config', path]), `${path}:4:47: databases.b.backup: a backup needs the database to dump named: database: NAME, or the URL's path (mysql://host/NAME)`);
+    const named = configFile('named.yaml', 'hosts:\n  local: {local: true}\ndatabases:\n  b: {mysql: "127.0.0.1", user: root, database: test, backup: {dir: /tmp/opsdeck-never, keep: 1}}\n');
+    expect(runCli(['check', '--config', named]).code).toBe(0);
+  });
+});

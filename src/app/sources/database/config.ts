@@ -74,9 +74,15 @@ export const databaseSchema = z
   })
   .superRefine((d, ctx) => {
     if ([d.postgres, d.mysql, d.redis].filter((v) => v !== undefined).length !== 1) return;
+    let target;
     try {
-      resolveTarget(d);
+      target = resolveTarget(d);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    // Statistics do with any database of the server; a dump is of one, and `opsdeck check` passing is read as "backups will run".
+    if (d.backup && target.kind !== 'redis' && (target.database === undefined || target.databaseDefaulted)) {
+      ctx.addIssue({ code: 'custom', path: ['backup'], message: `a backup needs the database to dump named: database: NAME, or the URL's path (${target.kind}://host/NAME)` });
     }
   });
