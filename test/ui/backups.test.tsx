@@ -1,11 +1,12 @@
 // The Backups view at 80x24 as the operator reads it: each database's latest verified backup and free
 // space, each file verified or why not with its last test restore; R asks for the database's name
 // typed; under --read-only b is refused and the refusal audited.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupsSourceId } from '../../src/app/sources/backups/index.js';
 import type { BackupView, DataState } from '../../src/app/store.js';
 import type { PostgresSample } from '../../src/domain/database.js';
-import { backupFileName, formatSidecar, judgeBackupFile } from '../../src/domain/backup.js';
+import { backupFileName, formatSidecar, judgeBackupFile, type BackupControl } from '../../src/domain/backup.js';
 import { ThresholdTracker } from '../../src/domain/thresholds.js';
 import { deliver, fleetConfig, fleetData, fleetWithDatabase, withPendingSource } from '../helpers/fixtures.js';
 import { GREEN, RED, screenReader, YELLOW } from '../helpers/screen.js';
@@ -87,6 +88,39 @@ describe('the Backups view', () => {
     await app.press('6', 'b');
     expect(screenReader(app.frame).text().split('\n').at(-1)).toMatch(/│ read-only: backup refused *│/);
     expect(app.frame()).not.toContain('no backup configured');
+  });
+
+  it('b while a backup of the same database runs is refused before any dialog, and the reason stays on the status line through its progress', async () => {
+    let stop: () => void = () => undefined;
+    const slow: BackupControl = {
+      database: 'main',
+      kind: 'postgres',
+      dir: '/var/backups/main',
+      backup: (signal, progress) =>
+        new Promise((_resolve, reject) => {
+          const ticking = setInterval(() => progress({ step: 'dumping', bytes: 2048, startedAt: Date.now() - 1000 }), 50);
+          stop = () => {
+            clearInterval(ticking);
+            reject(new Error('stopped'));
+          };
+          signal.addEventListener('abort', stop);
+        }),
+      list: async () => ({ dir: '/var/backups/main', files: [], space: { freeBytes: 0, totalBytes: 0 } }),
+      restore: async () => Promise.reject(new Error('unused')),
+      testRestore: async () => Promise.reject(new Error('unused')),
+    };
+    app = await renderApp(fleetConfig(), withBackups(), { columns: 100, rows: 24, ports: { backup: () => slow } });
+    await app.press('6', 'B', 'b', 'y');
+    await expect.poll(() => app!.frame()).toContain('back up main: dumping');
+    await app.press('b');
+    expect(app.frame()).not.toContain('back up main?');
+    // Several of the running backup's progress reports later, the refusal is still what the status line says.
+    await sleep(300);
+    await app.flush();
+    const status = screenReader(app.frame).text().split('\n').at(-1) ?? '';
+    expect(status).toContain('back up main: refused, an operation on backup:main is still running');
+    expect(screenReader(app.frame).colourBefore('refused, an operation', 'back up main: ')).toBe(RED);
+    stop();
   });
 
   it('B again goes back to the queries', async () => {

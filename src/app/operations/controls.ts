@@ -18,9 +18,20 @@ export interface OperationControls {
 
 const setUi = (store: OpsStore, patch: Partial<UiState>): void => store.setState((s) => ({ ...s, ui: { ...s.ui, ...patch } }));
 
+/**
+ * A running operation reports progress every half second: an error said meanwhile (a second backup of
+ * the same database refused) would be gone before it is read.
+ */
+const ERROR_OVER_PROGRESS_MS = 5000;
+
 /** The executor's status line in the cockpit: the store's message. */
-export function statusLine(store: OpsStore): (text: string, level: 'info' | 'error') => void {
-  return (text, level) => setUi(store, { message: { text, level, at: Date.now() } });
+export function statusLine(store: OpsStore): (text: string, level: 'info' | 'error', progress?: boolean) => void {
+  return (text, level, progress = false) =>
+    store.setState((s) => {
+      const shown = s.ui.message;
+      if (progress && shown?.level === 'error' && Date.now() - shown.at < ERROR_OVER_PROGRESS_MS) return s;
+      return { ...s, ui: { ...s.ui, message: { text, level, at: Date.now() } } };
+    });
 }
 
 /** A running operation's progress in the store by its target, gone when it ends: the Backups view shows it beside its database. */
@@ -38,7 +49,7 @@ export function cockpitOperations(executor: OperationExecutor, store: OpsStore):
     request(operation) {
       const bound = bind(operation);
       const { confirmation } = bound;
-      // start() refuses (and audits the refusal of) what may not run here, before anything is asked.
+      // start() refuses (and audits the refusal of) what may not run now, before anything is asked.
       if (executor.refusal(operation) || confirmation.kind === 'none') {
         void executor.start(operation);
         return;

@@ -24,8 +24,8 @@ export interface ExecutorOptions {
   readOnly: boolean;
   /** Hosts configured `readOnly: true`. */
   readOnlyHosts?: ReadonlySet<string>;
-  /** The status line: what is running, its progress, its result (the cockpit's, or a command's stderr). */
-  say(text: string, level: 'info' | 'error'): void;
+  /** The status line: what is running, its progress (`progress` true), its result (the cockpit's, or a command's stderr). */
+  say(text: string, level: 'info' | 'error', progress?: boolean): void;
   /** An operation's result joins the timeline. */
   record(event: OpsEvent): void;
   /** A running operation's latest progress by its target, undefined once it ends: the cockpit shows it beside what it acts on. */
@@ -50,13 +50,15 @@ export class OperationExecutor {
     return this.screenRefuses(name) ? `read-only: ${OPERATIONS[name].key?.binding ?? name} refused` : undefined;
   }
 
-  /** Why this operation may not run here (read-only screen or host), if it may not: ask before asking the operator. */
+  /** Why this operation may not run now (its target busy, a read-only screen or host), if it may not: ask before asking the operator. */
   refusal(operation: Operation): string | undefined {
     const bound = bind(operation);
+    const { title, target } = bound.description;
+    if (this.running.has(target)) return `${title}: refused, an operation on ${target} is still running`;
     if (!bound.changesOutside) return undefined;
-    if (this.screenRefuses(operation.kind)) return `read-only: "${bound.description.title}" refused`;
+    if (this.screenRefuses(operation.kind)) return `read-only: "${title}" refused`;
     const host = [bound.description.host, ...(bound.description.hosts ?? [])].find((h) => this.options.readOnlyHosts?.has(h));
-    if (host !== undefined) return `read-only host ${host}: "${bound.description.title}" refused`;
+    if (host !== undefined) return `read-only host ${host}: "${title}" refused`;
     return undefined;
   }
 
@@ -71,7 +73,6 @@ export class OperationExecutor {
     const { title, target, host, detail } = bound.description;
     const refusal = this.refusal(operation);
     if (refusal) return this.finish(bound, await this.refuse(bound, refusal));
-    if (this.running.has(target)) return this.finish(bound, { outcome: 'refused', message: `${title}: refused, an operation on ${target} is still running` });
     const id = newId();
     try {
       await this.options.audit.append({ id, action: operation.kind, target, host, detail, outcome: 'started' });
@@ -84,7 +85,7 @@ export class OperationExecutor {
     let result: OperationResult;
     try {
       const progress = (text: string) => {
-        this.options.say(`${title}: ${text}`, 'info');
+        this.options.say(`${title}: ${text}`, 'info', true);
         this.options.progress?.(target, text);
       };
       const done = await bound.run(this.options.ports, controller.signal, progress, this.options.output?.() ?? NO_OUTPUT);
