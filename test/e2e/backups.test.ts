@@ -65,3 +65,22 @@ it('a backup directory that cannot be read is crit with its reason, in the Backu
   term.keys('q');
   expect(await term.exitCode()).toBe(0);
 });
+
+it('opsdeck backup on a terminal narrower than its progress keeps the progress on one row: the result is all that is left', { timeout: 120_000 }, async () => {
+  const db = await ownPostgres(300_000);
+  try {
+    const config = join(dir, 'narrow.yaml');
+    writeFileSync(config, `hosts: {local: {local: true, logs: []}}\ndatabases:\n  main: {postgres: "postgres://postgres@127.0.0.1:5432/${db.name}", backup: {dir: ${join(dir, 'narrow')}, keep: 1}}\n`);
+    const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${join(dir, 'narrow.jsonl')} ${LAUNCHER} backup main --config ${config}`, 30, 20, join(dir, 'exit-narrow'));
+    terminals.push(term);
+    // Each progress line is longer than 30 columns ("back up main: dumping 1.2M, 3.4M/s, 1s").
+    const during = await term.waitForScreen((s) => s.includes('back up main: dump'), 'the progress', 30_000);
+    expect(during.split('\n').filter((row) => row.trim() !== '')).toEqual([expect.stringMatching(/^back up main: dump.{0,11}…?$/)]);
+    expect(await term.exitCode(90_000)).toBe(0);
+    const after = term.screen().split('\n').filter((row) => row.trim() !== '');
+    expect(after.join('')).toMatch(/^backup of main verified: opsdeck-main-/);
+    expect(after.join('\n')).not.toContain('back up main');
+  } finally {
+    await db.drop();
+  }
+});

@@ -5,6 +5,7 @@ import type { OpsConfig } from '../../app/config/resolve.js';
 import { OperationRunner, type StepResult } from '../../app/operation-runner.js';
 import type { Operation } from '../../app/operations/registry.js';
 import { configuredBackupView } from '../../app/sources/backups/index.js';
+import { cut } from '../../panes/format.js';
 import { usageError, type ConfigFlags } from '../flags.js';
 import { configOrExit } from './config.js';
 
@@ -31,7 +32,8 @@ async function run(config: OpsConfig, operation: Operation, format: Format): Pro
   let printedAt = 0;
   const say = (text: string, level: 'info' | 'error') => {
     if (level !== 'info') return;
-    if (terminal) process.stderr.write(`\r\u001b[K${text}`);
+    // \r and erase-line reach back over one row only: a line that wrapped would leave its first rows behind.
+    if (terminal) process.stderr.write(`\r\u001b[K${cut(text, Math.max(1, (process.stderr.columns || 80) - 1))}`);
     else if (Date.now() - printedAt >= PROGRESS_LINE_MS) {
       printedAt = Date.now();
       process.stderr.write(`${text}\n`);
