@@ -7,13 +7,16 @@ import { useTheme } from './theme.js';
 /** Border and padding either side. */
 const FRAME = 4;
 
+const OUTPUT_NOTE = 'output in a panel (Esc closes it, the run goes on)';
+
 /**
  * What the operator should read before answering: each line wrapped to the dialog, in at most half
  * the screen (a query's whole text can be a thousand characters), so the title, the target and the
  * pane the operation acts on stay in view; what does not fit is counted.
  */
 function descriptionRows(pending: PendingOperation, width: number, screenRows: number): string[] {
-  const rows = pending.description.lines.flatMap((line) => wrapToWidth(line, width - FRAME, true));
+  const { lines, streamsOutput } = pending.description;
+  const rows = [...lines, ...(streamsOutput ? [OUTPUT_NOTE] : [])].flatMap((line) => wrapToWidth(line, width - FRAME, true));
   const room = Math.max(2, Math.floor(screenRows / 2) - 5);
   return rows.length <= room ? rows : [...rows.slice(0, room - 1), `… ${rows.length - room + 1} more rows`];
 }

@@ -82,3 +82,22 @@ describe('operation subcommands on a terminal', () => {
     }
   });
 });
+
+describe('opsdeck run on a terminal', () => {
+  it('asks with the command and how it runs, and says nothing of the cockpit\'s output panel: its output comes here', { timeout: 60_000 }, async () => {
+    const actions = join(scratch, 'actions.yaml');
+    await writeFile(actions, 'hosts:\n  local: {local: true, logs: []}\nactions:\n  danger: {key: X, run: "echo hello from {host}", confirm: typed}\n');
+    const term = new TmuxTerminal(`OPSDECK_AUDIT_LOG=${join(scratch, 'run.jsonl')} ${LAUNCHER} run danger --hosts local --config ${actions}`, 200, 30, join(scratch, 'run.exit'));
+    try {
+      const plan = await term.waitForScreen((s) => s.includes('type "danger" to go on:'), 'the question', 30_000);
+      expect(plan).toContain("1. run danger on local: echo hello from 'local'");
+      expect(plan).toContain('each host at once, timeout');
+      expect(plan).not.toContain('panel');
+      term.keys('danger', 'Enter');
+      await term.waitForScreen((s) => s.includes('hello from local'), 'the output, on the terminal');
+      expect(await term.exitCode()).toBe(0);
+    } finally {
+      term.kill();
+    }
+  });
+});

@@ -42,6 +42,7 @@ describe('operator commands in the cockpit (80x24)', () => {
     await app.press('X');
     expect(text()).toContain('run check on 2 hosts (local, web-1)?');
     expect(text()).toContain("local: echo checking 'local'; printf");
+    expect(text()).toContain('output in a panel (Esc closes it, the run goes on)');
     await app.press('y');
     await waitFor('both hosts done', () => finished('local')() && finished('web-1')());
     await waitFor('the frame with the results', () => text().includes('exit 3'));

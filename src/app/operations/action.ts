@@ -198,8 +198,9 @@ export const runAction: OperationKind<ActionParams> = {
     lines: [
       ...(p.runs.length > 1 ? p.runs.slice(0, 3).map((r) => `${r.host}: ${commandLine(r.command)}`) : []),
       ...(p.runs.length > 3 ? [`… and ${p.runs.length - 3} more hosts`] : []),
-      `each host at once, timeout ${formatDuration(p.timeoutMs)}; output in a panel (Esc closes it, the run goes on)`,
+      `each host at once, timeout ${formatDuration(p.timeoutMs)}`,
     ],
+    streamsOutput: true,
     host: p.runs.map((r) => r.host).join(','),
     hosts: p.runs.map((r) => r.host),
     target: `action:${p.action}`,

@@ -19,6 +19,8 @@ export interface OperationDescription {
   target: string;
   /** The exact statement or remote command it sends, where there is one, so the operator can read it. */
   command?: string;
+  /** Its live output is shown as it comes (the cockpit's output panel, whose dialog says so; a command's stdout). */
+  streamsOutput?: boolean;
   /** What the operator saw when deciding, for the audit record (never a secret). */
   detail: Record<string, unknown>;
 }
