@@ -168,6 +168,16 @@ describe('opsdeck snapshot', () => {
   });
 });
 
+describe('opsdeck run', () => {
+  it('an action with no hosts: says which key to set, or to give --hosts, exit 2, nothing run', () => {
+    const path = configFile('hostless.yaml', 'hosts:\n  local: {local: true, logs: []}\nactions:\n  slow-echo: {key: X, run: "echo hi"}\n');
+    const { code, stdout, stderr } = runCli(['run', 'slow-echo', '--yes', '--config', path]);
+    expect(stderr.trim()).toBe('opsdeck: action slow-echo has no hosts in the config (actions.slow-echo.hosts): give them with --hosts NAMES');
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
+  });
+});
+
 describe('the launcher (bin/opsdeck)', () => {
   it('in a clone not built yet (npm ci, then opsdeck) says how to build, exit 2, not a Node stack trace', () => {
     const clone = join(dir, 'unbuilt');

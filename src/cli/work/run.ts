@@ -24,7 +24,7 @@ function actionParams(config: OpsConfig, name: string, options: ActionOptions): 
     usageError(`no action "${name}" in ${config.file ?? 'the config'} (${known.length > 0 ? `actions: ${known.join(', ')}` : 'none is configured under actions:'})`);
   }
   const names = options.hosts ?? spec.hosts;
-  if (names.length === 0) usageError(`${name} names no hosts: in the config: give them with --hosts NAMES`);
+  if (names.length === 0) usageError(`action ${name} has no hosts in the config (actions.${name}.hosts): give them with --hosts NAMES`);
   const targets = actionHosts(names, config.hosts);
   if ('error' in targets) usageError(`${name}: ${targets.error}`);
   const why = Object.fromEntries(SETTABLE_PLACEHOLDERS.map((p) => [p, `give it with --set ${p}=VALUE`]));
