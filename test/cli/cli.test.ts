@@ -57,6 +57,13 @@ describe('opsdeck check', () => {
     expect(stderr).toContain(`${path}:2:15: thresholds.cpu.warn: expected number, got string "high"`);
   });
 
+  it('rejects a value a key does not take, naming the one it does (local: true) or the ones it does', () => {
+    const local = configFile('local.yaml', 'hosts:\n  local: {local: yes-please}\n');
+    expect(runCli(['check', '--config', local]).stderr).toContain(`${local}:2:18: hosts.local.local: expected true, got string "yes-please"`);
+    const theme = configFile('theme.yaml', 'theme: neon\n');
+    expect(runCli(['check', '--config', theme]).stderr).toContain(`${theme}:1:8: theme: expected one of "dark", "light", "mono", got string "neon"`);
+  });
+
   it('rejects a misspelt key and suggests the right one', () => {
     const path = configFile('typo.yaml', 'hosts:\n  web-1:\n    ssh: deploy@10.0.0.5\n    servces: [nginx]\n');
     const { code, stdout, stderr } = runCli(['snapshot', '--config', path]);

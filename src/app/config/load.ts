@@ -94,8 +94,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_small':
     case 'too_big':
       return `${issue.message.replace(/^Too (small|big): expected (number|string|array) to (have|be) /, 'must be ')}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_value': {
+      // "one of true" for a key that takes a single value (local: true) reads as a garble.
+      const values = issue.values.map((v) => JSON.stringify(v));
+      return `expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}${issue.input === undefined ? '' : `, got ${describeValue(issue.input)}`}`;
+    }
     case 'invalid_key':
       // zod's own message is "Invalid key in record": the rule the key broke is in its issues.
       return issue.issues.map(describeIssue).join('; ');
