@@ -468,6 +468,18 @@ describe('Databases pane actions', () => {
     expect(app.admin).toEqual([{ database: 'main', pid: 4242, operation: 'terminate' }]);
   });
 
+  it('a session in no database (a MySQL thread with no schema, a walsender) is asked about as its user alone, not "app@"', async () => {
+    const data = fleetWithDatabase();
+    const main = data.databases.main!;
+    const sample = main.sample as PostgresSample;
+    const queries = sample.queries.map((q) => (q.pid === 4242 ? { ...q, database: '' } : q));
+    app = await renderApp(fleetConfig(), { ...data, databases: { ...data.databases, main: { ...main, sample: { ...sample, queries } } } });
+    await app.press('6', '/', ...'4242', KEYS.enter, 'K');
+    expect(text()).toContain('terminate session 4242 on main?');
+    expect(text()).toContain('app · active · running 42s');
+    expect(text()).not.toContain('app@ ');
+  });
+
   it('keeps the selected query when the busy list is re-sorted under the cursor', async () => {
     app = await renderApp(fleetConfig(), fleetWithDatabase());
     await app.press('6', 'j');

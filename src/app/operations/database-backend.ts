@@ -65,7 +65,7 @@ function backendOperation(which: 'cancel' | 'terminate'): OperationKind<BackendP
     fromSelection: selectedBackend,
     describe: (p) => ({
       title: `${which} ${noun(p)} ${p.pid} on ${p.database}`,
-      lines: [`${p.user}@${p.db} · ${p.state || 'active'} · running ${formatDuration(p.durationSec * 1000)}${p.wait ? ` · waiting ${p.wait}` : ''}`, p.query || '(no query text)'],
+      lines: [`${p.db ? `${p.user}@${p.db}` : p.user} · ${p.state || 'active'} · running ${formatDuration(p.durationSec * 1000)}${p.wait ? ` · waiting ${p.wait}` : ''}`, p.query || '(no query text)'],
       host: p.host,
       target: `db:${p.database} pid ${p.pid}`,
       command: statement(p.kind, which, p.pid),
