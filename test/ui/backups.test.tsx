@@ -86,7 +86,7 @@ describe('the Backups view', () => {
   it('under --read-only, b with nothing to back up selected says it is refused, not how to select one', async () => {
     app = await renderApp(fleetConfig(), fleetData(), { columns: 80, rows: 24, readOnly: true });
     await app.press('6', 'b');
-    expect(screenReader(app.frame).text().split('\n').at(-1)).toMatch(/│ read-only: backup refused *│/);
+    expect(screenReader(app.frame).text().split('\n').at(-1)).toMatch(/│ read-only: "backup" refused *│/);
     expect(app.frame()).not.toContain('no backup configured');
   });
 

@@ -83,7 +83,7 @@ describe('OperationExecutor', () => {
     expect(message(store)?.text).toBe('read-only: "cancel query 4242 on main" refused');
     expect(audit).toEqual([expect.objectContaining({ action: 'db.cancel', outcome: 'refused' })]);
     // A key with nothing selected to act on says the same, in the words of the key's help.
-    expect(executor.refusesKind('db.backup')).toBe('read-only: backup refused');
+    expect(executor.refusesKind('db.backup')).toBe('read-only: "backup" refused');
   });
 
   it('refuses on a host configured readOnly and runs on the others', async () => {

@@ -47,7 +47,7 @@ export class OperationExecutor {
   /** Why an operation of this kind may not run on this screen whatever it would act on (read-only), if it may not. */
   kindRefusal(name: OperationName): string | undefined {
     // Named by its key's binding (what the help calls it), not the kind's id.
-    return this.screenRefuses(name) ? `read-only: ${OPERATIONS[name].key?.binding ?? name} refused` : undefined;
+    return this.screenRefuses(name) ? `read-only: "${OPERATIONS[name].key?.binding ?? name}" refused` : undefined;
   }
 
   /** Why this operation may not run now (its target busy, a read-only screen or host), if it may not: ask before asking the operator. */
