@@ -38,11 +38,16 @@ export interface HostsPaneProps {
 
 const HEALTH_TONE = { ok: 'ok', pending: 'pending', stale: 'stale', error: 'down' } as const satisfies Record<HostRow['health'], Tone>;
 
-/** A figure right-aligned with its level's mark after it (a space when ok), so columns stay put. */
-function percentCell(theme: Theme, value: number | undefined, level: Level, width: number) {
-  const text = value === undefined ? '– ' : `${value.toFixed(0)}%${levelMark(level) || ' '}`;
-  return <Text color={value === undefined ? theme.pending : theme[level]}>{fitRight(text, width)}</Text>;
+/**
+ * A figure right-aligned with its level's mark after it (a space when ok), so columns stay put. A host
+ * that cannot be read now keeps its last figures, dimmed and unjudged: "99%✖" would read as now.
+ */
+function figureCell(theme: Theme, text: string | undefined, level: Level, width: number, old: boolean) {
+  if (text === undefined) return <Text color={theme.pending}>{fitRight('– ', width)}</Text>;
+  return <Text color={old ? theme.muted : theme[level]}>{fitRight(`${text}${(!old && levelMark(level)) || ' '}`, width)}</Text>;
 }
+
+const percent = (value: number | undefined) => (value === undefined ? undefined : `${value.toFixed(0)}%`);
 
 /** The row's first column: the host's worst level when it is read, else whether it is down, stale or not read yet. */
 function healthMark(row: HostRow): { mark: string; tone: Tone } {
@@ -167,6 +172,7 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
         const alerting = (row.host.firingAlerts?.length ?? 0) > 0;
         const flags = `${row.host.maintenanceOn ? 'M' : ' '}${row.failedUnits > 0 ? 'F' : ' '}${row.host.name === selected ? '◀' : ' '}${alerting ? 'A' : ' '}`;
         const { mark, tone } = healthMark(row);
+        const old = row.health === 'error' || row.health === 'stale';
         return (
           <Text key={row.host.name} inverse={focused && index === cursor} wrap="truncate">
             <Text color={theme[tone]}>{mark} </Text>
@@ -176,10 +182,10 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
             {groupWidth > 0 ? <Text color={theme.muted}>{fit(index > 0 && rows[index - 1]!.host.group === row.host.group && i > 0 ? '' : (row.host.group ?? ''), groupWidth)}</Text> : null}
             {figures ? (
               <>
-                {percentCell(theme, r?.cpu.totalPercent, row.host.levels.cpu, 6)}
-                {percentCell(theme, r?.memory.usedPercent, row.host.levels.memory, 6)}
-                {percentCell(theme, r ? Math.max(0, ...r.disks.map((d) => d.usedPercent)) : undefined, row.host.levels.disk, 6)}
-                <Text color={r ? theme[row.host.levels.load] : theme.pending}>{fitRight(r ? `${r.load[0].toFixed(2)}${levelMark(row.host.levels.load) || ' '}` : '– ', 8)}</Text>
+                {figureCell(theme, percent(r?.cpu.totalPercent), row.host.levels.cpu, 6, old)}
+                {figureCell(theme, percent(r?.memory.usedPercent), row.host.levels.memory, 6, old)}
+                {figureCell(theme, percent(r ? Math.max(0, ...r.disks.map((d) => d.usedPercent)) : undefined), row.host.levels.disk, 6, old)}
+                {figureCell(theme, r?.load[0].toFixed(2), row.host.levels.load, 8, old)}
               </>
             ) : null}
             <Text color={row.host.maintenanceOn ? (row.host.maintenanceNote && maintenanceExpired(row.host.maintenanceNote, now) ? theme.expired : theme.warn) : row.failedUnits > 0 || alerting ? theme.crit : theme.muted}> {fit(flags, 5)} </Text>

@@ -54,7 +54,7 @@ describe('opsdeck watching SSH hosts', () => {
       await term.waitForScreen((s) => /garden-backend\.service\s+active\s+running/.test(s), 'web-1 units');
 
       term.keys('j');
-      await term.waitForScreen((s) => s.includes('web-2 (T: trust dialog): Unknown host'), 'the hint for the selected host');
+      await term.waitForScreen((s) => s.includes('web-2 (T: trust dialog): host key refused'), 'the hint for the selected host');
       term.keys('T');
       await term.waitForScreen((s) => s.includes('trust the SSH host key of web-2') && s.includes(fingerprint), 'the trust dialog with the fingerprint');
       // Typed fast, as tmux delivers it: the prompt must take the burst as three characters and Enter.

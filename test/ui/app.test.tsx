@@ -407,6 +407,21 @@ describe('an SSH host whose port is not an SSH server', () => {
   });
 });
 
+describe('a host that cannot be read now', () => {
+  it('keeps its last figures on its row, without the level marks that would read as now', async () => {
+    const data = fleetData();
+    const before = await renderApp(fleetConfig(), data);
+    expect(stripVTControlCharacters(before.frame())).toMatch(/web-1\s+76%▲/);
+    before.unmount();
+    const connection: ConnectionState = { status: 'unreachable', since: Date.now(), error: 'connection refused by 10.0.0.5:22' };
+    app = await renderApp(fleetConfig(), { ...data, hosts: { ...data.hosts, 'web-1': { ...data.hosts['web-1']!, connection } } });
+    const row = plainLine('○ web-1');
+    expect(row).toMatch(/○ web-1\s+76% /);
+    expect(row).toContain('unreachable since');
+    expect(colourBefore('○ web-1', '76%')).not.toBe(YELLOW);
+  });
+});
+
 describe('fleet view', () => {
   it(':group shows every host of the group, each name in its colour', async () => {
     app = await renderApp(fleetConfig(), fleetData());
