@@ -228,6 +228,7 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
   const logView = useOps((s) => s.ui.logs);
   const filter = useOps((s) => s.ui.filters.logs);
   const unitLog = useOps((s) => s.ui.unitLog);
+  const screenPaused = useOps((s) => s.ui.paused);
   const view = useMemo(() => linesOfHosts(logs, scope, { logs: { source: logView.source }, filters: { logs: filter }, unitLog }), [logs, scope, logView.source, filter, unitLog]);
   const states = useMemo(() => view.shown.flatMap((l) => sourceState({ sources }, l.id) ?? []), [view.shown, sources]);
   const one = logView.source >= 0 ? view.sources[logView.source] : undefined;
@@ -244,6 +245,7 @@ function LogsContainer({ box, focused, clearKey }: PaneProps) {
       anchor={anchorIndex(view.lines, logView.anchor)}
       jumped={logView.anchor !== null && logView.jumped}
       following={logView.anchor === null}
+      screenPaused={screenPaused}
       sources={states}
       sourceLabel={one ? one.label : view.sources.length > 1 ? `all ${view.sources.length}` : (view.sources[0]?.label ?? '')}
       showHost={multiHost}

@@ -27,6 +27,8 @@ export interface LogsPaneProps {
   /** The anchor is where an e/E/w/W jump landed: shown a third from the top, with the lines after it. */
   jumped: boolean;
   following: boolean;
+  /** The whole screen is paused (p): the log is not followed on screen either, whatever its own state. */
+  screenPaused: boolean;
   sources: readonly SourceState[];
   /** "all" or the one source shown. */
   sourceLabel: string;
@@ -96,7 +98,7 @@ function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
 }
 
 function LogsPaneView(props: LogsPaneProps) {
-  const { lines, banner, heading, measures, anchor, jumped, following, sources, sourceLabel, showHost, mergedLabels, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
+  const { lines, banner, heading, measures, anchor, jumped, following, screenPaused, sources, sourceLabel, showHost, mergedLabels, hostColors, highlight, filter, filterError, wrap, timestamps, note, width, height, focused } = props;
   const theme = useTheme();
   const inner = width - 2;
   const unread = sources.filter((s) => s.status === 'error' || s.status === 'stale');
@@ -116,7 +118,7 @@ function LogsPaneView(props: LogsPaneProps) {
   };
   const bottom = windowBottom(lines.length, anchor, jumped, rows, rowsOf);
   const newer = lines.length - 1 - bottom;
-  const mode = following ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
+  const mode = following && !screenPaused ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   // A long filter is cut in the title (the filter line shows it whole) so the source and the state stay.
   const info = `${sourceLabel}${filter ? ` /${cut(filter, Math.max(8, Math.floor(inner / 3)))}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
 

@@ -273,7 +273,10 @@ describe('a paused screen and a busy log', () => {
     for (let i = 1; i <= 100; i++) buffer.append(`before the pause ${i}`);
     app = await renderApp(fleetConfig(), { ...data, logs: { [key]: { ...view, lines: buffer.takeSnapshot()! } } }, { ui: { host: view.host } });
     expect(text()).toContain('before the pause 100');
+    expect(plainLine('╭─ Logs')).toMatch(/ FOLLOW ─╮$/);
     await app.press('p');
+    // The Logs title says what the status line does: nothing new comes on screen.
+    expect(plainLine('╭─ Logs')).toMatch(/ PAUSED ─╮$/);
     for (let i = 1; i <= 1000; i++) buffer.append(`after the pause ${i}`);
     app.store.setState((s) => ({ ...s, data: { ...s.data, logs: { [key]: { ...view, lines: buffer.takeSnapshot()! } } } }));
     // Scrolling up a line draws the frozen lines again.
