@@ -35,7 +35,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   const say = statusLine(store);
   // The last day of events back on screen, then every new one to the day's file (and to any other sink).
   const timeline = new TimelineWriter(timelineDir(), (message) => say(message, 'error'));
-  const notice = await restoreTimeline(store, timeline.dir);
+  const notice = await restoreTimeline(store, timeline.dir, config.prometheus ? undefined : new Set(config.hosts.map((host) => host.name)));
   if (notice) say(notice, 'error');
   const detachSinks = attachEventSinks(store, [timelineSink(timeline)]);
   const incidents = new IncidentStore();

@@ -4,20 +4,30 @@ import { readTimeline, type TimelineWriter } from '../services/timeline-file.js'
 import { withEvents } from './apply.js';
 import type { EventSink } from './event-sink.js';
 import type { OpsStore } from './store.js';
+import type { OpsEvent } from '../domain/model.js';
 
 /** What Events shows again after a restart. */
 export const RESTORE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Puts the last 24 h of the timeline for this config's hosts into Events before anything is collected; returns the notice
- * for the status line when some lines of the file were not events (skipped, never fatal).
+ * Whose events come back: the timeline is the user's, shared by every cockpit and command they run,
+ * and another config's hosts (a wall display's, another garden's) are not this screen's. `hosts`
+ * undefined takes every host (a fleet from Prometheus, whose hosts are known only once it answers).
+ * An event of no host (an incident), of several hosts (an action's result, "web-1,web-2") with one of
+ * ours, or from the alerts (named by a label, not by a host of the config) comes back too.
  */
-export async function restoreTimeline(store: OpsStore, dir: string, now = Date.now()): Promise<string | undefined> {
+function ofThisConfig(event: OpsEvent, hosts: ReadonlySet<string> | undefined): boolean {
+  if (!hosts || event.host === '' || event.kind === 'alert') return true;
+  return event.host.split(',').some((host) => hosts.has(host));
+}
+
+/**
+ * Puts the last 24 h of the timeline for this config's hosts into Events before anything is collected;
+ * returns the notice for the status line when some lines of the file were not events (skipped, never fatal).
+ */
+export async function restoreTimeline(store: OpsStore, dir: string, hosts: ReadonlySet<string> | undefined, now = Date.now()): Promise<string | undefined> {
   const { events, skipped } = await readTimeline(dir, now - RESTORE_WINDOW_MS, now);
-  // The timeline is the user's, shared by every cockpit and command they run: another config's
-  // hosts (a wall display's, a colleague's garden) are not this screen's events.
-  const hosts = store.getState().data.hosts;
-  const ours = events.filter((e) => e.host === '' || Object.hasOwn(hosts, e.host));
+  const ours = events.filter((event) => ofThisConfig(event, hosts));
   if (ours.length > 0) store.setState((s) => ({ ...s, data: withEvents(s.data, ours) }));
   if (skipped.length === 0) return undefined;
   const lines = skipped.reduce((sum, s) => sum + s.lines, 0);

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withEvents } from '../../src/app/apply.js';
 import { attachEventSinks } from '../../src/app/event-sink.js';
-import { createOpsStore } from '../../src/app/store.js';
-import { fleetData } from '../helpers/fixtures.js';
+import { createOpsStore, emptyData } from '../../src/app/store.js';
 import { restoreTimeline } from '../../src/app/timeline.js';
 import type { OpsEvent } from '../../src/domain/model.js';
 import { filterTimeline, parseTimelineLine, timelineLine } from '../../src/domain/timeline.js';
@@ -102,13 +101,15 @@ describe('in the cockpit', () => {
     const now = Date.now();
     const writer = new TimelineWriter(dir);
     writer.append([event(now - 2 * DAY, 'two days ago'), event(now - 60_000, 'a minute ago'), event(now - 50_000, 'incident opened', { host: '' })]);
+    writer.append([event(now - 45_000, 'check: 1 of 2 hosts ok', { host: 'db-9,web-1', kind: 'action' }), event(now - 44_000, 'HighLatency firing', { host: 'api-lb', kind: 'alert' })]);
     // Another cockpit of the same user, watching another config, wrote to the same timeline.
     writer.append([event(now - 40_000, 'wall-db-9 disk crit', { host: 'wall-db-9' })]);
     await writer.flush();
     await writeFile(join(dir, `${new Date(now).toISOString().slice(0, 10)}.jsonl`), 'not json\n', { flag: 'a' });
-    const store = createOpsStore({ ...fleetData(), events: [] });
-    const notice = await restoreTimeline(store, dir, now);
-    expect(store.getState().data.events.map((e) => e.message)).toEqual(['a minute ago', 'incident opened']);
+    // As the cockpit starts: the store has no host yet, the config names them.
+    const store = createOpsStore(emptyData());
+    const notice = await restoreTimeline(store, dir, new Set(['web-1', 'local']), now);
+    expect(store.getState().data.events.map((e) => e.message)).toEqual(['a minute ago', 'incident opened', 'check: 1 of 2 hosts ok', 'HighLatency firing']);
     expect(notice).toMatch(/^timeline: 1 unreadable line skipped in /);
     const got: OpsEvent[][] = [];
     const detach = attachEventSinks(store, [{ events: (batch) => got.push([...batch]) }]);
