@@ -171,7 +171,11 @@ export function runCommand(line: string, state: OpsState, controls: Controls): C
   if ((PANES as readonly string[]).includes(word) && arg === '') return COMMANDS.pane!.run(word, state, controls);
   const name = ALIASES[word] ?? word;
   const command = COMMANDS[name];
-  if (!command) return { error: `unknown command "${word}"${didYouMean(word, [...Object.keys(COMMANDS), ...Object.keys(ALIASES), ...PANES])} (commands: ${Object.keys(COMMANDS).join(', ')})` };
+  if (!command) {
+    // A pane's name takes no argument ("hosts web-1" meant "host web-1"), and a one-letter alias is near every short typo.
+    const meant = [...Object.keys(COMMANDS), ...(arg === '' ? PANES : [])].filter((name) => name !== word);
+    return { error: `unknown command "${word}"${didYouMean(word, meant)} (commands: ${Object.keys(COMMANDS).join(', ')})` };
+  }
   if (arg === '' && command.args(state.data, [...(controls.actions?.keys() ?? [])]).length > 0 && name !== 'group') return { error: `usage: ${command.usage}` };
   return command.run(arg, state, controls);
 }

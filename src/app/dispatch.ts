@@ -509,10 +509,10 @@ function editCommand(store: OpsStore, key: string | undefined, input: string, co
       const standing = store.getState().ui.message;
       const result = runCommand(line, store.getState(), controls);
       if (result.state) setUi(result.state);
-      if (result.error) setMessage(store, result.error, 'error');
+      if (result.error) setUi({ message: { text: result.error, level: 'error', at: Date.now(), fromCommand: true } });
       else if (result.message) setMessage(store, result.message);
       // An earlier command's error, still up, would read as this one's.
-      else if (standing?.level === 'error' && store.getState().ui.message === standing) setUi({ message: null });
+      else if (standing?.fromCommand && store.getState().ui.message === standing) setUi({ message: null });
       return;
     }
     default: {

@@ -290,6 +290,8 @@ export interface Message {
   text: string;
   level: 'info' | 'error';
   at: number;
+  /** Said by a `:` command: the next command that goes as asked takes it down (an operation's failure stays until Esc). */
+  fromCommand?: true;
 }
 
 export interface UiState {

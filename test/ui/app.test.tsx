@@ -226,6 +226,10 @@ describe('cockpit at 200x50', () => {
     await app.press(':', ...'refresh 5s', KEYS.enter);
     expect(app.refreshes).toEqual([5000]);
     expect(text()).not.toContain('"abc" is not a duration');
+    // An operation's failure is not the command's to take down: it stays until Esc.
+    app.store.setState((s) => ({ ...s, ui: { ...s.ui, message: { text: 'restart nginx.service on web-1 failed: unit is failed', level: 'error', at: Date.now() } } }));
+    await app.press(':', ...'pane logs', KEYS.enter);
+    expect(text()).toContain('restart nginx.service on web-1 failed');
   });
 
   it('takes keys that arrive in one chunk one after the other', async () => {

@@ -58,7 +58,10 @@ describe('runCommand', () => {
     });
 
     it('a typo gets the nearest name it could mean, a word far from every name none', () => {
-      expect(runCommand('hots web-1', state(), controls()).error).toMatch(/^unknown command "hots"; did you mean "hosts?"\? \(commands: /);
+      expect(runCommand('hots web-1', state(), controls()).error).toMatch(/^unknown command "hots"; did you mean "host"\? \(commands: /);
+      expect(runCommand('hosts web-1', state(), controls()).error).toMatch(/^unknown command "hosts"; did you mean "host"\? /);
+      expect(runCommand('lgos', state(), controls()).error).toMatch(/^unknown command "lgos"; did you mean "logs"\? /);
+      expect(runCommand('zz', state(), controls()).error).toMatch(/^unknown command "zz" \(commands: /);
       expect(runCommand('pane log', state(), controls()).error).toMatch(/^no pane "log"; did you mean "logs"\? /);
       expect(runCommand('host wbe-1', state(), controls()).error).toMatch(/^no host "wbe-1"; did you mean "web-1"\? /);
       expect(runCommand('xyzzy', state(), controls()).error).toMatch(/^unknown command "xyzzy" \(commands: /);
