@@ -23,14 +23,18 @@ function descriptionRows(pending: PendingOperation, width: number, screenRows: n
 
 /**
  * Where it acts and what it sends, whole: the command is what the operator approves, so it is wrapped
- * (cut by cell, its spaces kept), never cut at the dialog's edge; only a command longer than the
- * screen leaves rows out, and says how many.
+ * (cut by cell, its spaces kept), never cut at the dialog's edge. Only a command longer than the
+ * screen leaves rows out, from its middle: its first row says where, its last ones what it ends with
+ * (`… && rm -rf`), and the row between says how many.
  */
 function targetRows(pending: PendingOperation, width: number, screenRows: number, description: number): string[] {
   const { host, target, command } = pending.description;
   const rows = wrapToWidth(`on ${host} · ${target}${command ? ` · sends: ${command}` : ''}`, width - FRAME);
-  const room = Math.max(2, screenRows - description - 9);
-  return rows.length <= room ? rows : [...rows.slice(0, room - 1), `… ${rows.length - room + 1} more rows of the command`];
+  // The screen's top and bottom bars, the panes' least height (3), the dialog's title, answer line and border.
+  const room = Math.max(3, screenRows - description - 9);
+  if (rows.length <= room) return rows;
+  const hidden = rows.length - room + 1;
+  return [rows[0]!, `… ${hidden} rows of the command left out …`, ...rows.slice(rows.length - (room - 2))];
 }
 
 /** The dialog's rows: its text, then its title, the answer line and the border. */

@@ -125,6 +125,18 @@ describe('operator commands in the cockpit (80x24)', () => {
     for (const row of screen.split('\n').filter((r) => r.startsWith('║'))) expect(row).toMatch(/^║.{78}║$/u);
   });
 
+  it('on a screen too small for the whole command, the dialog keeps its first row and its end, and says how many rows are left out', async () => {
+    const steps = Array.from({ length: 80 }, (_, i) => `echo step-${i + 1}`).join(' && ');
+    const config = parseConfigText(`hosts:\n  local: {local: true}\nactions:\n  long: {key: X, hosts: local, run: "${steps} && rm -rf /tmp/opsdeck-x"}\n`, '/etc/opsdeck/config.yaml');
+    app = await renderApp(config, hostsData(config), { columns: 80, rows: 24, ports: { shell: () => localShell() } });
+    await app.press('X');
+    const screen = text();
+    expect(screen).toContain('on local · ');
+    expect(screen).toMatch(/… \d+ rows of the command left out …/);
+    expect(screen.replaceAll(/\s|║/g, '')).toContain('rm-rf/tmp/opsdeck-x');
+    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+  });
+
   it('a placeholder the selection cannot fill: the reason on the status line, nothing asked or run', async () => {
     const app = await cockpit();
     await app.press('Y');

@@ -134,8 +134,11 @@ export function actionFromSelection(spec: ActionSpec, data: DataState, ui: UiSta
   return buildAction(spec, 'hosts' in targets ? targets.hosts : [targets.host], values, why);
 }
 
-/** A command as one line of the screen: line breaks shown, control characters gone. */
-export const commandLine = (command: string): string => sanitizeLine(command.replace(/\r?\n/g, ' ⏎ '), 1000);
+/**
+ * A command as one line of the screen: line breaks shown, control characters gone. Bounded only as
+ * any config text is: the confirmation shows what runs, its end included, so it is not cut here.
+ */
+export const commandLine = (command: string): string => sanitizeLine(command.replace(/\r?\n/g, ' ⏎ '), 16_384);
 
 const hostList = (p: ActionParams): string => (p.runs.length === 1 ? p.runs[0]!.host : `${p.runs.length} hosts (${p.runs.map((r) => r.host).join(', ')})`);
 
