@@ -11,9 +11,9 @@ import { MARK, useTheme } from './theme.js';
 
 export interface AlertsPaneProps {
   rows: readonly AlertView[];
-  /** Why there are no rows to show, when the source is not answering. */
   /** An Alertmanager is in the config: without one there is nothing to count. */
   configured: boolean;
+  /** Why there are no rows to show, when the source is not answering. */
   problem?: string;
   width: number;
   height: number;

@@ -11,7 +11,7 @@ import type { MeasureLine } from '../app/log-measures.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
-import { cut, widthOf, wrapToWidth } from './format.js';
+import { cut, cutStart, widthOf, wrapToWidth } from './format.js';
 import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface LogsPaneProps {
@@ -66,15 +66,30 @@ function body(line: DisplayLine): string {
   return line.count > 1 ? `${line.text} (×${line.count})` : line.text;
 }
 
-/** A file's name, not its whole path: the tag is a column on every line. */
-const shortLabel = (label: string) => label.slice(label.lastIndexOf('/') + 1) || label;
-
-/** Each label's tag, padded to the widest so the lines' text starts in one column; none for one label. */
-function tagsOf(labels: readonly string[]): Record<string, string> {
+/**
+ * Each label's tag: the shortest end of its path that no other label shares (`error.log`, or
+ * `nginx/error.log` beside `php-fpm/error.log`), at most `most` columns (its end kept), padded to the
+ * widest so the lines' text starts in one column; none for one label.
+ */
+function tagsOf(labels: readonly string[], most: number): Record<string, string> {
   const distinct = [...new Set(labels)];
   if (distinct.length < 2) return {};
-  const width = Math.max(...distinct.map((label) => widthOf(shortLabel(label))));
-  return Object.fromEntries(distinct.map((label) => [label, `${shortLabel(label)}${' '.repeat(width - widthOf(shortLabel(label)))} `]));
+  const parts = distinct.map((label) => label.split('/').filter(Boolean));
+  const taken = parts.map(() => 1);
+  const tagAt = (i: number) => parts[i]!.slice(-taken[i]!).join('/') || distinct[i]!;
+  for (let grew = true; grew; ) {
+    grew = false;
+    const tags = distinct.map((_, i) => tagAt(i));
+    tags.forEach((tag, i) => {
+      if (tags.indexOf(tag) !== tags.lastIndexOf(tag) && taken[i]! < parts[i]!.length) {
+        taken[i]!++;
+        grew = true;
+      }
+    });
+  }
+  const tags = distinct.map((_, i) => cutStart(tagAt(i), most));
+  const width = Math.max(...tags.map(widthOf));
+  return Object.fromEntries(distinct.map((label, i) => [label, `${tags[i]!}${' '.repeat(width - widthOf(tags[i]!))} `]));
 }
 
 function highlighted(text: string, pattern: RegExp | undefined): ReactNode {
@@ -109,7 +124,7 @@ function LogsPaneView(props: LogsPaneProps) {
   // The measures never take more than a third of the pane: the tail is what the pane is for.
   const figures = measures.slice(0, Math.max(measures.length > 0 ? 1 : 0, Math.floor(fixed / 3)));
   const rows = Math.max(0, fixed - figures.length);
-  const sourceTags = useMemo(() => tagsOf(mergedLabels), [mergedLabels]);
+  const sourceTags = useMemo(() => tagsOf(mergedLabels, Math.max(8, Math.floor(inner / 4))), [mergedLabels, inner]);
   const tags = (line: DisplayLine) => (showHost ? `${line.host} ` : '') + (sourceTags[line.source] ?? '');
   const wrapped = (line: DisplayLine) => wrapToWidth(prefix(line, timestamps) + tags(line) + body(line), inner - GUTTER);
   const rowsOf = (i: number) => {

@@ -84,15 +84,20 @@ export function cut(text: string, width: number): string {
   return widthOf(text) <= width ? text : fit(text, width);
 }
 
-/** Cuts `text` to at most `width` columns from its start, "…" first: for text whose end says the most. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Cuts `text` to at most `width` columns from its start, "…" first: for text whose end says the most.
+ * By grapheme, as a terminal draws them: ☺ and its emoji selector are two columns together.
+ */
 export function cutStart(text: string, width: number): string {
   if (widthOf(text) <= width) return text;
   if (width <= 0) return '';
-  const chars = Array.from(text);
+  const clusters = Array.from(graphemes.segment(text), (s) => s.segment);
   let used = 1;
-  let start = chars.length;
-  while (start > 0 && used + unicodeWidth(chars[start - 1]!) <= width) used += unicodeWidth(chars[--start]!);
-  return `…${chars.slice(start).join('')}`;
+  let start = clusters.length;
+  while (start > 0 && used + unicodeWidth(clusters[start - 1]!) <= width) used += unicodeWidth(clusters[--start]!);
+  return `…${clusters.slice(start).join('')}`;
 }
 
 const SPARK = '▁▂▃▄▅▆▇█';

@@ -156,4 +156,14 @@ describe('logs of one host merged', () => {
     expect(at('GET /api/plans').indexOf('GET')).toBe(at('job 7').indexOf('INFO'));
     expect(at('決済')).toMatch(/ERROR 決済がタイムアウト 🔥 *│$/);
   });
+
+  it('two files of one name are told apart by the end of their paths that differs', async () => {
+    const data = fleetData();
+    const [key, view] = Object.entries(data.logs)[0]!;
+    const nginx = { ...view, label: '/var/log/nginx/error.log', lines: [{ seq: 1, at: NOW, text: 'upstream timed out', count: 1 }] };
+    const php = { ...view, label: '/var/log/php-fpm/error.log', lines: [{ seq: 2, at: NOW + 1, text: 'child exited on signal 9', count: 1 }] };
+    app = await renderApp(fleetConfig(), { ...data, logs: { [key]: nginx, [`${key}:php`]: php } }, { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    expect(text()).toContain('nginx/error.log   upstream timed out');
+    expect(text()).toContain('php-fpm/error.log child exited on signal 9');
+  });
 });

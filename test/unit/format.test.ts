@@ -57,5 +57,7 @@ describe('cutStart', () => {
     expect(cutStart('決済サービス PAUSED', 12)).toBe('…ビス PAUSED');
     expect(stringWidth(cutStart('決済サービス PAUSED', 11))).toBeLessThanOrEqual(11);
     expect(cutStart('x', 0)).toBe('');
+    // ☺ with its emoji selector is one two-column cell, never counted as one column.
+    expect(stringWidth(cutStart('abc ☺️☺️☺️', 5))).toBeLessThanOrEqual(5);
   });
 });
