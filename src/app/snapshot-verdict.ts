@@ -4,6 +4,7 @@ import type { Level } from '../domain/model.js';
 import { databaseChecks } from '../domain/database-levels.js';
 import { checkRows, databaseViews, hostRows } from './rows.js';
 import { loadOnCores, loadPerCore } from './sources/resources/levels.js';
+import { backupSummary } from './sources/backups/snapshot.js';
 import { initialUi, type DataState } from './store.js';
 
 export type Severity = Level | 'down';
@@ -68,6 +69,8 @@ export function snapshotFindings(data: DataState): Finding[] {
       findings.push({ level, subject: `${subject} ${metric}`, reason: `${level}: ${readings.find((c) => c.metric === metric)?.text ?? metric}` });
     }
   }
+  // A backup overdue, none verified or its directory unreadable: crit on its host's row, so here too.
+  for (const view of Object.values(data.backups)) if (view.level !== 'ok') findings.push({ level: view.level, subject: `backup ${view.database}`, reason: backupSummary(view) });
   for (const row of checkRows(data)) {
     const subject = `check ${row.check.name}`;
     if (row.state === 'pending') findings.push({ level: 'down', subject, reason: 'no answer before the snapshot ended' });

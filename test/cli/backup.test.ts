@@ -156,9 +156,13 @@ describe('opsdeck snapshot', () => {
     writeFileSync(join(s.dir, '..', 'afile'), '');
     writeFileSync(s.config, readFileSync(s.config, 'utf8').replace(`dir: ${s.dir}`, `dir: ${join(s.dir, '..', 'afile', 'sub')}`));
     const reason = `ENOTDIR: not a directory, scandir '${join(s.dir, '..', 'afile', 'sub')}'`;
-    const report = JSON.parse((await runCliAsync(['snapshot', '--config', s.config, '--format', 'json'], s.env)).stdout) as { backups: Record<string, unknown>; hosts: Record<string, { level: string }> };
+    const report = JSON.parse((await runCliAsync(['snapshot', '--config', s.config, '--format', 'json'], s.env)).stdout) as { backups: Record<string, unknown>; hosts: Record<string, { level: string }>; summary: { worst: string; findings: unknown[] } };
     expect(report.backups.main).toMatchObject({ level: 'crit', error: reason, latestVerifiedAt: null });
     expect(report.hosts.local?.level).toBe('crit');
+    // What --fail-on and a cron job read says so too.
+    expect(report.summary.worst).toBe('crit');
+    expect(report.summary.findings).toContainEqual({ level: 'crit', subject: 'backup main', reason: `unreadable (crit): ${reason}` });
+    expect((await runCliAsync(['snapshot', '--config', s.config, '--format', 'json', '--fail-on', 'crit'], s.env)).code).toBe(1);
     expect((await runCliAsync(['snapshot', '--config', s.config, '--format', 'text'], s.env)).stdout).toContain(`backups main: unreadable (crit): ${reason}`);
   });
 });
