@@ -135,7 +135,7 @@ function LogsPaneView(props: LogsPaneProps) {
   const newer = lines.length - 1 - bottom;
   const mode = following && !screenPaused ? 'FOLLOW' : `PAUSED${newer > 0 ? ` +${newer}` : ''}`;
   // A long filter is cut in the title (the filter line shows it whole) so the source and the state stay.
-  const info = `${sourceLabel}${filter ? ` /${cut(filter, Math.max(8, Math.floor(inner / 3)))}` : ''}${filterError ? ' (literal)' : ''} ${wrap ? 'WRAP ' : ''}${mode}`;
+  const info = [sourceLabel, filter ? `/${cut(filter, Math.max(8, Math.floor(inner / 3)))}${filterError ? ' (literal)' : ''}` : '', wrap ? 'WRAP' : '', mode].filter(Boolean).join(' ');
 
   // Walk up from the bottom line until the window is full: with wrap on a line can take several rows.
   // Rows are keyed by their place counted from the bottom, not by line: a followed log moves every

@@ -126,6 +126,13 @@ describe('the top of the log in Logs at 80x24', () => {
   });
 });
 
+describe('the Logs title with no log', () => {
+  it('says FOLLOW after one space, not after a gap where a source would be', async () => {
+    app = await renderApp(fleetConfig(), { ...fleetData(), logs: {} }, { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    expect(plainLine('╭─ Logs')).toMatch(/─ FOLLOW ─╮$/);
+  });
+});
+
 describe('the Logs title with a long filter', () => {
   const texts = Array.from({ length: 40 }, (_, i) => `ERROR payment failed order=${i + 1}`);
 
