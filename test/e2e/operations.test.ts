@@ -57,7 +57,7 @@ describe('restarting a unit from the cockpit', () => {
       // The restart runs in the background: a line written meanwhile reaches the Logs pane.
       await appendFile(logFile, 'written during the restart\n');
       await term.waitForScreen((s) => s.includes('written during the restart'), 'the Logs pane still following', 30_000);
-      const screen = await term.waitForScreen((s) => /web-1: garden-backend\.service restarted, verified active \(running\), MainPID \d+ → \d+/.test(s), 'the verified result', 30_000);
+      const screen = await term.waitForScreen((s) => /web-1: garden-backend\.service restarted, verified active \(running\) for 5 s, MainPID \d+ → \d+/.test(s), 'the verified result', 30_000);
       const after = await mainPid();
       expect(after).not.toBe(before);
       expect(screen).toContain(`MainPID ${before} → ${after}`);

@@ -129,8 +129,8 @@ describe('opsdeck restart|start|stop', () => {
       command: 'restart',
       ok: true,
       results: [
-        { host: 'web-1', unit: 'worker.service', outcome: 'ok', message: `web-1: worker.service restarted, verified active (running), MainPID ${before.worker} → ${after.worker}`, auditId: audit[0]!.id },
-        { host: 'web-1', unit: 'app.service', outcome: 'ok', message: `web-1: app.service restarted, verified active (running), MainPID ${before.app} → ${after.app}`, auditId: audit[2]!.id },
+        { host: 'web-1', unit: 'worker.service', outcome: 'ok', message: `web-1: worker.service restarted, verified active (running) for 5 s, MainPID ${before.worker} → ${after.worker}`, auditId: audit[0]!.id },
+        { host: 'web-1', unit: 'app.service', outcome: 'ok', message: `web-1: app.service restarted, verified active (running) for 5 s, MainPID ${before.app} → ${after.app}`, auditId: audit[2]!.id },
       ],
     });
     expect(audit.map((a) => [a.action, a.target, a.outcome])).toEqual([
@@ -176,7 +176,7 @@ describe('opsdeck restart|start|stop', () => {
     expect(result.code).toBe(1);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^HOST +UNIT +RESULT +MESSAGE$/);
-    expect(lines[1]).toMatch(/^web-1 +app\.service +ok +app\.service restarted, verified active \(running\), MainPID \d+ → \d+$/);
+    expect(lines[1]).toMatch(/^web-1 +app\.service +ok +app\.service restarted, verified active \(running\) for 5 s, MainPID \d+ → \d+$/);
     // The failure carries the unit's last log lines.
     expect(lines[2]).toMatch(/^web-1 +broken\.service +failed +restart broken\.service FAILED: now failed \(failed\).*last log lines \([^)]*\): cannot bind 0\.0\.0\.0:8080 \| giving up$/);
     expect(lines[3]).toMatch(/^web-1 +worker\.service +skipped +not reached: stopped after restart broken\.service on web-1 \(failed\)$/);
@@ -219,7 +219,7 @@ describe('opsdeck restart|start|stop', () => {
     expect(await mainPid('web-2', 'worker.service')).toBeUndefined();
     const started = await opsdeck('start', 'web-2', 'worker', '--yes');
     expect(started.code).toBe(0);
-    expect(started.stdout).toMatch(/^web-2 +worker\.service +ok +worker\.service started, verified active \(running\), MainPID \d+$/m);
+    expect(started.stdout).toMatch(/^web-2 +worker\.service +ok +worker\.service started, verified active \(running\) for 5 s, MainPID \d+$/m);
   });
 
   test('a name the config does not know is a usage error (exit 2) that says what there is, and nothing runs', { timeout: 180_000 }, async () => {

@@ -69,6 +69,8 @@ beforeAll(async () => {
     {
       'app.service': unitFile('App'),
       'broken.service': unitFile('Broken', '/bin/sh -c "echo config line 12: unknown key >&2; echo giving up; exit 3"'),
+      // Up for two seconds, then gone: a crash on its first request, a port taken, a config read late.
+      'dies-soon.service': unitFile('Dies soon', '/bin/sh -c "echo listening; sleep 2; echo bind: address already in use >&2; exit 3"'),
       // ExecStop ends the main process itself: the daemonless systemctl waits for it, as systemd would.
       'slow-stop.service': unitFile('Slow to stop').replace('[Install]', 'ExecStop=/bin/sh -c "sleep 4; kill $MAINPID"\n[Install]'),
     },
@@ -105,7 +107,7 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
     expect(after.active).toBe('active');
     expect(after.mainPid).toBeGreaterThan(0);
     expect(after.mainPid).not.toBe(before.mainPid);
-    expect(result).toMatchObject({ outcome: 'ok', message: `gamma: app.service restarted, verified active (running), MainPID ${before.mainPid} → ${after.mainPid}` });
+    expect(result).toMatchObject({ outcome: 'ok', message: `gamma: app.service restarted, verified active (running) for 5 s, MainPID ${before.mainPid} → ${after.mainPid}` });
     expect(events).toEqual([expect.objectContaining({ host: 'gamma', kind: 'action', message: result.message })]);
     expect(await records()).toEqual([
       expect.objectContaining({ action: 'unit.restart', host: 'gamma', target: 'unit:gamma/app.service', outcome: 'started' }),
@@ -123,6 +125,15 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
     expect((await records()).at(-1)).toMatchObject({ action: 'unit.start', outcome: 'failed', error: result.message });
   });
 
+  test('a unit that runs and then dies two seconds after starting is reported failed, not verified', { timeout: 60_000 }, async () => {
+    const { exec, status } = executor();
+    const result = await exec.start(unitOp('gamma', 'start', 'dies-soon.service'));
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/^gamma: start dies-soon\.service FAILED: now failed \(failed\)/);
+    expect(result.message).toContain('bind: address already in use');
+    expect(status()).toBe(result.message);
+  });
+
   test('stop is verified inactive and the process is gone', { timeout: 60_000 }, async () => {
     const before = await unitState('app.service');
     const result = await executor().exec.start(unitOp('gamma', 'stop', 'app.service'));
@@ -130,7 +141,7 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
     expect((await unitState('app.service')).active).toBe('inactive');
     expect(running(before.mainPid!)).toBe(false);
     const started = await executor().exec.start(unitOp('gamma', 'start', 'app.service'));
-    expect(started.message).toMatch(/^gamma: app\.service started, verified active \(running\), MainPID \d+$/);
+    expect(started.message).toMatch(/^gamma: app\.service started, verified active \(running\) for 5 s, MainPID \d+$/);
   });
 
   test('a stop that takes longer than the probes\' deadline is waited for, not cut off', { timeout: 60_000 }, async () => {
@@ -163,7 +174,7 @@ describe('unit operations over SSH and locally, verified by the unit\'s state', 
       const restarted = await exec.start(unitOp('here-units', 'restart', 'local-app.service'));
       const after = await show();
       expect(after.mainPid).not.toBe(before.mainPid);
-      expect(restarted).toMatchObject({ outcome: 'ok', message: `here-units: local-app.service restarted, verified active (running), MainPID ${before.mainPid} → ${after.mainPid}` });
+      expect(restarted).toMatchObject({ outcome: 'ok', message: `here-units: local-app.service restarted, verified active (running) for 5 s, MainPID ${before.mainPid} → ${after.mainPid}` });
       expect(await exec.start(unitOp('here-units', 'stop', 'local-app.service'))).toMatchObject({ outcome: 'ok', message: 'here-units: local-app.service stopped, verified inactive (dead)' });
     } finally {
       await root.ctl('stop', 'local-app.service');

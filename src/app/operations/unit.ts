@@ -20,8 +20,12 @@ const SETTLE_TIMEOUT_MS = 20_000;
 const POLL_MS = 500;
 /** One read of the unit's state or log. */
 const READ_TIMEOUT_MS = 15_000;
-/** A good state counts once it held this many reads in a row: a unit that dies a moment after starting is caught. */
-const STEADY_READS = 2;
+/**
+ * How long a started unit must stay up before it counts as started: systemd calls a simple service
+ * running the moment its process is forked, and one that dies on a bad config or a busy port a few
+ * seconds later would otherwise be "verified". Stopped is stopped: two reads do.
+ */
+const STEADY_MS: Record<UnitVerb, number> = { restart: 5000, start: 5000, reload: 5000, stop: POLL_MS };
 const JOURNAL_LINES = 5;
 
 const PAST: Record<UnitVerb, string> = { restart: 'restarted', reload: 'reloaded', stop: 'stopped', start: 'started' };
@@ -48,17 +52,22 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
-/** Reads the unit until the verdict holds STEADY_READS times or turns failed, or the time is up. */
-async function settle(units: UnitControl, p: UnitParams, before: UnitState | undefined, signal: AbortSignal): Promise<{ verdict: 'ok' | 'failed' | 'timeout'; state: UnitState }> {
+/** Reads the unit until the verdict has held for STEADY_MS or turns failed, or the time is up. */
+async function settle(units: UnitControl, p: UnitParams, before: UnitState | undefined, signal: AbortSignal, progress: (text: string) => void): Promise<{ verdict: 'ok' | 'failed' | 'timeout'; state: UnitState }> {
   const until = Date.now() + SETTLE_TIMEOUT_MS;
-  let steady = 0;
+  const steadyFor = STEADY_MS[p.verb];
+  let goodSince: number | undefined;
   for (;;) {
     const state = await units.state(p.unit, bounded(signal, READ_TIMEOUT_MS));
     const verdict = judgeUnit(p.verb, before, state);
     if (verdict === 'failed') return { verdict, state };
-    steady = verdict === 'ok' ? steady + 1 : 0;
-    if (steady >= STEADY_READS) return { verdict: 'ok', state };
-    if (Date.now() > until) return { verdict: 'timeout', state };
+    if (verdict !== 'ok') goodSince = undefined;
+    else if (goodSince === undefined) {
+      goodSince = Date.now();
+      if (steadyFor > POLL_MS) progress(`${describeState(state)}: watching that it stays up for ${steadyFor / 1000} s`);
+    }
+    if (goodSince !== undefined && Date.now() - goodSince >= steadyFor) return { verdict: 'ok', state };
+    if (goodSince === undefined && Date.now() > until) return { verdict: 'timeout', state };
     await sleep(POLL_MS, signal);
   }
 }
@@ -69,10 +78,11 @@ async function runUnit(p: UnitParams, units: UnitControl | undefined, signal: Ab
   if (before.load === 'not-found') return { outcome: 'not-found', message: `${p.host}: no unit ${p.unit}` };
   const acted = await units.act(p.unit, p.verb, bounded(signal, ACT_TIMEOUT_MS));
   progress(`verifying (expecting ${EXPECTED[p.verb]})`);
-  const { verdict, state } = await settle(units, p, before, signal);
+  const { verdict, state } = await settle(units, p, before, signal, progress);
   if (verdict === 'ok') {
     const pids = p.verb === 'restart' && before.mainPid ? `, MainPID ${before.mainPid} → ${state.mainPid ?? 'none'}` : '';
-    return { outcome: 'ok', message: `${p.host}: ${p.unit} ${PAST[p.verb]}, verified ${state.active} (${state.sub})${pids || (state.mainPid ? `, MainPID ${state.mainPid}` : '')}` };
+    const held = STEADY_MS[p.verb] > POLL_MS ? ` for ${STEADY_MS[p.verb] / 1000} s` : '';
+    return { outcome: 'ok', message: `${p.host}: ${p.unit} ${PAST[p.verb]}, verified ${state.active} (${state.sub})${held}${pids || (state.mainPid ? `, MainPID ${state.mainPid}` : '')}` };
   }
   const exit = acted.code === 0 ? '' : `; systemctl exit code ${acted.code}${acted.stderr ? `: ${acted.stderr.split('\n')[0]}` : ''}`;
   const tail = await units.journalTail(p.unit, JOURNAL_LINES, bounded(signal, READ_TIMEOUT_MS)).catch((error: unknown) => ({ lines: [] as string[], from: `log unreadable: ${(error as Error).message}` }));
@@ -94,7 +104,7 @@ function unitOperation(verb: UnitVerb, binding: string, help: string): Operation
     },
     describe: (p) => ({
       title: `${verb} ${p.unit} on ${p.host}`,
-      lines: [`then verified: ${EXPECTED[verb]}; on failure, its last log lines`],
+      lines: [`then verified: ${EXPECTED[verb]}${STEADY_MS[verb] > POLL_MS ? `, still after ${STEADY_MS[verb] / 1000} s` : ''}; on failure, its last log lines`],
       host: p.host,
       target: `unit:${p.host}/${p.unit}`,
       command: unitCommand(p, verb, p.unit).join(' '),
