@@ -10,6 +10,7 @@ import { withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
 import { buildPostmortem, LEAD_IN_MS, stateCapture } from './postmortem.js';
 import type { DataState, OpsStore } from './store.js';
+import type { OpsEvent } from '../domain/model.js';
 
 /** What the keys and `:incident` / `:report` reach; each says its result on the status line. */
 export interface IncidentControls {
@@ -31,6 +32,26 @@ function setIncident(commit: CommitData, incident: Incident | null): void {
   commit((d) => (sameIncident(d.incident, incident) ? d : { ...d, incident }));
 }
 
+const incidentEvent = (message: string, level: 'info' | 'crit'): OpsEvent => ({ at: Date.now(), host: 'opsdeck', kind: 'incident', level, message });
+
+const openedEvent = (incident: Incident, where: string): OpsEvent =>
+  incidentEvent(`incident ${incident.id} opened${where}: ${incidentLabel(incident)}`, incident.severity === 'P1' || incident.severity === 'P2' ? 'crit' : 'info');
+
+/**
+ * An incident opened or closed elsewhere (`opsdeck incident start` in another terminal, another
+ * cockpit): the store takes it and Events and the timeline say so, as for one opened here (whose
+ * start and stop have put it in the store already, so nothing is said twice).
+ */
+function followIncident(commit: CommitData, incident: Incident | null): void {
+  commit((d) => {
+    if (sameIncident(d.incident, incident)) return d;
+    const events: OpsEvent[] = [];
+    if (d.incident && d.incident.id !== incident?.id) events.push(incidentEvent(`incident ${d.incident.id} closed elsewhere after ${formatDuration(Date.now() - d.incident.startedAt)}`, 'info'));
+    if (incident && incident.id !== d.incident?.id) events.push(openedEvent(incident, ' elsewhere'));
+    return withEvents({ ...d, incident }, events);
+  });
+}
+
 /** Follows the state dir's open incident into the store; returns the stop. A read that fails keeps what is shown. */
 export function watchIncident(commit: CommitData, incidents: IncidentStore, everyMs = INCIDENT_POLL_MS): () => void {
   let stopped = false;
@@ -41,8 +62,10 @@ export function watchIncident(commit: CommitData, incidents: IncidentStore, ever
       (open) => {
         const incident = open ?? null;
         if (stopped || (last !== undefined && sameIncident(last, incident))) return;
+        // The first read is what was open before this cockpit started: no news.
+        if (last === undefined) setIncident(commit, incident);
+        else followIncident(commit, incident);
         last = incident;
-        setIncident(commit, incident);
       },
       () => undefined,
     );
@@ -68,14 +91,14 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 export function cockpitIncidents({ store, commit, config, incidents, timeline, auditPath, say }: CockpitIncidentOptions): IncidentControls {
   const capture = (at: number, errorsFrom: number) => stateCapture(store.getState().data, config, at, errorsFrom, 'the cockpit');
-  const record = (message: string, level: 'info' | 'crit') => commit((d) => withEvents(d, [{ at: Date.now(), host: 'opsdeck', kind: 'incident', level, message }]));
+  const record = (event: OpsEvent) => commit((d) => withEvents(d, [event]));
   return {
     async start(severity, title) {
       try {
         const at = Date.now();
         const incident = await incidents.start(severity, title, at);
         setIncident(commit, incident);
-        record(`incident ${incident.id} opened: ${incidentLabel(incident)}`, severity === 'P1' || severity === 'P2' ? 'crit' : 'info');
+        record(openedEvent(incident, ''));
         await incidents.saveCapture(incident.id, 'start', capture(at, at - LEAD_IN_MS));
         say(`incident ${incident.id} open (${incidentLabel(incident)}): events and operations are tagged with it`, 'info');
       } catch (error) {
@@ -90,7 +113,7 @@ export function cockpitIncidents({ store, commit, config, incidents, timeline, a
         // What the screen shows as it closes, before anything moves on.
         await incidents.saveCapture(open.id, 'end', capture(at, open.startedAt));
         const closed = await incidents.stop(at);
-        record(`incident ${closed.id} closed after ${formatDuration(at - closed.startedAt)}`, 'info');
+        record(incidentEvent(`incident ${closed.id} closed after ${formatDuration(at - closed.startedAt)}`, 'info'));
         setIncident(commit, null);
         say(`incident ${closed.id} closed; P writes its report`, 'info');
       } catch (error) {

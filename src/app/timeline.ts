@@ -13,11 +13,11 @@ export const RESTORE_WINDOW_MS = 24 * 60 * 60 * 1000;
  * Whose events come back: the timeline is the user's, shared by every cockpit and command they run,
  * and another config's hosts (a wall display's, another garden's) are not this screen's. `hosts`
  * undefined takes every host (a fleet from Prometheus, whose hosts are known only once it answers).
- * An event of no host (an incident), of several hosts (an action's result, "web-1,web-2") with one of
+ * An event of no host or an incident's (its host is "opsdeck"), of several hosts (an action's result, "web-1,web-2") with one of
  * ours, or from the alerts (named by a label, not by a host of the config) comes back too.
  */
 function ofThisConfig(event: OpsEvent, hosts: ReadonlySet<string> | undefined): boolean {
-  if (!hosts || event.host === '' || event.kind === 'alert') return true;
+  if (!hosts || event.host === '' || event.kind === 'alert' || event.kind === 'incident') return true;
   return event.host.split(',').some((host) => hosts.has(host));
 }
 

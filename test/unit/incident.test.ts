@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPostmortem, postmortemMarkdown } from '../../src/app/postmortem.js';
+import { watchIncident } from '../../src/app/incidents.js';
+import { createOpsStore, emptyData, type DataState } from '../../src/app/store.js';
+import { waitFor } from '../helpers/wait.js';
 import type { AuditRecord } from '../../src/domain/audit.js';
 import { incidentId, incidentsOf, parseIncidentRecord } from '../../src/domain/incident.js';
 import { auditAppend } from '../../src/services/audit.js';
@@ -54,6 +57,34 @@ describe('the incident store', () => {
     await store.stop(T0 + 60_000);
     expect(await store.open()).toBeUndefined();
     await expect(store.stop()).rejects.toThrow('no incident is open');
+  });
+});
+
+describe('the cockpit following the incidents file', () => {
+  it('says in Events when one is opened and closed elsewhere, once each; the one open at start is no news', async () => {
+    const incidents = new IncidentStore(dir);
+    await incidents.start('P3', 'already open', T0);
+    const store = createOpsStore(emptyData());
+    const commit = (change: (data: DataState) => DataState) => store.setState((s) => ({ ...s, data: change(s.data) }));
+    const stop = watchIncident(commit, incidents, 20);
+    try {
+      await waitFor('the open incident', () => store.getState().data.incident?.title === 'already open');
+      expect(store.getState().data.events).toEqual([]);
+      await incidents.stop();
+      await incidents.start('P1', '決済APIの障害 🔥');
+      await waitFor('the new incident', () => store.getState().data.incident?.title === '決済APIの障害 🔥');
+      await incidents.stop();
+      await waitFor('no incident', () => store.getState().data.incident === null);
+      await new Promise((r) => setTimeout(r, 100));
+      const said = store.getState().data.events.map((e) => [e.kind, e.level, e.message.replace(/inc-[\d-]+/, 'ID').replace(/after \S+$/, 'after T')]);
+      expect(said).toEqual([
+        ['incident', 'info', 'incident ID closed elsewhere after T'],
+        ['incident', 'crit', 'incident ID opened elsewhere: P1 決済APIの障害 🔥'],
+        ['incident', 'info', 'incident ID closed elsewhere after T'],
+      ]);
+    } finally {
+      stop();
+    }
   });
 });
 

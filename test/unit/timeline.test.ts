@@ -100,7 +100,7 @@ describe('in the cockpit', () => {
   it('the last 24 h come back into Events; only what joins later goes to the sinks, once each, tagged with the open incident', async () => {
     const now = Date.now();
     const writer = new TimelineWriter(dir);
-    writer.append([event(now - 2 * DAY, 'two days ago'), event(now - 60_000, 'a minute ago'), event(now - 50_000, 'incident opened', { host: '' })]);
+    writer.append([event(now - 2 * DAY, 'two days ago'), event(now - 60_000, 'a minute ago'), event(now - 50_000, 'incident opened', { host: 'opsdeck', kind: 'incident' })]);
     writer.append([event(now - 45_000, 'check: 1 of 2 hosts ok', { host: 'db-9,web-1', kind: 'action' }), event(now - 44_000, 'HighLatency firing', { host: 'api-lb', kind: 'alert' })]);
     // Another cockpit of the same user, watching another config, wrote to the same timeline.
     writer.append([event(now - 40_000, 'wall-db-9 disk crit', { host: 'wall-db-9' })]);
