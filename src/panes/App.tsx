@@ -398,7 +398,8 @@ function TopBar({ width }: { width: number }) {
     let down = 0;
     for (const row of hostRows({ hostOrder, hosts, sources, databases, backups, checks, logs }, { filters: { hosts: '' } })) {
       if (row.health === 'error' || row.health === 'stale') down++;
-      else if (row.level === 'crit') crit++;
+      // A failed unit is crit, as the Services pane and the snapshot's verdict say.
+      else if (row.level === 'crit' || row.failedUnits > 0) crit++;
       else if (row.level === 'warn') warn++;
     }
     return { crit, warn, down };
