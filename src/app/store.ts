@@ -292,6 +292,8 @@ export interface Message {
   at: number;
   /** Said by a `:` command: the next command that goes as asked takes it down (an operation's failure stays until Esc). */
   fromCommand?: true;
+  /** A running operation's step: up, with its time, until the next step or the result replaces it. */
+  progress?: true;
 }
 
 export interface UiState {

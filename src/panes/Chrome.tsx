@@ -92,7 +92,13 @@ const INFO_SHOWN_MS = 15_000;
 
 /** The status line's message at `now`, if it is still to be shown. */
 export function shownMessage(message: Message | null, now: number): Message | null {
-  return message && (message.level === 'error' || now - message.at < INFO_SHOWN_MS) ? message : null;
+  if (!message) return null;
+  // A step of a long operation (a unit taking 90 s to stop) is news for as long as it runs.
+  if (message.progress) {
+    const seconds = Math.max(0, Math.floor((now - message.at) / 1000));
+    return { ...message, text: `${message.text} · ${seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000)}` };
+  }
+  return message.level === 'error' || now - message.at < INFO_SHOWN_MS ? message : null;
 }
 
 function StatusBarView({ width, refreshMs, paused, readOnly, self, message: latest, clock }: StatusBarProps) {

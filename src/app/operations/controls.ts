@@ -30,7 +30,7 @@ export function statusLine(store: OpsStore): (text: string, level: 'info' | 'err
     store.setState((s) => {
       const shown = s.ui.message;
       if (progress && shown?.level === 'error' && Date.now() - shown.at < ERROR_OVER_PROGRESS_MS) return s;
-      return { ...s, ui: { ...s.ui, message: { text, level, at: Date.now() } } };
+      return { ...s, ui: { ...s.ui, message: { text, level, at: Date.now(), ...(progress ? { progress: true as const } : {}) } } };
     });
 }
 

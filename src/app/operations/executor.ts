@@ -81,7 +81,7 @@ export class OperationExecutor {
     }
     const controller = new AbortController();
     this.running.set(target, controller);
-    this.options.say(`${title}…`, 'info');
+    this.options.say(`${title}…`, 'info', true);
     let result: OperationResult;
     try {
       const progress = (text: string) => {
