@@ -148,15 +148,19 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
   const hintShown = hintRows.length <= hintLines ? hintRows : hintLines === 0 ? [] : [...hintRows.slice(0, hintLines - 1), cut(`${hintRows[hintLines - 1]!}…`, inner)];
   const stripLines = groups.length > 0 && height >= 8 ? 1 : 0;
   const body = Math.max(0, height - 3 - hintLines - stripLines);
-  const checkLines = checks.length > 0 ? Math.min(checks.length + 1, Math.max(0, body - 1)) : 0;
+  // Hosts first: where both do not fit, the checks (their header and at least one) take a third of the rows.
+  const checksWanted = checks.length > 0 ? checks.length + 1 : 0;
+  const checkLines = rows.length + checksWanted <= body ? checksWanted : Math.min(checksWanted, Math.max(2, Math.floor(body / 3)), Math.max(0, body - 1));
   const visible = Math.max(0, body - checkLines);
   const top = scrollTop(cursor, rows.length, visible);
+  // Rows out of view are counted in the title, so a host scrolled away is not a host gone.
+  const range = rows.length > visible && visible > 0 ? `${top + 1}–${Math.min(rows.length, top + visible)} of ` : '';
   const nameWidth = Math.min(18, Math.max(8, ...rows.map((r) => r.host.name.length + 2)));
   const figures = inner >= 50;
   // Grouped rows name their group once, on the group's first row, where there is room for it.
   const groupWidth = groups.length > 0 && inner >= 70 ? Math.min(12, Math.max(6, ...groups.map((g) => g.group.length + 1))) : 0;
   const statusWidth = Math.max(6, inner - nameWidth - 2 - groupWidth - (figures ? 6 * 3 + 8 : 0) - 7);
-  const info = `${filter ? `/${filter} ` : ''}${rows.length}/${total}`;
+  const info = `${filter ? `/${filter} ` : ''}${range}${rows.length}/${total}`;
   return (
     <Frame title="Hosts" info={info} focused={focused} width={width} height={height}>
       <Text bold color={theme.muted}>
