@@ -21,8 +21,9 @@ const secondNow = (): number => Math.floor(Date.now() / 1000) * 1000;
 
 function HostLine({ host, width, spacing }: { host: WallHost; width: number; spacing: number }) {
   const theme = useTheme();
-  const name = `${STATE_MARK[host.state]} ${host.name}`;
   const reasons = host.reasons.join(' · ');
+  // What is wrong matters more than the whole name: a long name leaves the reason half the line.
+  const name = cut(`${STATE_MARK[host.state]} ${host.name}`, reasons ? Math.max(8, Math.min(widthOf(`${STATE_MARK[host.state]} ${host.name}`), Math.floor(width / 2))) : width);
   return (
     <Box flexDirection="column" marginTop={spacing}>
       <Text wrap="truncate">

@@ -5,7 +5,8 @@ import { createOpsStore } from '../../src/app/store.js';
 import { OpsProvider } from '../../src/hooks/store.js';
 import { ThemeProvider } from '../../src/panes/theme.js';
 import { WallScreen } from '../../src/panes/Wall.js';
-import { fleetConfig, fleetData } from '../helpers/fixtures.js';
+import { parseConfigText } from '../../src/app/config/load.js';
+import { fleetConfig, fleetData, hostsData } from '../helpers/fixtures.js';
 import { inkTerminal, type InkTerminal } from '../helpers/ink-terminal.js';
 import { screenReader } from '../helpers/screen.js';
 
@@ -36,5 +37,25 @@ describe('the wall status line', () => {
     await say('alerts to slack delivered again', 'info', 16_000);
     expect(status()).not.toContain('delivered again');
     expect(status()).toContain('READ-ONLY');
+  });
+});
+
+describe('a wall tile', () => {
+  it('cuts a long host name, not the reason the host is down', async () => {
+    const name = 'very-long-hostname-for-the-payment-gateway';
+    const config = parseConfigText(`hosts:\n  ${name}: {ssh: deploy@10.0.0.9, group: payments}\n`, '/etc/opsdeck/config.yaml');
+    const data = hostsData(config);
+    const store = createOpsStore({ ...data, hosts: { [name]: { ...data.hosts[name]!, connection: { status: 'unreachable', since: Date.now(), error: 'connection refused by 10.0.0.9:22' } } } });
+    const size = { columns: 40, rows: 12 };
+    terminal = inkTerminal(
+      <OpsProvider store={store} size={size}>
+        <ThemeProvider theme={config.theme}>
+          <WallScreen cycleMs={10_000} refreshMs={2000} quitKeys={['q']} quit={() => undefined} />
+        </ThemeProvider>
+      </OpsProvider>,
+      size,
+    );
+    const line = screenReader(() => terminal!.lastFrame()).plainLine('○ very-long');
+    expect(line).toMatch(/○ very-long-\S*…\s+unreachable/);
   });
 });
