@@ -18,7 +18,7 @@ import { ConfirmDialog, confirmHeight } from './ConfirmDialog.js';
 import { OutputPanel } from './OutputPanel.js';
 import { outputPanelInner, outputPanelRows } from '../app/output-panel.js';
 import { timelineCapacity, TimelineView } from './TimelineView.js';
-import { IncidentBanner } from './IncidentBanner.js';
+import { IncidentLine } from './IncidentBanner.js';
 import { filterTimeline } from '../domain/timeline.js';
 import { queryDetailCapacity, queryDetailLines, QueryDetailsView } from './QueryDetails.js';
 import { liveQueryRow } from '../app/query-details.js';
@@ -330,14 +330,6 @@ function TimelineContainer({ width, height, viewport }: { width: number; height:
   viewport.current.timeline = capacity;
   viewport.current.timelineMax = Math.max(0, rows.length - capacity);
   return <TimelineView rows={rows} total={events.length} view={view} width={width} height={height} />;
-}
-
-/** The line under the tab bar while an incident is open. */
-function IncidentLine({ width, keys }: { width: number; keys: { close?: string; report?: string } }) {
-  const incident = useOps((s) => s.data.incident);
-  // Read at each commit (one a refresh at least): the open time counts up, as the maintenance banner counts down.
-  const now = useOps(() => secondNow());
-  return incident ? <IncidentBanner incident={incident} width={width} now={now} keys={keys} /> : null;
 }
 
 /** i in Databases: a PostgreSQL database's details over the panes; it also sets how far j/k may scroll. */

@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../domain/duration.js';
 import { SEVERITY_MEANING, type Incident } from '../domain/incident.js';
+import { useOps } from '../hooks/store.js';
 import { MARK, useTheme } from './theme.js';
 
 /** Whole seconds: the banner is redrawn each second, a tenth would only flicker. */
@@ -20,4 +21,12 @@ export function IncidentBanner({ incident, width, now, keys }: { incident: Incid
       </Text>
     </Box>
   );
+}
+
+/** The banner of the incident open now, if one is: under the cockpit's tab bar, and on the wall. */
+export function IncidentLine({ width, keys }: { width: number; keys: { close?: string; report?: string } }) {
+  const incident = useOps((s) => s.data.incident);
+  // Read at each commit (one a refresh at least): the open time counts up, as the maintenance banner counts down.
+  const now = useOps(() => Math.floor(Date.now() / 1000) * 1000);
+  return incident ? <IncidentBanner incident={incident} width={width} now={now} keys={keys} /> : null;
 }

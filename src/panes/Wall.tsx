@@ -10,6 +10,7 @@ import { useOps, useTerminalSize } from '../hooks/store.js';
 import { wallGroups, wallPages, type WallHost, type WallState, type WallTile } from '../app/wall.js';
 import { cut, fit, widthOf } from './format.js';
 import { shownMessage } from './Chrome.js';
+import { IncidentLine } from './IncidentBanner.js';
 import { MARK, useTheme, type Tone } from './theme.js';
 
 const STATE_MARK: Record<WallState, string> = MARK;
@@ -125,7 +126,9 @@ export function WallScreen({ cycleMs, refreshMs, quitKeys, quit }: { cycleMs: nu
   const logs = useOps((s) => s.data.logs);
   const now = secondNow();
   const groups = useMemo(() => wallGroups({ hostOrder, hosts, sources, databases, backups, checks, logs }, now), [hostOrder, hosts, sources, databases, backups, checks, logs, now]);
-  const bodyRows = Math.max(1, rows - 2);
+  // An open incident is what a wall is looked at for: its banner above the tiles.
+  const incidentRows = useOps((s) => (s.data.incident ? 1 : 0));
+  const bodyRows = Math.max(1, rows - 2 - incidentRows);
   const pages = useMemo(() => wallPages(groups, columns, bodyRows), [groups, columns, bodyRows]);
   const page = usePage(pages.length, cycleMs);
   // Every key but quit is ignored: a wall display has no operator at its keyboard.
@@ -139,6 +142,7 @@ export function WallScreen({ cycleMs, refreshMs, quitKeys, quit }: { cycleMs: nu
   return (
     <Box flexDirection="column" width={columns} height={rows}>
       <WallHeader width={columns} page={page} pages={pages.length} />
+      {incidentRows > 0 ? <IncidentLine width={columns} keys={{}} /> : null}
       <Box flexDirection="column" height={bodyRows}>
         {shown.rows.map((row, i) => {
           const height = Math.max(...row.map((t) => t.height));

@@ -59,3 +59,21 @@ describe('a wall tile', () => {
     expect(line).toMatch(/○ very-long-\S*…\s+unreachable/);
   });
 });
+
+describe('the wall with an incident open', () => {
+  it('shows its banner above the tiles, severity and title first', async () => {
+    const store = createOpsStore({ ...fleetData(), incident: { id: 'inc-20261203-1858', severity: 'P1', title: '決済APIの障害 🔥', startedAt: Date.now() - 65_000, startedBy: 'alice' } });
+    const size = { columns: 120, rows: 30 };
+    terminal = inkTerminal(
+      <OpsProvider store={store} size={size}>
+        <ThemeProvider theme={fleetConfig().theme}>
+          <WallScreen cycleMs={10_000} refreshMs={2000} quitKeys={['q']} quit={() => undefined} />
+        </ThemeProvider>
+      </OpsProvider>,
+      size,
+    );
+    const rows = screenReader(() => terminal!.lastFrame()).text().split('\n');
+    expect(rows[1]).toMatch(/^✖ INCIDENT P1 \(system fully down\) 決済APIの障害 🔥 · open 1m0[45]s · inc-20261203-1858 *$/);
+    expect(rows.length).toBeLessThanOrEqual(30);
+  });
+});
