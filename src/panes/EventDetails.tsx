@@ -13,7 +13,7 @@ const TONES: Partial<Record<OpsEvent['level'], DetailLine['tone']>> = { warn: 'w
 export function eventDetailLines(event: OpsEvent, width: number): DetailLine[] {
   const fields: [string, string | undefined][] = [
     ['time', `${new Date(event.at).getFullYear()}-${formatDayClock(event.at)}`],
-    ['host', event.host],
+    ['host', event.host || undefined],
     ['level', event.level.toUpperCase()],
     ['kind', event.kind],
     ['audit id', event.auditId],
@@ -28,5 +28,5 @@ export function eventDetailLines(event: OpsEvent, width: number): DetailLine[] {
 }
 
 export function EventDetailsView({ view, lines, width, height }: { view: EventDetailsState; lines: readonly DetailLine[]; width: number; height: number }) {
-  return <ScrolledDetails title={(more) => `Event on ${view.event.host} — Esc back${more}`} lines={lines} scroll={view.scroll} width={width} height={height} />;
+  return <ScrolledDetails title={(more) => `Event${view.event.host ? ` on ${view.event.host}` : ''} — Esc back${more}`} lines={lines} scroll={view.scroll} width={width} height={height} />;
 }

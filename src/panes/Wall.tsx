@@ -7,7 +7,7 @@ import { formatBytes } from '../domain/bytes.js';
 import { keyName } from '../hooks/keys.js';
 import { charKey } from '../app/dispatch.js';
 import { useOps, useTerminalSize } from '../hooks/store.js';
-import { wallGroups, wallPages, type WallHost, type WallState, type WallTile } from '../app/wall.js';
+import { CHECKS, wallGroups, wallPages, type WallHost, type WallState, type WallTile } from '../app/wall.js';
 import { cut, fit, widthOf } from './format.js';
 import { shownMessage } from './Chrome.js';
 import { IncidentLine } from './IncidentBanner.js';
@@ -51,7 +51,9 @@ const Tile = memo(function Tile({ tile, height, spacing }: { tile: WallTile; hei
     return n > 0 ? [`${n} ${s}`] : [];
   });
   const title = ` ${STATE_MARK[group.state]} ${group.name.toUpperCase()}  ${STATE_WORD[group.state]}`;
-  const summary = `${counts.length > 0 ? counts.join(' · ') : `${group.hosts.length} host${group.hosts.length === 1 ? '' : 's'}`} `;
+  // The checks' tile lists checks, not hosts.
+  const noun = group.name === CHECKS ? 'check' : 'host';
+  const summary = `${counts.length > 0 ? counts.join(' · ') : `${group.hosts.length} ${noun}${group.hosts.length === 1 ? '' : 's'}`} `;
   const hidden = group.hosts.length - tile.shown;
   return (
     <Box width={tile.width} height={height} flexDirection="column" borderStyle="round" borderColor={theme[STATE_TONE[group.state]]} paddingX={1}>

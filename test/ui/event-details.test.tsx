@@ -63,6 +63,16 @@ describe('the event details view', () => {
     expect(text()).not.toContain('起動失敗');
   });
 
+  it('an event of no host (an alert, an incident) says nothing of a host rather than an empty one', async () => {
+    const config = parseConfigText(CONFIG, '/etc/opsdeck/config.yaml');
+    app = await renderApp(config, withEvents(hostsData(config), [{ at: NOW, host: '', kind: 'incident', level: 'crit', message: 'incident inc-1 opened: P1 決済' }]), { columns: 80, rows: 24 });
+    await app.press('5', KEYS.enter);
+    expect(text()).toContain('Event — Esc back');
+    expect(text()).not.toContain('Event on ');
+    expect(text()).not.toMatch(/host +║/);
+    expect(text()).toMatch(/kind +incident/);
+  });
+
   it('the help says what Enter does in Events', () => {
     const config = parseConfigText(CONFIG, '/etc/opsdeck/config.yaml');
     const help = helpRows(config.bindings, [], 80)
