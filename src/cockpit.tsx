@@ -17,7 +17,7 @@ import { IncidentStore } from './services/incidents.js';
 import { timelineDir, TimelineWriter } from './services/timeline-file.js';
 import { attachEventSinks } from './app/event-sink.js';
 import { cockpitIncidents, watchIncident } from './app/incidents.js';
-import { restoreTimeline, timelineSink } from './app/timeline.js';
+import { configHosts, restoreTimeline, timelineSink } from './app/timeline.js';
 import { startAlerts } from './app/alerts.js';
 import { postJson } from './services/webhook.js';
 import { osc52, pagerCommand, runPager } from './services/runbook.js';
@@ -35,7 +35,7 @@ export async function runCockpit(config: OpsConfig): Promise<number> {
   const say = statusLine(store);
   // The last day of events back on screen, then every new one to the day's file (and to any other sink).
   const timeline = new TimelineWriter(timelineDir(), (message) => say(message, 'error'));
-  const notice = await restoreTimeline(store, timeline.dir, config.prometheus ? undefined : new Set(config.hosts.map((host) => host.name)));
+  const notice = await restoreTimeline(store, timeline.dir, configHosts(config));
   if (notice) say(notice, 'error');
   const detachSinks = attachEventSinks(store, [timelineSink(timeline)]);
   const incidents = new IncidentStore();

@@ -9,6 +9,7 @@ import type { TimelineWriter } from '../services/timeline-file.js';
 import { withEvents } from './apply.js';
 import type { OpsConfig } from './config/resolve.js';
 import { buildPostmortem, LEAD_IN_MS, stateCapture } from './postmortem.js';
+import { configHosts } from './timeline.js';
 import type { DataState, OpsStore } from './store.js';
 import type { OpsEvent } from '../domain/model.js';
 
@@ -125,7 +126,7 @@ export function cockpitIncidents({ store, commit, config, incidents, timeline, a
         // Events still in the writer's buffer belong in the report.
         await timeline.flush();
         const now = Date.now();
-        const { markdown, incident } = await buildPostmortem({ incidents, timelineDir: timeline.dir, auditPath, stateNow: async (from) => capture(now, from) }, {}, now);
+        const { markdown, incident } = await buildPostmortem({ incidents, timelineDir: timeline.dir, auditPath, stateNow: async (from) => capture(now, from), hosts: configHosts(config) }, {}, now);
         const path = await incidents.saveReport(`postmortem-${incident!.id}.md`, markdown);
         say(`report written to ${path}`, 'info');
         return path;

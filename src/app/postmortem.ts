@@ -14,6 +14,7 @@ import type { IncidentStore } from '../services/incidents.js';
 import { readTimeline } from '../services/timeline-file.js';
 import type { OpsConfig } from './config/resolve.js';
 import { markdownTable } from './markdown-table.js';
+import { ofThisConfig } from './timeline.js';
 import { snapshotMarkdown } from './snapshot.js';
 import type { DataState } from './store.js';
 
@@ -187,6 +188,8 @@ export interface ReportSources {
   auditPath: string;
   /** The state now, for an incident still open or a --since window (the cockpit's screen, or a snapshot). */
   stateNow(errorsFrom: number): Promise<string>;
+  /** This config's hosts: the timeline is the user's, and another config's hosts are not this report's (configHosts). */
+  hosts: ReadonlySet<string> | undefined;
 }
 
 /** Reads what a report needs and writes it; an Error when the incident asked for does not exist. */
@@ -203,7 +206,8 @@ export async function buildPostmortem(sources: ReportSources, selection: ReportS
   }
   const from = incident ? incident.startedAt : (selection as { since: number }).since;
   const to = incident?.stoppedAt ?? now;
-  const [{ events }, { records }] = await Promise.all([readTimeline(sources.timelineDir, from - LEAD_IN_MS, to), readAudit(from - LEAD_IN_MS, to, sources.auditPath)]);
+  const [timeline, { records }] = await Promise.all([readTimeline(sources.timelineDir, from - LEAD_IN_MS, to), readAudit(from - LEAD_IN_MS, to, sources.auditPath)]);
+  const events = timeline.events.filter((event) => ofThisConfig(event, sources.hosts));
   const startState = incident ? await sources.incidents.capture(incident.id, 'start') : undefined;
   const endState = incident?.stoppedAt !== undefined ? await sources.incidents.capture(incident.id, 'end') : await sources.stateNow(from);
   const markdown = postmortemMarkdown({ incident, from, to, events, audit: records, startState, endState, generatedAt: now });

@@ -5,6 +5,7 @@ import { withEvents } from './apply.js';
 import type { EventSink } from './event-sink.js';
 import type { OpsStore } from './store.js';
 import type { OpsEvent } from '../domain/model.js';
+import type { OpsConfig } from './config/resolve.js';
 
 /** What Events shows again after a restart. */
 export const RESTORE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -16,9 +17,14 @@ export const RESTORE_WINDOW_MS = 24 * 60 * 60 * 1000;
  * An event of no host or an incident's (its host is "opsdeck"), of several hosts (an action's result, "web-1,web-2") with one of
  * ours, or from the alerts (named by a label, not by a host of the config) comes back too.
  */
-function ofThisConfig(event: OpsEvent, hosts: ReadonlySet<string> | undefined): boolean {
+export function ofThisConfig(event: OpsEvent, hosts: ReadonlySet<string> | undefined): boolean {
   if (!hosts || event.host === '' || event.kind === 'alert' || event.kind === 'incident') return true;
   return event.host.split(',').some((host) => hosts.has(host));
+}
+
+/** The hosts whose events are this config's (ofThisConfig): every host's with a Prometheus fleet. */
+export function configHosts(config: Pick<OpsConfig, 'hosts' | 'prometheus'>): ReadonlySet<string> | undefined {
+  return config.prometheus ? undefined : new Set(config.hosts.map((host) => host.name));
 }
 
 /**

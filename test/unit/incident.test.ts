@@ -131,18 +131,21 @@ describe('the postmortem draft', () => {
     const incidents = new IncidentStore(dir);
     const timelineDir = join(dir, 'timeline');
     const auditPath = join(dir, 'audit.jsonl');
-    const sources = { incidents, timelineDir, auditPath, stateNow: async () => '_now_' };
+    const sources = { incidents, timelineDir, auditPath, stateNow: async () => '_now_', hosts: new Set(['db-1']) };
     await expect(buildPostmortem(sources, {})).rejects.toThrow('no incident has been opened');
     const now = Date.now();
     const opened = await incidents.start('P3', 'disk filling', now - 60_000);
     await incidents.saveCapture(opened.id, 'start', '_at the start_');
     const writer = new TimelineWriter(timelineDir);
     writer.append([{ at: now - 30_000, host: 'db-1', kind: 'threshold', level: 'warn', message: 'disk / warn: 85%' }]);
+    // Written by a cockpit watching another config: not this report's.
+    writer.append([{ at: now - 25_000, host: 'wall-g7', kind: 'threshold', level: 'crit', message: 'cpu crit: 99%' }]);
     await writer.flush();
     await auditAppend({ id: 'x1', action: 'backup', target: 'backup:main', host: 'db-1', outcome: 'started', at: new Date(now - 20_000).toISOString(), user: 'dana' }, auditPath);
     const { markdown, incident } = await buildPostmortem(sources, {}, now);
     expect(incident?.id).toBe(opened.id);
     expect(markdown).toContain('| seen | – | ▲ warn db-1: disk / warn: 85% |');
+    expect(markdown).not.toContain('wall-g7');
     expect(markdown).toContain('| done | dana | backup backup:main → no outcome recorded (still running, or opsdeck stopped) (audit x1) |');
     expect(markdown).toContain('_at the start_');
     expect(markdown).toContain('_now_');

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { buildPostmortem, stateCapture, type ReportSelection } from '../../app/postmortem.js';
 import { collectSnapshot } from '../../app/snapshot.js';
+import { configHosts } from '../../app/timeline.js';
 import { auditLogPath } from '../../services/audit.js';
 import { IncidentStore } from '../../services/incidents.js';
 import { timelineDir } from '../../services/timeline-file.js';
@@ -10,12 +11,10 @@ import type { ConfigFlags } from '../flags.js';
 import { configOrExit } from './config.js';
 
 export async function report(selection: ReportSelection, options: ConfigFlags & { output?: string }): Promise<void> {
-  const stateNow = async (errorsFrom: number) => {
-    const config = configOrExit(options);
-    return stateCapture(await collectSnapshot(config), config, Date.now(), errorsFrom, '`opsdeck report`');
-  };
+  const config = configOrExit(options);
+  const stateNow = async (errorsFrom: number) => stateCapture(await collectSnapshot(config), config, Date.now(), errorsFrom, '`opsdeck report`');
   try {
-    const { markdown } = await buildPostmortem({ incidents: new IncidentStore(), timelineDir: timelineDir(), auditPath: auditLogPath(), stateNow }, selection);
+    const { markdown } = await buildPostmortem({ incidents: new IncidentStore(), timelineDir: timelineDir(), auditPath: auditLogPath(), stateNow, hosts: configHosts(config) }, selection);
     if (options.output) {
       await writeFile(options.output, markdown);
       process.stderr.write(`report written to ${options.output}\n`);
