@@ -1,7 +1,7 @@
 // What every source kind shares in the store: the hosts' entries, the timeline of events, source
 // health (pending, ok, stale, error) and SSH connection state. How one kind's result changes the
 // data is that kind's reducer (src/app/sources/<kind>/).
-import { formatDuration } from '../domain/duration.js';
+import { formatClock, formatDuration } from '../domain/duration.js';
 import { sanitizeLine } from '../domain/sanitize.js';
 import type { ConnectionState, HostConfig, OpsEvent, SourceState } from '../domain/model.js';
 import { sourceKey, type SourceId } from '../domain/source-id.js';
@@ -101,6 +101,12 @@ export function connectionReason(state: ConnectionState): string | undefined {
   const why = state.status === 'connecting' ? state.stage : state.error;
   const words = `${CONNECTION_WORDS[state.status]}: `;
   return why?.startsWith(words) ? why.slice(words.length) : why;
+}
+
+/** "unreachable since 12:03:11: connection refused": a connection not ok, as the Hosts row and the confirmation say it. */
+export function connectionText(state: ConnectionState): string {
+  const why = connectionReason(state);
+  return `${CONNECTION_WORDS[state.status]} since ${formatClock(state.since)}${why ? `: ${why}` : ''}`;
 }
 
 /** A remote host's SSH state; losing it or getting it back is an event. */

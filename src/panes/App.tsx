@@ -32,6 +32,7 @@ import type { Controls } from '../app/commands.js';
 import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { anchorIndex, linesOfHosts } from '../app/logview.js';
+import { connectionText } from '../app/apply.js';
 import { measuredLogsSelector, measureLines } from '../app/log-measures.js';
 import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
@@ -432,7 +433,12 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
     return s.ui.hostsView === 'checks' ? Math.max(checks, 1) : s.data.hostOrder.length + (checks > 0 ? checks + 1 : 0);
   });
   // A confirmation sits above the status bar; the panes give it their bottom rows and stay in view.
-  const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm, columns, rows) : 0;
+  // A host that cannot be reached now: said in the dialog, before y sends what would only fail.
+  const hostDown = useOps((s) => {
+    const connection = confirm ? s.data.hosts[confirm.description.host]?.connection : undefined;
+    return connection && connection.status !== 'ok' ? `${confirm!.description.host} is ${connectionText(connection)}` : undefined;
+  });
+  const dialogRows = overlay === 'confirm' && confirm ? confirmHeight(confirm, columns, rows, hostDown) : 0;
   // An operator command's output likewise, while it has the keys.
   const panelRows = useOps((s) => (s.ui.overlay === 'output' && s.ui.output ? outputPanelRows(rows) : 0));
   const databaseCount = useOps((s) => Object.keys(s.data.databases).length);
@@ -485,7 +491,7 @@ export function App({ config, controls }: { config: OpsConfig; controls: Control
           ))}
         </Box>
       )}
-      {dialogRows > 0 && confirm ? <ConfirmDialog pending={confirm} input={confirmInput} width={columns} screenRows={rows} readOnly={config.readOnly} /> : null}
+      {dialogRows > 0 && confirm ? <ConfirmDialog pending={confirm} input={confirmInput} width={columns} screenRows={rows} readOnly={config.readOnly} hostDown={hostDown} /> : null}
       {panelRows > 0 ? <OutputPanel width={columns} height={panelRows} /> : null}
       <BottomBar width={columns} readOnly={config.readOnly} />
     </Box>

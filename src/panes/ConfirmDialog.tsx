@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { PendingOperation } from '../app/store.js';
 import { wrapToWidth } from './format.js';
-import { useTheme } from './theme.js';
+import { MARK, useTheme } from './theme.js';
 
 /** Border and padding either side. */
 const FRAME = 4;
@@ -43,17 +43,18 @@ function dialogRows(pending: PendingOperation, width: number, screenRows: number
   return { description, target: targetRows(pending, width, screenRows, description.length) };
 }
 
-export function confirmHeight(pending: PendingOperation, width: number, screenRows: number): number {
+/** `hostDown`: why the host it acts on cannot be reached now, said before the operator answers. */
+export function confirmHeight(pending: PendingOperation, width: number, screenRows: number, hostDown?: string): number {
   const { description, target } = dialogRows(pending, width, screenRows);
-  return description.length + target.length + 4;
+  return description.length + target.length + 4 + (hostDown ? 1 : 0);
 }
 
-export function ConfirmDialog({ pending, input, width, screenRows, readOnly }: { pending: PendingOperation; input: string; width: number; screenRows: number; readOnly: boolean }) {
+export function ConfirmDialog({ pending, input, width, screenRows, readOnly, hostDown }: { pending: PendingOperation; input: string; width: number; screenRows: number; readOnly: boolean; hostDown?: string }) {
   const { description, confirmation } = pending;
   const theme = useTheme();
   const rows = dialogRows(pending, width, screenRows);
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width, screenRows)} paddingX={1}>
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width, screenRows, hostDown)} paddingX={1}>
       <Text bold color={theme.warn} wrap="truncate">
         {description.title}?{readOnly && !pending.changesOutside ? " (changes only opsdeck's own files)" : ''}
       </Text>
@@ -67,6 +68,11 @@ export function ConfirmDialog({ pending, input, width, screenRows, readOnly }: {
           {line}
         </Text>
       ))}
+      {hostDown ? (
+        <Text bold color={theme.crit} wrap="truncate">
+          {MARK.down} {hostDown}
+        </Text>
+      ) : null}
       {confirmation.kind === 'yes' ? (
         <Text wrap="truncate">
           <Text bold color={theme.ok}>y</Text>/Enter to go · <Text bold color={theme.crit}>n</Text>/Esc to cancel

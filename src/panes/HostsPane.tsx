@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import { Box, Text } from 'ink';
 import { formatClock, formatDuration } from '../domain/duration.js';
-import { CONNECTION_WORDS, connectionReason } from '../app/apply.js';
+import { connectionText } from '../app/apply.js';
 import { checkStateText } from '../app/check-text.js';
 import type { Level } from '../domain/model.js';
 import type { CheckRow, GroupSummary, HostRow } from '../app/rows.js';
@@ -58,11 +58,7 @@ function healthMark(row: HostRow): { mark: string; tone: Tone } {
 
 function statusText(row: HostRow, now: number): string {
   const problem = row.problem;
-  if (row.connection && row.connection.status !== 'ok') {
-    const c = row.connection;
-    const why = connectionReason(c);
-    return `${CONNECTION_WORDS[c.status]} since ${formatClock(c.since)}${why ? `: ${why}` : ''}`;
-  }
+  if (row.connection && row.connection.status !== 'ok') return connectionText(row.connection);
   if (row.health === 'pending') return 'collecting…';
   if (problem && 'label' in problem) {
     // The resources probe is the host's pulse: its failure is the host's, so it needs no label, unless

@@ -404,6 +404,17 @@ describe('an SSH host whose port is not an SSH server', () => {
     expect(plainLine('edge ')).toContain('connecting since 12:03:11: TCP connected to 10.0.0.7:22');
   });
 
+  it('an operation on a host that cannot be reached says so in its confirmation, before y', async () => {
+    const data = fleetData();
+    const connection: ConnectionState = { status: 'unreachable', since, error: 'connection refused by 10.0.0.5:22' };
+    app = await renderApp(fleetConfig(), { ...data, hosts: { ...data.hosts, 'web-1': { ...data.hosts['web-1']!, connection } } });
+    await app.press('3', 'r');
+    expect(text()).toContain('restart garden-backend.service on web-1?');
+    expect(text()).toContain('○ web-1 is unreachable since 12:03:11: connection refused by 10.0.0.5:22');
+    await app.press(KEYS.escape);
+    expect(text()).not.toContain('○ web-1 is unreachable');
+  });
+
   it('after the connect timeout: "unreachable since 12:03:11: no SSH banner within 10 s", and the hint for the selected row', async () => {
     const failure = handshakeTimedOut('banner', '10.0.0.7:22', 10_000);
     app = await renderApp(fleetConfig(), edgeWith({ ...failure, since }));
