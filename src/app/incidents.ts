@@ -35,21 +35,29 @@ function setIncident(commit: CommitData, incident: Incident | null): void {
 
 const incidentEvent = (message: string, level: 'info' | 'crit'): OpsEvent => ({ at: Date.now(), host: 'opsdeck', kind: 'incident', level, message });
 
-const openedEvent = (incident: Incident, where: string): OpsEvent =>
-  incidentEvent(`incident ${incident.id} opened${where}: ${incidentLabel(incident)}`, incident.severity === 'P1' || incident.severity === 'P2' ? 'crit' : 'info');
+/** The timeline's record of an incident opened, by whoever opens it (the cockpit, `opsdeck incident start`). */
+export const openedEvent = (incident: Incident): OpsEvent =>
+  incidentEvent(`incident ${incident.id} opened: ${incidentLabel(incident)}`, incident.severity === 'P1' || incident.severity === 'P2' ? 'crit' : 'info');
+
+/** The timeline's record of an incident closed, by whoever closes it. */
+export const closedEvent = (incident: Incident, at: number): OpsEvent => incidentEvent(`incident ${incident.id} closed after ${formatDuration(at - incident.startedAt)}`, 'info');
 
 /**
  * An incident opened or closed elsewhere (`opsdeck incident start` in another terminal, another
- * cockpit): the store takes it and Events and the timeline say so, as for one opened here (whose
- * start and stop have put it in the store already, so nothing is said twice).
+ * cockpit): the store takes it and Events say so, as for one opened here (whose start and stop have
+ * put it in the store already, so nothing is said twice). Whoever opened or closed it wrote the
+ * timeline's record; every cockpit watching writing its own would repeat it.
  */
 function followIncident(commit: CommitData, incident: Incident | null): void {
   commit((d) => {
     if (sameIncident(d.incident, incident)) return d;
     const events: OpsEvent[] = [];
-    if (d.incident && d.incident.id !== incident?.id) events.push(incidentEvent(`incident ${d.incident.id} closed elsewhere after ${formatDuration(Date.now() - d.incident.startedAt)}`, 'info'));
-    if (incident && incident.id !== d.incident?.id) events.push(openedEvent(incident, ' elsewhere'));
-    return withEvents({ ...d, incident }, events);
+    if (d.incident && d.incident.id !== incident?.id) events.push(closedEvent(d.incident, Date.now()));
+    if (incident && incident.id !== d.incident?.id) events.push(openedEvent(incident));
+    return withEvents(
+      { ...d, incident },
+      events.map((event) => ({ ...event, recordedElsewhere: true as const })),
+    );
   });
 }
 
@@ -99,7 +107,7 @@ export function cockpitIncidents({ store, commit, config, incidents, timeline, a
         const at = Date.now();
         const incident = await incidents.start(severity, title, at);
         setIncident(commit, incident);
-        record(openedEvent(incident, ''));
+        record(openedEvent(incident));
         await incidents.saveCapture(incident.id, 'start', capture(at, at - LEAD_IN_MS));
         say(`incident ${incident.id} open (${incidentLabel(incident)}): events and operations are tagged with it`, 'info');
       } catch (error) {
@@ -114,7 +122,7 @@ export function cockpitIncidents({ store, commit, config, incidents, timeline, a
         // What the screen shows as it closes, before anything moves on.
         await incidents.saveCapture(open.id, 'end', capture(at, open.startedAt));
         const closed = await incidents.stop(at);
-        record(incidentEvent(`incident ${closed.id} closed after ${formatDuration(at - closed.startedAt)}`, 'info'));
+        record(closedEvent(closed, at));
         setIncident(commit, null);
         say(`incident ${closed.id} closed; P writes its report`, 'info');
       } catch (error) {

@@ -41,5 +41,5 @@ export async function restoreTimeline(store: OpsStore, dir: string, hosts: Reado
 }
 
 export function timelineSink(writer: TimelineWriter): EventSink {
-  return { events: (batch) => writer.append(batch) };
+  return { events: (batch) => writer.append(batch.filter((event) => !event.recordedElsewhere)) };
 }

@@ -23,7 +23,7 @@ export function addReportCommand(program: Command): void {
     .option('--since <time>', 'no incident: the window from this time (ISO 8601, or 30m, 2h ago) to now', sinceOption)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown']).default('markdown'))
     .option('-o, --output <file>', 'write it to this file (default: stdout)')
-    .option('-c, --config <file>', 'config file (the state now is read for an incident still open)')
+    .option('-c, --config <file>', "config file: its hosts' events make the report's timeline, and the state now is read for an incident still open")
     .action(async (options: { incident?: string; since?: number; output?: string; config?: string }) => {
       if (options.incident !== undefined && options.since !== undefined) usageError('report: give --incident or --since, not both');
       const selection: ReportSelection = options.since !== undefined ? { since: options.since } : { incident: options.incident };

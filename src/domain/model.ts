@@ -140,6 +140,8 @@ export interface OpsEvent {
   auditId?: string;
   /** The incident open when it happened (src/domain/incident.ts). */
   incident?: string;
+  /** Seen here, recorded by whoever did it (another cockpit, `opsdeck incident`): not written to the timeline again. */
+  recordedElsewhere?: true;
 }
 
 /** What a host's thresholds judge: cpu, memory and disk in percent used, load per core (the 1-minute average ÷ cores). */

@@ -27,32 +27,33 @@ function descriptionRows(pending: PendingOperation, width: number, screenRows: n
  * screen leaves rows out, from its middle: its first row says where, its last ones what it ends with
  * (`… && rm -rf`), and the row between says how many.
  */
-function targetRows(pending: PendingOperation, width: number, screenRows: number, description: number): string[] {
+function targetRows(pending: PendingOperation, width: number, screenRows: number, taken: number): string[] {
   const { host, target, command } = pending.description;
   const rows = wrapToWidth(`on ${host} · ${target}${command ? ` · sends: ${command}` : ''}`, width - FRAME);
   // The screen's top and bottom bars, the panes' least height (3), the dialog's title, answer line and border.
-  const room = Math.max(3, screenRows - description - 9);
+  const room = Math.max(3, screenRows - taken - 9);
   if (rows.length <= room) return rows;
   const hidden = rows.length - room + 1;
   return [rows[0]!, `… ${hidden} rows of the command left out …`, ...rows.slice(rows.length - (room - 2))];
 }
 
-/** The dialog's rows: its text, then its title, the answer line and the border. */
-function dialogRows(pending: PendingOperation, width: number, screenRows: number): { description: string[]; target: string[] } {
+/** The dialog's rows: its text, where it acts and what it sends, and the host-down line when there is one. */
+function dialogRows(pending: PendingOperation, width: number, screenRows: number, hostDown: string | undefined): { description: string[]; target: string[] } {
   const description = descriptionRows(pending, width, screenRows);
-  return { description, target: targetRows(pending, width, screenRows, description.length) };
+  return { description, target: targetRows(pending, width, screenRows, description.length + (hostDown ? 1 : 0)) };
 }
 
 /** `hostDown`: why the host it acts on cannot be reached now, said before the operator answers. */
 export function confirmHeight(pending: PendingOperation, width: number, screenRows: number, hostDown?: string): number {
-  const { description, target } = dialogRows(pending, width, screenRows);
+  const { description, target } = dialogRows(pending, width, screenRows, hostDown);
+  // Its title, the answer line and the border.
   return description.length + target.length + 4 + (hostDown ? 1 : 0);
 }
 
 export function ConfirmDialog({ pending, input, width, screenRows, readOnly, hostDown }: { pending: PendingOperation; input: string; width: number; screenRows: number; readOnly: boolean; hostDown?: string }) {
   const { description, confirmation } = pending;
   const theme = useTheme();
-  const rows = dialogRows(pending, width, screenRows);
+  const rows = dialogRows(pending, width, screenRows, hostDown);
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width, screenRows, hostDown)} paddingX={1}>
       <Text bold color={theme.warn} wrap="truncate">

@@ -144,9 +144,10 @@ function HostsPaneView({ rows, groups, checks, total, width, height, focused, cu
   const hintShown = hintRows.length <= hintLines ? hintRows : hintLines === 0 ? [] : [...hintRows.slice(0, hintLines - 1), cut(`${hintRows[hintLines - 1]!}…`, inner)];
   const stripLines = groups.length > 0 && height >= 8 ? 1 : 0;
   const body = Math.max(0, height - 3 - hintLines - stripLines);
-  // Hosts first: where both do not fit, the checks (their header and at least one) take a third of the rows.
+  // Hosts first: where both do not fit, the checks (their header and at least one) take what the hosts
+  // leave, and a third of the rows at least.
   const checksWanted = checks.length > 0 ? checks.length + 1 : 0;
-  const checkLines = rows.length + checksWanted <= body ? checksWanted : Math.min(checksWanted, Math.max(2, Math.floor(body / 3)), Math.max(0, body - 1));
+  const checkLines = Math.min(checksWanted, Math.max(2, Math.floor(body / 3), body - rows.length), Math.max(0, body - 1));
   const visible = Math.max(0, body - checkLines);
   const top = scrollTop(cursor, rows.length, visible);
   // Rows out of view are counted in the title, so a host scrolled away is not a host gone.

@@ -11,7 +11,7 @@ import type { MeasureLine } from '../app/log-measures.js';
 import type { MaintenanceBanner } from '../app/maintenance-view.js';
 import { Frame, Note } from './Frame.js';
 import { BannerLine } from './MaintenanceBanner.js';
-import { cut, cutStart, widthOf, wrapToWidth } from './format.js';
+import { cut, cutStart, sliceToWidth, widthOf, wrapToWidth } from './format.js';
 import { hostColor, MARK, useTheme, type Tone } from './theme.js';
 
 export interface LogsPaneProps {
@@ -68,7 +68,7 @@ function body(line: DisplayLine): string {
 
 /**
  * Each label's tag: the shortest end of its path that no other label shares (`error.log`, or
- * `nginx/error.log` beside `php-fpm/error.log`), at most `most` columns (its end kept), padded to the
+ * `nginx/error.log` beside `php-fpm/error.log`), at most `most` columns (cut in its middle), padded to the
  * widest so the lines' text starts in one column; none for one label.
  */
 function tagsOf(labels: readonly string[], most: number): Record<string, string> {
@@ -87,7 +87,9 @@ function tagsOf(labels: readonly string[], most: number): Record<string, string>
       }
     });
   }
-  const tags = distinct.map((_, i) => cutStart(tagAt(i), most));
+  // Cut in the middle: the start tells the files apart (nginx/, php-fpm/), the end says what they are.
+  const cutMiddle = (tag: string) => (widthOf(tag) <= most ? tag : `${sliceToWidth(tag, Math.ceil((most - 1) / 2)).text}${cutStart(tag, most - Math.ceil((most - 1) / 2))}`);
+  const tags = distinct.map((_, i) => cutMiddle(tagAt(i)));
   const width = Math.max(...tags.map(widthOf));
   return Object.fromEntries(distinct.map((label, i) => [label, `${tags[i]!}${' '.repeat(width - widthOf(tags[i]!))} `]));
 }

@@ -168,6 +168,8 @@ describe('an incident and its report', () => {
       // The operation's event in the timeline file carries its audit id and the incident.
       const event = (await timelineLines()).find((l) => String(l.message).startsWith('web-1: app.service restarted'));
       expect(event).toMatchObject({ kind: 'action', incident: id, auditId: audit.find((r) => r.action === 'unit.restart')!.id });
+      // Opened from a shell: recorded once, by the command, though the cockpit saw it too.
+      expect((await timelineLines()).filter((l) => String(l.message).startsWith(`incident ${id} opened`))).toEqual([expect.objectContaining({ kind: 'incident', message: `incident ${id} opened: P2 checkout failing` })]);
       // I, then Enter on the filled-in line, closes it.
       term.keys('I');
       await term.waitForScreen((s) => s.includes(':incident stop'), 'the close on the command line');

@@ -2,9 +2,10 @@
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { fleetConfig, fleetData, fleetWithDatabase } from '../helpers/fixtures.js';
+import { fleetConfig, fleetData, fleetWithDatabase, hostsData } from '../helpers/fixtures.js';
 import { withEvents } from '../../src/app/apply.js';
 import { PANE_TITLES } from '../../src/app/store.js';
+import { parseConfigText } from '../../src/app/config/load.js';
 import { widthOf } from '../../src/panes/format.js';
 import { helpRows } from '../../src/panes/HelpOverlay.js';
 import { KEYS, renderApp, type AppHarness } from '../helpers/render-app.js';
@@ -413,6 +414,23 @@ describe('an SSH host whose port is not an SSH server', () => {
     expect(text()).toContain('○ web-1 is unreachable since 12:03:11: connection refused by 10.0.0.5:22');
     await app.press(KEYS.escape);
     expect(text()).not.toContain('○ web-1 is unreachable');
+  });
+
+  it('with a command too long for the screen, the host-down line still leaves the screen its height', async () => {
+    const steps = Array.from({ length: 80 }, (_, i) => `echo step-${i + 1}`).join(' && ');
+    const config = parseConfigText(`hosts:\n  web-1: {ssh: deploy@10.0.0.5}\nactions:\n  long: {key: X, hosts: web-1, run: "${steps}"}\n`, '/etc/opsdeck/config.yaml');
+    const data = hostsData(config);
+    const connection: ConnectionState = { status: 'unreachable', since, error: 'connection refused by 10.0.0.5:22' };
+    app = await renderApp(config, { ...data, hosts: { 'web-1': { ...data.hosts['web-1']!, connection } } }, { columns: 80, rows: 24 });
+    await app.press('X');
+    expect(text()).toContain('○ web-1 is unreachable since 12:03:11');
+    expect(text()).toMatch(/rows of the command left out/);
+    const rows = text().split('\n');
+    expect(rows.length).toBeLessThanOrEqual(24);
+    // The answer line, the dialog's foot and the status line are all still on screen.
+    expect(text()).toContain('y/Enter to go');
+    expect(rows.at(-1)).toContain('refresh');
+    expect(rows.at(-2)).toMatch(/^╚═+╝$/);
   });
 
   it('after the connect timeout: "unreachable since 12:03:11: no SSH banner within 10 s", and the hint for the selected row', async () => {

@@ -173,4 +173,16 @@ describe('logs of one host merged', () => {
     expect(text()).toContain('nginx/error.log   upstream timed out');
     expect(text()).toContain('php-fpm/error.log child exited on signal 9');
   });
+
+  it('on a narrow screen the tags are cut in the middle, so the part that tells them apart stays', async () => {
+    const data = fleetData();
+    const [key, view] = Object.entries(data.logs)[0]!;
+    const nginx = { ...view, label: '/var/log/nginx/error.log', lines: [{ seq: 1, at: NOW, text: 'upstream timed out', count: 1 }] };
+    const php = { ...view, label: '/var/log/php-fpm/error.log', lines: [{ seq: 2, at: NOW + 1, text: 'child exited', count: 1 }] };
+    app = await renderApp(fleetConfig(), { ...data, logs: { [key]: nginx, [`${key}:php`]: php } }, { columns: 40, rows: 12, ui: { host: 'local', focus: 'logs' } });
+    const tagOf = (text: string) => logRows().find((row) => row.includes(text))!.slice(3).split(/ {1,}(?=upstream|child)/)[0]!.trim();
+    expect(tagOf('upstream')).toMatch(/^ngin.*…/);
+    expect(tagOf('child')).toMatch(/^php-.*…/);
+    expect(tagOf('upstream')).not.toBe(tagOf('child'));
+  });
 });

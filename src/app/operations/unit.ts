@@ -57,17 +57,21 @@ async function settle(units: UnitControl, p: UnitParams, before: UnitState | und
   const until = Date.now() + SETTLE_TIMEOUT_MS;
   const steadyFor = STEADY_MS[p.verb];
   let goodSince: number | undefined;
+  let goodPid: number | undefined;
   for (;;) {
     const state = await units.state(p.unit, bounded(signal, READ_TIMEOUT_MS));
     const verdict = judgeUnit(p.verb, before, state);
     if (verdict === 'failed') return { verdict, state };
     if (verdict !== 'ok') goodSince = undefined;
-    else if (goodSince === undefined) {
+    // Another MainPID is another start: a unit that systemd restarts every two seconds (Restart=always) is not up.
+    else if (goodSince === undefined || state.mainPid !== goodPid) {
+      if (goodSince === undefined && steadyFor > POLL_MS) progress(`${describeState(state)}: watching that it stays up for ${steadyFor / 1000} s`);
       goodSince = Date.now();
-      if (steadyFor > POLL_MS) progress(`${describeState(state)}: watching that it stays up for ${steadyFor / 1000} s`);
+      goodPid = state.mainPid;
     }
     if (goodSince !== undefined && Date.now() - goodSince >= steadyFor) return { verdict: 'ok', state };
-    if (goodSince === undefined && Date.now() > until) return { verdict: 'timeout', state };
+    // A good state begun before the deadline may finish its window; a unit still restarting by then has not settled.
+    if ((goodSince === undefined && Date.now() > until) || Date.now() > until + steadyFor) return { verdict: 'timeout', state };
     await sleep(POLL_MS, signal);
   }
 }
