@@ -72,7 +72,7 @@ describe('operation subcommands on a terminal', () => {
       const plan = await term.waitForScreen((s) => s.includes('go on? [y/N]'), 'the question', 30_000);
       expect(plan).toContain('2 steps on 1 host, in this order, stopping at the first that does not succeed:');
       expect(plan.indexOf('1. restart app.service on box')).toBeLessThan(plan.indexOf('2. restart worker.service on box'));
-      expect(plan).toContain('then verified: active with a new MainPID; on failure, its last log lines');
+      expect(plan).toContain('then verified: active with a new MainPID, still after 5 s; on failure, its last log lines');
       term.keys('y', 'Enter');
       await term.waitForScreen((s) => /^box +worker\.service +ok +worker\.service restarted/m.test(s), 'both results', 60_000);
       expect(await term.exitCode()).toBe(0);
