@@ -21,6 +21,9 @@ export function formatDuration(milliseconds: number): string {
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
+/** Now, to the whole second: ages on screen have that resolution, so a pane redrawn within the same second keeps its props (and its memo). */
+export const secondNow = (): number => Math.floor(Date.now() / 1000) * 1000;
+
 export function formatClock(epochMs: number): string {
   const d = new Date(epochMs);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map(two).join(':');

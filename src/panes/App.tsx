@@ -33,6 +33,7 @@ import { handleKey, type Viewport } from '../app/dispatch.js';
 import { computeLayout, innerRows, type PaneBox } from '../app/layout.js';
 import { anchorIndex, linesOfHosts } from '../app/logview.js';
 import { connectionText } from '../app/apply.js';
+import { secondNow } from '../domain/duration.js';
 import { measuredLogsSelector, measureLines } from '../app/log-measures.js';
 import { alertRows, groupSummaries, checkRows, databaseViews, eventRows, hostRows, selectedEventIndex, serviceRows, hostSource, sourceState } from '../app/rows.js';
 import { backupRows } from '../app/backup-rows.js';
@@ -57,9 +58,6 @@ function useMeasuredLogs(): DataState['logs'] {
   const select = useMemo(measuredLogsSelector, []);
   return useOps((s) => select(visibleData(s).logs));
 }
-
-/** Ages on screen have a resolution of one second, so a pane redrawn within the same second keeps its props (and its memo). */
-const secondNow = (): number => Math.floor(Date.now() / 1000) * 1000;
 
 function useHostColors(): Record<string, string | undefined> {
   // Colours come from the config, the hosts they sit in change on every tick: compared by content,

@@ -43,11 +43,12 @@ function dialogRows(pending: PendingOperation, width: number, screenRows: number
   return { description, target: targetRows(pending, width, screenRows, description.length + (hostDown ? 1 : 0)) };
 }
 
+/** Those rows, its title, the answer line and the border. */
+const heightOf = (rows: { description: string[]; target: string[] }, hostDown: string | undefined): number => rows.description.length + rows.target.length + 4 + (hostDown ? 1 : 0);
+
 /** `hostDown`: why the host it acts on cannot be reached now, said before the operator answers. */
 export function confirmHeight(pending: PendingOperation, width: number, screenRows: number, hostDown?: string): number {
-  const { description, target } = dialogRows(pending, width, screenRows, hostDown);
-  // Its title, the answer line and the border.
-  return description.length + target.length + 4 + (hostDown ? 1 : 0);
+  return heightOf(dialogRows(pending, width, screenRows, hostDown), hostDown);
 }
 
 export function ConfirmDialog({ pending, input, width, screenRows, readOnly, hostDown }: { pending: PendingOperation; input: string; width: number; screenRows: number; readOnly: boolean; hostDown?: string }) {
@@ -55,7 +56,7 @@ export function ConfirmDialog({ pending, input, width, screenRows, readOnly, hos
   const theme = useTheme();
   const rows = dialogRows(pending, width, screenRows, hostDown);
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={confirmHeight(pending, width, screenRows, hostDown)} paddingX={1}>
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.warn} width={width} height={heightOf(rows, hostDown)} paddingX={1}>
       <Text bold color={theme.warn} wrap="truncate">
         {description.title}?{readOnly && !pending.changesOutside ? " (changes only opsdeck's own files)" : ''}
       </Text>

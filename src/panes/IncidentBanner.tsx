@@ -1,7 +1,7 @@
 // The line under the tab bar while an incident is open: its severity (Garden DX's level and what it
 // means), title, how long it has been open, and the keys that close it and write its report.
 import { Box, Text } from 'ink';
-import { formatDuration } from '../domain/duration.js';
+import { formatDuration, secondNow } from '../domain/duration.js';
 import { SEVERITY_MEANING, type Incident } from '../domain/incident.js';
 import { useOps } from '../hooks/store.js';
 import { MARK, useTheme } from './theme.js';
@@ -27,6 +27,6 @@ export function IncidentBanner({ incident, width, now, keys }: { incident: Incid
 export function IncidentLine({ width, keys }: { width: number; keys: { close?: string; report?: string } }) {
   const incident = useOps((s) => s.data.incident);
   // Read at each commit (one a refresh at least): the open time counts up, as the maintenance banner counts down.
-  const now = useOps(() => Math.floor(Date.now() / 1000) * 1000);
+  const now = useOps(secondNow);
   return incident ? <IncidentBanner incident={incident} width={width} now={now} keys={keys} /> : null;
 }

@@ -2,7 +2,7 @@
 // from across a room; pages cycle on a timer when the tiles do not fit. It takes no input but quit.
 import { memo, useEffect, useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { formatClock, formatDuration } from '../domain/duration.js';
+import { formatClock, formatDuration, secondNow } from '../domain/duration.js';
 import { formatBytes } from '../domain/bytes.js';
 import { keyName } from '../hooks/keys.js';
 import { charKey } from '../app/dispatch.js';
@@ -17,8 +17,6 @@ const STATE_MARK: Record<WallState, string> = MARK;
 const STATE_TONE: Record<WallState, Tone> = { ok: 'ok', warn: 'warn', crit: 'crit', down: 'down', pending: 'pending' };
 const STATE_WORD: Record<WallState, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', down: 'DOWN', pending: 'WAITING' };
 
-/** Ages have a resolution of a second; a frame drawn within the same second keeps the same derivation. */
-const secondNow = (): number => Math.floor(Date.now() / 1000) * 1000;
 
 function HostLine({ host, width, spacing }: { host: WallHost; width: number; spacing: number }) {
   const theme = useTheme();
