@@ -148,6 +148,20 @@ describe('the Logs title with a long filter', () => {
   });
 });
 
+/** local's logs, each as [label, lines' texts], merged: the lines take seqs in turn, one log's after another's. */
+function mergedLogs(logs: readonly (readonly [string, readonly string[]])[]): DataState {
+  const data = fleetData();
+  const [key, view] = Object.entries(data.logs)[0]!;
+  let seq = 0;
+  const views = logs.map(([label, texts], i) => [i === 0 ? key : `${key}:${i}`, { ...view, label, lines: texts.map((text) => ({ seq: ++seq, at: NOW + seq, text, count: 1 })) }] as const);
+  return { ...data, logs: Object.fromEntries(views) };
+}
+
+const SAME_NAME = [
+  ['/var/log/nginx/error.log', ['upstream timed out']],
+  ['/var/log/php-fpm/error.log', ['child exited on signal 9']],
+] as const;
+
 describe('logs of one host merged', () => {
   it('each line says which log it is from, by file name, the texts starting in one column', async () => {
     const data = fleetData();
@@ -165,21 +179,13 @@ describe('logs of one host merged', () => {
   });
 
   it('two files of one name are told apart by the end of their paths that differs', async () => {
-    const data = fleetData();
-    const [key, view] = Object.entries(data.logs)[0]!;
-    const nginx = { ...view, label: '/var/log/nginx/error.log', lines: [{ seq: 1, at: NOW, text: 'upstream timed out', count: 1 }] };
-    const php = { ...view, label: '/var/log/php-fpm/error.log', lines: [{ seq: 2, at: NOW + 1, text: 'child exited on signal 9', count: 1 }] };
-    app = await renderApp(fleetConfig(), { ...data, logs: { [key]: nginx, [`${key}:php`]: php } }, { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
+    app = await renderApp(fleetConfig(), mergedLogs(SAME_NAME), { columns: 80, rows: 24, ui: { host: 'local', focus: 'logs' } });
     expect(text()).toContain('nginx/error.log   upstream timed out');
     expect(text()).toContain('php-fpm/error.log child exited on signal 9');
   });
 
   it('on a narrow screen the tags are cut in the middle, so the part that tells them apart stays', async () => {
-    const data = fleetData();
-    const [key, view] = Object.entries(data.logs)[0]!;
-    const nginx = { ...view, label: '/var/log/nginx/error.log', lines: [{ seq: 1, at: NOW, text: 'upstream timed out', count: 1 }] };
-    const php = { ...view, label: '/var/log/php-fpm/error.log', lines: [{ seq: 2, at: NOW + 1, text: 'child exited', count: 1 }] };
-    app = await renderApp(fleetConfig(), { ...data, logs: { [key]: nginx, [`${key}:php`]: php } }, { columns: 40, rows: 12, ui: { host: 'local', focus: 'logs' } });
+    app = await renderApp(fleetConfig(), mergedLogs(SAME_NAME), { columns: 40, rows: 12, ui: { host: 'local', focus: 'logs' } });
     const tagOf = (text: string) => logRows().find((row) => row.includes(text))!.slice(3).split(/ {1,}(?=upstream|child)/)[0]!.trim();
     expect(tagOf('upstream')).toMatch(/^ngin.*…/);
     expect(tagOf('child')).toMatch(/^php-.*…/);
